@@ -1,0 +1,25 @@
+// Writes a file so that readers see either the old complete file or the new
+// complete file, never a part: write a temporary in the same directory,
+// fsync it, rename it over the target. A crash or Ctrl-C at any point leaves
+// at most a stray temporary, which the next run of the host removes.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string_view>
+
+namespace costops::host {
+
+class FileWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws FileWriteError naming the file and the system's reason. Refuses to
+// replace a symbolic link. Files are created with mode 0644.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Removes temporaries left by an interrupted write_file_atomically in `dir`.
+void remove_stale_temporaries(const std::filesystem::path& dir);
+
+}  // namespace costops::host

@@ -1,0 +1,45 @@
+// Runs one worker child: re-executes the host binary in its own process
+// group, hands it a dedicated result pipe as fd 3, captures its stdout and
+// stderr, enforces a timeout on the whole group (SIGTERM, then SIGKILL after
+// a grace period) and always reaps it. POSIX only.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace costops::host {
+
+// The file descriptor on which a worker child writes its result message.
+inline constexpr int kWorkerResultFd = 3;
+
+struct ChildRequest {
+  std::string executable;              // absolute path
+  std::vector<std::string> arguments;  // argv[1..]
+  double timeout_seconds = 60;
+  double grace_seconds = 2;              // between SIGTERM and SIGKILL
+  std::size_t max_output_bytes = 65536;  // captured stdout+stderr kept (head and tail)
+};
+
+struct ChildResult {
+  enum class Ending { exited, signaled, timed_out, interrupted, spawn_failed };
+  Ending ending = Ending::spawn_failed;
+  int exit_code = -1;     // when exited
+  int signal_number = 0;  // when signaled
+  std::string result;     // everything the child wrote to fd 3
+  std::string output;     // captured stdout+stderr (possibly cut in the middle)
+  std::size_t output_bytes_dropped = 0;
+  std::string spawn_error;  // when spawn_failed
+};
+
+ChildResult run_child(const ChildRequest& request);
+
+// Async-signal-safe: asks the running (and every later) run_child to stop its
+// child now and return Ending::interrupted. Used by the SIGINT/SIGTERM handler.
+void request_interrupt() noexcept;
+bool interrupt_requested() noexcept;
+
+// "SIGSEGV (segmentation fault)" for a signal number.
+std::string describe_signal(int signal_number);
+
+}  // namespace costops::host

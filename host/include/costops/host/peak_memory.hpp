@@ -1,0 +1,17 @@
+// Peak resident memory of the current process, measured from a reset point.
+// getrusage's ru_maxrss cannot be reset and a forked child inherits the
+// parent's peak, so the host uses the kernel's resettable high-water mark.
+#pragma once
+
+#include <cstdint>
+
+namespace costops::host {
+
+// Resets VmHWM to the current RSS (writes 5 to /proc/self/clear_refs).
+// Returns false where the kernel does not support it.
+bool reset_peak_rss();
+
+// VmHWM from /proc/self/status in bytes, or 0 when unreadable.
+std::uint64_t read_peak_rss_bytes();
+
+}  // namespace costops::host

@@ -1,0 +1,42 @@
+// Which files are plugin candidates. Plugins load only from directories the
+// user named (--plugin-dir), COST_OPS_PLUGIN_PATH (ignored when set-uid), or
+// the default next to the host binary; never from the current directory
+// implicitly.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "costops/host/plugin_probe.hpp"
+
+namespace costops::host {
+
+class DiscoveryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Directories to search: the explicit ones, else COST_OPS_PLUGIN_PATH
+// (colon-separated), else the default for this host binary (the installed
+// lib/cost-ops/plugins, or the build tree's plugins/).
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& explicit_dirs,
+                                                      const std::filesystem::path& host_executable);
+
+struct DiscoveredFile {
+  std::filesystem::path path;  // absolute, symlinks resolved
+  // Set when the file must not be loaded (e.g. writable by other users).
+  std::string refusal;
+};
+
+// Shared-library files in `dirs`, absolute, de-duplicated, sorted by path.
+// Throws DiscoveryError naming a directory that is missing or unreadable.
+std::vector<DiscoveredFile> discover_plugin_files(const std::vector<std::filesystem::path>& dirs,
+                                                  bool allow_insecure);
+
+// A file or directory anyone may write to can be replaced by anyone: "" when
+// safe, else the explanation.
+std::string insecure_permission_reason(const std::filesystem::path& path);
+
+}  // namespace costops::host

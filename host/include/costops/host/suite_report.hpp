@@ -1,0 +1,44 @@
+// The results of one `cost-ops run`, as the file writers see them.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costops/host/environment_info.hpp"
+#include "costops/host/plugin_probe.hpp"
+#include "costops/host/sample_stats.hpp"
+#include "costops/host/target_measurement.hpp"
+
+namespace costops::host {
+
+struct TargetResult {
+  std::string target_id;
+  std::string description;
+  TargetStatus status = TargetStatus::not_run;
+  std::string reason;
+  std::string timestamp;  // RFC 3339 UTC, when the target finished
+  // The plugin file the target came from (name, version, build, ABI).
+  PluginProbe plugin;
+  // Present when the measurement finished (status ok).
+  std::optional<TargetMeasurement> measurement;
+  SampleStats stats;  // of ns per operation, one value per sample
+  std::vector<std::string> warnings;
+  std::string plugin_output;
+};
+
+struct SuiteReport {
+  std::string host_version;
+  std::string started_at;  // RFC 3339 UTC
+  std::vector<std::string> command_line;
+  boost::json::object settings;
+  EnvironmentInfo environment;
+  std::vector<PluginProbe> plugin_files;  // every file probed, ok or not
+  std::vector<TargetResult> targets;      // in run order; not_run for the rest
+};
+
+// Current time as RFC 3339 UTC with milliseconds: 2025-12-02T12:34:56.789Z.
+std::string rfc3339_now();
+
+}  // namespace costops::host

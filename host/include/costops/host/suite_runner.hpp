@@ -1,0 +1,47 @@
+// `cost-ops run` and `cost-ops plugins`: discover, probe, select, run and
+// write, with the exit codes of docs/cli.md.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "costops/host/progress_reporter.hpp"
+#include "costops/host/target_measurement.hpp"
+
+namespace costops::host {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitTargetNotOk = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRegression = 3;
+
+struct PluginSelection {
+  std::vector<std::string> plugin_dirs;  // explicit --plugin-dir values
+  bool allow_insecure = false;
+  std::string isolation = "process";  // "process" or "none"
+  double probe_timeout_seconds = 10;
+  double run_timeout_seconds = 120;
+};
+
+struct RunOptions {
+  PluginSelection plugins;
+  std::filesystem::path output_dir = "benchmarks/output";
+  std::vector<std::string> target_ids;  // exact ids (--targets)
+  std::string filter;                   // substring of ids (--filter)
+  bool write_summary = true;
+  bool list_only = false;
+  MeasurementSettings measurement;
+  Verbosity verbosity = Verbosity::normal;
+  std::vector<std::string> command_line;
+};
+
+int run_suite(const RunOptions& options, const std::filesystem::path& host_executable);
+
+int list_plugins(const PluginSelection& selection, bool as_json,
+                 const std::filesystem::path& host_executable);
+
+int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,
+                  const std::filesystem::path& host_executable);
+
+}  // namespace costops::host

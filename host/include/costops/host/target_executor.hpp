@@ -1,0 +1,51 @@
+// Where plugin code runs. The isolated executor (the default) probes each
+// library and runs each target in a fresh child process of the host binary
+// (hidden subcommands `__probe` and `__run-target`); the in-process executor
+// (--isolation none) loads plugins into the host itself, for debugging only:
+// a crashing plugin then takes the host down with it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "costops/host/plugin_probe.hpp"
+#include "costops/host/target_measurement.hpp"
+
+namespace costops::host {
+
+struct TargetOutcome {
+  TargetStatus status = TargetStatus::failed;
+  std::string reason;
+  TargetMeasurement measurement;  // meaningful when status == ok
+  std::string plugin_output;      // the child's stdout and stderr
+};
+
+class TargetExecutor {
+ public:
+  virtual ~TargetExecutor() = default;
+  virtual PluginProbe probe(const std::filesystem::path& library) = 0;
+  virtual TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
+                            const MeasurementSettings& settings) = 0;
+};
+
+struct IsolationSettings {
+  std::string host_executable;  // absolute path of this binary, re-executed as the worker
+  double probe_timeout_seconds = 10;
+  double run_timeout_seconds = 120;
+};
+
+std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings);
+std::unique_ptr<TargetExecutor> make_in_process_executor();
+
+// Turns a finished measurement into a status and reason (shared by both
+// executors so a failure reads the same whichever ran it).
+TargetOutcome outcome_from_measurement(TargetMeasurement measurement);
+
+// The worker side of the hidden subcommands: run in the child, write one JSON
+// message to the result fd, return the process exit code.
+int run_probe_worker(const std::filesystem::path& library);
+int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
+                      const MeasurementSettings& settings);
+
+}  // namespace costops::host

@@ -1,0 +1,64 @@
+// Measures one target: setup, empty-batch overhead, warm-up, batch
+// calibration, samples, teardown. This is the only code that times plugin
+// calls; it runs inside the worker process (or in-process with
+// --isolation none).
+#pragma once
+
+#include <costops/bench_target_v1.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace costops::host {
+
+struct MeasurementSettings {
+  double warmup_seconds = 0.1;
+  double min_time_seconds = 0.5;  // per repetition
+  std::uint32_t min_samples = 10;
+  std::uint32_t repetitions = 1;
+  // One batch is calibrated to last about this long: far above the clock's
+  // cost (~25 ns), short enough to give many samples.
+  double target_sample_seconds = 0.002;
+  std::uint32_t max_samples = 100000;
+};
+
+struct Sample {
+  std::uint64_t iterations = 0;
+  double elapsed_ns = 0;
+  std::uint32_t repetition = 0;
+  double ns_per_operation() const {
+    return iterations ? elapsed_ns / static_cast<double>(iterations) : 0;
+  }
+};
+
+using MetricValue = std::variant<double, std::string>;
+
+struct TargetMeasurement {
+  bool succeeded = false;
+  std::string failure_phase;  // "setup", "run" or "teardown" when !succeeded
+  std::string failure_message;
+  std::int32_t failure_status = 0;
+
+  std::vector<Sample> samples;
+  std::uint64_t batch_iterations = 0;
+  std::uint64_t warmup_iterations = 0;
+  double warmup_ns = 0;
+  double clock_overhead_ns = 0;  // median cost of one steady_clock::now() pair
+  double empty_batch_ns = 0;     // median time of a timed run(state, 0)
+
+  std::uint64_t bytes_per_operation = 0;  // 0 = not declared
+  std::uint64_t items_per_operation = 0;
+  std::vector<std::pair<std::string, MetricValue>> plugin_metrics;  // in report order
+  std::vector<std::string> plugin_log;
+  std::uint64_t peak_rss_bytes = 0;  // 0 = unknown
+};
+
+// Runs the whole lifecycle of `target`. Never throws for plugin errors; they
+// end in succeeded == false with the phase and message.
+TargetMeasurement measure_target(const bench_target_v1& target,
+                                 const MeasurementSettings& settings);
+
+}  // namespace costops::host

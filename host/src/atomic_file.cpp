@@ -1,0 +1,73 @@
+#include "costops/host/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace costops::host {
+
+namespace {
+
+constexpr std::string_view kTemporaryMarker = ".cost-ops-tmp-";
+
+[[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
+  throw FileWriteError("cannot write " + path.string() + ": " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  struct stat existing {};
+  if (::lstat(path.c_str(), &existing) == 0 && S_ISLNK(existing.st_mode)) {
+    errno = ELOOP;
+    fail(path, "it is a symbolic link, which the host never follows when writing");
+  }
+  std::string temporary_name = ".";
+  temporary_name.append(path.filename().string());
+  temporary_name.append(kTemporaryMarker);
+  temporary_name.append(std::to_string(::getpid()));
+  const std::filesystem::path temporary = path.parent_path() / temporary_name;
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) fail(path, "creating the temporary file");
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = errno;
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      errno = saved;
+      fail(path, "writing");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int saved = errno;
+    ::unlink(temporary.c_str());
+    errno = saved;
+    fail(path, "flushing");
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temporary.c_str());
+    errno = saved;
+    fail(path, "renaming the temporary file into place");
+  }
+}
+
+void remove_stale_temporaries(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(kTemporaryMarker) != std::string::npos && entry.is_regular_file(ec))
+      std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace costops::host

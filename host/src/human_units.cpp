@@ -1,0 +1,27 @@
+#include "costops/host/human_units.hpp"
+
+#include <cstdio>
+
+namespace costops::host {
+
+std::string format_double(const char* printf_format, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, printf_format, value);
+  return text;
+}
+
+std::string human_rate(double per_second) {
+  if (per_second >= 1e9) return format_double("%.2f G", per_second / 1e9);
+  if (per_second >= 1e6) return format_double("%.2f M", per_second / 1e6);
+  if (per_second >= 1e3) return format_double("%.2f k", per_second / 1e3);
+  return format_double("%.2f", per_second);
+}
+
+std::string human_duration(double ns) {
+  if (ns >= 1e9) return format_double("%.3f s", ns / 1e9);
+  if (ns >= 1e6) return format_double("%.3f ms", ns / 1e6);
+  if (ns >= 1e3) return format_double("%.3f µs", ns / 1e3);
+  return format_double("%.2f ns", ns);
+}
+
+}  // namespace costops::host

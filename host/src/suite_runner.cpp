@@ -1,0 +1,291 @@
+#include "costops/host/suite_runner.hpp"
+
+#include <boost/json.hpp>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "costops/host/atomic_file.hpp"
+#include "costops/host/build_info.hpp"
+#include "costops/host/child_process.hpp"
+#include "costops/host/json_text.hpp"
+#include "costops/host/plugin_discovery.hpp"
+#include "costops/host/result_files.hpp"
+#include "costops/host/target_executor.hpp"
+
+namespace costops::host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<TargetExecutor> make_executor(const PluginSelection& selection,
+                                              const fs::path& host_executable) {
+  if (selection.isolation == "none") return make_in_process_executor();
+  return make_isolated_executor(
+      {host_executable.string(), selection.probe_timeout_seconds, selection.run_timeout_seconds});
+}
+
+// Probes every discovered file; files refused before loading keep their reason.
+std::vector<PluginProbe> probe_all(const std::vector<DiscoveredFile>& files,
+                                   TargetExecutor& executor) {
+  std::vector<PluginProbe> probes;
+  for (const auto& file : files) {
+    if (!file.refusal.empty()) {
+      PluginProbe refused;
+      refused.path = file.path.string();
+      refused.status = TargetStatus::invalid;
+      refused.reason = "refused: " + file.refusal;
+      probes.push_back(std::move(refused));
+      continue;
+    }
+    probes.push_back(executor.probe(file.path));
+  }
+  return probes;
+}
+
+struct PlannedTarget {
+  TargetDescription target;
+  const PluginProbe* plugin;
+};
+
+// Targets of all usable plugins, first occurrence of an id wins; later
+// duplicates come back as invalid results.
+void plan_targets(const std::vector<PluginProbe>& probes, std::vector<PlannedTarget>& planned,
+                  std::vector<TargetResult>& duplicates) {
+  std::map<std::string, const PluginProbe*> owner;
+  for (const auto& probe : probes) {
+    if (probe.status != TargetStatus::ok) continue;
+    for (const auto& target : probe.targets) {
+      const auto [it, inserted] = owner.emplace(target.id, &probe);
+      if (inserted) {
+        planned.push_back({target, &probe});
+        continue;
+      }
+      TargetResult dup;
+      dup.target_id = target.id;
+      dup.description = target.description;
+      dup.status = TargetStatus::invalid;
+      dup.reason = "duplicate target id: " + it->second->path + " already offers " + target.id +
+                   "; the first one found runs. Rename one of them";
+      dup.plugin = probe;
+      dup.timestamp = rfc3339_now();
+      duplicates.push_back(std::move(dup));
+    }
+  }
+}
+
+bool selected(const RunOptions& options, const std::string& id) {
+  if (!options.target_ids.empty() && std::find(options.target_ids.begin(), options.target_ids.end(),
+                                               id) == options.target_ids.end())
+    return false;
+  return options.filter.empty() || id.find(options.filter) != std::string::npos;
+}
+
+boost::json::object settings_json(const RunOptions& o) {
+  return {{"warmup_time_s", o.measurement.warmup_seconds},
+          {"min_time_s", o.measurement.min_time_seconds},
+          {"min_samples", o.measurement.min_samples},
+          {"repetitions", o.measurement.repetitions},
+          {"isolation", o.plugins.isolation},
+          {"timeout_s", o.plugins.run_timeout_seconds},
+          {"probe_timeout_s", o.plugins.probe_timeout_seconds},
+          {"filter", o.filter}};
+}
+
+std::vector<DiscoveredFile> discover(const PluginSelection& selection,
+                                     const fs::path& host_executable) {
+  const auto dirs = plugin_search_path(selection.plugin_dirs, host_executable);
+  if (dirs.empty())
+    throw DiscoveryError("no plugin directory: pass --plugin-dir DIR or set COST_OPS_PLUGIN_PATH");
+  return discover_plugin_files(dirs, selection.allow_insecure);
+}
+
+}  // namespace
+
+int run_suite(const RunOptions& options, const fs::path& host_executable) {
+  ProgressReporter progress(options.verbosity);
+  std::vector<DiscoveredFile> files;
+  try {
+    files = discover(options.plugins, host_executable);
+  } catch (const DiscoveryError& e) {
+    progress.error(e.what());
+    return kExitUsage;
+  }
+  auto executor = make_executor(options.plugins, host_executable);
+
+  SuiteReport report;
+  report.host_version = kHostVersion;
+  report.started_at = rfc3339_now();
+  report.command_line = options.command_line;
+  report.settings = settings_json(options);
+  report.plugin_files = probe_all(files, *executor);
+  for (const auto& probe : report.plugin_files)
+    if (probe.status != TargetStatus::ok)
+      progress.warning("plugin " + probe.path + " is " + std::string(to_string(probe.status)) +
+                       ": " + probe.reason);
+
+  std::vector<PlannedTarget> planned;
+  std::vector<TargetResult> duplicates;
+  plan_targets(report.plugin_files, planned, duplicates);
+
+  for (const auto& id : options.target_ids) {
+    if (std::none_of(planned.begin(), planned.end(),
+                     [&](const PlannedTarget& p) { return p.target.id == id; })) {
+      std::string available;
+      for (const auto& p : planned) available += (available.empty() ? "" : ", ") + p.target.id;
+      progress.error("unknown target id \"" + id +
+                     "\" in --targets; available: " + (available.empty() ? "(none)" : available) +
+                     ". `cost-ops run --list` shows them");
+      return kExitUsage;
+    }
+  }
+  std::erase_if(planned, [&](const PlannedTarget& p) { return !selected(options, p.target.id); });
+  std::erase_if(duplicates, [&](const TargetResult& d) { return !selected(options, d.target_id); });
+
+  if (options.list_only) {
+    for (const auto& p : planned)
+      std::cout << p.target.id << "\t" << p.plugin->name << " " << p.plugin->version << "\t"
+                << p.plugin->path << "\t" << p.target.description << "\n";
+    return kExitOk;
+  }
+  if (planned.empty()) {
+    progress.error(files.empty() ? "no plugin files (*.so) found in the plugin directories"
+                                 : "no target matches the selection; `cost-ops run --list` "
+                                   "shows what is available");
+    return kExitUsage;
+  }
+
+  std::optional<OutputDirectory> output;
+  try {
+    output.emplace(options.output_dir);
+  } catch (const FileWriteError& e) {
+    progress.error(e.what());
+    return kExitUsage;
+  }
+  report.environment = collect_environment();
+  for (const auto& w : report.environment.warnings) progress.warning(w);
+
+  bool write_failed = false;
+  auto save = [&](const TargetResult* finished) {
+    try {
+      if (finished && finished->status == TargetStatus::ok) output->write_raw_record(*finished);
+      output->write_suite_files(report, options.write_summary);
+    } catch (const FileWriteError& e) {
+      progress.error(e.what());
+      write_failed = true;
+    }
+  };
+
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    const PlannedTarget& p = planned[i];
+    TargetResult result;
+    result.target_id = p.target.id;
+    result.description = p.target.description;
+    result.plugin = *p.plugin;
+    result.plugin.targets.clear();
+    if (interrupt_requested()) {
+      result.status = TargetStatus::not_run;
+      result.reason = "not run: the host was interrupted";
+      report.targets.push_back(std::move(result));
+      continue;
+    }
+    progress.target_started(p.target.id, i, planned.size());
+    TargetOutcome outcome = executor->run(p.plugin->path, p.target.id, options.measurement);
+    result.status = outcome.status;
+    result.reason = outcome.reason;
+    result.plugin_output = std::move(outcome.plugin_output);
+    if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
+    result.timestamp = rfc3339_now();
+    finalize_target_result(result);
+    progress.target_finished(result);
+    if (!result.plugin_output.empty())
+      progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
+    report.targets.push_back(std::move(result));
+    save(&report.targets.back());
+  }
+  for (auto& duplicate : duplicates) report.targets.push_back(std::move(duplicate));
+  save(nullptr);  // the final state, including targets marked not_run
+
+  progress.info("Results: " + (output->root() / "results.json").string() +
+                (options.write_summary ? ", " + (output->root() / "summary.md").string() : "") +
+                ", " + (output->root() / "raw").string() + "/");
+  if (write_failed) return kExitUsage;
+  const bool all_ok =
+      std::all_of(report.targets.begin(), report.targets.end(),
+                  [](const TargetResult& t) { return t.status == TargetStatus::ok; }) &&
+      std::all_of(report.plugin_files.begin(), report.plugin_files.end(),
+                  [](const PluginProbe& p) { return p.status == TargetStatus::ok; });
+  return all_ok && !interrupt_requested() ? kExitOk : kExitTargetNotOk;
+}
+
+int list_plugins(const PluginSelection& selection, bool as_json, const fs::path& host_executable) {
+  ProgressReporter progress(Verbosity::normal);
+  std::vector<DiscoveredFile> files;
+  try {
+    files = discover(selection, host_executable);
+  } catch (const DiscoveryError& e) {
+    progress.error(e.what());
+    return kExitUsage;
+  }
+  auto executor = make_executor(selection, host_executable);
+  const auto probes = probe_all(files, *executor);
+  if (as_json) {
+    SuiteReport report;
+    report.plugin_files = probes;
+    std::cout << to_pretty_json(results_json(report).at("plugins"));
+  } else {
+    for (const auto& p : probes) {
+      std::cout << p.path << "\n  status: " << to_string(p.status);
+      if (!p.reason.empty()) std::cout << " — " << p.reason;
+      std::cout << "\n";
+      if (p.status != TargetStatus::ok) continue;
+      std::cout << "  plugin: " << p.name << " " << p.version << " (ABI " << p.abi_major << "."
+                << p.abi_minor << (p.build_info.empty() ? "" : ", " + p.build_info) << ")\n";
+      for (const auto& t : p.targets)
+        std::cout << "  target: " << t.id << " — " << t.description << "\n";
+    }
+  }
+  return std::all_of(probes.begin(), probes.end(),
+                     [](const PluginProbe& p) { return p.status == TargetStatus::ok; })
+             ? kExitOk
+             : kExitTargetNotOk;
+}
+
+int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,
+                  const fs::path& host_executable) {
+  auto executor = make_executor(selection, host_executable);
+  bool all_ok = true;
+  for (const auto& name : files) {
+    std::error_code ec;
+    const fs::path path = fs::canonical(name, ec);
+    if (ec) {
+      std::cout << name << ": invalid — the file does not exist\n";
+      all_ok = false;
+      continue;
+    }
+    PluginProbe probe;
+    if (const std::string insecure =
+            selection.allow_insecure ? "" : insecure_permission_reason(path);
+        !insecure.empty()) {
+      probe.status = TargetStatus::invalid;
+      probe.reason = "refused: " + insecure;
+    } else {
+      probe = executor->probe(path);
+    }
+    std::cout << path.string() << ": " << to_string(probe.status);
+    if (!probe.reason.empty()) std::cout << " — " << probe.reason;
+    std::cout << "\n";
+    if (probe.status == TargetStatus::ok) {
+      std::cout << "  plugin " << probe.name << " " << probe.version << ", ABI " << probe.abi_major
+                << "." << probe.abi_minor << ", " << probe.targets.size() << " target(s): ";
+      for (std::size_t i = 0; i < probe.targets.size(); ++i)
+        std::cout << (i ? ", " : "") << probe.targets[i].id;
+      std::cout << "\n";
+    }
+    all_ok = all_ok && probe.status == TargetStatus::ok;
+  }
+  return all_ok ? kExitOk : kExitTargetNotOk;
+}
+
+}  // namespace costops::host

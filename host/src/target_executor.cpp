@@ -1,0 +1,224 @@
+#include "costops/host/target_executor.hpp"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <map>
+
+#include "costops/host/child_process.hpp"
+#include "costops/host/plugin_library.hpp"
+#include "costops/host/worker_messages.hpp"
+
+namespace costops::host {
+
+namespace {
+
+std::string format_seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return text;
+}
+
+// Why a child ended without a usable message, in words for the user.
+std::string describe_abnormal_end(const ChildResult& child, double timeout_seconds) {
+  switch (child.ending) {
+    case ChildResult::Ending::signaled:
+      return "killed by " + describe_signal(child.signal_number);
+    case ChildResult::Ending::timed_out:
+      return "no result after " + format_seconds(timeout_seconds) +
+             " s; its process group was killed (raise --timeout if the target is just slow)";
+    case ChildResult::Ending::interrupted:
+      return "interrupted before it finished";
+    case ChildResult::Ending::spawn_failed:
+      return "could not start the worker process: " + child.spawn_error;
+    case ChildResult::Ending::exited:
+      break;
+  }
+  if (child.exit_code == 0)
+    return "the process exited with code 0 before reporting a result (did the plugin call "
+           "exit()?)";
+  return "the process exited with code " + std::to_string(child.exit_code) +
+         " before reporting a result";
+}
+
+TargetStatus status_of_abnormal_end(const ChildResult& child) {
+  switch (child.ending) {
+    case ChildResult::Ending::timed_out:
+      return TargetStatus::timed_out;
+    case ChildResult::Ending::interrupted:
+      return TargetStatus::not_run;
+    default:
+      return TargetStatus::crashed;
+  }
+}
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) return false;
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+class IsolatedExecutor final : public TargetExecutor {
+ public:
+  explicit IsolatedExecutor(IsolationSettings settings) : settings_(std::move(settings)) {}
+
+  PluginProbe probe(const std::filesystem::path& library) override {
+    ChildRequest request{settings_.host_executable,
+                         {"__probe", "--plugin", library.string()},
+                         settings_.probe_timeout_seconds};
+    ChildResult child = run_child(request);
+    if (!child.result.empty()) {
+      try {
+        PluginProbe probe = probe_from_json(parse_message(child.result));
+        probe.path = library.string();
+        return probe;
+      } catch (const MessageError& e) {
+        return failed_probe(library, TargetStatus::crashed,
+                            std::string("the probe returned a malformed message: ") + e.what());
+      }
+    }
+    return failed_probe(library, status_of_abnormal_end(child),
+                        "while loading the library: " +
+                            describe_abnormal_end(child, settings_.probe_timeout_seconds) +
+                            tail_of(child.output));
+  }
+
+  TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
+                    const MeasurementSettings& settings) override {
+    ChildRequest request{settings_.host_executable,
+                         {"__run-target", "--plugin", library.string(), "--target", target_id,
+                          "--warmup-time", format_seconds(settings.warmup_seconds), "--min-time",
+                          format_seconds(settings.min_time_seconds), "--min-samples",
+                          std::to_string(settings.min_samples), "--repetitions",
+                          std::to_string(settings.repetitions)},
+                         settings_.run_timeout_seconds};
+    ChildResult child = run_child(request);
+    TargetOutcome outcome;
+    if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
+      try {
+        outcome = outcome_from_measurement(measurement_from_json(parse_message(child.result)));
+      } catch (const MessageError& e) {
+        outcome.status = TargetStatus::crashed;
+        outcome.reason = std::string("the worker returned a malformed result: ") + e.what();
+      }
+    } else {
+      outcome.status = status_of_abnormal_end(child);
+      outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds);
+    }
+    outcome.plugin_output = std::move(child.output);
+    return outcome;
+  }
+
+ private:
+  static PluginProbe failed_probe(const std::filesystem::path& library, TargetStatus status,
+                                  std::string reason) {
+    PluginProbe probe;
+    probe.path = library.string();
+    probe.status = status;
+    probe.reason = std::move(reason);
+    return probe;
+  }
+  // The last line of a child's output often names the problem (a loader
+  // error, an assertion); it is appended to the reason.
+  static std::string tail_of(const std::string& output) {
+    std::string text = output;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (text.empty()) return {};
+    const auto start = text.find_last_of('\n');
+    std::string last = start == std::string::npos ? text : text.substr(start + 1);
+    if (last.size() > 300) last = last.substr(0, 300) + "...";
+    return "; last output: " + last;
+  }
+
+  IsolationSettings settings_;
+};
+
+class InProcessExecutor final : public TargetExecutor {
+ public:
+  PluginProbe probe(const std::filesystem::path& library) override { return load(library).probe(); }
+  TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
+                    const MeasurementSettings& settings) override {
+    PluginLibrary& plugin = load(library);
+    TargetOutcome outcome;
+    if (!plugin.usable()) {
+      outcome.status = plugin.probe().status;
+      outcome.reason = plugin.probe().reason;
+      return outcome;
+    }
+    const bench_target_v1* target = find_target(plugin.descriptor(), target_id);
+    if (target == nullptr) {
+      outcome.status = TargetStatus::invalid;
+      outcome.reason = "the plugin no longer offers target " + target_id;
+      return outcome;
+    }
+    return outcome_from_measurement(measure_target(*target, settings));
+  }
+
+ private:
+  // Libraries stay loaded until the executor dies: descriptors and strings
+  // they returned must outlive every use (Boost.DLL lifetime rule).
+  PluginLibrary& load(const std::filesystem::path& library) {
+    auto it = loaded_.find(library.string());
+    if (it == loaded_.end())
+      it = loaded_.emplace(library.string(), std::make_unique<PluginLibrary>(library)).first;
+    return *it->second;
+  }
+  std::map<std::string, std::unique_ptr<PluginLibrary>> loaded_;
+};
+
+}  // namespace
+
+TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
+  TargetOutcome outcome;
+  if (measurement.succeeded) {
+    outcome.status = TargetStatus::ok;
+  } else {
+    outcome.status = TargetStatus::failed;
+    const bool wrong_answer = measurement.failure_status == BENCH_STATUS_VERIFICATION_FAILED;
+    outcome.reason =
+        (wrong_answer ? "verification failed in " : measurement.failure_phase + " failed: ") +
+        (wrong_answer ? measurement.failure_phase + ": " : std::string()) +
+        measurement.failure_message;
+  }
+  outcome.measurement = std::move(measurement);
+  return outcome;
+}
+
+std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings) {
+  return std::make_unique<IsolatedExecutor>(std::move(settings));
+}
+
+std::unique_ptr<TargetExecutor> make_in_process_executor() {
+  return std::make_unique<InProcessExecutor>();
+}
+
+int run_probe_worker(const std::filesystem::path& library) {
+  PluginLibrary plugin(library);
+  return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
+}
+
+int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
+                      const MeasurementSettings& settings) {
+  PluginLibrary plugin(library);
+  TargetMeasurement measurement;
+  if (!plugin.usable()) {
+    measurement.failure_phase = "load";
+    measurement.failure_message = plugin.probe().reason;
+  } else if (const bench_target_v1* target = find_target(plugin.descriptor(), target_id)) {
+    measurement = measure_target(*target, settings);
+  } else {
+    measurement.failure_phase = "load";
+    measurement.failure_message = "the plugin does not offer target " + target_id;
+  }
+  // Flush the plugin's own stdio so its output is not lost at _exit.
+  std::fflush(nullptr);
+  return write_all(kWorkerResultFd, boost::json::serialize(measurement_to_json(measurement))) ? 0
+                                                                                              : 1;
+}
+
+}  // namespace costops::host

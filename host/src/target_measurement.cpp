@@ -1,0 +1,253 @@
+#include "costops/host/target_measurement.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <string_view>
+
+#include "costops/host/peak_memory.hpp"
+
+namespace costops::host {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double nanoseconds_between(Clock::time_point start, Clock::time_point end) {
+  return std::chrono::duration<double, std::nano>(end - start).count();
+}
+
+double median_of(std::vector<double> values) {
+  if (values.empty()) return 0;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+// The host side of bench_host_services_v1. Every callback catches
+// everything: nothing may unwind into plugin frames.
+class HostServices {
+ public:
+  explicit HostServices(TargetMeasurement& out) : out_(out) {
+    table_.struct_size = sizeof(bench_host_services_v1);
+    table_.abi_minor = BENCH_TARGET_V1_ABI_MINOR;
+    table_.host_context = this;
+    table_.set_bytes_per_operation = &set_bytes;
+    table_.set_items_per_operation = &set_items;
+    table_.report_metric_number = &report_number;
+    table_.report_metric_string = &report_string;
+    table_.log = &log;
+  }
+  const bench_host_services_v1* table() const { return &table_; }
+
+ private:
+  static HostServices& self(void* context) { return *static_cast<HostServices*>(context); }
+  static void BENCH_TARGET_V1_CALL set_bytes(void* context, std::uint64_t bytes) {
+    self(context).out_.bytes_per_operation = bytes;
+  }
+  static void BENCH_TARGET_V1_CALL set_items(void* context, std::uint64_t items) {
+    self(context).out_.items_per_operation = items;
+  }
+  static void BENCH_TARGET_V1_CALL report_number(void* context, const char* key, double value) {
+    try {
+      auto& host = self(context);
+      if (key == nullptr) return host.note("report_metric_number called with a NULL key");
+      if (!std::isfinite(value))
+        return host.note("metric " + std::string(key) + " is not finite and was dropped");
+      host.put(key, value);
+    } catch (...) {
+    }
+  }
+  static void BENCH_TARGET_V1_CALL report_string(void* context, const char* key,
+                                                 const char* value) {
+    try {
+      auto& host = self(context);
+      if (key == nullptr || value == nullptr)
+        return host.note("report_metric_string called with a NULL key or value");
+      host.put(key, std::string(value));
+    } catch (...) {
+    }
+  }
+  static void BENCH_TARGET_V1_CALL log(void* context, bench_log_level level, const char* message) {
+    try {
+      static constexpr std::array<std::string_view, 4> names = {"debug", "info", "warning",
+                                                                "error"};
+      const std::string_view name =
+          level >= 0 && level < 4 ? names[static_cast<std::size_t>(level)] : "info";
+      self(context).note(std::string(name) + ": " + (message ? message : ""));
+    } catch (...) {
+    }
+  }
+
+  void note(std::string line) {
+    if (out_.plugin_log.size() < 1000) out_.plugin_log.push_back(std::move(line));
+  }
+  void put(std::string key, MetricValue value) {
+    for (auto& [existing, old] : out_.plugin_metrics)
+      if (existing == key) {
+        old = std::move(value);
+        return;
+      }
+    out_.plugin_metrics.emplace_back(std::move(key), std::move(value));
+  }
+
+  TargetMeasurement& out_;
+  bench_host_services_v1 table_{};
+};
+
+class TargetDriver {
+ public:
+  TargetDriver(const bench_target_v1& target, TargetMeasurement& out)
+      : target_(target), out_(out) {}
+
+  bool fail(const char* phase, bench_status status) {
+    out_.succeeded = false;
+    out_.failure_phase = phase;
+    out_.failure_status = status;
+    out_.failure_message = error_[0]
+                               ? std::string(error_.data())
+                               : "returned status " + std::to_string(status) + " without a message";
+    return false;
+  }
+
+  bool setup(const bench_host_services_v1* services) {
+    error_[0] = '\0';
+    const bench_status status = target_.setup(services, &state_, error_.data(), error_.size());
+    if (status != BENCH_STATUS_OK) return fail("setup", status);
+    has_state_ = true;
+    return true;
+  }
+
+  // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
+  double timed_run(std::uint64_t iterations) {
+    const auto start = Clock::now();
+    const bench_status status = target_.run(state_, iterations, error_.data(), error_.size());
+    const auto end = Clock::now();
+    if (status != BENCH_STATUS_OK) {
+      fail("run", status);
+      return -1;
+    }
+    return nanoseconds_between(start, end);
+  }
+
+  bool teardown() {
+    if (!has_state_) return true;
+    has_state_ = false;
+    if (target_.teardown == nullptr) return true;
+    error_[0] = '\0';
+    const bench_status status = target_.teardown(state_, error_.data(), error_.size());
+    if (status != BENCH_STATUS_OK) return fail("teardown", status);
+    return true;
+  }
+
+ private:
+  const bench_target_v1& target_;
+  TargetMeasurement& out_;
+  void* state_ = nullptr;
+  bool has_state_ = false;
+  std::array<char, 4096> error_{};
+};
+
+double measure_clock_overhead() {
+  std::vector<double> pairs(201);
+  for (double& pair : pairs) {
+    const auto a = Clock::now();
+    const auto b = Clock::now();
+    pair = nanoseconds_between(a, b);
+  }
+  return median_of(std::move(pairs));
+}
+
+// Iterations per batch so that one batch lasts about `target_ns`.
+std::uint64_t batch_size_for(double ns_per_operation, double target_ns) {
+  if (ns_per_operation <= 0) return 1;
+  const double wanted = std::ceil(target_ns / ns_per_operation);
+  return static_cast<std::uint64_t>(std::clamp(wanted, 1.0, 1e12));
+}
+
+bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
+                 std::uint32_t repetition, TargetMeasurement& out) {
+  const double min_time_ns = settings.min_time_seconds * 1e9;
+  const auto start = Clock::now();
+  std::uint32_t taken = 0;
+  while (taken < settings.max_samples) {
+    const double elapsed = driver.timed_run(out.batch_iterations);
+    if (elapsed < 0) return false;
+    out.samples.push_back({out.batch_iterations, elapsed, repetition});
+    ++taken;
+    if (taken >= settings.min_samples && nanoseconds_between(start, Clock::now()) >= min_time_ns)
+      break;
+  }
+  return true;
+}
+
+}  // namespace
+
+TargetMeasurement measure_target(const bench_target_v1& target,
+                                 const MeasurementSettings& settings) {
+  TargetMeasurement out;
+  HostServices services(out);
+  TargetDriver driver(target, out);
+  reset_peak_rss();
+
+  out.clock_overhead_ns = measure_clock_overhead();
+  if (!driver.setup(services.table())) return out;
+
+  // Empty batches: the fixed cost of one timed call (clock pair + indirect
+  // call + the plugin's own entry). Reported, never subtracted silently.
+  std::vector<double> empty(101);
+  for (double& e : empty) {
+    e = driver.timed_run(0);
+    if (e < 0) {
+      driver.teardown();
+      return out;
+    }
+  }
+  out.empty_batch_ns = median_of(std::move(empty));
+
+  // Warm-up: double the batch until the warm-up time is spent; the last
+  // batch gives the first estimate of the time per operation.
+  const double target_ns = std::max(settings.target_sample_seconds * 1e9,
+                                    1000 * std::max(out.clock_overhead_ns, out.empty_batch_ns));
+  const auto warmup_start = Clock::now();
+  std::uint64_t batch = 1;
+  double ns_per_operation = 0;
+  do {
+    const double elapsed = driver.timed_run(batch);
+    if (elapsed < 0) {
+      driver.teardown();
+      return out;
+    }
+    out.warmup_iterations += batch;
+    ns_per_operation = elapsed / static_cast<double>(batch);
+    if (elapsed < target_ns)
+      batch = std::min(batch * 2, batch_size_for(ns_per_operation, target_ns));
+  } while (nanoseconds_between(warmup_start, Clock::now()) < settings.warmup_seconds * 1e9);
+  out.warmup_ns = nanoseconds_between(warmup_start, Clock::now());
+
+  // Calibrate: one batch at the estimated size, then fix the size for all
+  // samples of all repetitions (comparable samples share one batch size).
+  batch = batch_size_for(ns_per_operation, target_ns);
+  const double calibration = driver.timed_run(batch);
+  if (calibration < 0) {
+    driver.teardown();
+    return out;
+  }
+  out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
+
+  for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions);
+       ++repetition) {
+    if (!run_samples(driver, settings, repetition, out)) {
+      driver.teardown();
+      return out;
+    }
+  }
+  if (!driver.teardown()) return out;
+  out.peak_rss_bytes = read_peak_rss_bytes();
+  out.succeeded = true;
+  return out;
+}
+
+}  // namespace costops::host

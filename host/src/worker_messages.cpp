@@ -1,0 +1,162 @@
+#include "costops/host/worker_messages.hpp"
+
+#include <boost/json.hpp>
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+const json::object& as_object(const json::value& v, const char* what) {
+  if (!v.is_object()) throw MessageError(std::string(what) + " is not a JSON object");
+  return v.get_object();
+}
+
+const json::value& field(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) throw MessageError(std::string("missing field \"") + key + "\"");
+  return *v;
+}
+
+std::string string_field(const json::object& o, const char* key) {
+  const json::value& v = field(o, key);
+  if (!v.is_string()) throw MessageError(std::string("field \"") + key + "\" is not a string");
+  return std::string(v.get_string());
+}
+
+double number_field(const json::object& o, const char* key) {
+  const json::value& v = field(o, key);
+  if (!v.is_number()) throw MessageError(std::string("field \"") + key + "\" is not a number");
+  return v.to_number<double>();
+}
+
+std::uint64_t unsigned_field(const json::object& o, const char* key) {
+  const json::value& v = field(o, key);
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+  throw MessageError(std::string("field \"") + key + "\" is not a non-negative integer");
+}
+
+const json::array& array_field(const json::object& o, const char* key) {
+  const json::value& v = field(o, key);
+  if (!v.is_array()) throw MessageError(std::string("field \"") + key + "\" is not an array");
+  return v.get_array();
+}
+
+}  // namespace
+
+json::value probe_to_json(const PluginProbe& probe) {
+  json::array targets;
+  for (const auto& t : probe.targets)
+    targets.push_back(
+        json::object{{"id", t.id}, {"description", t.description}, {"flags", t.flags}});
+  return json::object{{"path", probe.path},           {"status", to_string(probe.status)},
+                      {"reason", probe.reason},       {"name", probe.name},
+                      {"version", probe.version},     {"build_info", probe.build_info},
+                      {"abi_major", probe.abi_major}, {"abi_minor", probe.abi_minor},
+                      {"targets", std::move(targets)}};
+}
+
+PluginProbe probe_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "probe message");
+  PluginProbe probe;
+  probe.path = string_field(o, "path");
+  const auto status = parse_target_status(string_field(o, "status"));
+  if (!status) throw MessageError("unknown status in probe message");
+  probe.status = *status;
+  probe.reason = string_field(o, "reason");
+  probe.name = string_field(o, "name");
+  probe.version = string_field(o, "version");
+  probe.build_info = string_field(o, "build_info");
+  probe.abi_major = static_cast<std::uint32_t>(unsigned_field(o, "abi_major"));
+  probe.abi_minor = static_cast<std::uint32_t>(unsigned_field(o, "abi_minor"));
+  for (const json::value& t : array_field(o, "targets")) {
+    const json::object& target = as_object(t, "target");
+    probe.targets.push_back({string_field(target, "id"), string_field(target, "description"),
+                             static_cast<std::uint32_t>(unsigned_field(target, "flags"))});
+  }
+  return probe;
+}
+
+json::value measurement_to_json(const TargetMeasurement& m) {
+  json::array samples;
+  samples.reserve(m.samples.size());
+  for (const Sample& s : m.samples)
+    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition});
+  json::array metrics;
+  for (const auto& [key, value] : m.plugin_metrics) {
+    if (const double* number = std::get_if<double>(&value))
+      metrics.push_back(json::array{key, *number});
+    else
+      metrics.push_back(json::array{key, std::get<std::string>(value)});
+  }
+  json::array log;
+  for (const auto& line : m.plugin_log) log.push_back(json::string(line));
+  return json::object{{"succeeded", m.succeeded},
+                      {"failure_phase", m.failure_phase},
+                      {"failure_message", m.failure_message},
+                      {"failure_status", m.failure_status},
+                      {"samples", std::move(samples)},
+                      {"batch_iterations", m.batch_iterations},
+                      {"warmup_iterations", m.warmup_iterations},
+                      {"warmup_ns", m.warmup_ns},
+                      {"clock_overhead_ns", m.clock_overhead_ns},
+                      {"empty_batch_ns", m.empty_batch_ns},
+                      {"bytes_per_operation", m.bytes_per_operation},
+                      {"items_per_operation", m.items_per_operation},
+                      {"plugin_metrics", std::move(metrics)},
+                      {"plugin_log", std::move(log)},
+                      {"peak_rss_bytes", m.peak_rss_bytes}};
+}
+
+TargetMeasurement measurement_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "measurement message");
+  TargetMeasurement m;
+  const json::value& succeeded = field(o, "succeeded");
+  if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
+  m.succeeded = succeeded.get_bool();
+  m.failure_phase = string_field(o, "failure_phase");
+  m.failure_message = string_field(o, "failure_message");
+  m.failure_status = static_cast<std::int32_t>(number_field(o, "failure_status"));
+  for (const json::value& s : array_field(o, "samples")) {
+    if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
+    const json::array& a = s.get_array();
+    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number())
+      throw MessageError("malformed sample");
+    m.samples.push_back({a[0].to_number<std::uint64_t>(), a[1].to_number<double>(),
+                         a[2].to_number<std::uint32_t>()});
+  }
+  m.batch_iterations = unsigned_field(o, "batch_iterations");
+  m.warmup_iterations = unsigned_field(o, "warmup_iterations");
+  m.warmup_ns = number_field(o, "warmup_ns");
+  m.clock_overhead_ns = number_field(o, "clock_overhead_ns");
+  m.empty_batch_ns = number_field(o, "empty_batch_ns");
+  m.bytes_per_operation = unsigned_field(o, "bytes_per_operation");
+  m.items_per_operation = unsigned_field(o, "items_per_operation");
+  for (const json::value& entry : array_field(o, "plugin_metrics")) {
+    if (!entry.is_array() || entry.get_array().size() != 2 || !entry.get_array()[0].is_string())
+      throw MessageError("malformed plugin metric");
+    const json::array& a = entry.get_array();
+    std::string key(a[0].get_string());
+    if (a[1].is_string())
+      m.plugin_metrics.emplace_back(std::move(key), std::string(a[1].get_string()));
+    else if (a[1].is_number())
+      m.plugin_metrics.emplace_back(std::move(key), a[1].to_number<double>());
+    else
+      throw MessageError("plugin metric " + key + " is neither a number nor a string");
+  }
+  for (const json::value& line : array_field(o, "plugin_log"))
+    if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
+  m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
+  return m;
+}
+
+json::value parse_message(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) throw MessageError("the worker's result is not valid JSON: " + ec.message());
+  return v;
+}
+
+}  // namespace costops::host
