@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every first-party benchmark target.
+# Extra arguments go to `cost-ops run` (e.g. --min-time 0.05, -f aggregator).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" "$root/build"
+cd "$root"
+status=0
+"$root/build/bin/cost-ops" run --plugin-dir "$root/build/plugins" --output "$root/benchmarks/output" "$@" || status=$?
+echo
+echo "Results: $root/benchmarks/output/summary.md, results.json and raw/<target>.json"
+exit $status

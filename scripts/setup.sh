@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every system package cost-ops needs to build, run and test, on
+# Debian 12. Idempotent: installs only what is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  # Boost 1.81: the 1.81 -dev packages, never libboost-all-dev (1.74 conflicts
+  # and lacks Boost.JSON). libboost1.81-dev brings the header-only parts:
+  # DLL, Multiprecision, Math.
+  libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-program-options1.81-dev
+  libsqlite3-dev sqlite3 zlib1g-dev
+  doctest-dev
+  # End-to-end tests validate output files against the JSON Schemas.
+  python3 python3-jsonschema
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the cost-ops binary on the fixture plugins.
+
+Runs the real executable, then checks every file it wrote: the raw records,
+results.json and summary.md, against the JSON Schemas in schemas/.
+
+usage: host_e2e_test.py COST_OPS_BINARY FIXTURE_DIR SCHEMA_DIR
+"""
+import json
+import os
+import pathlib
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+HOST, FIXTURES, SCHEMAS = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
+del sys.argv[1:4]
+
+GOOD = FIXTURES / "good"
+HOSTILE = FIXTURES / "hostile"
+JUNK = FIXTURES / "junk"
+QUICK = ["--warmup-time", "0.01", "--min-time", "0.02", "--min-samples", "3"]
+
+
+def load_schemas():
+    resources = {}
+    for path in SCHEMAS.glob("*.schema.json"):
+        schema = json.loads(path.read_text())
+        resources[path.name] = schema
+    return resources
+
+
+SCHEMA_FILES = load_schemas()
+
+
+def validator(name):
+    # Schemas refer to each other by file name; resolve those locally.
+    store = {}
+    for file_name, schema in SCHEMA_FILES.items():
+        store[schema["$id"]] = schema
+        store[file_name] = schema
+    resolver = jsonschema.RefResolver(base_uri=SCHEMA_FILES[name]["$id"], referrer=SCHEMA_FILES[name], store=store)
+    return Draft202012Validator(SCHEMA_FILES[name], resolver=resolver)
+
+
+def run(*args, env=None, timeout=120):
+    return subprocess.run([str(HOST), *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+class HostEndToEnd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-e2e-"))
+        self.out = self.tmp / "out"
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def results(self):
+        return json.loads((self.out / "results.json").read_text())
+
+    def check_every_file(self):
+        """Every file present parses and matches its schema."""
+        raw_validator = validator("raw-record.schema.json")
+        for record_path in (self.out / "raw").glob("*.json"):
+            record = json.loads(record_path.read_text())
+            raw_validator.validate(record)
+            self.assertEqual(record_path.stem, record["target_id"])
+        if (self.out / "results.json").exists():
+            validator("results.schema.json").validate(self.results())
+        leftovers = [p.name for p in self.out.rglob("*") if "cost-ops-tmp" in p.name]
+        self.assertEqual(leftovers, [])
+
+    def test_good_plugin_writes_all_files(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("✓ fixture_sum_array", proc.stderr)
+        self.assertIn("ops/s", proc.stderr)
+        self.assertEqual(proc.stdout, "", "progress goes to stderr only")
+        self.check_every_file()
+        raw = sorted(p.name for p in (self.out / "raw").iterdir())
+        self.assertEqual(raw, ["fixture_copy_bytes.json", "fixture_sum_array.json"])
+        record = json.loads((self.out / "raw" / "fixture_copy_bytes.json").read_text())
+        self.assertEqual(set(record), {"target_id", "metrics", "timestamp"})
+        self.assertEqual(record["metrics"]["bytes_per_operation"], 4096)
+        self.assertGreater(record["metrics"]["throughput_mb_per_sec"], 0)
+        results = self.results()
+        self.assertEqual(results["summary"]["total_benchmarks"], 2)
+        self.assertIn(results["summary"]["fastest_benchmark"], ["fixture_copy_bytes", "fixture_sum_array"])
+        for target in results["targets"]:
+            self.assertEqual(target["status"], "ok")
+            self.assertEqual(target["plugin"]["version"], "1.2.3")
+            self.assertGreaterEqual(target["statistics"]["samples"], 3)
+            self.assertLess(target["measurement"]["overhead_ns_per_iteration"], 5)
+        summary = (self.out / "summary.md").read_text()
+        self.assertIn("| Target | Operations/sec | Avg Duration (ns) | Notes |", summary)
+        self.assertIn("| fixture_sum_array |", summary)
+
+    def test_broken_plugins_are_reported_and_good_ones_still_run(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "--plugin-dir", str(HOSTILE), "--plugin-dir", str(JUNK),
+                   "-o", str(self.out), "--timeout", "2", "--probe-timeout", "2", *QUICK)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.check_every_file()
+        results = self.results()
+        by_id = {}
+        for t in results["targets"]:
+            by_id.setdefault(t["target_id"], []).append(t)
+        status = {k: [t["status"] for t in v] for k, v in by_id.items()}
+        self.assertEqual(sorted(status["fixture_sum_array"]), ["invalid", "ok"])  # duplicate id
+        self.assertEqual(status["misbehaving_crash_run"], ["crashed"])
+        self.assertIn("SIGSEGV", by_id["misbehaving_crash_run"][0]["reason"])
+        self.assertEqual(status["misbehaving_abort_setup"], ["crashed"])
+        self.assertIn("SIGABRT", by_id["misbehaving_abort_setup"][0]["reason"])
+        self.assertEqual(status["misbehaving_exit_run"], ["crashed"])
+        self.assertIn("exit()", by_id["misbehaving_exit_run"][0]["reason"])
+        self.assertEqual(status["misbehaving_hang_run"], ["timed_out"])
+        self.assertEqual(status["misbehaving_setup_error"], ["failed"])
+        self.assertIn("cannot open the input fixture.csv", by_id["misbehaving_setup_error"][0]["reason"])
+        self.assertEqual(status["misbehaving_verify_error"], ["failed"])
+        self.assertIn("verification failed", by_id["misbehaving_verify_error"][0]["reason"])
+        self.assertEqual(status["misbehaving_spam_stdout"], ["ok"])
+        self.assertLess(len(by_id["misbehaving_spam_stdout"][0]["plugin_output"]), 70000)
+        plugins = {pathlib.Path(p["path"]).name: p for p in results["plugins"]}
+        self.assertEqual(plugins["misbehaving_decline.so"]["status"], "incompatible")
+        self.assertEqual(plugins["misbehaving_wrong_major.so"]["status"], "incompatible")
+        self.assertIn("plugin ABI major 2, host ABI major 1", plugins["misbehaving_wrong_major.so"]["reason"])
+        self.assertEqual(plugins["misbehaving_crash_entry.so"]["status"], "crashed")
+        self.assertEqual(plugins["misbehaving_null_run.so"]["status"], "invalid")
+        self.assertEqual(plugins["misbehaving_bad_size.so"]["status"], "incompatible")
+        self.assertEqual(plugins["empty.so"]["status"], "invalid")
+        self.assertEqual(plugins["random_bytes.so"]["status"], "invalid")
+        # Only finished targets have raw records.
+        raw = sorted(p.stem for p in (self.out / "raw").iterdir())
+        self.assertEqual(raw, ["fixture_copy_bytes", "fixture_sum_array", "misbehaving_spam_stdout"])
+        summary = (self.out / "summary.md").read_text()
+        self.assertIn("**crashed**: killed by SIGSEGV", summary)
+        self.assertIn("## Plugin problems", summary)
+        self.assertIn("✗ misbehaving_hang_run  timed_out", proc.stderr)
+
+    def test_selection_list_and_summary_switches(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "--list")
+        self.assertEqual(proc.returncode, 0)
+        lines = proc.stdout.strip().splitlines()
+        self.assertEqual([l.split("\t")[0] for l in lines], ["fixture_sum_array", "fixture_copy_bytes"])
+        self.assertIn("fixture-good-c 1.2.3", lines[0])
+        self.assertIn("good_c_plugin.so", lines[0])
+
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), "--targets", "fixture_copy_bytes",
+                   "--no-summary", *QUICK)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual([t["target_id"] for t in self.results()["targets"]], ["fixture_copy_bytes"])
+        self.assertFalse((self.out / "summary.md").exists())
+
+        shutil.rmtree(self.out)
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), "-f", "sum", "--summary", "false", *QUICK)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual([t["target_id"] for t in self.results()["targets"]], ["fixture_sum_array"])
+        self.assertFalse((self.out / "summary.md").exists())
+
+    def test_usage_and_environment_errors_exit_2(self):
+        cases = [
+            (["run", "--plugin-dir", str(GOOD), "--targets", "nope"], "unknown target id \"nope\""),
+            (["run", "--plugin-dir", str(self.tmp / "missing")], "does not exist"),
+            (["run", "--plugin-dir", str(GOOD), "--summary", "maybe"], "--summary takes true or false"),
+            (["run", "--plugin-dir", str(GOOD), "--min-samples", "0"], "--min-samples"),
+            (["run", "--bogus-option"], "unrecognised option"),
+            (["frobnicate"], "unknown command"),
+            (["run", "--plugin-dir", str(GOOD), "-f", "zzz"], "no target matches"),
+            (["run", "--plugin-dir", str(GOOD), "--isolation", "threads"], "--isolation"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                proc = run(*args)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn(message, proc.stderr)
+        blocker = self.tmp / "file"
+        blocker.write_text("x")
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(blocker / "sub"), *QUICK)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("cannot create output directory", proc.stderr)
+
+    def test_help_and_version(self):
+        proc = run("--help")
+        self.assertEqual(proc.returncode, 0)
+        for word in ["run", "plugins list", "plugins check", "Exit codes"]:
+            self.assertIn(word, proc.stdout)
+        proc = run("run", "--help")
+        for option in ["--plugin-dir", "--output", "--targets", "--filter", "--summary", "--no-summary",
+                       "--warmup-time", "--min-time", "--min-samples", "--repetitions", "--list",
+                       "--quiet", "--verbose", "--isolation", "--timeout"]:
+            self.assertIn(option, proc.stdout)
+        proc = run("--version")
+        self.assertEqual(proc.returncode, 0)
+        self.assertRegex(proc.stdout, r"cost-ops \d+\.\d+\.\d+")
+        self.assertIn("bench_target_v1 1.0", proc.stdout)
+
+    def test_plugin_path_environment_and_in_process_isolation(self):
+        env = dict(os.environ, COST_OPS_PLUGIN_PATH=f"{self.tmp / 'nothing-here'}:{GOOD}")
+        (self.tmp / "nothing-here").mkdir()
+        proc = run("run", "-o", str(self.out), "--isolation", "none", *QUICK, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.results()["settings"]["isolation"], "none")
+        self.assertEqual(len(self.results()["targets"]), 2)
+        self.check_every_file()
+
+    def test_plugins_list_and_check(self):
+        proc = run("plugins", "list", "--json", "--plugin-dir", str(GOOD), "--plugin-dir", str(JUNK))
+        self.assertEqual(proc.returncode, 1)
+        listing = json.loads(proc.stdout)
+        validator("plugins.schema.json").validate(listing)
+        self.assertEqual([p["status"] for p in listing], ["ok", "invalid", "invalid"])
+        self.assertEqual(listing[0]["targets"], ["fixture_sum_array", "fixture_copy_bytes"])
+        proc = run("plugins", "check", str(HOSTILE / "misbehaving_wrong_major.so"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("incompatible", proc.stdout)
+        proc = run("plugins", "check", str(GOOD / "good_c_plugin.so"))
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("fixture_sum_array, fixture_copy_bytes", proc.stdout)
+
+    def test_world_writable_plugin_directory_is_refused(self):
+        unsafe = self.tmp / "unsafe"
+        unsafe.mkdir()
+        shutil.copy(GOOD / "good_c_plugin.so", unsafe)
+        unsafe.chmod(0o777)
+        proc = run("run", "--plugin-dir", str(unsafe), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 2)  # nothing left to run
+        self.assertIn("writable by every user", proc.stderr)
+        proc = run("run", "--plugin-dir", str(unsafe), "-o", str(self.out), "--allow-insecure-plugins", *QUICK)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_interrupt_keeps_finished_results(self):
+        both = self.tmp / "both"
+        both.mkdir()
+        shutil.copy(GOOD / "good_c_plugin.so", both / "a_good.so")
+        shutil.copy(HOSTILE / "misbehaving_hang_run.so", both / "b_hang.so")
+        shutil.copy(GOOD / "good_c_plugin.so", both / "c_dup.so")
+        proc = subprocess.Popen([str(HOST), "run", "--plugin-dir", str(both), "-o", str(self.out), *QUICK],
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            raw = list((self.out / "raw").glob("*.json")) if (self.out / "raw").exists() else []
+            if len(raw) == 2:
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)  # now inside the hanging target
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=20)
+        self.assertNotEqual(proc.returncode, 0)
+        self.check_every_file()
+        results = self.results()
+        status = {t["target_id"]: t["status"] for t in results["targets"] if t["status"] != "invalid"}
+        self.assertEqual(status["fixture_sum_array"], "ok")
+        self.assertEqual(status["misbehaving_hang_run"], "not_run")
+        self.assertTrue((self.out / "summary.md").exists())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,68 @@
+// Calibration and the measurement loop, driven through the real C fixture.
+#include <doctest/doctest.h>
+
+#include "costops/host/plugin_library.hpp"
+#include "costops/host/target_measurement.hpp"
+#include "fixture_paths.hpp"
+
+using namespace costops::host;
+
+TEST_CASE("calibration sizes batches to the target sample time and meets the minimums") {
+  PluginLibrary plugin(std::string(COSTOPS_FIXTURE_DIR) + "/good/good_c_plugin.so");
+  REQUIRE(plugin.usable());
+  const bench_target_v1* target = find_target(plugin.descriptor(), "fixture_sum_array");
+  REQUIRE(target != nullptr);
+
+  MeasurementSettings settings;
+  settings.warmup_seconds = 0.01;
+  settings.min_time_seconds = 0.02;
+  settings.min_samples = 7;
+  settings.repetitions = 2;
+  settings.target_sample_seconds = 0.001;
+  const TargetMeasurement m = measure_target(*target, settings);
+  REQUIRE(m.succeeded);
+  CHECK(m.batch_iterations > 1);  // ~100 ns per sum, so a 1 ms batch holds thousands
+  CHECK(m.samples.size() >= 14);
+  std::size_t second_round = 0;
+  double total_ns = 0;
+  for (const Sample& s : m.samples) {
+    CHECK(s.iterations == m.batch_iterations);  // one batch size for all samples
+    total_ns += s.elapsed_ns;
+    second_round += s.repetition == 1;
+  }
+  CHECK(second_round >= 7);
+  CHECK(total_ns >= 2 * 0.02e9 * 0.9);
+  // Each batch lasts around the target: far above the clock's cost.
+  const double mean_batch_ns = total_ns / static_cast<double>(m.samples.size());
+  CHECK(mean_batch_ns > 0.3e6);
+  CHECK(mean_batch_ns < 5e6);
+  CHECK(m.empty_batch_ns > 0);
+  CHECK(m.clock_overhead_ns > 0);
+  CHECK(m.items_per_operation == 1000);
+  REQUIRE(m.plugin_metrics.size() == 2);
+  CHECK(m.plugin_metrics[0].first == "values_per_sum");
+  CHECK(std::get<double>(m.plugin_metrics[0].second) == 1000);
+  CHECK(std::get<std::string>(m.plugin_metrics[1].second) == "c99");
+  REQUIRE(m.plugin_log.size() == 1);
+  CHECK(m.plugin_log[0] == "info: sum_array ready");
+}
+
+TEST_CASE("plugin errors end the measurement with phase and message") {
+  const auto measure = [](const char* file) {
+    PluginLibrary plugin(std::string(COSTOPS_FIXTURE_DIR) + "/hostile/" + file);
+    REQUIRE(plugin.usable());
+    MeasurementSettings quick;
+    quick.warmup_seconds = 0;
+    quick.min_time_seconds = 0;
+    quick.min_samples = 1;
+    return measure_target(*plugin.descriptor().get_target(0), quick);
+  };
+  const TargetMeasurement setup = measure("misbehaving_setup_error.so");
+  CHECK_FALSE(setup.succeeded);
+  CHECK(setup.failure_phase == "setup");
+  CHECK(setup.failure_message == "cannot open the input fixture.csv");
+  const TargetMeasurement verify = measure("misbehaving_verify_error.so");
+  CHECK_FALSE(verify.succeeded);
+  CHECK(verify.failure_phase == "teardown");
+  CHECK(verify.failure_status == BENCH_STATUS_VERIFICATION_FAILED);
+}

@@ -1,0 +1,87 @@
+// ABI checks against the fixture plugins, loaded in this process.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "costops/host/plugin_library.hpp"
+#include "costops/host/plugin_probe.hpp"
+#include "fixture_paths.hpp"
+
+using namespace costops::host;
+
+namespace {
+std::string fixture(const std::string& relative) {
+  return std::string(COSTOPS_FIXTURE_DIR) + "/" + relative;
+}
+}  // namespace
+
+TEST_CASE("a good C plugin with two targets is accepted") {
+  PluginLibrary plugin(fixture("good/good_c_plugin.so"));
+  REQUIRE(plugin.usable());
+  const PluginProbe& probe = plugin.probe();
+  CHECK(probe.name == "fixture-good-c");
+  CHECK(probe.version == "1.2.3");
+  CHECK(probe.abi_major == 1);
+  REQUIRE(probe.targets.size() == 2);
+  CHECK(probe.targets[0].id == "fixture_sum_array");
+  CHECK(probe.targets[1].id == "fixture_copy_bytes");
+  CHECK(find_target(plugin.descriptor(), "fixture_copy_bytes") != nullptr);
+  CHECK(find_target(plugin.descriptor(), "nope") == nullptr);
+}
+
+TEST_CASE("a plugin that declines via NULL is incompatible, with a reason") {
+  PluginLibrary plugin(fixture("hostile/misbehaving_decline.so"));
+  CHECK_FALSE(plugin.usable());
+  CHECK(plugin.probe().status == TargetStatus::incompatible);
+  CHECK(plugin.probe().reason.find("declined") != std::string::npos);
+}
+
+TEST_CASE("a wrong ABI major is refused naming both versions") {
+  PluginLibrary plugin(fixture("hostile/misbehaving_wrong_major.so"));
+  CHECK(plugin.probe().status == TargetStatus::incompatible);
+  CHECK(plugin.probe().reason.find("plugin ABI major 2, host ABI major 1") != std::string::npos);
+}
+
+TEST_CASE("absurd struct sizes and NULL functions are refused") {
+  PluginLibrary bad_size(fixture("hostile/misbehaving_bad_size.so"));
+  CHECK(bad_size.probe().status == TargetStatus::incompatible);
+  CHECK(bad_size.probe().reason.find("struct_size 2147483647") != std::string::npos);
+  PluginLibrary null_run(fixture("hostile/misbehaving_null_run.so"));
+  CHECK(null_run.probe().status == TargetStatus::invalid);
+  CHECK(null_run.probe().reason.find("NULL setup or run") != std::string::npos);
+}
+
+TEST_CASE("files that are not shared libraries are invalid before dlopen") {
+  PluginLibrary empty(fixture("junk/empty.so"));
+  CHECK(empty.probe().status == TargetStatus::invalid);
+  CHECK(empty.probe().reason.find("empty") != std::string::npos);
+  PluginLibrary random(fixture("junk/random_bytes.so"));
+  CHECK(random.probe().status == TargetStatus::invalid);
+  CHECK(random.probe().reason.find("not an ELF") != std::string::npos);
+  PluginLibrary missing(fixture("junk/does_not_exist.so"));
+  CHECK(missing.probe().status == TargetStatus::invalid);
+}
+
+TEST_CASE("target ids: lowercase letters, digits, underscores, starting with a letter") {
+  CHECK(is_valid_target_id("cost_calculator"));
+  CHECK(is_valid_target_id("aggregator_10000"));
+  CHECK_FALSE(is_valid_target_id(""));
+  CHECK_FALSE(is_valid_target_id("1abc"));
+  CHECK_FALSE(is_valid_target_id("Cost"));
+  CHECK_FALSE(is_valid_target_id("a-b"));
+  CHECK_FALSE(is_valid_target_id("../etc"));
+  CHECK_FALSE(is_valid_target_id(std::string(65, 'a')));
+}
+
+TEST_CASE("descriptor checks without a library") {
+  CHECK(inspect_descriptor(nullptr).status == TargetStatus::incompatible);
+  bench_plugin_v1 descriptor{};
+  descriptor.struct_size = sizeof descriptor;
+  descriptor.abi_major = 1;
+  descriptor.name = "x";
+  descriptor.target_count = 0;
+  descriptor.get_target = [](std::uint32_t) -> const bench_target_v1* { return nullptr; };
+  CHECK(inspect_descriptor(&descriptor).reason.find("target_count 0") != std::string::npos);
+  descriptor.target_count = 1;
+  CHECK(inspect_descriptor(&descriptor).reason.find("returned NULL") != std::string::npos);
+}

@@ -1,0 +1,48 @@
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include "costops/host/worker_messages.hpp"
+
+using namespace costops::host;
+
+TEST_CASE("measurements survive the trip through the result pipe") {
+  TargetMeasurement m;
+  m.succeeded = true;
+  m.samples = {{100, 1234.5, 0}, {100, 1300.25, 1}};
+  m.batch_iterations = 100;
+  m.empty_batch_ns = 41.5;
+  m.bytes_per_operation = 1 << 20;
+  m.plugin_metrics = {{"rows", 1000.0}, {"database", std::string("wal")}};
+  m.plugin_log = {"info: hello"};
+  const TargetMeasurement back =
+      measurement_from_json(parse_message(boost::json::serialize(measurement_to_json(m))));
+  CHECK(back.succeeded);
+  REQUIRE(back.samples.size() == 2);
+  CHECK(back.samples[1].elapsed_ns == 1300.25);
+  CHECK(back.samples[1].repetition == 1);
+  CHECK(back.bytes_per_operation == 1 << 20);
+  CHECK(std::get<std::string>(back.plugin_metrics[1].second) == "wal");
+  CHECK(back.plugin_log.at(0) == "info: hello");
+}
+
+TEST_CASE("probes survive the trip") {
+  PluginProbe p;
+  p.path = "/x.so";
+  p.status = TargetStatus::ok;
+  p.name = "n";
+  p.abi_major = 1;
+  p.targets = {{"a", "first", 2}};
+  const PluginProbe back = probe_from_json(probe_to_json(p));
+  CHECK(back.status == TargetStatus::ok);
+  CHECK(back.targets.at(0).flags == 2);
+}
+
+TEST_CASE("malformed worker messages are errors, never crashes") {
+  CHECK_THROWS_AS(parse_message("{not json"), MessageError);
+  CHECK_THROWS_AS(measurement_from_json(parse_message("[]")), MessageError);
+  CHECK_THROWS_WITH_AS(measurement_from_json(parse_message("{\"succeeded\": 1}")),
+                       doctest::Contains("succeeded"), MessageError);
+  CHECK_THROWS_AS(probe_from_json(parse_message("{\"path\": \"x\", \"status\": \"weird\"}")),
+                  MessageError);
+}
