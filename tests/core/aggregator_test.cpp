@@ -1,0 +1,85 @@
+#include "costops/core/aggregator.hpp"
+
+#include <doctest/doctest.h>
+
+#include <vector>
+
+using namespace costops::core;
+
+namespace {
+
+CostRecord record(const char* id, const char* when, Provider provider, const char* model,
+                  const char* org, const char* project, const char* total) {
+  CostRecord r;
+  r.id = id;
+  r.timestamp = parse_timestamp(when);
+  r.provider = provider;
+  r.model = model;
+  r.organization_id = org;
+  r.project_id = project;
+  r.cost.total = Decimal::parse(total);
+  r.input_tokens = 100;
+  r.output_tokens = 10;
+  return r;
+}
+
+const Period kJanuary{parse_timestamp("2025-01-01T00:00:00Z"),
+                      parse_timestamp("2025-02-01T00:00:00Z")};
+
+}  // namespace
+
+TEST_CASE("totals and every breakdown, within the period only") {
+  const std::vector<CostRecord> records = {
+      record("a", "2025-01-01T10:00:00Z", Provider::openai, "gpt-4o", "org1", "p1", "0.10"),
+      record("b", "2025-01-01T11:30:00Z", Provider::openai, "gpt-4o-mini", "org1", "", "0.02"),
+      record("c", "2025-01-02T09:00:00Z", Provider::anthropic, "claude", "org2", "p1", "0.30"),
+      record("d", "2024-12-31T23:59:59Z", Provider::openai, "gpt-4o", "org1", "p1", "5"),  // before
+      record("e", "2025-02-01T00:00:00Z", Provider::openai, "gpt-4o", "org1", "p1",
+             "7"),  // end is exclusive
+  };
+  const CostSummary s = aggregate_costs(records, kJanuary, TimeBucket::day);
+  CHECK(s.total.cost == Decimal::parse("0.42"));
+  CHECK(s.total.requests == 3);
+  CHECK(s.total.input_tokens == 300);
+  CHECK(s.records_outside_period == 2);
+  CHECK(s.average_cost_per_request == Decimal::parse("0.14"));
+  CHECK(s.by_provider.at("openai").cost == Decimal::parse("0.12"));
+  CHECK(s.by_provider.at("anthropic").requests == 1);
+  CHECK(s.by_model.size() == 3);
+  CHECK(s.by_organization.at("org1").requests == 2);
+  CHECK(s.by_project.size() == 1);  // "" is not a project
+  CHECK(s.by_project.at("p1").cost == Decimal::parse("0.4"));
+  REQUIRE(s.by_time.size() == 2);
+  CHECK(s.by_time.at(parse_timestamp("2025-01-01T00:00:00Z")).cost == Decimal::parse("0.12"));
+
+  const CostSummary hourly = aggregate_costs(records, kJanuary, TimeBucket::hour);
+  CHECK(hourly.by_time.size() == 3);
+  CHECK(hourly.by_time.count(parse_timestamp("2025-01-01T11:00:00Z")) == 1);
+  const CostSummary monthly = aggregate_costs(records, kJanuary, TimeBucket::month);
+  REQUIRE(monthly.by_time.size() == 1);
+  CHECK(monthly.by_time.begin()->first == parse_timestamp("2025-01-01T00:00:00Z"));
+}
+
+TEST_CASE("an empty period gives zeros, not a division by zero") {
+  const CostSummary s = aggregate_costs({}, kJanuary);
+  CHECK(s.total.requests == 0);
+  CHECK(s.average_cost_per_request.is_zero());
+}
+
+TEST_CASE("different currencies are refused") {
+  std::vector<CostRecord> records = {
+      record("a", "2025-01-01T10:00:00Z", Provider::openai, "m", "o", "", "1"),
+      record("b", "2025-01-01T10:00:00Z", Provider::openai, "m", "o", "", "1")};
+  records[1].currency = Currency::from_code("eur");
+  CHECK_THROWS_WITH_AS(aggregate_costs(records, kJanuary),
+                       doctest::Contains("cost record b is in EUR but earlier records are in USD"),
+                       CurrencyMismatchError);
+  CHECK_THROWS_AS(Currency::from_code("EURO"), std::invalid_argument);
+}
+
+TEST_CASE("custom providers group under their own names") {
+  std::vector<CostRecord> records = {
+      record("a", "2025-01-03T00:00:00Z", Provider::custom, "m", "o", "", "1")};
+  records[0].custom_provider = "acme";
+  CHECK(aggregate_costs(records, kJanuary).by_provider.count("acme") == 1);
+}

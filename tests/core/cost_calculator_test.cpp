@@ -1,0 +1,180 @@
+// Known answers for real model prices (genai-prices / LiteLLM, USD per 1M
+// tokens), each derived by hand in the comment next to it.
+#include "costops/core/cost_calculator.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace costops::core;
+
+namespace {
+
+CostBreakdown price(const char* model, std::uint64_t prompt, std::uint64_t completion,
+                    std::uint64_t cache_read = 0, std::uint64_t cache_write = 0,
+                    std::uint64_t reasoning = 0) {
+  const CompiledPricing pricing = CompiledPricing::compile(reference_price(model));
+  return price_tokens({prompt, completion, cache_read, cache_write, reasoning}, pricing);
+}
+
+Decimal d(const char* text) {
+  return Decimal::parse(text);
+}
+
+}  // namespace
+
+TEST_CASE("gpt-4o: 1000 in / 100 out = 0.0025 + 0.001") {
+  const auto c = price("gpt-4o", 1000, 100);
+  CHECK(c.input == d("0.0025"));
+  CHECK(c.output == d("0.001"));
+  CHECK(c.total == d("0.0035"));
+}
+
+TEST_CASE("gpt-4o with cache reads: 6000 x 2.5 + 4000 x 1.25 + 500 x 10, per million") {
+  const auto c = price("gpt-4o", 10000, 500, 4000);
+  CHECK(c.input == d("0.015"));
+  CHECK(c.cache_read == d("0.005"));
+  CHECK(c.cache_write == d("0"));
+  CHECK(c.output == d("0.005"));
+  CHECK(c.total == d("0.025"));
+}
+
+TEST_CASE("gpt-4o-mini: one million each way = 0.15 + 0.6") {
+  CHECK(price("gpt-4o-mini", 1'000'000, 1'000'000).total == d("0.75"));
+}
+
+TEST_CASE("o1: reasoning tokens are priced as output when no reasoning rate exists") {
+  const auto c = price("o1", 2000, 3000, 0, 0, 2500);  // 2000 x 15 + 3000 x 60
+  CHECK(c.input == d("0.03"));
+  CHECK(c.output == d("0.18"));
+  CHECK(c.total == d("0.21"));
+}
+
+TEST_CASE("claude-sonnet-4-5 tiers: the boundary at 200,000 input tokens, both sides") {
+  CHECK(price("claude-sonnet-4-5", 100'000, 0).total == d("0.3"));
+  CHECK(price("claude-sonnet-4-5", 200'000, 0).total == d("0.6"));       // not above: base
+  CHECK(price("claude-sonnet-4-5", 200'001, 0).total == d("1.200006"));  // all at 6
+}
+
+TEST_CASE("claude-sonnet-4-5 cache reads and writes on both sides of the tier") {
+  // Below: 30,000 x 3 + 100,000 x 0.3 + 20,000 x 3.75 + 1,000 x 15.
+  const auto below = price("claude-sonnet-4-5", 150'000, 1000, 100'000, 20'000);
+  CHECK(below.input == d("0.09"));
+  CHECK(below.cache_read == d("0.03"));
+  CHECK(below.cache_write == d("0.075"));
+  CHECK(below.output == d("0.015"));
+  CHECK(below.total == d("0.21"));
+  // Above (250,000 input, cache included): 100,000 x 6 + 100,000 x 0.6 + 50,000 x 7.5 + 1,000
+  // x 22.5.
+  const auto above = price("claude-sonnet-4-5", 250'000, 1000, 100'000, 50'000);
+  CHECK(above.input == d("0.6"));
+  CHECK(above.cache_read == d("0.06"));
+  CHECK(above.cache_write == d("0.375"));
+  CHECK(above.output == d("0.0225"));
+  CHECK(above.total == d("1.0575"));
+}
+
+TEST_CASE("gemini-2.5-pro above 200k: 200,001 x 2.5 + 1,000 x 15") {
+  CHECK(price("gemini-2.5-pro", 200'001, 1000).total == d("0.5150025"));
+  CHECK(price("gemini-2.5-pro", 200'000, 1000).total == d("0.26"));  // 0.25 + 0.01
+}
+
+TEST_CASE("gemini-1.5-flash at its 128k boundary with cache: 100,000 x 0.075 + 28,000 x 0.01875") {
+  const auto c = price("gemini-1.5-flash", 128'000, 2000, 28'000);
+  CHECK(c.input == d("0.0075"));
+  CHECK(c.cache_read == d("0.000525"));
+  CHECK(c.output == d("0.0006"));
+  CHECK(c.total == d("0.008625"));
+  CHECK(price("gemini-1.5-flash", 128'001, 0).total == d("0.01920015"));  // 128,001 x 0.15
+}
+
+TEST_CASE("a missing cache-write rate falls back to the input rate") {
+  CHECK(price("gemini-2.5-pro", 1000, 0, 0, 1000).cache_write == d("0.00125"));
+}
+
+TEST_CASE("claude-3-5-haiku cache write 10,000 x 1 + 500 x 4") {
+  CHECK(price("claude-3-5-haiku", 10'000, 500, 0, 10'000).total == d("0.012"));
+}
+
+TEST_CASE("Bedrock regional and Azure prices") {
+  CHECK(price("us.anthropic.claude-sonnet-4-5", 1000, 1000).total == d("0.0198"));
+  // 500,000 x 0.165 + 500,000 x 0.075 + 100,000 x 0.66
+  CHECK(price("azure/gpt-4o-mini", 1'000'000, 100'000, 500'000).total == d("0.186"));
+}
+
+TEST_CASE("the reference's cached-input discount form gives its own test answers") {
+  const auto plain = price("gpt-4", 1000, 500);
+  CHECK(plain.input == d("0.01"));
+  CHECK(plain.output == d("0.015"));
+  CHECK(plain.total == d("0.025"));
+  const auto cached = price("gpt-4", 1000, 500, 500);  // cached 500 at 10 x (1 - 0.9)
+  CHECK(cached.input + cached.cache_read == d("0.0055"));
+  const auto larger = price("gpt-4", 5000, 2000, 2000);  // reference vector: 0.032 / 0.06 / 0.092
+  CHECK(larger.input + larger.cache_read == d("0.032"));
+  CHECK(larger.total == d("0.092"));
+}
+
+TEST_CASE("per-request pricing: fee, included tokens, overage") {
+  const auto within = price("gpt-4-per-request", 1000, 500);
+  CHECK(within.request_fee == d("0.01"));
+  CHECK(within.total == d("0.01"));
+  const auto over = price("gpt-4-per-request", 2000, 1000);  // 1,000 over at $5 per million
+  CHECK(over.output == d("0.005"));
+  CHECK(over.total == d("0.015"));
+  CHECK(price("gpt-4-per-request", 0, 0).total == d("0.01"));  // no division by zero
+}
+
+TEST_CASE("token buckets that exceed their parent are errors") {
+  CHECK_THROWS_WITH_AS(price("gpt-4o", 100, 10, 80, 30), doctest::Contains("exceed prompt tokens"),
+                       PricingError);
+  CHECK_THROWS_WITH_AS(price("o1", 100, 10, 0, 0, 11), doctest::Contains("reasoning tokens (11)"),
+                       PricingError);
+}
+
+TEST_CASE("a table for another provider or model is an error, not a crash") {
+  const CompiledPricing pricing = CompiledPricing::compile(reference_price("gpt-4o"));
+  UsageRecord usage;
+  usage.id = "u1";
+  usage.provider = Provider::anthropic;
+  usage.model = "claude-3-5-haiku";
+  usage.tokens = {100, 10};
+  CHECK_THROWS_WITH_AS(calculate_cost(usage, pricing), doctest::Contains("openai/gpt-4o"),
+                       PricingError);
+  usage.provider = Provider::openai;
+  usage.model = "gpt-4o-mini";
+  CHECK_THROWS_AS(calculate_cost(usage, pricing), PricingError);
+  usage.model = "gpt-4o";
+  const CostRecord record =
+      make_cost_record(usage, pricing, parse_timestamp("2025-01-01T00:00:00Z"));
+  CHECK(record.cost.total == d("0.00035"));  // 100 x 2.5 + 10 x 10
+  CHECK(record.usage_id == "u1");
+  CHECK(record.input_tokens == 100);
+}
+
+TEST_CASE("invalid pricing tables are refused naming the value") {
+  PricingTable table = reference_price("gpt-4o");
+  std::get<PerTokenPricing>(table.pricing).rates.input = d("-1");
+  CHECK_THROWS_WITH_AS(CompiledPricing::compile(table), doctest::Contains("negative"),
+                       PricingError);
+  std::get<PerTokenPricing>(table.pricing).rates.input = d("0.0000000000001");
+  CHECK_THROWS_WITH_AS(CompiledPricing::compile(table), doctest::Contains("12 decimal places"),
+                       PricingError);
+  PricingTable discount = reference_price("gpt-4");
+  std::get<CachedDiscountPricing>(discount.pricing).cached_input_discount = d("1.5");
+  CHECK_THROWS_WITH_AS(CompiledPricing::compile(discount), doctest::Contains("outside 0..1"),
+                       PricingError);
+  PricingTable tiers = reference_price("claude-sonnet-4-5");
+  auto& tiered = std::get<TieredPricing>(tiers.pricing);
+  tiered.tiers.push_back(tiered.tiers.front());
+  CHECK_THROWS_WITH_AS(CompiledPricing::compile(tiers), doctest::Contains("ascend"), PricingError);
+  PricingTable unnamed = reference_price("gpt-4o");
+  unnamed.model.clear();
+  CHECK_THROWS_AS(CompiledPricing::compile(unnamed), PricingError);
+  CHECK_THROWS_AS(reference_price("no-such-model"), PricingError);
+}
+
+TEST_CASE("inclusive tier thresholds apply from the threshold itself") {
+  PricingTable table = reference_price("claude-sonnet-4-5");
+  std::get<TieredPricing>(table.pricing).inclusive_threshold = true;
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  CHECK(price_tokens({200'000, 0}, pricing).total == d("1.2"));
+  CHECK(price_tokens({199'999, 0}, pricing).total == d("0.599997"));
+}

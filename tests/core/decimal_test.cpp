@@ -1,0 +1,81 @@
+#include "costops/core/decimal.hpp"
+
+#include <doctest/doctest.h>
+
+using costops::core::Decimal;
+using costops::core::DecimalError;
+
+TEST_CASE("decimals parse and print without loss") {
+  for (const char* text : {"0", "1", "-1", "0.1", "3.75", "0.000000000000000001", "-12345.678",
+                           "99999999999999999999.999999999999999999", "1000000"}) {
+    CHECK(Decimal::parse(text).to_string() == text);
+  }
+  CHECK(Decimal::parse("+2.50").to_string() == "2.5");
+  CHECK(Decimal::parse("007.000").to_string() == "7");
+  CHECK(Decimal::parse(".5").to_string() == "0.5");
+  CHECK(Decimal::parse("5.").to_string() == "5");
+  CHECK(Decimal::parse("-0").to_string() == "0");
+}
+
+TEST_CASE("malformed or lossy decimal text is refused with the text in the message") {
+  CHECK_THROWS_WITH_AS(Decimal::parse("1.2.3"), doctest::Contains("\"1.2.3\""), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse(""), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("-"), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("."), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("1e5"), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("1,000"), DecimalError);
+  CHECK_THROWS_WITH_AS(Decimal::parse("0.0000000000000000001"),
+                       doctest::Contains("18 decimal places"), DecimalError);
+  CHECK_THROWS_WITH_AS(Decimal::parse("123456789012345678901"),
+                       doctest::Contains("20 integer digits"), DecimalError);
+  CHECK(Decimal::parse("0.1000000000000000000").to_string() == "0.1");  // zeros lose nothing
+  CHECK_FALSE(Decimal::try_parse("abc").has_value());
+}
+
+TEST_CASE("one million records of $0.0000001 sum to exactly $0.1") {
+  const Decimal tiny = Decimal::parse("0.0000001");
+  Decimal sum;
+  for (int i = 0; i < 1'000'000; ++i) sum += tiny;
+  CHECK(sum == Decimal::parse("0.1"));
+  CHECK(sum.to_string() == "0.1");
+}
+
+TEST_CASE("rounding is half to even") {
+  CHECK(Decimal::parse("0.125").rounded(2).to_string() == "0.12");
+  CHECK(Decimal::parse("0.135").rounded(2).to_string() == "0.14");
+  CHECK(Decimal::parse("-0.125").rounded(2).to_string() == "-0.12");
+  CHECK(Decimal::parse("-0.135").rounded(2).to_string() == "-0.14");
+  CHECK(Decimal::parse("0.1251").rounded(2).to_string() == "0.13");
+  CHECK(Decimal::parse("2.5").rounded(0).to_string() == "2");
+  CHECK(Decimal::parse("3.5").rounded(0).to_string() == "4");
+  // The reference's probe: 1 token at $0.00125 per million = 1.25e-9 -> 1.2e-9 at 10 places.
+  CHECK(Decimal::parse("0.00000000125").rounded(10).to_string() == "0.0000000012");
+  CHECK(Decimal::parse("0.00000001875").rounded(10).to_string() == "0.0000000188");
+  CHECK(Decimal::parse("1.005").to_string_fixed(2) == "1.00");
+  CHECK(Decimal::parse("7").to_string_fixed(3) == "7.000");
+  CHECK_THROWS_AS(Decimal::parse("1").rounded(19), DecimalError);
+}
+
+TEST_CASE("arithmetic is exact; division rounds half to even at 18 places") {
+  const Decimal a = Decimal::parse("0.1"), b = Decimal::parse("0.2");
+  CHECK((a + b) == Decimal::parse("0.3"));
+  CHECK((a - b).to_string() == "-0.1");
+  CHECK((Decimal::parse("1.5") * Decimal::parse("0.1")).to_string() == "0.15");
+  CHECK(Decimal::parse("3").times(7).to_string() == "21");
+  CHECK(Decimal::parse("1").divided_by(3).to_string() == "0.333333333333333333");
+  CHECK(Decimal::parse("2").divided_by(3).to_string() == "0.666666666666666667");
+  CHECK(Decimal::parse("1").divided_by(Decimal::parse("8")).to_string() == "0.125");
+  CHECK(Decimal::parse("-1").divided_by(Decimal::parse("-4")).to_string() == "0.25");
+  CHECK_THROWS_WITH_AS(Decimal::parse("1").divided_by(0), doctest::Contains("division by zero"),
+                       DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("1").divided_by(Decimal()), DecimalError);
+  CHECK(Decimal::parse("0.5") < Decimal::parse("0.6"));
+  CHECK(Decimal::parse("1.25").decimal_places() == 2);
+  CHECK(Decimal::parse("-2.5").to_double() == -2.5);
+}
+
+TEST_CASE("append_to writes the same text as to_string") {
+  std::string out = "x=";
+  Decimal::parse("-0.05").append_to(out);
+  CHECK(out == "x=-0.05");
+}

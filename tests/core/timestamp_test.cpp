@@ -1,0 +1,31 @@
+#include "costops/core/timestamp.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace costops::core;
+
+TEST_CASE("RFC 3339 timestamps round trip in UTC") {
+  CHECK(format_timestamp(parse_timestamp("2025-01-15T10:30:00Z")) == "2025-01-15T10:30:00Z");
+  CHECK(format_timestamp(parse_timestamp("2025-01-15T10:30:00.5Z")) == "2025-01-15T10:30:00.500Z");
+  CHECK(format_timestamp(parse_timestamp("2025-01-15T12:30:00+02:00")) == "2025-01-15T10:30:00Z");
+  CHECK(format_timestamp(parse_timestamp("2024-02-29T23:59:59-01:00")) == "2024-03-01T00:59:59Z");
+  CHECK(to_unix_ms(parse_timestamp("1970-01-01T00:00:01.001Z")) == 1001);
+}
+
+TEST_CASE("malformed timestamps are refused with the text") {
+  for (const char* bad :
+       {"", "2025-01-15", "2025-01-15T10:30:00", "2025-02-30T00:00:00Z", "2025-01-15T25:00:00Z",
+        "2025/01/15T10:30:00Z", "2025-01-15T10:30:00Zjunk", "2025-01-15T10:30:00.Z"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_timestamp(bad), TimestampError);
+  }
+  CHECK_THROWS_WITH_AS(parse_timestamp("yesterday"), doctest::Contains("\"yesterday\""),
+                       TimestampError);
+}
+
+TEST_CASE("bucket starts") {
+  const Timestamp t = parse_timestamp("2025-03-17T13:45:12.250Z");
+  CHECK(format_timestamp(start_of_hour(t)) == "2025-03-17T13:00:00Z");
+  CHECK(format_timestamp(start_of_day(t)) == "2025-03-17T00:00:00Z");
+  CHECK(format_timestamp(start_of_month(t)) == "2025-03-01T00:00:00Z");
+}

@@ -1,0 +1,88 @@
+#include "costops/core/validation.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace costops::core;
+
+namespace {
+
+UsageRecord valid_record() {
+  UsageRecord r;
+  r.id = "u-1";
+  r.timestamp = parse_timestamp("2025-01-15T10:00:00Z");
+  r.provider = Provider::openai;
+  r.model = "gpt-4o";
+  r.organization_id = "org-1";
+  r.tokens = {1000, 500, 200, 0, 100};
+  r.total_tokens = 1500;
+  return r;
+}
+
+const Timestamp kNow = parse_timestamp("2025-01-16T00:00:00Z");
+
+bool has(const std::vector<ValidationError>& errors, ValidationRule rule) {
+  return std::any_of(errors.begin(), errors.end(), [&](const auto& e) { return e.rule == rule; });
+}
+
+}  // namespace
+
+TEST_CASE("a consistent record is valid") {
+  CHECK(validate_usage(valid_record(), kNow).empty());
+}
+
+TEST_CASE("each rule is a distinct, named error") {
+  struct Case {
+    void (*break_it)(UsageRecord&);
+    ValidationRule rule;
+    const char* field;
+    const char* text;
+  };
+  const Case cases[] = {
+      {[](UsageRecord& r) {
+         r.tokens = {0, 0};
+         r.total_tokens = 0;
+       },
+       ValidationRule::zero_total_tokens, "total_tokens", "is 0"},
+      {[](UsageRecord& r) { r.total_tokens = 1499; }, ValidationRule::token_total_mismatch,
+       "total_tokens", "= 1500, but total_tokens is 1499"},
+      {[](UsageRecord& r) { r.tokens.cache_write = 900; }, ValidationRule::cache_exceeds_prompt,
+       "cache_read_tokens", "exceed prompt_tokens (1000)"},
+      {[](UsageRecord& r) { r.tokens.reasoning = 501; },
+       ValidationRule::reasoning_exceeds_completion, "reasoning_tokens", "(501)"},
+      {[](UsageRecord& r) { r.organization_id.clear(); }, ValidationRule::missing_organization,
+       "organization_id", "empty"},
+      {[](UsageRecord& r) { r.model.clear(); }, ValidationRule::missing_model, "model", "empty"},
+      {[](UsageRecord& r) { r.provider = Provider::custom; },
+       ValidationRule::missing_custom_provider, "provider", "custom"},
+      {[](UsageRecord& r) { r.timestamp = parse_timestamp("2025-01-17T00:00:00Z"); },
+       ValidationRule::future_timestamp, "timestamp", "2025-01-17T00:00:00Z"},
+      {[](UsageRecord& r) { r.project_id = std::string(256, 'p'); },
+       ValidationRule::string_too_long, "project_id", "256 bytes"},
+      {[](UsageRecord& r) { r.tags.assign(65, "t"); }, ValidationRule::too_many_tags, "tags",
+       "65 tags"},
+  };
+  for (const Case& c : cases) {
+    UsageRecord r = valid_record();
+    c.break_it(r);
+    const auto errors = validate_usage(r, kNow);
+    CAPTURE(rule_name(c.rule));
+    REQUIRE(has(errors, c.rule));
+    const auto& e = *std::find_if(errors.begin(), errors.end(),
+                                  [&](const auto& x) { return x.rule == c.rule; });
+    CHECK(e.field == c.field);
+    CHECK(e.message.find(c.text) != std::string::npos);
+    CHECK(e.message.find("u-1") != std::string::npos);
+  }
+}
+
+TEST_CASE("small clock skew is tolerated; several violations are all reported") {
+  UsageRecord r = valid_record();
+  r.timestamp = kNow + std::chrono::seconds(30);
+  CHECK(validate_usage(r, kNow).empty());
+  r.organization_id.clear();
+  r.total_tokens = 7;
+  CHECK(validate_usage(r, kNow).size() == 2);
+  CHECK(rule_name(ValidationRule::future_timestamp) == "future_timestamp");
+}
