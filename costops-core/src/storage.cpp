@@ -1,0 +1,522 @@
+#include "costops/core/storage.hpp"
+
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include "costops/core/domain_json.hpp"
+
+namespace costops::core {
+
+namespace json = boost::json;
+
+namespace {
+
+// Each migration moves the schema from version i to i + 1. Never edit one
+// that has shipped; append a new one.
+const char* const kMigrations[] = {
+    // 1: tables
+    R"sql(
+CREATE TABLE usage_records (
+  id TEXT PRIMARY KEY,
+  timestamp_ms INTEGER NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  project_id TEXT,
+  user_id TEXT,
+  prompt_tokens INTEGER NOT NULL CHECK (prompt_tokens >= 0),
+  completion_tokens INTEGER NOT NULL CHECK (completion_tokens >= 0),
+  total_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+  reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+  latency_ms INTEGER,
+  time_to_first_token_ms INTEGER,
+  tags TEXT NOT NULL DEFAULT '[]',
+  metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE pricing_tables (
+  id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  effective_from_ms INTEGER NOT NULL,
+  effective_to_ms INTEGER,
+  region TEXT,
+  pricing TEXT NOT NULL,
+  UNIQUE (provider, model, effective_from_ms)
+);
+CREATE TABLE cost_records (
+  id TEXT PRIMARY KEY,
+  usage_id TEXT REFERENCES usage_records(id) ON DELETE CASCADE,
+  timestamp_ms INTEGER NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  project_id TEXT,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  input_cost TEXT NOT NULL,
+  cache_read_cost TEXT NOT NULL,
+  cache_write_cost TEXT NOT NULL,
+  output_cost TEXT NOT NULL,
+  request_fee TEXT NOT NULL,
+  total_cost TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  pricing_table_id TEXT,
+  calculated_at_ms INTEGER NOT NULL
+);
+)sql",
+    // 2: the reference's indexes, on the integer timestamps
+    R"sql(
+CREATE INDEX idx_usage_timestamp ON usage_records (timestamp_ms DESC);
+CREATE INDEX idx_usage_provider_model ON usage_records (provider, model);
+CREATE INDEX idx_usage_organization ON usage_records (organization_id, timestamp_ms DESC);
+CREATE INDEX idx_usage_project ON usage_records (project_id, timestamp_ms DESC);
+CREATE INDEX idx_cost_timestamp ON cost_records (timestamp_ms DESC);
+CREATE INDEX idx_cost_organization ON cost_records (organization_id, timestamp_ms DESC);
+CREATE INDEX idx_cost_usage_id ON cost_records (usage_id);
+CREATE INDEX idx_cost_provider_model ON cost_records (provider, model);
+CREATE INDEX idx_pricing_lookup ON pricing_tables (provider, model, effective_from_ms DESC);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kLatestSchemaVersion);
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw StorageError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+void check(sqlite3* db, int rc, const char* what) {
+  if (rc != SQLITE_OK) fail(db, what);
+}
+
+// Binding and reading helpers; indexes are 1-based for binds, 0-based for
+// columns. (Not named `bind`: argument-dependent lookup would find std::bind.)
+void bind_text(sqlite3_stmt* s, int i, std::string_view text) {
+  sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+void bind_optional(sqlite3_stmt* s, int i, const std::string& text) {
+  if (text.empty())
+    sqlite3_bind_null(s, i);
+  else
+    bind_text(s, i, text);
+}
+void bind_integer(sqlite3_stmt* s, int i, std::int64_t value) {
+  sqlite3_bind_int64(s, i, value);
+}
+void bind_count(sqlite3_stmt* s, int i, std::uint64_t value) {
+  sqlite3_bind_int64(s, i, static_cast<std::int64_t>(value));
+}
+void bind_decimal(sqlite3_stmt* s, int i, const Decimal& value) {
+  bind_text(s, i, value.to_string());
+}
+void bind_optional(sqlite3_stmt* s, int i, const std::optional<std::uint64_t>& value) {
+  if (value)
+    bind_count(s, i, *value);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+std::string column_text(sqlite3_stmt* s, int i) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
+              : std::string();
+}
+std::uint64_t column_count(sqlite3_stmt* s, int i) {
+  return static_cast<std::uint64_t>(sqlite3_column_int64(s, i));
+}
+std::optional<std::uint64_t> column_optional(sqlite3_stmt* s, int i) {
+  if (sqlite3_column_type(s, i) == SQLITE_NULL) return std::nullopt;
+  return column_count(s, i);
+}
+Decimal column_decimal(sqlite3_stmt* s, int i, const char* table, const std::string& id) {
+  const std::string text = column_text(s, i);
+  try {
+    return Decimal::parse(text);
+  } catch (const DecimalError& e) {
+    throw StorageError(std::string(table) + " row " + id + " column " + sqlite3_column_name(s, i) +
+                       ": " + e.what());
+  }
+}
+
+// Runs a statement that returns no rows, then resets it. The message is
+// built only on failure: this is the insert hot path.
+void run(const Database& db, sqlite3_stmt* s, const char* what, const std::string& id) {
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_DONE) {
+    const std::string message = std::string(what) + " " + id + ": " + sqlite3_errmsg(db.handle());
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    throw StorageError(message);
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+}
+
+std::string provider_text(Provider provider, const std::string& custom) {
+  return provider == Provider::custom ? custom : std::string(provider_name(provider));
+}
+
+Provider read_provider(const std::string& text, std::string& custom) {
+  const Provider p = parse_provider(text);
+  if (p == Provider::custom) custom = text;
+  return p;
+}
+
+std::string tags_json(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "[]";
+  json::array a;
+  for (const auto& t : tags) a.emplace_back(t);
+  return json::serialize(a);
+}
+
+// Resets a statement when a read loop leaves early (also on exceptions).
+struct ResetOnExit {
+  sqlite3_stmt* s;
+  ~ResetOnExit() {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
+};
+
+}  // namespace
+
+Database::Database(const std::string& path) : path_(path) {
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError("cannot open database " + path + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  execute("PRAGMA foreign_keys = ON");
+  if (path != ":memory:" && !path.empty()) {
+    execute("PRAGMA journal_mode = WAL");
+    execute("PRAGMA synchronous = NORMAL");
+  }
+  migrate();
+}
+
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
+
+void Database::execute(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw StorageError("database " + path_ + ": " + message);
+  }
+}
+
+int Database::schema_version() const {
+  Statement s(*this, "PRAGMA user_version");
+  if (sqlite3_step(s.get()) != SQLITE_ROW) fail(db_, "reading the schema version");
+  return sqlite3_column_int(s.get(), 0);
+}
+
+std::string Database::journal_mode() const {
+  Statement s(*this, "PRAGMA journal_mode");
+  if (sqlite3_step(s.get()) != SQLITE_ROW) fail(db_, "reading the journal mode");
+  return column_text(s.get(), 0);
+}
+
+void Database::migrate() {
+  const int current = schema_version();
+  if (current > kLatestSchemaVersion)
+    throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
+                       ", newer than this library's " + std::to_string(kLatestSchemaVersion) +
+                       "; upgrade costops-core");
+  for (int version = current; version < kLatestSchemaVersion; ++version) {
+    transaction([&] {
+      execute(kMigrations[version]);
+      execute("PRAGMA user_version = " + std::to_string(version + 1));
+    });
+  }
+}
+
+Statement::Statement(const Database& db, const char* sql) : db_(db) {
+  check(db.handle(),
+        sqlite3_prepare_v3(db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+        "preparing a statement");
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+// ---- usage records ----
+
+struct UsageRepository::Statements {
+  explicit Statements(const Database& db)
+      : insert(
+            db,
+            "INSERT INTO usage_records (id, timestamp_ms, provider, model, organization_id, "
+            "project_id, user_id, prompt_tokens, completion_tokens, total_tokens, "
+            "cache_read_tokens, cache_write_tokens, reasoning_tokens, latency_ms, "
+            "time_to_first_token_ms, tags, metadata) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+        by_id(db, "SELECT * FROM usage_records WHERE id = ?1"),
+        by_organization(db,
+                        "SELECT * FROM usage_records WHERE organization_id = ?1 AND "
+                        "timestamp_ms >= ?2 AND timestamp_ms < ?3 ORDER BY timestamp_ms, id"),
+        count(db, "SELECT count(*) FROM usage_records") {}
+  Statement insert, by_id, by_organization, count;
+};
+
+namespace {
+
+UsageRecord read_usage(sqlite3_stmt* s) {
+  UsageRecord r;
+  r.id = column_text(s, 0);
+  r.timestamp = from_unix_ms(sqlite3_column_int64(s, 1));
+  r.provider = read_provider(column_text(s, 2), r.custom_provider);
+  r.model = column_text(s, 3);
+  r.organization_id = column_text(s, 4);
+  r.project_id = column_text(s, 5);
+  r.user_id = column_text(s, 6);
+  r.tokens.prompt = column_count(s, 7);
+  r.tokens.completion = column_count(s, 8);
+  r.total_tokens = column_count(s, 9);
+  r.tokens.cache_read = column_count(s, 10);
+  r.tokens.cache_write = column_count(s, 11);
+  r.tokens.reasoning = column_count(s, 12);
+  r.latency_ms = column_optional(s, 13);
+  r.time_to_first_token_ms = column_optional(s, 14);
+  boost::system::error_code ec;
+  const json::value tags = json::parse(column_text(s, 15), ec);
+  if (ec || !tags.is_array())
+    throw StorageError("usage_records row " + r.id + ": tags is not a JSON array");
+  for (const auto& t : tags.get_array())
+    if (t.is_string()) r.tags.emplace_back(t.get_string());
+  const json::value metadata = json::parse(column_text(s, 16), ec);
+  if (ec || !metadata.is_object())
+    throw StorageError("usage_records row " + r.id + ": metadata is not a JSON object");
+  r.metadata = metadata.get_object();
+  return r;
+}
+
+}  // namespace
+
+UsageRepository::UsageRepository(Database& db)
+    : db_(db), statements_(std::make_unique<Statements>(db)) {}
+UsageRepository::~UsageRepository() = default;
+
+void UsageRepository::create(const UsageRecord& r) {
+  sqlite3_stmt* s = statements_->insert.get();
+  bind_text(s, 1, std::string_view(r.id));
+  bind_integer(s, 2, to_unix_ms(r.timestamp));
+  bind_text(s, 3, std::string_view(provider_text(r.provider, r.custom_provider)));
+  bind_text(s, 4, std::string_view(r.model));
+  bind_text(s, 5, std::string_view(r.organization_id));
+  bind_optional(s, 6, r.project_id);
+  bind_optional(s, 7, r.user_id);
+  bind_count(s, 8, r.tokens.prompt);
+  bind_count(s, 9, r.tokens.completion);
+  bind_count(s, 10, r.total_tokens);
+  bind_count(s, 11, r.tokens.cache_read);
+  bind_count(s, 12, r.tokens.cache_write);
+  bind_count(s, 13, r.tokens.reasoning);
+  bind_optional(s, 14, r.latency_ms);
+  bind_optional(s, 15, r.time_to_first_token_ms);
+  bind_text(s, 16, std::string_view(tags_json(r.tags)));
+  bind_text(
+      s, 17,
+      r.metadata.empty() ? std::string_view("{}") : std::string_view(json::serialize(r.metadata)));
+  run(db_, s, "storing usage record", r.id);
+}
+
+void UsageRepository::create_batch(std::span<const UsageRecord> records) {
+  db_.transaction([&] {
+    for (const UsageRecord& r : records) create(r);
+  });
+}
+
+std::optional<UsageRecord> UsageRepository::get_by_id(const std::string& id) {
+  sqlite3_stmt* s = statements_->by_id.get();
+  ResetOnExit reset{s};
+  bind_text(s, 1, std::string_view(id));
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) fail(db_.handle(), "reading usage record " + id);
+  return read_usage(s);
+}
+
+std::vector<UsageRecord> UsageRepository::list_by_organization(const std::string& organization_id,
+                                                               Timestamp start, Timestamp end) {
+  sqlite3_stmt* s = statements_->by_organization.get();
+  ResetOnExit reset{s};
+  bind_text(s, 1, std::string_view(organization_id));
+  bind_integer(s, 2, to_unix_ms(start));
+  bind_integer(s, 3, to_unix_ms(end));
+  std::vector<UsageRecord> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(read_usage(s));
+  if (rc != SQLITE_DONE) fail(db_.handle(), "listing usage records of " + organization_id);
+  return out;
+}
+
+std::uint64_t UsageRepository::count() {
+  sqlite3_stmt* s = statements_->count.get();
+  ResetOnExit reset{s};
+  if (sqlite3_step(s) != SQLITE_ROW) fail(db_.handle(), "counting usage records");
+  return column_count(s, 0);
+}
+
+// ---- cost records ----
+
+struct CostRepository::Statements {
+  explicit Statements(const Database& db)
+      : insert(db,
+               "INSERT INTO cost_records (id, usage_id, timestamp_ms, provider, model, "
+               "organization_id, project_id, currency, input_cost, cache_read_cost, "
+               "cache_write_cost, output_cost, request_fee, total_cost, input_tokens, "
+               "output_tokens, pricing_table_id, calculated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
+               "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
+        by_organization(db,
+                        "SELECT id, usage_id, timestamp_ms, provider, model, organization_id, "
+                        "project_id, currency, input_cost, cache_read_cost, cache_write_cost, "
+                        "output_cost, request_fee, total_cost, input_tokens, output_tokens, "
+                        "pricing_table_id, calculated_at_ms FROM cost_records WHERE "
+                        "organization_id = ?1 AND timestamp_ms >= ?2 AND timestamp_ms < ?3 "
+                        "ORDER BY timestamp_ms, id") {}
+  Statement insert, by_organization;
+};
+
+CostRepository::CostRepository(Database& db)
+    : db_(db), statements_(std::make_unique<Statements>(db)) {}
+CostRepository::~CostRepository() = default;
+
+void CostRepository::create(const CostRecord& r) {
+  sqlite3_stmt* s = statements_->insert.get();
+  bind_text(s, 1, std::string_view(r.id));
+  bind_optional(s, 2, r.usage_id);
+  bind_integer(s, 3, to_unix_ms(r.timestamp));
+  bind_text(s, 4, std::string_view(provider_text(r.provider, r.custom_provider)));
+  bind_text(s, 5, std::string_view(r.model));
+  bind_text(s, 6, std::string_view(r.organization_id));
+  bind_optional(s, 7, r.project_id);
+  bind_text(s, 8, r.currency.code());
+  bind_decimal(s, 9, r.cost.input);
+  bind_decimal(s, 10, r.cost.cache_read);
+  bind_decimal(s, 11, r.cost.cache_write);
+  bind_decimal(s, 12, r.cost.output);
+  bind_decimal(s, 13, r.cost.request_fee);
+  bind_decimal(s, 14, r.cost.total);
+  bind_count(s, 15, r.input_tokens);
+  bind_count(s, 16, r.output_tokens);
+  bind_optional(s, 17, r.pricing_table_id);
+  bind_integer(s, 18, to_unix_ms(r.calculated_at));
+  run(db_, s, "storing cost record", r.id);
+}
+
+void CostRepository::create_batch(std::span<const CostRecord> records) {
+  db_.transaction([&] {
+    for (const CostRecord& r : records) create(r);
+  });
+}
+
+std::vector<CostRecord> CostRepository::list_by_organization(const std::string& organization_id,
+                                                             Timestamp start, Timestamp end) {
+  sqlite3_stmt* s = statements_->by_organization.get();
+  ResetOnExit reset{s};
+  bind_text(s, 1, std::string_view(organization_id));
+  bind_integer(s, 2, to_unix_ms(start));
+  bind_integer(s, 3, to_unix_ms(end));
+  std::vector<CostRecord> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    CostRecord r;
+    r.id = column_text(s, 0);
+    r.usage_id = column_text(s, 1);
+    r.timestamp = from_unix_ms(sqlite3_column_int64(s, 2));
+    r.provider = read_provider(column_text(s, 3), r.custom_provider);
+    r.model = column_text(s, 4);
+    r.organization_id = column_text(s, 5);
+    r.project_id = column_text(s, 6);
+    r.currency = Currency::from_code(column_text(s, 7));
+    r.cost = {
+        column_decimal(s, 8, "cost_records", r.id),  column_decimal(s, 9, "cost_records", r.id),
+        column_decimal(s, 10, "cost_records", r.id), column_decimal(s, 11, "cost_records", r.id),
+        column_decimal(s, 12, "cost_records", r.id), column_decimal(s, 13, "cost_records", r.id)};
+    r.input_tokens = column_count(s, 14);
+    r.output_tokens = column_count(s, 15);
+    r.pricing_table_id = column_text(s, 16);
+    r.calculated_at = from_unix_ms(sqlite3_column_int64(s, 17));
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) fail(db_.handle(), "listing cost records of " + organization_id);
+  return out;
+}
+
+// ---- pricing tables ----
+
+struct PricingRepository::Statements {
+  explicit Statements(const Database& db)
+      : insert(db,
+               "INSERT INTO pricing_tables (id, provider, model, currency, effective_from_ms, "
+               "effective_to_ms, region, pricing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        active(db,
+               "SELECT id, currency, effective_from_ms, effective_to_ms, region, pricing FROM "
+               "pricing_tables WHERE provider = ?1 AND model = ?2 AND effective_from_ms <= ?3 AND "
+               "(effective_to_ms IS NULL OR effective_to_ms >= ?3) ORDER BY effective_from_ms "
+               "DESC LIMIT 1") {}
+  Statement insert, active;
+};
+
+PricingRepository::PricingRepository(Database& db)
+    : db_(db), statements_(std::make_unique<Statements>(db)) {}
+PricingRepository::~PricingRepository() = default;
+
+void PricingRepository::create(const PricingTable& t) {
+  sqlite3_stmt* s = statements_->insert.get();
+  bind_text(s, 1, std::string_view(t.id));
+  bind_text(s, 2, std::string_view(provider_text(t.provider, t.custom_provider)));
+  bind_text(s, 3, std::string_view(t.model));
+  bind_text(s, 4, t.currency.code());
+  bind_integer(s, 5, to_unix_ms(t.effective_from));
+  if (t.effective_to)
+    bind_integer(s, 6, to_unix_ms(*t.effective_to));
+  else
+    sqlite3_bind_null(s, 6);
+  bind_optional(s, 7, t.region);
+  bind_text(s, 8, std::string_view(json::serialize(pricing_model_to_json(t.pricing))));
+  run(db_, s, "storing pricing table", t.id);
+}
+
+std::optional<PricingTable> PricingRepository::active_for(Provider provider,
+                                                          const std::string& custom_provider,
+                                                          const std::string& model, Timestamp at) {
+  sqlite3_stmt* s = statements_->active.get();
+  ResetOnExit reset{s};
+  bind_text(s, 1, std::string_view(provider_text(provider, custom_provider)));
+  bind_text(s, 2, std::string_view(model));
+  bind_integer(s, 3, to_unix_ms(at));
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) fail(db_.handle(), "looking up the price of " + model);
+  PricingTable t;
+  t.id = column_text(s, 0);
+  t.provider = provider;
+  t.custom_provider = custom_provider;
+  t.model = model;
+  t.currency = Currency::from_code(column_text(s, 1));
+  t.effective_from = from_unix_ms(sqlite3_column_int64(s, 2));
+  if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+    t.effective_to = from_unix_ms(sqlite3_column_int64(s, 3));
+  t.region = column_text(s, 4);
+  try {
+    t.pricing =
+        pricing_model_from_json(parse_json_text(column_text(s, 5), "pricing_tables." + t.id));
+  } catch (const JsonFieldError& e) {
+    throw StorageError("pricing_tables row " + t.id + ": " + e.what());
+  }
+  return t;
+}
+
+}  // namespace costops::core

@@ -1,0 +1,76 @@
+#include "costops/core/domain_json.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include "costops/core/cost_calculator.hpp"
+
+using namespace costops::core;
+namespace json = boost::json;
+
+TEST_CASE("usage records read snake_case JSON, including the reference's cached_tokens") {
+  const auto record = usage_from_json(json::parse(R"({
+    "id": "u1", "timestamp": "2025-01-15T10:00:00Z", "provider": "Bedrock",
+    "model": {"name": "claude"}, "organization_id": "org", "prompt_tokens": 100,
+    "completion_tokens": 20, "cached_tokens": 40, "reasoning_tokens": 5,
+    "tags": ["x"], "metadata": {"a": 1}, "latency_ms": 300})"));
+  CHECK(record.provider == Provider::aws_bedrock);
+  CHECK(record.model == "claude");
+  CHECK(record.total_tokens == 120);
+  CHECK(record.tokens.cache_read == 40);
+  CHECK(record.latency_ms == 300u);
+  const auto again = usage_from_json(usage_to_json(record));
+  CHECK(again.tokens.reasoning == 5);
+  CHECK(again.tags == record.tags);
+  CHECK(again.timestamp == record.timestamp);
+}
+
+TEST_CASE("errors name the record and the field") {
+  CHECK_THROWS_WITH_AS(
+      usage_from_json(json::parse(R"({"id":"u9","timestamp":"2025-01-15T10:00:00Z",
+      "provider":"openai","model":"m","organization_id":"o","prompt_tokens":-5,"completion_tokens":1})")),
+      doctest::Contains("usage record u9: field \"prompt_tokens\": must not be negative"),
+      JsonFieldError);
+  CHECK_THROWS_WITH_AS(usage_from_json(json::parse(R"({"id":"u9","timestamp":"yesterday"})")),
+                       doctest::Contains("\"timestamp\""), JsonFieldError);
+  CHECK_THROWS_WITH_AS(usage_from_json(json::parse("[]")), doctest::Contains("object"),
+                       JsonFieldError);
+  CHECK_THROWS_WITH_AS(parse_json_text("{", "usage.json"), doctest::Contains("usage.json"),
+                       JsonFieldError);
+}
+
+TEST_CASE("pricing tables round trip every model, exactly") {
+  for (const char* model : {"gpt-4o", "claude-sonnet-4-5", "gpt-4", "gpt-4-per-request"}) {
+    const PricingTable table = reference_price(model);
+    const PricingTable back =
+        pricing_table_from_json(json::parse(json::serialize(pricing_table_to_json(table))));
+    CAPTURE(model);
+    CHECK(back.model == table.model);
+    CHECK(back.pricing.index() == table.pricing.index());
+    const auto a = CompiledPricing::compile(table), b = CompiledPricing::compile(back);
+    CHECK(price_tokens({250'000, 3000, 1000, 500, 100}, a) ==
+          price_tokens({250'000, 3000, 1000, 500, 100}, b));
+  }
+  CHECK_THROWS_WITH_AS(pricing_model_from_json(json::parse(R"({"type":"per_image"})")),
+                       doctest::Contains("unknown pricing type \"per_image\""), JsonFieldError);
+  // Numbers are read through their shortest spelling: 0.1 stays 0.1.
+  CHECK(decimal_from_json(json::parse("0.1"), "x") == Decimal::parse("0.1"));
+  CHECK(decimal_from_json(json::parse("\"0.000000000000000001\""), "x").to_string() ==
+        "0.000000000000000001");
+  CHECK_THROWS_AS(decimal_from_json(json::parse("true"), "x"), JsonFieldError);
+}
+
+TEST_CASE("cost records round trip and their total must add up") {
+  CostRecord r;
+  r.id = "c1";
+  r.timestamp = parse_timestamp("2025-01-15T10:00:00Z");
+  r.model = "gpt-4o";
+  r.organization_id = "o";
+  r.cost.input = Decimal::parse("0.1");
+  r.cost.total = Decimal::parse("0.1");
+  auto j = cost_record_to_json(r);
+  CHECK(cost_record_from_json(j).cost == r.cost);
+  j["cost"].as_object()["total"] = "0.2";
+  CHECK_THROWS_WITH_AS(cost_record_from_json(j), doctest::Contains("not the sum"), JsonFieldError);
+}

@@ -1,0 +1,153 @@
+#include "costops/core/forecasting.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace costops::core;
+
+namespace {
+
+TimeSeries daily(const std::vector<double>& values) {
+  TimeSeries s;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    s.times.push_back(parse_timestamp("2025-01-01T00:00:00Z") + std::chrono::days(i));
+    s.values.push_back(values[i]);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("linear trend forecasts at n-1+h (the reference's x-position bug is fixed)") {
+  ForecastOptions options;
+  options.model = ForecastModel::linear_trend;
+  options.horizon = 3;
+  options.min_points = 5;
+  const Forecast f = forecast(daily({10, 20, 30, 40, 50}), options);
+  REQUIRE(f.points.size() == 3);
+  CHECK(f.points[0].value == doctest::Approx(60));  // the reference gave 220
+  CHECK(f.points[2].value == doctest::Approx(80));
+  CHECK(f.points[0].time == parse_timestamp("2025-01-06T00:00:00Z"));
+  CHECK(f.trend == Trend::increasing);
+  CHECK(f.residual_stddev == doctest::Approx(0).epsilon(1e-9));
+}
+
+TEST_CASE("prediction intervals contain the forecast and widen with the horizon") {
+  std::vector<double> values;
+  for (int i = 0; i < 100; ++i) values.push_back(100 + 2 * i + 5 * std::sin(i * 1.7));
+  ForecastOptions options;
+  options.horizon = 10;
+  const Forecast f = forecast(daily(values), options);
+  CHECK(f.model != ForecastModel::automatic);
+  for (const auto& p : f.points) {
+    CHECK(p.lower < p.value);
+    CHECK(p.upper > p.value);
+  }
+  CHECK(f.points.back().upper - f.points.back().lower >
+        f.points.front().upper - f.points.front().lower);
+  CHECK(f.holdout.points == 20);
+  // A trending series is not forecast flat: the chosen model follows the trend.
+  CHECK(f.points.back().value > values.back());
+  CHECK(f.holdout.mape.has_value());
+  CHECK(*f.holdout.mape < 10);
+}
+
+TEST_CASE("automatic choice forecasts flat data flat and follows a clean trend") {
+  std::vector<double> flat, trend;
+  for (int i = 0; i < 60; ++i) {
+    flat.push_back(50 + ((i * 7919) % 11) - 5);
+    trend.push_back(10 + 3.0 * i);
+  }
+  ForecastOptions options;
+  const Forecast flat_forecast = forecast(daily(flat), options);
+  for (const auto& p : flat_forecast.points) {
+    CHECK(p.value > 45);
+    CHECK(p.value < 55);
+  }
+  CHECK(flat_forecast.trend == Trend::stable);
+  const Forecast trend_forecast = forecast(daily(trend), options);
+  CHECK((trend_forecast.model == ForecastModel::linear_trend ||
+         trend_forecast.model == ForecastModel::holt_linear));
+  CHECK(trend_forecast.points[0].value == doctest::Approx(10 + 3.0 * 60).epsilon(0.01));
+}
+
+TEST_CASE("moving average, simple and Holt smoothing on known series") {
+  ForecastOptions options;
+  options.horizon = 2;
+  options.moving_average_window = 3;
+  options.model = ForecastModel::moving_average;
+  const Forecast ma = forecast(daily({1, 2, 3, 4, 5, 6, 7, 8, 9}), options);
+  CHECK(ma.points[0].value == doctest::Approx(8));         // mean of 7, 8, 9
+  CHECK(ma.points[1].value == doctest::Approx(25.0 / 3));  // mean of 8, 9, 8
+  options.model = ForecastModel::exponential_smoothing;
+  const Forecast ses = forecast(daily({5, 5, 5, 5, 5, 5, 5, 5}), options);
+  CHECK(ses.points[0].value == doctest::Approx(5));
+  options.model = ForecastModel::holt_linear;
+  const Forecast holt = forecast(daily({2, 4, 6, 8, 10, 12, 14, 16}), options);
+  CHECK(holt.points[0].value == doctest::Approx(18));
+  CHECK(holt.points[1].value == doctest::Approx(20));
+}
+
+TEST_CASE("accuracy metrics on known values") {
+  const std::vector<double> actual = {1, 2, 3, 4}, predicted = {1, 2, 3, 6};
+  const AccuracyMetrics m = accuracy(actual, predicted);
+  CHECK(m.mae == doctest::Approx(0.5));
+  CHECK(m.rmse == doctest::Approx(1.0));
+  CHECK(*m.mape == doctest::Approx(12.5));
+  CHECK(m.r_squared == doctest::Approx(1 - 4.0 / 5.0));
+  const std::vector<double> zeros = {0, 0};
+  CHECK_FALSE(accuracy(zeros, zeros).mape.has_value());
+}
+
+TEST_CASE("bad series and options are refused with the reason") {
+  ForecastOptions options;
+  CHECK_THROWS_WITH_AS(forecast(daily({1, 2, 3}), options), doctest::Contains("at least 7"),
+                       ForecastError);
+  TimeSeries uneven = daily({1, 2, 3, 4, 5, 6, 7, 8});
+  uneven.times[4] += std::chrono::hours(1);
+  CHECK_THROWS_WITH_AS(forecast(uneven, options), doctest::Contains("evenly spaced"),
+                       ForecastError);
+  options.confidence = 1.0;
+  CHECK_THROWS_AS(forecast(daily({1, 2, 3, 4, 5, 6, 7, 8}), options), ForecastError);
+  options.confidence = 0.9;
+  options.horizon = 0;
+  CHECK_THROWS_AS(forecast(daily({1, 2, 3, 4, 5, 6, 7, 8}), options), ForecastError);
+  options.horizon = 3;
+  options.model = ForecastModel::moving_average;
+  options.moving_average_window = 20;
+  CHECK_THROWS_WITH_AS(forecast(daily({1, 2, 3, 4, 5, 6, 7, 8}), options),
+                       doctest::Contains("window"), ForecastError);
+}
+
+TEST_CASE("anomaly detection by z-score, IQR and modified z-score") {
+  std::vector<double> values(30, 10.0);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] += static_cast<double>(i % 3);
+  values[17] = 100;
+  for (auto method :
+       {AnomalyMethod::z_score, AnomalyMethod::iqr, AnomalyMethod::modified_z_score}) {
+    const auto found = detect_anomalies(values, method);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].index == 17);
+    CHECK(found[0].score > 1);
+  }
+  const std::vector<double> constant(10, 4.0);
+  CHECK(detect_anomalies(constant, AnomalyMethod::z_score).empty());
+  CHECK(detect_anomalies(constant, AnomalyMethod::modified_z_score).empty());
+}
+
+TEST_CASE("budget projection with threshold alerts") {
+  std::vector<Decimal> days(10, Decimal::parse("10.01"));
+  const BudgetProjection p = project_budget(days, 20, Decimal::parse("250"));
+  CHECK(p.spent == Decimal::parse("100.1"));
+  CHECK(p.utilization == doctest::Approx(0.4004));
+  CHECK(p.projected_total == doctest::Approx(300.3).epsilon(0.01));
+  CHECK(p.alert == BudgetAlert::projected_overrun);
+  const BudgetProjection safe = project_budget(days, 5, Decimal::parse("1000"));
+  CHECK(safe.alert == BudgetAlert::none);
+  const BudgetProjection warn = project_budget(days, 0, Decimal::parse("120"));
+  CHECK(warn.alert == BudgetAlert::warning);
+  const BudgetProjection critical = project_budget(days, 0, Decimal::parse("101"));
+  CHECK(critical.alert == BudgetAlert::critical);
+  CHECK_THROWS_AS(project_budget(days, 1, Decimal()), ForecastError);
+}

@@ -1,0 +1,158 @@
+#include "costops/core/storage.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "costops/core/cost_calculator.hpp"
+
+using namespace costops::core;
+
+namespace {
+
+UsageRecord usage(int i, const char* org = "org1") {
+  UsageRecord r;
+  r.id = "u-" + std::to_string(i);
+  r.timestamp = parse_timestamp("2025-01-15T00:00:00Z") + std::chrono::minutes(i);
+  r.provider = Provider::openai;
+  r.model = "gpt-4o";
+  r.organization_id = org;
+  r.project_id = i % 2 ? "p1" : "";
+  r.tokens = {1000u + static_cast<unsigned>(i), 200, 100, 0, 0};
+  r.total_tokens = r.tokens.prompt + r.tokens.completion;
+  r.tags = {"a", "b"};
+  r.metadata["k"] = i;
+  if (i % 3 == 0) r.latency_ms = 120;
+  return r;
+}
+
+std::string temp_db(const char* name) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    (std::string(name) + "-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("a new database is migrated to the latest schema; file databases use WAL") {
+  Database memory(":memory:");
+  CHECK(memory.schema_version() == Database::kLatestSchemaVersion);
+  const std::string path = temp_db("costops-wal");
+  {
+    Database file(path);
+    CHECK(file.journal_mode() == "wal");
+    CHECK(file.schema_version() == Database::kLatestSchemaVersion);
+  }
+  Database reopened(path);  // migrations are not run twice
+  CHECK(reopened.schema_version() == Database::kLatestSchemaVersion);
+  reopened.execute("PRAGMA user_version = 99");
+  CHECK_THROWS_WITH_AS(Database{path}, doctest::Contains("newer than this library"), StorageError);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("usage records: create, get by id, list by organization and time range") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  for (int i = 0; i < 10; ++i) repo.create(usage(i));
+  repo.create(usage(100, "org2"));
+  const auto got = repo.get_by_id("u-3");
+  REQUIRE(got.has_value());
+  CHECK(got->tokens.prompt == 1003);
+  CHECK(got->tags == std::vector<std::string>{"a", "b"});
+  CHECK(got->metadata.at("k").as_int64() == 3);
+  CHECK(got->latency_ms == 120u);
+  CHECK(got->project_id == "p1");
+  CHECK(got->timestamp == usage(3).timestamp);
+  CHECK_FALSE(repo.get_by_id("missing").has_value());
+  const auto listed = repo.list_by_organization("org1", usage(2).timestamp, usage(5).timestamp);
+  REQUIRE(listed.size() == 3);  // 2, 3, 4: end is exclusive
+  CHECK(listed.front().id == "u-2");
+  CHECK(repo.count() == 11);
+  CHECK_THROWS_WITH_AS(repo.create(usage(1)), doctest::Contains("u-1"),
+                       StorageError);  // duplicate id
+}
+
+TEST_CASE("a batch is one transaction: all rows or none") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  std::vector<UsageRecord> batch;
+  for (int i = 0; i < 1000; ++i) batch.push_back(usage(i));
+  repo.create_batch(batch);
+  CHECK(repo.count() == 1000);
+  std::vector<UsageRecord> bad = {usage(2000), usage(2001), usage(5)};  // u-5 exists
+  CHECK_THROWS_AS(repo.create_batch(bad), StorageError);
+  CHECK(repo.count() == 1000);
+  CHECK_FALSE(repo.get_by_id("u-2000").has_value());
+}
+
+TEST_CASE("cost records keep exact decimals") {
+  Database db(":memory:");
+  UsageRepository usage_repo(db);
+  CostRepository costs(db);
+  const CompiledPricing pricing = CompiledPricing::compile(reference_price("gpt-4o"));
+  std::vector<CostRecord> records;
+  for (int i = 0; i < 5; ++i) {
+    usage_repo.create(usage(i));
+    records.push_back(make_cost_record(usage(i), pricing, parse_timestamp("2025-01-16T00:00:00Z")));
+  }
+  costs.create_batch(records);
+  const auto listed = costs.list_by_organization("org1", parse_timestamp("2025-01-01T00:00:00Z"),
+                                                 parse_timestamp("2025-02-01T00:00:00Z"));
+  REQUIRE(listed.size() == 5);
+  CHECK(listed[0].cost == records[0].cost);
+  CHECK(listed[0].cost.total.to_string() == records[0].cost.total.to_string());
+  CHECK(listed[4].usage_id == "u-4");
+  // A cost record must point at a stored usage record.
+  CostRecord orphan = records[0];
+  orphan.id = "orphan";
+  orphan.usage_id = "no-such-usage";
+  CHECK_THROWS_AS(costs.create(orphan), StorageError);
+  // Damaged rows are errors, not zeros.
+  db.execute("UPDATE cost_records SET total_cost = 'garbage' WHERE id = '" + records[1].id + "'");
+  CHECK_THROWS_WITH_AS(costs.list_by_organization("org1", parse_timestamp("2025-01-01T00:00:00Z"),
+                                                  parse_timestamp("2025-02-01T00:00:00Z")),
+                       doctest::Contains("total_cost"), StorageError);
+}
+
+TEST_CASE("the active price for a provider and model at a date") {
+  Database db(":memory:");
+  PricingRepository prices(db);
+  PricingTable old_price = reference_price("gpt-4o");
+  old_price.id = "old";
+  old_price.effective_from = parse_timestamp("2024-01-01T00:00:00Z");
+  old_price.effective_to = parse_timestamp("2024-12-31T23:59:59Z");
+  PricingTable new_price = reference_price("claude-sonnet-4-5");
+  new_price.id = "new";
+  new_price.provider = Provider::openai;
+  new_price.model = "gpt-4o";
+  new_price.effective_from = parse_timestamp("2025-01-01T00:00:00Z");
+  prices.create(old_price);
+  prices.create(new_price);
+  const auto in_2024 =
+      prices.active_for(Provider::openai, "", "gpt-4o", parse_timestamp("2024-06-01T00:00:00Z"));
+  REQUIRE(in_2024.has_value());
+  CHECK(in_2024->id == "old");
+  CHECK(std::holds_alternative<PerTokenPricing>(in_2024->pricing));
+  const auto in_2025 =
+      prices.active_for(Provider::openai, "", "gpt-4o", parse_timestamp("2025-06-01T00:00:00Z"));
+  REQUIRE(in_2025.has_value());
+  CHECK(in_2025->id == "new");
+  REQUIRE(std::holds_alternative<TieredPricing>(in_2025->pricing));
+  CHECK(std::get<TieredPricing>(in_2025->pricing).tiers.at(0).rates.output ==
+        Decimal::parse("22.5"));
+  CHECK_FALSE(
+      prices.active_for(Provider::openai, "", "gpt-4o", parse_timestamp("2023-01-01T00:00:00Z")));
+  CHECK_FALSE(prices.active_for(Provider::anthropic, "", "gpt-4o",
+                                parse_timestamp("2025-06-01T00:00:00Z")));
+  CHECK_THROWS_AS(prices.create(old_price), StorageError);  // same provider, model and date
+}
+
+TEST_CASE("an unopenable database path is an error naming it") {
+  CHECK_THROWS_WITH_AS(Database{"/nonexistent-dir/x.db"},
+                       doctest::Contains("/nonexistent-dir/x.db"), StorageError);
+}
