@@ -72,8 +72,11 @@ CompressionFormat parse_compression_format(std::string_view name) {
 struct Compressor::State {
   z_stream stream{};
   bool initialised = false;
-  CompressionStats stats;
-  std::vector<std::byte> buffer = std::vector<std::byte>(1 << 16);
+  CompressionStats stats;  // of the stream being written
+  CompressionStats last;   // of the last one-shot compress()
+  std::vector<std::byte> buffer = std::vector<std::byte>(1 << 16);  // streaming chunks
+  std::unique_ptr<std::byte[]> output;  // one-shot results, grown as needed
+  std::size_t output_capacity = 0;
 };
 
 Compressor::Compressor(CompressionFormat format, int level)
@@ -95,26 +98,29 @@ Compressor::~Compressor() {
 Compressor::Compressor(Compressor&&) noexcept = default;
 Compressor& Compressor::operator=(Compressor&&) noexcept = default;
 
-CompressionStats Compressor::compress(std::span<const std::byte> input,
-                                      std::vector<std::byte>& output) {
-  CompressionStats stats{input.size(), 0};
-  if (format_ == CompressionFormat::identity) {
-    output.assign(input.begin(), input.end());
-    stats.compressed_bytes = input.size();
-    return stats;
-  }
+const CompressionStats& Compressor::stats() const {
+  return state_->last;
+}
+
+std::span<const std::byte> Compressor::compress(std::span<const std::byte> input) {
+  CompressionStats& stats = state_->last;
+  stats = {input.size(), input.size()};
+  if (format_ == CompressionFormat::identity) return input;
   z_stream& s = state_->stream;
   deflateReset(&s);
-  output.resize(deflateBound(&s, static_cast<uLong>(input.size())));
+  const std::size_t bound = deflateBound(&s, static_cast<uLong>(input.size()));
+  if (bound > state_->output_capacity) {
+    state_->output.reset(new std::byte[bound]);  // uninitialised on purpose
+    state_->output_capacity = bound;
+  }
   s.next_in = to_zlib(input.data());
   s.avail_in = static_cast<uInt>(input.size());
-  s.next_out = to_zlib(output.data());
-  s.avail_out = static_cast<uInt>(output.size());
+  s.next_out = to_zlib(state_->output.get());
+  s.avail_out = static_cast<uInt>(bound);
   const int rc = deflate(&s, Z_FINISH);
   if (rc != Z_STREAM_END) throw CompressionError("compression failed: " + zlib_message(s, rc));
-  output.resize(s.total_out);
   stats.compressed_bytes = s.total_out;
-  return stats;
+  return {state_->output.get(), static_cast<std::size_t>(s.total_out)};
 }
 
 void Compressor::write(std::span<const std::byte> chunk, const Sink& sink) {
@@ -165,9 +171,8 @@ CompressionStats Compressor::finish(const Sink& sink) {
 std::vector<std::byte> compress(std::span<const std::byte> input, CompressionFormat format,
                                 int level) {
   Compressor compressor(format, level);
-  std::vector<std::byte> out;
-  compressor.compress(input, out);
-  return out;
+  const auto packed = compressor.compress(input);
+  return {packed.begin(), packed.end()};
 }
 
 namespace {

@@ -39,25 +39,47 @@ Int divide_half_even(const Int& value, const Int& divisor) {
   return quotient;
 }
 
-// The magnitude of `units` as a native unsigned 128-bit integer, for fast
-// digit extraction (boost's generic string conversion is slow).
+// The magnitude of `units` as a native unsigned 128-bit integer, read
+// straight from the backend's limbs (boost's generic shifts and masks, and
+// its string conversion, are an order of magnitude slower).
 NativeUnsigned128 magnitude(const Units& units) {
-  const Units m = units < 0 ? Units(-units) : units;
-  const auto low = static_cast<std::uint64_t>(m & Units(0xFFFFFFFFFFFFFFFFull));
-  const auto high = static_cast<std::uint64_t>(m >> 64);
-  return (static_cast<NativeUnsigned128>(high) << 64) | low;
+  const auto& backend = units.backend();
+  const auto* limbs = backend.limbs();
+  using Limb = std::remove_cv_t<std::remove_pointer_t<decltype(limbs)>>;
+  NativeUnsigned128 m = 0;
+  for (std::size_t i = backend.size(); i-- > 0;) {
+    if constexpr (sizeof(Limb) >= sizeof(NativeUnsigned128))
+      m = static_cast<NativeUnsigned128>(limbs[i]);
+    else
+      m = (m << (sizeof(Limb) * 8)) | limbs[i];
+  }
+  return m;
 }
 
-// Integer part and 18-digit fraction of |units|.
+// Integer part and 18-digit fraction of |units|. Amounts below 2^64 units
+// (about $18) take the fast 64-bit path; 128-bit division is a libgcc call.
 void split(const Units& units, NativeUnsigned128& integer, std::uint64_t& fraction) {
   constexpr std::uint64_t kOneNative = 1'000'000'000'000'000'000ull;
   const NativeUnsigned128 m = magnitude(units);
+  if ((m >> 64) == 0) {
+    const auto low = static_cast<std::uint64_t>(m);
+    integer = low / kOneNative;
+    fraction = low % kOneNative;
+    return;
+  }
   integer = m / kOneNative;
   fraction = static_cast<std::uint64_t>(m % kOneNative);
 }
 
 void append_integer(std::string& out, NativeUnsigned128 value) {
   char digits[40];
+  if ((value >> 64) == 0) {
+    const auto [end, ec] =
+        std::to_chars(digits, digits + sizeof digits, static_cast<std::uint64_t>(value));
+    (void)ec;
+    out.append(digits, end);
+    return;
+  }
   int n = 0;
   do {
     digits[n++] = static_cast<char>('0' + static_cast<int>(value % 10));
@@ -66,6 +88,7 @@ void append_integer(std::string& out, NativeUnsigned128 value) {
   while (n > 0) out.push_back(digits[--n]);
 }
 
+// The first `places` digits of an 18-digit, zero-padded fraction.
 void append_fraction(std::string& out, std::uint64_t fraction, int places) {
   char digits[18];
   for (int i = 17; i >= 0; --i) {
@@ -137,15 +160,9 @@ void Decimal::append_to(std::string& out) const {
   append_integer(out, integer);
   if (fraction == 0) return;
   int places = kScale;
-  while (fraction % 10 == 0) {
-    fraction /= 10;
-    --places;
-  }
-  // Re-align the trimmed fraction to the left of an 18-digit field.
-  std::uint64_t scaled = fraction;
-  for (int i = places; i < kScale; ++i) scaled *= 10;
+  for (std::uint64_t rest = fraction; rest % 10 == 0; rest /= 10) --places;
   out.push_back('.');
-  append_fraction(out, scaled, places);
+  append_fraction(out, fraction, places);
 }
 
 std::string Decimal::to_string() const {

@@ -53,8 +53,11 @@ class Compressor {
   Compressor(Compressor&&) noexcept;
   Compressor& operator=(Compressor&&) noexcept;
 
-  // Compresses `input` into `output` (resized to fit). Returns the stats.
-  CompressionStats compress(std::span<const std::byte> input, std::vector<std::byte>& output);
+  // Compresses `input`; the result stays valid until the next call. The
+  // output buffer is reused and never zero-filled (a std::vector would
+  // clear a megabyte per call). stats() describes the last call.
+  std::span<const std::byte> compress(std::span<const std::byte> input);
+  const CompressionStats& stats() const;
 
   // Streaming: feed any number of chunks, then finish. `sink` receives output.
   using Sink = std::function<void(std::span<const std::byte>)>;
