@@ -57,15 +57,20 @@ class InsertUsage {
     for (std::uint64_t i = 0; i < iterations; ++i) {
       if constexpr (BatchSize == 1) {
         UsageRecord& r = pool_[inserted_ % pool_.size()];
-        r.id = "u" + std::to_string(inserted_);
+        renumber(r, inserted_);
         repo_.create(r);
       } else {
-        for (std::size_t k = 0; k < BatchSize; ++k)
-          pool_[k].id = "u" + std::to_string(inserted_ + k);
+        for (std::size_t k = 0; k < BatchSize; ++k) renumber(pool_[k], inserted_ + k);
         repo_.create_batch(std::span<const UsageRecord>(pool_.data(), BatchSize));
       }
       inserted_ += BatchSize;
     }
+  }
+  // Record n of an ever-growing log: a fresh id and the next timestamp, as
+  // ingestion sees them (time ascends, so indexes grow at their end).
+  static void renumber(UsageRecord& r, std::uint64_t n) {
+    r.id = "usage-3-" + std::to_string(n);
+    r.timestamp = kStart + std::chrono::seconds(10) * static_cast<std::int64_t>(n);
   }
   void teardown() {
     const std::uint64_t stored = repo_.count();
