@@ -8,6 +8,4 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 status=0
 "$root/build/bin/cost-ops" run --plugin-dir "$root/build/plugins" --output "$root/benchmarks/output" "$@" || status=$?
-echo
-echo "Results: $root/benchmarks/output/summary.md, results.json and raw/<target>.json"
 exit $status
