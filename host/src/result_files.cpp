@@ -347,11 +347,11 @@ std::string summary_markdown(const SuiteReport& report) {
   if (!families.empty()) {
     md += "## Scaling\n\n";
     md +=
-        "Time per record against input size. A flat \"per record\" column means the cost grows "
-        "linearly with size.\n\n";
+        "Time per unit of input (the size in the target id: records, points or bytes) against "
+        "size. A flat \"per unit\" column means the cost grows linearly with size.\n\n";
     for (const auto& [family, members] : families) {
-      md += "### " + family +
-            "\n\n| Size | Median per operation | Per record | Relative per record |\n";
+      md +=
+          "### " + family + "\n\n| Size | Median per operation | Per unit | Relative per unit |\n";
       md += "|-----:|---------------------:|-----------:|--------------------:|\n";
       const double base = members.front().second->stats.median /
                           static_cast<double>(std::max<std::uint64_t>(1, members.front().first));
