@@ -32,7 +32,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   temporary_name.append(std::to_string(::getpid()));
   const std::filesystem::path temporary = path.parent_path() / temporary_name;
   const int fd =
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (fd < 0) fail(path, "creating the temporary file");
   std::size_t written = 0;
   while (written < content.size()) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,6 +136,7 @@ ChildResult run_child(const ChildRequest& request) {
   for (const auto& a : request.arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     result.spawn_error = std::string("fork failed: ") + std::strerror(errno);
@@ -142,6 +144,10 @@ ChildResult run_child(const ChildRequest& request) {
   }
   if (pid == 0) {
     ::setpgid(0, 0);
+    // If the host dies (even by SIGKILL), the worker dies with it: no orphan
+    // keeps running a plugin nobody waits for.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::dup2(output_pipe.write_end(), STDOUT_FILENO);

@@ -1,5 +1,6 @@
 #include "costops/host/peak_memory.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,18 +14,39 @@ bool reset_peak_rss() {
   return static_cast<bool>(clear_refs.flush());
 }
 
-std::uint64_t read_peak_rss_bytes() {
+namespace {
+
+std::uint64_t status_field_bytes(const char* key) {
+  const std::string prefix = key;
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
+    if (line.rfind(prefix, 0) == 0) {
+      std::istringstream fields(line.substr(prefix.size()));
       std::uint64_t kib = 0;
       fields >> kib;
       return kib * 1024;
     }
   }
   return 0;
+}
+
+}  // namespace
+
+std::uint64_t read_peak_rss_bytes() {
+  return status_field_bytes("VmHWM:");
+}
+std::uint64_t read_rss_bytes() {
+  return status_field_bytes("VmRSS:");
+}
+
+std::int64_t count_open_file_descriptors() {
+  std::error_code ec;
+  std::int64_t count = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    ++count;
+  return count - 1;  // the iterator's own descriptor
 }
 
 }  // namespace costops::host

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <numeric>
@@ -188,6 +190,14 @@ void finalize_target_result(TargetResult& result, double noisy_cv_limit) {
     result.warnings.push_back(
         "median below 0.25 ns per operation: was the work optimised away? "
         "Use bench_do_not_optimize on results");
+  if (m.leaked_file_descriptors > 0)
+    result.warnings.push_back("leaked " + std::to_string(m.leaked_file_descriptors) +
+                              " file descriptor(s): open after teardown, not before setup");
+  if (m.rss_growth_bytes > (std::int64_t{16} << 20))
+    result.warnings.push_back(
+        "resident memory grew by " +
+        format_double("%.1f MiB", static_cast<double>(m.rss_growth_bytes) / 1048576.0) +
+        " between setup and teardown: a memory leak?");
   const double overhead = overhead_per_iteration(m);
   if (result.stats.median > 0 && overhead / result.stats.median > 0.01)
     result.warnings.push_back("harness overhead is " +
@@ -225,6 +235,7 @@ json::object canonical_metrics(const TargetResult& result) {
         finite_or_null(static_cast<double>(m.items_per_operation) * ops_per_second);
   }
   if (m.peak_rss_bytes) metrics["peak_rss_bytes"] = m.peak_rss_bytes;
+  if (m.leaked_file_descriptors > 0) metrics["leaked_file_descriptors"] = m.leaked_file_descriptors;
   for (const auto& [key, value] : m.plugin_metrics) {
     if (metrics.contains(key)) continue;  // the host's own keys win
     if (const double* number = std::get_if<double>(&value))
@@ -405,12 +416,35 @@ std::string summary_markdown(const SuiteReport& report) {
   return md;
 }
 
+namespace {
+
+// Creates `dir` (and missing parents) with owner/group access only; refuses
+// a raw/ that is a symbolic link, so nothing is written outside the output.
+void make_private_directory(const std::filesystem::path& dir, bool must_not_be_link) {
+  struct stat info {};
+  if (::lstat(dir.c_str(), &info) == 0) {
+    if (must_not_be_link && S_ISLNK(info.st_mode))
+      throw FileWriteError(dir.string() +
+                           " is a symbolic link; the host does not write through "
+                           "links out of the output directory. Remove it");
+    if (!S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode))
+      throw FileWriteError("cannot create output directory " + dir.string() +
+                           ": a file is in the way; choose another with --output");
+    return;
+  }
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    make_private_directory(dir.parent_path(), false);
+  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+    throw FileWriteError("cannot create output directory " + dir.string() + ": " +
+                         std::strerror(errno) + "; choose another with --output");
+}
+
+}  // namespace
+
 OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(root)) {
-  std::error_code ec;
-  std::filesystem::create_directories(root_ / "raw", ec);
-  if (ec)
-    throw FileWriteError("cannot create output directory " + (root_ / "raw").string() + ": " +
-                         ec.message() + "; choose another with --output");
+  if (root_.empty()) root_ = ".";
+  make_private_directory(root_, false);
+  make_private_directory(root_ / "raw", true);
   if (::access(root_.c_str(), W_OK) != 0 || ::access((root_ / "raw").c_str(), W_OK) != 0)
     throw FileWriteError("output directory " + root_.string() +
                          " is not writable; choose another with --output");

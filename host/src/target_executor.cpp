@@ -21,13 +21,14 @@ std::string format_seconds(double seconds) {
 }
 
 // Why a child ended without a usable message, in words for the user.
-std::string describe_abnormal_end(const ChildResult& child, double timeout_seconds) {
+std::string describe_abnormal_end(const ChildResult& child, double timeout_seconds,
+                                  const char* timeout_option) {
   switch (child.ending) {
     case ChildResult::Ending::signaled:
       return "killed by " + describe_signal(child.signal_number);
     case ChildResult::Ending::timed_out:
       return "no result after " + format_seconds(timeout_seconds) +
-             " s; its process group was killed (raise --timeout if the target is just slow)";
+             " s; its process group was killed (raise " + timeout_option + " if it is just slow)";
     case ChildResult::Ending::interrupted:
       return "interrupted before it finished";
     case ChildResult::Ending::spawn_failed:
@@ -82,10 +83,11 @@ class IsolatedExecutor final : public TargetExecutor {
                             std::string("the probe returned a malformed message: ") + e.what());
       }
     }
-    return failed_probe(library, status_of_abnormal_end(child),
-                        "while loading the library: " +
-                            describe_abnormal_end(child, settings_.probe_timeout_seconds) +
-                            tail_of(child.output));
+    return failed_probe(
+        library, status_of_abnormal_end(child),
+        "while loading the library: " +
+            describe_abnormal_end(child, settings_.probe_timeout_seconds, "--probe-timeout") +
+            tail_of(child.output));
   }
 
   TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
@@ -108,7 +110,7 @@ class IsolatedExecutor final : public TargetExecutor {
       }
     } else {
       outcome.status = status_of_abnormal_end(child);
-      outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds);
+      outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
     }
     outcome.plugin_output = std::move(child.output);
     return outcome;

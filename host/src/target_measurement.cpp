@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <string_view>
 
@@ -112,9 +113,27 @@ class TargetDriver {
     return false;
   }
 
+  // An exception escaping a plugin breaks the ABI (it works between g++
+  // builds with unwind tables, aborts otherwise); when it arrives, it is
+  // reported as the plugin's failure rather than taking the worker down.
+  bool escaped(const char* phase, const char* what) {
+    std::snprintf(error_.data(), error_.size(),
+                  "the plugin let a C++ exception escape from %s() (%s); plugins must return a "
+                  "status code instead (ABI rule: no exceptions across the boundary)",
+                  phase, what);
+    return fail(phase, BENCH_STATUS_ERROR);
+  }
+
   bool setup(const bench_host_services_v1* services) {
     error_[0] = '\0';
-    const bench_status status = target_.setup(services, &state_, error_.data(), error_.size());
+    bench_status status;
+    try {
+      status = target_.setup(services, &state_, error_.data(), error_.size());
+    } catch (const std::exception& e) {
+      return escaped("setup", e.what());
+    } catch (...) {
+      return escaped("setup", "not a std::exception");
+    }
     if (status != BENCH_STATUS_OK) return fail("setup", status);
     has_state_ = true;
     return true;
@@ -122,9 +141,19 @@ class TargetDriver {
 
   // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
   double timed_run(std::uint64_t iterations) {
-    const auto start = Clock::now();
-    const bench_status status = target_.run(state_, iterations, error_.data(), error_.size());
-    const auto end = Clock::now();
+    bench_status status;
+    Clock::time_point start, end;
+    try {
+      start = Clock::now();
+      status = target_.run(state_, iterations, error_.data(), error_.size());
+      end = Clock::now();
+    } catch (const std::exception& e) {
+      escaped("run", e.what());
+      return -1;
+    } catch (...) {
+      escaped("run", "not a std::exception");
+      return -1;
+    }
     if (status != BENCH_STATUS_OK) {
       fail("run", status);
       return -1;
@@ -137,7 +166,14 @@ class TargetDriver {
     has_state_ = false;
     if (target_.teardown == nullptr) return true;
     error_[0] = '\0';
-    const bench_status status = target_.teardown(state_, error_.data(), error_.size());
+    bench_status status;
+    try {
+      status = target_.teardown(state_, error_.data(), error_.size());
+    } catch (const std::exception& e) {
+      return escaped("teardown", e.what());
+    } catch (...) {
+      return escaped("teardown", "not a std::exception");
+    }
     if (status != BENCH_STATUS_OK) return fail("teardown", status);
     return true;
   }
@@ -190,9 +226,10 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   TargetMeasurement out;
   HostServices services(out);
   TargetDriver driver(target, out);
-  reset_peak_rss();
-
   out.clock_overhead_ns = measure_clock_overhead();
+  reset_peak_rss();
+  const std::int64_t fds_before = count_open_file_descriptors();
+  const auto rss_before = static_cast<std::int64_t>(read_rss_bytes());
   if (!driver.setup(services.table())) return out;
 
   // Empty batches: the fixed cost of one timed call (clock pair + indirect
@@ -246,6 +283,8 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   }
   if (!driver.teardown()) return out;
   out.peak_rss_bytes = read_peak_rss_bytes();
+  out.leaked_file_descriptors = count_open_file_descriptors() - fds_before;
+  out.rss_growth_bytes = static_cast<std::int64_t>(read_rss_bytes()) - rss_before;
   out.succeeded = true;
   return out;
 }

@@ -107,7 +107,9 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                       {"items_per_operation", m.items_per_operation},
                       {"plugin_metrics", std::move(metrics)},
                       {"plugin_log", std::move(log)},
-                      {"peak_rss_bytes", m.peak_rss_bytes}};
+                      {"peak_rss_bytes", m.peak_rss_bytes},
+                      {"leaked_file_descriptors", m.leaked_file_descriptors},
+                      {"rss_growth_bytes", m.rss_growth_bytes}};
 }
 
 TargetMeasurement measurement_from_json(const json::value& value) {
@@ -149,6 +151,8 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   for (const json::value& line : array_field(o, "plugin_log"))
     if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
+  m.leaked_file_descriptors = static_cast<std::int64_t>(number_field(o, "leaked_file_descriptors"));
+  m.rss_growth_bytes = static_cast<std::int64_t>(number_field(o, "rss_growth_bytes"));
   return m;
 }
 

@@ -134,11 +134,26 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(plugins["misbehaving_crash_entry.so"]["status"], "crashed")
         self.assertEqual(plugins["misbehaving_null_run.so"]["status"], "invalid")
         self.assertEqual(plugins["misbehaving_bad_size.so"]["status"], "incompatible")
+        self.assertEqual(plugins["misbehaving_hang_entry.so"]["status"], "timed_out")
+        self.assertIn("--probe-timeout", plugins["misbehaving_hang_entry.so"]["reason"])
+        self.assertEqual(plugins["misbehaving_crash_constructor.so"]["status"], "crashed")
+        self.assertIn("SIGSEGV", plugins["misbehaving_crash_constructor.so"]["reason"])
+        self.assertEqual(plugins["misbehaving_unresolved.so"]["status"], "invalid")
+        self.assertIn("undefined symbol: costops_fixture_function_that_does_not_exist",
+                      plugins["misbehaving_unresolved.so"]["reason"])
+        self.assertEqual(status["misbehaving_cxx_exception"], ["failed"])
+        self.assertIn("exception escape", by_id["misbehaving_cxx_exception"][0]["reason"])
+        self.assertEqual(status["misbehaving_leak"], ["ok"])
+        leak = by_id["misbehaving_leak"][0]
+        self.assertGreater(leak["metrics"]["leaked_file_descriptors"], 0)
+        self.assertTrue(any("file descriptor" in w for w in leak["warnings"]))
+        self.assertTrue(any("memory leak" in w for w in leak["warnings"]))
         self.assertEqual(plugins["empty.so"]["status"], "invalid")
         self.assertEqual(plugins["random_bytes.so"]["status"], "invalid")
         # Only finished targets have raw records.
         raw = sorted(p.stem for p in (self.out / "raw").iterdir())
-        self.assertEqual(raw, ["fixture_copy_bytes", "fixture_sum_array", "misbehaving_spam_stdout"])
+        self.assertEqual(raw, ["fixture_copy_bytes", "fixture_sum_array", "misbehaving_leak",
+                               "misbehaving_spam_stdout"])
         summary = (self.out / "summary.md").read_text()
         self.assertIn("**crashed**: killed by SIGSEGV", summary)
         self.assertIn("## Plugin problems", summary)
@@ -234,6 +249,74 @@ class HostEndToEnd(unittest.TestCase):
         self.assertIn("writable by every user", proc.stderr)
         proc = run("run", "--plugin-dir", str(unsafe), "-o", str(self.out), "--allow-insecure-plugins", *QUICK)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_library_for_another_architecture_is_incompatible(self):
+        foreign = self.tmp / "foreign"
+        foreign.mkdir()
+        data = bytearray((GOOD / "good_c_plugin.so").read_bytes())
+        data[18:20] = (183).to_bytes(2, "little")  # e_machine = EM_AARCH64
+        (foreign / "arm_plugin.so").write_bytes(bytes(data))
+        proc = run("plugins", "check", str(foreign / "arm_plugin.so"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("incompatible", proc.stdout)
+        self.assertIn("built for aarch64, host is x86_64", proc.stdout)
+
+    def test_output_is_private_and_never_written_through_links(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(stat.S_IMODE((self.out / "raw").stat().st_mode), 0o750)
+        self.assertEqual(stat.S_IMODE((self.out / "results.json").stat().st_mode), 0o640)
+        outside = self.tmp / "outside"
+        outside.mkdir()
+        shutil.rmtree(self.out / "raw")
+        (self.out / "raw").symlink_to(outside)
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("symbolic link", proc.stderr)
+        self.assertEqual(list(outside.iterdir()), [])
+        (self.out / "raw").unlink()
+        (self.out / "raw").mkdir()
+        (self.out / "results.json").unlink()
+        (self.out / "results.json").symlink_to(outside / "stolen.json")
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertFalse((outside / "stolen.json").exists())
+
+    def test_killed_at_random_points_every_file_present_parses(self):
+        import random
+        rng = random.Random(20261122)
+        for attempt in range(12):
+            delay = rng.uniform(0.05, 1.5)
+            proc = subprocess.Popen([str(HOST), "run", "--plugin-dir", str(GOOD), "-o", str(self.out),
+                                     "--warmup-time", "0.05", "--min-time", "0.3"],
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL if attempt % 2 else signal.SIGTERM)
+            proc.wait(timeout=30)
+            with self.subTest(attempt=attempt, delay=delay):
+                for path in [self.out / "results.json", *(self.out / "raw").glob("*.json")]:
+                    if path.exists():
+                        json.loads(path.read_text())  # complete, or not there at all
+                if (self.out / "summary.md").exists():
+                    self.assertIn("Generated by cost-ops", (self.out / "summary.md").read_text())
+
+    def test_no_worker_outlives_a_killed_host(self):
+        hang = self.tmp / "hang"
+        hang.mkdir()
+        shutil.copy(HOSTILE / "misbehaving_hang_run.so", hang)
+        proc = subprocess.Popen([str(HOST), "run", "--plugin-dir", str(hang), "-o", str(self.out), *QUICK],
+                                stderr=subprocess.DEVNULL)
+        pattern = f"__run-target --plugin {hang}"
+        deadline = time.time() + 20
+        while time.time() < deadline and not subprocess.run(["pgrep", "-f", pattern], capture_output=True).stdout:
+            time.sleep(0.05)
+        self.assertTrue(subprocess.run(["pgrep", "-f", pattern], capture_output=True).stdout, "worker never started")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.time() + 5
+        while time.time() < deadline and subprocess.run(["pgrep", "-f", pattern], capture_output=True).stdout:
+            time.sleep(0.05)
+        self.assertEqual(subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout, "")
 
     def test_interrupt_keeps_finished_results(self):
         both = self.tmp / "both"

@@ -16,7 +16,7 @@ class FileWriteError : public std::runtime_error {
 };
 
 // Throws FileWriteError naming the file and the system's reason. Refuses to
-// replace a symbolic link. Files are created with mode 0644.
+// replace a symbolic link. Files are created with mode 0640 (owner and group only).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 // Removes temporaries left by an interrupted write_file_atomically in `dir`.

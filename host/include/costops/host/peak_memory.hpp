@@ -14,4 +14,10 @@ bool reset_peak_rss();
 // VmHWM from /proc/self/status in bytes, or 0 when unreadable.
 std::uint64_t read_peak_rss_bytes();
 
+// VmRSS (current resident memory) in bytes, or 0 when unreadable.
+std::uint64_t read_rss_bytes();
+
+// Number of open file descriptors of this process (/proc/self/fd).
+std::int64_t count_open_file_descriptors();
+
 }  // namespace costops::host

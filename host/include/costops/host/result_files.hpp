@@ -28,8 +28,9 @@ boost::json::value results_json(const SuiteReport& report);
 
 std::string summary_markdown(const SuiteReport& report);
 
-// An output directory: created with mode 0755 if missing; stale temporaries
-// cleaned. Throws FileWriteError when it cannot be used.
+// An output directory: created with mode 0750 if missing, raw/ must not be
+// a symbolic link, stale temporaries are cleaned. Throws FileWriteError
+// naming the path when it cannot be used.
 class OutputDirectory {
  public:
   explicit OutputDirectory(std::filesystem::path root);

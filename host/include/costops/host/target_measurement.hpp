@@ -54,6 +54,10 @@ struct TargetMeasurement {
   std::vector<std::pair<std::string, MetricValue>> plugin_metrics;  // in report order
   std::vector<std::string> plugin_log;
   std::uint64_t peak_rss_bytes = 0;  // 0 = unknown
+  // Between just before setup and just after teardown: what the target did
+  // not give back. Negative values mean it released more than it took.
+  std::int64_t leaked_file_descriptors = 0;
+  std::int64_t rss_growth_bytes = 0;
 };
 
 // Runs the whole lifecycle of `target`. Never throws for plugin errors; they
