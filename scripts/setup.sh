@@ -13,6 +13,11 @@ packages=(
   doctest-dev
   # End-to-end tests validate output files against the JSON Schemas.
   python3 python3-jsonschema
+  # The libFuzzer test (clang's fuzzer runtime) and the harness accuracy
+  # check against Google Benchmark.
+  clang libclang-rt-14-dev libbenchmark-dev
+  # Used by tests: nm (binutils) and pgrep (procps).
+  binutils procps
 )
 
 missing=()

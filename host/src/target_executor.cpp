@@ -78,7 +78,7 @@ class IsolatedExecutor final : public TargetExecutor {
         PluginProbe probe = probe_from_json(parse_message(child.result));
         probe.path = library.string();
         return probe;
-      } catch (const MessageError& e) {
+      } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
         return failed_probe(library, TargetStatus::crashed,
                             std::string("the probe returned a malformed message: ") + e.what());
       }
@@ -104,7 +104,7 @@ class IsolatedExecutor final : public TargetExecutor {
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
       try {
         outcome = outcome_from_measurement(measurement_from_json(parse_message(child.result)));
-      } catch (const MessageError& e) {
+      } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
         outcome.status = TargetStatus::crashed;
         outcome.reason = std::string("the worker returned a malformed result: ") + e.what();
       }

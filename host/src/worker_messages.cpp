@@ -1,6 +1,7 @@
 #include "costops/host/worker_messages.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace costops::host {
 
@@ -28,7 +29,11 @@ std::string string_field(const json::object& o, const char* key) {
 double number_field(const json::object& o, const char* key) {
   const json::value& v = field(o, key);
   if (!v.is_number()) throw MessageError(std::string("field \"") + key + "\" is not a number");
-  return v.to_number<double>();
+  boost::system::error_code ec;
+  const double number = v.to_number<double>(ec);
+  if (ec || !std::isfinite(number))
+    throw MessageError(std::string("field \"") + key + "\" is not a finite number");
+  return number;
 }
 
 std::uint64_t unsigned_field(const json::object& o, const char* key) {
@@ -36,6 +41,24 @@ std::uint64_t unsigned_field(const json::object& o, const char* key) {
   if (v.is_uint64()) return v.get_uint64();
   if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
   throw MessageError(std::string("field \"") + key + "\" is not a non-negative integer");
+}
+
+std::int64_t signed_field(const json::object& o, const char* key) {
+  const json::value& v = field(o, key);
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v.get_uint64());
+  throw MessageError(std::string("field \"") + key + "\" is not an integer");
+}
+
+// A number converted exactly to T, or a MessageError (boost's to_number
+// throws its own exception type for lossy conversions).
+template <class T>
+T exact_number(const json::value& v, const char* what) {
+  boost::system::error_code ec;
+  const T number = v.to_number<T>(ec);
+  if (ec) throw MessageError(std::string(what) + " is not a representable number");
+  return number;
 }
 
 const json::array& array_field(const json::object& o, const char* key) {
@@ -120,14 +143,19 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.succeeded = succeeded.get_bool();
   m.failure_phase = string_field(o, "failure_phase");
   m.failure_message = string_field(o, "failure_message");
-  m.failure_status = static_cast<std::int32_t>(number_field(o, "failure_status"));
+  const std::int64_t status = signed_field(o, "failure_status");
+  if (status < INT32_MIN || status > INT32_MAX)
+    throw MessageError("failure_status is out of range");
+  m.failure_status = static_cast<std::int32_t>(status);
   for (const json::value& s : array_field(o, "samples")) {
     if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
     const json::array& a = s.get_array();
     if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number())
       throw MessageError("malformed sample");
-    m.samples.push_back({a[0].to_number<std::uint64_t>(), a[1].to_number<double>(),
-                         a[2].to_number<std::uint32_t>()});
+    const double elapsed = exact_number<double>(a[1], "a sample's time");
+    if (!(elapsed >= 0) || elapsed > 1e18) throw MessageError("a sample's time is out of range");
+    m.samples.push_back({exact_number<std::uint64_t>(a[0], "a sample's iterations"), elapsed,
+                         exact_number<std::uint32_t>(a[2], "a sample's repetition")});
   }
   m.batch_iterations = unsigned_field(o, "batch_iterations");
   m.warmup_iterations = unsigned_field(o, "warmup_iterations");
@@ -144,15 +172,15 @@ TargetMeasurement measurement_from_json(const json::value& value) {
     if (a[1].is_string())
       m.plugin_metrics.emplace_back(std::move(key), std::string(a[1].get_string()));
     else if (a[1].is_number())
-      m.plugin_metrics.emplace_back(std::move(key), a[1].to_number<double>());
+      m.plugin_metrics.emplace_back(std::move(key), exact_number<double>(a[1], "a metric"));
     else
       throw MessageError("plugin metric " + key + " is neither a number nor a string");
   }
   for (const json::value& line : array_field(o, "plugin_log"))
     if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
-  m.leaked_file_descriptors = static_cast<std::int64_t>(number_field(o, "leaked_file_descriptors"));
-  m.rss_growth_bytes = static_cast<std::int64_t>(number_field(o, "rss_growth_bytes"));
+  m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
+  m.rss_growth_bytes = signed_field(o, "rss_growth_bytes");
   return m;
 }
 

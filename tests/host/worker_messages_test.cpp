@@ -46,3 +46,21 @@ TEST_CASE("malformed worker messages are errors, never crashes") {
   CHECK_THROWS_AS(probe_from_json(parse_message("{\"path\": \"x\", \"status\": \"weird\"}")),
                   MessageError);
 }
+
+TEST_CASE("numbers a worker cannot mean are refused (found by the fuzzer)") {
+  const char* base =
+      R"({"succeeded":true,"failure_phase":"","failure_message":"","failure_status":0,
+    "batch_iterations":1,"warmup_iterations":1,"warmup_ns":1,"clock_overhead_ns":1,"empty_batch_ns":1,
+    "bytes_per_operation":0,"items_per_operation":0,"plugin_metrics":[],"plugin_log":[],
+    "peak_rss_bytes":0,"leaked_file_descriptors":0,"rss_growth_bytes":0,"samples":)";
+  for (const char* samples :
+       {"[[-1, 1.0, 0]]", "[[1.5, 1.0, 0]]", "[[1, -3, 0]]", "[[1, 1, 99999999999]]"}) {
+    CAPTURE(samples);
+    CHECK_THROWS_AS(measurement_from_json(parse_message(std::string(base) + samples + "}")),
+                    MessageError);
+  }
+  std::string huge_status = std::string(base) + "[]}";
+  huge_status.replace(huge_status.find("\"failure_status\":0"), 18,
+                      "\"failure_status\":99999999999");
+  CHECK_THROWS_AS(measurement_from_json(parse_message(huge_status)), MessageError);
+}
