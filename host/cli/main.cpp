@@ -30,6 +30,9 @@ constexpr const char* kUsage =
     "  run                 discover plugins, run their targets, write results\n"
     "  plugins list        list every plugin file found, its status and targets\n"
     "  plugins check FILE  load FILE as a plugin and explain what is wrong\n"
+    "  compare BASE NEW    compare two runs (output directories or results.json)\n"
+    "  aggregate DIR... -o OUT\n"
+    "                      merge the raw/ records of many runs, a column per source\n"
     "\n"
     "Options:\n"
     "  -h, --help          show this help (`cost-ops run --help` for run's options)\n"
@@ -110,8 +113,9 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
                 std::vector<std::string> command_line) {
   RunOptions options;
   options.command_line = std::move(command_line);
-  std::string targets, summary, output;
+  std::string targets, summary, output, fail_on = "slower";
   bool no_summary = false, quiet = false, verbose = false, help = false;
+  double threshold_percent = 5;
   po::options_description run_options("Run options");
   run_options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "output,o", po::value<std::string>(&output)->default_value("benchmarks/output"),
@@ -135,7 +139,18 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
       "list", po::bool_switch(&options.list_only),
       "print the targets that would run (id, plugin and version, file) and exit")(
       "quiet,q", po::bool_switch(&quiet), "print only warnings and errors")(
-      "verbose,v", po::bool_switch(&verbose), "also print plugin logs and output");
+      "verbose,v", po::bool_switch(&verbose), "also print plugin logs and output")(
+      "baseline", po::value<std::string>(&options.baseline),
+      "compare with this baseline after the run: an output directory, a results.json, or a "
+      "name saved with --save-baseline; verdicts go to summary.md")(
+      "save-baseline", po::value<std::string>(&options.save_baseline),
+      "keep this run as a named baseline under <output>/baselines/NAME")(
+      "threshold", po::value<double>(&threshold_percent)->default_value(5),
+      "with --baseline: minimum change in percent that counts")(
+      "alpha", po::value<double>(&options.comparison.alpha)->default_value(0.05, "0.05"),
+      "with --baseline: significance level of the Mann-Whitney U test")(
+      "fail-on", po::value<std::string>(&fail_on)->default_value("slower"),
+      "with --baseline: `slower` exits 3 on a significant slowdown; `none` only reports");
   po::options_description all;
   all.add(run_options).add(plugin_options(options.plugins));
   po::variables_map vm;
@@ -162,6 +177,17 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
     return kExitUsage;
   }
   if (no_summary) options.write_summary = false;
+  if (fail_on != "slower" && fail_on != "none") {
+    std::cerr << "error: --fail-on takes slower or none, not `" << fail_on << "`\n";
+    return kExitUsage;
+  }
+  options.fail_on_regression = fail_on == "slower";
+  if (!(threshold_percent >= 0) ||
+      !(options.comparison.alpha > 0 && options.comparison.alpha < 1)) {
+    std::cerr << "error: --threshold must be >= 0 and --alpha within (0, 1)\n";
+    return kExitUsage;
+  }
+  options.comparison.threshold = threshold_percent / 100;
   if (quiet && verbose) {
     std::cerr << "error: --quiet and --verbose exclude each other\n";
     return kExitUsage;
@@ -216,6 +242,83 @@ int command_plugins(const std::vector<std::string>& args, const fs::path& self) 
   return kExitUsage;
 }
 
+int command_compare(const std::vector<std::string>& args) {
+  ComparisonSettings settings;
+  double threshold_percent = 5;
+  std::string format = "text", fail_on = "slower";
+  bool help = false;
+  std::vector<std::string> positional;
+  po::options_description options("Compare options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "threshold", po::value<double>(&threshold_percent)->default_value(5),
+      "minimum change in percent that counts as faster or slower")(
+      "alpha", po::value<double>(&settings.alpha)->default_value(0.05, "0.05"),
+      "significance level of the two-sided Mann-Whitney U test")(
+      "format", po::value<std::string>(&format)->default_value("text"), "text, markdown or json")(
+      "fail-on", po::value<std::string>(&fail_on)->default_value("slower"),
+      "`slower`: exit 3 when a target is significantly slower; `none`: only report");
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (help || positional.size() != 2) {
+    (help ? std::cout : std::cerr)
+        << "Usage: cost-ops compare BASE NEW [options]\n\n"
+           "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
+           "Verdicts per target: faster, slower, no change, noisy.\n\n"
+        << options << "\nExit codes: 0 no regression, 2 usage error, 3 a target is slower.\n";
+    return help ? kExitOk : kExitUsage;
+  }
+  if (format != "text" && format != "markdown" && format != "json") {
+    std::cerr << "error: --format takes text, markdown or json\n";
+    return kExitUsage;
+  }
+  if (fail_on != "slower" && fail_on != "none") {
+    std::cerr << "error: --fail-on takes slower or none\n";
+    return kExitUsage;
+  }
+  if (!(threshold_percent >= 0) || !(settings.alpha > 0 && settings.alpha < 1)) {
+    std::cerr << "error: --threshold must be >= 0 and --alpha within (0, 1)\n";
+    return kExitUsage;
+  }
+  settings.threshold = threshold_percent / 100;
+  return compare_command(positional[0], positional[1], settings, format, fail_on == "slower");
+}
+
+int command_aggregate(const std::vector<std::string>& args) {
+  std::string output;
+  bool help = false;
+  std::vector<std::string> positional;
+  po::options_description options("Aggregate options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "output,o", po::value<std::string>(&output),
+      "directory for the merged results.json and summary.md");
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (help || positional.empty() || output.empty()) {
+    (help ? std::cout : std::cerr)
+        << "Usage: cost-ops aggregate DIR... -o OUT\n\n"
+           "Merges the raw/<target_id>.json records of each DIR (an output directory of any\n"
+           "program writing the canonical record) into OUT/results.json and OUT/summary.md,\n"
+           "with a column per source. Records that do not match the schema are refused by name.\n\n"
+        << options << "\nExit codes: 0 all records merged, 1 some file refused, 2 usage error.\n";
+    return help ? kExitOk : kExitUsage;
+  }
+  return aggregate_command(positional, output);
+}
+
 // Hidden subcommands: the host re-executes itself as a worker child.
 int command_worker(const std::string& name, const std::vector<std::string>& args) {
   std::string plugin, target;
@@ -262,6 +365,8 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return command_run(rest, self, command_line);
     if (command == "plugins") return command_plugins(rest, self);
+    if (command == "compare") return command_compare(rest);
+    if (command == "aggregate") return command_aggregate(rest);
     if (command == "__probe" || command == "__run-target") return command_worker(command, rest);
     std::cerr << "error: unknown command `" << command << "`\n\n" << kUsage;
     return kExitUsage;

@@ -377,6 +377,10 @@ std::string summary_markdown(const SuiteReport& report) {
     }
   }
 
+  if (!report.baseline_comparison.empty())
+    md += "## Comparison with baseline " + report.baseline_name + "\n\n" +
+          report.baseline_comparison + "\n";
+
   md += "## Environment\n\n";
   const EnvironmentInfo& env = report.environment;
   md += "- Host: " + env.host_name + " (" + env.os + ")\n";

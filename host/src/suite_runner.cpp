@@ -1,15 +1,18 @@
 #include "costops/host/suite_runner.hpp"
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/build_info.hpp"
 #include "costops/host/child_process.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_discovery.hpp"
+#include "costops/host/result_aggregation.hpp"
 #include "costops/host/result_files.hpp"
 #include "costops/host/target_executor.hpp"
 
@@ -177,6 +180,22 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
     }
   };
 
+  // The baseline is read before anything runs: a bad one is a usage error,
+  // not a surprise after minutes of measuring.
+  std::optional<StoredRun> baseline;
+  if (!options.baseline.empty()) {
+    std::error_code ec;
+    const fs::path named = output->root() / "baselines" / options.baseline;
+    const fs::path where = fs::exists(options.baseline, ec) ? fs::path(options.baseline) : named;
+    try {
+      baseline = load_stored_run(where);
+    } catch (const ResultsFileError& e) {
+      progress.error(std::string("baseline: ") + e.what());
+      return kExitUsage;
+    }
+    report.baseline_name = options.baseline;
+  }
+
   for (std::size_t i = 0; i < planned.size(); ++i) {
     const PlannedTarget& p = planned[i];
     TargetResult result;
@@ -207,10 +226,42 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
   for (auto& duplicate : duplicates) report.targets.push_back(std::move(duplicate));
   save(nullptr);  // the final state, including targets marked not_run
 
+  bool regression = false;
+  if (baseline) {
+    try {
+      const StoredRun current = load_stored_run(output->root() / "results.json");
+      const RunComparison comparison = compare_runs(*baseline, current, options.comparison);
+      regression = comparison.has_regression();
+      report.baseline_comparison = comparison_markdown(comparison);
+      progress.info("Compared with baseline " + options.baseline + ":\n" +
+                    comparison_text(comparison));
+      save(nullptr);
+    } catch (const ResultsFileError& e) {
+      progress.error(e.what());
+      write_failed = true;
+    }
+  }
+  if (!options.save_baseline.empty()) {
+    try {
+      const fs::path dir = output->root() / "baselines" / options.save_baseline;
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      std::ifstream in(output->root() / "results.json", std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      write_file_atomically(dir / "results.json", text.str());
+      progress.info("Saved baseline " + options.save_baseline + " in " + dir.string());
+    } catch (const FileWriteError& e) {
+      progress.error(e.what());
+      write_failed = true;
+    }
+  }
+
   progress.info("Results: " + (output->root() / "results.json").string() +
                 (options.write_summary ? ", " + (output->root() / "summary.md").string() : "") +
                 ", " + (output->root() / "raw").string() + "/");
   if (write_failed) return kExitUsage;
+  if (regression && options.fail_on_regression) return kExitRegression;
   const bool all_ok =
       std::all_of(report.targets.begin(), report.targets.end(),
                   [](const TargetResult& t) { return t.status == TargetStatus::ok; }) &&
@@ -250,6 +301,59 @@ int list_plugins(const PluginSelection& selection, bool as_json, const fs::path&
                      [](const PluginProbe& p) { return p.status == TargetStatus::ok; })
              ? kExitOk
              : kExitTargetNotOk;
+}
+
+int compare_command(const std::string& base, const std::string& current,
+                    const ComparisonSettings& settings, const std::string& format,
+                    bool fail_on_regression) {
+  RunComparison comparison;
+  try {
+    comparison = compare_runs(load_stored_run(base), load_stored_run(current), settings);
+  } catch (const ResultsFileError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (format == "json")
+    std::cout << comparison_json(comparison);
+  else if (format == "markdown")
+    std::cout << comparison_markdown(comparison);
+  else
+    std::cout << comparison_text(comparison);
+  return comparison.has_regression() && fail_on_regression ? kExitRegression : kExitOk;
+}
+
+int aggregate_command(const std::vector<std::string>& directories, const fs::path& output) {
+  AggregateReport report;
+  std::set<std::string> names;
+  for (const auto& dir : directories) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      std::cerr << "error: " << dir << " is not a directory\n";
+      return kExitUsage;
+    }
+    SourceRecords source = read_source(fs::weakly_canonical(dir, ec));
+    std::string name = source.name.empty() ? "source" : source.name;
+    for (int n = 2; !names.insert(name).second; ++n) name = source.name + "_" + std::to_string(n);
+    source.name = name;
+    for (const auto& refused : source.refused)
+      std::cerr << "refused: " << refused.file.string() << ": " << refused.reason << "\n";
+    report.sources.push_back(std::move(source));
+  }
+  try {
+    std::error_code ec;
+    fs::create_directories(output, ec);
+    write_file_atomically(output / "results.json", aggregate_results_json(report));
+    write_file_atomically(output / "summary.md", aggregate_summary_markdown(report));
+  } catch (const FileWriteError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cerr << "Aggregated " << report.sources.size() << " sources into "
+            << (output / "results.json").string() << " and " << (output / "summary.md").string()
+            << "\n";
+  const bool any_refused = std::any_of(report.sources.begin(), report.sources.end(),
+                                       [](const SourceRecords& s) { return !s.refused.empty(); });
+  return any_refused ? kExitTargetNotOk : kExitOk;
 }
 
 int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,

@@ -318,6 +318,62 @@ class HostEndToEnd(unittest.TestCase):
             time.sleep(0.05)
         self.assertEqual(subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout, "")
 
+    def test_baselines_compare_and_exit_codes(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--save-baseline", "main")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue((self.out / "baselines" / "main" / "results.json").exists())
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", "main",
+                   "--threshold", "1000")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Compared with baseline main", proc.stderr)
+        self.assertIn("## Comparison with baseline main", (self.out / "summary.md").read_text())
+        # A run compared with itself: no change, exit 0, in all three formats.
+        for fmt in ["text", "markdown", "json"]:
+            proc = run("compare", str(self.out), str(self.out / "results.json"), "--format", fmt)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        report = json.loads(run("compare", str(self.out), str(self.out), "--format", "json").stdout)
+        self.assertEqual({t["verdict"] for t in report["targets"]}, {"no change"})
+        self.assertEqual(report["method"]["test"], "mann_whitney_u_two_sided")
+        # A baseline made 10x faster on paper: the new run is a regression.
+        fast = json.loads((self.out / "results.json").read_text())
+        for t in fast["targets"]:
+            if t["samples"]:
+                t["samples"]["elapsed_ns"] = [e / 10 for e in t["samples"]["elapsed_ns"]]
+        (self.tmp / "fast.json").write_text(json.dumps(fast))
+        proc = run("compare", str(self.tmp / "fast.json"), str(self.out))
+        self.assertEqual(proc.returncode, 3, proc.stdout)
+        self.assertIn("slower", proc.stdout)
+        self.assertEqual(run("compare", str(self.tmp / "fast.json"), str(self.out), "--fail-on", "none").returncode, 0)
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", str(self.tmp / "fast.json"))
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        # Bad input: usage errors naming the file.
+        (self.tmp / "broken.json").write_text("{not json")
+        proc = run("compare", str(self.tmp / "broken.json"), str(self.out))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("broken.json: not valid JSON", proc.stderr)
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", "no-such-baseline")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no-such-baseline", proc.stderr)
+
+    def test_aggregate_refuses_broken_records_by_name(self):
+        first, second = self.tmp / "repo-a", self.tmp / "repo-b"
+        for d in (first, second):
+            proc = run("run", "--plugin-dir", str(GOOD), "-o", str(d), *QUICK)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        (second / "raw" / "broken.json").write_text('{"target_id": "x", "metrics": {}}')
+        (second / "raw" / "garbage.json").write_bytes(b"\x00\xff not json")
+        proc = run("aggregate", str(first), str(second), "-o", str(self.tmp / "merged"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("broken.json", proc.stderr)
+        self.assertIn("garbage.json", proc.stderr)
+        merged = json.loads((self.tmp / "merged" / "results.json").read_text())
+        self.assertEqual([s["name"] for s in merged["sources"]], ["repo-a", "repo-b"])
+        self.assertEqual(len(merged["sources"][1]["refused"]), 2)
+        self.assertEqual({t["target_id"] for t in merged["targets"]}, {"fixture_sum_array", "fixture_copy_bytes"})
+        summary = (self.tmp / "merged" / "summary.md").read_text()
+        self.assertIn("| Target | repo-a | repo-b |", summary)
+        self.assertIn("## Refused files", summary)
+
     def test_interrupt_keeps_finished_results(self):
         both = self.tmp / "both"
         both.mkdir()

@@ -36,6 +36,9 @@ struct SuiteReport {
   EnvironmentInfo environment;
   std::vector<PluginProbe> plugin_files;  // every file probed, ok or not
   std::vector<TargetResult> targets;      // in run order; not_run for the rest
+  // Markdown of the comparison with a baseline (--baseline), "" when none.
+  std::string baseline_name;
+  std::string baseline_comparison;
 };
 
 // Current time as RFC 3339 UTC with milliseconds: 2025-12-02T12:34:56.789Z.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "costops/host/comparison.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/target_measurement.hpp"
 
@@ -34,12 +35,27 @@ struct RunOptions {
   MeasurementSettings measurement;
   Verbosity verbosity = Verbosity::normal;
   std::vector<std::string> command_line;
+  // Baselines: a directory (or results.json), or a name saved earlier under
+  // <output>/baselines/<name>/ with --save-baseline.
+  std::string baseline;
+  std::string save_baseline;
+  ComparisonSettings comparison;
+  bool fail_on_regression = true;  // --fail-on slower (default) / none
 };
 
 int run_suite(const RunOptions& options, const std::filesystem::path& host_executable);
 
 int list_plugins(const PluginSelection& selection, bool as_json,
                  const std::filesystem::path& host_executable);
+
+// `cost-ops compare BASE NEW`; format is text, markdown or json.
+int compare_command(const std::string& base, const std::string& current,
+                    const ComparisonSettings& settings, const std::string& format,
+                    bool fail_on_regression);
+
+// `cost-ops aggregate DIR... -o OUT`.
+int aggregate_command(const std::vector<std::string>& directories,
+                      const std::filesystem::path& output);
 
 int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,
                   const std::filesystem::path& host_executable);

@@ -1,0 +1,82 @@
+// Statistically honest comparison of two runs: per target, the change of the
+// median with a bootstrap confidence interval, a Mann-Whitney U test on the
+// stored samples, and a verdict that needs both significance and a minimum
+// effect. Also the readers of results files written by other runs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace costops::host {
+
+class ResultsFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StoredTarget {
+  std::string target_id;
+  std::string status;
+  std::vector<double> ns_per_operation;  // one value per sample
+};
+
+struct StoredRun {
+  std::filesystem::path file;
+  std::string timestamp;
+  std::vector<StoredTarget> targets;  // status ok with samples only
+};
+
+// Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
+// the file and what is wrong; never crashes on malformed input.
+StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
+StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
+
+struct ComparisonSettings {
+  double threshold = 0.05;  // minimum relative change that counts
+  double alpha = 0.05;      // significance level of the Mann-Whitney U test
+  std::uint32_t bootstrap_resamples = 2000;
+};
+
+// faster/slower: significant (p < alpha) and at least the threshold.
+// noisy: the medians differ by at least the threshold but the test cannot
+// tell it from noise. no change: everything else.
+enum class Verdict { faster, slower, no_change, noisy };
+std::string_view verdict_name(Verdict verdict);
+
+struct TargetComparison {
+  std::string target_id;
+  double base_median = 0, new_median = 0;        // ns per operation
+  double change = 0;                             // new/base - 1
+  double change_ci_low = 0, change_ci_high = 0;  // 95% bootstrap CI of the change
+  double p_value = 1;                            // two-sided Mann-Whitney U
+  Verdict verdict = Verdict::no_change;
+};
+
+struct RunComparison {
+  ComparisonSettings settings;
+  std::vector<TargetComparison> targets;  // present on both sides, ordered by id
+  std::vector<std::string> added;         // only in the new run
+  std::vector<std::string> removed;       // only in the base run
+  bool has_regression() const;
+};
+
+// Two-sided p-value of the Mann-Whitney U test (normal approximation with
+// tie and continuity correction). 1 when either side has no values.
+double mann_whitney_p_value(const std::vector<double>& a, const std::vector<double>& b);
+
+TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
+                                 const std::vector<double>& current,
+                                 const ComparisonSettings& settings);
+
+RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
+                           const ComparisonSettings& settings);
+
+std::string comparison_text(const RunComparison& comparison);
+std::string comparison_markdown(const RunComparison& comparison);
+std::string comparison_json(const RunComparison& comparison);
+
+}  // namespace costops::host

@@ -1,0 +1,123 @@
+// Verdicts on synthetic sample sets with known differences, and the readers
+// of results files written elsewhere.
+#include "costops/host/comparison.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "costops/host/result_aggregation.hpp"
+
+using namespace costops::host;
+
+namespace {
+
+// n samples around `median` with relative spread `noise` (deterministic).
+std::vector<double> samples(double median, double noise, std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::normal_distribution<double> normal(0.0, noise);
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(median * (1 + normal(random)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the same distribution twice: no change") {
+  const auto c = compare_samples("t", samples(100, 0.02, 200, 1), samples(100, 0.02, 200, 2), {});
+  CHECK(c.verdict == Verdict::no_change);
+  CHECK(c.p_value > 0.05);
+  CHECK(c.change_ci_low < 0);
+  CHECK(c.change_ci_high > 0);
+}
+
+TEST_CASE("3% slower with low noise: significant, but below the 5% threshold") {
+  const auto c = compare_samples("t", samples(100, 0.005, 200, 3), samples(103, 0.005, 200, 4), {});
+  CHECK(c.p_value < 1e-6);
+  CHECK(c.change == doctest::Approx(0.03).epsilon(0.1));
+  CHECK(c.verdict == Verdict::no_change);
+  ComparisonSettings strict;
+  strict.threshold = 0.02;
+  CHECK(compare_samples("t", samples(100, 0.005, 200, 3), samples(103, 0.005, 200, 4), strict)
+            .verdict == Verdict::slower);
+}
+
+TEST_CASE("30% slower with high noise: slower when there are enough samples, noisy when too few") {
+  const auto many =
+      compare_samples("t", samples(100, 0.25, 300, 5), samples(130, 0.25, 300, 6), {});
+  CHECK(many.verdict == Verdict::slower);
+  CHECK(many.change_ci_low > 0.05);
+  const auto few = compare_samples("t", samples(100, 0.25, 4, 7), samples(130, 0.25, 4, 8), {});
+  CHECK(few.verdict == Verdict::noisy);
+  const auto faster =
+      compare_samples("t", samples(130, 0.02, 100, 9), samples(100, 0.02, 100, 10), {});
+  CHECK(faster.verdict == Verdict::faster);
+}
+
+TEST_CASE("Mann-Whitney U on known values") {
+  // Completely separated groups of 10: U = 0, z = (50 - 0.5) / sqrt(175) = 3.742 -> p = 0.00018.
+  std::vector<double> a, b;
+  for (int i = 0; i < 10; ++i) {
+    a.push_back(i);
+    b.push_back(100 + i);
+  }
+  CHECK(mann_whitney_p_value(a, b) == doctest::Approx(0.000182).epsilon(0.02));
+  CHECK(mann_whitney_p_value(a, a) == doctest::Approx(1.0));
+  CHECK(mann_whitney_p_value({}, a) == 1.0);
+  const std::vector<double> same(10, 5.0);
+  CHECK(mann_whitney_p_value(same, same) == 1.0);  // all ties: no evidence
+}
+
+TEST_CASE("runs: common targets compared, others listed as added or removed") {
+  StoredRun base{
+      "base.json", "", {{"a", "ok", samples(10, 0.01, 50, 1)}, {"gone", "ok", {1, 2, 3}}}};
+  StoredRun next{
+      "new.json", "", {{"a", "ok", samples(20, 0.01, 50, 2)}, {"fresh", "ok", {1, 2, 3}}}};
+  const RunComparison c = compare_runs(base, next, {});
+  REQUIRE(c.targets.size() == 1);
+  CHECK(c.targets[0].verdict == Verdict::slower);
+  CHECK(c.has_regression());
+  CHECK(c.added == std::vector<std::string>{"fresh"});
+  CHECK(c.removed == std::vector<std::string>{"gone"});
+  CHECK(comparison_markdown(c).find("Mann-Whitney") != std::string::npos);
+  CHECK(comparison_json(c).find("\"regression\": true") != std::string::npos);
+}
+
+TEST_CASE("malformed results files are errors naming the file") {
+  CHECK_THROWS_WITH_AS(parse_stored_run("{", "x.json"), doctest::Contains("x.json: not valid JSON"),
+                       ResultsFileError);
+  CHECK_THROWS_WITH_AS(parse_stored_run("[]", "x.json"), doctest::Contains("top level"),
+                       ResultsFileError);
+  CHECK_THROWS_WITH_AS(
+      parse_stored_run(R"({"targets":[{"target_id":"a","status":"ok"}]})", "x.json"),
+      doctest::Contains("has no samples"), ResultsFileError);
+  CHECK_THROWS_WITH_AS(parse_stored_run(R"({"targets":[{"target_id":"a","status":"ok","samples":
+      {"iterations":[0],"elapsed_ns":[5]}}]})",
+                                        "x.json"),
+                       doctest::Contains("sample 0"), ResultsFileError);
+  const StoredRun run = parse_stored_run(R"({"targets":[{"target_id":"a","status":"crashed"},
+      {"target_id":"b","status":"ok","samples":{"iterations":[10,10],"elapsed_ns":[100,300]}}]})",
+                                         "x.json");
+  REQUIRE(run.targets.size() == 1);
+  CHECK(run.targets[0].ns_per_operation == std::vector<double>{10, 30});
+  CHECK_THROWS_AS(load_stored_run("/nonexistent/dir"), ResultsFileError);
+}
+
+TEST_CASE("canonical records from other programs are checked field by field") {
+  const std::string good = R"({"target_id":"a","timestamp":"2025-01-01T00:00:00Z","metrics":{
+    "operations_per_second":1,"avg_duration_ns":1,"min_duration_ns":1,"max_duration_ns":1,"p50_duration_ns":1,
+    "p95_duration_ns":1,"p99_duration_ns":1,"total_iterations":1,"total_duration_ms":1,"extra":"x"}})";
+  CHECK(canonical_record_problem(good).empty());
+  CHECK(canonical_record_problem("nope").find("not valid JSON") != std::string::npos);
+  CHECK(canonical_record_problem(
+            R"({"target_id":"A b","timestamp":"2025-01-01T00:00:00Z","metrics":{}})")
+            .find("not a valid id") != std::string::npos);
+  std::string missing = good;
+  missing.replace(missing.find("\"p99_duration_ns\":1,"), 20, "");
+  CHECK(canonical_record_problem(missing).find("p99_duration_ns") != std::string::npos);
+  std::string negative = good;
+  negative.replace(negative.find("\"total_iterations\":1"), 20, "\"total_iterations\":-4");
+  CHECK(canonical_record_problem(negative).find("negative") != std::string::npos);
+  CHECK(canonical_record_problem(R"({"target_id":"a","metrics":{},"timestamp":"x","more":1})")
+            .find("unexpected field") != std::string::npos);
+}
