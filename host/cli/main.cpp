@@ -31,6 +31,8 @@ constexpr const char* kUsage =
     "  plugins list        list every plugin file found, its status and targets\n"
     "  plugins check FILE  load FILE as a plugin and explain what is wrong\n"
     "  compare BASE NEW    compare two runs (output directories or results.json)\n"
+    "  history TARGET --history FILE\n"
+    "                      the trend of one target over recorded runs, step changes flagged\n"
     "  aggregate DIR... -o OUT\n"
     "                      merge the raw/ records of many runs, a column per source\n"
     "\n"
@@ -113,7 +115,7 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
                 std::vector<std::string> command_line) {
   RunOptions options;
   options.command_line = std::move(command_line);
-  std::string targets, summary, output, fail_on = "slower";
+  std::string targets, summary, output, fail_on = "slower", history;
   bool no_summary = false, quiet = false, verbose = false, help = false;
   double threshold_percent = 5;
   po::options_description run_options("Run options");
@@ -150,7 +152,10 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
       "alpha", po::value<double>(&options.comparison.alpha)->default_value(0.05, "0.05"),
       "with --baseline: significance level of the Mann-Whitney U test")(
       "fail-on", po::value<std::string>(&fail_on)->default_value("slower"),
-      "with --baseline: `slower` exits 3 on a significant slowdown; `none` only reports");
+      "with --baseline: `slower` exits 3 on a significant slowdown; `none` only reports")(
+      "history", po::value<std::string>(&history),
+      "append this run (environment, commit, every target's metrics and samples) to an SQLite "
+      "database; off by default");
   po::options_description all;
   all.add(run_options).add(plugin_options(options.plugins));
   po::variables_map vm;
@@ -188,6 +193,7 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
     return kExitUsage;
   }
   options.comparison.threshold = threshold_percent / 100;
+  options.history = history;
   if (quiet && verbose) {
     std::cerr << "error: --quiet and --verbose exclude each other\n";
     return kExitUsage;
@@ -290,6 +296,37 @@ int command_compare(const std::vector<std::string>& args) {
   return compare_command(positional[0], positional[1], settings, format, fail_on == "slower");
 }
 
+int command_history(const std::vector<std::string>& args) {
+  std::string file;
+  double threshold_percent = 5;
+  ComparisonSettings settings;
+  bool help = false;
+  std::vector<std::string> positional;
+  po::options_description options("History options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "history", po::value<std::string>(&file), "the SQLite database written by `run --history`")(
+      "threshold", po::value<double>(&threshold_percent)->default_value(5),
+      "minimum change in percent between consecutive runs that counts as a step")(
+      "alpha", po::value<double>(&settings.alpha)->default_value(0.05, "0.05"),
+      "significance level of the Mann-Whitney U test");
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (help || positional.size() != 1 || file.empty()) {
+    (help ? std::cout : std::cerr) << "Usage: cost-ops history TARGET --history FILE\n\n"
+                                   << options;
+    return help ? kExitOk : kExitUsage;
+  }
+  settings.threshold = threshold_percent / 100;
+  return history_command(file, positional[0], settings);
+}
+
 int command_aggregate(const std::vector<std::string>& args) {
   std::string output;
   bool help = false;
@@ -367,6 +404,7 @@ int main(int argc, char** argv) {
     if (command == "plugins") return command_plugins(rest, self);
     if (command == "compare") return command_compare(rest);
     if (command == "aggregate") return command_aggregate(rest);
+    if (command == "history") return command_history(rest);
     if (command == "__probe" || command == "__run-target") return command_worker(command, rest);
     std::cerr << "error: unknown command `" << command << "`\n\n" << kUsage;
     return kExitUsage;

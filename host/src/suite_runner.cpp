@@ -14,6 +14,7 @@
 #include "costops/host/plugin_discovery.hpp"
 #include "costops/host/result_aggregation.hpp"
 #include "costops/host/result_files.hpp"
+#include "costops/host/run_history.hpp"
 #include "costops/host/target_executor.hpp"
 
 namespace costops::host {
@@ -260,6 +261,17 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
   progress.info("Results: " + (output->root() / "results.json").string() +
                 (options.write_summary ? ", " + (output->root() / "summary.md").string() : "") +
                 ", " + (output->root() / "raw").string() + "/");
+  if (!options.history.empty()) {
+    try {
+      RunHistory history(options.history);
+      const std::int64_t run_id = history.append(report);
+      progress.info("Recorded as run " + std::to_string(run_id) + " in " +
+                    options.history.string());
+    } catch (const HistoryError& e) {
+      progress.error(e.what());
+      write_failed = true;
+    }
+  }
   if (write_failed) return kExitUsage;
   if (regression && options.fail_on_regression) return kExitRegression;
   const bool all_ok =
@@ -320,6 +332,25 @@ int compare_command(const std::string& base, const std::string& current,
   else
     std::cout << comparison_text(comparison);
   return comparison.has_regression() && fail_on_regression ? kExitRegression : kExitOk;
+}
+
+int history_command(const fs::path& file, const std::string& target_id,
+                    const ComparisonSettings& settings) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    std::cerr << "error: history database " << file.string() << " does not exist; record runs with "
+              << "`cost-ops run --history " << file.string() << "`\n";
+    return kExitUsage;
+  }
+  try {
+    RunHistory history(file);
+    const auto entries = history.entries(target_id);
+    std::cout << history_text(target_id, entries, settings);
+    return entries.empty() ? kExitUsage : kExitOk;
+  } catch (const HistoryError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
 }
 
 int aggregate_command(const std::vector<std::string>& directories, const fs::path& output) {

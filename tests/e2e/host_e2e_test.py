@@ -355,6 +355,17 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("no-such-baseline", proc.stderr)
 
+    def test_history_records_runs_and_prints_the_trend(self):
+        db = self.tmp / "history.db"
+        for _ in range(2):
+            proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--history", str(db))
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        proc = run("history", "fixture_sum_array", "--history", str(db))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = [l for l in proc.stdout.splitlines() if l[:1].isdigit()]
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(run("history", "fixture_sum_array", "--history", str(self.tmp / "none.db")).returncode, 2)
+
     def test_aggregate_refuses_broken_records_by_name(self):
         first, second = self.tmp / "repo-a", self.tmp / "repo-b"
         for d in (first, second):

@@ -41,6 +41,7 @@ struct RunOptions {
   std::string save_baseline;
   ComparisonSettings comparison;
   bool fail_on_regression = true;  // --fail-on slower (default) / none
+  std::filesystem::path history;   // --history FILE: append the run; "" = off
 };
 
 int run_suite(const RunOptions& options, const std::filesystem::path& host_executable);
@@ -52,6 +53,10 @@ int list_plugins(const PluginSelection& selection, bool as_json,
 int compare_command(const std::string& base, const std::string& current,
                     const ComparisonSettings& settings, const std::string& format,
                     bool fail_on_regression);
+
+// `cost-ops history TARGET --history FILE`.
+int history_command(const std::filesystem::path& file, const std::string& target_id,
+                    const ComparisonSettings& settings);
 
 // `cost-ops aggregate DIR... -o OUT`.
 int aggregate_command(const std::vector<std::string>& directories,

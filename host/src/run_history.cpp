@@ -1,0 +1,191 @@
+#include "costops/host/run_history.hpp"
+
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <sstream>
+
+#include "costops/host/human_units.hpp"
+#include "costops/host/result_files.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw HistoryError(std::string("history database: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  void text(int i, const std::string& value) {
+    sqlite3_bind_text(stmt_, i, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  }
+  void integer(int i, std::int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void real(int i, double value) { sqlite3_bind_double(stmt_, i, value); }
+  void done() {
+    if (sqlite3_step(stmt_) != SQLITE_DONE)
+      throw HistoryError(std::string("history database: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(stmt_);
+  }
+  bool row() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE)
+      throw HistoryError(std::string("history database: ") + sqlite3_errmsg(db_));
+    return false;
+  }
+  std::string column_text(int i) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return t ? t : "";
+  }
+  double column_real(int i) { return sqlite3_column_double(stmt_, i); }
+  std::int64_t column_integer(int i) { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
+  if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw HistoryError("cannot open history database " + file.string() + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  execute(
+      "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+      "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
+      "CREATE TABLE IF NOT EXISTS target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
+      "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+      "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+      "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
+      "run_id);");
+}
+
+RunHistory::~RunHistory() {
+  sqlite3_close(db_);
+}
+
+void RunHistory::execute(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw HistoryError("history database " + file_.string() + ": " + message);
+  }
+}
+
+std::int64_t RunHistory::append(const SuiteReport& report) {
+  execute("BEGIN IMMEDIATE");
+  try {
+    Statement run(db_,
+                  "INSERT INTO runs (timestamp, host_version, git_commit, host_name, environment, "
+                  "command_line) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    run.text(1, report.started_at);
+    run.text(2, report.host_version);
+    run.text(3, report.environment.git_commit);
+    run.text(4, report.environment.host_name);
+    run.text(5, json::serialize(environment_to_json(report.environment)));
+    json::array command_line;
+    for (const auto& a : report.command_line) command_line.emplace_back(a);
+    run.text(6, json::serialize(command_line));
+    run.done();
+    const std::int64_t run_id = sqlite3_last_insert_rowid(db_);
+    Statement target(
+        db_,
+        "INSERT OR REPLACE INTO target_results (run_id, target_id, status, reason, median_ns, "
+        "metrics, ns_per_operation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    for (const TargetResult& t : report.targets) {
+      target.integer(1, run_id);
+      target.text(2, t.target_id);
+      target.text(3, std::string(to_string(t.status)));
+      target.text(4, t.reason);
+      target.real(5, t.stats.median);
+      target.text(6, json::serialize(canonical_metrics(t)));
+      json::array samples;
+      if (t.measurement)
+        for (const Sample& s : t.measurement->samples) samples.push_back(s.ns_per_operation());
+      target.text(7, json::serialize(samples));
+      target.done();
+    }
+    execute("COMMIT");
+    return run_id;
+  } catch (...) {
+    execute("ROLLBACK");
+    throw;
+  }
+}
+
+std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
+  Statement query(
+      db_,
+      "SELECT r.id, r.timestamp, r.git_commit, r.host_name, t.status, t.median_ns, "
+      "t.ns_per_operation "
+      "FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = ?1 ORDER BY r.id");
+  query.text(1, target_id);
+  std::vector<HistoryEntry> out;
+  while (query.row()) {
+    HistoryEntry e;
+    e.run_id = query.column_integer(0);
+    e.timestamp = query.column_text(1);
+    e.git_commit = query.column_text(2);
+    e.host_name = query.column_text(3);
+    e.status = query.column_text(4);
+    e.median_ns = query.column_real(5);
+    boost::system::error_code ec;
+    const json::value samples = json::parse(query.column_text(6), ec);
+    if (!ec && samples.is_array())
+      for (const auto& v : samples.get_array())
+        if (v.is_number()) e.ns_per_operation.push_back(v.to_number<double>(ec));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string history_text(const std::string& target_id, const std::vector<HistoryEntry>& entries,
+                         const ComparisonSettings& settings) {
+  std::ostringstream out;
+  if (entries.empty()) {
+    out << "no recorded results for " << target_id << "\n";
+    return out.str();
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "%-6s %-25s %-14s %-10s %14s %9s  %s\n", "run", "timestamp",
+                "commit", "status", "median", "change", "step");
+  out << "History of " << target_id << ":\n" << line;
+  const HistoryEntry* previous = nullptr;
+  for (const HistoryEntry& e : entries) {
+    std::string change = "", step = "";
+    if (e.status == "ok" && previous) {
+      const TargetComparison c =
+          compare_samples(target_id, previous->ns_per_operation, e.ns_per_operation, settings);
+      change = format_double("%+.1f%%", 100 * c.change);
+      if (c.verdict == Verdict::slower)
+        step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";
+      if (c.verdict == Verdict::faster)
+        step = "▼ step: faster (p " + format_double("%.2g", c.p_value) + ")";
+    }
+    std::snprintf(line, sizeof line, "%-6lld %-25s %-14s %-10s %14s %9s  %s\n",
+                  static_cast<long long>(e.run_id), e.timestamp.c_str(),
+                  e.git_commit.empty() ? "-" : e.git_commit.c_str(), e.status.c_str(),
+                  e.status == "ok" ? human_duration(e.median_ns).c_str() : "-", change.c_str(),
+                  step.c_str());
+    out << line;
+    if (e.status == "ok") previous = &e;
+  }
+  return out.str();
+}
+
+}  // namespace costops::host
