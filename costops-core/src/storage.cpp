@@ -214,16 +214,24 @@ Database::Database(const std::string& path) : path_(path) {
     db_ = nullptr;
     throw StorageError("cannot open database " + path + ": " + message);
   }
-  sqlite3_busy_timeout(db_, 5000);
-  execute("PRAGMA foreign_keys = ON");
-  if (path != ":memory:" && !path.empty()) {
-    execute("PRAGMA journal_mode = WAL");
-    execute("PRAGMA synchronous = NORMAL");
-    // Five indexes take a page-cache miss per insert each once the table
-    // outgrows SQLite's default 2 MiB cache; 64 MiB keeps them resident.
-    execute("PRAGMA cache_size = -65536");
+  // The destructor does not run when the constructor throws, so a failed
+  // configuration or migration must close the connection here.
+  try {
+    sqlite3_busy_timeout(db_, 5000);
+    execute("PRAGMA foreign_keys = ON");
+    if (path != ":memory:" && !path.empty()) {
+      execute("PRAGMA journal_mode = WAL");
+      execute("PRAGMA synchronous = NORMAL");
+      // Five indexes take a page-cache miss per insert each once the table
+      // outgrows SQLite's default 2 MiB cache; 64 MiB keeps them resident.
+      execute("PRAGMA cache_size = -65536");
+    }
+    migrate();
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
   }
-  migrate();
 }
 
 Database::~Database() {

@@ -63,14 +63,19 @@ RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
     throw HistoryError("cannot open history database " + file.string() + ": " + message);
   }
   sqlite3_busy_timeout(db_, 5000);
-  execute(
-      "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
-      "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
-      "CREATE TABLE IF NOT EXISTS target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
-      "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
-      "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
-      "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
-      "run_id);");
+  try {  // the destructor does not run if the constructor throws
+    execute(
+        "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+        "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
+        "CREATE TABLE IF NOT EXISTS target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
+        "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+        "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+        "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
+        "run_id);");
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
 }
 
 RunHistory::~RunHistory() {
