@@ -92,6 +92,24 @@ BinaryCheck check_binary_format(const std::filesystem::path& path) {
   return {};
 }
 
+// A plugin for another major exports bench_target_vN_entry instead (the
+// major is part of the symbol's name, so a v1 host can never call it by
+// mistake). Naming it turns "no entry symbol" into the real reason.
+bool PluginLibrary::refuse_other_major() {
+  for (int major = 2; major <= 9; ++major) {
+    const std::string symbol = "bench_target_v" + std::to_string(major) + "_entry";
+    if (!library_.has(symbol)) continue;
+    probe_.status = TargetStatus::incompatible;
+    probe_.abi_major = static_cast<std::uint32_t>(major);
+    probe_.reason = "built for plugin ABI major " + std::to_string(major) + " (exports " + symbol +
+                    "), host ABI major " + std::to_string(BENCH_TARGET_V1_ABI_MAJOR) +
+                    "; use a cost-ops host that speaks ABI v" + std::to_string(major) +
+                    ", or a build of the plugin for v" + std::to_string(BENCH_TARGET_V1_ABI_MAJOR);
+    return true;
+  }
+  return false;
+}
+
 PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
   probe_.path = path.string();
   if (const BinaryCheck check = check_binary_format(path); check.status != TargetStatus::ok) {
@@ -109,6 +127,7 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
     return;
   }
   if (!library_.has(BENCH_TARGET_V1_ENTRY_SYMBOL)) {
+    if (refuse_other_major()) return;
     probe_.status = TargetStatus::invalid;
     probe_.reason = "no exported symbol " BENCH_TARGET_V1_ENTRY_SYMBOL
                     "; is this a cost-ops plugin? Define it with BENCH_TARGET_V1_EXPORT";

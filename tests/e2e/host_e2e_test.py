@@ -27,6 +27,7 @@ del sys.argv[1:4]
 GOOD = FIXTURES / "good"
 HOSTILE = FIXTURES / "hostile"
 JUNK = FIXTURES / "junk"
+EVOLUTION = FIXTURES / "evolution"
 QUICK = ["--warmup-time", "0.01", "--min-time", "0.02", "--min-samples", "3"]
 
 
@@ -238,6 +239,33 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("plugins", "check", str(GOOD / "good_c_plugin.so"))
         self.assertEqual(proc.returncode, 0)
         self.assertIn("fixture_sum_array, fixture_copy_bytes", proc.stdout)
+
+    def test_abi_evolution_newer_minor_runs_newer_major_is_refused(self):
+        proc = run("plugins", "list", "--json", "--plugin-dir", str(EVOLUTION))
+        self.assertEqual(proc.returncode, 1)  # the v2 plugin is not usable
+        listing = {pathlib.Path(p["path"]).name: p for p in json.loads(proc.stdout)}
+        future = listing["abi_future_minor.so"]
+        self.assertEqual(future["status"], "ok")
+        self.assertEqual(future["abi_version"], "1.1")
+        self.assertEqual(future["version"], "9.1.0")
+        next_major = listing["abi_next_major.so"]
+        self.assertEqual(next_major["status"], "incompatible")
+        self.assertEqual(next_major["abi_version"], "2.0")
+        self.assertIn("built for plugin ABI major 2 (exports bench_target_v2_entry), host ABI major 1",
+                      next_major["reason"])
+
+        proc = run("run", "--plugin-dir", str(EVOLUTION), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 1, proc.stderr)  # a refused plugin is a partial failure
+        self.check_every_file()
+        by_id = {t["target_id"]: t for t in self.results()["targets"]}
+        target = by_id["future_minor_counter"]
+        self.assertEqual(target["status"], "ok", target.get("reason"))
+        # The plugin saw a 1.0 services table and took its fallback path
+        # instead of calling a service this host does not have.
+        self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 0)
+        self.assertEqual(target["plugin"]["version"], "9.1.0")
+        self.assertIn("abi_next_major.so", proc.stderr)
 
     def test_world_writable_plugin_directory_is_refused(self):
         unsafe = self.tmp / "unsafe"

@@ -38,6 +38,8 @@ class PluginLibrary {
   const bench_plugin_v1& descriptor() const { return *descriptor_; }
 
  private:
+  bool refuse_other_major();
+
   boost::dll::shared_library library_;
   const bench_plugin_v1* descriptor_ = nullptr;
   PluginProbe probe_;
