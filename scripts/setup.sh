@@ -18,7 +18,16 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   # Used by tests: nm (binutils) and pgrep (procps).
   binutils procps
+  # Packaging: cpack's per-target Debian packages (dpkg-shlibdeps computes
+  # their library dependencies) and their test.
+  dpkg-dev file
 )
+
+# The Rust example plugin's test needs cargo: use one that is already there
+# (rustup's in ~/.cargo/bin, say), else Debian's.
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+  packages+=(cargo)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

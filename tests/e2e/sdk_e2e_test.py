@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""The third-party plugin SDK, from the outside: install only the plugin-api
+component, build examples/c-plugin against it with CMake (find_package) and
+with pkg-config, build examples/rust-plugin with cargo, and run the host on
+the results like any first-party target.
+
+usage: sdk_e2e_test.py COST_OPS_BINARY BUILD_DIR SOURCE_DIR CMAKE_EXECUTABLE
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HOST, BUILD, SOURCE = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
+CMAKE = sys.argv[4]
+del sys.argv[1:5]
+
+C_EXAMPLE = SOURCE / "examples/c-plugin"
+RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
+
+
+def find_cargo():
+    found = shutil.which("cargo")
+    if found:
+        return found
+    rustup = pathlib.Path.home() / ".cargo/bin/cargo"
+    return str(rustup) if rustup.exists() else None
+
+
+def check(args, **kwargs):
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, **kwargs)
+    if proc.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def exported_symbols(library):
+    out = check(["nm", "-D", "--defined-only", library]).stdout
+    return sorted(line.split()[-1] for line in out.splitlines() if line.strip())
+
+
+class PluginSdk(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-sdk-"))
+        cls.sdk = cls.tmp / "sdk"
+        check([CMAKE, "--install", BUILD, "--component", "plugin-api", "--prefix", cls.sdk])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def build_c_example_with_cmake(self, build_dir):
+        check([CMAKE, "-S", C_EXAMPLE, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
+               f"-DCMAKE_PREFIX_PATH={self.sdk}", "-DCMAKE_C_FLAGS=-Werror"])
+        check([CMAKE, "--build", build_dir])
+        return build_dir / "plugins/example_c_plugin.so"
+
+    def run_host(self, out, *plugin_dirs):
+        args = [HOST, "run", "-o", out, "--warmup-time", "0", "--min-time", "0.01", "--min-samples", "3"]
+        for directory in plugin_dirs:
+            args += ["--plugin-dir", directory]
+        proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return json.loads((out / "results.json").read_text()), proc
+
+    def test_the_plugin_api_component_holds_only_the_sdk(self):
+        files = sorted(str(p.relative_to(self.sdk)) for p in self.sdk.rglob("*") if p.is_file())
+        self.assertIn("include/costops/bench_target_v1.h", files)
+        self.assertIn("share/cmake/CostOpsPluginAPI/CostOpsPluginAPIConfig.cmake", files)
+        self.assertIn("share/pkgconfig/costops-plugin-api.pc", files)
+        self.assertFalse([f for f in files if f.startswith("bin/") or f.endswith(".so")], files)
+
+    def test_c_example_built_with_the_cmake_package_runs_in_the_host(self):
+        plugin = self.build_c_example_with_cmake(self.tmp / "c-build")
+        # costops_add_bench_plugin: no lib prefix, one exported symbol.
+        self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
+        checked = check([HOST, "plugins", "check", plugin])
+        self.assertIn("example-c-token-pricing 1.2.0", checked.stdout)
+
+        results, proc = self.run_host(self.tmp / "c-out", plugin.parent)
+        by_id = {t["target_id"]: t for t in results["targets"]}
+        self.assertEqual(sorted(by_id), ["example_c_format_usd", "example_c_price_records"])
+        for target in by_id.values():
+            self.assertEqual(target["status"], "ok", target["reason"])
+            self.assertEqual(target["plugin"]["version"], "1.2.0")
+            self.assertTrue((self.tmp / "c-out/raw" / f"{target['target_id']}.json").is_file())
+        price = by_id["example_c_price_records"]["metrics"]
+        self.assertEqual(price["records_per_operation"], 1000)
+        self.assertGreater(price["items_per_second"], 0)
+        self.assertGreater(by_id["example_c_format_usd"]["metrics"]["throughput_mb_per_sec"], 0)
+        self.assertIn("example_c_price_records", (self.tmp / "c-out/summary.md").read_text())
+        self.assertIn("example_c_price_records", proc.stderr)  # progress line
+
+    def test_the_cmake_package_refuses_another_abi_major(self):
+        project = self.tmp / "wants-v2"
+        project.mkdir()
+        (project / "CMakeLists.txt").write_text(
+            "cmake_minimum_required(VERSION 3.16)\nproject(wants_v2 LANGUAGES C)\n"
+            "find_package(CostOpsPluginAPI 2.0 CONFIG REQUIRED)\n")
+        proc = subprocess.run([CMAKE, "-S", str(project), "-B", str(project / "build"),
+                               f"-DCMAKE_PREFIX_PATH={self.sdk}"], capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("CostOpsPluginAPI", proc.stderr)
+        self.assertIn("1.0", proc.stderr)  # the version it found
+
+    def test_c_example_built_with_pkg_config_runs_in_the_host(self):
+        env = dict(os.environ, PKG_CONFIG_PATH=str(self.sdk / "share/pkgconfig"))
+
+        def pkg_config(*args):
+            return check(["pkg-config", *args, "costops-plugin-api"], env=env).stdout.split()
+
+        self.assertEqual(pkg_config("--modversion"), ["1.0"])
+        out_dir = self.tmp / "pc-plugins"
+        out_dir.mkdir()
+        library = out_dir / "example_c_pkgconfig.so"
+        check(["cc", "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror",
+               *pkg_config("--cflags"), *pkg_config("--variable=plugin_cflags"),
+               C_EXAMPLE / "token_pricing_plugin.c", "-o", library, *pkg_config("--variable=plugin_ldflags")])
+        self.assertEqual(exported_symbols(library), ["bench_target_v1_entry"])
+        results, _ = self.run_host(self.tmp / "pc-out", out_dir)
+        self.assertEqual(sorted((t["target_id"], t["status"]) for t in results["targets"]),
+                         [("example_c_format_usd", "ok"), ("example_c_price_records", "ok")])
+
+    def test_rust_example_runs_next_to_the_c_example(self):
+        cargo = find_cargo()
+        if cargo is None:
+            self.skipTest("cargo is not installed (scripts/setup.sh installs it)")
+        target_dir = self.tmp / "rust-target"
+        check([cargo, "build", "--release", "--offline", "--quiet", "--manifest-path", RUST_EXAMPLE / "Cargo.toml",
+               "--target-dir", target_dir])
+        rust_plugins = self.tmp / "rust-plugins"
+        rust_plugins.mkdir()
+        shutil.copy(target_dir / "release/libexample_rust_plugin.so", rust_plugins / "example_rust_plugin.so")
+        self.assertEqual(exported_symbols(rust_plugins / "example_rust_plugin.so"), ["bench_target_v1_entry"])
+
+        c_plugin = self.build_c_example_with_cmake(self.tmp / "c-build-for-rust")
+        results, _ = self.run_host(self.tmp / "rust-out", rust_plugins, c_plugin.parent)
+        by_id = {t["target_id"]: t for t in results["targets"]}
+        rust = by_id["example_rust_price_records"]
+        self.assertEqual(rust["status"], "ok", rust["reason"])
+        self.assertEqual(rust["plugin"]["name"], "example-rust-token-pricing")
+        self.assertEqual(rust["plugin"]["version"], "0.3.0")
+        self.assertEqual(rust["metrics"]["records_per_operation"], 1000)
+        self.assertEqual(rust["metrics"]["language"], "rust")
+        self.assertEqual(by_id["example_c_price_records"]["status"], "ok")
+        summary = (self.tmp / "rust-out/summary.md").read_text()
+        self.assertIn("example_rust_price_records", summary)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
