@@ -177,4 +177,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-aggregator", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-aggregator", COSTOPS_FIRST_PARTY_VERSION, kTargets)

@@ -114,4 +114,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-compression", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-compression", COSTOPS_FIRST_PARTY_VERSION, kTargets)

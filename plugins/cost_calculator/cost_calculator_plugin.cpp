@@ -248,4 +248,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-cost-calculator", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-cost-calculator", COSTOPS_FIRST_PARTY_VERSION, kTargets)

@@ -70,4 +70,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-export", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-export", COSTOPS_FIRST_PARTY_VERSION, kTargets)

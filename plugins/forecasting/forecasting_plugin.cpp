@@ -101,4 +101,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-forecasting", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-forecasting", COSTOPS_FIRST_PARTY_VERSION, kTargets)

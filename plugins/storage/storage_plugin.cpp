@@ -138,4 +138,4 @@ const bench_target_v1 kTargets[] = {
 
 }  // namespace
 
-COSTOPS_BENCH_PLUGIN("costops-storage", "0.1.0", kTargets)
+COSTOPS_BENCH_PLUGIN("costops-storage", COSTOPS_FIRST_PARTY_VERSION, kTargets)

@@ -63,6 +63,14 @@ class FirstPartyPlugins(unittest.TestCase):
         for plugin in self.results["plugins"]:
             self.assertEqual(plugin["status"], "ok", plugin)
 
+    def test_every_target_records_its_plugin_version_and_build(self):
+        for target in self.results["targets"]:
+            plugin = target["plugin"]
+            self.assertEqual(plugin["name"], "costops-" + pathlib.Path(plugin["path"]).stem.replace("_", "-"))
+            self.assertEqual(plugin["version"], self.results["host_version"])  # one project version
+            self.assertRegex(plugin["build_info"], r"^(gcc|clang) .+, \w+")
+            self.assertEqual(plugin["abi_version"], "1.0")
+
     def test_table_metrics(self):
         for target, keys in EXPECTED_METRICS.items():
             for key in keys:
