@@ -22,7 +22,8 @@ void BM_cost_calculator(benchmark::State& state) {
     benchmark::DoNotOptimize(cost);
   }
 }
-BENCHMARK(BM_cost_calculator)->MinTime(0.5)->Repetitions(5)->ReportAggregatesOnly(true);
+// Time and repetitions come from the command line (harness_accuracy.sh).
+BENCHMARK(BM_cost_calculator);
 
 }  // namespace
 
