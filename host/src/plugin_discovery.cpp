@@ -1,5 +1,6 @@
 #include "costops/host/plugin_discovery.hpp"
 
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,14 +42,19 @@ bool is_shared_library_name(const fs::path& path) {
 
 }  // namespace
 
+// A set-uid, set-gid or file-capability host must not let the caller's
+// environment pick code to run. AT_SECURE is the kernel's own verdict on that
+// (the one glibc uses to drop LD_LIBRARY_PATH).
+bool running_privileged() {
+  return ::getauxval(AT_SECURE) != 0 || ::getuid() != ::geteuid() || ::getgid() != ::getegid();
+}
+
 std::vector<fs::path> plugin_search_path(const std::vector<std::string>& explicit_dirs,
                                          const fs::path& host_executable) {
   std::vector<fs::path> dirs;
   for (const auto& d : explicit_dirs) dirs.emplace_back(d);
   if (!dirs.empty()) return dirs;
-  // A set-uid host must not let the caller's environment pick code to run.
-  const bool setuid = ::getuid() != ::geteuid() || ::getgid() != ::getegid();
-  if (const char* env = std::getenv("COST_OPS_PLUGIN_PATH"); env && !setuid) {
+  if (const char* env = std::getenv("COST_OPS_PLUGIN_PATH"); env && !running_privileged()) {
     for (const auto& d : split_path_list(env)) dirs.emplace_back(d);
     if (!dirs.empty()) return dirs;
   }

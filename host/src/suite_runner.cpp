@@ -1,6 +1,7 @@
 #include "costops/host/suite_runner.hpp"
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -101,7 +102,11 @@ std::vector<DiscoveredFile> discover(const PluginSelection& selection,
                                      const fs::path& host_executable) {
   const auto dirs = plugin_search_path(selection.plugin_dirs, host_executable);
   if (dirs.empty())
-    throw DiscoveryError("no plugin directory: pass --plugin-dir DIR or set COST_OPS_PLUGIN_PATH");
+    throw DiscoveryError(
+        std::getenv("COST_OPS_PLUGIN_PATH") && running_privileged()
+            ? "no plugin directory: COST_OPS_PLUGIN_PATH is ignored because cost-ops runs "
+              "set-uid or set-gid; pass --plugin-dir DIR"
+            : "no plugin directory: pass --plugin-dir DIR or set COST_OPS_PLUGIN_PATH");
   return discover_plugin_files(dirs, selection.allow_insecure);
 }
 

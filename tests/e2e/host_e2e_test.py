@@ -226,6 +226,34 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(len(self.results()["targets"]), 2)
         self.check_every_file()
 
+    @unittest.skipUnless(os.geteuid() == 0, "making a set-uid copy of the host for another user needs root")
+    def test_plugin_path_environment_is_ignored_when_set_uid(self):
+        # A copy of the host owned by `nobody` with the set-uid bit: run by
+        # root, its effective uid differs from the real one.
+        host_dir = self.tmp / "setuid-bin"
+        host_dir.mkdir()
+        host_dir.chmod(0o755)
+        self.tmp.chmod(0o755)
+        setuid_host = host_dir / "cost-ops"
+        shutil.copy2(HOST, setuid_host)
+        os.chown(setuid_host, 65534, 65534)
+        setuid_host.chmod(0o4755)
+        env = dict(os.environ, COST_OPS_PLUGIN_PATH=str(GOOD))
+        plain = subprocess.run([str(HOST), "plugins", "list", "--json"], capture_output=True, text=True,
+                               env=env, timeout=60, cwd=self.tmp)
+        self.assertEqual([pathlib.Path(p["path"]).name for p in json.loads(plain.stdout)], ["good_c_plugin.so"])
+        privileged = subprocess.run([str(setuid_host), "plugins", "list", "--json"], capture_output=True,
+                                    text=True, env=env, timeout=60, cwd=self.tmp)
+        mount_options = subprocess.run(["findmnt", "-no", "OPTIONS", "--target", str(self.tmp)],
+                                       capture_output=True, text=True).stdout
+        if "nosuid" in mount_options.split(","):
+            self.skipTest("the temporary directory is mounted nosuid: the set-uid bit has no effect")
+        # The copy has no installed plugins next to it, so with the variable
+        # ignored there is nothing to load: a usage error naming the reason.
+        self.assertIn("COST_OPS_PLUGIN_PATH is ignored because cost-ops runs set-uid", privileged.stderr)
+        if "LeakSanitizer" not in privileged.stderr:  # LSan cannot work set-uid and sets its own code
+            self.assertEqual(privileged.returncode, 2, privileged.stdout)
+
     def test_plugins_list_and_check(self):
         proc = run("plugins", "list", "--json", "--plugin-dir", str(GOOD), "--plugin-dir", str(JUNK))
         self.assertEqual(proc.returncode, 1)

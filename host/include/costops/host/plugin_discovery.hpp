@@ -18,9 +18,13 @@ class DiscoveryError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// True when the host runs set-uid, set-gid or with file capabilities; then
+// COST_OPS_PLUGIN_PATH is ignored.
+bool running_privileged();
+
 // Directories to search: the explicit ones, else COST_OPS_PLUGIN_PATH
-// (colon-separated), else the default for this host binary (the installed
-// lib/cost-ops/plugins, or the build tree's plugins/).
+// (colon-separated; not when running_privileged()), else the default for this host binary (the
+// installed lib/cost-ops/plugins, or the build tree's plugins/).
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& explicit_dirs,
                                                       const std::filesystem::path& host_executable);
 
