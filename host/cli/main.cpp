@@ -137,7 +137,11 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
       "min-samples", po::value<std::uint32_t>(&options.measurement.min_samples)->default_value(10),
       "minimum number of samples (timed batches) per repetition")(
       "repetitions", po::value<std::uint32_t>(&options.measurement.repetitions)->default_value(1),
-      "independent sampling rounds per target (all samples are kept)")(
+      "independent sampling rounds per target within one process (all samples are kept)")(
+      "rounds", po::value<std::uint32_t>(&options.rounds)->default_value(1),
+      "run the whole selection this many times, interleaved (round 1: every target, round 2: "
+      "every target, ...), merging each target's samples: targets compared side by side then "
+      "share the machine's drift")(
       "list", po::bool_switch(&options.list_only),
       "print the targets that would run (id, plugin and version, file) and exit")(
       "quiet,q", po::bool_switch(&quiet), "print only warnings and errors")(
@@ -201,9 +205,9 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
   options.verbosity = quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal;
   const auto& m = options.measurement;
   if (!(m.warmup_seconds >= 0) || !(m.min_time_seconds >= 0) || m.min_samples == 0 ||
-      m.repetitions == 0) {
-    std::cerr << "error: --warmup-time and --min-time must be >= 0, --min-samples and "
-                 "--repetitions >= 1\n";
+      m.repetitions == 0 || options.rounds == 0) {
+    std::cerr << "error: --warmup-time and --min-time must be >= 0, --min-samples, "
+                 "--repetitions and --rounds >= 1\n";
     return kExitUsage;
   }
   install_interrupt_handlers();
@@ -366,7 +370,8 @@ int command_worker(const std::string& name, const std::vector<std::string>& args
                                                  po::value<double>(&m.warmup_seconds))(
       "min-time", po::value<double>(&m.min_time_seconds))("min-samples",
                                                           po::value<std::uint32_t>(&m.min_samples))(
-      "repetitions", po::value<std::uint32_t>(&m.repetitions));
+      "repetitions", po::value<std::uint32_t>(&m.repetitions))(
+      "batch-iterations", po::value<std::uint64_t>(&m.fixed_batch_iterations));
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(d).run(), vm);
   po::notify(vm);

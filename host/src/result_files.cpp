@@ -175,6 +175,7 @@ std::map<std::string, std::vector<std::pair<std::uint64_t, const TargetResult*>>
 }  // namespace
 
 void finalize_target_result(TargetResult& result, double noisy_cv_limit) {
+  result.warnings.clear();  // recomputed from scratch: callable again after merging rounds
   if (!result.measurement || result.measurement->samples.empty()) return;
   const TargetMeasurement& m = *result.measurement;
   std::vector<double> per_operation;
@@ -459,6 +460,11 @@ OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(r
 void OutputDirectory::write_raw_record(const TargetResult& result) const {
   write_file_atomically(root_ / "raw" / (result.target_id + ".json"),
                         to_pretty_json(raw_record_json(result)));
+}
+
+void OutputDirectory::remove_raw_record(const std::string& target_id) const {
+  std::error_code ignored;  // absent is fine
+  std::filesystem::remove(root_ / "raw" / (target_id + ".json"), ignored);
 }
 
 void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_summary) const {

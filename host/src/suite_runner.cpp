@@ -92,6 +92,7 @@ boost::json::object settings_json(const RunOptions& o) {
           {"min_time_s", o.measurement.min_time_seconds},
           {"min_samples", o.measurement.min_samples},
           {"repetitions", o.measurement.repetitions},
+          {"rounds", o.rounds},
           {"isolation", o.plugins.isolation},
           {"timeout_s", o.plugins.run_timeout_seconds},
           {"probe_timeout_s", o.plugins.probe_timeout_seconds},
@@ -111,6 +112,34 @@ std::vector<DiscoveredFile> discover(const PluginSelection& selection,
 }
 
 }  // namespace
+
+// Round 1 of one target: run it, finalize and report it.
+TargetResult run_first_round(const PlannedTarget& p, std::size_t index, std::size_t total,
+                             const RunOptions& options, TargetExecutor& executor,
+                             ProgressReporter& progress) {
+  TargetResult result;
+  result.target_id = p.target.id;
+  result.description = p.target.description;
+  result.plugin = *p.plugin;
+  result.plugin.targets.clear();
+  if (interrupt_requested()) {
+    result.status = TargetStatus::not_run;
+    result.reason = "not run: the host was interrupted";
+    return result;
+  }
+  progress.target_started(p.target.id, index, total);
+  TargetOutcome outcome = executor.run(p.plugin->path, p.target.id, options.measurement);
+  result.status = outcome.status;
+  result.reason = outcome.reason;
+  result.plugin_output = std::move(outcome.plugin_output);
+  if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
+  result.timestamp = rfc3339_now();
+  finalize_target_result(result);
+  progress.target_finished(result);
+  if (!result.plugin_output.empty())
+    progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
+  return result;
+}
 
 int run_suite(const RunOptions& options, const fs::path& host_executable) {
   ProgressReporter progress(options.verbosity);
@@ -179,6 +208,8 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
   auto save = [&](const TargetResult* finished) {
     try {
       if (finished && finished->status == TargetStatus::ok) output->write_raw_record(*finished);
+      if (finished && finished->status != TargetStatus::ok)
+        output->remove_raw_record(finished->target_id);
       output->write_suite_files(report, options.write_summary);
     } catch (const FileWriteError& e) {
       progress.error(e.what());
@@ -202,33 +233,42 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
     report.baseline_name = options.baseline;
   }
 
+  // Round 1 runs every target and writes its files as it finishes. Each later
+  // round (--rounds) runs the targets still ok again, in order, in a fresh
+  // process with the batch size round 1 calibrated, merges the samples and
+  // rewrites the files: targets compared side by side see the same drift.
+  const std::uint32_t rounds = std::max(1u, options.rounds);
   for (std::size_t i = 0; i < planned.size(); ++i) {
-    const PlannedTarget& p = planned[i];
-    TargetResult result;
-    result.target_id = p.target.id;
-    result.description = p.target.description;
-    result.plugin = *p.plugin;
-    result.plugin.targets.clear();
-    if (interrupt_requested()) {
-      result.status = TargetStatus::not_run;
-      result.reason = "not run: the host was interrupted";
-      report.targets.push_back(std::move(result));
-      continue;
-    }
-    progress.target_started(p.target.id, i, planned.size());
-    TargetOutcome outcome = executor->run(p.plugin->path, p.target.id, options.measurement);
-    result.status = outcome.status;
-    result.reason = outcome.reason;
-    result.plugin_output = std::move(outcome.plugin_output);
-    if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
-    result.timestamp = rfc3339_now();
-    finalize_target_result(result);
-    progress.target_finished(result);
-    if (!result.plugin_output.empty())
-      progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
-    report.targets.push_back(std::move(result));
+    report.targets.push_back(
+        run_first_round(planned[i], i, planned.size(), options, *executor, progress));
     save(&report.targets.back());
   }
+  for (std::uint32_t round = 2; round <= rounds && !interrupt_requested(); ++round) {
+    progress.info("Round " + std::to_string(round) + " of " + std::to_string(rounds));
+    for (std::size_t i = 0; i < planned.size() && !interrupt_requested(); ++i) {
+      TargetResult& result = report.targets[i];
+      if (result.status != TargetStatus::ok) continue;
+      MeasurementSettings again = options.measurement;
+      again.fixed_batch_iterations = result.measurement->batch_iterations;
+      progress.target_started(result.target_id, i, planned.size());
+      TargetOutcome outcome = executor->run(planned[i].plugin->path, result.target_id, again);
+      if (outcome.status == TargetStatus::ok) {
+        merge_round(*result.measurement, std::move(outcome.measurement));
+      } else {
+        result.status = outcome.status;
+        result.reason = "in round " + std::to_string(round) + ": " + outcome.reason;
+        result.measurement.reset();
+      }
+      if (!outcome.plugin_output.empty()) result.plugin_output += outcome.plugin_output;
+      result.timestamp = rfc3339_now();
+      finalize_target_result(result);
+      progress.target_finished(result);
+      save(&result);
+    }
+  }
+  if (rounds > 1 && interrupt_requested())
+    progress.warning("interrupted before round " + std::to_string(rounds) +
+                     " ended: each finished target keeps the samples of the rounds it completed");
   for (auto& duplicate : duplicates) report.targets.push_back(std::move(duplicate));
   save(nullptr);  // the final state, including targets marked not_run
 

@@ -97,7 +97,8 @@ class IsolatedExecutor final : public TargetExecutor {
                           "--warmup-time", format_seconds(settings.warmup_seconds), "--min-time",
                           format_seconds(settings.min_time_seconds), "--min-samples",
                           std::to_string(settings.min_samples), "--repetitions",
-                          std::to_string(settings.repetitions)},
+                          std::to_string(settings.repetitions), "--batch-iterations",
+                          std::to_string(settings.fixed_batch_iterations)},
                          settings_.run_timeout_seconds};
     ChildResult child = run_child(request);
     TargetOutcome outcome;

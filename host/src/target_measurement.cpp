@@ -221,6 +221,23 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
 
 }  // namespace
 
+void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
+  std::uint32_t next_repetition = 0;
+  for (const Sample& s : merged.samples)
+    next_repetition = std::max(next_repetition, s.repetition + 1);
+  for (Sample s : round.samples) {
+    s.repetition += next_repetition;
+    merged.samples.push_back(s);
+  }
+  merged.warmup_iterations += round.warmup_iterations;
+  merged.warmup_ns += round.warmup_ns;
+  merged.peak_rss_bytes = std::max(merged.peak_rss_bytes, round.peak_rss_bytes);
+  merged.leaked_file_descriptors =
+      std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
+  merged.rss_growth_bytes = std::max(merged.rss_growth_bytes, round.rss_growth_bytes);
+  for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));
+}
+
 TargetMeasurement measure_target(const bench_target_v1& target,
                                  const MeasurementSettings& settings) {
   TargetMeasurement out;
@@ -266,13 +283,18 @@ TargetMeasurement measure_target(const bench_target_v1& target,
 
   // Calibrate: one batch at the estimated size, then fix the size for all
   // samples of all repetitions (comparable samples share one batch size).
-  batch = batch_size_for(ns_per_operation, target_ns);
-  const double calibration = driver.timed_run(batch);
-  if (calibration < 0) {
-    driver.teardown();
-    return out;
+  // A later round reuses the size the first round calibrated.
+  if (settings.fixed_batch_iterations > 0) {
+    out.batch_iterations = settings.fixed_batch_iterations;
+  } else {
+    batch = batch_size_for(ns_per_operation, target_ns);
+    const double calibration = driver.timed_run(batch);
+    if (calibration < 0) {
+      driver.teardown();
+      return out;
+    }
+    out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
   }
-  out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
 
   for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions);
        ++repetition) {

@@ -160,6 +160,27 @@ class HostEndToEnd(unittest.TestCase):
         self.assertIn("## Plugin problems", summary)
         self.assertIn("✗ misbehaving_hang_run  timed_out", proc.stderr)
 
+    def test_rounds_interleave_targets_and_merge_their_samples(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "3")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.check_every_file()
+        self.assertIn("Round 3 of 3", proc.stderr)
+        # Interleaved: a, b, a, b, a, b - not a, a, a, b, b, b.
+        finished = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("✓")]
+        self.assertEqual(finished, ["fixture_sum_array", "fixture_copy_bytes"] * 3)
+        results = self.results()
+        self.assertEqual(results["settings"]["rounds"], 3)
+        for target in results["targets"]:
+            samples = target["samples"]
+            self.assertEqual(sorted(set(samples["repetition"])), [0, 1, 2], target["target_id"])
+            # Every round reused the batch size round 1 calibrated.
+            self.assertEqual(set(samples["iterations"]), {target["measurement"]["batch_iterations"]})
+            self.assertEqual(target["statistics"]["samples"], len(samples["iterations"]))
+            self.assertGreaterEqual(len(samples["iterations"]), 9)
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), "--rounds", "0")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--rounds", proc.stderr)
+
     def test_selection_list_and_summary_switches(self):
         proc = run("run", "--plugin-dir", str(GOOD), "--list")
         self.assertEqual(proc.returncode, 0)

@@ -7,19 +7,31 @@
 
 using namespace costops::host;
 
-TEST_CASE("calibration sizes batches to the target sample time and meets the minimums") {
-  PluginLibrary plugin(std::string(COSTOPS_FIXTURE_DIR) + "/good/good_c_plugin.so");
-  REQUIRE(plugin.usable());
-  const bench_target_v1* target = find_target(plugin.descriptor(), "fixture_sum_array");
-  REQUIRE(target != nullptr);
+namespace {
 
+// The good C fixture's fixture_sum_array target; the library stays loaded as
+// long as this object lives.
+struct SumArrayTarget {
+  PluginLibrary plugin{std::string(COSTOPS_FIXTURE_DIR) + "/good/good_c_plugin.so"};
+  const bench_target_v1& get() const {
+    REQUIRE(plugin.usable());
+    const bench_target_v1* target = find_target(plugin.descriptor(), "fixture_sum_array");
+    REQUIRE(target != nullptr);
+    return *target;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("calibration sizes batches to the target sample time and meets the minimums") {
+  const SumArrayTarget sum_array;
   MeasurementSettings settings;
   settings.warmup_seconds = 0.01;
   settings.min_time_seconds = 0.02;
   settings.min_samples = 7;
   settings.repetitions = 2;
   settings.target_sample_seconds = 0.001;
-  const TargetMeasurement m = measure_target(*target, settings);
+  const TargetMeasurement m = measure_target(sum_array.get(), settings);
   REQUIRE(m.succeeded);
   CHECK(m.batch_iterations > 1);  // ~100 ns per sum, so a 1 ms batch holds thousands
   CHECK(m.samples.size() >= 14);
@@ -45,6 +57,39 @@ TEST_CASE("calibration sizes batches to the target sample time and meets the min
   CHECK(std::get<std::string>(m.plugin_metrics[1].second) == "c99");
   REQUIRE(m.plugin_log.size() == 1);
   CHECK(m.plugin_log[0] == "info: sum_array ready");
+}
+
+TEST_CASE("a later round reuses the first round's batch size and merges as new repetitions") {
+  const SumArrayTarget sum_array;
+  MeasurementSettings settings;
+  settings.warmup_seconds = 0;
+  settings.min_time_seconds = 0;
+  settings.min_samples = 3;
+  settings.repetitions = 2;
+  TargetMeasurement first = measure_target(sum_array.get(), settings);
+  REQUIRE(first.succeeded);
+  REQUIRE(first.samples.size() == 6);
+
+  settings.fixed_batch_iterations = 12345;  // no calibration: exactly this size
+  TargetMeasurement second = measure_target(sum_array.get(), settings);
+  REQUIRE(second.succeeded);
+  CHECK(second.batch_iterations == 12345);
+  for (const Sample& s : second.samples) CHECK(s.iterations == 12345);
+  second.peak_rss_bytes = first.peak_rss_bytes + 4096;
+  second.leaked_file_descriptors = 2;
+  const std::uint64_t higher_peak = second.peak_rss_bytes;
+  const std::uint64_t first_warmup = first.warmup_iterations;
+
+  merge_round(first, std::move(second));
+  REQUIRE(first.samples.size() == 12);
+  CHECK(first.samples[5].repetition == 1);
+  CHECK(first.samples[6].repetition == 2);  // round 2's repetitions follow round 1's
+  CHECK(first.samples[11].repetition == 3);
+  CHECK(first.samples[6].iterations == 12345);
+  CHECK(first.peak_rss_bytes == higher_peak);
+  CHECK(first.leaked_file_descriptors == 2);  // the worst round counts
+  CHECK(first.warmup_iterations > first_warmup);
+  CHECK(first.plugin_log.size() == 2);  // both rounds' setup logged
 }
 
 TEST_CASE("plugin errors end the measurement with phase and message") {

@@ -36,6 +36,8 @@ class OutputDirectory {
   explicit OutputDirectory(std::filesystem::path root);
   const std::filesystem::path& root() const { return root_; }
   void write_raw_record(const TargetResult& result) const;
+  // Removes raw/<target_id>.json (a later --rounds round failed the target).
+  void remove_raw_record(const std::string& target_id) const;
   void write_suite_files(const SuiteReport& report, bool write_summary) const;
 
  private:

@@ -33,6 +33,9 @@ struct RunOptions {
   bool write_summary = true;
   bool list_only = false;
   MeasurementSettings measurement;
+  // --rounds: the whole selection runs this many times, interleaved; each
+  // target's samples are merged across rounds.
+  std::uint32_t rounds = 1;
   Verbosity verbosity = Verbosity::normal;
   std::vector<std::string> command_line;
   // Baselines: a directory (or results.json), or a name saved earlier under

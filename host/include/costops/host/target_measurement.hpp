@@ -23,6 +23,9 @@ struct MeasurementSettings {
   // cost (~25 ns), short enough to give many samples.
   double target_sample_seconds = 0.002;
   std::uint32_t max_samples = 100000;
+  // > 0: skip calibration and use this batch size (later --rounds reuse the
+  // first round's, so every sample of a target has the same batch size).
+  std::uint64_t fixed_batch_iterations = 0;
 };
 
 struct Sample {
@@ -62,6 +65,11 @@ struct TargetMeasurement {
 
 // Runs the whole lifecycle of `target`. Never throws for plugin errors; they
 // end in succeeded == false with the phase and message.
+// Adds a later round's measurement of the same target (made with the first
+// round's batch size) to `merged`: its samples, relabelled as repetitions
+// after the ones already there, and the worst of its resource figures.
+void merge_round(TargetMeasurement& merged, TargetMeasurement&& round);
+
 TargetMeasurement measure_target(const bench_target_v1& target,
                                  const MeasurementSettings& settings);
 
