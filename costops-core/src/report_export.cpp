@@ -4,9 +4,13 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "json_string.hpp"
+
 namespace costops::core {
 
 namespace {
+
+using detail::append_json_string;
 
 // Format writers share one interface (begin / field... / end_row / finish),
 // so each report is written once as a template and instantiated per format.
@@ -80,39 +84,6 @@ class CsvWriter {
   std::string& out_;
   std::size_t fields_ = 0;
 };
-
-void append_json_string(std::string& out, std::string_view value) {
-  out.push_back('"');
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out.append("\\u00");
-          out.push_back(hex[(c >> 4) & 0xf]);
-          out.push_back(hex[c & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // JSON objects per row; `lines` selects JSON Lines (one object per line)
 // over one document {"report", "columns", "rows", "count"}.

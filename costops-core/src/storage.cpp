@@ -6,6 +6,8 @@
 
 #include "costops/core/domain_json.hpp"
 
+#include "json_string.hpp"
+
 namespace costops::core {
 
 namespace json = boost::json;
@@ -174,21 +176,7 @@ void write_tags_json(const std::vector<std::string>& tags, std::string& out) {
   out.assign("[");
   for (std::size_t i = 0; i < tags.size(); ++i) {
     if (i) out.push_back(',');
-    out.push_back('"');
-    for (char c : tags[i]) {
-      if (c == '"' || c == '\\') {
-        out.push_back('\\');
-        out.push_back(c);
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        static constexpr char hex[] = "0123456789abcdef";
-        out.append("\\u00");
-        out.push_back(hex[(c >> 4) & 0xf]);
-        out.push_back(hex[c & 0xf]);
-      } else {
-        out.push_back(c);
-      }
-    }
-    out.push_back('"');
+    detail::append_json_string(out, tags[i]);
   }
   out.push_back(']');
 }

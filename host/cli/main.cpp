@@ -214,14 +214,11 @@ int command_run(const std::vector<std::string>& args, const fs::path& self,
   return run_suite(options, self);
 }
 
-int command_plugins(const std::vector<std::string>& args, const fs::path& self) {
-  PluginSelection selection;
-  bool json = false, help = false;
-  std::vector<std::string> positional;
-  po::options_description options("Options");
-  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "json", po::bool_switch(&json), "`list`: print JSON instead of text");
-  options.add(plugin_options(selection));
+// Parses `args` against `options`, collecting the arguments that are not
+// options, in order, into `positional`.
+void parse_with_positionals(const std::vector<std::string>& args,
+                            const po::options_description& options,
+                            std::vector<std::string>& positional) {
   po::options_description hidden;
   hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
   po::options_description all;
@@ -231,6 +228,17 @@ int command_plugins(const std::vector<std::string>& args, const fs::path& self) 
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
+}
+
+int command_plugins(const std::vector<std::string>& args, const fs::path& self) {
+  PluginSelection selection;
+  bool json = false, help = false;
+  std::vector<std::string> positional;
+  po::options_description options("Options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "json", po::bool_switch(&json), "`list`: print JSON instead of text");
+  options.add(plugin_options(selection));
+  parse_with_positionals(args, options, positional);
   if (help || positional.empty()) {
     std::cout << "Usage: cost-ops plugins list [--json] [options]\n"
                  "       cost-ops plugins check FILE... [options]\n\n"
@@ -267,15 +275,7 @@ int command_compare(const std::vector<std::string>& args) {
       "format", po::value<std::string>(&format)->default_value("text"), "text, markdown or json")(
       "fail-on", po::value<std::string>(&fail_on)->default_value("slower"),
       "`slower`: exit 3 when a target is significantly slower; `none`: only report");
-  po::options_description hidden;
-  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("positional", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  parse_with_positionals(args, options, positional);
   if (help || positional.size() != 2) {
     (help ? std::cout : std::cerr)
         << "Usage: cost-ops compare BASE NEW [options]\n\n"
@@ -313,15 +313,7 @@ int command_history(const std::vector<std::string>& args) {
       "minimum change in percent between consecutive runs that counts as a step")(
       "alpha", po::value<double>(&settings.alpha)->default_value(0.05, "0.05"),
       "significance level of the Mann-Whitney U test");
-  po::options_description hidden;
-  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("positional", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  parse_with_positionals(args, options, positional);
   if (help || positional.size() != 1 || file.empty()) {
     (help ? std::cout : std::cerr) << "Usage: cost-ops history TARGET --history FILE\n\n"
                                    << options;
@@ -339,15 +331,7 @@ int command_aggregate(const std::vector<std::string>& args) {
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "output,o", po::value<std::string>(&output),
       "directory for the merged results.json and summary.md");
-  po::options_description hidden;
-  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("positional", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  parse_with_positionals(args, options, positional);
   if (help || positional.empty() || output.empty()) {
     (help ? std::cout : std::cerr)
         << "Usage: cost-ops aggregate DIR... -o OUT\n\n"

@@ -77,6 +77,17 @@ TEST_CASE("usage records: create, get by id, list by organization and time range
                        StorageError);  // duplicate id
 }
 
+TEST_CASE("tags that need JSON escapes round-trip through the stored JSON array") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  UsageRecord r = usage(1);
+  r.tags = {"quote \" and \\ backslash", "line\nbreak\ttab", std::string("\x01control", 8), ""};
+  repo.create(r);
+  const auto got = repo.get_by_id(r.id);
+  REQUIRE(got.has_value());
+  CHECK(got->tags == r.tags);
+}
+
 TEST_CASE("a batch is one transaction: all rows or none") {
   Database db(":memory:");
   UsageRepository repo(db);
