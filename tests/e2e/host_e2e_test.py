@@ -117,6 +117,9 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(sorted(status["fixture_sum_array"]), ["invalid", "ok"])  # duplicate id
         self.assertEqual(status["misbehaving_crash_run"], ["crashed"])
         self.assertIn("SIGSEGV", by_id["misbehaving_crash_run"][0]["reason"])
+        for phase in ["setup", "teardown"]:
+            self.assertEqual(status[f"misbehaving_crash_{phase}"], ["crashed"])
+            self.assertIn("SIGSEGV", by_id[f"misbehaving_crash_{phase}"][0]["reason"])
         self.assertEqual(status["misbehaving_abort_setup"], ["crashed"])
         self.assertIn("SIGABRT", by_id["misbehaving_abort_setup"][0]["reason"])
         self.assertEqual(status["misbehaving_exit_run"], ["crashed"])
