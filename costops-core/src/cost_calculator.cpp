@@ -5,6 +5,8 @@ namespace costops::core {
 namespace {
 
 using Units = Decimal::Units;
+// -pedantic would flag the extension without __extension__.
+__extension__ using Native128 = __int128;
 
 [[noreturn]] void bucket_error(const char* what, std::uint64_t part, const char* whole_name,
                                std::uint64_t whole) {
@@ -25,7 +27,7 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
   std::uint64_t uncached_input = t.prompt - cached;
   std::uint64_t text_output = t.completion - t.reasoning;
   std::uint64_t cache_read = t.cache_read, cache_write = t.cache_write, reasoning = t.reasoning;
-  CostBreakdown cost;
+  Decimal request_fee;
   if (pricing.is_per_request()) {
     // Included tokens are consumed by input buckets first, then output.
     std::uint64_t included = pricing.included_tokens();
@@ -35,15 +37,25 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
       *bucket -= used;
       included -= used;
     }
-    cost.request_fee = pricing.request_fee();
+    request_fee = pricing.request_fee();
   }
+  // The products and their sum in the compiler's native 128-bit integer, the
+  // same exact values cpp_int would give (a count below 2^64 times a rate
+  // below 2^63 fits), converted to Decimal once per field, and the result
+  // built in place (no zero-fill first): this is the per-record path.
   const TokenUnitRates& r = pricing.rates_for(t.prompt);
-  cost.input = Decimal::from_units(Units(uncached_input) * r.input);
-  cost.cache_read = Decimal::from_units(Units(cache_read) * r.cache_read);
-  cost.cache_write = Decimal::from_units(Units(cache_write) * r.cache_write);
-  cost.output = Decimal::from_units(Units(text_output) * r.output + Units(reasoning) * r.reasoning);
-  cost.total = cost.input + cost.cache_read + cost.cache_write + cost.output + cost.request_fee;
-  return cost;
+  const Native128 input = Native128(uncached_input) * r.input;
+  const Native128 read = Native128(cache_read) * r.cache_read;
+  const Native128 write = Native128(cache_write) * r.cache_write;
+  const Native128 output = Native128(text_output) * r.output + Native128(reasoning) * r.reasoning;
+  Decimal total = Decimal::from_units(Units(input + read + write + output));
+  if (pricing.is_per_request()) total += request_fee;
+  return CostBreakdown{Decimal::from_units(Units(input)),
+                       Decimal::from_units(Units(read)),
+                       Decimal::from_units(Units(write)),
+                       Decimal::from_units(Units(output)),
+                       request_fee,
+                       total};
 }
 
 CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pricing) {
