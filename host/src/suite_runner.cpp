@@ -111,8 +111,6 @@ std::vector<DiscoveredFile> discover(const PluginSelection& selection,
   return discover_plugin_files(dirs, selection.allow_insecure);
 }
 
-}  // namespace
-
 // Round 1 of one target: run it, finalize and report it.
 TargetResult run_first_round(const PlannedTarget& p, std::size_t index, std::size_t total,
                              const RunOptions& options, TargetExecutor& executor,
@@ -140,6 +138,32 @@ TargetResult run_first_round(const PlannedTarget& p, std::size_t index, std::siz
     progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
   return result;
 }
+
+// A later round (--rounds) of a target that is still ok: run it again with
+// round 1's batch size and merge the samples, or record how it failed.
+void run_later_round(TargetResult& result, const PlannedTarget& p, std::size_t index,
+                     std::size_t total, std::uint32_t round, const RunOptions& options,
+                     TargetExecutor& executor, ProgressReporter& progress) {
+  MeasurementSettings again = options.measurement;
+  again.fixed_batch_iterations = result.measurement->batch_iterations;
+  progress.target_started(result.target_id, index, total);
+  TargetOutcome outcome = executor.run(p.plugin->path, result.target_id, again);
+  if (outcome.status == TargetStatus::ok) {
+    merge_round(*result.measurement, std::move(outcome.measurement));
+  } else if (outcome.status == TargetStatus::not_run && interrupt_requested()) {
+    return;  // Ctrl-C: the rounds that finished stand
+  } else {
+    result.status = outcome.status;
+    result.reason = "in round " + std::to_string(round) + ": " + outcome.reason;
+    result.measurement.reset();
+  }
+  if (!outcome.plugin_output.empty()) result.plugin_output += outcome.plugin_output;
+  result.timestamp = rfc3339_now();
+  finalize_target_result(result);
+  progress.target_finished(result);
+}
+
+}  // namespace
 
 int run_suite(const RunOptions& options, const fs::path& host_executable) {
   ProgressReporter progress(options.verbosity);
@@ -248,21 +272,7 @@ int run_suite(const RunOptions& options, const fs::path& host_executable) {
     for (std::size_t i = 0; i < planned.size() && !interrupt_requested(); ++i) {
       TargetResult& result = report.targets[i];
       if (result.status != TargetStatus::ok) continue;
-      MeasurementSettings again = options.measurement;
-      again.fixed_batch_iterations = result.measurement->batch_iterations;
-      progress.target_started(result.target_id, i, planned.size());
-      TargetOutcome outcome = executor->run(planned[i].plugin->path, result.target_id, again);
-      if (outcome.status == TargetStatus::ok) {
-        merge_round(*result.measurement, std::move(outcome.measurement));
-      } else {
-        result.status = outcome.status;
-        result.reason = "in round " + std::to_string(round) + ": " + outcome.reason;
-        result.measurement.reset();
-      }
-      if (!outcome.plugin_output.empty()) result.plugin_output += outcome.plugin_output;
-      result.timestamp = rfc3339_now();
-      finalize_target_result(result);
-      progress.target_finished(result);
+      run_later_round(result, planned[i], i, planned.size(), round, options, *executor, progress);
       save(&result);
     }
   }

@@ -491,5 +491,26 @@ class HostEndToEnd(unittest.TestCase):
         self.assertTrue((self.out / "summary.md").exists())
 
 
+    def test_interrupt_in_a_later_round_keeps_the_rounds_that_finished(self):
+        proc = subprocess.Popen([str(HOST), "run", "--plugin-dir", str(GOOD), "-o", str(self.out),
+                                 "--warmup-time", "0.01", "--min-time", "2", "--rounds", "3"],
+                                stderr=subprocess.PIPE, text=True)
+        lines = []
+        for line in proc.stderr:  # round 1 takes about 4 s
+            lines.append(line)
+            if line.startswith("Round 2 of 3"):
+                break
+        time.sleep(0.5)  # inside round 2 of the first target
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=30)
+        stderr = "".join(lines) + rest
+        self.assertNotEqual(proc.returncode, 0, stderr)
+        self.assertIn("interrupted before round 3 ended", stderr)
+        self.check_every_file()
+        for target in self.results()["targets"]:
+            self.assertEqual(target["status"], "ok", target["reason"])
+            self.assertEqual(set(target["samples"]["repetition"]), {0}, target["target_id"])
+            self.assertTrue((self.out / "raw" / f"{target['target_id']}.json").exists())
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
