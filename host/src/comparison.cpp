@@ -98,6 +98,23 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
     }
     if (target.ns_per_operation.empty())
       bad_file(file, "target " + target.target_id + " is ok but has no samples");
+    // Optional: older files and other programs may not say.
+    if (const json::value* repetition = samples->get_object().if_contains("repetition")) {
+      if (!repetition->is_array() ||
+          repetition->get_array().size() != target.ns_per_operation.size())
+        bad_file(file, "target " + target.target_id +
+                           ": samples.repetition must be an array as long as samples.iterations");
+      for (const json::value& r : repetition->get_array()) {
+        if (!r.is_uint64() && !(r.is_int64() && r.get_int64() >= 0))
+          bad_file(file, "target " + target.target_id +
+                             ": samples.repetition holds something other than a count");
+        const std::uint64_t index = r.is_uint64() ? r.get_uint64() : r.get_int64();
+        if (index > 1'000'000)
+          bad_file(file, "target " + target.target_id + ": samples.repetition " +
+                             std::to_string(index) + " is implausibly large");
+        target.repetition.push_back(static_cast<std::uint32_t>(index));
+      }
+    }
     run.targets.push_back(std::move(target));
   }
   return run;
@@ -144,11 +161,37 @@ double mann_whitney_p_value(const std::vector<double>& a, const std::vector<doub
   return std::min(1.0, 2 * normal_survival(std::max(z, 0.0)));
 }
 
+std::vector<double> repetition_medians(const StoredTarget& target) {
+  std::map<std::uint32_t, std::vector<double>> groups;
+  for (std::size_t i = 0; i < target.ns_per_operation.size(); ++i)
+    groups[i < target.repetition.size() ? target.repetition[i] : 0].push_back(
+        target.ns_per_operation[i]);
+  std::vector<double> medians;
+  for (auto& [repetition, values] : groups) medians.push_back(median_of(std::move(values)));
+  return medians;
+}
+
+TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& current,
+                                 const ComparisonSettings& settings) {
+  std::vector<double> base_medians = repetition_medians(base);
+  std::vector<double> new_medians = repetition_medians(current);
+  TargetComparison c;
+  if (base_medians.size() >= 2 && new_medians.size() >= 2) {
+    c = compare_samples(base.target_id, base_medians, new_medians, settings);
+    c.basis = ComparisonBasis::repetition_medians;
+  } else {
+    c = compare_samples(base.target_id, base.ns_per_operation, current.ns_per_operation, settings);
+  }
+  return c;
+}
+
 TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
                                  const std::vector<double>& current,
                                  const ComparisonSettings& settings) {
   TargetComparison c;
   c.target_id = target_id;
+  c.base_count = base.size();
+  c.new_count = current.size();
   c.base_median = median_of(base);
   c.new_median = median_of(current);
   c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
@@ -198,8 +241,7 @@ RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
     if (it == base_targets.end())
       result.added.push_back(id);
     else
-      result.targets.push_back(
-          compare_samples(id, it->second->ns_per_operation, t->ns_per_operation, settings));
+      result.targets.push_back(compare_targets(*it->second, *t, settings));
   }
   for (const auto& [id, t] : base_targets)
     if (!new_targets.count(id)) result.removed.push_back(id);
@@ -208,12 +250,26 @@ RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
 
 namespace {
 
+std::string basis_name(const TargetComparison& t) {
+  return (t.basis == ComparisonBasis::repetition_medians ? "reps " : "samples ") +
+         std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
+}
+
 std::string method_line(const RunComparison& c) {
-  return "Verdicts: two-sided Mann-Whitney U test on the per-sample times (alpha " +
-         format_double("%g", c.settings.alpha) + ") and a minimum change of " +
-         format_double("%g%%", 100 * c.settings.threshold) +
-         "; 95% confidence intervals of the change of the median by bootstrap (" +
-         std::to_string(c.settings.bootstrap_resamples) + " resamples).";
+  std::string line =
+      "Verdicts: two-sided Mann-Whitney U test (alpha " + format_double("%g", c.settings.alpha) +
+      ") and a minimum change of " + format_double("%g%%", 100 * c.settings.threshold) +
+      "; 95% confidence intervals of the change of the median by bootstrap (" +
+      std::to_string(c.settings.bootstrap_resamples) +
+      " resamples). Basis: per-repetition medians (\"reps\") where both runs have two or "
+      "more repetitions, else per-sample times (\"samples\").";
+  if (std::any_of(c.targets.begin(), c.targets.end(),
+                  [](const TargetComparison& t) { return t.basis == ComparisonBasis::samples; }))
+    line +=
+        " Samples from one process share that process's luck, so a \"samples\" verdict does "
+        "not include process-to-process variation: run with --rounds 5 or more for verdicts "
+        "that gate anything.";
+  return line;
 }
 
 }  // namespace
@@ -221,15 +277,15 @@ std::string method_line(const RunComparison& c) {
 std::string comparison_text(const RunComparison& c) {
   std::ostringstream out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9s  %s\n", "target", "base median",
-                "new median", "change", "95% CI", "p", "verdict");
+  std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9s %15s  %s\n", "target",
+                "base median", "new median", "change", "95% CI", "p", "basis", "verdict");
   out << line;
   for (const auto& t : c.targets) {
-    std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9.3g  %s\n", t.target_id.c_str(),
-                  human_duration(t.base_median).c_str(), human_duration(t.new_median).c_str(),
-                  percent(t.change).c_str(),
+    std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9.3g %15s  %s\n",
+                  t.target_id.c_str(), human_duration(t.base_median).c_str(),
+                  human_duration(t.new_median).c_str(), percent(t.change).c_str(),
                   (percent(t.change_ci_low) + " .. " + percent(t.change_ci_high)).c_str(),
-                  t.p_value, std::string(verdict_name(t.verdict)).c_str());
+                  t.p_value, basis_name(t).c_str(), std::string(verdict_name(t.verdict)).c_str());
     out << line;
   }
   for (const auto& id : c.added) out << id << ": added (only in the new run)\n";
@@ -239,8 +295,9 @@ std::string comparison_text(const RunComparison& c) {
 }
 
 std::string comparison_markdown(const RunComparison& c) {
-  std::string md = "| Target | Base median | New median | Change | 95% CI | p | Verdict |\n";
-  md += "|--------|------------:|-----------:|-------:|-------:|--:|---------|\n";
+  std::string md =
+      "| Target | Base median | New median | Change | 95% CI | p | Basis | Verdict |\n";
+  md += "|--------|------------:|-----------:|-------:|-------:|--:|-------|---------|\n";
   for (const auto& t : c.targets) {
     const std::string verdict = t.verdict == Verdict::slower ? "🔴 slower"
                                 : t.verdict == Verdict::faster
@@ -249,10 +306,10 @@ std::string comparison_markdown(const RunComparison& c) {
     md += "| " + t.target_id + " | " + human_duration(t.base_median) + " | " +
           human_duration(t.new_median) + " | " + percent(t.change) + " | " +
           percent(t.change_ci_low) + " .. " + percent(t.change_ci_high) + " | " +
-          format_double("%.3g", t.p_value) + " | " + verdict + " |\n";
+          format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
   }
-  for (const auto& id : c.added) md += "| " + id + " | – | | | | | added |\n";
-  for (const auto& id : c.removed) md += "| " + id + " | | – | | | | removed |\n";
+  for (const auto& id : c.added) md += "| " + id + " | – | | | | | | added |\n";
+  for (const auto& id : c.removed) md += "| " + id + " | | – | | | | | removed |\n";
   md += "\n" + method_line(c) + "\n";
   return md;
 }
@@ -260,14 +317,19 @@ std::string comparison_markdown(const RunComparison& c) {
 std::string comparison_json(const RunComparison& c) {
   json::array targets;
   for (const auto& t : c.targets)
-    targets.push_back(json::object{{"target_id", t.target_id},
-                                   {"base_median_ns", finite_or_null(t.base_median)},
-                                   {"new_median_ns", finite_or_null(t.new_median)},
-                                   {"change", finite_or_null(t.change)},
-                                   {"change_ci95_low", finite_or_null(t.change_ci_low)},
-                                   {"change_ci95_high", finite_or_null(t.change_ci_high)},
-                                   {"p_value", finite_or_null(t.p_value)},
-                                   {"verdict", verdict_name(t.verdict)}});
+    targets.push_back(
+        json::object{{"target_id", t.target_id},
+                     {"base_median_ns", finite_or_null(t.base_median)},
+                     {"new_median_ns", finite_or_null(t.new_median)},
+                     {"change", finite_or_null(t.change)},
+                     {"change_ci95_low", finite_or_null(t.change_ci_low)},
+                     {"change_ci95_high", finite_or_null(t.change_ci_high)},
+                     {"p_value", finite_or_null(t.p_value)},
+                     {"basis", t.basis == ComparisonBasis::repetition_medians ? "repetition_medians"
+                                                                              : "samples"},
+                     {"base_count", t.base_count},
+                     {"new_count", t.new_count},
+                     {"verdict", verdict_name(t.verdict)}});
   json::array added, removed;
   for (const auto& id : c.added) added.emplace_back(id);
   for (const auto& id : c.removed) removed.emplace_back(id);

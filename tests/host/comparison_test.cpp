@@ -54,6 +54,56 @@ TEST_CASE("30% slower with high noise: slower when there are enough samples, noi
   CHECK(faster.verdict == Verdict::faster);
 }
 
+namespace {
+
+// A target measured in `process_medians.size()` processes: each process has
+// its own level (its luck), 40 samples within 1% of it.
+StoredTarget measured_in_processes(const std::vector<double>& process_medians, std::uint64_t seed) {
+  StoredTarget t{"t", "ok", {}};
+  for (std::uint32_t r = 0; r < process_medians.size(); ++r)
+    for (double v : samples(process_medians[r], 0.01, 40, seed + r)) {
+      t.ns_per_operation.push_back(v);
+      t.repetition.push_back(r);
+    }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("with repetitions the test is on per-repetition medians, not on correlated samples") {
+  // Same code, but each process lands at 8 or 14 ns (as on the development
+  // VM): per-sample, the two runs look very different; per process, they
+  // cannot be told apart.
+  const StoredTarget base = measured_in_processes({8, 8, 14}, 100);
+  const StoredTarget next = measured_in_processes({14, 14, 8}, 200);
+  const TargetComparison pooled =
+      compare_samples("t", base.ns_per_operation, next.ns_per_operation, {});
+  CHECK(pooled.verdict == Verdict::slower);  // what a per-sample test would claim
+  const TargetComparison c = compare_targets(base, next, {});
+  CHECK(c.basis == ComparisonBasis::repetition_medians);
+  CHECK(c.base_count == 3);
+  CHECK(c.new_count == 3);
+  CHECK(c.p_value > 0.05);
+  CHECK(c.verdict != Verdict::slower);
+
+  // A real 30% slowdown across six processes a side is found.
+  const TargetComparison real =
+      compare_targets(measured_in_processes({10, 10.5, 9.8, 10.2, 10.1, 9.9}, 300),
+                      measured_in_processes({13, 13.4, 12.9, 13.2, 13.1, 12.8}, 400), {});
+  CHECK(real.basis == ComparisonBasis::repetition_medians);
+  CHECK(real.verdict == Verdict::slower);
+  CHECK(real.change == doctest::Approx(0.3).epsilon(0.05));
+
+  // One repetition on either side: per-sample, and the output says what that misses.
+  StoredTarget single{"t", "ok", samples(10, 0.01, 50, 500)};
+  const TargetComparison fallback = compare_targets(single, base, {});
+  CHECK(fallback.basis == ComparisonBasis::samples);
+  CHECK(fallback.base_count == 50);
+  const RunComparison run = compare_runs({"a", "", {single}}, {"b", "", {base}}, {});
+  CHECK(comparison_text(run).find("--rounds 5") != std::string::npos);
+  CHECK(comparison_json(run).find("\"basis\": \"samples\"") != std::string::npos);
+}
+
 TEST_CASE("Mann-Whitney U on known values") {
   // Completely separated groups of 10: U = 0, z = (50 - 0.5) / sqrt(175) = 3.742 -> p = 0.00018.
   std::vector<double> a, b;
@@ -120,4 +170,21 @@ TEST_CASE("canonical records from other programs are checked field by field") {
   CHECK(canonical_record_problem(negative).find("negative") != std::string::npos);
   CHECK(canonical_record_problem(R"({"target_id":"a","metrics":{},"timestamp":"x","more":1})")
             .find("unexpected field") != std::string::npos);
+}
+
+TEST_CASE("samples.repetition is read when present and checked") {
+  const StoredRun run = parse_stored_run(R"({"targets":[{"target_id":"a","status":"ok","samples":
+      {"iterations":[1,1,1,1],"elapsed_ns":[10,12,20,22],"repetition":[0,0,1,1]}}]})",
+                                         "x.json");
+  REQUIRE(run.targets.size() == 1);
+  CHECK(run.targets[0].repetition == std::vector<std::uint32_t>{0, 0, 1, 1});
+  CHECK(repetition_medians(run.targets[0]) == std::vector<double>{11, 21});
+  CHECK_THROWS_WITH_AS(parse_stored_run(R"({"targets":[{"target_id":"a","status":"ok","samples":
+      {"iterations":[1,1],"elapsed_ns":[10,12],"repetition":[0]}}]})",
+                                        "x.json"),
+                       doctest::Contains("samples.repetition must be an array"), ResultsFileError);
+  CHECK_THROWS_WITH_AS(parse_stored_run(R"({"targets":[{"target_id":"a","status":"ok","samples":
+      {"iterations":[1],"elapsed_ns":[10],"repetition":[-1]}}]})",
+                                        "x.json"),
+                       doctest::Contains("other than a count"), ResultsFileError);
 }

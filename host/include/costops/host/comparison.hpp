@@ -1,7 +1,14 @@
 // Statistically honest comparison of two runs: per target, the change of the
-// median with a bootstrap confidence interval, a Mann-Whitney U test on the
-// stored samples, and a verdict that needs both significance and a minimum
-// effect. Also the readers of results files written by other runs.
+// median with a bootstrap confidence interval, a Mann-Whitney U test, and a
+// verdict that needs both significance and a minimum effect. Also the readers
+// of results files written by other runs.
+//
+// What the test compares: when both sides have at least two repetitions
+// (best: --rounds, a fresh process each), the per-repetition medians, since
+// samples inside one process share that process's luck (code and data
+// placement, CPU, neighbours) and are not independent of each other. With one
+// repetition a side, the per-sample times, and the output says that
+// process-to-process variation was not measured.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +29,13 @@ struct StoredTarget {
   std::string target_id;
   std::string status;
   std::vector<double> ns_per_operation;  // one value per sample
+  // The repetition each sample belongs to (results.json samples.repetition;
+  // with --rounds every round's repetitions are distinct). Empty = all 0.
+  std::vector<std::uint32_t> repetition = {};
 };
+
+// The median of each repetition's samples, in repetition order.
+std::vector<double> repetition_medians(const StoredTarget& target);
 
 struct StoredRun {
   std::filesystem::path file;
@@ -47,8 +60,13 @@ struct ComparisonSettings {
 enum class Verdict { faster, slower, no_change, noisy };
 std::string_view verdict_name(Verdict verdict);
 
+// What the Mann-Whitney test and the bootstrap were run on.
+enum class ComparisonBasis { samples, repetition_medians };
+
 struct TargetComparison {
   std::string target_id;
+  ComparisonBasis basis = ComparisonBasis::samples;
+  std::size_t base_count = 0, new_count = 0;     // values compared on each side
   double base_median = 0, new_median = 0;        // ns per operation
   double change = 0;                             // new/base - 1
   double change_ci_low = 0, change_ci_high = 0;  // 95% bootstrap CI of the change
@@ -70,6 +88,11 @@ double mann_whitney_p_value(const std::vector<double>& a, const std::vector<doub
 
 TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
                                  const std::vector<double>& current,
+                                 const ComparisonSettings& settings);
+
+// Per-repetition medians when both sides have two or more repetitions, else
+// per-sample times (see the top of this file).
+TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& current,
                                  const ComparisonSettings& settings);
 
 RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
