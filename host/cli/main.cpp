@@ -280,7 +280,9 @@ int command_compare(const std::vector<std::string>& args) {
     (help ? std::cout : std::cerr)
         << "Usage: cost-ops compare BASE NEW [options]\n\n"
            "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
-           "Verdicts per target: faster, slower, no change, noisy.\n\n"
+           "Verdicts per target: faster, slower, no change, noisy. The test uses the\n"
+           "per-repetition medians when both runs have two or more repetitions (record\n"
+           "them with `run --rounds 5`: a fresh process each), else the samples.\n\n"
         << options << "\nExit codes: 0 no regression, 2 usage error, 3 a target is slower.\n";
     return help ? kExitOk : kExitUsage;
   }
