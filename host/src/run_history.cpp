@@ -72,6 +72,7 @@ RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
         "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
         "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
         "run_id);");
+    add_repetition_column();
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -80,6 +81,15 @@ RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
 
 RunHistory::~RunHistory() {
   sqlite3_close(db_);
+}
+
+// Databases written before samples carried their repetition lack the
+// column; it is added (NULL for the old rows, which read as repetition 0).
+void RunHistory::add_repetition_column() {
+  Statement columns(db_,
+                    "SELECT 1 FROM pragma_table_info('target_results') WHERE name = "
+                    "'repetition'");
+  if (!columns.row()) execute("ALTER TABLE target_results ADD COLUMN repetition TEXT");
 }
 
 void RunHistory::execute(const char* sql) {
@@ -111,7 +121,7 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
     Statement target(
         db_,
         "INSERT OR REPLACE INTO target_results (run_id, target_id, status, reason, median_ns, "
-        "metrics, ns_per_operation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "metrics, ns_per_operation, repetition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     for (const TargetResult& t : report.targets) {
       target.integer(1, run_id);
       target.text(2, t.target_id);
@@ -119,10 +129,14 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
       target.text(4, t.reason);
       target.real(5, t.stats.median);
       target.text(6, json::serialize(canonical_metrics(t)));
-      json::array samples;
+      json::array samples, repetition;
       if (t.measurement)
-        for (const Sample& s : t.measurement->samples) samples.push_back(s.ns_per_operation());
+        for (const Sample& s : t.measurement->samples) {
+          samples.push_back(s.ns_per_operation());
+          repetition.push_back(s.repetition);
+        }
       target.text(7, json::serialize(samples));
+      target.text(8, json::serialize(repetition));
       target.done();
     }
     execute("COMMIT");
@@ -137,7 +151,7 @@ std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
   Statement query(
       db_,
       "SELECT r.id, r.timestamp, r.git_commit, r.host_name, t.status, t.median_ns, "
-      "t.ns_per_operation "
+      "t.ns_per_operation, t.repetition "
       "FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = ?1 ORDER BY r.id");
   query.text(1, target_id);
   std::vector<HistoryEntry> out;
@@ -154,6 +168,13 @@ std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
     if (!ec && samples.is_array())
       for (const auto& v : samples.get_array())
         if (v.is_number()) e.ns_per_operation.push_back(v.to_number<double>(ec));
+    // Only when it matches the samples one to one; otherwise all count as one.
+    const json::value repetition = json::parse(query.column_text(7), ec);
+    if (!ec && repetition.is_array() && repetition.get_array().size() == e.ns_per_operation.size())
+      for (const auto& v : repetition.get_array())
+        e.repetition.push_back(v.is_int64() && v.get_int64() >= 0
+                                   ? static_cast<std::uint32_t>(v.get_int64())
+                                   : 0);  // Boost.JSON reads small counts as int64
     out.push_back(std::move(e));
   }
   return out;
@@ -175,7 +196,8 @@ std::string history_text(const std::string& target_id, const std::vector<History
     std::string change = "", step = "";
     if (e.status == "ok" && previous) {
       const TargetComparison c =
-          compare_samples(target_id, previous->ns_per_operation, e.ns_per_operation, settings);
+          compare_targets({target_id, "ok", previous->ns_per_operation, previous->repetition},
+                          {target_id, "ok", e.ns_per_operation, e.repetition}, settings);
       change = format_double("%+.1f%%", 100 * c.change);
       if (c.verdict == Verdict::slower)
         step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";

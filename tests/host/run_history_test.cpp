@@ -1,6 +1,7 @@
 #include "costops/host/run_history.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -66,4 +67,42 @@ TEST_CASE("runs are appended with their samples; a step change is flagged") {
   CHECK(history_text("nothing", {}, {}).find("no recorded results") != std::string::npos);
   std::filesystem::remove(file);
   CHECK_THROWS_AS(RunHistory("/nonexistent-dir/h.db"), HistoryError);
+}
+
+TEST_CASE("repetitions are recorded; a database from before they were is upgraded in place") {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("costops-history-old-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(file);
+  {  // the schema as the first release wrote it, with one row
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+                         "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
+                         "command_line TEXT);"
+                         "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
+                         "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+                         "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+                         "INSERT INTO runs (id, timestamp) VALUES (1, '2026-01-01T00:00:00Z');"
+                         "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
+                         "'[10, 10.5, 9.5]');",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  RunHistory history(file);
+  SuiteReport report;
+  report.started_at = "2026-01-02T00:00:00Z";
+  TargetResult r = result("t", 10, 7);
+  for (std::size_t i = 0; i < r.measurement->samples.size(); ++i)
+    r.measurement->samples[i].repetition = static_cast<std::uint32_t>(i % 4);
+  report.targets.push_back(r);
+  CHECK(history.append(report) == 2);
+  const auto entries = history.entries("t");
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].ns_per_operation.size() == 3);
+  CHECK(entries[0].repetition.empty());  // the old row: no repetitions known
+  REQUIRE(entries[1].repetition.size() == 100);
+  CHECK(entries[1].repetition[5] == 1);
+  CHECK(history_text("t", entries, {}).find("run") != std::string::npos);
+  std::filesystem::remove(file);
 }

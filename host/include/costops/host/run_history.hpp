@@ -30,6 +30,7 @@ struct HistoryEntry {
   std::string status;
   double median_ns = 0;
   std::vector<double> ns_per_operation;
+  std::vector<std::uint32_t> repetition;  // per sample; empty for old rows
 };
 
 class RunHistory {
@@ -46,6 +47,7 @@ class RunHistory {
 
  private:
   void execute(const char* sql);
+  void add_repetition_column();
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
 };
