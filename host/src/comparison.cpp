@@ -255,6 +255,15 @@ std::string basis_name(const TargetComparison& t) {
          std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
 }
 
+// The smallest p-value the test can give for these sample sizes (two fully
+// separated groups): at or above alpha, no difference can be significant.
+double smallest_p_value(std::size_t n1, std::size_t n2) {
+  std::vector<double> low(n1), high(n2);
+  for (std::size_t i = 0; i < n1; ++i) low[i] = static_cast<double>(i);
+  for (std::size_t i = 0; i < n2; ++i) high[i] = static_cast<double>(n1 + i);
+  return mann_whitney_p_value(low, high);
+}
+
 std::string method_line(const RunComparison& c) {
   std::string line =
       "Verdicts: two-sided Mann-Whitney U test (alpha " + format_double("%g", c.settings.alpha) +
@@ -269,6 +278,13 @@ std::string method_line(const RunComparison& c) {
         " Samples from one process share that process's luck, so a \"samples\" verdict does "
         "not include process-to-process variation: run with --rounds 5 or more for verdicts "
         "that gate anything.";
+  std::string too_few;
+  for (const TargetComparison& t : c.targets)
+    if (smallest_p_value(t.base_count, t.new_count) >= c.settings.alpha)
+      too_few += (too_few.empty() ? "" : ", ") + t.target_id;
+  if (!too_few.empty())
+    line += " Too few values for any verdict but no change or noisy at this alpha: " + too_few +
+            " (record more repetitions, e.g. --rounds 5).";
   return line;
 }
 

@@ -85,6 +85,9 @@ TEST_CASE("with repetitions the test is on per-repetition medians, not on correl
   CHECK(c.new_count == 3);
   CHECK(c.p_value > 0.05);
   CHECK(c.verdict != Verdict::slower);
+  // Three against three can never reach p < 0.05, and the output says so.
+  const RunComparison three = compare_runs({"a", "", {base}}, {"b", "", {next}}, {});
+  CHECK(comparison_text(three).find("Too few values for any verdict") != std::string::npos);
 
   // A real 30% slowdown across six processes a side is found.
   const TargetComparison real =
@@ -93,6 +96,10 @@ TEST_CASE("with repetitions the test is on per-repetition medians, not on correl
   CHECK(real.basis == ComparisonBasis::repetition_medians);
   CHECK(real.verdict == Verdict::slower);
   CHECK(real.change == doctest::Approx(0.3).epsilon(0.05));
+  const RunComparison six =
+      compare_runs({"a", "", {measured_in_processes({10, 10.5, 9.8, 10.2, 10.1, 9.9}, 300)}},
+                   {"b", "", {measured_in_processes({13, 13.4, 12.9, 13.2, 13.1, 12.8}, 400)}}, {});
+  CHECK(comparison_text(six).find("Too few values") == std::string::npos);
 
   // One repetition on either side: per-sample, and the output says what that misses.
   StoredTarget single{"t", "ok", samples(10, 0.01, 50, 500)};
