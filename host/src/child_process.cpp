@@ -113,6 +113,9 @@ void request_interrupt() noexcept {
 bool interrupt_requested() noexcept {
   return g_interrupted != 0;
 }
+void clear_interrupt() noexcept {
+  g_interrupted = 0;
+}
 
 std::string describe_signal(int signal_number) {
   const char* name = sigabbrev_np(signal_number);

@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "costops/host/human_units.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/raw_record.hpp"
 
 namespace costops::host {
 

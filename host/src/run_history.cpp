@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/raw_record.hpp"
 
 namespace costops::host {
 
@@ -195,9 +195,9 @@ std::string history_text(const std::string& target_id, const std::vector<History
   for (const HistoryEntry& e : entries) {
     std::string change = "", step = "";
     if (e.status == "ok" && previous) {
-      const TargetComparison c =
-          compare_targets({target_id, "ok", previous->ns_per_operation, previous->repetition},
-                          {target_id, "ok", e.ns_per_operation, e.repetition}, settings);
+      const TargetComparison c = compare_targets(
+          {target_id, TargetStatus::ok, {}, previous->ns_per_operation, previous->repetition},
+          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition}, settings);
       change = format_double("%+.1f%%", 100 * c.change);
       if (c.verdict == Verdict::slower)
         step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";

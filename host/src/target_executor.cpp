@@ -1,14 +1,14 @@
 #include "costops/host/target_executor.hpp"
 
-#include <unistd.h>
-
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
 
 #include "costops/host/child_process.hpp"
-#include "costops/host/plugin_library.hpp"
-#include "costops/host/worker_messages.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/plugin_library.hpp"
+#include "costops/host/worker/target_measurement.hpp"
+#include "costops/host/worker_protocol.hpp"
 
 namespace costops::host {
 
@@ -54,23 +54,13 @@ TargetStatus status_of_abnormal_end(const ChildResult& child) {
   }
 }
 
-bool write_all(int fd, const std::string& text) {
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n <= 0) return false;
-    written += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 class IsolatedExecutor final : public TargetExecutor {
  public:
   explicit IsolatedExecutor(IsolationSettings settings) : settings_(std::move(settings)) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
     ChildRequest request{settings_.host_executable,
-                         {"__probe", "--plugin", library.string()},
+                         encode_worker_arguments({WorkerTask::probe, library.string(), {}, {}}),
                          settings_.probe_timeout_seconds};
     ChildResult child = run_child(request);
     if (!child.result.empty()) {
@@ -92,14 +82,10 @@ class IsolatedExecutor final : public TargetExecutor {
 
   TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
                     const MeasurementSettings& settings) override {
-    ChildRequest request{settings_.host_executable,
-                         {"__run-target", "--plugin", library.string(), "--target", target_id,
-                          "--warmup-time", format_seconds(settings.warmup_seconds), "--min-time",
-                          format_seconds(settings.min_time_seconds), "--min-samples",
-                          std::to_string(settings.min_samples), "--repetitions",
-                          std::to_string(settings.repetitions), "--batch-iterations",
-                          std::to_string(settings.fixed_batch_iterations)},
-                         settings_.run_timeout_seconds};
+    ChildRequest request{
+        settings_.host_executable,
+        encode_worker_arguments({WorkerTask::run_target, library.string(), target_id, settings}),
+        settings_.run_timeout_seconds};
     ChildResult child = run_child(request);
     TargetOutcome outcome;
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
@@ -198,30 +184,6 @@ std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings setting
 
 std::unique_ptr<TargetExecutor> make_in_process_executor() {
   return std::make_unique<InProcessExecutor>();
-}
-
-int run_probe_worker(const std::filesystem::path& library) {
-  PluginLibrary plugin(library);
-  return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
-}
-
-int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
-                      const MeasurementSettings& settings) {
-  PluginLibrary plugin(library);
-  TargetMeasurement measurement;
-  if (!plugin.usable()) {
-    measurement.failure_phase = "load";
-    measurement.failure_message = plugin.probe().reason;
-  } else if (const bench_target_v1* target = find_target(plugin.descriptor(), target_id)) {
-    measurement = measure_target(*target, settings);
-  } else {
-    measurement.failure_phase = "load";
-    measurement.failure_message = "the plugin does not offer target " + target_id;
-  }
-  // Flush the plugin's own stdio so its output is not lost at _exit.
-  std::fflush(nullptr);
-  return write_all(kWorkerResultFd, boost::json::serialize(measurement_to_json(measurement))) ? 0
-                                                                                              : 1;
 }
 
 }  // namespace costops::host

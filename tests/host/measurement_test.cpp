@@ -1,8 +1,9 @@
 // Calibration and the measurement loop, driven through the real C fixture.
 #include <doctest/doctest.h>
 
-#include "costops/host/plugin_library.hpp"
-#include "costops/host/target_measurement.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/plugin_library.hpp"
+#include "costops/host/worker/target_measurement.hpp"
 #include "fixture_paths.hpp"
 
 using namespace costops::host;

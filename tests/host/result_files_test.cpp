@@ -11,7 +11,11 @@
 
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/json_text.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/output_directory.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/results_file.hpp"
+#include "costops/host/summary_markdown.hpp"
+#include "costops/host/target_analysis.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -117,7 +121,7 @@ TEST_CASE("results.json holds status, statistics, samples and the summary") {
   CHECK(fast.at("measurement").at("overhead_ns_per_iteration").to_number<double>() ==
         doctest::Approx(0.04));
 
-  const std::string md = summary_markdown(report);
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
   CHECK(md.find("| Target | Operations/sec | Avg Duration (ns) | Notes |") != std::string::npos);
   CHECK(md.find("| broken | N/A | N/A | **crashed**: killed by SIGSEGV") != std::string::npos);
   CHECK(md.find("### fast") != std::string::npos);
@@ -129,7 +133,7 @@ TEST_CASE("summary.md gets a scaling section for families of sizes") {
   report.targets.push_back(finished_target("aggregator_1000", 1000.0));
   report.targets.push_back(finished_target("aggregator_10000", 20000.0));
   report.targets.push_back(finished_target("lonely_5", 1.0));
-  const std::string md = summary_markdown(report);
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
   REQUIRE(md.find("## Scaling") != std::string::npos);
   CHECK(md.find("### aggregator\n") != std::string::npos);
   CHECK(md.find("### lonely\n") == std::string::npos);

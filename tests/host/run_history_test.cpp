@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "costops/host/result_files.hpp"
+#include "costops/host/target_analysis.hpp"
 
 using namespace costops::host;
 

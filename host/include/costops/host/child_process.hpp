@@ -38,6 +38,8 @@ ChildResult run_child(const ChildRequest& request);
 // child now and return Ending::interrupted. Used by the SIGINT/SIGTERM handler.
 void request_interrupt() noexcept;
 bool interrupt_requested() noexcept;
+// Forgets an earlier request (for tests that simulate Ctrl-C more than once).
+void clear_interrupt() noexcept;
 
 // "SIGSEGV (segmentation fault)" for a signal number.
 std::string describe_signal(int signal_number);

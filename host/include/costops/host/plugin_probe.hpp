@@ -3,8 +3,6 @@
 // the parent as JSON.
 #pragma once
 
-#include <costops/bench_target_v1.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,13 +32,5 @@ struct PluginProbe {
 
 // True for 1..64 characters of [a-z0-9_] starting with a letter.
 bool is_valid_target_id(std::string_view id);
-
-// Checks a descriptor returned by bench_target_v1_entry: ABI major, struct
-// sizes, target count, ids and function pointers. `plugin` may be NULL (the
-// plugin declined). Fills everything but `path`.
-PluginProbe inspect_descriptor(const bench_plugin_v1* plugin);
-
-// The target with `id` in a descriptor already accepted by inspect_descriptor.
-const bench_target_v1* find_target(const bench_plugin_v1& plugin, std::string_view id);
 
 }  // namespace costops::host

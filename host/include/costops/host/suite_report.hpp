@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "costops/host/environment_info.hpp"
+#include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
 #include "costops/host/sample_stats.hpp"
-#include "costops/host/target_measurement.hpp"
 
 namespace costops::host {
 
@@ -40,8 +40,5 @@ struct SuiteReport {
   std::string baseline_name;
   std::string baseline_comparison;
 };
-
-// Current time as RFC 3339 UTC with milliseconds: 2025-12-02T12:34:56.789Z.
-std::string rfc3339_now();
 
 }  // namespace costops::host

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "costops/host/worker_messages.hpp"
+#include "costops/host/worker_protocol.hpp"
 
 using namespace costops::host;
 

@@ -1,4 +1,4 @@
-#include "costops/host/peak_memory.hpp"
+#include "costops/host/worker/peak_memory.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,10 +1,7 @@
-// Measures one target: setup, empty-batch overhead, warm-up, batch
-// calibration, samples, teardown. This is the only code that times plugin
-// calls; it runs inside the worker process (or in-process with
-// --isolation none).
+// What measuring one target produces, and the settings it takes: plain data
+// shared by the worker that measures (worker/target_measurement.hpp) and the
+// parent that merges rounds, checks and writes the results.
 #pragma once
-
-#include <costops/bench_target_v1.h>
 
 #include <cstdint>
 #include <string>
@@ -63,14 +60,23 @@ struct TargetMeasurement {
   std::int64_t rss_growth_bytes = 0;
 };
 
-// Runs the whole lifecycle of `target`. Never throws for plugin errors; they
-// end in succeeded == false with the phase and message.
+// Sums over every sample of a measurement.
+struct MeasurementTotals {
+  std::uint64_t iterations = 0;
+  double nanoseconds = 0;
+};
+MeasurementTotals totals_of(const TargetMeasurement& measurement);
+
+// The empty-batch time spread over one batch's iterations: what the harness
+// adds to each operation (reported, never subtracted).
+double overhead_per_iteration(const TargetMeasurement& measurement);
+
+// Number of distinct repetitions (highest repetition index + 1).
+std::uint32_t repetition_count(const TargetMeasurement& measurement);
+
 // Adds a later round's measurement of the same target (made with the first
 // round's batch size) to `merged`: its samples, relabelled as repetitions
 // after the ones already there, and the worst of its resource figures.
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round);
-
-TargetMeasurement measure_target(const bench_target_v1& target,
-                                 const MeasurementSettings& settings);
 
 }  // namespace costops::host

@@ -1,4 +1,6 @@
-#include "costops/host/plugin_library.hpp"
+#include "costops/host/worker/plugin_library.hpp"
+
+#include "costops/host/worker/descriptor_check.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "costops/host/target_measurement.hpp"
+#include "costops/host/worker/target_measurement.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,8 @@
 #include <fstream>
 #include <string_view>
 
-#include "costops/host/peak_memory.hpp"
+#include "costops/host/sample_stats.hpp"
+#include "costops/host/worker/peak_memory.hpp"
 
 namespace costops::host {
 
@@ -18,13 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 double nanoseconds_between(Clock::time_point start, Clock::time_point end) {
   return std::chrono::duration<double, std::nano>(end - start).count();
-}
-
-double median_of(std::vector<double> values) {
-  if (values.empty()) return 0;
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  return *middle;
 }
 
 // The host side of bench_host_services_v1. Every callback catches
@@ -220,23 +214,6 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
 }
 
 }  // namespace
-
-void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
-  std::uint32_t next_repetition = 0;
-  for (const Sample& s : merged.samples)
-    next_repetition = std::max(next_repetition, s.repetition + 1);
-  for (Sample s : round.samples) {
-    s.repetition += next_repetition;
-    merged.samples.push_back(s);
-  }
-  merged.warmup_iterations += round.warmup_iterations;
-  merged.warmup_ns += round.warmup_ns;
-  merged.peak_rss_bytes = std::max(merged.peak_rss_bytes, round.peak_rss_bytes);
-  merged.leaked_file_descriptors =
-      std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
-  merged.rss_growth_bytes = std::max(merged.rss_growth_bytes, round.rss_growth_bytes);
-  for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));
-}
 
 TargetMeasurement measure_target(const bench_target_v1& target,
                                  const MeasurementSettings& settings) {

@@ -1,4 +1,4 @@
-#include "costops/host/plugin_probe.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
 
 #include <cstring>
 #include <set>

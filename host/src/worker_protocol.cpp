@@ -1,7 +1,11 @@
-#include "costops/host/worker_messages.hpp"
+#include "costops/host/worker_protocol.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <type_traits>
 
 namespace costops::host {
 
@@ -68,6 +72,104 @@ const json::array& array_field(const json::object& o, const char* key) {
 }
 
 }  // namespace
+
+namespace {
+
+// Doubles with 17 significant digits come back bit for bit.
+std::string setting_text(double value) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+template <class Unsigned>
+std::string setting_text(Unsigned value) {
+  return std::to_string(value);
+}
+
+template <class T>
+T parse_setting(const std::string& text) {
+  T value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty())
+    throw MessageError("worker argument `" + text + "` is not a number in range");
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value)) throw MessageError("worker argument `" + text + "` is not finite");
+  return value;
+}
+
+// One measurement setting on the command line. The table below is the single
+// list of what travels to the child; a round-trip test covers every entry.
+struct SettingCodec {
+  const char* option;
+  std::string (*encode)(const MeasurementSettings&);
+  void (*decode)(MeasurementSettings&, const std::string&);
+};
+
+template <auto Field>
+constexpr SettingCodec codec_for(const char* option) {
+  return {option, [](const MeasurementSettings& s) { return setting_text(s.*Field); },
+          [](MeasurementSettings& s, const std::string& text) {
+            s.*Field = parse_setting<std::remove_reference_t<decltype(s.*Field)>>(text);
+          }};
+}
+
+constexpr SettingCodec kSettingCodecs[] = {
+    codec_for<&MeasurementSettings::warmup_seconds>("--warmup-time"),
+    codec_for<&MeasurementSettings::min_time_seconds>("--min-time"),
+    codec_for<&MeasurementSettings::min_samples>("--min-samples"),
+    codec_for<&MeasurementSettings::repetitions>("--repetitions"),
+    codec_for<&MeasurementSettings::target_sample_seconds>("--sample-time"),
+    codec_for<&MeasurementSettings::max_samples>("--max-samples"),
+    codec_for<&MeasurementSettings::fixed_batch_iterations>("--batch-iterations"),
+};
+
+}  // namespace
+
+bool is_worker_subcommand(std::string_view first_argument) {
+  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand;
+}
+
+std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
+  std::vector<std::string> args;
+  if (request.task == WorkerTask::probe) {
+    args = {std::string(kProbeSubcommand), "--plugin", request.plugin};
+    return args;
+  }
+  args = {std::string(kRunTargetSubcommand), "--plugin", request.plugin, "--target",
+          request.target};
+  for (const SettingCodec& codec : kSettingCodecs) {
+    args.emplace_back(codec.option);
+    args.push_back(codec.encode(request.settings));
+  }
+  return args;
+}
+
+WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
+  if (args.empty() || !is_worker_subcommand(args.front()))
+    throw MessageError("not a worker subcommand: `" + (args.empty() ? "" : args.front()) + "`");
+  WorkerRequest request;
+  request.task = args.front() == kProbeSubcommand ? WorkerTask::probe : WorkerTask::run_target;
+  for (std::size_t i = 1; i < args.size(); i += 2) {
+    const std::string& option = args[i];
+    if (i + 1 >= args.size()) throw MessageError("worker option " + option + " has no value");
+    const std::string& value = args[i + 1];
+    if (option == "--plugin") {
+      request.plugin = value;
+    } else if (option == "--target" && request.task == WorkerTask::run_target) {
+      request.target = value;
+    } else {
+      const auto codec = std::find_if(std::begin(kSettingCodecs), std::end(kSettingCodecs),
+                                      [&](const SettingCodec& c) { return option == c.option; });
+      if (codec == std::end(kSettingCodecs) || request.task != WorkerTask::run_target)
+        throw MessageError("unknown worker option " + option);
+      codec->decode(request.settings, value);
+    }
+  }
+  if (request.plugin.empty()) throw MessageError("the worker needs --plugin");
+  if (request.task == WorkerTask::run_target && request.target.empty())
+    throw MessageError("the worker needs --target");
+  return request;
+}
 
 json::value probe_to_json(const PluginProbe& probe) {
   json::array targets;

@@ -1,0 +1,78 @@
+// `cost-ops compare BASE NEW`: the verdict per target and the gate's exit code.
+#include <iostream>
+
+#include "commands.hpp"
+#include "costops/host/comparison_report.hpp"
+#include "costops/host/exit_codes.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+using namespace costops::host;
+
+enum class ComparisonFormat { text, markdown, json };
+
+std::optional<ComparisonFormat> parse_format(const std::string& text) {
+  if (text == "text") return ComparisonFormat::text;
+  if (text == "markdown") return ComparisonFormat::markdown;
+  if (text == "json") return ComparisonFormat::json;
+  return std::nullopt;
+}
+
+std::string render(const RunComparison& comparison, ComparisonFormat format) {
+  switch (format) {
+    case ComparisonFormat::json:
+      return comparison_json(comparison);
+    case ComparisonFormat::markdown:
+      return comparison_markdown(comparison);
+    case ComparisonFormat::text:
+      break;
+  }
+  return comparison_text(comparison);
+}
+
+constexpr const char* kCompareUsage =
+    "Usage: cost-ops compare BASE NEW [options]\n\n"
+    "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
+    "Verdicts per target: faster, slower, no change, noisy. The test uses the\n"
+    "per-repetition medians when both runs have two or more repetitions (record\n"
+    "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
+
+}  // namespace
+
+int compare_command(const Arguments& args, const CommandContext&) {
+  std::string format_text = "text";
+  bool help = false;
+  std::vector<std::string> positional;
+  ComparisonOptions comparison_options(true);
+  po::options_description options("Compare options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "format", po::value<std::string>(&format_text)->default_value("text"),
+      "text, markdown or json");
+  options.add(comparison_options.describe("Verdict options"));
+  parse_with_positionals(args, options, positional);
+  if (help || positional.size() != 2) {
+    (help ? std::cout : std::cerr) << kCompareUsage << options << exit_codes_help(true);
+    return help ? kExitOk : kExitUsage;
+  }
+  const auto format = parse_format(format_text);
+  if (!format) {
+    std::cerr << "error: --format takes text, markdown or json, not `" << format_text << "`\n";
+    return kExitUsage;
+  }
+  GateOptions gate;
+  if (!comparison_options.apply(gate)) return kExitUsage;
+  RunComparison comparison;
+  try {
+    comparison = compare_runs(load_stored_run(positional[0]), load_stored_run(positional[1]),
+                              gate.comparison);
+  } catch (const ResultsFileError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << render(comparison, *format);
+  return comparison.has_regression() && gate.fail_on == FailOn::slower ? kExitRegression : kExitOk;
+}
+
+}  // namespace costops::cli

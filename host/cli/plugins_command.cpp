@@ -1,0 +1,124 @@
+// `cost-ops plugins list` and `cost-ops plugins check FILE...`.
+#include <iostream>
+
+#include "commands.hpp"
+#include "costops/host/exit_codes.hpp"
+#include "costops/host/json_text.hpp"
+#include "costops/host/plugin_plan.hpp"
+#include "costops/host/results_file.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+using namespace costops::host;
+
+bool all_ok(const std::vector<PluginProbe>& probes) {
+  return std::all_of(probes.begin(), probes.end(),
+                     [](const PluginProbe& p) { return p.status == TargetStatus::ok; });
+}
+
+void print_probe(const PluginProbe& p) {
+  std::cout << p.path << "\n  status: " << to_string(p.status);
+  if (!p.reason.empty()) std::cout << " — " << p.reason;
+  std::cout << "\n";
+  if (p.status != TargetStatus::ok) return;
+  std::cout << "  plugin: " << p.name << " " << p.version << " (ABI " << p.abi_major << "."
+            << p.abi_minor << (p.build_info.empty() ? "" : ", " + p.build_info) << ")\n";
+  for (const auto& t : p.targets)
+    std::cout << "  target: " << t.id << " — " << t.description << "\n";
+}
+
+int list_plugins(const PluginSelection& selection, bool as_json, const CommandContext& context) {
+  std::vector<DiscoveredFile> files;
+  try {
+    files = discover_plugins(selection, context.self);
+  } catch (const DiscoveryError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  const auto executor = make_executor(selection, context.self);
+  const auto probes = probe_all(files, *executor);
+  if (as_json)
+    std::cout << to_pretty_json(plugins_json(probes));
+  else
+    for (const auto& p : probes) print_probe(p);
+  return all_ok(probes) ? kExitOk : kExitTargetNotOk;
+}
+
+// One named file, checked like discovery would (permissions), then probed.
+PluginProbe check_file(const std::string& name, const PluginSelection& selection,
+                       TargetExecutor& executor) {
+  PluginProbe probe;
+  std::error_code ec;
+  const std::filesystem::path path = std::filesystem::canonical(name, ec);
+  probe.path = ec ? name : path.string();
+  if (ec) {
+    probe.reason = "the file does not exist";
+    return probe;
+  }
+  if (const std::string insecure = selection.allow_insecure ? "" : insecure_permission_reason(path);
+      !insecure.empty()) {
+    probe.reason = "refused: " + insecure;
+    return probe;
+  }
+  return executor.probe(path);
+}
+
+void print_check(const PluginProbe& probe) {
+  std::cout << probe.path << ": " << to_string(probe.status);
+  if (!probe.reason.empty()) std::cout << " — " << probe.reason;
+  std::cout << "\n";
+  if (probe.status != TargetStatus::ok) return;
+  std::cout << "  plugin " << probe.name << " " << probe.version << ", ABI " << probe.abi_major
+            << "." << probe.abi_minor << ", " << probe.targets.size() << " target(s): ";
+  for (std::size_t i = 0; i < probe.targets.size(); ++i)
+    std::cout << (i ? ", " : "") << probe.targets[i].id;
+  std::cout << "\n";
+}
+
+int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,
+                  const CommandContext& context) {
+  const auto executor = make_executor(selection, context.self);
+  std::vector<PluginProbe> probes;
+  for (const auto& name : files) {
+    probes.push_back(check_file(name, selection, *executor));
+    print_check(probes.back());
+  }
+  return all_ok(probes) ? kExitOk : kExitTargetNotOk;
+}
+
+}  // namespace
+
+int plugins_command(const Arguments& args, const CommandContext& context) {
+  bool json = false, help = false;
+  std::vector<std::string> positional;
+  PluginOptions plugin_options;
+  po::options_description options("Options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "json", po::bool_switch(&json), "`list`: print JSON instead of text");
+  options.add(plugin_options.describe());
+  parse_with_positionals(args, options, positional);
+  if (help || positional.empty()) {
+    (help ? std::cout : std::cerr) << "Usage: cost-ops plugins list [--json] [options]\n"
+                                      "       cost-ops plugins check FILE... [options]\n\n"
+                                   << options << exit_codes_help(false);
+    return help ? kExitOk : kExitUsage;
+  }
+  PluginSelection selection;
+  if (!plugin_options.apply(selection)) return kExitUsage;
+  const std::string sub = positional.front();
+  positional.erase(positional.begin());
+  if (sub == "list") return list_plugins(selection, json, context);
+  if (sub == "check") {
+    if (positional.empty()) {
+      std::cerr << "error: `cost-ops plugins check` needs at least one FILE\n";
+      return kExitUsage;
+    }
+    return check_plugins(selection, positional, context);
+  }
+  std::cerr << "error: unknown `plugins` command `" << sub << "`; use list or check\n";
+  return kExitUsage;
+}
+
+}  // namespace costops::cli
