@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
@@ -55,6 +57,25 @@ class Statement {
 
 }  // namespace
 
+namespace {
+
+// Each migration moves the schema from version i to i + 1 (PRAGMA
+// user_version). Never edit one that has shipped; append a new one.
+const char* const kMigrations[] = {
+    // 1: runs and their targets' results.
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+    "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
+    "CREATE TABLE target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
+    "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+    "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+    "CREATE INDEX idx_target_results_target ON target_results (target_id, run_id);",
+    // 2: each sample's repetition (NULL for older rows: they read as repetition 0).
+    "ALTER TABLE target_results ADD COLUMN repetition TEXT;",
+};
+constexpr int kLatestHistorySchema = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
 RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
   if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -64,15 +85,7 @@ RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
   }
   sqlite3_busy_timeout(db_, 5000);
   try {  // the destructor does not run if the constructor throws
-    execute(
-        "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
-        "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
-        "CREATE TABLE IF NOT EXISTS target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
-        "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
-        "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
-        "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
-        "run_id);");
-    add_repetition_column();
+    migrate();
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -83,13 +96,41 @@ RunHistory::~RunHistory() {
   sqlite3_close(db_);
 }
 
-// Databases written before samples carried their repetition lack the
-// column; it is added (NULL for the old rows, which read as repetition 0).
-void RunHistory::add_repetition_column() {
-  Statement columns(db_,
-                    "SELECT 1 FROM pragma_table_info('target_results') WHERE name = "
-                    "'repetition'");
-  if (!columns.row()) execute("ALTER TABLE target_results ADD COLUMN repetition TEXT");
+// Databases written before the schema was numbered (user_version 0 with
+// tables) are recognised by their columns and given the version they match.
+int RunHistory::unnumbered_schema_version() {
+  Statement tables(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
+  if (!tables.row()) return 0;
+  Statement column(db_,
+                   "SELECT 1 FROM pragma_table_info('target_results') WHERE name = 'repetition'");
+  return column.row() ? 2 : 1;
+}
+
+int RunHistory::schema_version() {
+  Statement version(db_, "PRAGMA user_version");
+  const int numbered = version.row() ? static_cast<int>(version.column_integer(0)) : 0;
+  return numbered > 0 ? numbered : unnumbered_schema_version();
+}
+
+// Reads the version and migrates inside one write transaction, so two
+// processes opening a new file at once cannot both create the tables.
+void RunHistory::migrate() {
+  execute("BEGIN IMMEDIATE");
+  try {
+    const int current = schema_version();
+    if (current > kLatestHistorySchema)
+      throw HistoryError("history database " + file_.string() + " has schema version " +
+                         std::to_string(current) + ", newer than this cost-ops understands (" +
+                         std::to_string(kLatestHistorySchema) + "); use a newer cost-ops");
+    for (int version = current; version < kLatestHistorySchema; ++version)
+      execute(kMigrations[version]);
+    execute(("PRAGMA user_version = " + std::to_string(std::max(current, kLatestHistorySchema)))
+                .c_str());
+    execute("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 void RunHistory::execute(const char* sql) {

@@ -153,7 +153,7 @@ constexpr Case kAzure{"azure/gpt-4o-mini", {10'000, 1'000, 0, 0, 0}, "0.00231", 
 // 10,000 x 3.3 + 1,000 x 16.5
 constexpr Case kBedrock{
     "us.anthropic.claude-sonnet-4-5", {10'000, 1'000, 0, 0, 0}, "0.0495", "per_token"};
-// The reference's cached discount: 8,000 x 10 + 2,000 x 10 x 0.1 + 5,000 x 30
+// The original Rust cost-ops's cached discount: 8,000 x 10 + 2,000 x 10 x 0.1 + 5,000 x 30
 constexpr Case kCached{"gpt-4", {10'000, 5'000, 2'000, 0, 0}, "0.232", "cached_input_discount"};
 // Above the 200k tier: 150,000 x 6 + 100,000 x 0.6 + 2,000 x 22.5
 constexpr Case kTiered{"claude-sonnet-4-5", {250'000, 2'000, 100'000, 0, 0}, "1.005", "tiered"};
@@ -235,8 +235,9 @@ const bench_target_v1 kTargets[] = {
     make_target<PriceCase<kAzure>>("cost_calculator_azure", "Azure OpenAI gpt-4o-mini"),
     make_target<PriceCase<kBedrock>>("cost_calculator_bedrock",
                                      "AWS Bedrock regional claude-sonnet-4-5"),
-    make_target<PriceCase<kCached>>("cost_calculator_cached",
-                                    "cached tokens, the reference's cached-input discount form"),
+    make_target<PriceCase<kCached>>(
+        "cost_calculator_cached",
+        "cached tokens, the original Rust cost-ops's cached-input discount form"),
     make_target<PriceCase<kTiered>>(
         "cost_calculator_tiered",
         "tiered: claude-sonnet-4-5 above 200k input tokens, with cache reads"),

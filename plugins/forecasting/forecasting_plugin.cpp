@@ -15,7 +15,7 @@ using costops::bench::VerificationError;
 constexpr std::size_t kHorizon = 30;
 
 // Daily spend with growth, a weekly rhythm and deterministic noise: the
-// shape of real LLM bills (the reference's series plus seasonality).
+// shape of real LLM bills (the original Rust cost-ops's series plus seasonality).
 TimeSeries daily_spend(std::size_t days) {
   TimeSeries s;
   const Timestamp start = parse_timestamp("2024-01-01T00:00:00Z");

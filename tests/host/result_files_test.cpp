@@ -1,5 +1,6 @@
-// The file writers: the canonical record, results.json, summary.md, and
-// atomic replacement.
+// The file writers and readers: the canonical record, results.json
+// (written, then read back), summary.md (against a golden file), the
+// progress lines, and atomic replacement.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,10 +13,12 @@
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
+#include "costops/host/progress_reporter.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_file.hpp"
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/target_analysis.hpp"
+#include "fixture_paths.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -63,7 +66,7 @@ fs::path fresh_dir(const char* name) {
 
 }  // namespace
 
-TEST_CASE("the raw record is exactly the seeds' canonical shape") {
+TEST_CASE("the raw record is exactly the canonical BenchmarkResult shape") {
   const TargetResult r = finished_target("aggregator", 1000.0);
   const boost::json::value record = raw_record_json(r);
   const auto& o = record.as_object();
@@ -182,5 +185,101 @@ TEST_CASE("the output directory writes raw records and suite files") {
   std::ofstream(dir / "file") << "x";
   CHECK_THROWS_WITH_AS(OutputDirectory{dir / "file" / "sub"}, doctest::Contains("--output"),
                        FileWriteError);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+SuiteReport golden_report() {
+  SuiteReport report;
+  report.host_version = "0.1.0";
+  report.started_at = "2026-01-02T03:04:05.000Z";
+  report.environment.host_name = "bench-host";
+  report.environment.os = "Linux 6.1.0 x86_64";
+  report.environment.cpu_model = "Example CPU";
+  report.environment.logical_cpus = 2;
+  report.environment.virtualization = "none";
+  report.environment.host_version = "0.1.0";
+  report.environment.host_compiler = "GNU 12.2.0";
+  report.environment.host_build_type = "Release";
+  report.targets.push_back(finished_target("aggregator_100", 100.0));
+  report.targets.push_back(finished_target("aggregator_1000", 1000.0));
+  TargetResult crashed;
+  crashed.target_id = "broken";
+  crashed.status = TargetStatus::crashed;
+  crashed.reason = "killed by SIGSEGV (Segmentation fault)";
+  report.targets.push_back(crashed);
+  PluginProbe bad;
+  bad.path = "/plugins/bad.so";
+  bad.status = TargetStatus::incompatible;
+  bad.reason = "built for plugin ABI major 2";
+  report.plugin_files.push_back(bad);
+  return report;
+}
+
+// Compares `actual` with the golden file; COSTOPS_UPDATE_GOLDEN=1 rewrites
+// it instead, so a deliberate format change is one command and a visible diff.
+void check_golden(const std::string& name, const std::string& actual) {
+  const fs::path file = fs::path(COSTOPS_GOLDEN_DIR) / name;
+  if (const char* update = std::getenv("COSTOPS_UPDATE_GOLDEN"); update && *update == '1') {
+    std::ofstream(file, std::ios::binary) << actual;
+    return;
+  }
+  REQUIRE_MESSAGE(fs::exists(file), "missing golden file " << file.string());
+  CHECK_MESSAGE(read_file(file) == actual, "differs from "
+                                               << file.string()
+                                               << "; rerun with COSTOPS_UPDATE_GOLDEN=1 "
+                                                  "if the change is intended");
+}
+
+}  // namespace
+
+TEST_CASE("summary.md matches its golden file") {
+  check_golden("summary.md", summary_markdown(golden_report(), "2026-01-02T03:04:05.678Z"));
+}
+
+TEST_CASE("progress lines match their golden file") {
+  std::string lines;
+  for (const auto& t : golden_report().targets) lines += progress_line(t) + "\n";
+  check_golden("progress_lines.txt", lines);
+}
+
+TEST_CASE("results.json reads back as it was written") {
+  SuiteReport report = golden_report();
+  report.targets[1].measurement->samples[3].repetition = 1;
+  const StoredRun run = parse_stored_run(to_pretty_json(results_json(report)), "r.json");
+  REQUIRE(run.targets.size() == report.targets.size());
+  CHECK(run.timestamp == report.started_at);
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    const TargetResult& written = report.targets[i];
+    const StoredTarget& read = run.targets[i];
+    CHECK(read.target_id == written.target_id);
+    CHECK(read.status == written.status);
+    CHECK(read.reason == written.reason);
+    if (!written.measurement) {
+      CHECK(read.ns_per_operation.empty());
+      continue;
+    }
+    REQUIRE(read.ns_per_operation.size() == written.measurement->samples.size());
+    for (std::size_t k = 0; k < read.ns_per_operation.size(); ++k) {
+      // Boost.JSON 1.81 parses decimals to within one ulp, not always exactly.
+      CHECK(read.ns_per_operation[k] ==
+            doctest::Approx(written.measurement->samples[k].ns_per_operation()).epsilon(1e-15));
+      CHECK(read.repetition[k] == written.measurement->samples[k].repetition);
+    }
+  }
+}
+
+TEST_CASE("results.json readers refuse duplicates, non-regular files and oversized files") {
+  CHECK_THROWS_WITH_AS(parse_stored_run(R"({"targets":[{"target_id":"a","status":"failed"},
+      {"target_id":"a","status":"failed"}]})",
+                                        "d.json"),
+                       doctest::Contains("appears twice"), ResultsFileError);
+  CHECK_THROWS_WITH_AS(load_stored_run("/dev/zero"), doctest::Contains("not a regular file"),
+                       ResultsFileError);
+  const fs::path dir = fresh_dir("costops-fifo");
+  fs::create_directories(dir);
+  REQUIRE(::mkfifo((dir / "results.json").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(load_stored_run(dir), doctest::Contains("FIFO"), ResultsFileError);
   fs::remove_all(dir);
 }

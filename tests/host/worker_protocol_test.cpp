@@ -64,3 +64,57 @@ TEST_CASE("numbers a worker cannot mean are refused (found by the fuzzer)") {
                       "\"failure_status\":99999999999");
   CHECK_THROWS_AS(measurement_from_json(parse_message(huge_status)), MessageError);
 }
+
+TEST_CASE("every measurement setting reaches the worker bit for bit") {
+  WorkerRequest request;
+  request.task = WorkerTask::run_target;
+  request.plugin = "/opt/plugins/a b.so";
+  request.target = "storage_batch_1000";
+  // Values no default has, so a setting dropped on the way would show.
+  request.settings.warmup_seconds = 0.123456789012345678;
+  request.settings.min_time_seconds = 1.0 / 3.0;
+  request.settings.min_samples = 17;
+  request.settings.repetitions = 4;
+  request.settings.target_sample_seconds = 0.0031;
+  request.settings.max_samples = 777;
+  request.settings.fixed_batch_iterations = 18446744073709551615ull;
+  const WorkerRequest back = decode_worker_arguments(encode_worker_arguments(request));
+  CHECK(back.task == WorkerTask::run_target);
+  CHECK(back.plugin == request.plugin);
+  CHECK(back.target == request.target);
+  CHECK(back.settings.warmup_seconds == request.settings.warmup_seconds);
+  CHECK(back.settings.min_time_seconds == request.settings.min_time_seconds);
+  CHECK(back.settings.min_samples == 17);
+  CHECK(back.settings.repetitions == 4);
+  CHECK(back.settings.target_sample_seconds == request.settings.target_sample_seconds);
+  CHECK(back.settings.max_samples == 777);
+  CHECK(back.settings.fixed_batch_iterations == request.settings.fixed_batch_iterations);
+}
+
+TEST_CASE("a probe request carries only the plugin") {
+  const auto args = encode_worker_arguments({WorkerTask::probe, "/p/x.so", {}, {}});
+  CHECK(args == std::vector<std::string>{"__probe", "--plugin", "/p/x.so"});
+  CHECK(decode_worker_arguments(args).task == WorkerTask::probe);
+  CHECK(is_worker_subcommand("__run-target"));
+  CHECK_FALSE(is_worker_subcommand("run"));
+}
+
+TEST_CASE("worker arguments that do not decode are errors naming the problem") {
+  using Args = std::vector<std::string>;
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"run"}), doctest::Contains("not a worker"),
+                       MessageError);
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"__probe"}), doctest::Contains("--plugin"),
+                       MessageError);
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"__run-target", "--plugin", "p"}),
+                       doctest::Contains("--target"), MessageError);
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"__run-target", "--plugin", "p", "--target",
+                                                    "t", "--min-time", "fast"}),
+                       doctest::Contains("`fast`"), MessageError);
+  CHECK_THROWS_WITH_AS(
+      decode_worker_arguments(Args{"__run-target", "--plugin", "p", "--min-samples", "-3"}),
+      doctest::Contains("`-3`"), MessageError);
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"__probe", "--plugin", "p", "--min-time", "1"}),
+                       doctest::Contains("unknown worker option --min-time"), MessageError);
+  CHECK_THROWS_WITH_AS(decode_worker_arguments(Args{"__probe", "--plugin"}),
+                       doctest::Contains("no value"), MessageError);
+}

@@ -35,7 +35,10 @@ struct HistoryEntry {
 
 class RunHistory {
  public:
-  explicit RunHistory(const std::filesystem::path& file);  // creates the schema if new
+  // Opens (creating if new) and migrates the schema to the latest numbered
+  // version. Throws HistoryError for a file it cannot open or a schema newer
+  // than this host's.
+  explicit RunHistory(const std::filesystem::path& file);
   ~RunHistory();
   RunHistory(const RunHistory&) = delete;
   RunHistory& operator=(const RunHistory&) = delete;
@@ -47,7 +50,9 @@ class RunHistory {
 
  private:
   void execute(const char* sql);
-  void add_repetition_column();
+  void migrate();
+  int schema_version();
+  int unnumbered_schema_version();
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
 };
