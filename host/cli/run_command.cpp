@@ -1,6 +1,7 @@
 // `cost-ops run`: options to RunOptions, then the host library's run_suite.
 #include <signal.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "commands.hpp"
@@ -20,6 +21,7 @@ using namespace costops::host;
 struct RunOptionText {
   std::string targets, summary, output;
   bool no_summary = false, quiet = false, verbose = false, help = false;
+  double noise_percent = 5;
 };
 
 po::options_description describe_run_options(RunOptions& options, RunOptionText& text) {
@@ -49,7 +51,10 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "share the machine's drift")(
       "list", po::bool_switch(&options.list_only),
       "print the targets that would run (id, plugin and version, file) and exit")(
-      "quiet,q", po::bool_switch(&text.quiet), "print only warnings and errors")(
+      "noise-threshold",
+      po::value<double>(&text.noise_percent)->default_value(5)->value_name("PCT"),
+      "flag a target as noisy when its samples' median absolute deviation exceeds this percent "
+      "of the median")("quiet,q", po::bool_switch(&text.quiet), "print only warnings and errors")(
       "verbose,v", po::bool_switch(&text.verbose), "also print plugin logs and output")(
       "baseline", po::value<std::string>(&options.baseline),
       "compare with this baseline after the run: an output directory, a results.json, or a "
@@ -95,6 +100,10 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");
   if (text.quiet && text.verbose) return reject("--quiet and --verbose exclude each other");
+  if (!(text.noise_percent > 0) || !std::isfinite(text.noise_percent))
+    return reject("--noise-threshold must be a positive percentage, not " +
+                  std::to_string(text.noise_percent));
+  options.noisy_relative_mad = text.noise_percent / 100;
   options.verbosity = text.quiet     ? Verbosity::quiet
                       : text.verbose ? Verbosity::verbose
                                      : Verbosity::normal;

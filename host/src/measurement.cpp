@@ -36,7 +36,7 @@ void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
   merged.peak_rss_bytes = std::max(merged.peak_rss_bytes, round.peak_rss_bytes);
   merged.leaked_file_descriptors =
       std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
-  merged.rss_growth_bytes = std::max(merged.rss_growth_bytes, round.rss_growth_bytes);
+  merged.heap_growth_bytes = std::max(merged.heap_growth_bytes, round.heap_growth_bytes);
   for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));
 }
 

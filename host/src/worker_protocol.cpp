@@ -234,7 +234,7 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                       {"plugin_log", std::move(log)},
                       {"peak_rss_bytes", m.peak_rss_bytes},
                       {"leaked_file_descriptors", m.leaked_file_descriptors},
-                      {"rss_growth_bytes", m.rss_growth_bytes}};
+                      {"heap_growth_bytes", m.heap_growth_bytes}};
 }
 
 TargetMeasurement measurement_from_json(const json::value& value) {
@@ -282,7 +282,7 @@ TargetMeasurement measurement_from_json(const json::value& value) {
     if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
   m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
-  m.rss_growth_bytes = signed_field(o, "rss_growth_bytes");
+  m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
   return m;
 }
 

@@ -37,6 +37,9 @@ class PriceOneRecord {
     host.report("records_per_operation", 1);
     host.report("pricing_model", "per_token");
     host.report("arithmetic", "exact decimal, 10^-18 units in a 128-bit integer");
+    // The speed goal: exact pricing at most 10x the same formula in double.
+    host.report("yardstick_target", "cost_calculator_double_floor");
+    host.report("yardstick_goal_ratio", 10);
   }
   void run(std::uint64_t iterations) {
     for (std::uint64_t i = 0; i < iterations; ++i) {

@@ -202,8 +202,14 @@ SuiteReport golden_report() {
   report.environment.host_version = "0.1.0";
   report.environment.host_compiler = "GNU 12.2.0";
   report.environment.host_build_type = "Release";
+  report.command_line = {"cost-ops", "run", "--rounds", "3"};
+  report.settings = {{"min_time_s", 0.5}, {"rounds", 3}, {"isolation", "process"}, {"filter", ""}};
   report.targets.push_back(finished_target("aggregator_100", 100.0));
+  report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_target",
+                                                                 std::string("aggregator_1000"));
+  report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_goal_ratio", 0.2);
   report.targets.push_back(finished_target("aggregator_1000", 1000.0));
+  report.targets.back().measurement->plugin_metrics.emplace_back("big_count", 100000.0);
   TargetResult crashed;
   crashed.target_id = "broken";
   crashed.status = TargetStatus::crashed;
@@ -238,10 +244,24 @@ TEST_CASE("summary.md matches its golden file") {
   check_golden("summary.md", summary_markdown(golden_report(), "2026-01-02T03:04:05.678Z"));
 }
 
-TEST_CASE("progress lines match their golden file") {
-  std::string lines;
-  for (const auto& t : golden_report().targets) lines += progress_line(t) + "\n";
-  check_golden("progress_lines.txt", lines);
+TEST_CASE("progress lines and the tally match their golden files, in each terminal style") {
+  const SuiteReport report = golden_report();
+  const auto render = [&](const TerminalStyle& style) {
+    std::string lines;
+    for (const auto& t : report.targets) lines += progress_line(t, style) + "\n";
+    return lines + tally_line(report, 42.25, style) + "\n";
+  };
+  check_golden("progress_utf8_colour.txt", render({true, true}));
+  check_golden("progress_ascii.txt", render({false, false}));
+}
+
+TEST_CASE("padding counts display columns, not bytes") {
+  CHECK(display_width("µs") == 2);
+  CHECK(display_width("✓ ok") == 4);
+  CHECK(display_width("\033[32m✓\033[0m") == 1);
+  CHECK(display_width("日本") == 4);
+  CHECK(pad_to_width("µs", 4) == "µs  ");
+  CHECK(pad_to_width("toolong", 3) == "toolong");
 }
 
 TEST_CASE("results.json reads back as it was written") {

@@ -52,7 +52,7 @@ TEST_CASE("numbers a worker cannot mean are refused (found by the fuzzer)") {
       R"({"succeeded":true,"failure_phase":"","failure_message":"","failure_status":0,
     "batch_iterations":1,"warmup_iterations":1,"warmup_ns":1,"clock_overhead_ns":1,"empty_batch_ns":1,
     "bytes_per_operation":0,"items_per_operation":0,"plugin_metrics":[],"plugin_log":[],
-    "peak_rss_bytes":0,"leaked_file_descriptors":0,"rss_growth_bytes":0,"samples":)";
+    "peak_rss_bytes":0,"leaked_file_descriptors":0,"heap_growth_bytes":0,"samples":)";
   for (const char* samples :
        {"[[-1, 1.0, 0]]", "[[1.5, 1.0, 0]]", "[[1, -3, 0]]", "[[1, 1, 99999999999]]"}) {
     CAPTURE(samples);

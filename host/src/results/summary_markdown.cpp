@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <map>
 
 #include "costops/host/human_units.hpp"
-#include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/yardsticks.hpp"
 
 namespace costops::host {
 
@@ -47,23 +48,59 @@ std::map<std::string, ScalingFamily> scaling_families(const SuiteReport& report)
   return families;
 }
 
+std::string plural(std::uint64_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+// A metric value without scientific notation: whole numbers in full,
+// fractions to four decimals (trailing zeros dropped).
+std::string plain_number(double value) {
+  if (std::abs(value) < 1e15 && value == std::floor(value)) return format_double("%.0f", value);
+  if (std::abs(value) >= 1e15 || std::abs(value) < 1e-4) return format_double("%.4g", value);
+  std::string text = format_double("%.4f", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string settings_text(const json::object& settings) {
+  std::string text;
+  for (const auto& [key, value] : settings) {
+    if (value.is_string() && value.get_string().empty()) continue;
+    text += (text.empty() ? "" : " · ") + std::string(key) + " " +
+            (value.is_string()   ? std::string(value.get_string())
+             : value.is_number() ? plain_number(value.to_number<double>())
+                                 : json::serialize(value));
+  }
+  return text;
+}
+
+std::string command_text(const std::vector<std::string>& command_line) {
+  std::string text;
+  for (const auto& word : command_line) text += (text.empty() ? "" : " ") + word;
+  return escape_table_cell(text);
+}
+
 std::string header_section(const SuiteReport& report, std::string_view generated_at) {
-  return "# LLM-CostOps Benchmark Results\n\n**Generated:** " + std::string(generated_at) +
-         "\n\n**Total Benchmarks:** " + std::to_string(report.targets.size()) + "\n\n";
+  std::string md = "# LLM-CostOps Benchmark Results\n\n**Generated:** " +
+                   std::string(generated_at) + "\n\n**Total Benchmarks:** " +
+                   std::to_string(report.targets.size()) + "\n\n";
+  if (!report.command_line.empty())
+    md += "**Command:** `" + command_text(report.command_line) + "`\n\n";
+  if (!report.settings.empty()) md += "**Settings:** " + settings_text(report.settings) + "\n\n";
+  return md;
 }
 
 std::string performance_row(const TargetResult& t) {
   if (t.status != TargetStatus::ok)
     return "| " + t.target_id + " | N/A | N/A | **" + std::string(to_string(t.status)) +
            "**: " + escape_table_cell(t.reason) + " |\n";
-  const json::object metrics = canonical_metrics(t);
-  std::string notes = "ok; median " + human_duration(t.stats.median) + " ±" +
-                      format_double("%.1f%%", 100 * t.stats.coefficient_of_variation) + " cv";
+  const double median = t.stats.median;
+  const double spread = median > 0 ? t.stats.median_absolute_deviation / median : 0;
+  std::string notes = "ok; ±" + format_double("%.1f%%", 100 * spread) + " MAD";
   for (const auto& w : t.warnings) notes += "; ⚠ " + w;
-  return "| " + t.target_id + " | " +
-         format_double("%.0f", metrics.at("operations_per_second").to_number<double>()) + " | " +
-         std::to_string(metrics.at("avg_duration_ns").to_number<std::uint64_t>()) + " | " +
-         escape_table_cell(notes) + " |\n";
+  return "| " + t.target_id + " | " + (median > 0 ? human_rate(1e9 / median) : "0") + " | " +
+         human_duration(median) + " | " + escape_table_cell(notes) + " |\n";
 }
 
 // The table of the benchmark interface specification, header kept verbatim.
@@ -72,6 +109,30 @@ std::string performance_section(const SuiteReport& report) {
   md += "| Target | Operations/sec | Avg Duration (ns) | Notes |\n";
   md += "|--------|----------------|-------------------|-------|\n";
   for (const auto& t : report.targets) md += performance_row(t);
+  return md +
+         "\n*Operations/sec and duration both come from the median time per operation over "
+         "all samples; durations are scaled (ns, µs, ms, s) and ± is the median absolute "
+         "deviation. The canonical records in raw/ keep the specification's mean-based "
+         "`operations_per_second` and `avg_duration_ns`.*\n\n";
+}
+
+std::string yardstick_row(const YardstickRow& row) {
+  const std::string goal = "≤ " + format_double("%.3g×", row.goal_ratio);
+  if (!row.ratio)
+    return "| " + row.target_id + " | " + row.peer_id + " | – | " + goal + " | " + row.missing +
+           " |\n";
+  return "| " + row.target_id + " | " + row.peer_id + " | " + format_double("%.3f×", *row.ratio) +
+         " | " + goal + " | " + (row.met() ? "✓ met" : "✗ missed") + " |\n";
+}
+
+std::string yardsticks_section(const SuiteReport& report) {
+  const auto rows = yardsticks(report);
+  if (rows.empty()) return {};
+  std::string md =
+      "## Yardsticks\n\nEach target against the peer it declares, as the ratio of their median "
+      "times per operation in this run (below 1: faster than the peer).\n\n"
+      "| Target | Yardstick | Ratio | Goal | Result |\n|---|---|--:|--:|---|\n";
+  for (const auto& row : rows) md += yardstick_row(row);
   return md + "\n";
 }
 
@@ -143,12 +204,28 @@ std::string environment_section(const EnvironmentInfo& env) {
 std::string measurement_details(const TargetResult& t) {
   const SampleStats& s = t.stats;
   const TargetMeasurement& m = *t.measurement;
-  return "- Median " + human_duration(s.median) + " per operation (95% CI " +
+  return "- Median " + human_duration(s.median) + " per operation (95% CI within one process " +
          human_duration(s.median_ci_low) + " – " + human_duration(s.median_ci_high) + "), " +
-         std::to_string(s.count) + " samples of " + std::to_string(m.batch_iterations) +
-         " iterations, " + std::to_string(s.outliers.total()) + " outliers (kept)\n" +
+         plural(s.count, "sample", "samples") + " of " +
+         plural(m.batch_iterations, "iteration", "iterations") + ", " +
+         plural(s.outliers.total(), "outlier", "outliers") + " (kept)\n" +
          "- Harness overhead: " + human_duration(m.empty_batch_ns) + " per batch, " +
          format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n";
+}
+
+// The plugin's own metrics and the derived throughput, on one line.
+std::string metrics_details(const TargetResult& t) {
+  std::string line;
+  const json::object metrics = canonical_metrics(t);
+  for (const auto& [key, value] : metrics) {
+    const bool required = std::find(std::begin(kRequiredMetricKeys), std::end(kRequiredMetricKeys),
+                                    key) != std::end(kRequiredMetricKeys);
+    if (required || value.is_null()) continue;
+    line += (line.empty() ? "" : ", ") + std::string(key) + " " +
+            (value.is_string() ? escape_table_cell(std::string(value.get_string()))
+                               : plain_number(value.to_number<double>()));
+  }
+  return line.empty() ? std::string() : "- Metrics: " + line + "\n";
 }
 
 std::string target_details(const TargetResult& t) {
@@ -159,9 +236,9 @@ std::string target_details(const TargetResult& t) {
   if (!t.plugin.path.empty())
     md += "- Plugin: " + t.plugin.name + " " + t.plugin.version + " (`" + t.plugin.path + "`" +
           (t.plugin.build_info.empty() ? "" : ", " + t.plugin.build_info) + ")\n";
-  if (t.measurement) md += measurement_details(t);
+  if (t.measurement) md += measurement_details(t) + metrics_details(t);
   for (const auto& w : t.warnings) md += "- ⚠ " + w + "\n";
-  return md + "\n```json\n" + to_pretty_json(canonical_metrics(t)) + "```\n\n";
+  return md + "\n";
 }
 
 std::string details_section(const SuiteReport& report) {
@@ -174,10 +251,10 @@ std::string details_section(const SuiteReport& report) {
 
 std::string summary_markdown(const SuiteReport& report, std::string_view generated_at) {
   return header_section(report, generated_at) + performance_section(report) +
-         warnings_section(report) + plugin_problems_section(report) + scaling_section(report) +
-         baseline_section(report) + environment_section(report.environment) +
-         details_section(report) + "---\n*Generated by cost-ops benchmark host v" +
-         report.host_version + "*\n";
+         yardsticks_section(report) + warnings_section(report) + plugin_problems_section(report) +
+         scaling_section(report) + baseline_section(report) +
+         environment_section(report.environment) + details_section(report) +
+         "---\n*Generated by cost-ops benchmark host v" + report.host_version + "*\n";
 }
 
 }  // namespace costops::host

@@ -16,48 +16,52 @@ std::vector<double> ns_per_operation_of(const TargetMeasurement& m) {
   return values;
 }
 
-void warn_about_noise(TargetResult& result, double noisy_cv_limit) {
-  const double cv = result.stats.coefficient_of_variation;
-  if (cv > noisy_cv_limit)
-    result.warnings.push_back("noisy: coefficient of variation " +
-                              format_double("%.1f%%", 100 * cv) + " is above " +
-                              format_double("%.0f%%", 100 * noisy_cv_limit));
+void warn_about_noise(TargetResult& result, double noisy_relative_mad) {
+  const SampleStats& s = result.stats;
+  const double spread = s.median > 0 ? s.median_absolute_deviation / s.median : 0;
+  if (spread > noisy_relative_mad)
+    result.warnings.push_back(
+        "noisy: samples vary by " + format_double("%.1f%%", 100 * spread) +
+        " (median absolute deviation), above " + format_double("%g%%", 100 * noisy_relative_mad) +
+        "; quiet the machine, raise --min-time, or compare with --rounds 5 or more");
 }
 
 void warn_about_resources(TargetResult& result) {
   const TargetMeasurement& m = *result.measurement;
   if (m.leaked_file_descriptors > 0)
-    result.warnings.push_back("leaked " + std::to_string(m.leaked_file_descriptors) +
-                              " file descriptor(s): open after teardown, not before setup");
-  if (m.rss_growth_bytes > kResidentGrowthWarningBytes)
     result.warnings.push_back(
-        "resident memory grew by " +
-        format_double("%.1f MiB", static_cast<double>(m.rss_growth_bytes) / 1048576.0) +
-        " between setup and teardown: a memory leak?");
+        "leaked " + std::to_string(m.leaked_file_descriptors) +
+        " file descriptor(s): open after teardown, not before setup; close them in teardown");
+  if (m.heap_growth_bytes > kHeapGrowthWarningBytes)
+    result.warnings.push_back(
+        "heap memory in use grew by " +
+        format_double("%.1f MiB", static_cast<double>(m.heap_growth_bytes) / 1048576.0) +
+        " from before setup to after teardown: memory the target did not free; check "
+        "teardown, or run the plugin under valgrind --leak-check=full");
 }
 
 void warn_about_optimised_away(TargetResult& result) {
   if (result.stats.median < kOptimisedAwayNanoseconds)
     result.warnings.push_back(
-        "median below 0.25 ns per operation: was the work optimised away? "
-        "Use bench_do_not_optimize on results");
+        "median below 0.25 ns per operation: the work was probably optimised away; pass "
+        "results through bench_do_not_optimize");
 }
 
 void warn_about_harness_overhead(TargetResult& result) {
   const double overhead = overhead_per_iteration(*result.measurement);
   if (result.stats.median > 0 && overhead / result.stats.median > kHarnessOverheadWarningShare)
-    result.warnings.push_back("harness overhead is " +
-                              format_double("%.1f%%", 100 * overhead / result.stats.median) +
-                              " of the time per operation (not subtracted)");
+    result.warnings.push_back(
+        "harness overhead is " + format_double("%.1f%%", 100 * overhead / result.stats.median) +
+        " of the time per operation (not subtracted); do more work per iteration");
 }
 
 }  // namespace
 
-void finalize_target_result(TargetResult& result, double noisy_cv_limit) {
+void finalize_target_result(TargetResult& result, double noisy_relative_mad) {
   result.warnings.clear();
   if (!result.measurement || result.measurement->samples.empty()) return;
   result.stats = compute_sample_stats(ns_per_operation_of(*result.measurement));
-  warn_about_noise(result, noisy_cv_limit);
+  warn_about_noise(result, noisy_relative_mad);
   warn_about_optimised_away(result);
   warn_about_resources(result);
   warn_about_harness_overhead(result);

@@ -12,6 +12,7 @@
 #include "costops/host/output_directory.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_history.hpp"
+#include "costops/host/target_analysis.hpp"
 #include "costops/host/target_rounds.hpp"
 #include "costops/host/utc_time.hpp"
 
@@ -30,7 +31,8 @@ boost::json::object settings_json(const RunOptions& o) {
           {"isolation", to_string(o.plugins.isolation)},
           {"timeout_s", o.plugins.run_timeout_seconds},
           {"probe_timeout_s", o.plugins.probe_timeout_seconds},
-          {"filter", o.filter}};
+          {"filter", o.filter},
+          {"noise_threshold", o.noisy_relative_mad}};
 }
 
 bool all_ok(const SuiteReport& report) {
@@ -141,19 +143,20 @@ class SuiteRun {
   // fresh process: targets compared side by side see the same drift.
   void run_rounds() {
     const std::size_t total = plan_.planned.size();
+    const std::uint32_t rounds = std::max(1u, options_.rounds);
+    const RoundRunner runner{executor_, progress_, options_.measurement,
+                             options_.noisy_relative_mad};
+    progress_.run_started(total * rounds);
     for (std::size_t i = 0; i < total; ++i) {
-      report_.targets.push_back(run_first_round(plan_.planned[i], {i, total, 1},
-                                                options_.measurement, executor_, progress_));
+      report_.targets.push_back(run_first_round(runner, plan_.planned[i], {i, total, 1}));
       save(&report_.targets.back());
     }
-    const std::uint32_t rounds = std::max(1u, options_.rounds);
     for (std::uint32_t round = 2; round <= rounds && !interrupt_requested(); ++round) {
       progress_.info("Round " + std::to_string(round) + " of " + std::to_string(rounds));
       for (std::size_t i = 0; i < total && !interrupt_requested(); ++i) {
         TargetResult& result = report_.targets[i];
         if (result.status != TargetStatus::ok) continue;
-        run_later_round(result, plan_.planned[i], {i, total, round}, options_.measurement,
-                        executor_, progress_);
+        run_later_round(runner, result, plan_.planned[i], {i, total, round});
         save(&result);
       }
     }
@@ -163,6 +166,7 @@ class SuiteRun {
                         "completed");
     for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
     save(nullptr);  // the final state, including targets marked not_run
+    progress_.run_finished(report_);
   }
 
   void compare_with_baseline() {

@@ -41,48 +41,46 @@ TargetResult result_skeleton(const PlannedTarget& target) {
 
 // Statistics and warnings, then the progress line; the result is marked
 // invalid if even that fails.
-void finish(TargetResult& result, ProgressReporter& progress) {
+void finish(TargetResult& result, const RoundRunner& runner) {
   result.timestamp = rfc3339_now();
   try {
-    finalize_target_result(result);
+    finalize_target_result(result, runner.noisy_relative_mad);
   } catch (const std::exception& e) {
     result.status = TargetStatus::invalid;
     result.reason = std::string("the host could not analyse the samples: ") + e.what();
     result.measurement.reset();
   }
-  progress.target_finished(result);
+  runner.progress.target_finished(result);
 }
 
 }  // namespace
 
-TargetResult run_first_round(const PlannedTarget& target, TargetPosition position,
-                             const MeasurementSettings& settings, TargetExecutor& executor,
-                             ProgressReporter& progress) {
+TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& target,
+                             TargetPosition position) {
   TargetResult result = result_skeleton(target);
   if (interrupt_requested()) {
     result.status = TargetStatus::not_run;
     result.reason = "not run: the host was interrupted";
     return result;
   }
-  progress.target_started(target.target.id, position.index, position.total);
-  TargetOutcome outcome = guarded_run(executor, target, settings);
+  runner.progress.target_started(target.target.id, position.index, position.total);
+  TargetOutcome outcome = guarded_run(runner.executor, target, runner.measurement);
   result.status = outcome.status;
   result.reason = outcome.reason;
   result.plugin_output = std::move(outcome.plugin_output);
   if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
-  finish(result, progress);
+  finish(result, runner);
   if (!result.plugin_output.empty())
-    progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
+    runner.progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
   return result;
 }
 
-void run_later_round(TargetResult& result, const PlannedTarget& target, TargetPosition position,
-                     const MeasurementSettings& settings, TargetExecutor& executor,
-                     ProgressReporter& progress) {
-  MeasurementSettings again = settings;
+void run_later_round(const RoundRunner& runner, TargetResult& result, const PlannedTarget& target,
+                     TargetPosition position) {
+  MeasurementSettings again = runner.measurement;
   again.fixed_batch_iterations = result.measurement->batch_iterations;
-  progress.target_started(result.target_id, position.index, position.total);
-  TargetOutcome outcome = guarded_run(executor, target, again);
+  runner.progress.target_started(result.target_id, position.index, position.total);
+  TargetOutcome outcome = guarded_run(runner.executor, target, again);
   if (outcome.status == TargetStatus::ok) {
     merge_round(*result.measurement, std::move(outcome.measurement));
   } else if (outcome.status == TargetStatus::not_run && interrupt_requested()) {
@@ -93,7 +91,7 @@ void run_later_round(TargetResult& result, const PlannedTarget& target, TargetPo
     result.measurement.reset();
   }
   if (!outcome.plugin_output.empty()) result.plugin_output += outcome.plugin_output;
-  finish(result, progress);
+  finish(result, runner);
 }
 
 }  // namespace costops::host

@@ -1,11 +1,24 @@
 #include "costops/host/worker/peak_memory.hpp"
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 namespace costops::host {
+
+// Provided by the sanitizer runtimes, which replace malloc (glibc's
+// mallinfo2 then knows nothing of the heap); null in a normal build.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes() __attribute__((weak));
+
+std::uint64_t heap_in_use_bytes() {
+  if (__sanitizer_get_current_allocated_bytes != nullptr)
+    return __sanitizer_get_current_allocated_bytes();
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
 
 bool reset_peak_rss() {
   std::ofstream clear_refs("/proc/self/clear_refs");

@@ -223,7 +223,7 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   out.clock_overhead_ns = measure_clock_overhead();
   reset_peak_rss();
   const std::int64_t fds_before = count_open_file_descriptors();
-  const auto rss_before = static_cast<std::int64_t>(read_rss_bytes());
+  const auto heap_before = static_cast<std::int64_t>(heap_in_use_bytes());
   if (!driver.setup(services.table())) return out;
 
   // Empty batches: the fixed cost of one timed call (clock pair + indirect
@@ -283,7 +283,7 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   if (!driver.teardown()) return out;
   out.peak_rss_bytes = read_peak_rss_bytes();
   out.leaked_file_descriptors = count_open_file_descriptors() - fds_before;
-  out.rss_growth_bytes = static_cast<std::int64_t>(read_rss_bytes()) - rss_before;
+  out.heap_growth_bytes = static_cast<std::int64_t>(heap_in_use_bytes()) - heap_before;
   out.succeeded = true;
   return out;
 }

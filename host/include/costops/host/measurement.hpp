@@ -55,9 +55,11 @@ struct TargetMeasurement {
   std::vector<std::string> plugin_log;
   std::uint64_t peak_rss_bytes = 0;  // 0 = unknown
   // Between just before setup and just after teardown: what the target did
-  // not give back. Negative values mean it released more than it took.
+  // not give back (open descriptors; heap bytes in use, which unlike resident
+  // memory excludes what the allocator caches). Negative values mean it
+  // released more than it took.
   std::int64_t leaked_file_descriptors = 0;
-  std::int64_t rss_growth_bytes = 0;
+  std::int64_t heap_growth_bytes = 0;
 };
 
 // Sums over every sample of a measurement.

@@ -10,6 +10,7 @@
 #include "costops/host/comparison.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
+#include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
 
@@ -47,6 +48,8 @@ struct RunOptions {
   // target's samples are merged across rounds.
   std::uint32_t rounds = 1;
   Verbosity verbosity = Verbosity::normal;
+  // --noise-threshold: relative MAD above which a target is flagged noisy.
+  double noisy_relative_mad = kNoisyRelativeMad;
   std::vector<std::string> command_line;
   // Baselines: a directory (or results.json), or a name saved earlier under
   // <output>/baselines/<name>/ with --save-baseline.

@@ -20,17 +20,23 @@ struct TargetPosition {
   std::uint32_t round = 1;
 };
 
+// What every round of every target shares.
+struct RoundRunner {
+  TargetExecutor& executor;
+  ProgressReporter& progress;
+  const MeasurementSettings& measurement;
+  double noisy_relative_mad;  // the noise warning's limit (target_analysis.hpp)
+};
+
 // Round 1: run, finalize and report the target. not_run when interrupted
 // before it started.
-TargetResult run_first_round(const PlannedTarget& target, TargetPosition position,
-                             const MeasurementSettings& settings, TargetExecutor& executor,
-                             ProgressReporter& progress);
+TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& target,
+                             TargetPosition position);
 
 // A later round of a target that is still ok: merges the new samples, or
 // records how the round failed (the target is then no longer ok). An
 // interrupted round leaves the result as it was.
-void run_later_round(TargetResult& result, const PlannedTarget& target, TargetPosition position,
-                     const MeasurementSettings& settings, TargetExecutor& executor,
-                     ProgressReporter& progress);
+void run_later_round(const RoundRunner& runner, TargetResult& result, const PlannedTarget& target,
+                     TargetPosition position);
 
 }  // namespace costops::host

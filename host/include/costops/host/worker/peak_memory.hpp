@@ -14,6 +14,11 @@ bool reset_peak_rss();
 // VmHWM from /proc/self/status in bytes, or 0 when unreadable.
 std::uint64_t read_peak_rss_bytes();
 
+// Bytes the C allocator has handed out and not taken back (glibc
+// mallinfo2: in-use arena chunks plus mmapped blocks). Unlike resident
+// memory it does not count freed memory the allocator keeps for reuse.
+std::uint64_t heap_in_use_bytes();
+
 // VmRSS (current resident memory) in bytes, or 0 when unreadable.
 std::uint64_t read_rss_bytes();
 
