@@ -27,19 +27,32 @@ void write_aggregate(const AggregateReport& report, const fs::path& output) {
   write_file_atomically(output / "summary.md", aggregate_summary_markdown(report));
 }
 
+po::options_description describe_aggregate_options(bool& help, std::string& output) {
+  po::options_description options("Aggregate options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "output,o", po::value<std::string>(&output)->value_name("DIR"),
+      "directory for the merged results.json and summary.md");
+  return options;
+}
+
 }  // namespace
+
+po::options_description aggregate_options_for_documentation() {
+  static bool help = false;
+  static std::string output;
+  return describe_aggregate_options(help, output);
+}
 
 int aggregate_command(const Arguments& args, const CommandContext&) {
   std::string output;
   bool help = false;
   std::vector<std::string> positional;
-  po::options_description options("Aggregate options");
-  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "output,o", po::value<std::string>(&output),
-      "directory for the merged results.json and summary.md");
+  const po::options_description options = describe_aggregate_options(help, output);
   parse_with_positionals(args, options, positional);
   if (help || positional.empty() || output.empty()) {
-    (help ? std::cout : std::cerr) << kAggregateUsage << options << exit_codes_help(false);
+    (help ? std::cout : std::cerr)
+        << kAggregateUsage << options
+        << exit_codes_help("0 every record merged, 1 some file refused, 2 usage error.");
     return help ? kExitOk : kExitUsage;
   }
   const std::vector<fs::path> directories(positional.begin(), positional.end());

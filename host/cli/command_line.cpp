@@ -5,11 +5,8 @@
 
 namespace costops::cli {
 
-std::string exit_codes_help(bool with_regression) {
-  return std::string(
-             "\nExit codes: 0 all selected targets ok, 1 some target or plugin not ok (or\n"
-             "            interrupted), 2 usage or environment error") +
-         (with_regression ? ", 3 a comparison found a regression.\n" : ".\n");
+std::string exit_codes_help(std::string_view codes) {
+  return "\nExit codes: " + std::string(codes) + "\n";
 }
 
 void parse_with_positionals(const std::vector<std::string>& args,
@@ -29,16 +26,20 @@ void parse_with_positionals(const std::vector<std::string>& args,
 po::options_description PluginOptions::describe() {
   po::options_description d("Plugin options");
   d.add_options()(
-      "plugin-dir", po::value<std::vector<std::string>>(&values_.plugin_dirs)->composing(),
+      "plugin-dir",
+      po::value<std::vector<std::string>>(&values_.plugin_dirs)->composing()->value_name("DIR"),
       "directory to load plugins from (repeatable). Default: $COST_OPS_PLUGIN_PATH "
       "(colon-separated), else the plugins installed with this binary. Never the current "
       "directory implicitly")(
-      "isolation", po::value<std::string>(&isolation_)->default_value("process"),
+      "isolation",
+      po::value<std::string>(&isolation_)->default_value("process")->value_name("MODE"),
       "`process`: every probe and target runs in a child process (safe). `none`: load "
       "plugins into the host itself, for debugging only: a crashing plugin kills the host")(
-      "timeout", po::value<double>(&values_.run_timeout_seconds)->default_value(120),
+      "timeout",
+      po::value<double>(&values_.run_timeout_seconds)->default_value(120)->value_name("S"),
       "seconds one target may run before its process group is killed")(
-      "probe-timeout", po::value<double>(&values_.probe_timeout_seconds)->default_value(10),
+      "probe-timeout",
+      po::value<double>(&values_.probe_timeout_seconds)->default_value(10)->value_name("S"),
       "seconds loading one plugin file may take")(
       "allow-insecure-plugins", po::bool_switch(&values_.allow_insecure),
       "load plugin files or directories that other users can write to");
@@ -62,12 +63,14 @@ bool PluginOptions::apply(host::PluginSelection& selection) const {
 
 po::options_description ComparisonOptions::describe(const char* caption) {
   po::options_description d(caption);
-  d.add_options()("threshold", po::value<double>(&threshold_percent_)->default_value(5),
+  d.add_options()("threshold",
+                  po::value<double>(&threshold_percent_)->default_value(5)->value_name("PCT"),
                   "minimum change in percent that counts as faster or slower")(
-      "alpha", po::value<double>(&alpha_)->default_value(0.05, "0.05"),
+      "alpha", po::value<double>(&alpha_)->default_value(0.05, "0.05")->value_name("P"),
       "significance level of the two-sided Mann-Whitney U test");
   if (gating_)
-    d.add_options()("fail-on", po::value<std::string>(&fail_on_)->default_value("slower"),
+    d.add_options()("fail-on",
+                    po::value<std::string>(&fail_on_)->default_value("slower")->value_name("WHEN"),
                     "`slower`: exit 3 when a target is significantly slower; `none`: only report");
   return d;
 }

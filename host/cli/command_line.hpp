@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "costops/host/run_options.hpp"
@@ -22,8 +23,14 @@ struct CommandContext {
   std::vector<std::string> command_line;  // argv as given
 };
 
-// "Exit codes: ..." for a command's --help; `with_regression` adds code 3.
-std::string exit_codes_help(bool with_regression);
+// "\nExit codes: CODES\n" for a command's --help.
+std::string exit_codes_help(std::string_view codes);
+
+// The codes of commands that run targets (run, plugins, the top level).
+inline constexpr std::string_view kRunExitCodes =
+    "0 all selected targets ok, 1 some target or plugin not ok (or interrupted),\n"
+    "            2 usage or environment error, 3 the comparison with --baseline found a "
+    "regression.";
 
 // Parses `args` against `options`, collecting the arguments that are not
 // options, in order, into `positional`.

@@ -39,21 +39,38 @@ constexpr const char* kCompareUsage =
     "per-repetition medians when both runs have two or more repetitions (record\n"
     "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
 
+po::options_description describe_compare_options(bool& help, std::string& format_text,
+                                                 ComparisonOptions& comparison_options) {
+  po::options_description options("Compare options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "format", po::value<std::string>(&format_text)->default_value("text")->value_name("FORMAT"),
+      "text, markdown or json");
+  options.add(comparison_options.describe("Verdict options"));
+  return options;
+}
+
 }  // namespace
+
+po::options_description compare_options_for_documentation() {
+  static bool help = false;
+  static std::string format_text;
+  static ComparisonOptions comparison_options(true);
+  return describe_compare_options(help, format_text, comparison_options);
+}
 
 int compare_command(const Arguments& args, const CommandContext&) {
   std::string format_text = "text";
   bool help = false;
   std::vector<std::string> positional;
   ComparisonOptions comparison_options(true);
-  po::options_description options("Compare options");
-  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "format", po::value<std::string>(&format_text)->default_value("text"),
-      "text, markdown or json");
-  options.add(comparison_options.describe("Verdict options"));
+  const po::options_description options =
+      describe_compare_options(help, format_text, comparison_options);
   parse_with_positionals(args, options, positional);
   if (help || positional.size() != 2) {
-    (help ? std::cout : std::cerr) << kCompareUsage << options << exit_codes_help(true);
+    (help ? std::cout : std::cerr) << kCompareUsage << options
+                                   << exit_codes_help(
+                                          "0 no regression, 2 usage error or a run that cannot be "
+                                          "read,\n            3 a target is significantly slower.");
     return help ? kExitOk : kExitUsage;
   }
   const auto format = parse_format(format_text);

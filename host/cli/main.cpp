@@ -1,7 +1,6 @@
 // cost-ops: the command line. Finds the command and hands over to its file
 // (<name>_command.cpp); a worker child (hidden subcommands) goes straight to
 // the worker side, which runs with plugin code loaded.
-#include <array>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -18,41 +17,6 @@ namespace fs = std::filesystem;
 using namespace costops;
 
 namespace {
-
-struct Command {
-  const char* name;
-  int (*function)(const cli::Arguments&, const cli::CommandContext&);
-};
-
-constexpr std::array<Command, 5> kCommands = {{{"run", cli::run_command},
-                                               {"plugins", cli::plugins_command},
-                                               {"compare", cli::compare_command},
-                                               {"history", cli::history_command},
-                                               {"aggregate", cli::aggregate_command}}};
-
-constexpr const char* kUsage =
-    "Usage: cost-ops <command> [options]\n"
-    "\n"
-    "Benchmark host for LLM cost-operations code. Targets live in plugins: shared\n"
-    "libraries exporting bench_target_v1_entry (see docs/plugin-authors.md).\n"
-    "\n"
-    "Commands:\n"
-    "  run                 discover plugins, run their targets, write results\n"
-    "  plugins list        list every plugin file found, its status and targets\n"
-    "  plugins check FILE  load FILE as a plugin and explain what is wrong\n"
-    "  compare BASE NEW    compare two runs (output directories or results.json)\n"
-    "  history TARGET --history FILE\n"
-    "                      the trend of one target over recorded runs, step changes flagged\n"
-    "  aggregate DIR... -o OUT\n"
-    "                      merge the raw/<target_id>.json records of many runs, a column per "
-    "source\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help          show this help (`cost-ops run --help` for run's options)\n"
-    "  -V, --version       show the version, ABI and build\n"
-    "\n"
-    "Exit codes: 0 all selected targets ok, 1 some target or plugin not ok,\n"
-    "            2 usage or environment error, 3 comparison found a regression.\n";
 
 fs::path own_executable(const char* argv0) {
   std::error_code ec;
@@ -73,17 +37,16 @@ void print_version() {
 
 int dispatch(const std::string& name, const cli::Arguments& rest,
              const cli::CommandContext& context) {
-  if (name == "-h" || name == "--help" || name == "help") {
-    std::cout << kUsage;
+  if (name == "-h" || name == "--help") {
+    std::cout << cli::general_usage();
     return host::kExitOk;
   }
   if (name == "-V" || name == "--version") {
     print_version();
     return host::kExitOk;
   }
-  for (const Command& command : kCommands)
-    if (name == command.name) return command.function(rest, context);
-  std::cerr << "error: unknown command `" << name << "`\n\n" << kUsage;
+  if (const cli::CommandSpec* command = cli::find_command(name)) return command->run(rest, context);
+  std::cerr << "error: unknown command `" << name << "`\n\n" << cli::general_usage();
   return host::kExitUsage;
 }
 
@@ -94,7 +57,7 @@ int main(int argc, char** argv) {
   try {
     if (!args.empty() && host::is_worker_subcommand(args.front())) return host::run_worker(args);
     if (args.empty()) {
-      std::cerr << kUsage;
+      std::cerr << cli::general_usage();
       return host::kExitUsage;
     }
     const cli::CommandContext context{own_executable(argv[0]),

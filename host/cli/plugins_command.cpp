@@ -88,21 +88,36 @@ int check_plugins(const PluginSelection& selection, const std::vector<std::strin
   return all_ok(probes) ? kExitOk : kExitTargetNotOk;
 }
 
+po::options_description describe_plugins_options(bool& help, bool& json,
+                                                 PluginOptions& plugin_options) {
+  po::options_description options("Options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "json", po::bool_switch(&json), "`list`: print JSON instead of text");
+  options.add(plugin_options.describe());
+  return options;
+}
+
 }  // namespace
+
+po::options_description plugins_options_for_documentation() {
+  static bool help = false, json = false;
+  static PluginOptions plugin_options;
+  return describe_plugins_options(help, json, plugin_options);
+}
 
 int plugins_command(const Arguments& args, const CommandContext& context) {
   bool json = false, help = false;
   std::vector<std::string> positional;
   PluginOptions plugin_options;
-  po::options_description options("Options");
-  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "json", po::bool_switch(&json), "`list`: print JSON instead of text");
-  options.add(plugin_options.describe());
+  const po::options_description options = describe_plugins_options(help, json, plugin_options);
   parse_with_positionals(args, options, positional);
   if (help || positional.empty()) {
-    (help ? std::cout : std::cerr) << "Usage: cost-ops plugins list [--json] [options]\n"
-                                      "       cost-ops plugins check FILE... [options]\n\n"
-                                   << options << exit_codes_help(false);
+    (help ? std::cout : std::cerr)
+        << "Usage: cost-ops plugins list [--json] [options]\n"
+           "       cost-ops plugins check FILE... [options]\n\n"
+        << options
+        << exit_codes_help(
+               "0 every plugin file is ok, 1 some file is not, 2 usage or environment error.");
     return help ? kExitOk : kExitUsage;
   }
   PluginSelection selection;

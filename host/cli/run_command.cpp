@@ -27,42 +27,52 @@ struct RunOptionText {
 po::options_description describe_run_options(RunOptions& options, RunOptionText& text) {
   po::options_description d("Run options");
   d.add_options()("help,h", po::bool_switch(&text.help), "show this help")(
-      "output,o", po::value<std::string>(&text.output)->default_value("benchmarks/output"),
+      "output,o",
+      po::value<std::string>(&text.output)->default_value("benchmarks/output")->value_name("DIR"),
       "output directory: raw/<target_id>.json, results.json, summary.md")(
-      "targets", po::value<std::string>(&text.targets),
+      "targets", po::value<std::string>(&text.targets)->value_name("ID,..."),
       "comma-separated exact target ids to run (an unknown id is an error)")(
-      "filter,f", po::value<std::string>(&options.filter),
+      "filter,f", po::value<std::string>(&options.filter)->value_name("SUBSTR"),
       "run only targets whose id contains this substring")(
-      "summary", po::value<std::string>(&text.summary),
+      "summary", po::value<std::string>(&text.summary)->value_name("BOOL"),
       "write summary.md: true or false (default true)")(
       "no-summary", po::bool_switch(&text.no_summary), "same as --summary false")(
       "warmup-time",
-      po::value<double>(&options.measurement.warmup_seconds)->default_value(0.1, "0.1"),
+      po::value<double>(&options.measurement.warmup_seconds)
+          ->default_value(0.1, "0.1")
+          ->value_name("S"),
       "seconds of warm-up per target before calibration")(
-      "min-time", po::value<double>(&options.measurement.min_time_seconds)->default_value(0.5),
+      "min-time",
+      po::value<double>(&options.measurement.min_time_seconds)->default_value(0.5)->value_name("S"),
       "minimum seconds of sampling per target and repetition")(
-      "min-samples", po::value<std::uint32_t>(&options.measurement.min_samples)->default_value(10),
+      "min-samples",
+      po::value<std::uint32_t>(&options.measurement.min_samples)
+          ->default_value(10)
+          ->value_name("N"),
       "minimum number of samples (timed batches) per repetition")(
-      "repetitions", po::value<std::uint32_t>(&options.measurement.repetitions)->default_value(1),
+      "repetitions",
+      po::value<std::uint32_t>(&options.measurement.repetitions)->default_value(1)->value_name("N"),
       "independent sampling rounds per target within one process (all samples are kept)")(
-      "rounds", po::value<std::uint32_t>(&options.rounds)->default_value(1),
+      "rounds", po::value<std::uint32_t>(&options.rounds)->default_value(1)->value_name("N"),
       "run the whole selection this many times, interleaved (round 1: every target, round 2: "
       "every target, ...), merging each target's samples: targets compared side by side then "
       "share the machine's drift")(
       "list", po::bool_switch(&options.list_only),
       "print the targets that would run (id, plugin and version, file) and exit")(
+      "json", po::bool_switch(&options.list_as_json), "with --list: print a JSON array")(
       "noise-threshold",
       po::value<double>(&text.noise_percent)->default_value(5)->value_name("PCT"),
       "flag a target as noisy when its samples' median absolute deviation exceeds this percent "
       "of the median")("quiet,q", po::bool_switch(&text.quiet), "print only warnings and errors")(
       "verbose,v", po::bool_switch(&text.verbose), "also print plugin logs and output")(
-      "baseline", po::value<std::string>(&options.baseline),
+      "baseline", po::value<std::string>(&options.baseline)->value_name("DIR|NAME"),
       "compare with this baseline after the run: an output directory, a results.json, or a "
       "name saved with --save-baseline; verdicts go to summary.md")(
-      "save-baseline", po::value<std::string>(&options.save_baseline),
+      "save-baseline", po::value<std::string>(&options.save_baseline)->value_name("NAME"),
       "keep this run as a named baseline under <output>/baselines/NAME")(
       "history",
-      po::value<std::string>()->notifier([&](const std::string& file) { options.history = file; }),
+      po::value<std::string>()->value_name("FILE")->notifier(
+          [&](const std::string& file) { options.history = file; }),
       "append this run (environment, commit, every target's metrics and samples) to an SQLite "
       "database; off by default");
   return d;
@@ -96,6 +106,7 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     options.write_summary = *value;
   }
   if (text.no_summary) options.write_summary = false;
+  if (options.list_as_json && !options.list_only) return reject("--json goes with --list");
   if (!options.save_baseline.empty() && !is_valid_baseline_name(options.save_baseline))
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");
@@ -119,7 +130,26 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+// Every option of `run`, bound to the given storage.
+po::options_description all_run_options(RunOptions& options, RunOptionText& text,
+                                        PluginOptions& plugin_options,
+                                        ComparisonOptions& comparison_options) {
+  po::options_description all;
+  all.add(describe_run_options(options, text))
+      .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(plugin_options.describe());
+  return all;
+}
+
 }  // namespace
+
+po::options_description run_options_for_documentation() {
+  static RunOptions options;
+  static RunOptionText text;
+  static PluginOptions plugin_options;
+  static ComparisonOptions comparison_options(true);
+  return all_run_options(options, text, plugin_options, comparison_options);
+}
 
 int run_command(const Arguments& args, const CommandContext& context) {
   RunOptions options;
@@ -127,10 +157,8 @@ int run_command(const Arguments& args, const CommandContext& context) {
   RunOptionText text;
   PluginOptions plugin_options;
   ComparisonOptions comparison_options(true);
-  po::options_description all;
-  all.add(describe_run_options(options, text))
-      .add(comparison_options.describe("Baseline comparison (with --baseline)"))
-      .add(plugin_options.describe());
+  const po::options_description all =
+      all_run_options(options, text, plugin_options, comparison_options);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).run(), vm);
   po::notify(vm);
@@ -138,7 +166,7 @@ int run_command(const Arguments& args, const CommandContext& context) {
     std::cout << "Usage: cost-ops run [options]\n\n"
                  "Runs every selected target with warm-up, calibrated batches and repeated\n"
                  "samples, and writes each result as soon as its target finishes.\n\n"
-              << all << exit_codes_help(true);
+              << all << exit_codes_help(kRunExitCodes);
     return kExitOk;
   }
   if (!plugin_options.apply(options.plugins) || !comparison_options.apply(options.gate) ||

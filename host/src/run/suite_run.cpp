@@ -9,6 +9,7 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_history.hpp"
@@ -94,6 +95,18 @@ class SuiteRun {
   }
 
   int list() const {
+    if (options_.list_as_json) {
+      boost::json::array targets;
+      for (const auto& p : plan_.planned)
+        targets.push_back({{"target_id", p.target.id},
+                           {"description", p.target.description},
+                           {"plugin",
+                            {{"name", p.plugin->name},
+                             {"version", p.plugin->version},
+                             {"path", p.plugin->path}}}});
+      std::cout << to_pretty_json(targets);
+      return kExitOk;
+    }
     for (const auto& p : plan_.planned)
       std::cout << p.target.id << "\t" << p.plugin->name << " " << p.plugin->version << "\t"
                 << p.plugin->path << "\t" << p.target.description << "\n";

@@ -43,6 +43,7 @@ struct RunOptions {
   std::string filter;                   // substring of ids (--filter)
   bool write_summary = true;
   bool list_only = false;
+  bool list_as_json = false;  // --list --json
   MeasurementSettings measurement;
   // --rounds: the whole selection runs this many times, interleaved; each
   // target's samples are merged across rounds.
