@@ -7,71 +7,11 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "costops/host/json_fields.hpp"
+
 namespace costops::host {
 
 namespace json = boost::json;
-
-namespace {
-
-const json::object& as_object(const json::value& v, const char* what) {
-  if (!v.is_object()) throw MessageError(std::string(what) + " is not a JSON object");
-  return v.get_object();
-}
-
-const json::value& field(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) throw MessageError(std::string("missing field \"") + key + "\"");
-  return *v;
-}
-
-std::string string_field(const json::object& o, const char* key) {
-  const json::value& v = field(o, key);
-  if (!v.is_string()) throw MessageError(std::string("field \"") + key + "\" is not a string");
-  return std::string(v.get_string());
-}
-
-double number_field(const json::object& o, const char* key) {
-  const json::value& v = field(o, key);
-  if (!v.is_number()) throw MessageError(std::string("field \"") + key + "\" is not a number");
-  boost::system::error_code ec;
-  const double number = v.to_number<double>(ec);
-  if (ec || !std::isfinite(number))
-    throw MessageError(std::string("field \"") + key + "\" is not a finite number");
-  return number;
-}
-
-std::uint64_t unsigned_field(const json::object& o, const char* key) {
-  const json::value& v = field(o, key);
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-  throw MessageError(std::string("field \"") + key + "\" is not a non-negative integer");
-}
-
-std::int64_t signed_field(const json::object& o, const char* key) {
-  const json::value& v = field(o, key);
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return static_cast<std::int64_t>(v.get_uint64());
-  throw MessageError(std::string("field \"") + key + "\" is not an integer");
-}
-
-// A number converted exactly to T, or a MessageError (boost's to_number
-// throws its own exception type for lossy conversions).
-template <class T>
-T exact_number(const json::value& v, const char* what) {
-  boost::system::error_code ec;
-  const T number = v.to_number<T>(ec);
-  if (ec) throw MessageError(std::string(what) + " is not a representable number");
-  return number;
-}
-
-const json::array& array_field(const json::object& o, const char* key) {
-  const json::value& v = field(o, key);
-  if (!v.is_array()) throw MessageError(std::string("field \"") + key + "\" is not an array");
-  return v.get_array();
-}
-
-}  // namespace
 
 namespace {
 

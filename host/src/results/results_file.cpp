@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "costops/host/json_fields.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
@@ -240,18 +241,13 @@ std::string string_member(const json::object& o, std::string_view key) {
 }
 
 StoredTarget read_target(const json::value& entry, const fs::path& file) {
-  if (!entry.is_object()) bad_file(file, "a target entry is not an object");
-  const json::object& o = entry.get_object();
-  const json::value* id = o.if_contains(K::target_id);
-  const json::value* status = o.if_contains(K::status);
-  if (!id || !id->is_string() || !status || !status->is_string())
-    bad_file(file, "a target entry lacks \"target_id\" or \"status\"");
+  const json::object& o = as_object(entry, "a target entry");
   StoredTarget target;
-  target.target_id = std::string(id->get_string());
-  const auto parsed = parse_target_status(status->get_string());
+  target.target_id = string_field(o, K::target_id);
+  const std::string status = string_field(o, K::status);
+  const auto parsed = parse_target_status(status);
   if (!parsed)
-    bad_file(file, "target " + target.target_id + " has an unknown status \"" +
-                       std::string(status->get_string()) + "\"");
+    bad_file(file, "target " + target.target_id + " has an unknown status \"" + status + "\"");
   target.status = *parsed;
   target.reason = string_member(o, K::reason);
   if (target.status != TargetStatus::ok) return target;
@@ -286,12 +282,7 @@ std::string read_results_text(const fs::path& file) {
   return text;
 }
 
-}  // namespace
-
-StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
-  boost::system::error_code ec;
-  const json::value doc = json::parse(text, ec);
-  if (ec) bad_file(file, "not valid JSON (" + ec.message() + ")");
+StoredRun read_stored_run(const json::value& doc, const fs::path& file) {
   const json::object& root = targets_owner(doc, file);
   StoredRun run;
   run.file = file;
@@ -305,6 +296,19 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
     run.targets.push_back(std::move(target));
   }
   return run;
+}
+
+}  // namespace
+
+StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
+  boost::system::error_code ec;
+  const json::value doc = json::parse(text, ec);
+  if (ec) bad_file(file, "not valid JSON (" + ec.message() + ")");
+  try {
+    return read_stored_run(doc, file);
+  } catch (const JsonFieldError& e) {
+    bad_file(file, e.what());
+  }
 }
 
 StoredRun load_stored_run(const fs::path& dir_or_file) {

@@ -12,15 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "costops/host/json_fields.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
 
 namespace costops::host {
 
-class MessageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// A malformed message or argument: the field helpers' error, so a message
+// that does not decode is reported the same way wherever it fails.
+using MessageError = JsonFieldError;
 
 // What a worker child is asked to do.
 enum class WorkerTask { probe, run_target };
