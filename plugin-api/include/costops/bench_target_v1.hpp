@@ -154,7 +154,14 @@ constexpr bench_target_v1 make_target(const char* id, const char* description,
                          description,
                          &detail::TargetAdapter<T>::setup,
                          &detail::TargetAdapter<T>::run,
-                         &detail::TargetAdapter<T>::teardown};
+                         &detail::TargetAdapter<T>::teardown,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         0,
+                         0,
+                         0,
+                         0};
 }
 
 }  // namespace costops::bench

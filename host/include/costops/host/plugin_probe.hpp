@@ -15,9 +15,14 @@
 namespace costops::host {
 
 struct TargetDescription {
-  std::string id;
+  std::string id;  // after family expansion, e.g. "myhash_1024"
   std::string description;
   std::uint32_t flags = 0;
+  // A member of a family (ABI 1.1): the family's id, its argument and the
+  // name of what the argument counts. "" / 0 / "" for a plain target.
+  std::string family = {};
+  std::int64_t argument = 0;
+  std::string complexity_variable = {};
 };
 
 struct PluginProbe {
@@ -37,8 +42,9 @@ bool is_valid_target_id(std::string_view id);
 
 // Checks a descriptor returned by bench_target_v1_entry: ABI major, struct
 // sizes, target count, ids and function pointers. `plugin` may be NULL (the
-// plugin declined). Fills everything but `path`.
-PluginProbe inspect_descriptor(const bench_plugin_v1* plugin);
+// plugin declined; `decline_reason` is what it wrote into the host's buffer).
+// Expands families into their members. Fills everything but `path`.
+PluginProbe inspect_descriptor(const bench_plugin_v1* plugin, std::string_view decline_reason = {});
 
 // The target with `id` in a descriptor already accepted by inspect_descriptor.
 const bench_target_v1* find_target(const bench_plugin_v1& plugin, std::string_view id);

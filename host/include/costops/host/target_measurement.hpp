@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "costops/host/target_family.hpp"
+
 namespace costops::host {
 
 struct MeasurementSettings {
@@ -70,6 +72,8 @@ struct TargetMeasurement {
 // after the ones already there, and the worst of its resource figures.
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round);
 
+TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings);
+// The same for a plain target (argument 0), as a 1.0 host would set it up.
 TargetMeasurement measure_target(const bench_target_v1& target,
                                  const MeasurementSettings& settings);
 
