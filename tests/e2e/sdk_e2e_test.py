@@ -20,6 +20,7 @@ CMAKE = sys.argv[4]
 del sys.argv[1:5]
 
 C_EXAMPLE = SOURCE / "examples/c-plugin"
+CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
 
 
@@ -95,6 +96,34 @@ class PluginSdk(unittest.TestCase):
         self.assertGreater(by_id["example_c_format_usd"]["metrics"]["throughput_mb_per_sec"], 0)
         self.assertIn("example_c_price_records", (self.tmp / "c-out/summary.md").read_text())
         self.assertIn("example_c_price_records", proc.stderr)  # progress line
+
+    def test_cpp_example_builds_optimised_without_a_build_type_and_runs(self):
+        build_dir = self.tmp / "cpp-build"
+        # No CMAKE_BUILD_TYPE: costops_add_bench_plugin must still optimise.
+        check([CMAKE, "-S", CPP_EXAMPLE, "-B", build_dir, f"-DCMAKE_PREFIX_PATH={self.sdk}",
+               "-DCMAKE_CXX_FLAGS=-Werror"])
+        check([CMAKE, "--build", build_dir])
+        plugin = build_dir / "plugins/example_cpp_plugin.so"
+        self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
+        results, proc = self.run_host(self.tmp / "cpp-out", plugin.parent)
+        by_id = {t["target_id"]: t for t in results["targets"]}
+        self.assertEqual(sorted(by_id), ["example_cpp_cheapest_model", "example_cpp_total_tokens_1000",
+                                         "example_cpp_total_tokens_10000", "example_cpp_total_tokens_100000"])
+        for target in by_id.values():
+            self.assertEqual(target["status"], "ok", target["reason"])
+            self.assertIn("optimized", target["plugin"]["build_info"])
+            self.assertNotIn("unoptimized", target["plugin"]["build_info"])
+        self.assertEqual(by_id["example_cpp_total_tokens_10000"]["metrics"]["items_per_operation"], 10000)
+        self.assertEqual(by_id["example_cpp_cheapest_model"]["metrics"]["models_compared"], 4)
+
+    def test_a_debug_build_says_unoptimized_in_its_build_info(self):
+        build_dir = self.tmp / "cpp-debug"
+        check([CMAKE, "-S", CPP_EXAMPLE, "-B", build_dir, f"-DCMAKE_PREFIX_PATH={self.sdk}",
+               "-DCMAKE_BUILD_TYPE=Debug"])
+        check([CMAKE, "--build", build_dir])
+        listing = json.loads(check([HOST, "plugins", "list", "--json", "--plugin-dir",
+                                    build_dir / "plugins"]).stdout)
+        self.assertEqual(listing[0]["build_info"].split(", ")[1:], ["Debug", "unoptimized (-O0)"])
 
     def test_the_cmake_package_refuses_another_abi_major(self):
         project = self.tmp / "wants-v2"
