@@ -214,12 +214,18 @@ static bench_status BENCH_TARGET_V1_CALL format_teardown(void* state, char* erro
 /* --- the descriptor ------------------------------------------------------- */
 
 static const bench_target_v1 kTargets[] = {
-    {sizeof(bench_target_v1), 0, "example_c_price_records",
-     "price 1,000 usage records in integer picodollars (C99)", price_setup, price_run,
-     price_teardown},
-    {sizeof(bench_target_v1), 0, "example_c_format_usd",
-     "print 1,000 picodollar amounts as decimal USD strings (C99)", format_setup, format_run,
-     format_teardown},
+    {.struct_size = sizeof(bench_target_v1),
+     .id = "example_c_price_records",
+     .description = "price 1,000 usage records in integer picodollars (C99)",
+     .setup = price_setup,
+     .run = price_run,
+     .teardown = price_teardown},
+    {.struct_size = sizeof(bench_target_v1),
+     .id = "example_c_format_usd",
+     .description = "print 1,000 picodollar amounts as decimal USD strings (C99)",
+     .setup = format_setup,
+     .run = format_run,
+     .teardown = format_teardown},
 };
 
 static const bench_target_v1* BENCH_TARGET_V1_CALL get_target(uint32_t index) {

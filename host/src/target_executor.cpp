@@ -139,13 +139,13 @@ class InProcessExecutor final : public TargetExecutor {
       outcome.reason = plugin.probe().reason;
       return outcome;
     }
-    const bench_target_v1* target = find_target(plugin.descriptor(), target_id);
-    if (target == nullptr) {
+    const std::optional<TargetCall> call = find_target_call(plugin.descriptor(), target_id);
+    if (!call) {
       outcome.status = TargetStatus::invalid;
       outcome.reason = "the plugin no longer offers target " + target_id;
       return outcome;
     }
-    return outcome_from_measurement(measure_target(*target, settings));
+    return outcome_from_measurement(measure_target(*call, settings));
   }
 
  private:
@@ -166,6 +166,11 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
   TargetOutcome outcome;
   if (measurement.succeeded) {
     outcome.status = TargetStatus::ok;
+  } else if (measurement.failure_phase == "setup" &&
+             measurement.failure_status == BENCH_STATUS_UNSUPPORTED) {
+    // ABI 1.1: "cannot run here" is a skip, not a failure.
+    outcome.status = TargetStatus::skipped;
+    outcome.reason = "the target cannot run here: " + measurement.failure_message;
   } else {
     outcome.status = TargetStatus::failed;
     const bool wrong_answer = measurement.failure_status == BENCH_STATUS_VERIFICATION_FAILED;

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <set>
 
+#include "costops/host/worker/target_family.hpp"
+
 namespace costops::host {
 
 namespace {
@@ -42,8 +44,11 @@ bool is_valid_target_id(std::string_view id) {
   return true;
 }
 
-PluginProbe inspect_descriptor(const bench_plugin_v1* plugin) {
+PluginProbe inspect_descriptor(const bench_plugin_v1* plugin, std::string_view decline_reason) {
   PluginProbe probe;
+  if (plugin == nullptr && !decline_reason.empty())
+    return refuse(probe, TargetStatus::incompatible,
+                  "the plugin declined to load: " + std::string(decline_reason));
   if (plugin == nullptr)
     return refuse(probe, TargetStatus::incompatible,
                   "the plugin declined to load (bench_target_v1_entry returned NULL); it may "
@@ -93,10 +98,25 @@ PluginProbe inspect_descriptor(const bench_plugin_v1* plugin) {
     if (target->setup == nullptr || target->run == nullptr)
       return refuse(probe, TargetStatus::invalid,
                     "target " + id + " has a NULL setup or run function");
-    if (!seen.insert(id).second)
-      return refuse(probe, TargetStatus::invalid,
-                    "target id " + id + " appears twice in the same plugin");
-    probe.targets.push_back({std::move(id), safe_string(target->description), target->flags});
+    TargetExpansion expansion = expand_target(*target);
+    if (!expansion.error.empty())
+      return refuse(probe, TargetStatus::invalid, "target " + id + " " + expansion.error);
+    for (TargetCall& call : expansion.calls) {
+      if (!is_valid_target_id(call.id))
+        return refuse(probe, TargetStatus::invalid,
+                      "family " + id + " gives the id \"" + call.id +
+                          "\": ids are 1-64 characters of [a-z0-9_] starting with a letter");
+      if (!seen.insert(call.id).second)
+        return refuse(probe, TargetStatus::invalid,
+                      "target id " + call.id + " appears twice in the same plugin");
+      if (probe.targets.size() >= kMaxTargets)
+        return refuse(
+            probe, TargetStatus::invalid,
+            "more than " + std::to_string(kMaxTargets) + " targets after expanding families");
+      probe.targets.push_back({std::move(call.id), safe_string(target->description), target->flags,
+                               std::move(call.family), call.argument,
+                               std::move(call.complexity_variable)});
+    }
   }
   probe.status = TargetStatus::ok;
   return probe;

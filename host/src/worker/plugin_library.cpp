@@ -11,14 +11,16 @@
 
 namespace costops::host {
 
-const bench_host_info_v1& host_info_for_plugins() {
-  static const bench_host_info_v1 info = {sizeof(bench_host_info_v1),
-                                          BENCH_TARGET_V1_ABI_MAJOR,
-                                          BENCH_TARGET_V1_ABI_MINOR,
-                                          0,
-                                          "cost-ops",
-                                          kHostVersion};
-  return info;
+bench_host_info_v1 host_info_for_plugins(char* decline_reason, std::uint32_t capacity) {
+  return {sizeof(bench_host_info_v1),
+          BENCH_TARGET_V1_ABI_MAJOR,
+          BENCH_TARGET_V1_ABI_MINOR,
+          0,
+          "cost-ops",
+          kHostVersion,
+          decline_reason ? capacity : 0,
+          0,
+          decline_reason};
 }
 
 namespace {
@@ -137,9 +139,14 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
   }
   const auto entry =
       library_.get<const bench_plugin_v1*(const bench_host_info_v1*)>(BENCH_TARGET_V1_ENTRY_SYMBOL);
-  descriptor_ = entry(&host_info_for_plugins());
+  // 1.1: a declining plugin may say why, into this buffer.
+  std::array<char, 1024> decline_reason{};
+  const bench_host_info_v1 host_info =
+      host_info_for_plugins(decline_reason.data(), decline_reason.size());
+  descriptor_ = entry(&host_info);
+  decline_reason.back() = '\0';  // the plugin may have forgotten
   std::string path_string = std::move(probe_.path);
-  probe_ = inspect_descriptor(descriptor_);
+  probe_ = inspect_descriptor(descriptor_, descriptor_ ? "" : decline_reason.data());
   probe_.path = std::move(path_string);
 }
 

@@ -25,7 +25,7 @@ double nanoseconds_between(Clock::time_point start, Clock::time_point end) {
 // everything: nothing may unwind into plugin frames.
 class HostServices {
  public:
-  explicit HostServices(TargetMeasurement& out) : out_(out) {
+  HostServices(TargetMeasurement& out, const TargetCall& call) : out_(out) {
     table_.struct_size = sizeof(bench_host_services_v1);
     table_.abi_minor = BENCH_TARGET_V1_ABI_MINOR;
     table_.host_context = this;
@@ -34,6 +34,9 @@ class HostServices {
     table_.report_metric_number = &report_number;
     table_.report_metric_string = &report_string;
     table_.log = &log;
+    table_.argument = call.argument;  // 1.1: which target setup() sets up
+    table_.user_data = call.user_data;
+    table_.target_id = call.id.c_str();
   }
   const bench_host_services_v1* table() const { return &table_; }
 
@@ -217,9 +220,13 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
 
 TargetMeasurement measure_target(const bench_target_v1& target,
                                  const MeasurementSettings& settings) {
+  return measure_target(plain_call(target), settings);
+}
+
+TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings) {
   TargetMeasurement out;
-  HostServices services(out);
-  TargetDriver driver(target, out);
+  HostServices services(out, call);
+  TargetDriver driver(*call.target, out);
   out.clock_overhead_ns = measure_clock_overhead();
   reset_peak_rss();
   const std::int64_t fds_before = count_open_file_descriptors();

@@ -37,8 +37,8 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
   if (!plugin.usable()) {
     measurement.failure_phase = "load";
     measurement.failure_message = plugin.probe().reason;
-  } else if (const bench_target_v1* target = find_target(plugin.descriptor(), target_id)) {
-    measurement = measure_target(*target, settings);
+  } else if (const auto call = find_target_call(plugin.descriptor(), target_id)) {
+    measurement = measure_target(*call, settings);
   } else {
     measurement.failure_phase = "load";
     measurement.failure_message = "the plugin does not offer target " + target_id;

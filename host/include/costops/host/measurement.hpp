@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+
 namespace costops::host {
 
 struct MeasurementSettings {

@@ -13,9 +13,14 @@
 namespace costops::host {
 
 struct TargetDescription {
-  std::string id;
+  std::string id;  // after family expansion, e.g. "myhash_1024"
   std::string description;
   std::uint32_t flags = 0;
+  // A member of a family (ABI 1.1): the family's id, its argument and the
+  // name of what the argument counts. "" / 0 / "" for a plain target.
+  std::string family = {};
+  std::int64_t argument = 0;
+  std::string complexity_variable = {};
 };
 
 struct PluginProbe {

@@ -13,8 +13,9 @@
 
 namespace costops::host {
 
-// The host's own identity as handed to plugins.
-const bench_host_info_v1& host_info_for_plugins();
+// The host's own identity as handed to plugins, with a buffer (may be NULL)
+// for the reason a plugin declines (ABI 1.1).
+bench_host_info_v1 host_info_for_plugins(char* decline_reason, std::uint32_t capacity);
 
 // Reads the ELF header of `path` without loading it and returns a reason
 // why this host cannot load it ("built for aarch64, host is x86_64"), or ""
