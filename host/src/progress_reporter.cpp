@@ -46,6 +46,9 @@ void emit(Severity severity, const std::string& message) {
 }  // namespace
 
 std::string progress_line(const TargetResult& result, const TerminalStyle& style) {
+  if (result.status == TargetStatus::skipped)
+    return style.paint(style.skipped_mark(), Colour::yellow) + " " + result.target_id +
+           "  skipped: " + result.reason;
   if (result.status != TargetStatus::ok)
     return style.paint(style.failed_mark(), Colour::red) + " " + result.target_id + "  " +
            std::string(to_string(result.status)) + ": " + result.reason;
@@ -69,8 +72,10 @@ std::string tally_line(const SuiteReport& report, double elapsed_seconds,
   bool first = true;
   for (const auto& [status, count] : counts) {
     const std::string part = std::to_string(count) + " " + std::string(to_string(status));
-    line += (first ? "" : ", ") +
-            style.paint(part, status == TargetStatus::ok ? Colour::green : Colour::red);
+    line +=
+        (first ? "" : ", ") + style.paint(part, status == TargetStatus::ok        ? Colour::green
+                                                : status == TargetStatus::skipped ? Colour::yellow
+                                                                                  : Colour::red);
     first = false;
   }
   return line + " in " + style.duration(elapsed_seconds * 1e9);
@@ -147,7 +152,7 @@ void ProgressReporter::target_finished(const TargetResult& result) {
   clear_live_line();
   ++finished_runs_;
   // A failed target is shown even with --quiet; its line already says what.
-  emit(result.status == TargetStatus::ok ? Severity::info : Severity::warning,
+  emit(counts_as_success(result.status) ? Severity::info : Severity::warning,
        progress_line(result, style_));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)

@@ -114,8 +114,12 @@ WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
 json::value probe_to_json(const PluginProbe& probe) {
   json::array targets;
   for (const auto& t : probe.targets)
-    targets.push_back(
-        json::object{{"id", t.id}, {"description", t.description}, {"flags", t.flags}});
+    targets.push_back(json::object{{"id", t.id},
+                                   {"description", t.description},
+                                   {"flags", t.flags},
+                                   {"family", t.family},
+                                   {"argument", t.argument},
+                                   {"complexity_variable", t.complexity_variable}});
   return json::object{{"path", probe.path},           {"status", to_string(probe.status)},
                       {"reason", probe.reason},       {"name", probe.name},
                       {"version", probe.version},     {"build_info", probe.build_info},
@@ -138,8 +142,12 @@ PluginProbe probe_from_json(const json::value& value) {
   probe.abi_minor = static_cast<std::uint32_t>(unsigned_field(o, "abi_minor"));
   for (const json::value& t : array_field(o, "targets")) {
     const json::object& target = as_object(t, "target");
-    probe.targets.push_back({string_field(target, "id"), string_field(target, "description"),
-                             static_cast<std::uint32_t>(unsigned_field(target, "flags"))});
+    TargetDescription description{string_field(target, "id"), string_field(target, "description"),
+                                  static_cast<std::uint32_t>(unsigned_field(target, "flags"))};
+    description.family = string_field(target, "family");
+    description.argument = signed_field(target, "argument");
+    description.complexity_variable = string_field(target, "complexity_variable");
+    probe.targets.push_back(std::move(description));
   }
   return probe;
 }

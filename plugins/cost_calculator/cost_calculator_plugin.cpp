@@ -94,15 +94,15 @@ class PriceOneRecordInDouble {
 };
 
 // Prices `N` varied records of 8 models per operation.
-template <std::size_t N>
 class PriceBatch {
  public:
-  explicit PriceBatch(Host& host) {
+  PriceBatch(Host& host, std::int64_t records) {
     for (const PricingTable& t : costops::workloads::workload_price_tables())
       pricings_.push_back(CompiledPricing::compile(t));
     Decimal expected;
     for (const UsageRecord& u : costops::workloads::synthetic_usage(
-             N, 42, parse_timestamp("2025-01-01T00:00:00Z"), std::chrono::minutes(1))) {
+             static_cast<std::size_t>(records), 42, parse_timestamp("2025-01-01T00:00:00Z"),
+             std::chrono::minutes(1))) {
       std::size_t which = 0;
       while (pricings_[which].table().model != u.model) ++which;
       items_.push_back({u.tokens, which});
@@ -110,8 +110,8 @@ class PriceBatch {
     }
     if (sum() != expected)
       throw VerificationError("batch total differs from record-by-record pricing");
-    host.set_items_per_operation(N);
-    host.report("records_per_operation", static_cast<double>(N));
+    host.set_items_per_operation(static_cast<std::size_t>(records));
+    host.report("records_per_operation", static_cast<double>(records));
     host.report("batch_total_usd", expected.to_string().c_str());
   }
   void run(std::uint64_t iterations) {
@@ -215,7 +215,10 @@ class ValidateOneRecord {
   Timestamp now_;
 };
 
+using costops::bench::make_family;
 using costops::bench::make_target;
+
+constexpr std::int64_t kBatchSizes[] = {100, 1000, 10000};
 
 const bench_target_v1 kTargets[] = {
     make_target<PriceOneRecord>("cost_calculator",
@@ -224,12 +227,8 @@ const bench_target_v1 kTargets[] = {
     make_target<PriceOneRecordInDouble>(
         "cost_calculator_double_floor",
         "the same record and formula in double: the arithmetic floor, for comparison"),
-    make_target<PriceBatch<100>>("cost_calculator_100",
-                                 "price a batch of 100 varied records (8 models)"),
-    make_target<PriceBatch<1000>>("cost_calculator_1000",
-                                  "price a batch of 1,000 varied records (8 models)"),
-    make_target<PriceBatch<10000>>("cost_calculator_10000",
-                                   "price a batch of 10,000 varied records (8 models)"),
+    make_family<PriceBatch>("cost_calculator", "price a batch of N varied records (8 models)",
+                            kBatchSizes, "records"),
     make_target<PriceCase<kOpenAI>>("cost_calculator_openai", "OpenAI gpt-4o, per token"),
     make_target<PriceCase<kAnthropic>>("cost_calculator_anthropic",
                                        "Anthropic claude-3-5-haiku with cache reads and writes"),

@@ -130,18 +130,25 @@ TEST_CASE("results.json holds status, statistics, samples and the summary") {
   CHECK(md.find("### fast") != std::string::npos);
 }
 
-TEST_CASE("summary.md gets a scaling section for families of sizes") {
+TEST_CASE("summary.md scales declared families by their argument, not by their ids") {
   SuiteReport report;
-  report.targets.push_back(finished_target("aggregator_100", 100.0));
-  report.targets.push_back(finished_target("aggregator_1000", 1000.0));
-  report.targets.push_back(finished_target("aggregator_10000", 20000.0));
-  report.targets.push_back(finished_target("lonely_5", 1.0));
+  const std::pair<const char*, std::int64_t> members[] = {
+      {"aggregator_small", 100}, {"aggregator_medium", 1000}, {"aggregator_large", 10000}};
+  const double ns[] = {100.0, 1000.0, 20000.0};
+  for (std::size_t i = 0; i < 3; ++i) {
+    report.targets.push_back(finished_target(members[i].first, ns[i]));
+    report.targets.back().family = "aggregator";
+    report.targets.back().argument = members[i].second;
+    report.targets.back().complexity_variable = "records";
+  }
+  report.targets.push_back(finished_target("lonely_5", 1.0));  // a number in an id is no family
   const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
   REQUIRE(md.find("## Scaling") != std::string::npos);
   CHECK(md.find("### aggregator\n") != std::string::npos);
   CHECK(md.find("### lonely\n") == std::string::npos);
   CHECK(md.find("| 10000 |") != std::string::npos);
   CHECK(md.find("2.00×") != std::string::npos);  // 10000 records cost twice as much per record
+  CHECK(md.find("aggregator: O(") != std::string::npos);
 }
 
 TEST_CASE("atomic writes replace whole files and refuse symlinks") {
@@ -210,6 +217,17 @@ SuiteReport golden_report() {
   report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_goal_ratio", 0.2);
   report.targets.push_back(finished_target("aggregator_1000", 1000.0));
   report.targets.back().measurement->plugin_metrics.emplace_back("big_count", 100000.0);
+  for (int i = 0; i < 2; ++i) {
+    TargetResult& member = report.targets[static_cast<std::size_t>(i)];
+    member.family = "aggregator";
+    member.argument = i == 0 ? 100 : 1000;
+    member.complexity_variable = "records";
+  }
+  TargetResult skipped;
+  skipped.target_id = "gpu_only";
+  skipped.status = TargetStatus::skipped;
+  skipped.reason = "the target cannot run here: no GPU";
+  report.targets.push_back(skipped);
   TargetResult crashed;
   crashed.target_id = "broken";
   crashed.status = TargetStatus::crashed;
@@ -302,4 +320,17 @@ TEST_CASE("results.json readers refuse duplicates, non-regular files and oversiz
   REQUIRE(::mkfifo((dir / "results.json").c_str(), 0600) == 0);
   CHECK_THROWS_WITH_AS(load_stored_run(dir), doctest::Contains("FIFO"), ResultsFileError);
   fs::remove_all(dir);
+}
+
+TEST_CASE("a plugin built without optimisation is flagged on each of its targets") {
+  TargetResult t = finished_target("slow_build", 10.0);
+  t.plugin.build_info = "GNU 12.2.0, Debug, unoptimized (-O0)";
+  finalize_target_result(t);
+  REQUIRE_FALSE(t.warnings.empty());
+  CHECK(t.warnings.back().find("without optimisation") != std::string::npos);
+  t.plugin.build_info = "GNU 12.2.0, Release, optimized";
+  finalize_target_result(t);
+  CHECK(std::none_of(t.warnings.begin(), t.warnings.end(), [](const std::string& w) {
+    return w.find("optimisation") != std::string::npos;
+  }));
 }

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <unistd.h>
+#include <boost/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -47,9 +48,11 @@ class FakeExecutor final : public TargetExecutor {
  public:
   explicit FakeExecutor(fs::path dir) : dir_(std::move(dir)) { fs::create_directories(dir_); }
 
-  void offer(const std::string& id, Script script) {
+  void offer(const std::string& id, Script script, TargetDescription description = {}) {
     std::ofstream(dir_ / (id + ".so")) << "not loaded by the fake";
     scripts_[id] = std::move(script);
+    description.id = id;
+    descriptions_[id] = description;
   }
 
   PluginProbe probe(const fs::path& library) override {
@@ -59,7 +62,7 @@ class FakeExecutor final : public TargetExecutor {
     probe.name = "fake";
     probe.version = "1.0.0";
     probe.abi_major = 1;
-    probe.targets.push_back({library.stem().string(), "fake target", 0});
+    probe.targets.push_back(descriptions_.at(library.stem().string()));
     return probe;
   }
 
@@ -75,6 +78,7 @@ class FakeExecutor final : public TargetExecutor {
  private:
   fs::path dir_;
   std::map<std::string, Script> scripts_;
+  std::map<std::string, TargetDescription> descriptions_;
 };
 
 struct Fixture {
@@ -258,4 +262,42 @@ TEST_CASE("an output directory that cannot be created is a usage error") {
   f.options.output_dir = f.root / "file" / "out";
   CHECK(f.run() == kExitUsage);
   CHECK(f.executor.calls.empty());
+}
+
+TEST_CASE("a skipped target is not a failure: exit 0, reason kept") {
+  Fixture f;
+  f.executor.offer("alpha", steady(10));
+  f.executor.offer("gpu", [](int, const MeasurementSettings&) {
+    return failed(TargetStatus::skipped, "the target cannot run here: no GPU");
+  });
+  CHECK(f.run() == kExitOk);
+  const StoredRun run = f.results();
+  CHECK(f.target(run, "gpu").status == TargetStatus::skipped);
+  CHECK(f.target(run, "gpu").reason.find("no GPU") != std::string::npos);
+}
+
+TEST_CASE("declared families get a complexity fit in results.json, from their arguments") {
+  Fixture f;
+  for (const std::int64_t n : {100, 1000, 10000}) {
+    TargetDescription member;
+    member.family = "scan";
+    member.argument = n;
+    member.complexity_variable = "rows";
+    // Ids whose suffix is not the argument: the fit must use the argument.
+    const std::string id = "scan_" + std::to_string(n / 100) + "h";
+    f.executor.offer(
+        id, [n](int, const MeasurementSettings&) { return measured(2.0 * static_cast<double>(n)); },
+        member);
+  }
+  CHECK(f.run() == kExitOk);
+  std::ifstream in(f.options.output_dir / "results.json");
+  const boost::json::value doc = boost::json::parse(
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  const auto& families = doc.at("families").as_array();
+  REQUIRE(families.size() == 1);
+  CHECK(families[0].at("family").as_string() == "scan");
+  CHECK(families[0].at("members").as_array().size() == 3);
+  CHECK(families[0].at("complexity").at("big_o").as_string() == "O(rows)");
+  CHECK(families[0].at("complexity").at("coefficient_ns").to_number<double>() ==
+        doctest::Approx(2.0).epsilon(0.01));
 }

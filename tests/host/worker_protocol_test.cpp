@@ -32,10 +32,14 @@ TEST_CASE("probes survive the trip") {
   p.status = TargetStatus::ok;
   p.name = "n";
   p.abi_major = 1;
-  p.targets = {{"a", "first", 2}};
+  p.targets = {{"a", "first", 2}, {"scan_1024", "a member", 0, "scan", 1024, "rows"}};
   const PluginProbe back = probe_from_json(probe_to_json(p));
   CHECK(back.status == TargetStatus::ok);
   CHECK(back.targets.at(0).flags == 2);
+  CHECK(back.targets.at(0).family.empty());
+  CHECK(back.targets.at(1).family == "scan");
+  CHECK(back.targets.at(1).argument == 1024);
+  CHECK(back.targets.at(1).complexity_variable == "rows");
 }
 
 TEST_CASE("malformed worker messages are errors, never crashes") {

@@ -12,6 +12,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/target_families.hpp"
 
 namespace costops::host {
 
@@ -115,7 +116,29 @@ json::object target_json(const TargetResult& t) {
       {K::samples, samples_json(t)},
       {K::warnings, strings_json(t.warnings)},
       {K::plugin_log, t.measurement ? strings_json(t.measurement->plugin_log) : json::array()},
-      {K::plugin_output, t.plugin_output}};
+      {K::plugin_output, t.plugin_output},
+      {K::family, t.family.empty() ? json::value(nullptr)
+                                   : json::object{{"name", t.family},
+                                                  {"argument", t.argument},
+                                                  {"variable", t.complexity_variable}}}};
+}
+
+json::object family_json(const FamilyResult& f) {
+  json::array members;
+  for (const TargetResult* t : f.members)
+    members.push_back(json::object{{K::target_id, t->target_id},
+                                   {"argument", t->argument},
+                                   {"median_ns", finite_or_null(t->stats.median)}});
+  json::value fit = nullptr;
+  if (f.best)
+    fit = json::object{{"big_o", big_o_notation(f.best->complexity, f.variable)},
+                       {"coefficient_ns", finite_or_null(f.best->coefficient_ns)},
+                       {"normalized_rms", finite_or_null(f.best->normalized_rms)}};
+  return json::object{{"family", f.family},
+                      {"variable", f.variable},
+                      {"members", std::move(members)},
+                      {"complexity", std::move(fit)},
+                      {"no_fit_reason", f.no_fit_reason}};
 }
 
 json::object suite_summary_json(const SuiteReport& report) {
@@ -160,6 +183,8 @@ json::array plugins_json(const std::vector<PluginProbe>& probes) {
 json::value results_json(const SuiteReport& report) {
   json::array targets;
   for (const auto& t : report.targets) targets.push_back(target_json(t));
+  json::array families;
+  for (const auto& f : family_results(report)) families.push_back(family_json(f));
   return json::object{{K::schema_version, kResultsSchemaVersion},
                       {K::host_version, report.host_version},
                       {K::timestamp, report.started_at},
@@ -168,6 +193,7 @@ json::value results_json(const SuiteReport& report) {
                       {K::environment, environment_to_json(report.environment)},
                       {K::plugins, plugins_json(report.plugin_files)},
                       {K::targets, std::move(targets)},
+                      {K::families, std::move(families)},
                       {K::summary, suite_summary_json(report)}};
 }
 

@@ -7,6 +7,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/target_families.hpp"
 #include "costops/host/yardsticks.hpp"
 
 namespace costops::host {
@@ -26,26 +27,6 @@ std::string escape_table_cell(std::string text) {
       out += c;
   }
   return out;
-}
-
-// Families of scaling cases: ids like aggregator_100, aggregator_1000.
-using ScalingFamily = std::vector<std::pair<std::uint64_t, const TargetResult*>>;
-
-std::map<std::string, ScalingFamily> scaling_families(const SuiteReport& report) {
-  std::map<std::string, ScalingFamily> families;
-  for (const auto& t : report.targets) {
-    if (t.status != TargetStatus::ok) continue;
-    const auto underscore = t.target_id.find_last_of('_');
-    if (underscore == std::string::npos || underscore + 1 == t.target_id.size()) continue;
-    const std::string digits = t.target_id.substr(underscore + 1);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-        digits.size() > 12)
-      continue;
-    families[t.target_id.substr(0, underscore)].emplace_back(std::stoull(digits), &t);
-  }
-  std::erase_if(families, [](const auto& f) { return f.second.size() < 2; });
-  for (auto& [name, members] : families) std::sort(members.begin(), members.end());
-  return families;
 }
 
 std::string plural(std::uint64_t count, const char* one, const char* many) {
@@ -153,31 +134,29 @@ std::string plugin_problems_section(const SuiteReport& report) {
   return "## Plugin problems\n\n| Plugin file | Status | Reason |\n|---|---|---|\n" + rows + "\n";
 }
 
-std::string scaling_family_table(const std::string& family, const ScalingFamily& members) {
-  std::string md =
-      "### " + family + "\n\n| Size | Median per operation | Per unit | Relative per unit |\n";
-  md += "|-----:|---------------------:|-----------:|--------------------:|\n";
-  const auto per_unit = [](std::uint64_t size, const TargetResult* t) {
-    return t->stats.median / static_cast<double>(std::max<std::uint64_t>(1, size));
+std::string scaling_family_table(const FamilyResult& family) {
+  std::string md = "### " + family.family + "\n\n" + complexity_summary(family) + "\n\n| " +
+                   family.variable + " | Median per operation | Per " + family.variable +
+                   " | Relative per " + family.variable + " |\n|--:|--:|--:|--:|\n";
+  const auto per_unit = [](const TargetResult* t) {
+    return t->stats.median / static_cast<double>(std::max<std::int64_t>(1, t->argument));
   };
-  const double base = per_unit(members.front().first, members.front().second);
-  for (const auto& [size, t] : members) {
-    const double unit = per_unit(size, t);
-    md += "| " + std::to_string(size) + " | " + human_duration(t->stats.median) + " | " +
-          human_duration(unit) + " | " + format_double("%.2f×", base > 0 ? unit / base : 0) +
-          " |\n";
-  }
+  const double base = per_unit(family.members.front());
+  for (const TargetResult* t : family.members)
+    md += "| " + std::to_string(t->argument) + " | " + human_duration(t->stats.median) + " | " +
+          human_duration(per_unit(t)) + " | " +
+          format_double("%.2f×", base > 0 ? per_unit(t) / base : 0) + " |\n";
   return md + "\n";
 }
 
 std::string scaling_section(const SuiteReport& report) {
-  const auto families = scaling_families(report);
+  const auto families = family_results(report);
   if (families.empty()) return {};
   std::string md =
-      "## Scaling\n\nTime per unit of input (the size in the target id: records, points or "
-      "bytes) against size. A flat \"per unit\" column means the cost grows linearly with "
-      "size.\n\n";
-  for (const auto& [family, members] : families) md += scaling_family_table(family, members);
+      "## Scaling\n\nEach declared family's median time per operation against its argument, "
+      "with the best least-squares fit of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) "
+      "(lowest normalised RMS). A flat \"per\" column means linear growth.\n\n";
+  for (const auto& family : families) md += scaling_family_table(family);
   return md;
 }
 

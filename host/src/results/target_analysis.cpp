@@ -47,6 +47,16 @@ void warn_about_optimised_away(TargetResult& result) {
         "results through bench_do_not_optimize");
 }
 
+// Plugins built with costops_add_bench_plugin, the C++ helper, the C macro
+// or the Rust kit say "unoptimized" in their build info when built at -O0.
+void warn_about_unoptimized_build(TargetResult& result) {
+  if (result.plugin.build_info.find("unoptimized") != std::string::npos)
+    result.warnings.push_back("the plugin was built without optimisation (" +
+                              result.plugin.build_info +
+                              "): its timings say little; build it with -O2 or "
+                              "CMAKE_BUILD_TYPE=Release");
+}
+
 void warn_about_harness_overhead(TargetResult& result) {
   const double overhead = overhead_per_iteration(*result.measurement);
   if (result.stats.median > 0 && overhead / result.stats.median > kHarnessOverheadWarningShare)
@@ -65,6 +75,7 @@ void finalize_target_result(TargetResult& result, double noisy_relative_mad) {
   warn_about_optimised_away(result);
   warn_about_resources(result);
   warn_about_harness_overhead(result);
+  warn_about_unoptimized_build(result);
 }
 
 }  // namespace costops::host

@@ -14,6 +14,7 @@
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_history.hpp"
 #include "costops/host/target_analysis.hpp"
+#include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
 #include "costops/host/utc_time.hpp"
 
@@ -37,7 +38,7 @@ boost::json::object settings_json(const RunOptions& o) {
 }
 
 bool all_ok(const SuiteReport& report) {
-  const auto ok = [](const auto& item) { return item.status == TargetStatus::ok; };
+  const auto ok = [](const auto& item) { return counts_as_success(item.status); };
   return std::all_of(report.targets.begin(), report.targets.end(), ok) &&
          std::all_of(report.plugin_files.begin(), report.plugin_files.end(), ok);
 }
@@ -179,6 +180,7 @@ class SuiteRun {
                         "completed");
     for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
     save(nullptr);  // the final state, including targets marked not_run
+    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
     progress_.run_finished(report_);
   }
 

@@ -34,6 +34,9 @@ TargetResult result_skeleton(const PlannedTarget& target) {
   TargetResult result;
   result.target_id = target.target.id;
   result.description = target.target.description;
+  result.family = target.target.family;
+  result.argument = target.target.argument;
+  result.complexity_variable = target.target.complexity_variable;
   result.plugin = *target.plugin;
   result.plugin.targets.clear();
   return result;

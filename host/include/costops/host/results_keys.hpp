@@ -16,6 +16,7 @@ inline constexpr std::string_view environment = "environment";
 inline constexpr std::string_view plugins = "plugins";
 inline constexpr std::string_view targets = "targets";
 inline constexpr std::string_view summary = "summary";
+inline constexpr std::string_view families = "families";
 
 // One entry of "targets" (also "plugins" share path/name/version/status/reason).
 inline constexpr std::string_view target_id = "target_id";
@@ -30,6 +31,7 @@ inline constexpr std::string_view samples = "samples";
 inline constexpr std::string_view warnings = "warnings";
 inline constexpr std::string_view plugin_log = "plugin_log";
 inline constexpr std::string_view plugin_output = "plugin_output";
+inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
 
 // "plugin" and each entry of "plugins".
 inline constexpr std::string_view path = "path";

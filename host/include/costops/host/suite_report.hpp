@@ -16,6 +16,11 @@ namespace costops::host {
 struct TargetResult {
   std::string target_id;
   std::string description;
+  // A member of a declared family (ABI 1.1): its family's id, its argument
+  // and what the argument counts. "" / 0 / "" for a plain target.
+  std::string family;
+  std::int64_t argument = 0;
+  std::string complexity_variable;
   TargetStatus status = TargetStatus::not_run;
   std::string reason;
   std::string timestamp;  // RFC 3339 UTC, when the target finished
