@@ -89,6 +89,8 @@ class PluginSdk(unittest.TestCase):
         guide = (self.sdk / "share/doc/cost-ops-plugin-api-dev/plugin-authors.md").read_text()
         for path in re.findall(r"`((?:include|share)/[^`* ]+)`", guide):
             self.assertTrue((self.sdk / path).exists(), f"plugin-authors.md cites {path}, not installed")
+        for link in re.findall(r"\]\(([a-z_-]+\.md)\)", guide):  # links to sibling documents
+            self.assertTrue((self.sdk / "share/doc/cost-ops-plugin-api-dev" / link).exists(), link)
         self.assertFalse([f for f in files if f.startswith("bin/") or f.endswith(".so")], files)
 
     def test_c_example_built_with_the_cmake_package_runs_in_the_host(self):
