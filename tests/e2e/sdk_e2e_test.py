@@ -22,6 +22,8 @@ del sys.argv[1:5]
 
 C_EXAMPLE = SOURCE / "examples/c-plugin"
 CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
+C_TARGETS = ["example_c_format_usd", "example_c_price_records_100", "example_c_price_records_1000",
+             "example_c_price_records_10000"]
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
 
 
@@ -87,6 +89,8 @@ class PluginSdk(unittest.TestCase):
         guide = (self.sdk / "share/doc/cost-ops-plugin-api-dev/plugin-authors.md").read_text()
         for path in re.findall(r"`((?:include|share)/[^`* ]+)`", guide):
             self.assertTrue((self.sdk / path).exists(), f"plugin-authors.md cites {path}, not installed")
+        for link in re.findall(r"\]\(([a-z_-]+\.md)\)", guide):  # links to sibling documents
+            self.assertTrue((self.sdk / "share/doc/cost-ops-plugin-api-dev" / link).exists(), link)
         self.assertFalse([f for f in files if f.startswith("bin/") or f.endswith(".so")], files)
 
     def test_c_example_built_with_the_cmake_package_runs_in_the_host(self):
@@ -94,21 +98,23 @@ class PluginSdk(unittest.TestCase):
         # costops_add_bench_plugin: no lib prefix, one exported symbol.
         self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
         checked = check([HOST, "plugins", "check", plugin])
-        self.assertIn("example-c-token-pricing 1.2.0", checked.stdout)
+        self.assertIn("example-c-token-pricing 2.0.0", checked.stdout)
 
         results, proc = self.run_host(self.tmp / "c-out", plugin.parent)
         by_id = {t["target_id"]: t for t in results["targets"]}
-        self.assertEqual(sorted(by_id), ["example_c_format_usd", "example_c_price_records"])
+        self.assertEqual(sorted(by_id), C_TARGETS)
         for target in by_id.values():
             self.assertEqual(target["status"], "ok", target["reason"])
-            self.assertEqual(target["plugin"]["version"], "1.2.0")
+            self.assertEqual(target["plugin"]["version"], "2.0.0")
+            self.assertIn("optimized", target["plugin"]["build_info"])
             self.assertTrue((self.tmp / "c-out/raw" / f"{target['target_id']}.json").is_file())
-        price = by_id["example_c_price_records"]["metrics"]
-        self.assertEqual(price["records_per_operation"], 1000)
-        self.assertGreater(price["items_per_second"], 0)
-        self.assertGreater(by_id["example_c_format_usd"]["metrics"]["throughput_mb_per_sec"], 0)
-        self.assertIn("example_c_price_records", (self.tmp / "c-out/summary.md").read_text())
-        self.assertIn("example_c_price_records", proc.stderr)  # progress line
+        for n in (100, 1000, 10000):  # each member set up with its own argument
+            price = by_id[f"example_c_price_records_{n}"]["metrics"]
+            self.assertEqual(price["records_per_operation"], n)
+            self.assertEqual(price["items_per_operation"], n)
+        self.assertGreater(by_id["example_c_format_usd"]["metrics"]["items_per_second"], 0)
+        self.assertIn("example_c_price_records_1000", (self.tmp / "c-out/summary.md").read_text())
+        self.assertIn("example_c_price_records_1000", proc.stderr)  # progress line
 
     def test_cpp_example_builds_optimised_without_a_build_type_and_runs(self):
         build_dir = self.tmp / "cpp-build"
@@ -166,7 +172,7 @@ class PluginSdk(unittest.TestCase):
         self.assertEqual(exported_symbols(library), ["bench_target_v1_entry"])
         results, _ = self.run_host(self.tmp / "pc-out", out_dir)
         self.assertEqual(sorted((t["target_id"], t["status"]) for t in results["targets"]),
-                         [("example_c_format_usd", "ok"), ("example_c_price_records", "ok")])
+                         [(target_id, "ok") for target_id in C_TARGETS])
 
     def test_rust_kit_and_example_build_from_the_installed_sdk(self):
         cargo = find_cargo()
@@ -200,7 +206,7 @@ class PluginSdk(unittest.TestCase):
             member = by_id[f"example_rust_total_tokens_{n}"]
             self.assertEqual(member["status"], "ok", member["reason"])
             self.assertEqual(member["metrics"]["items_per_operation"], n)
-        self.assertEqual(by_id["example_c_price_records"]["status"], "ok")
+        self.assertEqual(by_id["example_c_price_records_1000"]["status"], "ok")
         summary = (self.tmp / "rust-out/summary.md").read_text()
         self.assertIn("example_rust_price_records", summary)
 

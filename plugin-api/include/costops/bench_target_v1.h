@@ -429,6 +429,30 @@ static inline int bench_target_is_family(const bench_target_v1* t) {
  *  "gcc 12.2.0, optimized". */
 #define BENCH_TARGET_V1_BUILD_INFO BENCH_TARGET_V1_COMPILER ", " BENCH_TARGET_V1_OPTIMIZATION
 
+/** Initializers for an element of a static bench_target_v1 array, filling
+ *  every field (so a later minor's appended fields are zero, their default,
+ *  without -Wmissing-field-initializers warnings):
+ *    BENCH_TARGET_V1_TARGET("my_sort", "sort 1,000 keys", setup, run, teardown)
+ *    BENCH_TARGET_V1_FAMILY("my_hash", "hash n bytes", setup, run, teardown, "bytes", kSizes)
+ *    BENCH_TARGET_V1_RANGE_FAMILY("my_scan", "scan n rows", setup, run, teardown, "rows", 8, 8192,
+ * 8) `arguments` must be a static array of int64_t (its length is taken with sizeof). */
+#define BENCH_TARGET_V1_TARGET(id, description, setup, run, teardown)                             \
+  {                                                                                               \
+    sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, NULL, NULL, 0, 0, 0, \
+        0                                                                                         \
+  }
+#define BENCH_TARGET_V1_FAMILY(id, description, setup, run, teardown, variable, arguments)        \
+  {                                                                                               \
+    sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, arguments, \
+        (uint32_t)(sizeof(arguments) / sizeof((arguments)[0])), 0, 0, 0                           \
+  }
+#define BENCH_TARGET_V1_RANGE_FAMILY(id, description, setup, run, teardown, variable, first, last, \
+                                     multiplier)                                                   \
+  {                                                                                                \
+    sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, NULL, 0,    \
+        multiplier, first, last                                                                    \
+  }
+
 /**
  * Defines get_target, the plugin descriptor and the exported entry function
  * for a static array of bench_target_v1, once per library at file scope:
