@@ -20,6 +20,7 @@ int plugins_command(const Arguments& args, const CommandContext& context);
 int compare_command(const Arguments& args, const CommandContext& context);
 int history_command(const Arguments& args, const CommandContext& context);
 int aggregate_command(const Arguments& args, const CommandContext& context);
+int new_plugin_command(const Arguments& args, const CommandContext& context);
 int help_command(const Arguments& args, const CommandContext& context);
 int completion_command(const Arguments& args, const CommandContext& context);
 int manpage_command(const Arguments& args, const CommandContext& context);
@@ -30,6 +31,7 @@ po::options_description plugins_options_for_documentation();
 po::options_description compare_options_for_documentation();
 po::options_description history_options_for_documentation();
 po::options_description aggregate_options_for_documentation();
+po::options_description new_plugin_options_for_documentation();
 
 struct CommandSpec {
   std::string_view name;

@@ -77,15 +77,39 @@ void print_check(const PluginProbe& probe) {
   std::cout << "\n";
 }
 
+// Runs one target once, as a run would but as short as possible: setup,
+// run(1), teardown, in a worker of its own. Prints what happened and what the
+// plugin logged (refused metrics among it). True when it counts as success.
+bool exercise_target(TargetExecutor& executor, const PluginProbe& probe,
+                     const TargetDescription& target) {
+  MeasurementSettings once;
+  once.warmup_seconds = 0;
+  once.min_time_seconds = 0;
+  once.min_samples = 1;
+  once.repetitions = 1;
+  once.fixed_batch_iterations = 1;
+  const TargetOutcome outcome = executor.run(probe.path, target.id, once);
+  std::cout << "  " << target.id << ": " << to_string(outcome.status);
+  if (outcome.status == TargetStatus::ok) std::cout << " (setup, run and teardown succeeded)";
+  if (!outcome.reason.empty()) std::cout << " — " << outcome.reason;
+  std::cout << "\n";
+  for (const auto& line : outcome.measurement.plugin_log) std::cout << "    log: " << line << "\n";
+  return counts_as_success(outcome.status);
+}
+
 int check_plugins(const PluginSelection& selection, const std::vector<std::string>& files,
                   const CommandContext& context) {
   const auto executor = make_executor(selection, context.self);
+  bool all_targets_ok = true;
   std::vector<PluginProbe> probes;
   for (const auto& name : files) {
     probes.push_back(check_file(name, selection, *executor));
     print_check(probes.back());
+    if (probes.back().status != TargetStatus::ok) continue;
+    for (const auto& target : probes.back().targets)
+      all_targets_ok = exercise_target(*executor, probes.back(), target) && all_targets_ok;
   }
-  return all_ok(probes) ? kExitOk : kExitTargetNotOk;
+  return all_ok(probes) && all_targets_ok ? kExitOk : kExitTargetNotOk;
 }
 
 po::options_description describe_plugins_options(bool& help, bool& json,

@@ -294,6 +294,28 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 0)
         self.assertIn("fixture_sum_array, fixture_copy_bytes", proc.stdout)
 
+    def test_plugins_check_runs_each_target_once(self):
+        proc = run("plugins", "check", str(FAMILY / "family_plugin.so"))
+        self.assertEqual(proc.returncode, 0, proc.stdout)  # a skipped target is no failure
+        self.assertIn("fixture_scan_1024: ok (setup, run and teardown succeeded)", proc.stdout)
+        self.assertIn("fixture_needs_gpu: skipped", proc.stdout)
+        proc = run("plugins", "check", str(HOSTILE / "misbehaving_verify_error.so"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("misbehaving_verify_error: failed — verification failed", proc.stdout)
+
+    def test_private_libraries_in_a_subdirectory_are_not_plugins(self):
+        # Plugin directories are scanned one level deep: a plugin's private
+        # helper libraries live in a subdirectory (found through RPATH
+        # $ORIGIN/lib) and never make a run fail.
+        plugins = self.tmp / "plugins"
+        (plugins / "lib").mkdir(parents=True)
+        shutil.copy(GOOD / "good_c_plugin.so", plugins / "good_c_plugin.so")
+        (plugins / "lib" / "libhelper.so").write_bytes(b"\x7fELF not a plugin")
+        os.chmod(self.tmp, 0o755)
+        proc = run("run", "--plugin-dir", str(plugins), "-o", str(self.out), "--min-time", "0.01")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(len(self.results()["plugins"]), 1)
+
     def test_abi_evolution_newer_minor_runs_newer_major_is_refused(self):
         proc = run("plugins", "list", "--json", "--plugin-dir", str(EVOLUTION))
         self.assertEqual(proc.returncode, 1)  # the v2 plugin is not usable
