@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/output_directory.hpp"
 #include "costops/host/result_aggregation.hpp"
 
 namespace costops::cli {
@@ -21,8 +22,7 @@ constexpr const char* kAggregateUsage =
     "OUT must not be, or lie inside, one of the DIRs.\n\n";
 
 void write_aggregate(const AggregateReport& report, const fs::path& output) {
-  std::error_code ec;
-  fs::create_directories(output, ec);
+  make_private_directories(output);
   write_file_atomically(output / "results.json", aggregate_results_json(report));
   write_file_atomically(output / "summary.md", aggregate_summary_markdown(report));
 }

@@ -51,10 +51,16 @@ bool PluginOptions::apply(host::PluginSelection& selection) const {
     std::cerr << "error: --isolation must be `process` or `none`, not `" << isolation_ << "`\n";
     return false;
   }
-  if (!(values_.run_timeout_seconds > 0) || !(values_.probe_timeout_seconds > 0)) {
-    std::cerr << "error: --timeout and --probe-timeout must be positive numbers of seconds\n";
-    return false;
-  }
+  // Capped so that no deadline computed from them can overflow.
+  constexpr double kMaxTimeout = 7 * 86400;
+  for (const auto& [option, value] : {std::pair{"--timeout", values_.run_timeout_seconds},
+                                      std::pair{"--probe-timeout", values_.probe_timeout_seconds}})
+    if (!(value > 0) || !(value <= kMaxTimeout)) {
+      std::cerr << "error: " << option << " " << value
+                << " is not a number of seconds above 0 and at most " << kMaxTimeout
+                << " (a week)\n";
+      return false;
+    }
   selection = values_;
   selection.isolation =
       isolation_ == "none" ? host::IsolationMode::none : host::IsolationMode::process;

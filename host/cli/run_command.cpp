@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "costops/host/baselines.hpp"
@@ -22,7 +23,16 @@ struct RunOptionText {
   std::string targets, summary, output;
   bool no_summary = false, quiet = false, verbose = false, help = false;
   double noise_percent = 5;
+  // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
+  std::int64_t min_samples = 10, repetitions = 1, rounds = 1;
+  std::vector<std::string> unexpected;  // positional arguments: run takes none
 };
+
+// The largest values accepted: far beyond any real use, small enough that
+// no arithmetic on them overflows (a deadline of now + 1e10 s did).
+constexpr double kMaxSeconds = 86400;
+constexpr std::int64_t kMaxSamples = 100000;
+constexpr std::int64_t kMaxRepetitions = 10000;
 
 po::options_description describe_run_options(RunOptions& options, RunOptionText& text) {
   po::options_description d("Run options");
@@ -45,15 +55,11 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "min-time",
       po::value<double>(&options.measurement.min_time_seconds)->default_value(0.5)->value_name("S"),
       "minimum seconds of sampling per target and repetition")(
-      "min-samples",
-      po::value<std::uint32_t>(&options.measurement.min_samples)
-          ->default_value(10)
-          ->value_name("N"),
+      "min-samples", po::value<std::int64_t>(&text.min_samples)->default_value(10)->value_name("N"),
       "minimum number of samples (timed batches) per repetition")(
-      "repetitions",
-      po::value<std::uint32_t>(&options.measurement.repetitions)->default_value(1)->value_name("N"),
+      "repetitions", po::value<std::int64_t>(&text.repetitions)->default_value(1)->value_name("N"),
       "independent sampling rounds per target within one process (all samples are kept)")(
-      "rounds", po::value<std::uint32_t>(&options.rounds)->default_value(1)->value_name("N"),
+      "rounds", po::value<std::int64_t>(&text.rounds)->default_value(1)->value_name("N"),
       "run the whole selection this many times, interleaved (round 1: every target, round 2: "
       "every target, ...), merging each target's samples: targets compared side by side then "
       "share the machine's drift")(
@@ -83,14 +89,51 @@ bool reject(const std::string& message) {
   return false;
 }
 
-bool check_measurement(const RunOptions& options) {
-  const auto& m = options.measurement;
-  if (!(m.warmup_seconds >= 0) || !(m.min_time_seconds >= 0) || m.min_samples == 0 ||
-      m.repetitions == 0 || options.rounds == 0)
-    return reject(
-        "--warmup-time and --min-time must be >= 0, --min-samples, --repetitions and --rounds "
-        ">= 1");
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+bool check_seconds(const char* option, double value) {
+  if (std::isfinite(value) && value >= 0 && value <= kMaxSeconds) return true;
+  return reject(std::string(option) + " " + number_text(value) +
+                " is not a number of seconds from 0 to " + number_text(kMaxSeconds));
+}
+
+bool check_count(const char* option, std::int64_t value, std::int64_t max, std::uint32_t& out) {
+  if (value < 1 || value > max)
+    return reject(std::string(option) + " " + std::to_string(value) + " is not a count from 1 to " +
+                  std::to_string(max));
+  out = static_cast<std::uint32_t>(value);
   return true;
+}
+
+bool check_measurement(const RunOptionText& text, RunOptions& options) {
+  auto& m = options.measurement;
+  if (!check_seconds("--warmup-time", m.warmup_seconds) ||
+      !check_seconds("--min-time", m.min_time_seconds) ||
+      !check_count("--min-samples", text.min_samples, kMaxSamples, m.min_samples) ||
+      !check_count("--repetitions", text.repetitions, kMaxRepetitions, m.repetitions) ||
+      !check_count("--rounds", text.rounds, kMaxRepetitions, options.rounds))
+    return false;
+  // One target's worker needs at least its warm-up and its sampling time.
+  const double needed = m.warmup_seconds + m.min_time_seconds * m.repetitions;
+  if (options.plugins.run_timeout_seconds <= needed)
+    return reject("--timeout " + number_text(options.plugins.run_timeout_seconds) +
+                  " s is not above what one target needs (--warmup-time + --min-time x "
+                  "--repetitions = " +
+                  number_text(needed) + " s); raise --timeout or lower the others");
+  return true;
+}
+
+// `cost-ops run storage` means --targets storage (or -f storage) far more
+// often than anything else.
+bool reject_unexpected(const std::vector<std::string>& unexpected) {
+  if (unexpected.empty()) return true;
+  const std::string& word = unexpected.front();
+  return reject("unexpected argument `" + word + "`: run takes options only; did you mean " +
+                "--targets " + word + " (exact ids) or -f " + word + " (ids containing it)?");
 }
 
 // Turns the checked text into `options`; false (with the error printed) when
@@ -118,16 +161,21 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
   options.verbosity = text.quiet     ? Verbosity::quiet
                       : text.verbose ? Verbosity::verbose
                                      : Verbosity::normal;
-  return check_measurement(options);
+  return reject_unexpected(text.unexpected) && check_measurement(text, options);
 }
 
+// Ctrl-C, SIGTERM (a CI runner cancelling) and SIGHUP (a closed terminal or
+// SSH session) all stop the run the same way: the current target is
+// stopped, finished results are written, exit 1. A closed stderr pipe
+// (`cost-ops run 2>&1 | head -1`) must not kill the run: SIGPIPE is ignored,
+// progress output is dropped, the files are still written.
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = [](int) { request_interrupt(); };
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: a blocking poll wakes up at once
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
 }
 
 // Every option of `run`, bound to the given storage.
@@ -159,8 +207,14 @@ int run_command(const Arguments& args, const CommandContext& context) {
   ComparisonOptions comparison_options(true);
   const po::options_description all =
       all_run_options(options, text, plugin_options, comparison_options);
+  po::options_description with_positionals;
+  with_positionals.add(all).add_options()("unexpected",
+                                          po::value<std::vector<std::string>>(&text.unexpected));
+  po::positional_options_description positional;
+  positional.add("unexpected", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
+  po::store(po::command_line_parser(args).options(with_positionals).positional(positional).run(),
+            vm);
   po::notify(vm);
   if (text.help) {
     std::cout << "Usage: cost-ops run [options]\n\n"

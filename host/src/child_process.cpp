@@ -158,6 +158,7 @@ ChildResult run_child(const ChildRequest& request) {
     ::dup2(result_pipe.write_end(), kWorkerResultFd);  // dup2 clears O_CLOEXEC
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
     ::signal(SIGPIPE, SIG_DFL);
     ::execv(request.executable.c_str(), argv.data());
     const char message[] = "cost-ops: cannot execute the worker\n";

@@ -203,3 +203,38 @@ TEST_CASE("samples.repetition is read when present and checked") {
                                         "x.json"),
                        doctest::Contains("other than a count"), ResultsFileError);
 }
+
+TEST_CASE("a target ok in the base and broken in the new run is a regression") {
+  const StoredRun base{"base.json",
+                       "",
+                       {{"a", TargetStatus::ok, {}, samples(10, 0.01, 50, 1)},
+                        {"b", TargetStatus::ok, {}, samples(10, 0.01, 50, 2)},
+                        {"c", TargetStatus::failed, "was broken", {}},
+                        {"d", TargetStatus::ok, {}, samples(10, 0.01, 50, 3)}}};
+  const StoredRun current{"new.json",
+                          "",
+                          {{"a", TargetStatus::ok, {}, samples(10, 0.01, 50, 4)},
+                           {"b", TargetStatus::crashed, "killed by SIGSEGV", {}},
+                           {"c", TargetStatus::failed, "still broken", {}},
+                           {"d", TargetStatus::skipped, "no GPU", {}}}};
+  const RunComparison c = compare_runs(base, current, {});
+  REQUIRE(c.targets.size() == 1);
+  REQUIRE(c.status_changes.size() == 3);
+  CHECK(c.status_changes[0].is_regression());        // b: ok -> crashed
+  CHECK_FALSE(c.status_changes[1].is_regression());  // c: failed in both
+  CHECK_FALSE(c.status_changes[2].is_regression());  // d: ok -> skipped is no breakage
+  CHECK(c.removed.empty());                          // b, c and d are in both runs, not "removed"
+  CHECK(c.has_regression());
+  CHECK(c.regression_lines() == std::vector<std::string>{"b: ok → crashed: killed by SIGSEGV"});
+  CHECK(comparison_text(c).find("b: ok → crashed (regression): killed by SIGSEGV") !=
+        std::string::npos);
+  CHECK(comparison_markdown(c).find("🔴 ok → crashed") != std::string::npos);
+  CHECK(comparison_json(c).find("\"regression\": true") != std::string::npos);
+}
+
+TEST_CASE("runs with no target in common are an error, not an empty green table") {
+  const StoredRun base{"base.json", "", {{"a", TargetStatus::ok, {}, {1, 2, 3}}}};
+  const StoredRun current{"new.json", "", {{"z", TargetStatus::ok, {}, {1, 2, 3}}}};
+  CHECK_THROWS_WITH_AS(compare_runs(base, current, {}), doctest::Contains("no target in common"),
+                       ComparisonError);
+}

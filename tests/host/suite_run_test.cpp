@@ -301,3 +301,20 @@ TEST_CASE("declared families get a complexity fit in results.json, from their ar
   CHECK(families[0].at("complexity").at("coefficient_ns").to_number<double>() ==
         doctest::Approx(2.0).epsilon(0.01));
 }
+
+TEST_CASE("run --baseline: a target that breaks is a regression (exit 3)") {
+  Fixture f;
+  bool broken = false;
+  f.executor.offer("alpha", steady(10));
+  f.executor.offer("beta", [&broken](int, const MeasurementSettings&) {
+    return broken ? failed(TargetStatus::crashed, "killed by SIGSEGV") : measured(20);
+  });
+  f.options.save_baseline = "main";
+  CHECK(f.run() == kExitOk);
+  f.options.save_baseline.clear();
+  f.options.baseline = "main";
+  broken = true;
+  CHECK(f.run() == kExitRegression);
+  f.options.gate.fail_on = FailOn::none;
+  CHECK(f.run() == kExitTargetNotOk);  // not gating: the broken target still fails the run
+}

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "costops/host/comparison_statistics.hpp"
+#include "costops/host/human_units.hpp"
 #include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
@@ -76,7 +77,23 @@ TargetComparison compare_samples(const std::string& target_id, const std::vector
 
 bool RunComparison::has_regression() const {
   return std::any_of(targets.begin(), targets.end(),
-                     [](const auto& t) { return t.verdict == Verdict::slower; });
+                     [](const auto& t) { return t.verdict == Verdict::slower; }) ||
+         std::any_of(status_changes.begin(), status_changes.end(),
+                     [](const StatusChange& c) { return c.is_regression(); });
+}
+
+std::vector<std::string> RunComparison::regression_lines() const {
+  std::vector<std::string> lines;
+  for (const auto& t : targets)
+    if (t.verdict == Verdict::slower)
+      lines.push_back(t.target_id + ": slower " + format_double("%+.1f%%", 100 * t.change) +
+                      " (p " + format_double("%.2g", t.p_value) + ")");
+  for (const auto& c : status_changes)
+    if (c.is_regression())
+      lines.push_back(c.target_id + ": " + std::string(to_string(c.base_status)) + " → " +
+                      std::string(to_string(c.new_status)) +
+                      (c.new_reason.empty() ? "" : ": " + c.new_reason));
+  return lines;
 }
 
 RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
@@ -84,19 +101,24 @@ RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
   RunComparison result;
   result.settings = settings;
   std::map<std::string, const StoredTarget*> base_targets, new_targets;
-  for (const auto& t : base.targets)
-    if (t.status == TargetStatus::ok) base_targets[t.target_id] = &t;
-  for (const auto& t : current.targets)
-    if (t.status == TargetStatus::ok) new_targets[t.target_id] = &t;
+  for (const auto& t : base.targets) base_targets[t.target_id] = &t;
+  for (const auto& t : current.targets) new_targets[t.target_id] = &t;
   for (const auto& [id, t] : new_targets) {
     const auto it = base_targets.find(id);
-    if (it == base_targets.end())
+    if (it == base_targets.end()) {
       result.added.push_back(id);
-    else
+    } else if (it->second->status == TargetStatus::ok && t->status == TargetStatus::ok) {
       result.targets.push_back(compare_targets(*it->second, *t, settings));
+    } else {
+      result.status_changes.push_back({id, it->second->status, t->status, t->reason});
+    }
   }
   for (const auto& [id, t] : base_targets)
     if (!new_targets.count(id)) result.removed.push_back(id);
+  if (result.targets.empty() && result.status_changes.empty())
+    throw ComparisonError("the runs have no target in common (base " + base.file.string() +
+                          ", new " + current.file.string() +
+                          "); compare runs of the same targets, or check the paths");
   return result;
 }
 

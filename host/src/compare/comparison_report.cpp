@@ -19,6 +19,21 @@ std::string percent(double fraction) {
   return format_double("%+.1f%%", 100 * fraction);
 }
 
+// "export: ok → crashed (regression): killed by SIGSEGV".
+std::string status_change_text(const StatusChange& change) {
+  return change.target_id + ": " + std::string(to_string(change.base_status)) + " → " +
+         std::string(to_string(change.new_status)) +
+         (change.is_regression() ? " (regression)" : "") +
+         (change.new_reason.empty() ? "" : ": " + change.new_reason);
+}
+
+std::string escape_cell(const std::string& text) {
+  std::string out;
+  for (char ch : text)
+    out += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
+  return out;
+}
+
 std::string basis_name(const TargetComparison& t) {
   return (t.basis == ComparisonBasis::repetition_medians ? "reps " : "samples ") +
          std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
@@ -64,6 +79,7 @@ std::string comparison_text(const RunComparison& c) {
                   t.p_value, basis_name(t).c_str(), std::string(verdict_name(t.verdict)).c_str());
     out << line;
   }
+  for (const auto& change : c.status_changes) out << status_change_text(change) << "\n";
   for (const auto& id : c.added) out << id << ": added (only in the new run)\n";
   for (const auto& id : c.removed) out << id << ": removed (only in the base run)\n";
   out << method_line(c) << "\n";
@@ -84,6 +100,11 @@ std::string comparison_markdown(const RunComparison& c) {
           percent(t.change_ci_low) + " .. " + percent(t.change_ci_high) + " | " +
           format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
   }
+  for (const auto& change : c.status_changes)
+    md += "| " + change.target_id + " | | | | | | | " + (change.is_regression() ? "🔴 " : "") +
+          std::string(to_string(change.base_status)) + " → " +
+          std::string(to_string(change.new_status)) +
+          (change.new_reason.empty() ? "" : ": " + escape_cell(change.new_reason)) + " |\n";
   for (const auto& id : c.added) md += "| " + id + " | – | | | | | | added |\n";
   for (const auto& id : c.removed) md += "| " + id + " | | – | | | | | removed |\n";
   md += "\n" + method_line(c) + "\n";
@@ -106,6 +127,13 @@ std::string comparison_json(const RunComparison& c) {
                      {"base_count", t.base_count},
                      {"new_count", t.new_count},
                      {"verdict", verdict_name(t.verdict)}});
+  json::array changes;
+  for (const auto& change : c.status_changes)
+    changes.push_back(json::object{{"target_id", change.target_id},
+                                   {"base_status", to_string(change.base_status)},
+                                   {"new_status", to_string(change.new_status)},
+                                   {"new_reason", change.new_reason},
+                                   {"regression", change.is_regression()}});
   json::array added, removed;
   for (const auto& id : c.added) added.emplace_back(id);
   for (const auto& id : c.removed) removed.emplace_back(id);
@@ -116,6 +144,7 @@ std::string comparison_json(const RunComparison& c) {
                               {"confidence_interval", "bootstrap_percentile_95_of_median_ratio"},
                               {"bootstrap_resamples", c.settings.bootstrap_resamples}}},
       {"targets", std::move(targets)},
+      {"status_changes", std::move(changes)},
       {"added", std::move(added)},
       {"removed", std::move(removed)},
       {"regression", c.has_regression()}});

@@ -1,14 +1,11 @@
 #include "costops/host/baselines.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/output_directory.hpp"
 
 namespace costops::host {
 
@@ -28,24 +25,13 @@ fs::path baseline_location(const fs::path& output_root, const std::string& value
   return output_root / "baselines" / value;
 }
 
-namespace {
-
-void make_owner_group_directory(const fs::path& dir) {
-  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
-    throw FileWriteError("cannot create " + dir.string() + ": " + std::strerror(errno));
-}
-
-}  // namespace
-
 fs::path save_baseline(const fs::path& output_root, const std::string& name) {
   if (!is_valid_baseline_name(name))
     throw FileWriteError("baseline name \"" + name +
                          "\" is not allowed: use letters, digits, '.', '_' and '-' only "
                          "(not \".\" or \"..\")");
-  const fs::path all = output_root / "baselines";
-  const fs::path dir = all / name;
-  make_owner_group_directory(all);
-  make_owner_group_directory(dir);
+  const fs::path dir = output_root / "baselines" / name;
+  make_private_directories(dir);
   std::ifstream in(output_root / "results.json", std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "costops/host/child_process.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
@@ -31,6 +32,14 @@ std::vector<PluginProbe> probe_all(const std::vector<DiscoveredFile>& files,
                                    TargetExecutor& executor) {
   std::vector<PluginProbe> probes;
   for (const auto& file : files) {
+    if (interrupt_requested()) {  // Ctrl-C: what was probed stands, the rest is named
+      PluginProbe skipped;
+      skipped.path = file.path.string();
+      skipped.status = TargetStatus::not_run;
+      skipped.reason = "not probed: the host was interrupted";
+      probes.push_back(std::move(skipped));
+      continue;
+    }
     if (!file.refusal.empty()) {
       PluginProbe refused;
       refused.path = file.path.string();

@@ -50,8 +50,10 @@ class SuiteRun {
 
   int run(const fs::path& host_executable) {
     if (!plan(host_executable)) return exit_code_;
+    if (interrupt_requested() && !options_.list_only) return record_interrupted_probing();
     if (options_.list_only) return list();
     if (!open_output() || !load_baseline()) return exit_code_;
+    output_->clear_previous_run();  // after reading the baseline: it may live here
     run_rounds();
     compare_with_baseline();
     keep_baseline();
@@ -88,11 +90,30 @@ class SuiteRun {
     if (const std::string unknown = select_targets(plan_, options_.target_ids, options_.filter);
         !unknown.empty())
       return fail(unknown);
-    if (plan_.planned.empty() && !options_.list_only)
+    if (plan_.planned.empty() && !options_.list_only && !interrupt_requested())
       return fail(files.empty() ? "no plugin files (*.so) found in the plugin directories"
                                 : "no target matches the selection; `cost-ops run --list` "
                                   "shows what is available");
     return true;
+  }
+
+  // Ctrl-C while probing: no target ran, but the plugin files probed (and
+  // those not reached) are recorded in a valid results.json.
+  int record_interrupted_probing() {
+    if (!open_output()) return exit_code_;
+    for (const auto& p : plan_.planned) report_.targets.push_back(not_run_result(p));
+    save(nullptr);
+    progress_.warning("interrupted while probing plugins: no target ran");
+    return kExitTargetNotOk;
+  }
+
+  static TargetResult not_run_result(const PlannedTarget& p) {
+    TargetResult result;
+    result.target_id = p.target.id;
+    result.description = p.target.description;
+    result.status = TargetStatus::not_run;
+    result.reason = "not run: the host was interrupted";
+    return result;
   }
 
   int list() const {
@@ -193,8 +214,10 @@ class SuiteRun {
       report_.baseline_comparison = comparison_markdown(comparison);
       progress_.info("Compared with baseline " + options_.baseline + ":\n" +
                      comparison_text(comparison));
+      for (const auto& line : comparison.regression_lines())
+        progress_.warning("regression: " + line);
       save(nullptr);
-    } catch (const ResultsFileError& e) {
+    } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError
       progress_.error(e.what());
       write_failed_ = true;
     }

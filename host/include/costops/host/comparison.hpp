@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,12 +49,36 @@ struct TargetComparison {
   Verdict verdict = Verdict::no_change;
 };
 
+// A target in both runs that is not measured in at least one of them.
+struct StatusChange {
+  std::string target_id;
+  TargetStatus base_status = TargetStatus::ok;
+  TargetStatus new_status = TargetStatus::ok;
+  std::string new_reason;  // why the new run's target is not ok
+  // ok (or skipped) before, broken now (failed, crashed, timed out, ...):
+  // a regression as much as a slowdown is.
+  bool is_regression() const {
+    return counts_as_success(base_status) && !counts_as_success(new_status);
+  }
+};
+
 struct RunComparison {
   ComparisonSettings settings;
-  std::vector<TargetComparison> targets;  // present on both sides, ordered by id
-  std::vector<std::string> added;         // only in the new run
-  std::vector<std::string> removed;       // only in the base run
+  std::vector<TargetComparison> targets;     // ok on both sides, ordered by id
+  std::vector<StatusChange> status_changes;  // in both, not ok in at least one
+  std::vector<std::string> added;            // only in the new run
+  std::vector<std::string> removed;          // only in the base run
   bool has_regression() const;
+  // One line per regression ("storage: slower +12.3% (p 0.001)",
+  // "export: ok → crashed: killed by SIGSEGV"), for `compare -q` and logs.
+  std::vector<std::string> regression_lines() const;
+};
+
+// Thrown by compare_runs when the two runs share no target: nothing was
+// compared, so no verdict, green or red, would be true.
+class ComparisonError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
