@@ -31,7 +31,8 @@ void print_version() {
             << host::kHostCompiler << ", " << host::kHostBuildType
             << (std::string(host::kHostGitCommit).empty()
                     ? ""
-                    : std::string(", commit ") + host::kHostGitCommit)
+                    : std::string(", commit ") + host::kHostGitCommit +
+                          (host::kHostGitDirty ? " (with uncommitted changes)" : ""))
             << "\n";
 }
 

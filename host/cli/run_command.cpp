@@ -10,6 +10,7 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/plugin_plan.hpp"
+#include "costops/host/source_provenance.hpp"
 #include "costops/host/suite_run.hpp"
 
 namespace costops::cli {
@@ -20,7 +21,7 @@ using namespace costops::host;
 
 // The values that need checking or converting before they become RunOptions.
 struct RunOptionText {
-  std::string targets, summary, output;
+  std::string targets, summary, output, commit, branch;
   bool no_summary = false, quiet = false, verbose = false, help = false;
   double noise_percent = 5;
   // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
@@ -74,6 +75,11 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "baseline", po::value<std::string>(&options.baseline)->value_name("DIR|NAME"),
       "compare with this baseline after the run: an output directory, a results.json, or a "
       "name saved with --save-baseline; verdicts go to summary.md")(
+      "commit", po::value<std::string>(&text.commit)->value_name("SHA"),
+      "the commit being benchmarked, recorded in results.json and history (default: git "
+      "rev-parse HEAD in the current directory; CI sets it)")(
+      "branch", po::value<std::string>(&text.branch)->value_name("NAME"),
+      "the branch being benchmarked (default: the current directory's git branch)")(
       "save-baseline", po::value<std::string>(&options.save_baseline)->value_name("NAME"),
       "keep this run as a named baseline under <output>/baselines/NAME")(
       "history",
@@ -140,6 +146,12 @@ bool reject_unexpected(const std::vector<std::string>& unexpected) {
 // a value is not acceptable.
 bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunOptions& options) {
   options.output_dir = text.output;
+  options.source = detect_source_provenance(".");
+  if (!text.commit.empty()) {  // CI knows better than the checkout (detached, shallow, ...)
+    options.source.commit = text.commit;
+    options.source.dirty = false;
+  }
+  if (!text.branch.empty()) options.source.branch = text.branch;
   options.target_ids = split_commas(text.targets);
   if (vm.count("targets") && options.target_ids.empty())
     return reject("--targets needs at least one id");

@@ -71,6 +71,10 @@ const char* const kMigrations[] = {
     "CREATE INDEX idx_target_results_target ON target_results (target_id, run_id);",
     // 2: each sample's repetition (NULL for older rows: they read as repetition 0).
     "ALTER TABLE target_results ADD COLUMN repetition TEXT;",
+    // 3: the benchmarked code, apart from the host's own build (git_commit).
+    "ALTER TABLE runs ADD COLUMN source_commit TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_branch TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;",
 };
 constexpr int kLatestHistorySchema = static_cast<int>(std::size(kMigrations));
 
@@ -147,8 +151,8 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
   try {
     Statement run(db_,
                   "INSERT INTO runs (timestamp, host_version, git_commit, host_name, environment, "
-                  "command_line) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                  "command_line, source_commit, source_branch, source_dirty) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     run.text(1, report.started_at);
     run.text(2, report.host_version);
     run.text(3, report.environment.git_commit);
@@ -157,6 +161,9 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
     json::array command_line;
     for (const auto& a : report.command_line) command_line.emplace_back(a);
     run.text(6, json::serialize(command_line));
+    run.text(7, report.source.commit);
+    run.text(8, report.source.branch);
+    run.integer(9, report.source.dirty ? 1 : 0);
     run.done();
     const std::int64_t run_id = sqlite3_last_insert_rowid(db_);
     Statement target(
@@ -191,7 +198,8 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
 std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
   Statement query(
       db_,
-      "SELECT r.id, r.timestamp, r.git_commit, r.host_name, t.status, t.median_ns, "
+      "SELECT r.id, r.timestamp, COALESCE(NULLIF(r.source_commit, ''), r.git_commit), "
+      "r.host_name, t.status, t.median_ns, "
       "t.ns_per_operation, t.repetition "
       "FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = ?1 ORDER BY r.id");
   query.text(1, target_id);

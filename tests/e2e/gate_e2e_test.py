@@ -186,6 +186,66 @@ class Gate(unittest.TestCase):
         results_validator().validate(doc)
         self.assertEqual([p["status"] for p in doc["plugins"]], ["not_run", "not_run"])
 
+    # --- provenance -----------------------------------------------------------
+
+    def git(self, repo, *args):
+        env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                              check=True, env=env).stdout.strip()
+
+    def test_run_records_the_benchmarked_checkout_apart_from_the_host_build(self):
+        repo = self.tmp / "repo"
+        repo.mkdir()
+        self.git(repo, "init", "-q", "-b", "feature")
+        (repo / "code.txt").write_text("v1")
+        self.git(repo, "add", "code.txt")
+        self.git(repo, "commit", "-q", "-m", "one")
+        head = self.git(repo, "rev-parse", "HEAD")
+        (repo / "code.txt").write_text("v2")  # uncommitted
+        proc = run("run", "--plugin-dir", GOOD, "-o", self.out, *QUICK, cwd=repo)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        doc = json.loads((self.out / "results.json").read_text())
+        self.assertEqual(doc["source"], {"commit": head, "branch": "feature", "dirty": True})
+        self.assertNotEqual(doc["environment"]["git_commit"], head)  # the host's own build
+        self.assertIn("git_dirty", doc["environment"])
+        proc = run("run", "--plugin-dir", GOOD, "-o", self.out, *QUICK, "--commit", "abc123",
+                   "--branch", "main", "--history", self.tmp / "h.db", cwd=repo)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        doc = json.loads((self.out / "results.json").read_text())
+        self.assertEqual(doc["source"], {"commit": "abc123", "branch": "main", "dirty": False})
+        history = run("history", "fixture_sum_array", "--history", self.tmp / "h.db")
+        self.assertIn("abc123", history.stdout)
+
+    def test_the_build_records_the_commit_at_build_time(self):
+        repo = self.tmp / "src"
+        repo.mkdir()
+        self.git(repo, "init", "-q")
+        (repo / "a.txt").write_text("1")
+        self.git(repo, "add", "a.txt")
+        self.git(repo, "commit", "-q", "-m", "first")
+        header = self.tmp / "build_commit.hpp"
+        script = pathlib.Path(__file__).resolve().parents[2] / "cmake" / "WriteBuildCommit.cmake"
+
+        def build():
+            subprocess.run(["cmake", f"-DSOURCE_DIR={repo}", f"-DOUT={header}", "-P", str(script)],
+                           check=True, capture_output=True)
+            return header.read_text()
+
+        first = build()
+        self.assertIn(self.git(repo, "rev-parse", "--short=12", "HEAD"), first)
+        self.assertIn("kHostGitDirty = false", first)
+        mtime = header.stat().st_mtime_ns
+        self.assertEqual(build(), first)
+        self.assertEqual(header.stat().st_mtime_ns, mtime)  # unchanged: nothing recompiles
+        (repo / "a.txt").write_text("2")
+        self.assertIn("kHostGitDirty = true", build())
+        self.git(repo, "commit", "-q", "-am", "second")
+        second = build()
+        self.assertIn(self.git(repo, "rev-parse", "--short=12", "HEAD"), second)
+        self.assertNotEqual(first, second)
+        self.assertIn("kHostGitDirty = false", second)
+
     # --- the command line ------------------------------------------------------
 
     def test_the_command_line_refuses_what_it_cannot_mean(self):

@@ -80,6 +80,7 @@ class SuiteRun {
     report_.host_version = kHostVersion;
     report_.started_at = rfc3339_now();
     report_.command_line = options_.command_line;
+    report_.source = options_.source;
     report_.settings = settings_json(options_);
     report_.plugin_files = probe_all(files, executor_);
     for (const auto& probe : report_.plugin_files)

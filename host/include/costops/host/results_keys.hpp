@@ -17,6 +17,7 @@ inline constexpr std::string_view plugins = "plugins";
 inline constexpr std::string_view targets = "targets";
 inline constexpr std::string_view summary = "summary";
 inline constexpr std::string_view families = "families";
+inline constexpr std::string_view source = "source";  // {commit, branch, dirty}
 
 // One entry of "targets" (also "plugins" share path/name/version/status/reason).
 inline constexpr std::string_view target_id = "target_id";

@@ -25,7 +25,7 @@ class HistoryError : public std::runtime_error {
 struct HistoryEntry {
   std::int64_t run_id = 0;
   std::string timestamp;
-  std::string git_commit;
+  std::string git_commit;  // the benchmarked commit (source), else the host build's
   std::string host_name;
   std::string status;
   double median_ns = 0;

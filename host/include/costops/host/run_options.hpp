@@ -10,6 +10,7 @@
 #include "costops/host/comparison.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
+#include "costops/host/source_provenance.hpp"
 #include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
@@ -52,6 +53,8 @@ struct RunOptions {
   // --noise-threshold: relative MAD above which a target is flagged noisy.
   double noisy_relative_mad = kNoisyRelativeMad;
   std::vector<std::string> command_line;
+  // What was benchmarked: the working directory's checkout, or --commit/--branch.
+  SourceProvenance source;
   // Baselines: a directory (or results.json), or a name saved earlier under
   // <output>/baselines/<name>/ with --save-baseline.
   std::string baseline;
