@@ -238,3 +238,20 @@ TEST_CASE("runs with no target in common are an error, not an empty green table"
   CHECK_THROWS_WITH_AS(compare_runs(base, current, {}), doctest::Contains("no target in common"),
                        ComparisonError);
 }
+
+TEST_CASE("the bootstrap interval of large samples comes from one sort and covers the change") {
+  // 200,000 values a side: beyond the exact-resampling limit, so each
+  // resample's median is drawn from its rank's distribution.
+  const std::vector<double> base = samples(100, 0.05, 200000, 11);
+  const std::vector<double> slower = samples(110, 0.05, 200000, 12);
+  const ChangeInterval interval = bootstrap_change_of_median(base, slower, 2000);
+  CHECK(interval.low < 0.10);
+  CHECK(interval.high > 0.10);
+  CHECK(interval.high - interval.low < 0.01);  // a million-fold sample pins the median down
+  // The same as exact resampling on samples just under the limit, to within noise.
+  const std::vector<double> small_base = samples(100, 0.05, 1900, 13);
+  const std::vector<double> small_new = samples(110, 0.05, 1900, 14);
+  const ChangeInterval exact = bootstrap_change_of_median(small_base, small_new, 2000);
+  CHECK(exact.low < 0.10);
+  CHECK(exact.high > 0.10);
+}

@@ -36,14 +36,6 @@ constexpr std::uint32_t kMaxStructSize = 1u << 16;
 
 }  // namespace
 
-bool is_valid_target_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  if (id.front() < 'a' || id.front() > 'z') return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
 PluginProbe inspect_descriptor(const bench_plugin_v1* plugin, std::string_view decline_reason) {
   PluginProbe probe;
   if (plugin == nullptr && !decline_reason.empty())
