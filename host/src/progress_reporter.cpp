@@ -14,6 +14,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -46,12 +47,14 @@ void emit(Severity severity, const std::string& message) {
 }  // namespace
 
 std::string progress_line(const TargetResult& result, const TerminalStyle& style) {
+  // Reasons and warnings carry plugin text: no escape sequence reaches the terminal.
+  const std::string reason = for_terminal(result.reason, false);
   if (result.status == TargetStatus::skipped)
     return style.paint(style.skipped_mark(), Colour::yellow) + " " + result.target_id +
-           "  skipped: " + result.reason;
+           "  skipped: " + reason;
   if (result.status != TargetStatus::ok)
     return style.paint(style.failed_mark(), Colour::red) + " " + result.target_id + "  " +
-           std::string(to_string(result.status)) + ": " + result.reason;
+           std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
   std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id + "  " +
@@ -59,7 +62,8 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
   for (const auto& w : result.warnings)
-    line += "  " + style.paint(std::string(style.warning_mark()) + " " + w, Colour::yellow);
+    line += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
+                               Colour::yellow);
   return line;
 }
 
@@ -156,7 +160,7 @@ void ProgressReporter::target_finished(const TargetResult& result) {
        progress_line(result, style_));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)
-      detail("  [" + result.target_id + "] " + l);
+      detail("  [" + result.target_id + "] " + for_terminal(l, false));
 }
 
 void ProgressReporter::run_finished(const SuiteReport& report) {

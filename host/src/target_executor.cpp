@@ -5,6 +5,8 @@
 #include <map>
 
 #include "costops/host/child_process.hpp"
+#include "costops/host/result_plausibility.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_measurement.hpp"
@@ -33,6 +35,9 @@ std::string describe_abnormal_end(const ChildResult& child, double timeout_secon
       return "interrupted before it finished";
     case ChildResult::Ending::spawn_failed:
       return "could not start the worker process: " + child.spawn_error;
+    case ChildResult::Ending::result_too_large:
+      return "result message larger than " + std::to_string(ChildRequest{}.max_result_bytes) +
+             " bytes; the worker was killed (a plugin writing to file descriptor 3?)";
     case ChildResult::Ending::exited:
       break;
   }
@@ -77,7 +82,7 @@ class IsolatedExecutor final : public TargetExecutor {
         library, status_of_abnormal_end(child),
         "while loading the library: " +
             describe_abnormal_end(child, settings_.probe_timeout_seconds, "--probe-timeout") +
-            tail_of(child.output));
+            tail_of(valid_utf8(child.output)));
   }
 
   TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
@@ -91,6 +96,13 @@ class IsolatedExecutor final : public TargetExecutor {
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
       try {
         outcome = outcome_from_measurement(measurement_from_json(parse_message(child.result)));
+        if (const std::string why =
+                implausibility(outcome.measurement, child.elapsed_seconds * 1e9);
+            !why.empty()) {
+          outcome.status = TargetStatus::invalid;
+          outcome.reason = "the worker's result is not plausible: " + why;
+          outcome.measurement = {};
+        }
       } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
         outcome.status = TargetStatus::crashed;
         outcome.reason = std::string("the worker returned a malformed result: ") + e.what();
@@ -99,7 +111,7 @@ class IsolatedExecutor final : public TargetExecutor {
       outcome.status = status_of_abnormal_end(child);
       outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
     }
-    outcome.plugin_output = std::move(child.output);
+    outcome.plugin_output = valid_utf8(child.output);  // captured bytes: anything at all
     return outcome;
   }
 
@@ -184,6 +196,7 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
 }
 
 std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings) {
+  adopt_orphaned_descendants();  // so escaped descendants can be found and killed
   return std::make_unique<IsolatedExecutor>(std::move(settings));
 }
 

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "costops/host/json_fields.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -111,19 +112,30 @@ WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
   return request;
 }
 
+// Every string the worker sends passes through here: plugin text is made
+// valid UTF-8 once, at the process boundary, so no message can fail to parse
+// and no file the parent writes can be invalid JSON because of a plugin.
+namespace {
+
+json::string text(std::string_view s) {
+  return json::string(valid_utf8(s));
+}
+
+}  // namespace
+
 json::value probe_to_json(const PluginProbe& probe) {
   json::array targets;
   for (const auto& t : probe.targets)
-    targets.push_back(json::object{{"id", t.id},
-                                   {"description", t.description},
+    targets.push_back(json::object{{"id", text(t.id)},
+                                   {"description", text(t.description)},
                                    {"flags", t.flags},
-                                   {"family", t.family},
+                                   {"family", text(t.family)},
                                    {"argument", t.argument},
-                                   {"complexity_variable", t.complexity_variable}});
-  return json::object{{"path", probe.path},           {"status", to_string(probe.status)},
-                      {"reason", probe.reason},       {"name", probe.name},
-                      {"version", probe.version},     {"build_info", probe.build_info},
-                      {"abi_major", probe.abi_major}, {"abi_minor", probe.abi_minor},
+                                   {"complexity_variable", text(t.complexity_variable)}});
+  return json::object{{"path", text(probe.path)},       {"status", to_string(probe.status)},
+                      {"reason", text(probe.reason)},   {"name", text(probe.name)},
+                      {"version", text(probe.version)}, {"build_info", text(probe.build_info)},
+                      {"abi_major", probe.abi_major},   {"abi_minor", probe.abi_minor},
                       {"targets", std::move(targets)}};
 }
 
@@ -160,15 +172,15 @@ json::value measurement_to_json(const TargetMeasurement& m) {
   json::array metrics;
   for (const auto& [key, value] : m.plugin_metrics) {
     if (const double* number = std::get_if<double>(&value))
-      metrics.push_back(json::array{key, *number});
+      metrics.push_back(json::array{text(key), *number});
     else
-      metrics.push_back(json::array{key, std::get<std::string>(value)});
+      metrics.push_back(json::array{text(key), text(std::get<std::string>(value))});
   }
   json::array log;
-  for (const auto& line : m.plugin_log) log.push_back(json::string(line));
+  for (const auto& line : m.plugin_log) log.push_back(json::string(text(line)));
   return json::object{{"succeeded", m.succeeded},
-                      {"failure_phase", m.failure_phase},
-                      {"failure_message", m.failure_message},
+                      {"failure_phase", text(m.failure_phase)},
+                      {"failure_message", text(m.failure_message)},
                       {"failure_status", m.failure_status},
                       {"samples", std::move(samples)},
                       {"batch_iterations", m.batch_iterations},

@@ -8,6 +8,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/target_families.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/yardsticks.hpp"
 
 namespace costops::host {
@@ -16,17 +17,10 @@ namespace json = boost::json;
 
 namespace {
 
-std::string escape_table_cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+// Everything a plugin or the command line wrote goes through here: escaped
+// for Markdown, on one line.
+std::string escape_table_cell(std::string_view text) {
+  return markdown_escaped(text);
 }
 
 std::string plural(std::uint64_t count, const char* one, const char* many) {
@@ -67,7 +61,7 @@ std::string header_section(const SuiteReport& report, std::string_view generated
                    std::string(generated_at) + "\n\n**Total Benchmarks:** " +
                    std::to_string(report.targets.size()) + "\n\n";
   if (!report.command_line.empty())
-    md += "**Command:** `" + command_text(report.command_line) + "`\n\n";
+    md += "**Command:** " + command_text(report.command_line) + "\n\n";
   if (!report.settings.empty()) md += "**Settings:** " + settings_text(report.settings) + "\n\n";
   return md;
 }
@@ -79,7 +73,7 @@ std::string performance_row(const TargetResult& t) {
   const double median = t.stats.median;
   const double spread = median > 0 ? t.stats.median_absolute_deviation / median : 0;
   std::string notes = "ok; ±" + format_double("%.1f%%", 100 * spread) + " MAD";
-  for (const auto& w : t.warnings) notes += "; ⚠ " + w;
+  for (const auto& w : t.warnings) notes += "; ⚠ " + w;  // escaped with the cell below
   return "| " + t.target_id + " | " + (median > 0 ? human_rate(1e9 / median) : "0") + " | " +
          human_duration(median) + " | " + escape_table_cell(notes) + " |\n";
 }
@@ -100,10 +94,11 @@ std::string performance_section(const SuiteReport& report) {
 std::string yardstick_row(const YardstickRow& row) {
   const std::string goal = "≤ " + format_double("%.3g×", row.goal_ratio);
   if (!row.ratio)
-    return "| " + row.target_id + " | " + row.peer_id + " | – | " + goal + " | " + row.missing +
-           " |\n";
-  return "| " + row.target_id + " | " + row.peer_id + " | " + format_double("%.3f×", *row.ratio) +
-         " | " + goal + " | " + (row.met() ? "✓ met" : "✗ missed") + " |\n";
+    return "| " + row.target_id + " | " + escape_table_cell(row.peer_id) + " | – | " + goal +
+           " | " + row.missing + " |\n";
+  return "| " + row.target_id + " | " + escape_table_cell(row.peer_id) + " | " +
+         format_double("%.3f×", *row.ratio) + " | " + goal + " | " +
+         (row.met() ? "✓ met" : "✗ missed") + " |\n";
 }
 
 std::string yardsticks_section(const SuiteReport& report) {
@@ -128,7 +123,7 @@ std::string plugin_problems_section(const SuiteReport& report) {
   std::string rows;
   for (const auto& p : report.plugin_files)
     if (p.status != TargetStatus::ok)
-      rows += "| `" + p.path + "` | " + std::string(to_string(p.status)) + " | " +
+      rows += "| " + escape_table_cell(p.path) + " | " + std::string(to_string(p.status)) + " | " +
               escape_table_cell(p.reason) + " |\n";
   if (rows.empty()) return {};
   return "## Plugin problems\n\n| Plugin file | Status | Reason |\n|---|---|---|\n" + rows + "\n";
@@ -192,31 +187,41 @@ std::string measurement_details(const TargetResult& t) {
          format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n";
 }
 
-// The plugin's own metrics and the derived throughput, on one line.
+// The plugin's own metrics and the derived throughput, on one line; past
+// kMetricsShown the rest is counted (all of them are in results.json).
 std::string metrics_details(const TargetResult& t) {
+  constexpr std::size_t kMetricsShown = 10;
   std::string line;
+  std::size_t shown = 0, more = 0;
   const json::object metrics = canonical_metrics(t);
   for (const auto& [key, value] : metrics) {
     const bool required = std::find(std::begin(kRequiredMetricKeys), std::end(kRequiredMetricKeys),
                                     key) != std::end(kRequiredMetricKeys);
     if (required || value.is_null()) continue;
+    if (shown++ >= kMetricsShown) {
+      ++more;
+      continue;
+    }
     line += (line.empty() ? "" : ", ") + std::string(key) + " " +
             (value.is_string() ? escape_table_cell(std::string(value.get_string()))
                                : plain_number(value.to_number<double>()));
   }
+  if (more > 0) line += " and " + std::to_string(more) + " more (in results.json)";
   return line.empty() ? std::string() : "- Metrics: " + line + "\n";
 }
 
 std::string target_details(const TargetResult& t) {
   std::string md = "### " + t.target_id + "\n\n";
-  if (!t.description.empty()) md += t.description + "\n\n";
+  if (!t.description.empty()) md += escape_table_cell(t.description) + "\n\n";
   md += "- Status: " + std::string(to_string(t.status)) +
-        (t.reason.empty() ? "" : " — " + t.reason) + "\n";
+        (t.reason.empty() ? "" : " — " + escape_table_cell(t.reason)) + "\n";
   if (!t.plugin.path.empty())
-    md += "- Plugin: " + t.plugin.name + " " + t.plugin.version + " (`" + t.plugin.path + "`" +
-          (t.plugin.build_info.empty() ? "" : ", " + t.plugin.build_info) + ")\n";
+    md += "- Plugin: " + escape_table_cell(t.plugin.name) + " " +
+          escape_table_cell(t.plugin.version) + " (" + escape_table_cell(t.plugin.path) +
+          (t.plugin.build_info.empty() ? "" : ", " + escape_table_cell(t.plugin.build_info)) +
+          ")\n";
   if (t.measurement) md += measurement_details(t) + metrics_details(t);
-  for (const auto& w : t.warnings) md += "- ⚠ " + w + "\n";
+  for (const auto& w : t.warnings) md += "- ⚠ " + escape_table_cell(w) + "\n";
   return md + "\n";
 }
 

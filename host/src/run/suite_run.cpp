@@ -16,6 +16,7 @@
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
@@ -85,8 +86,9 @@ class SuiteRun {
     report_.plugin_files = probe_all(files, executor_);
     for (const auto& probe : report_.plugin_files)
       if (probe.status != TargetStatus::ok)
-        progress_.warning("plugin " + probe.path + " is " + std::string(to_string(probe.status)) +
-                          ": " + probe.reason);
+        progress_.warning("plugin " + for_terminal(probe.path, false) + " is " +
+                          std::string(to_string(probe.status)) + ": " +
+                          for_terminal(probe.reason, false));
     plan_ = plan_targets(report_.plugin_files);
     if (const std::string unknown = select_targets(plan_, options_.target_ids, options_.filter);
         !unknown.empty())

@@ -4,6 +4,7 @@
 
 #include "costops/host/child_process.hpp"
 #include "costops/host/target_analysis.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
@@ -74,7 +75,8 @@ TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& tar
   if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
   finish(result, runner);
   if (!result.plugin_output.empty())
-    runner.progress.detail("  output of " + result.target_id + ":\n" + result.plugin_output);
+    runner.progress.detail("  output of " + result.target_id + ":\n" +
+                           for_terminal(result.plugin_output));
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <set>
 
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/target_family.hpp"
 
 namespace costops::host {
@@ -12,11 +13,11 @@ namespace {
 constexpr std::uint32_t kMaxTargets = 1024;
 constexpr std::size_t kMaxStringLength = 4096;
 
-// Plugin strings are read defensively: NULL becomes "", and an absurdly long
-// or unterminated string is cut (strnlen never reads past the limit).
+// Plugin strings are read defensively: NULL becomes "", an absurdly long or
+// unterminated string is cut (never read past the limit, never inside a
+// character), and invalid UTF-8 is replaced.
 std::string safe_string(const char* text) {
-  if (text == nullptr) return {};
-  return std::string(text, strnlen(text, kMaxStringLength));
+  return text_from_plugin(text, kMaxStringLength, kMaxStringLength);
 }
 
 PluginProbe refuse(PluginProbe probe, TargetStatus status, std::string reason) {

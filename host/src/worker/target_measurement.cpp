@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <fstream>
 #include <string_view>
+#include <unordered_map>
 
 #include "costops/host/sample_stats.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/peak_memory.hpp"
 
 namespace costops::host {
@@ -53,8 +55,9 @@ class HostServices {
       auto& host = self(context);
       if (key == nullptr) return host.note("report_metric_number called with a NULL key");
       if (!std::isfinite(value))
-        return host.note("metric " + std::string(key) + " is not finite and was dropped");
-      host.put(key, value);
+        return host.note("metric " + plugin_text(key, kMaxKeyBytes) +
+                         " is not finite and was dropped");
+      host.put(plugin_text(key, kMaxKeyBytes + 1), value);
     } catch (...) {
     }
   }
@@ -64,7 +67,7 @@ class HostServices {
       auto& host = self(context);
       if (key == nullptr || value == nullptr)
         return host.note("report_metric_string called with a NULL key or value");
-      host.put(key, std::string(value));
+      host.put(plugin_text(key, kMaxKeyBytes + 1), plugin_text(value, kMaxValueBytes));
     } catch (...) {
     }
   }
@@ -74,24 +77,56 @@ class HostServices {
                                                                 "error"};
       const std::string_view name =
           level >= 0 && level < 4 ? names[static_cast<std::size_t>(level)] : "info";
-      self(context).note(std::string(name) + ": " + (message ? message : ""));
+      self(context).note(std::string(name) + ": " + plugin_text(message, kMaxLogLineBytes));
     } catch (...) {
     }
   }
 
-  void note(std::string line) {
-    if (out_.plugin_log.size() < 1000) out_.plugin_log.push_back(std::move(line));
+  // Plugin strings have no declared capacity: read at most a bounded prefix.
+  static std::string plugin_text(const char* text, std::size_t max_bytes) {
+    return text_from_plugin(text, max_bytes, max_bytes);
   }
+
+  void note(std::string line) {
+    if (out_.plugin_log.size() < kMaxLogLines) out_.plugin_log.push_back(std::move(line));
+  }
+  // Keys are checked against the documented rule; a refused one is dropped
+  // with a note, and the target is still measured. Linear: an index by key.
   void put(std::string key, MetricValue value) {
-    for (auto& [existing, old] : out_.plugin_metrics)
-      if (existing == key) {
-        old = std::move(value);
-        return;
-      }
+    if (const std::string problem = metric_key_problem(key); !problem.empty())
+      return note("metric key \"" + key + "\" " + problem + "; dropped");
+    if (const auto it = index_.find(key); it != index_.end()) {
+      out_.plugin_metrics[it->second].second = std::move(value);
+      return;
+    }
+    const std::size_t bytes = key.size() + (std::holds_alternative<std::string>(value)
+                                                ? std::get<std::string>(value).size()
+                                                : sizeof(double));
+    if (index_.size() >= kMaxMetrics || metric_bytes_ + bytes > kMaxMetricBytes) {
+      if (!cap_noted_)
+        note("more than " + std::to_string(kMaxMetrics) + " metrics or " +
+             std::to_string(kMaxMetricBytes >> 10) + " KiB of them; the rest were dropped");
+      cap_noted_ = true;
+      return;
+    }
+    metric_bytes_ += bytes;
+    index_.emplace(key, out_.plugin_metrics.size());
     out_.plugin_metrics.emplace_back(std::move(key), std::move(value));
   }
 
+  // Far above what any target reports, small enough that one target cannot
+  // make results.json huge.
+  static constexpr std::size_t kMaxMetrics = 10000;
+  static constexpr std::size_t kMaxMetricBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kMaxKeyBytes = 64;
+  static constexpr std::size_t kMaxValueBytes = 4096;
+  static constexpr std::size_t kMaxLogLineBytes = 4096;
+  static constexpr std::size_t kMaxLogLines = 1000;
+
   TargetMeasurement& out_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::size_t metric_bytes_ = 0;
+  bool cap_noted_ = false;
   bench_host_services_v1 table_{};
 };
 
@@ -105,7 +140,7 @@ class TargetDriver {
     out_.failure_phase = phase;
     out_.failure_status = status;
     out_.failure_message = error_[0]
-                               ? std::string(error_.data())
+                               ? text_from_plugin(error_.data(), error_.size(), error_.size())
                                : "returned status " + std::to_string(status) + " without a message";
     return false;
   }

@@ -9,15 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "costops/host/metric_keys.hpp"
 #include "costops/host/suite_report.hpp"
 
 namespace costops::host {
-
-// The metrics every canonical record carries (the specification's list).
-inline constexpr std::string_view kRequiredMetricKeys[] = {
-    "operations_per_second", "avg_duration_ns",  "min_duration_ns",
-    "max_duration_ns",       "p50_duration_ns",  "p95_duration_ns",
-    "p99_duration_ns",       "total_iterations", "total_duration_ms"};
 
 // The `metrics` object: the required keys, the throughput derived from the
 // declared work per operation, resource figures, then the plugin's own
