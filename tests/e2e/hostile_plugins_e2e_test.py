@@ -146,6 +146,50 @@ class HostilePlugins(unittest.TestCase):
                 time.sleep(0.05)
             self.assertEqual(escapees(), [], mode)
 
+    def test_plugins_are_trusted_only_on_a_safe_path(self):
+        def run_dir(plugins):
+            return subprocess.run([HOST, "run", "--plugin-dir", plugins, "-o", self.out, *QUICK],
+                                  capture_output=True, text=True, timeout=120)
+        # A plugin directory below a world-writable, non-sticky parent.
+        open_parent = self.tmp / "open"
+        (open_parent / "plugins").mkdir(parents=True)
+        shutil.copy(GOOD / "good_c_plugin.so", open_parent / "plugins")
+        os.chmod(open_parent, 0o777)
+        proc = run_dir(open_parent / "plugins")
+        self.assertEqual(proc.returncode, 2)  # refused, so no target is left to run
+        self.assertIn("writable by every user", proc.stderr)
+        self.assertIn(f"chmod go-w {open_parent}", proc.stderr)
+        # A symbolic link, in a safe directory, to a plugin in that unsafe one.
+        safe = self.tmp / "safe"
+        safe.mkdir()
+        (safe / "linked.so").symlink_to(open_parent / "plugins" / "good_c_plugin.so")
+        self.assertIn("writable by every user", run_dir(safe).stderr)
+        # Group-writable plugin directory.
+        os.chmod(open_parent, 0o755)
+        os.chmod(open_parent / "plugins", 0o775)
+        self.assertIn("writable by its group", run_dir(open_parent / "plugins").stderr)
+        os.chmod(open_parent / "plugins", 0o755)
+        self.assertEqual(run_dir(open_parent / "plugins").returncode, 0)
+        if os.geteuid() == 0:  # a file owned by another user
+            os.chown(open_parent / "plugins" / "good_c_plugin.so", 65534, 65534)
+            proc = run_dir(open_parent / "plugins")
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn("belongs to user 65534", proc.stderr)
+
+    @unittest.skipUnless(os.geteuid() == 0, "a set-uid copy owned by another user needs root")
+    def test_a_setuid_host_refuses_plugin_dir(self):
+        setuid_host = self.tmp / "cost-ops"
+        shutil.copy2(HOST, setuid_host)
+        os.chown(setuid_host, 65534, 65534)
+        os.chmod(setuid_host, 0o4755)
+        proc = subprocess.run(["setpriv", "--reuid=0", "--regid=0", "--clear-groups", setuid_host,
+                               "run", "--plugin-dir", GOOD, "-o", self.out, *QUICK],
+                              capture_output=True, text=True, timeout=60)
+        if "Operation not permitted" in proc.stderr:
+            self.skipTest("set-uid is not honoured here (nosuid mount)")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("--plugin-dir is refused", proc.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
