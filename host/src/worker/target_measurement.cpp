@@ -258,6 +258,69 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   return measure_target(plain_call(target), settings);
 }
 
+namespace {
+
+// Empty batches: the fixed cost of one timed call (clock pair + indirect
+// call + the plugin's own entry). Reported, never subtracted silently.
+bool measure_empty_batches(TargetDriver& driver, TargetMeasurement& out) {
+  std::vector<double> empty(101);
+  for (double& e : empty)
+    if ((e = driver.timed_run(0)) < 0) return false;
+  out.empty_batch_ns = median_of(std::move(empty));
+  return true;
+}
+
+// Warm-up: double the batch until the warm-up time is spent. Returns the
+// last batch's time per operation (the first estimate), or -1 on failure.
+double warm_up(TargetDriver& driver, const MeasurementSettings& settings, double target_ns,
+               TargetMeasurement& out) {
+  const auto warmup_start = Clock::now();
+  std::uint64_t batch = 1;
+  double ns_per_operation = 0;
+  do {
+    const double elapsed = driver.timed_run(batch);
+    if (elapsed < 0) return -1;
+    out.warmup_iterations += batch;
+    ns_per_operation = elapsed / static_cast<double>(batch);
+    if (elapsed < target_ns)
+      batch = std::min(batch * 2, batch_size_for(ns_per_operation, target_ns));
+  } while (nanoseconds_between(warmup_start, Clock::now()) < settings.warmup_seconds * 1e9);
+  out.warmup_ns = nanoseconds_between(warmup_start, Clock::now());
+  return ns_per_operation;
+}
+
+// Calibrate: one batch at the estimated size, then fix the size for all
+// samples of all repetitions (comparable samples share one batch size). A
+// later round reuses the size the first round calibrated.
+bool calibrate(TargetDriver& driver, const MeasurementSettings& settings, double ns_per_operation,
+               double target_ns, TargetMeasurement& out) {
+  if (settings.fixed_batch_iterations > 0) {
+    out.batch_iterations = settings.fixed_batch_iterations;
+    return true;
+  }
+  const std::uint64_t batch = batch_size_for(ns_per_operation, target_ns);
+  const double calibration = driver.timed_run(batch);
+  if (calibration < 0) return false;
+  out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
+  return true;
+}
+
+// Everything between setup and teardown; false when a plugin call failed.
+bool measure_between_setup_and_teardown(TargetDriver& driver, const MeasurementSettings& settings,
+                                        TargetMeasurement& out) {
+  if (!measure_empty_batches(driver, out)) return false;
+  const double target_ns = std::max(settings.target_sample_seconds * 1e9,
+                                    1000 * std::max(out.clock_overhead_ns, out.empty_batch_ns));
+  const double ns_per_operation = warm_up(driver, settings, target_ns, out);
+  if (ns_per_operation < 0 || !calibrate(driver, settings, ns_per_operation, target_ns, out))
+    return false;
+  for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions); ++repetition)
+    if (!run_samples(driver, settings, repetition, out)) return false;
+  return true;
+}
+
+}  // namespace
+
 TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings) {
   TargetMeasurement out;
   HostServices services(out, call);
@@ -267,60 +330,9 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
   const std::int64_t fds_before = count_open_file_descriptors();
   const auto heap_before = static_cast<std::int64_t>(heap_in_use_bytes());
   if (!driver.setup(services.table())) return out;
-
-  // Empty batches: the fixed cost of one timed call (clock pair + indirect
-  // call + the plugin's own entry). Reported, never subtracted silently.
-  std::vector<double> empty(101);
-  for (double& e : empty) {
-    e = driver.timed_run(0);
-    if (e < 0) {
-      driver.teardown();
-      return out;
-    }
-  }
-  out.empty_batch_ns = median_of(std::move(empty));
-
-  // Warm-up: double the batch until the warm-up time is spent; the last
-  // batch gives the first estimate of the time per operation.
-  const double target_ns = std::max(settings.target_sample_seconds * 1e9,
-                                    1000 * std::max(out.clock_overhead_ns, out.empty_batch_ns));
-  const auto warmup_start = Clock::now();
-  std::uint64_t batch = 1;
-  double ns_per_operation = 0;
-  do {
-    const double elapsed = driver.timed_run(batch);
-    if (elapsed < 0) {
-      driver.teardown();
-      return out;
-    }
-    out.warmup_iterations += batch;
-    ns_per_operation = elapsed / static_cast<double>(batch);
-    if (elapsed < target_ns)
-      batch = std::min(batch * 2, batch_size_for(ns_per_operation, target_ns));
-  } while (nanoseconds_between(warmup_start, Clock::now()) < settings.warmup_seconds * 1e9);
-  out.warmup_ns = nanoseconds_between(warmup_start, Clock::now());
-
-  // Calibrate: one batch at the estimated size, then fix the size for all
-  // samples of all repetitions (comparable samples share one batch size).
-  // A later round reuses the size the first round calibrated.
-  if (settings.fixed_batch_iterations > 0) {
-    out.batch_iterations = settings.fixed_batch_iterations;
-  } else {
-    batch = batch_size_for(ns_per_operation, target_ns);
-    const double calibration = driver.timed_run(batch);
-    if (calibration < 0) {
-      driver.teardown();
-      return out;
-    }
-    out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
-  }
-
-  for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions);
-       ++repetition) {
-    if (!run_samples(driver, settings, repetition, out)) {
-      driver.teardown();
-      return out;
-    }
+  if (!measure_between_setup_and_teardown(driver, settings, out)) {
+    driver.teardown();  // the failure already recorded is the one reported
+    return out;
   }
   if (!driver.teardown()) return out;
   out.peak_rss_bytes = read_peak_rss_bytes();
