@@ -18,8 +18,7 @@ import tempfile
 import time
 import unittest
 
-import jsonschema
-from jsonschema import Draft202012Validator
+import e2e_support
 
 HOST, FIXTURES, SCHEMAS = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 del sys.argv[1:4]
@@ -31,11 +30,7 @@ ESCAPEE = "costops-escapee"
 
 
 def results_validator():
-    schemas = {p.name: json.loads(p.read_text()) for p in SCHEMAS.glob("*.schema.json")}
-    store = {s["$id"]: s for s in schemas.values()} | schemas
-    results = schemas["results.schema.json"]
-    resolver = jsonschema.RefResolver(base_uri=results["$id"], referrer=results, store=store)
-    return Draft202012Validator(results, resolver=resolver)
+    return e2e_support.results_validator(SCHEMAS)
 
 
 def strict_json(path):
