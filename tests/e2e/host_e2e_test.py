@@ -153,7 +153,10 @@ class HostEndToEnd(unittest.TestCase):
         leak = by_id["misbehaving_leak"][0]
         self.assertGreater(leak["metrics"]["leaked_file_descriptors"], 0)
         self.assertTrue(any("file descriptor" in w for w in leak["warnings"]))
-        self.assertTrue(any("did not free" in w for w in leak["warnings"]))
+        # Sanitized builds run far fewer iterations: the leak stays below the
+        # 16 MiB the warning needs, so only optimised builds must show it.
+        if "asan" not in run("--version").stdout:
+            self.assertTrue(any("did not free" in w for w in leak["warnings"]))
         self.assertEqual(plugins["empty.so"]["status"], "invalid")
         self.assertEqual(plugins["random_bytes.so"]["status"], "invalid")
         # Only finished targets have raw records.
