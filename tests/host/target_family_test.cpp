@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/target_executor.hpp"
+#include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_family.hpp"
 #include "costops/host/worker/target_measurement.hpp"
 #include "fixture_paths.hpp"

@@ -9,7 +9,6 @@
 #include <variant>
 #include <vector>
 
-
 namespace costops::host {
 
 struct MeasurementSettings {
