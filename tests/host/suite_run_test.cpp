@@ -165,7 +165,7 @@ TEST_CASE("--rounds reruns every ok target with round 1's batch size and merges 
   const StoredRun run = f.results();
   const StoredTarget& alpha = f.target(run, "alpha");
   CHECK(alpha.ns_per_operation.size() == 36);
-  CHECK(repetition_medians(alpha).size() == 3);
+  CHECK(samples_by_process(alpha).size() == 3);
   CHECK(f.target(run, "beta").status == TargetStatus::timed_out);
   CHECK(f.target(run, "beta").reason.find("in round 2") != std::string::npos);
 }
@@ -197,13 +197,14 @@ TEST_CASE("Ctrl-C in a later round keeps the rounds that finished") {
   const StoredRun run = f.results();
   const StoredTarget& alpha = f.target(run, "alpha");
   CHECK(alpha.status == TargetStatus::ok);
-  CHECK(repetition_medians(alpha).size() == 2);
+  CHECK(samples_by_process(alpha).size() == 2);
 }
 
 TEST_CASE("a baseline gates: exit 3 on a regression, 0 with --fail-on none") {
   Fixture f;
   double ns = 10;
   f.executor.offer("alpha", [&ns](int, const MeasurementSettings&) { return measured(ns); });
+  f.options.rounds = 4;  // 4 processes a side: the fewest that can show p < 0.05
   f.options.save_baseline = "main";
   CHECK(f.run() == kExitOk);
   CHECK(fs::exists(f.options.output_dir / "baselines" / "main" / "results.json"));

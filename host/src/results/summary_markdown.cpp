@@ -7,6 +7,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
 
@@ -72,7 +73,10 @@ std::string performance_section(const SuiteReport& report) {
   md += "| Target | Operations/sec | Avg Duration (ns) | Notes |\n";
   md += "|--------|----------------|-------------------|-------|\n";
   for (const auto& t : report.targets) md += performance_row(t);
-  return md + "\n";
+  return md +
+         "\nOperations/sec and Avg Duration are the specification's means (total iterations / "
+         "total time); the headline figure everywhere else, and what `compare` tests, is the "
+         "median per operation (Notes).\n\n";
 }
 
 std::string warnings_section(const SuiteReport& report) {
@@ -140,15 +144,25 @@ std::string environment_section(const EnvironmentInfo& env) {
   return md;
 }
 
+std::string spread_line(const TargetMeasurement& m) {
+  const ProcessSpread spread = process_spread(m);
+  if (spread.processes < 2)
+    return "- Between processes: one worker process, so its spread is unknown (use --rounds)\n";
+  return "- Between processes: " + std::to_string(spread.processes) + " process medians, p10 " +
+         human_duration(spread.p10_ns) + ", p90 " + human_duration(spread.p90_ns) + " (p90/p10 " +
+         format_double("%.2f", spread.p90_over_p10) + ")\n";
+}
+
 std::string measurement_details(const TargetResult& t) {
   const SampleStats& s = t.stats;
   const TargetMeasurement& m = *t.measurement;
-  return "- Median " + human_duration(s.median) + " per operation (95% CI " +
+  return "- Median " + human_duration(s.median) + " per operation (95% CI within one process " +
          human_duration(s.median_ci_low) + " – " + human_duration(s.median_ci_high) + "), " +
          std::to_string(s.count) + " samples of " + std::to_string(m.batch_iterations) +
          " iterations, " + std::to_string(s.outliers.total()) + " outliers (kept)\n" +
          "- Harness overhead: " + human_duration(m.empty_batch_ns) + " per batch, " +
-         format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n";
+         format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n" +
+         spread_line(m);
 }
 
 std::string target_details(const TargetResult& t) {

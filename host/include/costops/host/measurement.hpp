@@ -29,6 +29,10 @@ struct Sample {
   std::uint64_t iterations = 0;
   double elapsed_ns = 0;
   std::uint32_t repetition = 0;
+  // The worker process the sample was measured in (0 for everything one
+  // worker measures; merge_round numbers later rounds' processes). Unlike
+  // repetitions, processes are independent of each other.
+  std::uint32_t process = 0;
   double ns_per_operation() const {
     return iterations ? elapsed_ns / static_cast<double>(iterations) : 0;
   }
@@ -74,9 +78,12 @@ double overhead_per_iteration(const TargetMeasurement& measurement);
 // Number of distinct repetitions (highest repetition index + 1).
 std::uint32_t repetition_count(const TargetMeasurement& measurement);
 
+// Number of distinct processes (highest process index + 1).
+std::uint32_t process_count(const TargetMeasurement& measurement);
+
 // Adds a later round's measurement of the same target (made with the first
 // round's batch size) to `merged`: its samples, relabelled as repetitions
-// after the ones already there, and the worst of its resource figures.
+// after the ones already there and as the next process, and the worst of its resource figures.
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round);
 
 }  // namespace costops::host

@@ -42,18 +42,26 @@ struct StoredTarget {
   // The repetition each sample belongs to (results.json samples.repetition;
   // with --rounds every round's repetitions are distinct). Empty = all 0.
   std::vector<std::uint32_t> repetition = {};
+  // The worker process of each sample (samples.process; files written before
+  // it existed: derived from the repetition and the run's settings, see
+  // load_stored_run). Empty = all one process.
+  std::vector<std::uint32_t> process = {};
 };
 
 struct StoredRun {
   std::filesystem::path file;
   std::string timestamp;
   std::vector<StoredTarget> targets;  // every target, in file order; ids unique
+  std::string ab_pairing = {};        // settings.ab_pairing; empty unless an A/B run
 };
 
 // Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
 // the file and what is wrong: not a regular file, larger than
 // kMaxResultsFileBytes, not JSON, not a results file, a duplicate target id,
-// malformed samples. Never crashes on malformed input.
+// malformed samples. Never crashes on malformed input. Files without
+// samples.process (written before it existed) get it from the repetition:
+// with settings.repetitions 1 every repetition was its own round's process;
+// with one round all samples share one process; else repetition / repetitions.
 StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
 StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
 
