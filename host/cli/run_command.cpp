@@ -56,6 +56,11 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "name saved with --save-baseline; verdicts go to summary.md")(
       "save-baseline", po::value<std::string>(&options.save_baseline),
       "keep this run as a named baseline under <output>/baselines/NAME")(
+      "ab-baseline-plugin-dir", po::value<std::string>(&options.ab_baseline_plugin_dir),
+      "A/B mode: also run the same targets from the plugins in this directory (the old build), "
+      "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
+      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
+      "workflow of docs/comparison.md")(
       "history",
       po::value<std::string>()->notifier([&](const std::string& file) { options.history = file; }),
       "append this run (environment, commit, every target's metrics and samples) to an SQLite "
@@ -95,6 +100,10 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");
   if (text.quiet && text.verbose) return reject("--quiet and --verbose exclude each other");
+  if (!options.ab_baseline_plugin_dir.empty() && !options.baseline.empty())
+    return reject(
+        "--ab-baseline-plugin-dir and --baseline exclude each other: the A/B run is "
+        "its own baseline");
   options.verbosity = text.quiet     ? Verbosity::quiet
                       : text.verbose ? Verbosity::verbose
                                      : Verbosity::normal;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "costops/host/ab_rounds.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/baselines.hpp"
 #include "costops/host/build_info.hpp"
@@ -84,6 +85,13 @@ class SuiteRun {
     if (const std::string unknown = select_targets(plan_, options_.target_ids, options_.filter);
         !unknown.empty())
       return fail(unknown);
+    if (!options_.ab_baseline_plugin_dir.empty()) {
+      ab_.emplace();
+      if (const std::string problem =
+              plan_ab_baseline(options_, host_executable, plan_, report_, executor_, *ab_);
+          !problem.empty())
+        return fail(problem);
+    }
     if (plan_.planned.empty() && !options_.list_only)
       return fail(files.empty() ? "no plugin files (*.so) found in the plugin directories"
                                 : "no target matches the selection; `cost-ops run --list` "
@@ -140,6 +148,33 @@ class SuiteRun {
   // later round (--rounds) runs the targets still ok again, in order, in a
   // fresh process: targets compared side by side see the same drift.
   void run_rounds() {
+    if (ab_)
+      run_ab();
+    else
+      run_plain_rounds();
+    for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
+    save(nullptr);  // the final state, including targets marked not_run
+  }
+
+  // A/B mode: both builds round by round; the baseline side is written to
+  // <output>/ab-baseline/ and becomes the baseline compared with.
+  void run_ab() {
+    run_ab_rounds(options_, plan_, report_.targets, *ab_, executor_, progress_,
+                  [this](const TargetResult& r) { save(&r); });
+    try {
+      const OutputDirectory side(output_->root() / kAbBaselineDirectory);
+      for (const TargetResult& r : ab_->report.targets)
+        if (r.status == TargetStatus::ok) side.write_raw_record(r);
+      side.write_suite_files(ab_->report, false);
+      baseline_ = load_stored_run(side.root() / "results.json");
+      report_.baseline_name = "A/B baseline " + options_.ab_baseline_plugin_dir;
+    } catch (const std::exception& e) {
+      progress_.error(std::string("A/B baseline side: ") + e.what());
+      write_failed_ = true;
+    }
+  }
+
+  void run_plain_rounds() {
     const std::size_t total = plan_.planned.size();
     for (std::size_t i = 0; i < total; ++i) {
       report_.targets.push_back(run_first_round(plan_.planned[i], {i, total, 1},
@@ -161,8 +196,6 @@ class SuiteRun {
       progress_.warning("interrupted before round " + std::to_string(rounds) +
                         " ended: each finished target keeps the samples of the rounds it "
                         "completed");
-    for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
-    save(nullptr);  // the final state, including targets marked not_run
   }
 
   void compare_with_baseline() {
@@ -172,7 +205,7 @@ class SuiteRun {
       const RunComparison comparison = compare_runs(*baseline_, current, options_.gate.comparison);
       regression_ = comparison.has_regression();
       report_.baseline_comparison = comparison_markdown(comparison);
-      progress_.info("Compared with baseline " + options_.baseline + ":\n" +
+      progress_.info("Compared with baseline " + report_.baseline_name + ":\n" +
                      comparison_text(comparison));
       save(nullptr);
     } catch (const ResultsFileError& e) {
@@ -225,6 +258,7 @@ class SuiteRun {
   TargetPlan plan_;
   std::optional<OutputDirectory> output_;
   std::optional<StoredRun> baseline_;
+  std::optional<AbBaseline> ab_;
   bool write_failed_ = false;
   bool regression_ = false;
   int exit_code_ = kExitOk;
