@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -49,6 +50,8 @@ OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(r
                          " is not writable; choose another with --output");
   remove_stale_temporaries(root_);
   remove_stale_temporaries(root_ / "raw");
+  std::error_code ignored;  // a crashed run's journal: this run starts its own
+  std::filesystem::remove_all(root_ / kJournalDirectory, ignored);
 }
 
 void OutputDirectory::write_raw_record(const TargetResult& result) const {
@@ -65,6 +68,18 @@ void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_su
   write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)));
   if (write_summary)
     write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()));
+  std::error_code ignored;
+  std::filesystem::remove_all(root_ / kJournalDirectory, ignored);
+}
+
+void OutputDirectory::write_journal_entry(const TargetResult& result) const {
+  if (result.status == TargetStatus::ok)
+    write_raw_record(result);
+  else
+    remove_raw_record(result.target_id);
+  make_private_directory(root_ / kJournalDirectory, true);
+  write_file_atomically(root_ / kJournalDirectory / (result.target_id + ".json"),
+                        boost::json::serialize(results_target_json(result)));
 }
 
 }  // namespace costops::host

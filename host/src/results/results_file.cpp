@@ -115,7 +115,9 @@ const TargetResult* pick(const SuiteReport& report, bool fastest) {
   return best;
 }
 
-json::object target_json(const TargetResult& t) {
+}  // namespace
+
+json::object results_target_json(const TargetResult& t) {
   return json::object{
       {K::target_id, t.target_id},
       {K::description, t.description},
@@ -131,6 +133,8 @@ json::object target_json(const TargetResult& t) {
       {K::plugin_log, t.measurement ? strings_json(t.measurement->plugin_log) : json::array()},
       {K::plugin_output, t.plugin_output}};
 }
+
+namespace {
 
 json::object suite_summary_json(const SuiteReport& report) {
   std::map<std::string, std::uint64_t> status_counts;
@@ -173,7 +177,7 @@ json::array plugins_json(const std::vector<PluginProbe>& probes) {
 
 json::value results_json(const SuiteReport& report) {
   json::array targets;
-  for (const auto& t : report.targets) targets.push_back(target_json(t));
+  for (const auto& t : report.targets) targets.push_back(results_target_json(t));
   return json::object{{K::schema_version, kResultsSchemaVersion},
                       {K::host_version, report.host_version},
                       {K::timestamp, report.started_at},
@@ -352,10 +356,30 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
   return run;
 }
 
+namespace {
+
+// {"targets": [every journal entry]}, in file name order.
+StoredRun load_journal(const fs::path& journal) {
+  std::vector<fs::path> entries;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(journal, ec))
+    if (entry.path().extension() == ".json") entries.push_back(entry.path());
+  std::sort(entries.begin(), entries.end());
+  std::string text = "{\"targets\":[";
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    text += (i ? "," : "") + read_results_text(entries[i]);
+  return parse_stored_run(text + "]}", journal);
+}
+
+}  // namespace
+
 StoredRun load_stored_run(const fs::path& dir_or_file) {
   std::error_code ec;
-  const fs::path file =
-      fs::is_directory(dir_or_file, ec) ? dir_or_file / "results.json" : dir_or_file;
+  const bool is_directory = fs::is_directory(dir_or_file, ec);
+  const fs::path file = is_directory ? dir_or_file / "results.json" : dir_or_file;
+  if (is_directory && !fs::exists(file, ec) &&
+      fs::is_directory(dir_or_file / kJournalDirectory, ec))
+    return load_journal(dir_or_file / kJournalDirectory);
   return parse_stored_run(read_results_text(file), file);
 }
 

@@ -130,14 +130,15 @@ class SuiteRun {
     return true;
   }
 
-  // Writes the files after a target finished (or the final state when
-  // `finished` is null). A failed write is reported and remembered.
+  // Journals a finished target, or writes results.json and summary.md when
+  // `finished` is null (the end, also after Ctrl-C). A failed write is
+  // reported and remembered.
   void save(const TargetResult* finished) {
     try {
-      if (finished && finished->status == TargetStatus::ok) output_->write_raw_record(*finished);
-      if (finished && finished->status != TargetStatus::ok)
-        output_->remove_raw_record(finished->target_id);
-      output_->write_suite_files(report_, options_.write_summary);
+      if (finished)
+        output_->write_journal_entry(*finished);  // constant cost per target
+      else
+        output_->write_suite_files(report_, options_.write_summary);
     } catch (const FileWriteError& e) {
       progress_.error(e.what());
       write_failed_ = true;

@@ -25,6 +25,12 @@ inline constexpr std::uintmax_t kMaxResultsFileBytes = std::uintmax_t{1} << 30;
 
 boost::json::value results_json(const SuiteReport& report);
 
+// One entry of "targets" (also a journal entry, output_directory.hpp).
+boost::json::object results_target_json(const TargetResult& target);
+
+// Where a run journals its finished targets until results.json is written.
+inline constexpr const char* kJournalDirectory = ".journal";
+
 // The "plugins" array alone (also `cost-ops plugins list --json`).
 boost::json::array plugins_json(const std::vector<PluginProbe>& probes);
 
@@ -55,13 +61,14 @@ struct StoredRun {
   std::string ab_pairing = {};        // settings.ab_pairing; empty unless an A/B run
 };
 
-// Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
-// the file and what is wrong: not a regular file, larger than
-// kMaxResultsFileBytes, not JSON, not a results file, a duplicate target id,
-// malformed samples. Never crashes on malformed input. Files without
-// samples.process (written before it existed) get it from the repetition:
-// with settings.repetitions 1 every repetition was its own round's process;
-// with one round all samples share one process; else repetition / repetitions.
+// Reads DIR/results.json, or the file itself; a directory without
+// results.json but with a journal (the host crashed mid-run) is read from
+// its journal: every target that finished, without the run's settings. Throws ResultsFileError
+// naming the file and what is wrong: not a regular file, larger than kMaxResultsFileBytes, not
+// JSON, not a results file, a duplicate target id, malformed samples. Never crashes on malformed
+// input. Files without samples.process (written before it existed) get it from the repetition: with
+// settings.repetitions 1 every repetition was its own round's process; with one round all samples
+// share one process; else repetition / repetitions.
 StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
 StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
 
