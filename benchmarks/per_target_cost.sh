@@ -3,10 +3,13 @@
 # one sample, no warm-up) for N = 100 and N = 500 and prints the wall time per
 # target of each, and the marginal cost of the extra 400. Constant per-target
 # cost (journal per target, results.json once) gives equal figures.
-# usage: benchmarks/per_target_cost.sh [BUILD_DIR]
+# Extra arguments go to `cost-ops run` (e.g. --isolation none, which leaves
+# out the worker process each target otherwise gets).
+# usage: benchmarks/per_target_cost.sh [BUILD_DIR] [RUN ARGUMENTS...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
+shift || true
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
@@ -33,7 +36,7 @@ declare -A seconds
 for n in 100 500; do
   start=$(date +%s.%N)
   "$build/bin/cost-ops" run --plugin-dir "$out/p$n" --allow-insecure-plugins -o "$out/o$n" -q \
-    --min-time 0 --warmup-time 0 --min-samples 1 2>"$out/err$n" || tail -3 "$out/err$n"
+    --min-time 0 --warmup-time 0 --min-samples 1 "$@" 2>"$out/err$n" || tail -3 "$out/err$n"
   seconds[$n]=$(python3 -c "print($(date +%s.%N) - $start)")
 done
 python3 -c "

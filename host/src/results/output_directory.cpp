@@ -51,7 +51,7 @@ OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(r
   remove_stale_temporaries(root_);
   remove_stale_temporaries(root_ / "raw");
   std::error_code ignored;  // a crashed run's journal: this run starts its own
-  std::filesystem::remove_all(root_ / kJournalDirectory, ignored);
+  std::filesystem::remove(root_ / kJournalFile, ignored);
 }
 
 void OutputDirectory::write_raw_record(const TargetResult& result) const {
@@ -65,21 +65,24 @@ void OutputDirectory::remove_raw_record(const std::string& target_id) const {
 }
 
 void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_summary) const {
-  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)));
+  for (const TargetResult& t : report.targets) {
+    if (t.status == TargetStatus::ok)
+      write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
+                            to_pretty_json(raw_record_json(t)), Flush::later);
+    else
+      remove_raw_record(t.target_id);
+  }
+  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)), Flush::later);
   if (write_summary)
-    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()));
+    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()),
+                          Flush::later);
+  flush_file_system(root_);
   std::error_code ignored;
-  std::filesystem::remove_all(root_ / kJournalDirectory, ignored);
+  std::filesystem::remove(root_ / kJournalFile, ignored);
 }
 
 void OutputDirectory::write_journal_entry(const TargetResult& result) const {
-  if (result.status == TargetStatus::ok)
-    write_raw_record(result);
-  else
-    remove_raw_record(result.target_id);
-  make_private_directory(root_ / kJournalDirectory, true);
-  write_file_atomically(root_ / kJournalDirectory / (result.target_id + ".json"),
-                        boost::json::serialize(results_target_json(result)));
+  append_line_durably(root_ / kJournalFile, boost::json::serialize(results_target_json(result)));
 }
 
 }  // namespace costops::host

@@ -358,16 +358,25 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
 
 namespace {
 
-// {"targets": [every journal entry]}, in file name order.
+// {"targets": [...]} from the journal's lines: the last line of each target
+// wins (a later round's), in the order targets first appear. A torn last
+// line (the host died while appending) is ignored.
 StoredRun load_journal(const fs::path& journal) {
-  std::vector<fs::path> entries;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(journal, ec))
-    if (entry.path().extension() == ".json") entries.push_back(entry.path());
-  std::sort(entries.begin(), entries.end());
+  std::istringstream lines(read_results_text(journal));
+  std::vector<std::string> order;
+  std::map<std::string, std::string> latest;
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    const json::value entry = json::parse(line, ec);
+    const json::value* id =
+        !ec && entry.is_object() ? entry.get_object().if_contains(K::target_id) : nullptr;
+    if (!id || !id->is_string()) continue;
+    const std::string key(id->get_string());
+    if (!latest.count(key)) order.push_back(key);
+    latest[key] = line;
+  }
   std::string text = "{\"targets\":[";
-  for (std::size_t i = 0; i < entries.size(); ++i)
-    text += (i ? "," : "") + read_results_text(entries[i]);
+  for (std::size_t i = 0; i < order.size(); ++i) text += (i ? "," : "") + latest[order[i]];
   return parse_stored_run(text + "]}", journal);
 }
 
@@ -377,9 +386,8 @@ StoredRun load_stored_run(const fs::path& dir_or_file) {
   std::error_code ec;
   const bool is_directory = fs::is_directory(dir_or_file, ec);
   const fs::path file = is_directory ? dir_or_file / "results.json" : dir_or_file;
-  if (is_directory && !fs::exists(file, ec) &&
-      fs::is_directory(dir_or_file / kJournalDirectory, ec))
-    return load_journal(dir_or_file / kJournalDirectory);
+  if (is_directory && !fs::exists(file, ec) && fs::exists(dir_or_file / kJournalFile, ec))
+    return load_journal(dir_or_file / kJournalFile);
   return parse_stored_run(read_results_text(file), file);
 }
 

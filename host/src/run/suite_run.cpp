@@ -164,8 +164,6 @@ class SuiteRun {
                   [this](const TargetResult& r) { save(&r); });
     try {
       const OutputDirectory side(output_->root() / kAbBaselineDirectory);
-      for (const TargetResult& r : ab_->report.targets)
-        if (r.status == TargetStatus::ok) side.write_raw_record(r);
       side.write_suite_files(ab_->report, false);
       baseline_ = load_stored_run(side.root() / "results.json");
       report_.baseline_name = "A/B baseline " + options_.ab_baseline_plugin_dir;

@@ -29,7 +29,7 @@ boost::json::value results_json(const SuiteReport& report);
 boost::json::object results_target_json(const TargetResult& target);
 
 // Where a run journals its finished targets until results.json is written.
-inline constexpr const char* kJournalDirectory = ".journal";
+inline constexpr const char* kJournalFile = ".journal.jsonl";
 
 // The "plugins" array alone (also `cost-ops plugins list --json`).
 boost::json::array plugins_json(const std::vector<PluginProbe>& probes);
