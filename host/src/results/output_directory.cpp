@@ -65,13 +65,14 @@ void OutputDirectory::remove_raw_record(const std::string& target_id) const {
 }
 
 void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_summary) const {
-  for (const TargetResult& t : report.targets) {
+  // Removals first: a duplicate offer of an id is an invalid entry beside the
+  // ok one, whose record stays.
+  for (const TargetResult& t : report.targets)
+    if (t.status != TargetStatus::ok) remove_raw_record(t.target_id);
+  for (const TargetResult& t : report.targets)
     if (t.status == TargetStatus::ok)
       write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
                             to_pretty_json(raw_record_json(t)), Flush::later);
-    else
-      remove_raw_record(t.target_id);
-  }
   write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)), Flush::later);
   if (write_summary)
     write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()),
