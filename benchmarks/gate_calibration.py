@@ -12,8 +12,8 @@ Modes:
   default  two `cost-ops run` with default settings, then `cost-ops compare`
   rounds5  the same with --rounds 5 on both sides
   ab       one `cost-ops run --ab-baseline-plugin-dir OLD --rounds 20
-           --min-time 0.05 --warmup-time 0.02 --threshold 3` (the documented
-           gating workflow)
+           --min-time 0.05 --warmup-time 0.02 --threshold 3 --alpha 0.01` (the
+           documented gating workflow)
 Wrap timing runs in `flock /tmp/costops-timing.lock`.
 usage: benchmarks/gate_calibration.py [--build DIR] [--aa N] [--trials N]
        [--effects 3,5,10,30] [--modes default,rounds5,ab]
@@ -27,7 +27,7 @@ import tempfile
 import time
 
 AB_ARGS = ["--rounds", "20", "--min-time", "0.05", "--warmup-time", "0.02"]
-AB_THRESHOLD = ["--threshold", "3"]
+AB_GATE = ["--threshold", "3", "--alpha", "0.01"]
 
 
 def run(cmd):
@@ -47,8 +47,8 @@ def trial(host, calib, mode, old, new, scratch):
     base_out, new_out = f"{scratch}/base", f"{scratch}/new"
     if mode == "ab":
         code = run([host, "run", "-q", "--plugin-dir", new_dir, "--ab-baseline-plugin-dir", old_dir,
-                    "-o", new_out] + AB_ARGS + AB_THRESHOLD)
-        return code, verdicts(host, f"{new_out}/ab-baseline", new_out, AB_THRESHOLD)
+                    "-o", new_out] + AB_ARGS + AB_GATE)
+        return code, verdicts(host, f"{new_out}/ab-baseline", new_out, AB_GATE)
     extra = ["--rounds", "5"] if mode == "rounds5" else []
     run([host, "run", "-q", "--plugin-dir", old_dir, "-o", base_out] + extra)
     run([host, "run", "-q", "--plugin-dir", new_dir, "-o", new_out] + extra)

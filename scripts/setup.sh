@@ -18,6 +18,9 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   # Used by tests: nm (binutils) and pgrep (procps).
   binutils procps
+  # --measure instructions runs workers under callgrind; the worker includes
+  # <valgrind/callgrind.h> (the package ships the headers).
+  valgrind
   # Packaging: cpack's per-target Debian packages (dpkg-shlibdeps computes
   # their library dependencies) and their test.
   dpkg-dev file

@@ -17,8 +17,12 @@ namespace {
 using namespace costops::host;
 
 // The values that need checking or converting before they become RunOptions.
+// Iterations of the one counted run() call of --measure instructions: enough
+// to spread the call's own cost thin, few enough for Valgrind's ~50x.
+constexpr std::uint64_t kInstructionIterations = 100;
+
 struct RunOptionText {
-  std::string targets, summary, output;
+  std::string targets, summary, output, measure = "time";
   bool no_summary = false, quiet = false, verbose = false, help = false;
 };
 
@@ -56,6 +60,10 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "name saved with --save-baseline; verdicts go to summary.md")(
       "save-baseline", po::value<std::string>(&options.save_baseline),
       "keep this run as a named baseline under <output>/baselines/NAME")(
+      "measure", po::value<std::string>(&text.measure)->default_value("time"),
+      "time (the default) or instructions: each target's worker runs under valgrind's "
+      "callgrind and counts the instructions of run() per operation (deterministic: compare "
+      "gates on it with a plain --threshold); needs valgrind and --isolation process")(
       "ab-baseline-plugin-dir", po::value<std::string>(&options.ab_baseline_plugin_dir),
       "A/B mode: also run the same targets from the plugins in this directory (the old build), "
       "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
@@ -100,6 +108,13 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");
   if (text.quiet && text.verbose) return reject("--quiet and --verbose exclude each other");
+  if (text.measure == "instructions")
+    options.measurement.instruction_iterations = kInstructionIterations;
+  else if (text.measure != "time")
+    return reject("--measure takes time or instructions, not `" + text.measure + "`");
+  if (text.measure == "instructions" && options.plugins.isolation != IsolationMode::process)
+    return reject("--measure instructions runs each worker under valgrind: it needs "
+                  "--isolation process");
   if (!options.ab_baseline_plugin_dir.empty() && !options.baseline.empty())
     return reject(
         "--ab-baseline-plugin-dir and --baseline exclude each other: the A/B run is "
@@ -137,7 +152,8 @@ int run_command(const Arguments& args, const CommandContext& context) {
   if (text.help) {
     std::cout << "Usage: cost-ops run [options]\n\n"
                  "Runs every selected target with warm-up, calibrated batches and repeated\n"
-                 "samples, and writes each result as soon as its target finishes.\n\n"
+                 "samples; journals each result as soon as its target finishes (<output>/.journal.jsonl)\n"
+                 "and writes the files at the end, also after Ctrl-C.\n\n"
               << all << exit_codes_help(true);
     return kExitOk;
   }

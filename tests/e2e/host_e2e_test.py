@@ -464,6 +464,32 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("not offered by any plugin in the A/B baseline directory", proc.stderr)
 
+    @unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed")
+    def test_instruction_counts_are_deterministic_and_see_three_percent(self):
+        if "asan" in subprocess.run(["ldd", str(HOST)], stdout=subprocess.PIPE, text=True).stdout:
+            self.skipTest("a sanitizer build does not run under valgrind")
+        calibration = HOST.parent.parent / "benchmarks" / "calibration"
+        counts = []
+        for work, out in [(0, "a"), (0, "b"), (3, "c")]:
+            proc = run("run", "--plugin-dir", str(calibration / f"work_{work}"), "-o", str(self.tmp / out),
+                       "--measure", "instructions", "--targets", "calibration_alu_short,calibration_chase")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            results = json.loads((self.tmp / out / "results.json").read_text())
+            validator("results.schema.json").validate(results)
+            counts.append({t["target_id"]: t["measurement"]["instructions_per_operation"] for t in results["targets"]})
+        self.assertEqual(counts[0], counts[1])  # A/A: identical, not merely close
+        for target, base in counts[0].items():
+            self.assertAlmostEqual(counts[2][target] / base - 1, 0.03, delta=0.005)
+        report = json.loads(run("compare", str(self.tmp / "a"), str(self.tmp / "c"), "--format", "json",
+                                "--threshold", "1").stdout)
+        self.assertEqual({t["basis"] for t in report["targets"]}, {"instructions"})
+        self.assertEqual({t["verdict"] for t in report["targets"]}, {"slower"})
+        self.assertEqual(run("compare", str(self.tmp / "a"), str(self.tmp / "b")).returncode, 0)
+        proc = run("run", "--plugin-dir", str(calibration / "work_0"), "-o", str(self.tmp / "x"),
+                   "--measure", "instructions", "--isolation", "none")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--isolation process", proc.stderr)
+
     def test_history_records_runs_and_prints_the_trend(self):
         db = self.tmp / "history.db"
         for _ in range(2):

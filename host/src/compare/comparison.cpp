@@ -25,7 +25,15 @@ std::string_view verdict_name(Verdict verdict) {
 }
 
 std::string_view basis_key(ComparisonBasis basis) {
-  return basis == ComparisonBasis::paired_rounds ? "paired_rounds" : "processes";
+  switch (basis) {
+    case ComparisonBasis::paired_rounds:
+      return "paired_rounds";
+    case ComparisonBasis::instructions:
+      return "instructions";
+    case ComparisonBasis::processes:
+      break;
+  }
+  return "processes";
 }
 
 ProcessSamples samples_by_process(const StoredTarget& target) {
@@ -136,9 +144,29 @@ TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTa
   return c;
 }
 
+TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
+                                            const ComparisonSettings& settings) {
+  TargetComparison c;
+  c.target_id = base.target_id;
+  c.basis = ComparisonBasis::instructions;
+  c.base_count = c.new_count = 1;
+  c.base_median = base.instructions_per_operation;
+  c.new_median = current.instructions_per_operation;
+  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
+  c.change_ci_low = c.change_ci_high = c.change;
+  c.p_value = 0;
+  c.smallest_p = 0;
+  c.verdict = std::abs(c.change) < settings.threshold ? Verdict::no_change
+              : c.change > 0                          ? Verdict::slower
+                                                      : Verdict::faster;
+  return c;
+}
+
 TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
                                         const StoredRun& current_run, const StoredTarget& current,
                                         const ComparisonSettings& settings) {
+  if (base.instructions_per_operation > 0 && current.instructions_per_operation > 0)
+    return compare_instruction_counts(base, current, settings);
   if (!base_run.ab_pairing.empty() && base_run.ab_pairing == current_run.ab_pairing)
     return compare_paired_targets(base, current, settings);
   return compare_targets(base, current, settings);

@@ -19,7 +19,14 @@ std::string percent(double fraction) {
   return format_double("%+.1f%%", 100 * fraction);
 }
 
+// A median time, or an instruction count for the instructions basis.
+std::string figure(const TargetComparison& t, double value) {
+  return t.basis == ComparisonBasis::instructions ? format_double("%.1f instr", value)
+                                                  : human_duration(value);
+}
+
 std::string basis_name(const TargetComparison& t) {
+  if (t.basis == ComparisonBasis::instructions) return "instructions";
   return t.basis == ComparisonBasis::paired_rounds
              ? "pairs " + std::to_string(t.base_count)
              : "procs " + std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
@@ -40,6 +47,12 @@ std::string method_line(const RunComparison& c) {
       std::to_string(c.settings.bootstrap_resamples) +
       " resamples). The unit is the worker process (a --rounds round); repetitions inside one "
       "process are not independent and count once.";
+  if (std::any_of(c.targets.begin(), c.targets.end(),
+                  [](const auto& t) { return t.basis == ComparisonBasis::instructions; }))
+    line +=
+        " Basis `instructions` (--measure instructions on both sides): instructions per "
+        "operation counted by callgrind in run() only, deterministic, so the threshold alone "
+        "decides and p is 0.";
   if (const std::string short_of_data = insufficient_data_line(c); !short_of_data.empty())
     line += "\n" + short_of_data;
   return line;
@@ -55,8 +68,8 @@ std::string comparison_text(const RunComparison& c) {
   out << line;
   for (const auto& t : c.targets) {
     std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9.3g %15s  %s\n",
-                  t.target_id.c_str(), human_duration(t.base_median).c_str(),
-                  human_duration(t.new_median).c_str(), percent(t.change).c_str(),
+                  t.target_id.c_str(), figure(t, t.base_median).c_str(),
+                  figure(t, t.new_median).c_str(), percent(t.change).c_str(),
                   (percent(t.change_ci_low) + " .. " + percent(t.change_ci_high)).c_str(),
                   t.p_value, basis_name(t).c_str(), std::string(verdict_name(t.verdict)).c_str());
     out << line;
@@ -76,8 +89,8 @@ std::string comparison_markdown(const RunComparison& c) {
                                 : t.verdict == Verdict::faster
                                     ? "🟢 faster"
                                     : std::string(verdict_name(t.verdict));
-    md += "| " + t.target_id + " | " + human_duration(t.base_median) + " | " +
-          human_duration(t.new_median) + " | " + percent(t.change) + " | " +
+    md += "| " + t.target_id + " | " + figure(t, t.base_median) + " | " +
+          figure(t, t.new_median) + " | " + percent(t.change) + " | " +
           percent(t.change_ci_low) + " .. " + percent(t.change_ci_high) + " | " +
           format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
   }

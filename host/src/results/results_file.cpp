@@ -80,7 +80,10 @@ json::value measurement_json(const TargetResult& r) {
                       {"clock_overhead_ns", finite_or_null(m.clock_overhead_ns)},
                       {"empty_batch_ns", finite_or_null(m.empty_batch_ns)},
                       {"overhead_ns_per_iteration", finite_or_null(overhead_per_iteration(m))},
-                      {"overhead_subtracted", false}};
+                      {"overhead_subtracted", false},
+                      {K::instructions_per_operation,
+                       m.instructions_per_operation > 0 ? json::value(m.instructions_per_operation)
+                                                        : json::value(nullptr)}};
 }
 
 json::value samples_json(const TargetResult& r) {
@@ -257,6 +260,20 @@ std::vector<std::uint32_t> read_sample_indices(const json::object& samples, std:
   return indices;
 }
 
+// measurement.instructions_per_operation: optional; null = not counted.
+double read_instructions(const json::object& target, const std::string& id, const fs::path& file) {
+  const json::value* measurement = target.if_contains(K::measurement);
+  const json::value* count = measurement && measurement->is_object()
+                                 ? measurement->get_object().if_contains(K::instructions_per_operation)
+                                 : nullptr;
+  if (!count || count->is_null()) return 0;
+  boost::system::error_code ec;
+  const double value = count->is_number() ? count->to_number<double>(ec) : -1;
+  if (ec || !(value > 0) || !std::isfinite(value))
+    bad_file(file, "target " + id + ": measurement.instructions_per_operation is not a positive number");
+  return value;
+}
+
 std::uint64_t settings_count(const json::object& root, std::string_view key) {
   const json::value* settings = root.if_contains(K::settings);
   const json::value* v =
@@ -302,6 +319,7 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
   target.ns_per_operation = read_sample_times(samples->get_object(), target.target_id, file);
   target.repetition = read_sample_indices(samples->get_object(), K::sample_repetition,
                                           target.ns_per_operation.size(), target.target_id, file);
+  target.instructions_per_operation = read_instructions(o, target.target_id, file);
   target.process = read_sample_indices(samples->get_object(), K::sample_process,
                                        target.ns_per_operation.size(), target.target_id, file);
   return target;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "costops/host/sample_stats.hpp"
+#include "costops/host/worker/instruction_count.hpp"
 #include "costops/host/worker/peak_memory.hpp"
 
 namespace costops::host {
@@ -213,6 +214,27 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
   return true;
 }
 
+// --measure instructions: one uncounted run(state, 1) (lazy symbol binding
+// and first-call paths), then one run(state, N) with callgrind collecting.
+// The host reads the count from callgrind's output; the one sample keeps the
+// rest of the pipeline working (its time, under Valgrind, means nothing).
+bool count_instructions(TargetDriver& driver, const MeasurementSettings& settings,
+                        TargetMeasurement& out) {
+  if (!running_under_valgrind()) {
+    out.failure_phase = "run";
+    out.failure_message = "--measure instructions: the worker is not running under valgrind";
+    return false;
+  }
+  if (driver.timed_run(1) < 0) return false;
+  start_counting_instructions();
+  const double elapsed = driver.timed_run(settings.instruction_iterations);
+  stop_counting_instructions();
+  if (elapsed < 0) return false;
+  out.batch_iterations = settings.instruction_iterations;
+  out.samples.push_back({settings.instruction_iterations, elapsed, 0});
+  return true;
+}
+
 }  // namespace
 
 TargetMeasurement measure_target(const bench_target_v1& target,
@@ -225,6 +247,11 @@ TargetMeasurement measure_target(const bench_target_v1& target,
   const std::int64_t fds_before = count_open_file_descriptors();
   const auto rss_before = static_cast<std::int64_t>(read_rss_bytes());
   if (!driver.setup(services.table())) return out;
+  if (settings.instruction_iterations > 0) {
+    const bool counted = count_instructions(driver, settings, out);
+    out.succeeded = driver.teardown() && counted;
+    return out;
+  }
 
   // Empty batches: the fixed cost of one timed call (clock pair + indirect
   // call + the plugin's own entry). Reported, never subtracted silently.

@@ -40,7 +40,9 @@ std::string_view verdict_name(Verdict verdict);
 
 // What the test and the bootstrap were run on: per-process medians of two
 // independent runs, or per-round ratios of an A/B run.
-enum class ComparisonBasis { processes, paired_rounds };
+// instructions: both sides counted instructions (--measure instructions):
+// deterministic, so a plain threshold decides and there is no p-value.
+enum class ComparisonBasis { processes, paired_rounds, instructions };
 std::string_view basis_key(ComparisonBasis basis);  // as in compare --format json
 
 struct TargetComparison {
@@ -81,6 +83,12 @@ TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& c
 TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTarget& current,
                                         const ComparisonSettings& settings);
 
+// Instruction counts per operation: `slower`/`faster` when the change is at
+// least the threshold, else `no change`; p-value 0 (there is no chance in it).
+TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
+                                            const ComparisonSettings& settings);
+
+// compare_instruction_counts when both sides counted instructions, else
 // compare_paired_targets when both runs come from one A/B invocation (same
 // StoredRun::ab_pairing), else compare_targets.
 TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,

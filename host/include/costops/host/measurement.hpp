@@ -23,6 +23,10 @@ struct MeasurementSettings {
   // > 0: skip calibration and use this batch size (later --rounds reuse the
   // first round's, so every sample of a target has the same batch size).
   std::uint64_t fixed_batch_iterations = 0;
+  // > 0: --measure instructions. The worker runs under callgrind and counts
+  // the instructions of one run(state, N) call with N this (after an
+  // uncounted run(state, 1)), instead of timing samples.
+  std::uint64_t instruction_iterations = 0;
 };
 
 struct Sample {
@@ -58,6 +62,10 @@ struct TargetMeasurement {
   std::vector<std::pair<std::string, MetricValue>> plugin_metrics;  // in report order
   std::vector<std::string> plugin_log;
   std::uint64_t peak_rss_bytes = 0;  // 0 = unknown
+  // Instructions per operation counted by callgrind in run() only (0 = not
+  // counted): deterministic, unlike times. Set by the host from callgrind's
+  // output, not by the worker.
+  double instructions_per_operation = 0;
   // Between just before setup and just after teardown: what the target did
   // not give back. Negative values mean it released more than it took.
   std::int64_t leaked_file_descriptors = 0;

@@ -52,6 +52,8 @@ struct StoredTarget {
   // it existed: derived from the repetition and the run's settings, see
   // load_stored_run). Empty = all one process.
   std::vector<std::uint32_t> process = {};
+  // measurement.instructions_per_operation (--measure instructions); 0 = not counted.
+  double instructions_per_operation = 0;
 };
 
 struct StoredRun {

@@ -39,6 +39,9 @@ inline constexpr std::string_view build_info = "build_info";
 inline constexpr std::string_view abi_version = "abi_version";
 inline constexpr std::string_view plugin_targets = "targets";
 
+// "measurement".
+inline constexpr std::string_view instructions_per_operation = "instructions_per_operation";
+
 // "samples": parallel arrays, one element per timed batch.
 inline constexpr std::string_view sample_iterations = "iterations";
 inline constexpr std::string_view sample_elapsed_ns = "elapsed_ns";
