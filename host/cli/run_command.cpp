@@ -20,8 +20,12 @@ namespace {
 using namespace costops::host;
 
 // The values that need checking or converting before they become RunOptions.
+// Iterations of the one counted run() call of --measure instructions: enough
+// to spread the call's own cost thin, few enough for Valgrind's ~50x.
+constexpr std::uint64_t kInstructionIterations = 100;
+
 struct RunOptionText {
-  std::string targets, summary, output, commit, branch;
+  std::string targets, summary, output, commit, branch, measure = "time";
   bool no_summary = false, quiet = false, verbose = false, help = false;
   double noise_percent = 5;
   // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
@@ -82,6 +86,16 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "the branch being benchmarked (default: the current directory's git branch)")(
       "save-baseline", po::value<std::string>(&options.save_baseline)->value_name("NAME"),
       "keep this run as a named baseline under <output>/baselines/NAME")(
+      "measure", po::value<std::string>(&text.measure)->default_value("time")->value_name("WHAT"),
+      "time (the default) or instructions: each target's worker runs under valgrind's "
+      "callgrind and counts the instructions of run() per operation (deterministic: compare "
+      "gates on it with a plain --threshold); needs valgrind and --isolation process")(
+      "ab-baseline-plugin-dir",
+      po::value<std::string>(&options.ab_baseline_plugin_dir)->value_name("DIR"),
+      "A/B mode: also run the same targets from the plugins in this directory (the old build), "
+      "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
+      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
+      "workflow of docs/comparison.md")(
       "history",
       po::value<std::string>()->value_name("FILE")->notifier(
           [&](const std::string& file) { options.history = file; }),
@@ -170,6 +184,18 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject("--noise-threshold must be a positive percentage, not " +
                   std::to_string(text.noise_percent));
   options.noisy_relative_mad = text.noise_percent / 100;
+  if (text.measure == "instructions")
+    options.measurement.instruction_iterations = kInstructionIterations;
+  else if (text.measure != "time")
+    return reject("--measure takes time or instructions, not `" + text.measure + "`");
+  if (text.measure == "instructions" && options.plugins.isolation != IsolationMode::process)
+    return reject(
+        "--measure instructions runs each worker under valgrind: it needs "
+        "--isolation process");
+  if (!options.ab_baseline_plugin_dir.empty() && !options.baseline.empty())
+    return reject(
+        "--ab-baseline-plugin-dir and --baseline exclude each other: the A/B run is "
+        "its own baseline");
   options.verbosity = text.quiet     ? Verbosity::quiet
                       : text.verbose ? Verbosity::verbose
                                      : Verbosity::normal;
@@ -231,7 +257,8 @@ int run_command(const Arguments& args, const CommandContext& context) {
   if (text.help) {
     std::cout << "Usage: cost-ops run [options]\n\n"
                  "Runs every selected target with warm-up, calibrated batches and repeated\n"
-                 "samples, and writes each result as soon as its target finishes.\n\n"
+                 "samples; journals each result as soon as its target finishes\n"
+                 "(<output>/.journal.jsonl) and writes the files at the end, also after Ctrl-C.\n\n"
               << all << exit_codes_help(kRunExitCodes);
     return kExitOk;
   }

@@ -20,7 +20,8 @@ constexpr std::string_view kTemporaryMarker = ".cost-ops-tmp-";
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Flush flush) {
   struct stat existing {};
   if (::lstat(path.c_str(), &existing) == 0 && S_ISLNK(existing.st_mode)) {
     errno = ELOOP;
@@ -47,7 +48,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((flush == Flush::now && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int saved = errno;
     ::unlink(temporary.c_str());
     errno = saved;
@@ -59,6 +60,35 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     errno = saved;
     fail(path, "renaming the temporary file into place");
   }
+}
+
+void flush_file_system(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail(dir, "opening to flush");
+  const bool flushed = ::syncfs(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  if (!flushed) fail(dir, "flushing");
+}
+
+void append_line_durably(const std::filesystem::path& path, std::string_view line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (fd < 0) fail(path, "opening to append");
+  std::string text(line);
+  text += '\n';
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool complete = written == text.size() && ::fdatasync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  if (!complete) fail(path, "appending");
 }
 
 void remove_stale_temporaries(const std::filesystem::path& dir) {

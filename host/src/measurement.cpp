@@ -25,10 +25,18 @@ std::uint32_t repetition_count(const TargetMeasurement& measurement) {
   return count;
 }
 
+std::uint32_t process_count(const TargetMeasurement& measurement) {
+  std::uint32_t count = 0;
+  for (const Sample& s : measurement.samples) count = std::max(count, s.process + 1);
+  return count;
+}
+
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
   const std::uint32_t next_repetition = repetition_count(merged);
+  const std::uint32_t next_process = process_count(merged);
   for (Sample s : round.samples) {
     s.repetition += next_repetition;
+    s.process += next_process;
     merged.samples.push_back(s);
   }
   merged.warmup_iterations += round.warmup_iterations;

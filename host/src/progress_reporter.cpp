@@ -57,8 +57,8 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
            std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
-  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id + "  " +
-                     style.duration(median) + "/op  " +
+  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id +
+                     "  median " + style.duration(median) + "/op  " +
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
   for (const auto& w : result.warnings)

@@ -75,6 +75,9 @@ const char* const kMigrations[] = {
     "ALTER TABLE runs ADD COLUMN source_commit TEXT;"
     "ALTER TABLE runs ADD COLUMN source_branch TEXT;"
     "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;",
+    // 4: each sample's worker process, the unit of step detection (NULL for
+    // older rows: all their samples count as one process).
+    "ALTER TABLE target_results ADD COLUMN process TEXT;",
 };
 constexpr int kLatestHistorySchema = static_cast<int>(std::size(kMigrations));
 
@@ -169,7 +172,8 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
     Statement target(
         db_,
         "INSERT OR REPLACE INTO target_results (run_id, target_id, status, reason, median_ns, "
-        "metrics, ns_per_operation, repetition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        "metrics, ns_per_operation, repetition, process) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9)");
     for (const TargetResult& t : report.targets) {
       target.integer(1, run_id);
       target.text(2, t.target_id);
@@ -177,14 +181,16 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
       target.text(4, t.reason);
       target.real(5, t.stats.median);
       target.text(6, json::serialize(canonical_metrics(t)));
-      json::array samples, repetition;
+      json::array samples, repetition, process;
       if (t.measurement)
         for (const Sample& s : t.measurement->samples) {
           samples.push_back(s.ns_per_operation());
           repetition.push_back(s.repetition);
+          process.push_back(s.process);
         }
       target.text(7, json::serialize(samples));
       target.text(8, json::serialize(repetition));
+      target.text(9, json::serialize(process));
       target.done();
     }
     execute("COMMIT");
@@ -195,12 +201,30 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
   }
 }
 
+namespace {
+
+// A JSON array of per-sample indices, only when it matches the samples one to
+// one; otherwise empty (all samples count as one).
+std::vector<std::uint32_t> sample_indices(const std::string& text, std::size_t samples) {
+  boost::system::error_code ec;
+  const json::value array = json::parse(text, ec);
+  std::vector<std::uint32_t> indices;
+  if (ec || !array.is_array() || array.get_array().size() != samples) return indices;
+  for (const auto& v : array.get_array())
+    indices.push_back(v.is_int64() && v.get_int64() >= 0
+                          ? static_cast<std::uint32_t>(v.get_int64())
+                          : 0);  // Boost.JSON reads small counts as int64
+  return indices;
+}
+
+}  // namespace
+
 std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
   Statement query(
       db_,
       "SELECT r.id, r.timestamp, COALESCE(NULLIF(r.source_commit, ''), r.git_commit), "
       "r.host_name, t.status, t.median_ns, "
-      "t.ns_per_operation, t.repetition "
+      "t.ns_per_operation, t.repetition, t.process "
       "FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = ?1 ORDER BY r.id");
   query.text(1, target_id);
   std::vector<HistoryEntry> out;
@@ -217,13 +241,8 @@ std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
     if (!ec && samples.is_array())
       for (const auto& v : samples.get_array())
         if (v.is_number()) e.ns_per_operation.push_back(v.to_number<double>(ec));
-    // Only when it matches the samples one to one; otherwise all count as one.
-    const json::value repetition = json::parse(query.column_text(7), ec);
-    if (!ec && repetition.is_array() && repetition.get_array().size() == e.ns_per_operation.size())
-      for (const auto& v : repetition.get_array())
-        e.repetition.push_back(v.is_int64() && v.get_int64() >= 0
-                                   ? static_cast<std::uint32_t>(v.get_int64())
-                                   : 0);  // Boost.JSON reads small counts as int64
+    e.repetition = sample_indices(query.column_text(7), e.ns_per_operation.size());
+    e.process = sample_indices(query.column_text(8), e.ns_per_operation.size());
     out.push_back(std::move(e));
   }
   return out;
@@ -245,8 +264,13 @@ std::string history_text(const std::string& target_id, const std::vector<History
     std::string change = "", step = "";
     if (e.status == "ok" && previous) {
       const TargetComparison c = compare_targets(
-          {target_id, TargetStatus::ok, {}, previous->ns_per_operation, previous->repetition},
-          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition}, settings);
+          {target_id,
+           TargetStatus::ok,
+           {},
+           previous->ns_per_operation,
+           previous->repetition,
+           previous->process},
+          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition, e.process}, settings);
       change = format_double("%+.1f%%", 100 * c.change);
       if (c.verdict == Verdict::slower)
         step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";

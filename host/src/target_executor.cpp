@@ -5,6 +5,7 @@
 #include <map>
 
 #include "costops/host/child_process.hpp"
+#include "costops/host/instruction_counter.hpp"
 #include "costops/host/result_plausibility.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
@@ -91,6 +92,12 @@ class IsolatedExecutor final : public TargetExecutor {
         settings_.host_executable,
         encode_worker_arguments({WorkerTask::run_target, library.string(), target_id, settings}),
         settings_.run_timeout_seconds};
+    if (settings.instruction_iterations > 0) return run_counting(request, settings);
+    return run_request(request);
+  }
+
+ private:
+  TargetOutcome run_request(const ChildRequest& request) {
     ChildResult child = run_child(request);
     TargetOutcome outcome;
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
@@ -115,7 +122,31 @@ class IsolatedExecutor final : public TargetExecutor {
     return outcome;
   }
 
- private:
+  // --measure instructions: the worker under callgrind, the count from its file.
+  TargetOutcome run_counting(const ChildRequest& worker, const MeasurementSettings& settings) {
+    TargetOutcome outcome;
+    outcome.status = TargetStatus::failed;
+    const std::string valgrind = find_valgrind();
+    const CallgrindOutputFile out_file;
+    if (valgrind.empty() || out_file.path().empty()) {
+      outcome.reason = valgrind.empty() ? "--measure instructions needs valgrind on PATH "
+                                          "(Debian: apt-get install valgrind)"
+                                        : "cannot create a temporary file for callgrind";
+      return outcome;
+    }
+    outcome = run_request(under_callgrind(worker, valgrind, out_file.path()));
+    if (outcome.status != TargetStatus::ok) return outcome;
+    const auto total = callgrind_total_instructions(out_file.path());
+    if (!total) {
+      outcome.status = TargetStatus::failed;
+      outcome.reason = "callgrind wrote no instruction count";
+      return outcome;
+    }
+    outcome.measurement.instructions_per_operation =
+        static_cast<double>(*total) / static_cast<double>(settings.instruction_iterations);
+    return outcome;
+  }
+
   static PluginProbe failed_probe(const std::filesystem::path& library, TargetStatus status,
                                   std::string reason) {
     PluginProbe probe;

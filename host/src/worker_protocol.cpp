@@ -62,6 +62,7 @@ constexpr SettingCodec kSettingCodecs[] = {
     codec_for<&MeasurementSettings::target_sample_seconds>("--sample-time"),
     codec_for<&MeasurementSettings::max_samples>("--max-samples"),
     codec_for<&MeasurementSettings::fixed_batch_iterations>("--batch-iterations"),
+    codec_for<&MeasurementSettings::instruction_iterations>("--instruction-iterations"),
 };
 
 }  // namespace

@@ -467,11 +467,13 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout, "")
 
     def test_baselines_compare_and_exit_codes(self):
-        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--save-baseline", "main")
+        # Four processes a side: the fewest that can show p < 0.05.
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "4",
+                   "--save-baseline", "main")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertTrue((self.out / "baselines" / "main" / "results.json").exists())
-        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", "main",
-                   "--threshold", "1000")
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "4",
+                   "--baseline", "main", "--threshold", "1000")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("Compared with baseline main", proc.stderr)
         self.assertIn("## Comparison with baseline main", (self.out / "summary.md").read_text())
@@ -481,7 +483,10 @@ class HostEndToEnd(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, proc.stderr)
         report = json.loads(run("compare", str(self.out), str(self.out), "--format", "json").stdout)
         self.assertEqual({t["verdict"] for t in report["targets"]}, {"no change"})
-        self.assertEqual(report["method"]["test"], "mann_whitney_u_two_sided")
+        self.assertEqual(report["method"]["test"],
+                         "mann_whitney_u_of_process_medians_or_wilcoxon_signed_rank_of_paired_rounds_two_sided")
+        self.assertEqual({t["basis"] for t in report["targets"]}, {"processes"})
+        self.assertEqual(report["insufficient_data"], "")
         # A baseline made 10x faster on paper: the new run is a regression.
         fast = json.loads((self.out / "results.json").read_text())
         for t in fast["targets"]:
@@ -492,8 +497,14 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 3, proc.stdout)
         self.assertIn("slower", proc.stdout)
         self.assertEqual(run("compare", str(self.tmp / "fast.json"), str(self.out), "--fail-on", "none").returncode, 0)
-        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", str(self.tmp / "fast.json"))
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "4",
+                   "--baseline", str(self.tmp / "fast.json"))
         self.assertEqual(proc.returncode, 3, proc.stderr)
+        # One round cannot gate: it says so and exits 0 even against fast.json.
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.tmp / "one"), *QUICK,
+                   "--baseline", str(self.tmp / "fast.json"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("4 vs 1 processes cannot show p < 0.05; use --rounds >= 4", proc.stderr)
         # Bad input: usage errors naming the file.
         (self.tmp / "broken.json").write_text("{not json")
         proc = run("compare", str(self.tmp / "broken.json"), str(self.out))
@@ -502,6 +513,50 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", "no-such-baseline")
         self.assertEqual(proc.returncode, 2)
         self.assertIn("no-such-baseline", proc.stderr)
+
+    def test_ab_mode_pairs_two_builds_round_by_round(self):
+        proc = run("run", "--plugin-dir", str(GOOD), "--ab-baseline-plugin-dir", str(GOOD), "-o", str(self.out),
+                   *QUICK, "--rounds", "6")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("A/B round 6 of 6", proc.stderr)
+        new, old = self.results(), json.loads((self.out / "ab-baseline" / "results.json").read_text())
+        self.assertEqual(new["settings"]["ab_pairing"], old["settings"]["ab_pairing"])
+        self.assertEqual((new["settings"]["ab_role"], old["settings"]["ab_role"]), ("new", "baseline"))
+        for target in new["targets"]:
+            self.assertEqual(sorted(set(target["samples"]["process"])), list(range(6)))
+        report = json.loads(run("compare", str(self.out / "ab-baseline"), str(self.out), "--format", "json").stdout)
+        self.assertEqual({t["basis"] for t in report["targets"]}, {"paired_rounds"})
+        self.assertEqual({t["base_count"] for t in report["targets"]}, {6})
+        self.assertIn("pairs 6", (self.out / "summary.md").read_text())
+        proc = run("run", "--plugin-dir", str(GOOD), "--ab-baseline-plugin-dir", str(HOSTILE), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("not offered by any plugin in the A/B baseline directory", proc.stderr)
+
+    @unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed")
+    def test_instruction_counts_are_deterministic_and_see_three_percent(self):
+        if "asan" in subprocess.run(["ldd", str(HOST)], stdout=subprocess.PIPE, text=True).stdout:
+            self.skipTest("a sanitizer build does not run under valgrind")
+        calibration = HOST.parent.parent / "benchmarks" / "calibration"
+        counts = []
+        for work, out in [(0, "a"), (0, "b"), (3, "c")]:
+            proc = run("run", "--plugin-dir", str(calibration / f"work_{work}"), "-o", str(self.tmp / out),
+                       "--measure", "instructions", "--targets", "calibration_alu_short,calibration_chase")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            results = json.loads((self.tmp / out / "results.json").read_text())
+            validator("results.schema.json").validate(results)
+            counts.append({t["target_id"]: t["measurement"]["instructions_per_operation"] for t in results["targets"]})
+        self.assertEqual(counts[0], counts[1])  # A/A: identical, not merely close
+        for target, base in counts[0].items():
+            self.assertAlmostEqual(counts[2][target] / base - 1, 0.03, delta=0.005)
+        report = json.loads(run("compare", str(self.tmp / "a"), str(self.tmp / "c"), "--format", "json",
+                                "--threshold", "1").stdout)
+        self.assertEqual({t["basis"] for t in report["targets"]}, {"instructions"})
+        self.assertEqual({t["verdict"] for t in report["targets"]}, {"slower"})
+        self.assertEqual(run("compare", str(self.tmp / "a"), str(self.tmp / "b")).returncode, 0)
+        proc = run("run", "--plugin-dir", str(calibration / "work_0"), "-o", str(self.tmp / "x"),
+                   "--measure", "instructions", "--isolation", "none")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--isolation process", proc.stderr)
 
     def test_history_records_runs_and_prints_the_trend(self):
         db = self.tmp / "history.db"

@@ -197,6 +197,44 @@ TEST_CASE("the output directory writes raw records and suite files") {
 
 namespace {
 
+TEST_CASE("the journal: one line per finished target, read back when results.json is missing") {
+  const fs::path dir = fresh_dir("costops-journal");
+  {
+    OutputDirectory output(dir);
+    output.write_journal_entry(finished_target("alpha", 99.0));
+    output.write_journal_entry(finished_target("beta", 20.0));
+    output.write_journal_entry(finished_target("alpha", 10.0));  // a later round
+    TargetResult crashed;
+    crashed.target_id = "gamma";
+    crashed.status = TargetStatus::crashed;
+    crashed.reason = "killed by SIGSEGV";
+    output.write_journal_entry(crashed);
+  }
+  // The host died here: no results.json, but compare and --baseline still
+  // find everything measured.
+  CHECK_FALSE(fs::exists(dir / "results.json"));
+  // A torn last line (the host died while appending) is skipped.
+  std::ofstream(dir / kJournalFile, std::ios::app) << "{\"target_id\":\"del";
+  const StoredRun recovered = load_stored_run(dir);
+  REQUIRE(recovered.targets.size() == 3);
+  CHECK(recovered.targets[0].target_id == "alpha");
+  CHECK(recovered.targets[0].ns_per_operation.front() < 20);  // the later line won
+  CHECK(recovered.targets[1].ns_per_operation.size() ==
+        finished_target("beta", 20.0).measurement->samples.size());
+  CHECK(recovered.targets[2].status == TargetStatus::crashed);
+  // A new run starts its own journal; the final files replace it.
+  OutputDirectory again(dir);
+  CHECK_FALSE(fs::exists(dir / kJournalFile));
+  again.write_journal_entry(finished_target("alpha", 10.0));
+  SuiteReport report;
+  report.targets.push_back(finished_target("alpha", 10.0));
+  again.write_suite_files(report, false);
+  CHECK_FALSE(fs::exists(dir / kJournalFile));
+  CHECK(fs::exists(dir / "raw" / "alpha.json"));
+  CHECK(load_stored_run(dir).targets.size() == 1);
+  fs::remove_all(dir);
+}
+
 SuiteReport golden_report() {
   SuiteReport report;
   report.host_version = "0.1.0";

@@ -66,13 +66,20 @@ class FakeExecutor final : public TargetExecutor {
     return probe;
   }
 
-  TargetOutcome run(const fs::path&, const std::string& id,
+  TargetOutcome run(const fs::path& library, const std::string& id,
                     const MeasurementSettings& settings) override {
     settings_seen[id].push_back(settings);
+    run_log.push_back(library.parent_path().filename().string() + "/" + id);
+    if (const auto it = library_scripts.find(library); it != library_scripts.end())
+      return it->second(calls_by_library[library]++, settings);
     return scripts_.at(id)(calls[id]++, settings);
   }
 
   std::map<std::string, int> calls;
+  std::vector<std::string> run_log;  // "<plugin directory name>/<target id>" per run
+  // Scripts for one library file, taking precedence over the target's (A/B).
+  std::map<fs::path, Script> library_scripts;
+  std::map<fs::path, int> calls_by_library;
   std::map<std::string, std::vector<MeasurementSettings>> settings_seen;
 
  private:
@@ -169,7 +176,7 @@ TEST_CASE("--rounds reruns every ok target with round 1's batch size and merges 
   const StoredRun run = f.results();
   const StoredTarget& alpha = f.target(run, "alpha");
   CHECK(alpha.ns_per_operation.size() == 36);
-  CHECK(repetition_medians(alpha).size() == 3);
+  CHECK(samples_by_process(alpha).size() == 3);
   CHECK(f.target(run, "beta").status == TargetStatus::timed_out);
   CHECK(f.target(run, "beta").reason.find("in round 2") != std::string::npos);
 }
@@ -201,13 +208,14 @@ TEST_CASE("Ctrl-C in a later round keeps the rounds that finished") {
   const StoredRun run = f.results();
   const StoredTarget& alpha = f.target(run, "alpha");
   CHECK(alpha.status == TargetStatus::ok);
-  CHECK(repetition_medians(alpha).size() == 2);
+  CHECK(samples_by_process(alpha).size() == 2);
 }
 
 TEST_CASE("a baseline gates: exit 3 on a regression, 0 with --fail-on none") {
   Fixture f;
   double ns = 10;
   f.executor.offer("alpha", [&ns](int, const MeasurementSettings&) { return measured(ns); });
+  f.options.rounds = 4;  // 4 processes a side: the fewest that can show p < 0.05
   f.options.save_baseline = "main";
   CHECK(f.run() == kExitOk);
   CHECK(fs::exists(f.options.output_dir / "baselines" / "main" / "results.json"));
@@ -317,4 +325,66 @@ TEST_CASE("run --baseline: a target that breaks is a regression (exit 3)") {
   CHECK(f.run() == kExitRegression);
   f.options.gate.fail_on = FailOn::none;
   CHECK(f.run() == kExitTargetNotOk);  // not gating: the broken target still fails the run
+}
+
+namespace {
+
+// A/B: the new build in plugins/, the old in old/, each target's time
+// drifting by round (as on a shared machine) and the new one `factor` times
+// the old in every round.
+void offer_ab(Fixture& f, const std::string& id, double ns, double factor) {
+  f.executor.offer(id, steady(ns));
+  fs::create_directories(f.root / "old");
+  fs::copy_file(f.root / "plugins" / (id + ".so"), f.root / "old" / (id + ".so"),
+                fs::copy_options::overwrite_existing);
+  const auto drifting = [ns](double scale) {
+    return [ns, scale](int call, const MeasurementSettings&) {
+      return measured(ns * scale * (1 + 0.3 * (call % 3)));
+    };
+  };
+  f.executor.library_scripts[f.root / "old" / (id + ".so")] = drifting(1);
+  f.executor.library_scripts[f.root / "plugins" / (id + ".so")] = drifting(factor);
+  f.options.ab_baseline_plugin_dir = (f.root / "old").string();
+}
+
+}  // namespace
+
+TEST_CASE("A/B mode: the builds alternate in fresh processes and are compared pair by pair") {
+  Fixture f;
+  offer_ab(f, "alpha", 10, 1.10);
+  f.options.rounds = 6;  // 6 pairs: the fewest that can show p < 0.05
+  CHECK(f.run() == kExitRegression);
+  // Round 1: old first; round 2: new first; ...
+  REQUIRE(f.executor.run_log.size() == 12);
+  CHECK(f.executor.run_log[0] == "old/alpha");
+  CHECK(f.executor.run_log[1] == "plugins/alpha");
+  CHECK(f.executor.run_log[2] == "plugins/alpha");
+  CHECK(f.executor.run_log[3] == "old/alpha");
+  const StoredRun now = f.results();
+  const StoredRun old = load_stored_run(f.options.output_dir / "ab-baseline");
+  CHECK_FALSE(now.ab_pairing.empty());
+  CHECK(now.ab_pairing == old.ab_pairing);
+  CHECK(samples_by_process(f.target(now, "alpha")).size() == 6);
+  const RunComparison c = compare_runs(old, now, {});
+  REQUIRE(c.targets.size() == 1);
+  CHECK(c.targets[0].basis == ComparisonBasis::paired_rounds);
+  CHECK(c.targets[0].change == doctest::Approx(0.10).epsilon(0.01));
+  std::ifstream summary(f.options.output_dir / "summary.md");
+  const std::string text((std::istreambuf_iterator<char>(summary)), {});
+  CHECK(text.find("pairs 6") != std::string::npos);
+}
+
+TEST_CASE("A/B mode: the same build against itself passes despite the drift") {
+  Fixture f;
+  offer_ab(f, "alpha", 10, 1.0);
+  f.options.rounds = 6;
+  CHECK(f.run() == kExitOk);
+}
+
+TEST_CASE("A/B mode: a target the old build lacks is a usage error before anything runs") {
+  Fixture f;
+  offer_ab(f, "alpha", 10, 1.0);
+  f.executor.offer("beta", steady(10));  // only in the new build
+  CHECK(f.run() == kExitUsage);
+  CHECK(f.executor.run_log.empty());
 }

@@ -24,46 +24,34 @@ std::string_view verdict_name(Verdict verdict) {
   return "no change";
 }
 
-std::vector<double> repetition_medians(const StoredTarget& target) {
+std::string_view basis_key(ComparisonBasis basis) {
+  switch (basis) {
+    case ComparisonBasis::paired_rounds:
+      return "paired_rounds";
+    case ComparisonBasis::instructions:
+      return "instructions";
+    case ComparisonBasis::processes:
+      break;
+  }
+  return "processes";
+}
+
+ProcessSamples samples_by_process(const StoredTarget& target) {
   std::map<std::uint32_t, std::vector<double>> groups;
   for (std::size_t i = 0; i < target.ns_per_operation.size(); ++i)
-    groups[i < target.repetition.size() ? target.repetition[i] : 0].push_back(
-        target.ns_per_operation[i]);
-  std::vector<double> medians;
-  for (auto& [repetition, values] : groups) medians.push_back(median_of(std::move(values)));
-  return medians;
-}
-
-TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& current,
-                                 const ComparisonSettings& settings) {
-  std::vector<double> base_medians = repetition_medians(base);
-  std::vector<double> new_medians = repetition_medians(current);
-  TargetComparison c;
-  if (base_medians.size() >= 2 && new_medians.size() >= 2) {
-    c = compare_samples(base.target_id, base_medians, new_medians, settings);
-    c.basis = ComparisonBasis::repetition_medians;
-  } else {
-    c = compare_samples(base.target_id, base.ns_per_operation, current.ns_per_operation, settings);
+    groups[i < target.process.size() ? target.process[i] : 0].push_back(target.ns_per_operation[i]);
+  ProcessSamples processes;
+  processes.reserve(groups.size());
+  for (auto& [process, values] : groups) {
+    std::sort(values.begin(), values.end());
+    processes.push_back(std::move(values));
   }
-  return c;
+  return processes;
 }
 
-TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
-                                 const std::vector<double>& current,
-                                 const ComparisonSettings& settings) {
-  TargetComparison c;
-  c.target_id = target_id;
-  c.base_count = base.size();
-  c.new_count = current.size();
-  c.base_median = median_of(base);
-  c.new_median = median_of(current);
-  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
-  c.p_value = mann_whitney_p_value(base, current);
+namespace {
 
-  const ChangeInterval interval =
-      bootstrap_change_of_median(base, current, settings.bootstrap_resamples);
-  c.change_ci_low = interval.low;
-  c.change_ci_high = interval.high;
+void decide(TargetComparison& c, const ComparisonSettings& settings) {
   const bool significant = c.p_value < settings.alpha;
   const bool large = std::abs(c.change) >= settings.threshold;
   if (significant && large)
@@ -72,7 +60,138 @@ TargetComparison compare_samples(const std::string& target_id, const std::vector
     c.verdict = Verdict::noisy;  // looks like a change that matters, but could be noise
   else
     c.verdict = Verdict::no_change;
+}
+
+TargetComparison compare_processes(const std::string& target_id, const ProcessSamples& base,
+                                   const ProcessSamples& current,
+                                   const ComparisonSettings& settings) {
+  TargetComparison c;
+  c.target_id = target_id;
+  c.base_count = base.size();
+  c.new_count = current.size();
+  const std::vector<double> base_medians = process_medians(base);
+  const std::vector<double> new_medians = process_medians(current);
+  c.base_median = median_of(base_medians);
+  c.new_median = median_of(new_medians);
+  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
+  c.p_value = mann_whitney_p_value(base_medians, new_medians);
+  c.smallest_p = smallest_p_value(c.base_count, c.new_count);
+  const ChangeInterval interval =
+      hierarchical_bootstrap_change(base, current, settings.bootstrap_resamples);
+  c.change_ci_low = interval.low;
+  c.change_ci_high = interval.high;
+  decide(c, settings);
   return c;
+}
+
+}  // namespace
+
+TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
+                                 const std::vector<double>& current,
+                                 const ComparisonSettings& settings) {
+  const auto one_per_process = [](const std::vector<double>& values) {
+    ProcessSamples processes;
+    for (double v : values) processes.push_back({v});
+    return processes;
+  };
+  return compare_processes(target_id, one_per_process(base), one_per_process(current), settings);
+}
+
+TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& current,
+                                 const ComparisonSettings& settings) {
+  return compare_processes(base.target_id, samples_by_process(base), samples_by_process(current),
+                           settings);
+}
+
+namespace {
+
+std::map<std::uint32_t, double> median_by_process(const StoredTarget& target) {
+  std::map<std::uint32_t, std::vector<double>> groups;
+  for (std::size_t i = 0; i < target.ns_per_operation.size(); ++i)
+    groups[i < target.process.size() ? target.process[i] : 0].push_back(target.ns_per_operation[i]);
+  std::map<std::uint32_t, double> medians;
+  for (auto& [process, values] : groups) medians[process] = median_of(std::move(values));
+  return medians;
+}
+
+}  // namespace
+
+TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTarget& current,
+                                        const ComparisonSettings& settings) {
+  const auto base_medians = median_by_process(base);
+  const auto new_medians = median_by_process(current);
+  std::vector<double> log_ratios, base_paired, new_paired;
+  for (const auto& [round, b] : base_medians) {
+    const auto it = new_medians.find(round);
+    if (it == new_medians.end() || !(b > 0) || !(it->second > 0)) continue;
+    log_ratios.push_back(std::log(it->second / b));
+    base_paired.push_back(b);
+    new_paired.push_back(it->second);
+  }
+  TargetComparison c;
+  c.target_id = base.target_id;
+  c.basis = ComparisonBasis::paired_rounds;
+  c.base_count = c.new_count = log_ratios.size();
+  c.base_median = median_of(base_paired);
+  c.new_median = median_of(new_paired);
+  c.change = log_ratios.empty() ? 0 : std::expm1(median_of(log_ratios));
+  c.p_value = wilcoxon_signed_rank_p_value(log_ratios);
+  c.smallest_p = smallest_paired_p_value(log_ratios.size());
+  const ChangeInterval interval = paired_bootstrap_change(log_ratios, settings.bootstrap_resamples);
+  c.change_ci_low = interval.low;
+  c.change_ci_high = interval.high;
+  decide(c, settings);
+  return c;
+}
+
+TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
+                                            const ComparisonSettings& settings) {
+  TargetComparison c;
+  c.target_id = base.target_id;
+  c.basis = ComparisonBasis::instructions;
+  c.base_count = c.new_count = 1;
+  c.base_median = base.instructions_per_operation;
+  c.new_median = current.instructions_per_operation;
+  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
+  c.change_ci_low = c.change_ci_high = c.change;
+  c.p_value = 0;
+  c.smallest_p = 0;
+  c.verdict = std::abs(c.change) < settings.threshold ? Verdict::no_change
+              : c.change > 0                          ? Verdict::slower
+                                                      : Verdict::faster;
+  return c;
+}
+
+TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
+                                        const StoredRun& current_run, const StoredTarget& current,
+                                        const ComparisonSettings& settings) {
+  if (base.instructions_per_operation > 0 && current.instructions_per_operation > 0)
+    return compare_instruction_counts(base, current, settings);
+  if (!base_run.ab_pairing.empty() && base_run.ab_pairing == current_run.ab_pairing)
+    return compare_paired_targets(base, current, settings);
+  return compare_targets(base, current, settings);
+}
+
+std::string insufficient_data_line(const RunComparison& comparison) {
+  const double alpha = comparison.settings.alpha;
+  std::vector<const TargetComparison*> short_of_data;
+  for (const TargetComparison& t : comparison.targets)
+    if (!t.can_be_significant(alpha)) short_of_data.push_back(&t);
+  if (short_of_data.empty()) return {};
+  const TargetComparison& first = *short_of_data.front();
+  const bool paired = first.basis == ComparisonBasis::paired_rounds;
+  const std::string alpha_text = format_double("%g", alpha);
+  std::string line =
+      paired ? std::to_string(first.base_count) + " paired rounds cannot show p < " + alpha_text +
+                   "; use --rounds >= " + std::to_string(pairs_needed(alpha))
+             : std::to_string(first.base_count) + " vs " + std::to_string(first.new_count) +
+                   " processes cannot show p < " + alpha_text +
+                   "; use --rounds >= " + std::to_string(processes_needed(alpha)) +
+                   " on both sides (better: the A/B mode, docs/comparison.md)";
+  line += short_of_data.size() == 1 ? " (target " + first.target_id + ")"
+                                    : " (" + std::to_string(short_of_data.size()) +
+                                          " targets, e.g. " + first.target_id + ")";
+  return line + ". Such targets are never `slower`: this comparison does not gate them.";
 }
 
 bool RunComparison::has_regression() const {
@@ -108,7 +227,7 @@ RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
     if (it == base_targets.end()) {
       result.added.push_back(id);
     } else if (it->second->status == TargetStatus::ok && t->status == TargetStatus::ok) {
-      result.targets.push_back(compare_targets(*it->second, *t, settings));
+      result.targets.push_back(compare_stored_targets(base, *it->second, current, *t, settings));
     } else {
       result.status_changes.push_back({id, it->second->status, t->status, t->reason});
     }

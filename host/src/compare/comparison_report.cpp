@@ -34,32 +34,42 @@ std::string escape_cell(const std::string& text) {
   return out;
 }
 
+// A median time, or an instruction count for the instructions basis.
+std::string figure(const TargetComparison& t, double value) {
+  return t.basis == ComparisonBasis::instructions ? format_double("%.1f instr", value)
+                                                  : human_duration(value);
+}
+
 std::string basis_name(const TargetComparison& t) {
-  return (t.basis == ComparisonBasis::repetition_medians ? "reps " : "samples ") +
-         std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
+  if (t.basis == ComparisonBasis::instructions) return "instructions";
+  return t.basis == ComparisonBasis::paired_rounds
+             ? "pairs " + std::to_string(t.base_count)
+             : "procs " + std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
 }
 
 std::string method_line(const RunComparison& c) {
+  const bool paired = std::any_of(c.targets.begin(), c.targets.end(), [](const auto& t) {
+    return t.basis == ComparisonBasis::paired_rounds;
+  });
   std::string line =
-      "Verdicts: two-sided Mann-Whitney U test (alpha " + format_double("%g", c.settings.alpha) +
-      ") and a minimum change of " + format_double("%g%%", 100 * c.settings.threshold) +
-      "; 95% confidence intervals of the change of the median by bootstrap (" +
+      std::string(paired ? "Verdicts: A/B rounds paired, two-sided Wilcoxon signed-rank test on "
+                           "per-round log ratios of process medians"
+                         : "Verdicts: two-sided Mann-Whitney U test on per-process medians") +
+      " (exact up to " + std::to_string(kExactRankTestLimit) + " a side; alpha " +
+      format_double("%g", c.settings.alpha) + ") and a minimum change of " +
+      format_double("%g%%", 100 * c.settings.threshold) + "; 95% intervals by " +
+      (paired ? "bootstrap of rounds" : "hierarchical bootstrap (processes, then samples)") + " (" +
       std::to_string(c.settings.bootstrap_resamples) +
-      " resamples). Basis: per-repetition medians (\"reps\") where both runs have two or "
-      "more repetitions, else per-sample times (\"samples\").";
+      " resamples). The unit is the worker process (a --rounds round); repetitions inside one "
+      "process are not independent and count once.";
   if (std::any_of(c.targets.begin(), c.targets.end(),
-                  [](const TargetComparison& t) { return t.basis == ComparisonBasis::samples; }))
+                  [](const auto& t) { return t.basis == ComparisonBasis::instructions; }))
     line +=
-        " Samples from one process share that process's luck, so a \"samples\" verdict does "
-        "not include process-to-process variation: run with --rounds 5 or more for verdicts "
-        "that gate anything.";
-  std::string too_few;
-  for (const TargetComparison& t : c.targets)
-    if (smallest_p_value(t.base_count, t.new_count) >= c.settings.alpha)
-      too_few += (too_few.empty() ? "" : ", ") + t.target_id;
-  if (!too_few.empty())
-    line += " Too few values for any verdict but no change or noisy at this alpha: " + too_few +
-            " (record more repetitions, e.g. --rounds 5).";
+        " Basis `instructions` (--measure instructions on both sides): instructions per "
+        "operation counted by callgrind in run() only, deterministic, so the threshold alone "
+        "decides and p is 0.";
+  if (const std::string short_of_data = insufficient_data_line(c); !short_of_data.empty())
+    line += "\n" + short_of_data;
   return line;
 }
 
@@ -73,8 +83,8 @@ std::string comparison_text(const RunComparison& c) {
   out << line;
   for (const auto& t : c.targets) {
     std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9.3g %15s  %s\n",
-                  t.target_id.c_str(), human_duration(t.base_median).c_str(),
-                  human_duration(t.new_median).c_str(), percent(t.change).c_str(),
+                  t.target_id.c_str(), figure(t, t.base_median).c_str(),
+                  figure(t, t.new_median).c_str(), percent(t.change).c_str(),
                   (percent(t.change_ci_low) + " .. " + percent(t.change_ci_high)).c_str(),
                   t.p_value, basis_name(t).c_str(), std::string(verdict_name(t.verdict)).c_str());
     out << line;
@@ -95,10 +105,10 @@ std::string comparison_markdown(const RunComparison& c) {
                                 : t.verdict == Verdict::faster
                                     ? "🟢 faster"
                                     : std::string(verdict_name(t.verdict));
-    md += "| " + t.target_id + " | " + human_duration(t.base_median) + " | " +
-          human_duration(t.new_median) + " | " + percent(t.change) + " | " +
-          percent(t.change_ci_low) + " .. " + percent(t.change_ci_high) + " | " +
-          format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
+    md += "| " + t.target_id + " | " + figure(t, t.base_median) + " | " + figure(t, t.new_median) +
+          " | " + percent(t.change) + " | " + percent(t.change_ci_low) + " .. " +
+          percent(t.change_ci_high) + " | " + format_double("%.3g", t.p_value) + " | " +
+          basis_name(t) + " | " + verdict + " |\n";
   }
   for (const auto& change : c.status_changes)
     md += "| " + change.target_id + " | | | | | | | " + (change.is_regression() ? "🔴 " : "") +
@@ -114,19 +124,18 @@ std::string comparison_markdown(const RunComparison& c) {
 std::string comparison_json(const RunComparison& c) {
   json::array targets;
   for (const auto& t : c.targets)
-    targets.push_back(
-        json::object{{"target_id", t.target_id},
-                     {"base_median_ns", finite_or_null(t.base_median)},
-                     {"new_median_ns", finite_or_null(t.new_median)},
-                     {"change", finite_or_null(t.change)},
-                     {"change_ci95_low", finite_or_null(t.change_ci_low)},
-                     {"change_ci95_high", finite_or_null(t.change_ci_high)},
-                     {"p_value", finite_or_null(t.p_value)},
-                     {"basis", t.basis == ComparisonBasis::repetition_medians ? "repetition_medians"
-                                                                              : "samples"},
-                     {"base_count", t.base_count},
-                     {"new_count", t.new_count},
-                     {"verdict", verdict_name(t.verdict)}});
+    targets.push_back(json::object{{"target_id", t.target_id},
+                                   {"base_median_ns", finite_or_null(t.base_median)},
+                                   {"new_median_ns", finite_or_null(t.new_median)},
+                                   {"change", finite_or_null(t.change)},
+                                   {"change_ci95_low", finite_or_null(t.change_ci_low)},
+                                   {"change_ci95_high", finite_or_null(t.change_ci_high)},
+                                   {"p_value", finite_or_null(t.p_value)},
+                                   {"basis", basis_key(t.basis)},
+                                   {"smallest_possible_p", finite_or_null(t.smallest_p)},
+                                   {"base_count", t.base_count},
+                                   {"new_count", t.new_count},
+                                   {"verdict", verdict_name(t.verdict)}});
   json::array changes;
   for (const auto& change : c.status_changes)
     changes.push_back(json::object{{"target_id", change.target_id},
@@ -138,10 +147,14 @@ std::string comparison_json(const RunComparison& c) {
   for (const auto& id : c.added) added.emplace_back(id);
   for (const auto& id : c.removed) removed.emplace_back(id);
   return to_pretty_json(json::object{
-      {"method", json::object{{"test", "mann_whitney_u_two_sided"},
+      {"insufficient_data", insufficient_data_line(c)},
+      {"method", json::object{{"test",
+                               "mann_whitney_u_of_process_medians_or_wilcoxon_"
+                               "signed_rank_of_paired_rounds_two_sided"},
                               {"alpha", c.settings.alpha},
                               {"threshold", c.settings.threshold},
-                              {"confidence_interval", "bootstrap_percentile_95_of_median_ratio"},
+                              {"confidence_interval",
+                               "bootstrap_percentile_95_hierarchical_or_paired_rounds"},
                               {"bootstrap_resamples", c.settings.bootstrap_resamples}}},
       {"targets", std::move(targets)},
       {"status_changes", std::move(changes)},

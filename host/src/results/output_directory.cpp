@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -81,6 +82,8 @@ OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(r
   // Only the owner of the lock removes temporaries: another run's are not stale.
   remove_stale_temporaries(root_);
   remove_stale_temporaries(root_ / "raw");
+  std::error_code ignored;  // a crashed run's journal: this run starts its own
+  std::filesystem::remove(root_ / kJournalFile, ignored);
 }
 
 OutputDirectory::~OutputDirectory() {
@@ -108,9 +111,25 @@ void OutputDirectory::remove_raw_record(const std::string& target_id) const {
 }
 
 void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_summary) const {
-  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)));
+  // Removals first: a duplicate offer of an id is an invalid entry beside the
+  // ok one, whose record stays.
+  for (const TargetResult& t : report.targets)
+    if (t.status != TargetStatus::ok) remove_raw_record(t.target_id);
+  for (const TargetResult& t : report.targets)
+    if (t.status == TargetStatus::ok)
+      write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
+                            to_pretty_json(raw_record_json(t)), Flush::later);
+  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)), Flush::later);
   if (write_summary)
-    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()));
+    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()),
+                          Flush::later);
+  flush_file_system(root_);
+  std::error_code ignored;
+  std::filesystem::remove(root_ / kJournalFile, ignored);
+}
+
+void OutputDirectory::write_journal_entry(const TargetResult& result) const {
+  append_line_durably(root_ / kJournalFile, boost::json::serialize(results_target_json(result)));
 }
 
 }  // namespace costops::host

@@ -58,6 +58,8 @@ json::object canonical_metrics(const TargetResult& result) {
         finite_or_null(static_cast<double>(m.items_per_operation) * ops_per_second);
   }
   if (m.peak_rss_bytes) metrics["peak_rss_bytes"] = m.peak_rss_bytes;
+  if (m.instructions_per_operation > 0)
+    metrics["instructions_per_operation"] = finite_or_null(m.instructions_per_operation);
   if (m.leaked_file_descriptors > 0) metrics["leaked_file_descriptors"] = m.leaked_file_descriptors;
   for (const auto& [key, value] : m.plugin_metrics) {
     if (metrics.contains(key)) continue;  // the host's own keys win

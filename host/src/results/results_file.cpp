@@ -12,6 +12,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 
 namespace costops::host {
@@ -36,27 +37,39 @@ json::object plugin_json(const PluginProbe& plugin) {
 json::value statistics_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const SampleStats& s = r.stats;
-  return json::object{{"basis", "ns_per_operation_of_batch_mean"},
-                      {"samples", s.count},
-                      {"mean_ns", finite_or_null(s.mean)},
-                      {"median_ns", finite_or_null(s.median)},
-                      {"min_ns", finite_or_null(s.min)},
-                      {"max_ns", finite_or_null(s.max)},
-                      {"stddev_ns", finite_or_null(s.stddev)},
-                      {"coefficient_of_variation", finite_or_null(s.coefficient_of_variation)},
-                      {"median_absolute_deviation_ns", finite_or_null(s.median_absolute_deviation)},
-                      {"p5_ns", finite_or_null(s.p5)},
-                      {"p25_ns", finite_or_null(s.p25)},
-                      {"p50_ns", finite_or_null(s.p50)},
-                      {"p75_ns", finite_or_null(s.p75)},
-                      {"p95_ns", finite_or_null(s.p95)},
-                      {"p99_ns", finite_or_null(s.p99)},
-                      {"median_ci95_low_ns", finite_or_null(s.median_ci_low)},
-                      {"median_ci95_high_ns", finite_or_null(s.median_ci_high)},
-                      {"outliers", json::object{{"low_severe", s.outliers.low_severe},
-                                                {"low_mild", s.outliers.low_mild},
-                                                {"high_mild", s.outliers.high_mild},
-                                                {"high_severe", s.outliers.high_severe}}}};
+  const ProcessSpread spread = process_spread(*r.measurement);
+  return json::object{
+      {"basis", "ns_per_operation_of_batch_mean"},
+      {"samples", s.count},
+      {"mean_ns", finite_or_null(s.mean)},
+      {"median_ns", finite_or_null(s.median)},
+      {"min_ns", finite_or_null(s.min)},
+      {"max_ns", finite_or_null(s.max)},
+      {"stddev_ns", finite_or_null(s.stddev)},
+      {"coefficient_of_variation", finite_or_null(s.coefficient_of_variation)},
+      {"median_absolute_deviation_ns", finite_or_null(s.median_absolute_deviation)},
+      {"p5_ns", finite_or_null(s.p5)},
+      {"p25_ns", finite_or_null(s.p25)},
+      {"p50_ns", finite_or_null(s.p50)},
+      {"p75_ns", finite_or_null(s.p75)},
+      {"p95_ns", finite_or_null(s.p95)},
+      {"p99_ns", finite_or_null(s.p99)},
+      {"median_ci95_low_ns", finite_or_null(s.median_ci_low)},
+      {"median_ci95_high_ns", finite_or_null(s.median_ci_high)},
+      // The interval above treats samples as independent, which
+      // they are only within one process; the spread between
+      // processes is below.
+      {"median_ci95_scope", "within_process"},
+      {"between_processes",
+       json::object{{"processes", spread.processes},
+                    {"p10_of_process_medians_ns", finite_or_null(spread.p10_ns)},
+                    {"p90_of_process_medians_ns", finite_or_null(spread.p90_ns)},
+                    {"p90_over_p10", spread.p90_over_p10 > 0 ? json::value(spread.p90_over_p10)
+                                                             : json::value(nullptr)}}},
+      {"outliers", json::object{{"low_severe", s.outliers.low_severe},
+                                {"low_mild", s.outliers.low_mild},
+                                {"high_mild", s.outliers.high_mild},
+                                {"high_severe", s.outliers.high_severe}}}};
 }
 
 json::value measurement_json(const TargetResult& r) {
@@ -69,20 +82,25 @@ json::value measurement_json(const TargetResult& r) {
                       {"clock_overhead_ns", finite_or_null(m.clock_overhead_ns)},
                       {"empty_batch_ns", finite_or_null(m.empty_batch_ns)},
                       {"overhead_ns_per_iteration", finite_or_null(overhead_per_iteration(m))},
-                      {"overhead_subtracted", false}};
+                      {"overhead_subtracted", false},
+                      {K::instructions_per_operation,
+                       m.instructions_per_operation > 0 ? json::value(m.instructions_per_operation)
+                                                        : json::value(nullptr)}};
 }
 
 json::value samples_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
-  json::array iterations, elapsed, repetition;
+  json::array iterations, elapsed, repetition, process;
   for (const Sample& s : r.measurement->samples) {
     iterations.push_back(s.iterations);
     elapsed.push_back(finite_or_null(s.elapsed_ns));
     repetition.push_back(s.repetition);
+    process.push_back(s.process);
   }
   return json::object{{results_key::sample_iterations, std::move(iterations)},
                       {results_key::sample_elapsed_ns, std::move(elapsed)},
-                      {results_key::sample_repetition, std::move(repetition)}};
+                      {results_key::sample_repetition, std::move(repetition)},
+                      {results_key::sample_process, std::move(process)}};
 }
 
 json::array strings_json(const std::vector<std::string>& lines) {
@@ -102,7 +120,9 @@ const TargetResult* pick(const SuiteReport& report, bool fastest) {
   return best;
 }
 
-json::object target_json(const TargetResult& t) {
+}  // namespace
+
+json::object results_target_json(const TargetResult& t) {
   return json::object{
       {K::target_id, t.target_id},
       {K::description, t.description},
@@ -122,6 +142,8 @@ json::object target_json(const TargetResult& t) {
                                                   {"argument", t.argument},
                                                   {"variable", t.complexity_variable}}}};
 }
+
+namespace {
 
 json::object family_json(const FamilyResult& f) {
   json::array members;
@@ -182,7 +204,7 @@ json::array plugins_json(const std::vector<PluginProbe>& probes) {
 
 json::value results_json(const SuiteReport& report) {
   json::array targets;
-  for (const auto& t : report.targets) targets.push_back(target_json(t));
+  for (const auto& t : report.targets) targets.push_back(results_target_json(t));
   json::array families;
   for (const auto& f : family_results(report)) families.push_back(family_json(f));
   return json::object{{K::schema_version, kResultsSchemaVersion},
@@ -243,25 +265,63 @@ std::vector<double> read_sample_times(const json::object& samples, const std::st
   return times;
 }
 
-// samples.repetition: optional (older files and other programs may not say).
-std::vector<std::uint32_t> read_repetitions(const json::object& samples, std::size_t count,
-                                            const std::string& id, const fs::path& file) {
-  std::vector<std::uint32_t> repetitions;
-  const json::value* repetition = samples.if_contains(K::sample_repetition);
-  if (repetition == nullptr) return repetitions;
-  if (!repetition->is_array() || repetition->get_array().size() != count)
-    bad_file(file, "target " + id +
-                       ": samples.repetition must be an array as long as samples.iterations");
-  for (const json::value& r : repetition->get_array()) {
+// samples.repetition and samples.process: optional (older files and other
+// programs may not say).
+std::vector<std::uint32_t> read_sample_indices(const json::object& samples, std::string_view key,
+                                               std::size_t count, const std::string& id,
+                                               const fs::path& file) {
+  std::vector<std::uint32_t> indices;
+  const json::value* array = samples.if_contains(key);
+  if (array == nullptr) return indices;
+  const std::string name = "samples." + std::string(key);
+  if (!array->is_array() || array->get_array().size() != count)
+    bad_file(file,
+             "target " + id + ": " + name + " must be an array as long as samples.iterations");
+  indices.reserve(count);
+  for (const json::value& r : array->get_array()) {
     if (!r.is_uint64() && !(r.is_int64() && r.get_int64() >= 0))
-      bad_file(file, "target " + id + ": samples.repetition holds something other than a count");
+      bad_file(file, "target " + id + ": " + name + " holds something other than a count");
     const std::uint64_t index = r.is_uint64() ? r.get_uint64() : r.get_int64();
     if (index > 1'000'000)
-      bad_file(file, "target " + id + ": samples.repetition " + std::to_string(index) +
+      bad_file(file, "target " + id + ": " + name + " " + std::to_string(index) +
                          " is implausibly large");
-    repetitions.push_back(static_cast<std::uint32_t>(index));
+    indices.push_back(static_cast<std::uint32_t>(index));
   }
-  return repetitions;
+  return indices;
+}
+
+// measurement.instructions_per_operation: optional; null = not counted.
+double read_instructions(const json::object& target, const std::string& id, const fs::path& file) {
+  const json::value* measurement = target.if_contains(K::measurement);
+  const json::value* count =
+      measurement && measurement->is_object()
+          ? measurement->get_object().if_contains(K::instructions_per_operation)
+          : nullptr;
+  if (!count || count->is_null()) return 0;
+  boost::system::error_code ec;
+  const double value = count->is_number() ? count->to_number<double>(ec) : -1;
+  if (ec || !(value > 0) || !std::isfinite(value))
+    bad_file(file,
+             "target " + id + ": measurement.instructions_per_operation is not a positive number");
+  return value;
+}
+
+std::uint64_t settings_count(const json::object& root, std::string_view key) {
+  const json::value* settings = root.if_contains(K::settings);
+  const json::value* v =
+      settings && settings->is_object() ? settings->get_object().if_contains(key) : nullptr;
+  if (v && v->is_uint64()) return v->get_uint64();
+  if (v && v->is_int64() && v->get_int64() > 0) return static_cast<std::uint64_t>(v->get_int64());
+  return 1;
+}
+
+// Files written before samples.process: each round ran `repetitions`
+// repetitions in one fresh process, numbered on from the previous round's.
+void derive_processes(StoredTarget& target, std::uint64_t rounds, std::uint64_t repetitions) {
+  if (!target.process.empty() || target.repetition.empty() || rounds <= 1) return;
+  for (std::uint32_t r : target.repetition)
+    target.process.push_back(
+        static_cast<std::uint32_t>(r / std::max<std::uint64_t>(1, repetitions)));
 }
 
 std::string string_member(const json::object& o, std::string_view key) {
@@ -284,8 +344,11 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
   if (!samples || !samples->is_object())
     bad_file(file, "target " + target.target_id + " has no samples");
   target.ns_per_operation = read_sample_times(samples->get_object(), target.target_id, file);
-  target.repetition = read_repetitions(samples->get_object(), target.ns_per_operation.size(),
-                                       target.target_id, file);
+  target.repetition = read_sample_indices(samples->get_object(), K::sample_repetition,
+                                          target.ns_per_operation.size(), target.target_id, file);
+  target.instructions_per_operation = read_instructions(o, target.target_id, file);
+  target.process = read_sample_indices(samples->get_object(), K::sample_process,
+                                       target.ns_per_operation.size(), target.target_id, file);
   return target;
 }
 
@@ -316,9 +379,15 @@ StoredRun read_stored_run(const json::value& doc, const fs::path& file) {
   StoredRun run;
   run.file = file;
   run.timestamp = string_member(root, K::timestamp);
+  if (const json::value* settings = root.if_contains(K::settings);
+      settings && settings->is_object())
+    run.ab_pairing = string_member(settings->get_object(), K::settings_ab_pairing);
+  const std::uint64_t rounds = settings_count(root, K::settings_rounds);
+  const std::uint64_t repetitions = settings_count(root, K::settings_repetitions);
   std::set<std::string> seen;
   for (const json::value& entry : root.at(K::targets).get_array()) {
     StoredTarget target = read_target(entry, file);
+    derive_processes(target, rounds, repetitions);
     if (!seen.insert(target.target_id).second)
       bad_file(file, "target " + target.target_id +
                          " appears twice; a results.json holds each target once");
@@ -340,10 +409,38 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
   }
 }
 
+namespace {
+
+// {"targets": [...]} from the journal's lines: the last line of each target
+// wins (a later round's), in the order targets first appear. A torn last
+// line (the host died while appending) is ignored.
+StoredRun load_journal(const fs::path& journal) {
+  std::istringstream lines(read_results_text(journal));
+  std::vector<std::string> order;
+  std::map<std::string, std::string> latest;
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    const json::value entry = json::parse(line, ec);
+    const json::value* id =
+        !ec && entry.is_object() ? entry.get_object().if_contains(K::target_id) : nullptr;
+    if (!id || !id->is_string()) continue;
+    const std::string key(id->get_string());
+    if (!latest.count(key)) order.push_back(key);
+    latest[key] = line;
+  }
+  std::string text = "{\"targets\":[";
+  for (std::size_t i = 0; i < order.size(); ++i) text += (i ? "," : "") + latest[order[i]];
+  return parse_stored_run(text + "]}", journal);
+}
+
+}  // namespace
+
 StoredRun load_stored_run(const fs::path& dir_or_file) {
   std::error_code ec;
-  const fs::path file =
-      fs::is_directory(dir_or_file, ec) ? dir_or_file / "results.json" : dir_or_file;
+  const bool is_directory = fs::is_directory(dir_or_file, ec);
+  const fs::path file = is_directory ? dir_or_file / "results.json" : dir_or_file;
+  if (is_directory && !fs::exists(file, ec) && fs::exists(dir_or_file / kJournalFile, ec))
+    return load_journal(dir_or_file / kJournalFile);
   return parse_stored_run(read_results_text(file), file);
 }
 

@@ -7,6 +7,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/yardsticks.hpp"
@@ -175,6 +176,15 @@ std::string environment_section(const EnvironmentInfo& env) {
   return md;
 }
 
+std::string spread_line(const TargetMeasurement& m) {
+  const ProcessSpread spread = process_spread(m);
+  if (spread.processes < 2)
+    return "- Between processes: one worker process, so its spread is unknown (use --rounds)\n";
+  return "- Between processes: " + std::to_string(spread.processes) + " process medians, p10 " +
+         human_duration(spread.p10_ns) + ", p90 " + human_duration(spread.p90_ns) + " (p90/p10 " +
+         format_double("%.2f", spread.p90_over_p10) + ")\n";
+}
+
 std::string measurement_details(const TargetResult& t) {
   const SampleStats& s = t.stats;
   const TargetMeasurement& m = *t.measurement;
@@ -184,7 +194,8 @@ std::string measurement_details(const TargetResult& t) {
          plural(m.batch_iterations, "iteration", "iterations") + ", " +
          plural(s.outliers.total(), "outlier", "outliers") + " (kept)\n" +
          "- Harness overhead: " + human_duration(m.empty_batch_ns) + " per batch, " +
-         format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n";
+         format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n" +
+         spread_line(m);
 }
 
 // The plugin's own metrics and the derived throughput, on one line; past

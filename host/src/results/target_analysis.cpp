@@ -1,5 +1,6 @@
 #include "costops/host/target_analysis.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,21 @@ void warn_about_harness_overhead(TargetResult& result) {
 }
 
 }  // namespace
+
+ProcessSpread process_spread(const TargetMeasurement& measurement) {
+  std::vector<std::vector<double>> by_process(process_count(measurement));
+  for (const Sample& s : measurement.samples) by_process[s.process].push_back(s.ns_per_operation());
+  std::vector<double> medians;
+  for (auto& values : by_process)
+    if (!values.empty()) medians.push_back(median_of(std::move(values)));
+  std::sort(medians.begin(), medians.end());
+  ProcessSpread spread;
+  spread.processes = static_cast<std::uint32_t>(medians.size());
+  spread.p10_ns = quantile_of_sorted(medians, 0.10);
+  spread.p90_ns = quantile_of_sorted(medians, 0.90);
+  if (medians.size() >= 2 && spread.p10_ns > 0) spread.p90_over_p10 = spread.p90_ns / spread.p10_ns;
+  return spread;
+}
 
 void finalize_target_result(TargetResult& result, double noisy_relative_mad) {
   result.warnings.clear();

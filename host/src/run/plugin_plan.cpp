@@ -5,15 +5,20 @@
 #include <map>
 
 #include "costops/host/child_process.hpp"
+#include "costops/host/probe_cache.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
 
 std::unique_ptr<TargetExecutor> make_executor(const PluginSelection& selection,
                                               const std::filesystem::path& host_executable) {
+  // Probes are remembered per file only when made in a worker: an in-process
+  // probe (debugging) should see the library as it is loaded now.
   if (selection.isolation == IsolationMode::none) return make_in_process_executor();
-  return make_isolated_executor(
-      {host_executable.string(), selection.probe_timeout_seconds, selection.run_timeout_seconds});
+  return make_caching_executor(
+      make_isolated_executor({host_executable.string(), selection.probe_timeout_seconds,
+                              selection.run_timeout_seconds}),
+      default_probe_cache_file(), host_executable);
 }
 
 std::vector<DiscoveredFile> discover_plugins(const PluginSelection& selection,

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "costops/host/ab_rounds.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/baselines.hpp"
 #include "costops/host/build_info.hpp"
@@ -93,6 +94,13 @@ class SuiteRun {
     if (const std::string unknown = select_targets(plan_, options_.target_ids, options_.filter);
         !unknown.empty())
       return fail(unknown);
+    if (!options_.ab_baseline_plugin_dir.empty()) {
+      ab_.emplace();
+      if (const std::string problem =
+              plan_ab_baseline(options_, host_executable, plan_, report_, executor_, *ab_);
+          !problem.empty())
+        return fail(problem);
+    }
     if (plan_.planned.empty() && !options_.list_only && !interrupt_requested())
       return fail(files.empty() ? "no plugin files (*.so) found in the plugin directories"
                                 : "no target matches the selection; `cost-ops run --list` "
@@ -162,14 +170,15 @@ class SuiteRun {
     return true;
   }
 
-  // Writes the files after a target finished (or the final state when
-  // `finished` is null). A failed write is reported and remembered.
+  // Journals a finished target, or writes results.json and summary.md when
+  // `finished` is null (the end, also after Ctrl-C). A failed write is
+  // reported and remembered.
   void save(const TargetResult* finished) {
     try {
-      if (finished && finished->status == TargetStatus::ok) output_->write_raw_record(*finished);
-      if (finished && finished->status != TargetStatus::ok)
-        output_->remove_raw_record(finished->target_id);
-      output_->write_suite_files(report_, options_.write_summary);
+      if (finished)
+        output_->write_journal_entry(*finished);  // constant cost per target
+      else
+        output_->write_suite_files(report_, options_.write_summary);
     } catch (const FileWriteError& e) {
       progress_.error(e.what());
       write_failed_ = true;
@@ -180,6 +189,33 @@ class SuiteRun {
   // later round (--rounds) runs the targets still ok again, in order, in a
   // fresh process: targets compared side by side see the same drift.
   void run_rounds() {
+    if (ab_)
+      run_ab();
+    else
+      run_plain_rounds();
+    for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
+    save(nullptr);  // the final state, including targets marked not_run
+    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
+    progress_.run_finished(report_);
+  }
+
+  // A/B mode: both builds round by round; the baseline side is written to
+  // <output>/ab-baseline/ and becomes the baseline compared with.
+  void run_ab() {
+    run_ab_rounds(options_, plan_, report_.targets, *ab_, executor_, progress_,
+                  [this](const TargetResult& r) { save(&r); });
+    try {
+      const OutputDirectory side(output_->root() / kAbBaselineDirectory);
+      side.write_suite_files(ab_->report, false);
+      baseline_ = load_stored_run(side.root() / "results.json");
+      report_.baseline_name = "A/B baseline " + options_.ab_baseline_plugin_dir;
+    } catch (const std::exception& e) {
+      progress_.error(std::string("A/B baseline side: ") + e.what());
+      write_failed_ = true;
+    }
+  }
+
+  void run_plain_rounds() {
     const std::size_t total = plan_.planned.size();
     const std::uint32_t rounds = std::max(1u, options_.rounds);
     const RoundRunner runner{executor_, progress_, options_.measurement,
@@ -202,10 +238,6 @@ class SuiteRun {
       progress_.warning("interrupted before round " + std::to_string(rounds) +
                         " ended: each finished target keeps the samples of the rounds it "
                         "completed");
-    for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
-    save(nullptr);  // the final state, including targets marked not_run
-    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
-    progress_.run_finished(report_);
   }
 
   void compare_with_baseline() {
@@ -215,7 +247,7 @@ class SuiteRun {
       const RunComparison comparison = compare_runs(*baseline_, current, options_.gate.comparison);
       regression_ = comparison.has_regression();
       report_.baseline_comparison = comparison_markdown(comparison);
-      progress_.info("Compared with baseline " + options_.baseline + ":\n" +
+      progress_.info("Compared with baseline " + report_.baseline_name + ":\n" +
                      comparison_text(comparison));
       for (const auto& line : comparison.regression_lines())
         progress_.warning("regression: " + line);
@@ -270,6 +302,7 @@ class SuiteRun {
   TargetPlan plan_;
   std::optional<OutputDirectory> output_;
   std::optional<StoredRun> baseline_;
+  std::optional<AbBaseline> ab_;
   bool write_failed_ = false;
   bool regression_ = false;
   int exit_code_ = kExitOk;

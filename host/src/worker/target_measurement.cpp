@@ -11,6 +11,7 @@
 
 #include "costops/host/sample_stats.hpp"
 #include "costops/host/untrusted_text.hpp"
+#include "costops/host/worker/instruction_count.hpp"
 #include "costops/host/worker/peak_memory.hpp"
 
 namespace costops::host {
@@ -251,6 +252,27 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
   return true;
 }
 
+// --measure instructions: one uncounted run(state, 1) (lazy symbol binding
+// and first-call paths), then one run(state, N) with callgrind collecting.
+// The host reads the count from callgrind's output; the one sample keeps the
+// rest of the pipeline working (its time, under Valgrind, means nothing).
+bool count_instructions(TargetDriver& driver, const MeasurementSettings& settings,
+                        TargetMeasurement& out) {
+  if (!running_under_valgrind()) {
+    out.failure_phase = "run";
+    out.failure_message = "--measure instructions: the worker is not running under valgrind";
+    return false;
+  }
+  if (driver.timed_run(1) < 0) return false;
+  start_counting_instructions();
+  const double elapsed = driver.timed_run(settings.instruction_iterations);
+  stop_counting_instructions();
+  if (elapsed < 0) return false;
+  out.batch_iterations = settings.instruction_iterations;
+  out.samples.push_back({settings.instruction_iterations, elapsed, 0});
+  return true;
+}
+
 }  // namespace
 
 TargetMeasurement measure_target(const bench_target_v1& target,
@@ -330,6 +352,11 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
   const std::int64_t fds_before = count_open_file_descriptors();
   const auto heap_before = static_cast<std::int64_t>(heap_in_use_bytes());
   if (!driver.setup(services.table())) return out;
+  if (settings.instruction_iterations > 0) {
+    const bool counted = count_instructions(driver, settings, out);
+    out.succeeded = driver.teardown() && counted;
+    return out;
+  }
   if (!measure_between_setup_and_teardown(driver, settings, out)) {
     driver.teardown();  // the failure already recorded is the one reported
     return out;

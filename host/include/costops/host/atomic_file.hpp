@@ -15,9 +15,23 @@ class FileWriteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// When the content reaches the disk: `now` (fsync before the rename) or
+// `later` (the caller flushes many files at once with flush_file_system).
+// Either way readers never see a partial file.
+enum class Flush { now, later };
+
 // Throws FileWriteError naming the file and the system's reason. Refuses to
 // replace a symbolic link. Files are created with mode 0640 (owner and group only).
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Flush flush = Flush::now);
+
+// Flushes the file system holding `dir` (syncfs): one flush for every file
+// written with Flush::later. Throws FileWriteError.
+void flush_file_system(const std::filesystem::path& dir);
+
+// Appends `line` and a newline to `path` (created 0640, never through a
+// symbolic link) and flushes it to the disk (fdatasync). Throws FileWriteError.
+void append_line_durably(const std::filesystem::path& path, std::string_view line);
 
 // Removes temporaries left by an interrupted write_file_atomically in `dir`.
 void remove_stale_temporaries(const std::filesystem::path& dir);

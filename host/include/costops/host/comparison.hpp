@@ -1,13 +1,15 @@
 // Statistically honest comparison of two runs: per target, the change of the
-// median with a bootstrap confidence interval, a Mann-Whitney U test, and a
-// verdict that needs both significance and a minimum effect.
+// median with a bootstrap confidence interval, a rank test, and a verdict
+// that needs both significance and a minimum effect.
 //
-// What the test compares: when both sides have at least two repetitions
-// (best: --rounds, a fresh process each), the per-repetition medians, since
-// samples inside one process share that process's luck (code and data
-// placement, CPU, neighbours) and are not independent of each other. With one
-// repetition a side, the per-sample times, and the output says that
-// process-to-process variation was not measured.
+// The unit of the test is the process (one fresh worker, i.e. one --rounds
+// round): samples inside one process share that process's luck (code and
+// data placement, CPU, neighbours) and are not independent, and neither are
+// --repetitions made inside one process. Unpaired runs: Mann-Whitney on
+// per-process medians (exact for small counts), hierarchical bootstrap for
+// the interval. A/B runs (both sides made by one `run --ab-baseline-plugin-dir`
+// invocation, round by round): Wilcoxon signed-rank on per-round log ratios,
+// bootstrap of rounds for the interval, so drift common to a round cancels.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "costops/host/comparison_statistics.hpp"
 #include "costops/host/results_file.hpp"
 
 namespace costops::host {
 
-// The median of each repetition's samples, in repetition order.
-std::vector<double> repetition_medians(const StoredTarget& target);
+// The samples of each process (StoredTarget::process), each sorted, in
+// process order.
+ProcessSamples samples_by_process(const StoredTarget& target);
 
 struct ComparisonSettings {
   double threshold = 0.05;  // minimum relative change that counts
@@ -35,18 +39,26 @@ struct ComparisonSettings {
 enum class Verdict { faster, slower, no_change, noisy };
 std::string_view verdict_name(Verdict verdict);
 
-// What the Mann-Whitney test and the bootstrap were run on.
-enum class ComparisonBasis { samples, repetition_medians };
+// What the test and the bootstrap were run on: per-process medians of two
+// independent runs, or per-round ratios of an A/B run.
+// instructions: both sides counted instructions (--measure instructions):
+// deterministic, so a plain threshold decides and there is no p-value.
+enum class ComparisonBasis { processes, paired_rounds, instructions };
+std::string_view basis_key(ComparisonBasis basis);  // as in compare --format json
 
 struct TargetComparison {
   std::string target_id;
-  ComparisonBasis basis = ComparisonBasis::samples;
-  std::size_t base_count = 0, new_count = 0;     // values compared on each side
-  double base_median = 0, new_median = 0;        // ns per operation
+  ComparisonBasis basis = ComparisonBasis::processes;
+  std::size_t base_count = 0, new_count = 0;     // processes (paired: rounds) a side
+  double base_median = 0, new_median = 0;        // median of process medians, ns/op
   double change = 0;                             // new/base - 1
   double change_ci_low = 0, change_ci_high = 0;  // 95% bootstrap CI of the change
-  double p_value = 1;                            // two-sided Mann-Whitney U
+  double p_value = 1;                            // two-sided, of the basis's test
+  // The smallest p-value the test can give with these counts: at or above
+  // alpha, no verdict but `no change` or `noisy` is possible.
+  double smallest_p = 0;
   Verdict verdict = Verdict::no_change;
+  bool can_be_significant(double alpha) const { return smallest_p < alpha; }
 };
 
 // A target in both runs that is not measured in at least one of them.
@@ -81,14 +93,36 @@ class ComparisonError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Independent values a side, each counted as one process (e.g. process
+// medians, or values in tests).
 TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
                                  const std::vector<double>& current,
                                  const ComparisonSettings& settings);
 
-// Per-repetition medians when both sides have two or more repetitions, else
-// per-sample times (see the top of this file).
+// Unpaired: Mann-Whitney on per-process medians, hierarchical bootstrap.
 TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& current,
                                  const ComparisonSettings& settings);
+
+// Paired by process index (round): Wilcoxon signed-rank on the rounds' log
+// ratios of process medians; only rounds present on both sides count.
+TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTarget& current,
+                                        const ComparisonSettings& settings);
+
+// Instruction counts per operation: `slower`/`faster` when the change is at
+// least the threshold, else `no change`; p-value 0 (there is no chance in it).
+TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
+                                            const ComparisonSettings& settings);
+
+// compare_instruction_counts when both sides counted instructions, else
+// compare_paired_targets when both runs come from one A/B invocation (same
+// StoredRun::ab_pairing), else compare_targets.
+TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
+                                        const StoredRun& current_run, const StoredTarget& current,
+                                        const ComparisonSettings& settings);
+
+// The one line saying which targets cannot reach significance with the
+// processes they have and what to change; empty when all can.
+std::string insufficient_data_line(const RunComparison& comparison);
 
 RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
                            const ComparisonSettings& settings);

@@ -23,12 +23,20 @@ struct MeasurementSettings {
   // > 0: skip calibration and use this batch size (later --rounds reuse the
   // first round's, so every sample of a target has the same batch size).
   std::uint64_t fixed_batch_iterations = 0;
+  // > 0: --measure instructions. The worker runs under callgrind and counts
+  // the instructions of one run(state, N) call with N this (after an
+  // uncounted run(state, 1)), instead of timing samples.
+  std::uint64_t instruction_iterations = 0;
 };
 
 struct Sample {
   std::uint64_t iterations = 0;
   double elapsed_ns = 0;
   std::uint32_t repetition = 0;
+  // The worker process the sample was measured in (0 for everything one
+  // worker measures; merge_round numbers later rounds' processes). Unlike
+  // repetitions, processes are independent of each other.
+  std::uint32_t process = 0;
   double ns_per_operation() const {
     return iterations ? elapsed_ns / static_cast<double>(iterations) : 0;
   }
@@ -54,6 +62,10 @@ struct TargetMeasurement {
   std::vector<std::pair<std::string, MetricValue>> plugin_metrics;  // in report order
   std::vector<std::string> plugin_log;
   std::uint64_t peak_rss_bytes = 0;  // 0 = unknown
+  // Instructions per operation counted by callgrind in run() only (0 = not
+  // counted): deterministic, unlike times. Set by the host from callgrind's
+  // output, not by the worker.
+  double instructions_per_operation = 0;
   // Between just before setup and just after teardown: what the target did
   // not give back (open descriptors; heap bytes in use, which unlike resident
   // memory excludes what the allocator caches). Negative values mean it
@@ -76,9 +88,12 @@ double overhead_per_iteration(const TargetMeasurement& measurement);
 // Number of distinct repetitions (highest repetition index + 1).
 std::uint32_t repetition_count(const TargetMeasurement& measurement);
 
+// Number of distinct processes (highest process index + 1).
+std::uint32_t process_count(const TargetMeasurement& measurement);
+
 // Adds a later round's measurement of the same target (made with the first
 // round's batch size) to `merged`: its samples, relabelled as repetitions
-// after the ones already there, and the worst of its resource figures.
+// after the ones already there and as the next process, and the worst of its resource figures.
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round);
 
 }  // namespace costops::host

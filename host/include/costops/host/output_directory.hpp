@@ -32,7 +32,17 @@ class OutputDirectory {
   void write_raw_record(const TargetResult& result) const;
   // Removes raw/<target_id>.json (a later --rounds round failed the target).
   void remove_raw_record(const std::string& target_id) const;
+  // Writes raw/<id>.json of every ok target (removing those of the others),
+  // results.json and summary.md, flushes them to the disk once, then drops
+  // the journal: the complete files now hold everything it held.
   void write_suite_files(const SuiteReport& report, bool write_summary) const;
+  // The journal, <output>/.journal.jsonl: one line per finished target (or
+  // finished round of it), its results.json entry, appended and flushed
+  // (fdatasync) as it finishes. One flush per target, whatever the number of
+  // targets; if the host dies, load_stored_run reads the journal (the last
+  // line of each target wins) when results.json is missing. A new
+  // OutputDirectory starts an empty journal.
+  void write_journal_entry(const TargetResult& result) const;
 
  private:
   std::filesystem::path root_;

@@ -25,6 +25,12 @@ inline constexpr std::uintmax_t kMaxResultsFileBytes = std::uintmax_t{1} << 30;
 
 boost::json::value results_json(const SuiteReport& report);
 
+// One entry of "targets" (also a journal entry, output_directory.hpp).
+boost::json::object results_target_json(const TargetResult& target);
+
+// Where a run journals its finished targets until results.json is written.
+inline constexpr const char* kJournalFile = ".journal.jsonl";
+
 // The "plugins" array alone (also `cost-ops plugins list --json`).
 boost::json::array plugins_json(const std::vector<PluginProbe>& probes);
 
@@ -42,18 +48,29 @@ struct StoredTarget {
   // The repetition each sample belongs to (results.json samples.repetition;
   // with --rounds every round's repetitions are distinct). Empty = all 0.
   std::vector<std::uint32_t> repetition = {};
+  // The worker process of each sample (samples.process; files written before
+  // it existed: derived from the repetition and the run's settings, see
+  // load_stored_run). Empty = all one process.
+  std::vector<std::uint32_t> process = {};
+  // measurement.instructions_per_operation (--measure instructions); 0 = not counted.
+  double instructions_per_operation = 0;
 };
 
 struct StoredRun {
   std::filesystem::path file;
   std::string timestamp;
   std::vector<StoredTarget> targets;  // every target, in file order; ids unique
+  std::string ab_pairing = {};        // settings.ab_pairing; empty unless an A/B run
 };
 
-// Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
-// the file and what is wrong: not a regular file, larger than
-// kMaxResultsFileBytes, not JSON, not a results file, a duplicate target id,
-// malformed samples. Never crashes on malformed input.
+// Reads DIR/results.json, or the file itself; a directory without
+// results.json but with a journal (the host crashed mid-run) is read from
+// its journal: every target that finished, without the run's settings. Throws ResultsFileError
+// naming the file and what is wrong: not a regular file, larger than kMaxResultsFileBytes, not
+// JSON, not a results file, a duplicate target id, malformed samples. Never crashes on malformed
+// input. Files without samples.process (written before it existed) get it from the repetition: with
+// settings.repetitions 1 every repetition was its own round's process; with one round all samples
+// share one process; else repetition / repetitions.
 StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
 StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
 

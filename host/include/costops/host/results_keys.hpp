@@ -42,10 +42,21 @@ inline constexpr std::string_view build_info = "build_info";
 inline constexpr std::string_view abi_version = "abi_version";
 inline constexpr std::string_view plugin_targets = "targets";
 
+// "measurement".
+inline constexpr std::string_view instructions_per_operation = "instructions_per_operation";
+
 // "samples": parallel arrays, one element per timed batch.
 inline constexpr std::string_view sample_iterations = "iterations";
 inline constexpr std::string_view sample_elapsed_ns = "elapsed_ns";
 inline constexpr std::string_view sample_repetition = "repetition";
+inline constexpr std::string_view sample_process = "process";
+
+// "settings" entries readers use.
+inline constexpr std::string_view settings_rounds = "rounds";
+inline constexpr std::string_view settings_repetitions = "repetitions";
+// The id shared by the two results.json of one A/B invocation: compare pairs
+// their rounds when both carry the same one.
+inline constexpr std::string_view settings_ab_pairing = "ab_pairing";
 
 // "summary".
 inline constexpr std::string_view total_benchmarks = "total_benchmarks";

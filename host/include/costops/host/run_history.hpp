@@ -31,6 +31,7 @@ struct HistoryEntry {
   double median_ns = 0;
   std::vector<double> ns_per_operation;
   std::vector<std::uint32_t> repetition;  // per sample; empty for old rows
+  std::vector<std::uint32_t> process;     // per sample; empty for old rows (one process)
 };
 
 class RunHistory {

@@ -60,6 +60,8 @@ struct RunOptions {
   std::string baseline;
   std::string save_baseline;
   GateOptions gate;
+  // --ab-baseline-plugin-dir: A/B mode (ab_rounds.hpp); "" = off.
+  std::string ab_baseline_plugin_dir;
   std::filesystem::path history;  // --history FILE: append the run; "" = off
 };
 

@@ -30,6 +30,16 @@ inline constexpr std::int64_t kHeapGrowthWarningBytes = std::int64_t{16} << 20;
 // of the time per operation is reported, since it is not subtracted.
 inline constexpr double kHarnessOverheadWarningShare = 0.01;
 
+// How much a target's figure moves from one worker process to the next: the
+// spread of per-process medians (p10, p90 and their ratio; type-7
+// quantiles). With one process nothing is known (count 1, ratio 0).
+struct ProcessSpread {
+  std::uint32_t processes = 0;
+  double p10_ns = 0, p90_ns = 0;
+  double p90_over_p10 = 0;  // 0 when fewer than two processes
+};
+ProcessSpread process_spread(const TargetMeasurement& measurement);
+
 // Computes `result.stats` and `result.warnings` from its measurement. Safe to
 // call again after merging rounds: warnings are recomputed from scratch.
 void finalize_target_result(TargetResult& result, double noisy_relative_mad = kNoisyRelativeMad);

@@ -1,0 +1,34 @@
+// Probe results remembered per plugin file, as GStreamer's registry does:
+// probing loads a library in a fresh worker process (about 7 ms a file), and
+// a file that has not changed gives the same answer. An entry is used only
+// when the file's path, size, modification time, inode and device, and the
+// host's identity (version, plugin ABI, the host binary's own path, size and
+// modification time), are all unchanged. Only `ok` probes are remembered:
+// failures are probed again, so a fixed environment is seen at once.
+//
+// The cache lives in $XDG_CACHE_HOME/cost-ops/probe-cache.json (default
+// ~/.cache/...), directory mode 0700, file 0640. Writers merge under an
+// exclusive lock and replace the file atomically, so concurrent runs never
+// corrupt it; readers need no lock. COST_OPS_NO_PROBE_CACHE=1 turns it off.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "costops/host/target_executor.hpp"
+
+namespace costops::host {
+
+// The cache file for this user, or "" when caching is off (the variable
+// above, or neither XDG_CACHE_HOME nor HOME set).
+std::filesystem::path default_probe_cache_file();
+
+// Wraps `inner`: probe() answers from `cache_file` when the entry is valid,
+// else probes through `inner` and remembers ok results (written when the
+// executor is destroyed; a cache that cannot be written is silently not
+// used). run() is passed through.
+std::unique_ptr<TargetExecutor> make_caching_executor(std::unique_ptr<TargetExecutor> inner,
+                                                      std::filesystem::path cache_file,
+                                                      const std::filesystem::path& host_executable);
+
+}  // namespace costops::host
