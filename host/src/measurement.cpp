@@ -31,6 +31,23 @@ std::uint32_t process_count(const TargetMeasurement& measurement) {
   return count;
 }
 
+namespace {
+
+// Counts from every round, or the first reason one round could not count.
+void add_hardware_counts(HardwareCounts& merged, const HardwareCounts& round) {
+  if (!merged.unavailable.empty()) return;
+  if (!round.unavailable.empty()) {
+    merged = HardwareCounts{round.unavailable};
+    return;
+  }
+  merged.iterations += round.iterations;
+  merged.instructions += round.instructions;
+  merged.cycles += round.cycles;
+  merged.branch_misses += round.branch_misses;
+}
+
+}  // namespace
+
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
   const std::uint32_t next_repetition = repetition_count(merged);
   const std::uint32_t next_process = process_count(merged);
@@ -45,6 +62,7 @@ void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
   merged.leaked_file_descriptors =
       std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
   merged.heap_growth_bytes = std::max(merged.heap_growth_bytes, round.heap_growth_bytes);
+  add_hardware_counts(merged.hardware, round.hardware);
   for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));
 }
 

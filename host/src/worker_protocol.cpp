@@ -195,7 +195,12 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                       {"plugin_log", std::move(log)},
                       {"peak_rss_bytes", m.peak_rss_bytes},
                       {"leaked_file_descriptors", m.leaked_file_descriptors},
-                      {"heap_growth_bytes", m.heap_growth_bytes}};
+                      {"heap_growth_bytes", m.heap_growth_bytes},
+                      {"hardware", json::object{{"unavailable", text(m.hardware.unavailable)},
+                                                {"iterations", m.hardware.iterations},
+                                                {"instructions", m.hardware.instructions},
+                                                {"cycles", m.hardware.cycles},
+                                                {"branch_misses", m.hardware.branch_misses}}}};
 }
 
 TargetMeasurement measurement_from_json(const json::value& value) {
@@ -244,6 +249,12 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
   m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
   m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
+  const json::object& hardware = as_object(field(o, "hardware"), "field \"hardware\"");
+  m.hardware.unavailable = string_field(hardware, "unavailable");
+  m.hardware.iterations = unsigned_field(hardware, "iterations");
+  m.hardware.instructions = unsigned_field(hardware, "instructions");
+  m.hardware.cycles = unsigned_field(hardware, "cycles");
+  m.hardware.branch_misses = unsigned_field(hardware, "branch_misses");
   return m;
 }
 

@@ -15,6 +15,7 @@ TEST_CASE("measurements survive the trip through the result pipe") {
   m.bytes_per_operation = 1 << 20;
   m.plugin_metrics = {{"rows", 1000.0}, {"database", std::string("wal")}};
   m.plugin_log = {"info: hello"};
+  m.hardware = {"", 200, 51000, 20000, 7};
   const TargetMeasurement back =
       measurement_from_json(parse_message(boost::json::serialize(measurement_to_json(m))));
   CHECK(back.succeeded);
@@ -24,6 +25,12 @@ TEST_CASE("measurements survive the trip through the result pipe") {
   CHECK(back.bytes_per_operation == 1 << 20);
   CHECK(std::get<std::string>(back.plugin_metrics[1].second) == "wal");
   CHECK(back.plugin_log.at(0) == "info: hello");
+  CHECK(back.hardware.counted());
+  CHECK(back.hardware.instructions == 51000);
+  CHECK(back.hardware.branch_misses == 7);
+  m.hardware = {"no PMU", 0, 0, 0, 0};
+  CHECK(measurement_from_json(parse_message(boost::json::serialize(measurement_to_json(m))))
+            .hardware.unavailable == "no PMU");
 }
 
 TEST_CASE("probes survive the trip") {
@@ -56,7 +63,11 @@ TEST_CASE("numbers a worker cannot mean are refused (found by the fuzzer)") {
       R"({"succeeded":true,"failure_phase":"","failure_message":"","failure_status":0,
     "batch_iterations":1,"warmup_iterations":1,"warmup_ns":1,"clock_overhead_ns":1,"empty_batch_ns":1,
     "bytes_per_operation":0,"items_per_operation":0,"plugin_metrics":[],"plugin_log":[],
-    "peak_rss_bytes":0,"leaked_file_descriptors":0,"heap_growth_bytes":0,"samples":)";
+    "peak_rss_bytes":0,"leaked_file_descriptors":0,"heap_growth_bytes":0,
+    "hardware":{"unavailable":"","iterations":0,"instructions":0,"cycles":0,"branch_misses":0},
+    "samples":)";
+  // The base itself is valid: each refusal below is for the value it changes.
+  CHECK(measurement_from_json(parse_message(std::string(base) + "[[1, 1.0, 0]]}")).succeeded);
   for (const char* samples :
        {"[[-1, 1.0, 0]]", "[[1.5, 1.0, 0]]", "[[1, -3, 0]]", "[[1, 1, 99999999999]]"}) {
     CAPTURE(samples);

@@ -72,6 +72,21 @@ json::value statistics_json(const TargetResult& r) {
                                 {"high_severe", s.outliers.high_severe}}}};
 }
 
+// Per operation when counted, else why not: {"unavailable": "..."}.
+json::value hardware_counters_json(const HardwareCounts& h) {
+  if (!h.counted()) return json::object{{"unavailable", h.unavailable}};
+  const auto per_operation = [&](std::uint64_t count) {
+    return finite_or_null(static_cast<double>(count) / static_cast<double>(h.iterations));
+  };
+  return json::object{
+      {"instructions_per_operation", per_operation(h.instructions)},
+      {"cycles_per_operation", per_operation(h.cycles)},
+      {"branch_misses_per_operation", per_operation(h.branch_misses)},
+      {"instructions_per_cycle", h.cycles ? finite_or_null(static_cast<double>(h.instructions) /
+                                                           static_cast<double>(h.cycles))
+                                          : json::value(nullptr)}};
+}
+
 json::value measurement_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const TargetMeasurement& m = *r.measurement;
@@ -85,7 +100,8 @@ json::value measurement_json(const TargetResult& r) {
                       {"overhead_subtracted", false},
                       {K::instructions_per_operation,
                        m.instructions_per_operation > 0 ? json::value(m.instructions_per_operation)
-                                                        : json::value(nullptr)}};
+                                                        : json::value(nullptr)},
+                      {"hardware_counters", hardware_counters_json(m.hardware)}};
 }
 
 json::value samples_json(const TargetResult& r) {

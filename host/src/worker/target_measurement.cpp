@@ -11,6 +11,7 @@
 
 #include "costops/host/sample_stats.hpp"
 #include "costops/host/untrusted_text.hpp"
+#include "costops/host/worker/hardware_counters.hpp"
 #include "costops/host/worker/instruction_count.hpp"
 #include "costops/host/worker/peak_memory.hpp"
 
@@ -236,13 +237,17 @@ std::uint64_t batch_size_for(double ns_per_operation, double target_ns) {
   return static_cast<std::uint64_t>(std::clamp(wanted, 1.0, 1e12));
 }
 
+// The hardware counters count the timed batches only, switched just outside
+// the clock reads.
 bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
-                 std::uint32_t repetition, TargetMeasurement& out) {
+                 std::uint32_t repetition, HardwareCounters& counters, TargetMeasurement& out) {
   const double min_time_ns = settings.min_time_seconds * 1e9;
   const auto start = Clock::now();
   std::uint32_t taken = 0;
   while (taken < settings.max_samples) {
+    counters.start();
     const double elapsed = driver.timed_run(out.batch_iterations);
+    counters.stop();
     if (elapsed < 0) return false;
     out.samples.push_back({out.batch_iterations, elapsed, repetition});
     ++taken;
@@ -336,8 +341,10 @@ bool measure_between_setup_and_teardown(TargetDriver& driver, const MeasurementS
   const double ns_per_operation = warm_up(driver, settings, target_ns, out);
   if (ns_per_operation < 0 || !calibrate(driver, settings, ns_per_operation, target_ns, out))
     return false;
+  HardwareCounters counters;
   for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions); ++repetition)
-    if (!run_samples(driver, settings, repetition, out)) return false;
+    if (!run_samples(driver, settings, repetition, counters, out)) return false;
+  out.hardware = counters.totals(totals_of(out).iterations);
   return true;
 }
 

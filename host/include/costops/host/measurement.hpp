@@ -44,6 +44,19 @@ struct Sample {
 
 using MetricValue = std::variant<double, std::string>;
 
+// Hardware performance counters over the timed sample batches (the worker's
+// thread, user space only). Either counted, for `iterations` operations, or
+// `unavailable` says why not (no PMU, not permitted, ...).
+struct HardwareCounts {
+  std::string unavailable;
+  std::uint64_t iterations = 0;
+  std::uint64_t instructions = 0;
+  std::uint64_t cycles = 0;
+  std::uint64_t branch_misses = 0;
+
+  bool counted() const { return unavailable.empty() && iterations > 0; }
+};
+
 struct TargetMeasurement {
   bool succeeded = false;
   std::string failure_phase;  // "setup", "run" or "teardown" when !succeeded
@@ -72,6 +85,7 @@ struct TargetMeasurement {
   // released more than it took.
   std::int64_t leaked_file_descriptors = 0;
   std::int64_t heap_growth_bytes = 0;
+  HardwareCounts hardware;
 };
 
 // Sums over every sample of a measurement.
