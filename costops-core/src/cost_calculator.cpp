@@ -6,13 +6,17 @@ namespace {
 
 using Units = Decimal::Units;
 // -pedantic would flag the extension without __extension__.
-__extension__ using Native128 = __int128;
+__extension__ using NativeUnsigned128 = unsigned __int128;
 
 [[noreturn]] void bucket_error(const char* what, std::uint64_t part, const char* whole_name,
                                std::uint64_t whole) {
   throw PricingError(std::string(what) + " (" + std::to_string(part) + ") exceed " + whole_name +
                      " (" + std::to_string(whole) + "); those tokens are counted inside " +
                      whole_name);
+}
+
+std::string table_name(const PricingTable& table) {
+  return "pricing table " + (table.id.empty() ? std::string("(no id)") : table.id);
 }
 
 }  // namespace
@@ -39,17 +43,32 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
     }
     request_fee = pricing.request_fee();
   }
-  // The products and their sum in the compiler's native 128-bit integer, the
-  // same exact values cpp_int would give (a count below 2^64 times a rate
-  // below 2^63 fits), converted to Decimal once per field, and the result
-  // built in place (no zero-fill first): this is the per-record path.
+  // The products and their sum in the compiler's native unsigned 128-bit
+  // integer, the same exact values cpp_int would give, converted to Decimal
+  // once per field, and the result built in place (no zero-fill first): this
+  // is the per-record path. It cannot wrap, so it needs no checks: rates are
+  // non-negative and below 2^63 (compile() ensures both), the input buckets
+  // add up to at most the prompt count and the output buckets to at most the
+  // completion count, so the sum is below (2^64 + 2^64) * 2^63 = 2^128.
+  // (A signed 128-bit sum overflowed here for extreme counts.)
   const TokenUnitRates& r = pricing.rates_for(t.prompt);
-  const Native128 input = Native128(uncached_input) * r.input;
-  const Native128 read = Native128(cache_read) * r.cache_read;
-  const Native128 write = Native128(cache_write) * r.cache_write;
-  const Native128 output = Native128(text_output) * r.output + Native128(reasoning) * r.reasoning;
+  const auto rate = [](std::int64_t per_token) {
+    return static_cast<NativeUnsigned128>(static_cast<std::uint64_t>(per_token));
+  };
+  const NativeUnsigned128 input = uncached_input * rate(r.input);
+  const NativeUnsigned128 read = cache_read * rate(r.cache_read);
+  const NativeUnsigned128 write = cache_write * rate(r.cache_write);
+  const NativeUnsigned128 output = text_output * rate(r.output) + reasoning * rate(r.reasoning);
   Decimal total = Decimal::from_units(Units(input + read + write + output));
-  if (pricing.is_per_request()) total += request_fee;
+  if (pricing.is_per_request()) {
+    try {
+      total += request_fee;
+    } catch (const DecimalOverflowError& e) {
+      throw PricingOverflowError(table_name(pricing.table()) + ": the cost of " +
+                                 std::to_string(t.prompt) + " prompt and " +
+                                 std::to_string(t.completion) + " completion tokens: " + e.what());
+    }
+  }
   return CostBreakdown{Decimal::from_units(Units(input)),
                        Decimal::from_units(Units(read)),
                        Decimal::from_units(Units(write)),
@@ -64,9 +83,8 @@ CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pr
       usage.provider == table.provider &&
       (usage.provider != Provider::custom || usage.custom_provider == table.custom_provider);
   if (!same_provider || usage.model != table.model)
-    throw PricingError("pricing table " + (table.id.empty() ? std::string("(no id)") : table.id) +
-                       " is for " + std::string(provider_name(table.provider)) + "/" + table.model +
-                       ", but usage record " + usage.id + " is " +
+    throw PricingError(table_name(table) + " is for " + std::string(provider_name(table.provider)) +
+                       "/" + table.model + ", but usage record " + usage.id + " is " +
                        std::string(provider_name(usage.provider)) + "/" + usage.model +
                        "; look up the table for the record's provider and model");
   return price_tokens(usage.tokens, pricing);

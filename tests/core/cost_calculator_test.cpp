@@ -178,3 +178,34 @@ TEST_CASE("inclusive tier thresholds apply from the threshold itself") {
   CHECK(price_tokens({200'000, 0}, pricing).total == d("1.2"));
   CHECK(price_tokens({199'999, 0}, pricing).total == d("0.599997"));
 }
+
+TEST_CASE("extreme token counts at the highest per-token rate price exactly, never wrap") {
+  // The highest rate a table may hold: INT64_MAX units of 10^-18 per token.
+  const char* kMaxRate = "9223372.036854775807";  // per million tokens
+  PricingTable table = reference_price("gpt-4o");
+  auto& rates = std::get<PerTokenPricing>(table.pricing).rates;
+  rates.input = rates.output = d(kMaxRate);
+  rates.cache_read = rates.cache_write = d(kMaxRate);
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  const std::uint64_t most = UINT64_MAX;
+  const Decimal per_token = Decimal::from_units(INT64_MAX);
+  // Both sums pass 2^127, where a signed 128-bit sum turned negative.
+  const CostBreakdown c = price_tokens({most, most, most / 2, most / 4, 0}, pricing);
+  CHECK(c.total == per_token.times(most) + per_token.times(most));
+  CHECK(c.total == c.input + c.cache_read + c.cache_write + c.output);
+  CHECK_FALSE(c.total.is_negative());
+}
+
+TEST_CASE("a total beyond the decimal range raises PricingOverflowError naming the table") {
+  PricingTable table = reference_price("gpt-4-per-request");
+  auto& fee = std::get<PerRequestPricing>(table.pricing);
+  fee.price_per_request = Decimal::max() - d("10");
+  fee.overage_per_million = d("9223372.036854775807");
+  fee.included_tokens = 0;
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  CHECK(price_tokens({1, 0}, pricing).total ==
+        fee.price_per_request + Decimal::from_units(INT64_MAX));
+  CHECK_THROWS_WITH_AS(price_tokens({1'000'000, 0}, pricing),
+                       doctest::Contains("reference-gpt-4-per-request"), PricingOverflowError);
+  CHECK_THROWS_AS(price_tokens({1'000'000, 0}, pricing), PricingError);
+}
