@@ -183,8 +183,14 @@ UsageRecord usage_from_json(const json::value& value) {
     r.user_id = get_string(o, "user_id");
     r.tokens.prompt = get_count(o, "prompt_tokens", true);
     r.tokens.completion = get_count(o, "completion_tokens", true);
-    r.total_tokens = o.contains("total_tokens") ? get_count(o, "total_tokens")
-                                                : r.tokens.prompt + r.tokens.completion;
+    if (o.contains("total_tokens")) {
+      r.total_tokens = get_count(o, "total_tokens");
+    } else if (__builtin_add_overflow(r.tokens.prompt, r.tokens.completion, &r.total_tokens)) {
+      field_error("total_tokens", "is missing, and prompt_tokens + completion_tokens (" +
+                                      std::to_string(r.tokens.prompt) + " + " +
+                                      std::to_string(r.tokens.completion) +
+                                      ") exceeds 18446744073709551615");
+    }
     r.tokens.cache_read = o.contains("cache_read_tokens") ? get_count(o, "cache_read_tokens")
                                                           : get_count(o, "cached_tokens");
     r.tokens.cache_write = get_count(o, "cache_write_tokens");

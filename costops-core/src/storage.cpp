@@ -112,17 +112,36 @@ void bind_optional(sqlite3_stmt* s, int i, const std::string& text) {
 void bind_integer(sqlite3_stmt* s, int i, std::int64_t value) {
   sqlite3_bind_int64(s, i, value);
 }
-void bind_count(sqlite3_stmt* s, int i, std::uint64_t value) {
-  sqlite3_bind_int64(s, i, static_cast<std::int64_t>(value));
-}
+// Binds the counts of one record. SQLite integers are signed 64-bit: a
+// larger count would be stored negative or trip a CHECK constraint with no
+// name, so it is refused naming the record, the column and the value.
+class CountBinder {
+ public:
+  CountBinder(sqlite3_stmt* s, const char* record_kind, const std::string& id)
+      : s_(s), record_kind_(record_kind), id_(id) {}
+  void operator()(int i, const char* column, std::uint64_t value) const {
+    if (value > static_cast<std::uint64_t>(INT64_MAX)) {
+      sqlite3_clear_bindings(s_);
+      throw StorageError(std::string(record_kind_) + " " + id_ + ": " + column + " " +
+                         std::to_string(value) +
+                         " exceeds 9223372036854775807, the largest integer SQLite stores");
+    }
+    sqlite3_bind_int64(s_, i, static_cast<std::int64_t>(value));
+  }
+  void operator()(int i, const char* column, const std::optional<std::uint64_t>& value) const {
+    if (value)
+      (*this)(i, column, *value);
+    else
+      sqlite3_bind_null(s_, i);
+  }
+
+ private:
+  sqlite3_stmt* s_;
+  const char* record_kind_;
+  const std::string& id_;
+};
 void bind_decimal(sqlite3_stmt* s, int i, const Decimal& value) {
   bind_text(s, i, value.to_string());
-}
-void bind_optional(sqlite3_stmt* s, int i, const std::optional<std::uint64_t>& value) {
-  if (value)
-    bind_count(s, i, *value);
-  else
-    sqlite3_bind_null(s, i);
 }
 
 std::string column_text(sqlite3_stmt* s, int i) {
@@ -341,14 +360,15 @@ void UsageRepository::create(const UsageRecord& r) {
   bind_static_text(s, 5, r.organization_id);
   bind_optional(s, 6, r.project_id);
   bind_optional(s, 7, r.user_id);
-  bind_count(s, 8, r.tokens.prompt);
-  bind_count(s, 9, r.tokens.completion);
-  bind_count(s, 10, r.total_tokens);
-  bind_count(s, 11, r.tokens.cache_read);
-  bind_count(s, 12, r.tokens.cache_write);
-  bind_count(s, 13, r.tokens.reasoning);
-  bind_optional(s, 14, r.latency_ms);
-  bind_optional(s, 15, r.time_to_first_token_ms);
+  const CountBinder bind_count(s, "usage record", r.id);
+  bind_count(8, "prompt_tokens", r.tokens.prompt);
+  bind_count(9, "completion_tokens", r.tokens.completion);
+  bind_count(10, "total_tokens", r.total_tokens);
+  bind_count(11, "cache_read_tokens", r.tokens.cache_read);
+  bind_count(12, "cache_write_tokens", r.tokens.cache_write);
+  bind_count(13, "reasoning_tokens", r.tokens.reasoning);
+  bind_count(14, "latency_ms", r.latency_ms);
+  bind_count(15, "time_to_first_token_ms", r.time_to_first_token_ms);
   write_tags_json(r.tags, statements_->tags);
   bind_static_text(s, 16, statements_->tags);
   if (r.metadata.empty())
@@ -437,8 +457,9 @@ void CostRepository::create(const CostRecord& r) {
   bind_decimal(s, 12, r.cost.output);
   bind_decimal(s, 13, r.cost.request_fee);
   bind_decimal(s, 14, r.cost.total);
-  bind_count(s, 15, r.input_tokens);
-  bind_count(s, 16, r.output_tokens);
+  const CountBinder bind_count(s, "cost record", r.id);
+  bind_count(15, "input_tokens", r.input_tokens);
+  bind_count(16, "output_tokens", r.output_tokens);
   bind_optional(s, 17, r.pricing_table_id);
   bind_integer(s, 18, to_unix_ms(r.calculated_at));
   run(db_, s, "storing cost record", r.id);

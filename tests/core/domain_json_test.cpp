@@ -74,3 +74,11 @@ TEST_CASE("cost records round trip and their total must add up") {
   j["cost"].as_object()["total"] = "0.2";
   CHECK_THROWS_WITH_AS(cost_record_from_json(j), doctest::Contains("not the sum"), JsonFieldError);
 }
+
+TEST_CASE("a total_tokens left out is the exact sum, or an error when it passes 2^64 - 1") {
+  const char* text = R"({"id":"u7","timestamp":"2025-01-15T10:00:00Z","provider":"openai",
+      "model":"m","organization_id":"o","prompt_tokens":18446744073709551615,
+      "completion_tokens":2})";
+  CHECK_THROWS_WITH_AS(usage_from_json(json::parse(text)),
+                       doctest::Contains("18446744073709551615 + 2"), JsonFieldError);
+}

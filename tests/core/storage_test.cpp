@@ -167,3 +167,19 @@ TEST_CASE("an unopenable database path is an error naming it") {
   CHECK_THROWS_WITH_AS(Database{"/nonexistent-dir/x.db"},
                        doctest::Contains("/nonexistent-dir/x.db"), StorageError);
 }
+
+TEST_CASE("a count above INT64_MAX is refused naming the record, column and value") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  UsageRecord r = usage(1);
+  r.tokens.completion = std::uint64_t(INT64_MAX) + 1;
+  CHECK_THROWS_WITH_AS(
+      repo.create(r),
+      doctest::Contains("usage record u-1: completion_tokens 9223372036854775808 exceeds"),
+      StorageError);
+  CHECK(repo.count() == 0);
+  r = usage(2);
+  r.latency_ms = UINT64_MAX;
+  CHECK_THROWS_WITH_AS(repo.create(r), doctest::Contains("latency_ms 18446744073709551615"),
+                       StorageError);
+}
