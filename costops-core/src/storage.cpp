@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "costops/core/domain_json.hpp"
 
@@ -224,10 +226,12 @@ Database::Database(const std::string& path) : path_(path) {
   // The destructor does not run when the constructor throws, so a failed
   // configuration or migration must close the connection here.
   try {
-    sqlite3_busy_timeout(db_, 5000);
+    // Before anything that takes a lock: the journal-mode change and the
+    // migration below both wait for other connections opening the same file.
+    sqlite3_busy_timeout(db_, static_cast<int>(kBusyTimeout.count()));
     execute("PRAGMA foreign_keys = ON");
     if (path != ":memory:" && !path.empty()) {
-      execute("PRAGMA journal_mode = WAL");
+      enable_wal();
       execute("PRAGMA synchronous = NORMAL");
       // Five indexes take a page-cache miss per insert each once the table
       // outgrows SQLite's default 2 MiB cache; 64 MiB keeps them resident.
@@ -266,18 +270,48 @@ std::string Database::journal_mode() const {
   return column_text(s.get(), 0);
 }
 
-void Database::migrate() {
-  const int current = schema_version();
-  if (current > kLatestSchemaVersion)
-    throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
-                       ", newer than this library's " + std::to_string(kLatestSchemaVersion) +
-                       "; upgrade costops-core");
-  for (int version = current; version < kLatestSchemaVersion; ++version) {
-    transaction([&] {
-      execute(kMigrations[version]);
-      execute("PRAGMA user_version = " + std::to_string(version + 1));
-    });
+void Database::enable_wal() {
+  // SQLite can answer SQLITE_BUSY at once, without calling the busy
+  // handler, while another connection converts the same new file to WAL;
+  // so the change is retried here until the busy timeout has passed.
+  const auto deadline = std::chrono::steady_clock::now() + kBusyTimeout;
+  while (true) {
+    std::string mode;
+    const int rc = sqlite3_exec(
+        db_, "PRAGMA journal_mode = WAL",
+        [](void* out, int, char** values, char**) {
+          *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+          return 0;
+        },
+        &mode, nullptr);
+    if (rc == SQLITE_OK) {
+      if (mode == "wal") return;
+      throw StorageError("database " + path_ + ": cannot switch to WAL journal mode; it stays " +
+                         mode);
+    }
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline)
+      fail(db_, "database " + path_ + ": switching to WAL journal mode");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+void Database::migrate() {
+  // Versions only grow, so an up-to-date database needs no lock. Otherwise
+  // the version is read again inside the write transaction that migrates:
+  // of several connections opening a new file at once, the first migrates
+  // and the others, waiting on BEGIN IMMEDIATE, then find nothing to do.
+  if (schema_version() == kLatestSchemaVersion) return;
+  transaction([&] {
+    const int current = schema_version();
+    if (current > kLatestSchemaVersion)
+      throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
+                         ", newer than this library's " + std::to_string(kLatestSchemaVersion) +
+                         "; upgrade costops-core");
+    for (int version = current; version < kLatestSchemaVersion; ++version)
+      execute(kMigrations[version]);
+    if (current != kLatestSchemaVersion)
+      execute("PRAGMA user_version = " + std::to_string(kLatestSchemaVersion));
+  });
 }
 
 Statement::Statement(const Database& db, const char* sql) : db_(db) {

@@ -2,9 +2,12 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "costops/core/cost_calculator.hpp"
 
@@ -182,4 +185,54 @@ TEST_CASE("a count above INT64_MAX is refused naming the record, column and valu
   r.latency_ms = UINT64_MAX;
   CHECK_THROWS_WITH_AS(repo.create(r), doctest::Contains("latency_ms 18446744073709551615"),
                        StorageError);
+}
+
+TEST_CASE("several processes opening one new database at once all succeed") {
+  // Each trial: 8 children block on a pipe, are released together, and each
+  // opens (creating and migrating) the same new file and stores a record.
+  constexpr int kProcesses = 8;
+  constexpr int kTrials = 20;
+  int failures = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const std::string path = temp_db(("costops-race-" + std::to_string(trial)).c_str());
+    int gate[2];
+    REQUIRE(::pipe(gate) == 0);
+    std::vector<pid_t> children;
+    for (int p = 0; p < kProcesses; ++p) {
+      const pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {
+        ::close(gate[1]);
+        char byte;
+        (void)!::read(gate[0], &byte, 1);  // returns 0 when the parent closes the pipe
+        int status = 0;
+        try {
+          Database db(path);
+          UsageRepository repo(db);
+          repo.create(usage(p));
+          if (db.schema_version() != Database::kLatestSchemaVersion) status = 2;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "trial %d process %d: %s\n", trial, p, e.what());
+          status = 1;
+        }
+        ::_exit(status);
+      }
+      children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);  // releases every child at once
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+    }
+    {
+      Database db(path);
+      CHECK(UsageRepository(db).count() == kProcesses);
+    }
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+  }
+  CHECK(failures == 0);
 }
