@@ -31,7 +31,10 @@ const bench_host_services_v1 kServices = {sizeof(bench_host_services_v1),
                                           ignore_count,
                                           ignore_number,
                                           ignore_string,
-                                          ignore_log};
+                                          ignore_log,
+                                          0,  // ABI 1.1: argument, user_data, target_id
+                                          nullptr,
+                                          nullptr};
 
 const bench_target_v1* load_target(const char* library, const char* id) {
   void* handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
@@ -41,9 +44,15 @@ const bench_target_v1* load_target(const char* library, const char* id) {
   }
   const auto entry =
       reinterpret_cast<bench_target_v1_entry_fn>(dlsym(handle, BENCH_TARGET_V1_ENTRY_SYMBOL));
-  const bench_host_info_v1 host{sizeof(bench_host_info_v1), BENCH_TARGET_V1_ABI_MAJOR,
-                                BENCH_TARGET_V1_ABI_MINOR,  0,
-                                "gbench_plugin_target",     "0"};
+  const bench_host_info_v1 host{sizeof(bench_host_info_v1),
+                                BENCH_TARGET_V1_ABI_MAJOR,
+                                BENCH_TARGET_V1_ABI_MINOR,
+                                0,
+                                "gbench_plugin_target",
+                                "0",
+                                0,
+                                0,
+                                nullptr};  // ABI 1.1: no decline-reason buffer
   const bench_plugin_v1* plugin = entry ? entry(&host) : nullptr;
   for (std::uint32_t i = 0; plugin != nullptr && i < plugin->target_count; ++i) {
     const bench_target_v1* target = plugin->get_target(i);

@@ -10,10 +10,12 @@
 #
 # A plugin needs a host speaking its ABI major and nothing else from this
 # project (costops-core is linked into each plugin statically), so the host
-# package provides the virtual package cost-ops-bench-abi-1 and every plugin
-# package depends on it plus the system libraries dpkg-shlibdeps finds in it
-# (libsqlite3 for storage, zlib for compression, ...). A third-party plugin
-# package can depend on the same virtual package.
+# package provides the virtual package cost-ops-bench-abi-1 at the ABI
+# version it speaks, "cost-ops-bench-abi-1 (= 1.1)", and every plugin package
+# depends on "cost-ops-bench-abi-1 (>= 1.<minor it was built against>)" plus
+# the system libraries dpkg-shlibdeps finds in it (libsqlite3 for storage,
+# zlib for compression, ...). A third-party plugin package depends the same
+# way, e.g. "cost-ops-bench-abi-1 (>= 1.1)" when it declares families.
 
 set(COSTOPS_ABI_VIRTUAL_PACKAGE "cost-ops-bench-abi-${COSTOPS_PLUGIN_ABI_MAJOR}")
 
@@ -40,7 +42,8 @@ set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS OFF)
 
 set(CPACK_COMPONENTS_ALL host plugin-api)
 set(CPACK_DEBIAN_HOST_PACKAGE_NAME cost-ops)
-set(CPACK_DEBIAN_HOST_PACKAGE_PROVIDES ${COSTOPS_ABI_VIRTUAL_PACKAGE})
+set(CPACK_DEBIAN_HOST_PACKAGE_PROVIDES
+    "${COSTOPS_ABI_VIRTUAL_PACKAGE} (= ${COSTOPS_PLUGIN_ABI_VERSION})")
 set(CPACK_COMPONENT_HOST_DESCRIPTION
     "cost-ops host: discovers benchmark target plugins, runs them in isolated processes and writes results")
 set(CPACK_DEBIAN_PLUGIN-API_PACKAGE_NAME cost-ops-plugin-api-dev)
@@ -54,7 +57,8 @@ foreach(plugin IN LISTS COSTOPS_FIRST_PARTY_PLUGINS)
   string(REPLACE "_" "-" debian_name "cost-ops-plugin-${plugin}")  # no _ in Debian names
   list(APPEND CPACK_COMPONENTS_ALL plugin-${plugin})
   set(CPACK_DEBIAN_${component}_PACKAGE_NAME ${debian_name})
-  set(CPACK_DEBIAN_${component}_PACKAGE_DEPENDS ${COSTOPS_ABI_VIRTUAL_PACKAGE})
+  set(CPACK_DEBIAN_${component}_PACKAGE_DEPENDS
+      "${COSTOPS_ABI_VIRTUAL_PACKAGE} (>= ${COSTOPS_PLUGIN_ABI_VERSION})")
   set(CPACK_COMPONENT_${component}_DESCRIPTION "cost-ops benchmark target plugin: ${plugin}")
 endforeach()
 

@@ -18,6 +18,12 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   # Used by tests: nm (binutils) and pgrep (procps).
   binutils procps
+  # The test of the generated shell completion parses it in each shell and
+  # renders the man page.
+  zsh fish groff-base
+  # The export test: Google Benchmark's compare.py (with numpy; scipy cannot sit
+  # beside Boost 1.81) and xmllint for the JUnit schema.
+  libbenchmark-tools python3-numpy libxml2-utils
   # Packaging: cpack's per-target Debian packages (dpkg-shlibdeps computes
   # their library dependencies) and their test.
   dpkg-dev file

@@ -153,7 +153,7 @@ PricingTable reference_price(std::string_view model) {
   } else if (model == "us.anthropic.claude-sonnet-4-5") {
     t.provider = Provider::aws_bedrock;
     t.pricing = PerTokenPricing{rates("3.3", "0.33", "4.125", "16.5")};
-  } else if (model == "gpt-4") {  // the reference's cached-discount form
+  } else if (model == "gpt-4") {  // the original Rust cost-ops's cached-discount form
     t.provider = Provider::openai;
     t.pricing = CachedDiscountPricing{d("10"), d("30"), d("0.9")};
   } else if (model == "gpt-4-per-request") {

@@ -72,7 +72,7 @@ CREATE TABLE cost_records (
   calculated_at_ms INTEGER NOT NULL
 );
 )sql",
-    // 2: the reference's indexes, on the integer timestamps
+    // 2: the original Rust cost-ops's indexes, on the integer timestamps
     R"sql(
 CREATE INDEX idx_usage_timestamp ON usage_records (timestamp_ms DESC);
 CREATE INDEX idx_usage_provider_model ON usage_records (provider, model);

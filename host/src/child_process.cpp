@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -11,7 +12,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 namespace costops::host {
 
@@ -113,12 +118,229 @@ void request_interrupt() noexcept {
 bool interrupt_requested() noexcept {
   return g_interrupted != 0;
 }
+void clear_interrupt() noexcept {
+  g_interrupted = 0;
+}
 
 std::string describe_signal(int signal_number) {
   const char* name = sigabbrev_np(signal_number);
   const char* text = strsignal(signal_number);
   return std::string(name ? std::string("SIG") + name : "signal " + std::to_string(signal_number)) +
          " (" + (text ? text : "unknown") + ")";
+}
+
+namespace {
+
+// Kills every child the host has adopted: descendants of a finished worker
+// that escaped its process group and were reparented to the host (see
+// adopt_orphaned_descendants). Repeats while new ones appear (a dying
+// middle process reparents its own children).
+void kill_adopted_orphans() {
+  const std::string self = std::to_string(::getpid());
+  for (int pass = 0; pass < 20; ++pass) {
+    bool found = false;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream fields(line.substr(close + 2));
+      std::string state, parent;
+      fields >> state >> parent;
+      if (parent != self) continue;
+      const pid_t orphan = static_cast<pid_t>(std::stol(name));
+      ::kill(orphan, SIGKILL);
+      ::waitpid(orphan, nullptr, 0);
+      found = true;
+    }
+    if (!found) return;
+  }
+}
+
+// Watches one running child: its pipes, its deadline, Ctrl-C, the size of
+// its result; ends it (process and group) when it must.
+class ChildSupervisor {
+ public:
+  ChildSupervisor(const ChildRequest& request, pid_t pid, int result_fd, int output_fd)
+      : request_(request),
+        pid_(pid),
+        result_fd_(result_fd),
+        output_fd_(output_fd),
+        capture_(request.max_output_bytes),
+        start_(Clock::now()),
+        deadline_(start_ + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(request.timeout_seconds))) {}
+
+  ChildResult supervise() {
+    while (!reaped_) {
+      enforce_limits();
+      poll_pipes();
+      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
+    }
+    kill_child(SIGKILL);  // whatever the plugin left in the group dies too
+    kill_adopted_orphans();
+    if (result_open_) drain_remaining(result_fd_, &result_.result, nullptr);
+    if (output_open_) drain_remaining(output_fd_, nullptr, &capture_);
+    capture_.finish(result_.output, result_.output_bytes_dropped);
+    if (result_.result.size() > request_.max_result_bytes)
+      result_.result.resize(request_.max_result_bytes);
+    result_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    record_ending();
+    return std::move(result_);
+  }
+
+ private:
+  // The pid as well as the group: a worker that moved itself into another
+  // group (setpgid) still gets the signal.
+  void kill_child(int sig) const {
+    ::kill(-pid_, sig);
+    ::kill(pid_, sig);
+  }
+
+  void stop(ChildResult::Ending why) {
+    if (terminating_) return;
+    terminating_ = true;
+    result_.ending = why;
+    // An oversized result is hostile, not slow: no grace period.
+    kill_child(why == ChildResult::Ending::result_too_large ? SIGKILL : SIGTERM);
+    kill_at_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(request_.grace_seconds));
+  }
+
+  void enforce_limits() {
+    if (interrupt_requested()) stop(ChildResult::Ending::interrupted);
+    if (Clock::now() >= deadline_) stop(ChildResult::Ending::timed_out);
+    if (result_.result.size() > request_.max_result_bytes)
+      stop(ChildResult::Ending::result_too_large);
+    if (terminating_ && Clock::now() >= kill_at_) kill_child(SIGKILL);
+  }
+
+  void poll_pipes() {
+    pollfd fds[2];
+    nfds_t count = 0;
+    if (result_open_) fds[count++] = {result_fd_, POLLIN, 0};
+    if (output_open_) fds[count++] = {output_fd_, POLLIN, 0};
+    if (count == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return;
+    }
+    if (::poll(fds, count, 50) <= 0) return;
+    for (nfds_t i = 0; i < count; ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (fds[i].fd == result_fd_) {
+        // Past the limit the rest is read and dropped until the child is gone.
+        std::string* into =
+            result_.result.size() <= request_.max_result_bytes ? &result_.result : nullptr;
+        result_open_ = drain(fds[i].fd, into, nullptr);
+      } else {
+        output_open_ = drain(fds[i].fd, nullptr, &capture_);
+      }
+    }
+  }
+
+  void record_ending() {
+    if (terminating_) return;
+    if (WIFEXITED(wait_status_)) {
+      result_.ending = ChildResult::Ending::exited;
+      result_.exit_code = WEXITSTATUS(wait_status_);
+    } else if (WIFSIGNALED(wait_status_)) {
+      result_.ending = ChildResult::Ending::signaled;
+      result_.signal_number = WTERMSIG(wait_status_);
+    }
+  }
+
+  const ChildRequest& request_;
+  const pid_t pid_;
+  const int result_fd_, output_fd_;
+  OutputCapture capture_;
+  const Clock::time_point start_, deadline_;
+  ChildResult result_;
+  bool result_open_ = true, output_open_ = true, reaped_ = false, terminating_ = false;
+  int wait_status_ = 0;
+  Clock::time_point kill_at_{};
+};
+
+// Ends this process the way `status` (a waitpid status) says its child
+// ended, so the host sees the worker's own signal or exit code.
+[[noreturn]] void end_like(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    ::signal(sig, SIG_DFL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, sig);
+    ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    ::kill(::getpid(), sig);
+    ::_exit(128 + sig);
+  }
+  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+}
+
+// Runs the worker as pid 2 of a new PID namespace whose pid 1 is a minimal
+// init: when that init dies, the kernel kills everything in the namespace,
+// whatever it did (setsid, double fork, another process group). The init
+// dies with this process (PR_SET_PDEATHSIG), and this process dies with the
+// host, so even a SIGKILL of the host leaves nothing behind. The worker's
+// own end is passed up unchanged. Returns only when no namespace can be
+// made here (no privilege, no user namespaces): then the worker runs without.
+void exec_in_pid_namespace(const ChildRequest& request, std::vector<char*>& argv) {
+  if (::unshare(CLONE_NEWPID) != 0 && ::unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0) return;
+  int status_pipe[2];
+  if (::pipe(status_pipe) != 0) return;
+  const pid_t init = ::fork();
+  if (init < 0) return;
+  if (init == 0) {  // pid 1 of the namespace
+    ::close(status_pipe[0]);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const pid_t worker = ::fork();
+    if (worker == 0) {
+      ::close(status_pipe[1]);
+      ::execv(request.executable.c_str(), argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
+    }
+    (void)!::write(status_pipe[1], &status, sizeof status);
+    ::_exit(0);
+  }
+  ::close(status_pipe[1]);
+  int status = 0;
+  const bool reported = ::read(status_pipe[0], &status, sizeof status) == sizeof status;
+  while (::waitpid(init, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  end_like(reported ? status : (127 << 8));
+}
+
+// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void become_worker(const ChildRequest& request, std::vector<char*>& argv, pid_t parent,
+                                int result_fd, int output_fd) {
+  ::setpgid(0, 0);
+  // If the host dies (even by SIGKILL), the worker dies with it: no orphan
+  // keeps running a plugin nobody waits for.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+  ::dup2(output_fd, STDOUT_FILENO);
+  ::dup2(output_fd, STDERR_FILENO);
+  ::dup2(result_fd, kWorkerResultFd);  // dup2 clears O_CLOEXEC
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(sig, SIG_DFL);
+  exec_in_pid_namespace(request, argv);
+  ::execv(request.executable.c_str(), argv.data());
+  const char message[] = "cost-ops: cannot execute the worker\n";
+  (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+  ::_exit(127);
+}
+
+}  // namespace
+
+bool adopt_orphaned_descendants() {
+  return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
 }
 
 ChildResult run_child(const ChildRequest& request) {
@@ -128,104 +350,23 @@ ChildResult run_child(const ChildRequest& request) {
     result.spawn_error = std::string("cannot create pipes: ") + std::strerror(errno);
     return result;
   }
-
-  // Everything the child needs is prepared before fork: after it, only
-  // async-signal-safe calls are allowed.
+  // Everything the child needs is prepared before fork.
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(request.executable.c_str()));
   for (const auto& a : request.arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     result.spawn_error = std::string("fork failed: ") + std::strerror(errno);
     return result;
   }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    // If the host dies (even by SIGKILL), the worker dies with it: no orphan
-    // keeps running a plugin nobody waits for.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    ::dup2(output_pipe.write_end(), STDOUT_FILENO);
-    ::dup2(output_pipe.write_end(), STDERR_FILENO);
-    ::dup2(result_pipe.write_end(), kWorkerResultFd);  // dup2 clears O_CLOEXEC
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execv(request.executable.c_str(), argv.data());
-    const char message[] = "cost-ops: cannot execute the worker\n";
-    (void)!::write(STDERR_FILENO, message, sizeof message - 1);
-    ::_exit(127);
-  }
+  if (pid == 0)
+    become_worker(request, argv, parent, result_pipe.write_end(), output_pipe.write_end());
   ::setpgid(pid, pid);  // also in the parent: no race with the child's own call
   result_pipe.close_write();
   output_pipe.close_write();
-
-  OutputCapture capture(request.max_output_bytes);
-  const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(request.timeout_seconds));
-  bool result_open = true, output_open = true, reaped = false;
-  int wait_status = 0;
-  bool terminating = false;
-  Clock::time_point kill_at{};
-
-  auto signal_group = [pid](int sig) { ::kill(-pid, sig); };
-
-  while (!reaped) {
-    if (!terminating && (Clock::now() >= deadline || interrupt_requested())) {
-      result.ending =
-          interrupt_requested() ? ChildResult::Ending::interrupted : ChildResult::Ending::timed_out;
-      terminating = true;
-      signal_group(SIGTERM);
-      kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(request.grace_seconds));
-    }
-    if (terminating && Clock::now() >= kill_at) signal_group(SIGKILL);
-
-    pollfd fds[2];
-    nfds_t count = 0;
-    if (result_open) fds[count++] = {result_pipe.read_end(), POLLIN, 0};
-    if (output_open) fds[count++] = {output_pipe.read_end(), POLLIN, 0};
-    if (count > 0) {
-      const int ready = ::poll(fds, count, 50);
-      if (ready > 0) {
-        for (nfds_t i = 0; i < count; ++i) {
-          if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-          if (fds[i].fd == result_pipe.read_end())
-            result_open = drain(fds[i].fd, &result.result, nullptr);
-          else
-            output_open = drain(fds[i].fd, nullptr, &capture);
-        }
-      }
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    const pid_t done = ::waitpid(pid, &wait_status, WNOHANG);
-    if (done == pid) reaped = true;
-  }
-
-  // The child is gone. Anything the plugin left running in its group
-  // (grandchildren) dies too; then whatever is still buffered is read.
-  signal_group(SIGKILL);
-  if (result_open) drain_remaining(result_pipe.read_end(), &result.result, nullptr);
-  if (output_open) drain_remaining(output_pipe.read_end(), nullptr, &capture);
-  capture.finish(result.output, result.output_bytes_dropped);
-
-  if (!terminating) {
-    if (WIFEXITED(wait_status)) {
-      result.ending = ChildResult::Ending::exited;
-      result.exit_code = WEXITSTATUS(wait_status);
-    } else if (WIFSIGNALED(wait_status)) {
-      result.ending = ChildResult::Ending::signaled;
-      result.signal_number = WTERMSIG(wait_status);
-    }
-  }
-  return result;
+  return ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
 }
 
 }  // namespace costops::host

@@ -67,6 +67,7 @@ EnvironmentInfo collect_environment() {
   info.host_build_type = kHostBuildType;
   info.host_version = kHostVersion;
   info.git_commit = kHostGitCommit;
+  info.git_dirty = kHostGitDirty;
 
   if (info.logical_cpus != 0 && info.load_average_1m > static_cast<double>(info.logical_cpus)) {
     char text[160];
@@ -98,6 +99,7 @@ boost::json::object environment_to_json(const EnvironmentInfo& info) {
                         {"host_build_type", info.host_build_type},
                         {"host_version", info.host_version},
                         {"git_commit", info.git_commit},
+                        {"git_dirty", info.git_dirty},
                         {"warnings", std::move(warnings)}};
   if (info.load_average_1m >= 0)
     o["load_average_1m"] = info.load_average_1m;

@@ -11,6 +11,9 @@ std::string format_double(const char* printf_format, double value) {
 }
 
 std::string human_rate(double per_second) {
+  if (per_second >= 1e18) return format_double("%.2f E", per_second / 1e18);
+  if (per_second >= 1e15) return format_double("%.2f P", per_second / 1e15);
+  if (per_second >= 1e12) return format_double("%.2f T", per_second / 1e12);
   if (per_second >= 1e9) return format_double("%.2f G", per_second / 1e9);
   if (per_second >= 1e6) return format_double("%.2f M", per_second / 1e6);
   if (per_second >= 1e3) return format_double("%.2f k", per_second / 1e3);

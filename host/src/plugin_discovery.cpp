@@ -52,6 +52,11 @@ bool running_privileged() {
 std::vector<fs::path> plugin_search_path(const std::vector<std::string>& explicit_dirs,
                                          const fs::path& host_executable) {
   std::vector<fs::path> dirs;
+  if (!explicit_dirs.empty() && running_privileged())
+    throw DiscoveryError(
+        "--plugin-dir is refused because cost-ops runs set-uid or set-gid: it loads plugins "
+        "only from its installed plugin directory. Run it without the set-uid bit to load "
+        "others");
   for (const auto& d : explicit_dirs) dirs.emplace_back(d);
   if (!dirs.empty()) return dirs;
   if (const char* env = std::getenv("COST_OPS_PLUGIN_PATH"); env && !running_privileged()) {
@@ -66,15 +71,48 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& explici
   return dirs;
 }
 
-std::string insecure_permission_reason(const fs::path& path) {
+namespace {
+
+// Why one path on the way from a plugin to / lets another user change what
+// the host loads, or "". `is_ancestor`: above the plugin's own directory,
+// where a sticky bit suffices (others cannot rename or remove what they do
+// not own); in the plugin's own directory it does not (anyone may add a file).
+std::string unsafe_link(const fs::path& path, bool is_ancestor) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return {};
-  if (info.st_mode & S_IWOTH)
-    return path.string() +
-           " is writable by every user, so anyone could replace the code the host runs; fix "
-           "it with `chmod o-w " +
-           path.string() + "` or pass --allow-insecure-plugins";
+  const uid_t user = ::getuid();
+  if (info.st_uid != 0 && info.st_uid != user)
+    return path.string() + " belongs to user " + std::to_string(info.st_uid) +
+           ", neither root nor you, who could replace the code the host runs; fix it with "
+           "`chown root " +
+           path.string() + "`";
+  const bool writable_by_others = (info.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+  // In a sticky directory owned by root or you, others cannot rename or
+  // remove what they do not own (like /tmp above a private directory).
+  const bool sticky_ancestor = is_ancestor && S_ISDIR(info.st_mode) && (info.st_mode & S_ISVTX);
+  if (writable_by_others && !sticky_ancestor)
+    return path.string() + " is writable by " +
+           ((info.st_mode & S_IWOTH) ? "every user" : "its group") +
+           ", so another user could replace the code the host runs; fix it with `chmod go-w " +
+           path.string() + "`";
   return {};
+}
+
+}  // namespace
+
+// Like OpenSSH's StrictModes: the file and every directory from it up to /.
+// `path` is already canonical (symbolic links resolved), so a link into an
+// unsafe directory is judged by where it leads.
+std::string insecure_permission_reason(const fs::path& path) {
+  std::string reason = unsafe_link(path, false);
+  std::error_code ec;
+  bool own_directory = !fs::is_directory(path, ec);  // a file's own directory is strict too
+  for (fs::path dir = path.parent_path(); reason.empty() && !dir.empty(); dir = dir.parent_path()) {
+    reason = unsafe_link(dir, !own_directory);
+    own_directory = false;
+    if (dir == dir.root_path()) break;
+  }
+  return reason.empty() ? reason : reason + ", or pass --allow-insecure-plugins";
 }
 
 std::vector<DiscoveredFile> discover_plugin_files(const std::vector<fs::path>& dirs,

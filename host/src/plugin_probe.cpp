@@ -1,38 +1,6 @@
 #include "costops/host/plugin_probe.hpp"
 
-#include <cstring>
-#include <set>
-
 namespace costops::host {
-
-namespace {
-
-constexpr std::uint32_t kMaxTargets = 1024;
-constexpr std::size_t kMaxStringLength = 4096;
-
-// Plugin strings are read defensively: NULL becomes "", and an absurdly long
-// or unterminated string is cut (strnlen never reads past the limit).
-std::string safe_string(const char* text) {
-  if (text == nullptr) return {};
-  return std::string(text, strnlen(text, kMaxStringLength));
-}
-
-PluginProbe refuse(PluginProbe probe, TargetStatus status, std::string reason) {
-  probe.status = status;
-  probe.reason = std::move(reason);
-  probe.targets.clear();
-  return probe;
-}
-
-// Offset just past the last field a v1.0 reader needs from each struct.
-constexpr std::uint32_t kPluginMinSize =
-    static_cast<std::uint32_t>(offsetof(bench_plugin_v1, get_target) + sizeof(void*));
-constexpr std::uint32_t kTargetMinSize =
-    static_cast<std::uint32_t>(offsetof(bench_target_v1, teardown) + sizeof(void*));
-// A descriptor claiming more than this is corrupt, not merely newer.
-constexpr std::uint32_t kMaxStructSize = 1u << 16;
-
-}  // namespace
 
 bool is_valid_target_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -40,74 +8,6 @@ bool is_valid_target_id(std::string_view id) {
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
-}
-
-PluginProbe inspect_descriptor(const bench_plugin_v1* plugin) {
-  PluginProbe probe;
-  if (plugin == nullptr)
-    return refuse(probe, TargetStatus::incompatible,
-                  "the plugin declined to load (bench_target_v1_entry returned NULL); it may "
-                  "need a newer host: compare its documentation with `cost-ops --version`");
-  probe.abi_major = plugin->abi_major;
-  if (plugin->abi_major != BENCH_TARGET_V1_ABI_MAJOR)
-    return refuse(probe, TargetStatus::incompatible,
-                  "plugin ABI major " + std::to_string(plugin->abi_major) + ", host ABI major " +
-                      std::to_string(BENCH_TARGET_V1_ABI_MAJOR) +
-                      "; rebuild the plugin against this host's bench_target_v1.h");
-  if (plugin->struct_size < kPluginMinSize || plugin->struct_size > kMaxStructSize)
-    return refuse(probe, TargetStatus::incompatible,
-                  "plugin descriptor struct_size " + std::to_string(plugin->struct_size) +
-                      " is outside " + std::to_string(kPluginMinSize) + ".." +
-                      std::to_string(kMaxStructSize) +
-                      "; the descriptor is corrupt or from "
-                      "another ABI");
-  probe.abi_minor = plugin->abi_minor;
-  probe.name = safe_string(plugin->name);
-  probe.version = safe_string(plugin->version);
-  probe.build_info = safe_string(plugin->build_info);
-  if (probe.name.empty())
-    return refuse(probe, TargetStatus::invalid, "the plugin descriptor has no name");
-  if (plugin->get_target == nullptr)
-    return refuse(probe, TargetStatus::invalid, "the plugin descriptor's get_target is NULL");
-  if (plugin->target_count == 0 || plugin->target_count > kMaxTargets)
-    return refuse(probe, TargetStatus::invalid,
-                  "target_count " + std::to_string(plugin->target_count) + " is outside 1.." +
-                      std::to_string(kMaxTargets));
-
-  std::set<std::string, std::less<>> seen;
-  for (std::uint32_t i = 0; i < plugin->target_count; ++i) {
-    const bench_target_v1* target = plugin->get_target(i);
-    const std::string where = "target #" + std::to_string(i);
-    if (target == nullptr)
-      return refuse(probe, TargetStatus::invalid,
-                    "get_target(" + std::to_string(i) + ") returned NULL below target_count");
-    if (target->struct_size < kTargetMinSize || target->struct_size > kMaxStructSize)
-      return refuse(probe, TargetStatus::incompatible,
-                    where + " struct_size " + std::to_string(target->struct_size) + " is outside " +
-                        std::to_string(kTargetMinSize) + ".." + std::to_string(kMaxStructSize));
-    std::string id = safe_string(target->id);
-    if (!is_valid_target_id(id))
-      return refuse(probe, TargetStatus::invalid,
-                    where + " has id \"" + id +
-                        "\": ids are 1-64 characters of [a-z0-9_] starting with a letter");
-    if (target->setup == nullptr || target->run == nullptr)
-      return refuse(probe, TargetStatus::invalid,
-                    "target " + id + " has a NULL setup or run function");
-    if (!seen.insert(id).second)
-      return refuse(probe, TargetStatus::invalid,
-                    "target id " + id + " appears twice in the same plugin");
-    probe.targets.push_back({std::move(id), safe_string(target->description), target->flags});
-  }
-  probe.status = TargetStatus::ok;
-  return probe;
-}
-
-const bench_target_v1* find_target(const bench_plugin_v1& plugin, std::string_view id) {
-  for (std::uint32_t i = 0; i < plugin.target_count; ++i) {
-    const bench_target_v1* target = plugin.get_target(i);
-    if (target != nullptr && target->id != nullptr && id == target->id) return target;
-  }
-  return nullptr;
 }
 
 }  // namespace costops::host

@@ -10,9 +10,11 @@
 #include <boost/log/utility/setup/console.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "costops/host/human_units.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -44,20 +46,51 @@ void emit(Severity severity, const std::string& message) {
 
 }  // namespace
 
-std::string progress_line(const TargetResult& result) {
+std::string progress_line(const TargetResult& result, const TerminalStyle& style) {
+  // Reasons and warnings carry plugin text: no escape sequence reaches the terminal.
+  const std::string reason = for_terminal(result.reason, false);
+  if (result.status == TargetStatus::skipped)
+    return style.paint(style.skipped_mark(), Colour::yellow) + " " + result.target_id +
+           "  skipped: " + reason;
   if (result.status != TargetStatus::ok)
-    return "✗ " + result.target_id + "  " + std::string(to_string(result.status)) + ": " +
-           result.reason;
-  const double ops = canonical_metrics(result).at("operations_per_second").to_number<double>();
-  std::string line = "✓ " + result.target_id + "  " + human_rate(ops) + " ops/s  " +
-                     format_double("%.2f", result.stats.median) + " ns/op  ±" +
-                     format_double("%.1f%%", 100 * result.stats.coefficient_of_variation);
-  for (const auto& w : result.warnings) line += "  ⚠ " + w;
+    return style.paint(style.failed_mark(), Colour::red) + " " + result.target_id + "  " +
+           std::string(to_string(result.status)) + ": " + reason;
+  const double median = result.stats.median;
+  const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
+  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id + "  " +
+                     style.duration(median) + "/op  " +
+                     (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
+                     std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
+  for (const auto& w : result.warnings)
+    line += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
+                               Colour::yellow);
   return line;
 }
 
+std::string tally_line(const SuiteReport& report, double elapsed_seconds,
+                       const TerminalStyle& style) {
+  std::map<TargetStatus, std::size_t> counts;
+  for (const auto& t : report.targets) ++counts[t.status];
+  const std::size_t n = report.targets.size();
+  std::string line = std::to_string(n) + (n == 1 ? " target: " : " targets: ");
+  bool first = true;
+  for (const auto& [status, count] : counts) {
+    const std::string part = std::to_string(count) + " " + std::string(to_string(status));
+    line +=
+        (first ? "" : ", ") + style.paint(part, status == TargetStatus::ok        ? Colour::green
+                                                : status == TargetStatus::skipped ? Colour::yellow
+                                                                                  : Colour::red);
+    first = false;
+  }
+  return line + " in " + style.duration(elapsed_seconds * 1e9);
+}
+
 ProgressReporter::ProgressReporter(Verbosity verbosity)
-    : verbosity_(verbosity), live_(verbosity != Verbosity::quiet && ::isatty(STDERR_FILENO)) {
+    : ProgressReporter(verbosity, TerminalStyle::detect(STDERR_FILENO),
+                       verbosity != Verbosity::quiet && ::isatty(STDERR_FILENO)) {}
+
+ProgressReporter::ProgressReporter(Verbosity verbosity, TerminalStyle style, bool live)
+    : verbosity_(verbosity), style_(style), live_(live) {
   configure_logging(verbosity);
 }
 
@@ -77,32 +110,63 @@ void ProgressReporter::detail(const std::string& message) {
 }
 void ProgressReporter::warning(const std::string& message) {
   clear_live_line();
-  emit(Severity::warning, "warning: " + message);
+  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + message);
 }
 void ProgressReporter::error(const std::string& message) {
   clear_live_line();
-  emit(Severity::error, "error: " + message);
+  emit(Severity::error, style_.paint("error: ", Colour::red) + message);
+}
+
+void ProgressReporter::run_started(std::size_t target_runs) {
+  planned_runs_ = target_runs;
+  finished_runs_ = 0;
+  started_ = std::chrono::steady_clock::now();
+}
+
+// The mean time of the target runs so far times the runs left; "" until one
+// has finished.
+std::string ProgressReporter::time_left() const {
+  if (finished_runs_ == 0 || planned_runs_ <= finished_runs_) return {};
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double left = elapsed / static_cast<double>(finished_runs_) *
+                      static_cast<double>(planned_runs_ - finished_runs_);
+  if (left < 1) return ", under 1 s left";
+  return ", about " +
+         (left < 60 ? format_double("%.0f s", left) : format_double("%.1f min", left / 60)) +
+         " left";
 }
 
 void ProgressReporter::target_started(const std::string& target_id, std::size_t index,
                                       std::size_t total) {
+  const std::string where = "[" + std::to_string(index + 1) + "/" + std::to_string(total) + "]";
   if (!live_) {
-    detail("running " + target_id);
+    info(style_.paint(where, Colour::dim) + " running " + target_id + time_left());
     return;
   }
   clear_live_line();
-  std::clog << "… running " << target_id << " (" << index + 1 << "/" << total << ")" << std::flush;
+  std::clog << style_.paint(std::string(style_.ellipsis()) + " " + where + " running " + target_id +
+                                time_left(),
+                            Colour::dim)
+            << std::flush;
   live_line_shown_ = true;
 }
 
 void ProgressReporter::target_finished(const TargetResult& result) {
   clear_live_line();
+  ++finished_runs_;
   // A failed target is shown even with --quiet; its line already says what.
-  emit(result.status == TargetStatus::ok ? Severity::info : Severity::warning,
-       progress_line(result));
+  emit(counts_as_success(result.status) ? Severity::info : Severity::warning,
+       progress_line(result, style_));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)
-      detail("  [" + result.target_id + "] " + l);
+      detail("  [" + result.target_id + "] " + for_terminal(l, false));
+}
+
+void ProgressReporter::run_finished(const SuiteReport& report) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  info(tally_line(report, elapsed, style_));
 }
 
 }  // namespace costops::host

@@ -10,7 +10,9 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_probe.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/results_file.hpp"
+#include "costops/host/utc_time.hpp"
 
 namespace costops::host {
 
@@ -18,21 +20,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kRequiredMetrics[] = {
-    "operations_per_second", "avg_duration_ns",  "min_duration_ns",
-    "max_duration_ns",       "p50_duration_ns",  "p95_duration_ns",
-    "p99_duration_ns",       "total_iterations", "total_duration_ms"};
-
-bool is_rfc3339_utc(std::string_view t) {
-  // YYYY-MM-DDTHH:MM:SS[.fff]Z or with an offset; the shape, not the calendar.
-  if (t.size() < 20) return false;
-  const auto digit = [&](std::size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u})
-    if (!digit(i)) return false;
-  return t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == 't') && t[13] == ':' &&
-         t[16] == ':';
-}
 
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -42,40 +29,6 @@ std::string read_text(const fs::path& file) {
 }
 
 }  // namespace
-
-std::string canonical_record_problem(const std::string& text) {
-  boost::system::error_code ec;
-  const json::value doc = json::parse(text, ec);
-  if (ec) return "not valid JSON (" + ec.message() + ")";
-  if (!doc.is_object()) return "not a JSON object";
-  const json::object& o = doc.get_object();
-  for (const auto& [key, value] : o)
-    if (key != "target_id" && key != "metrics" && key != "timestamp")
-      return "unexpected field \"" + std::string(key) +
-             "\" (a record has target_id, metrics, timestamp)";
-  const json::value* id = o.if_contains("target_id");
-  if (!id || !id->is_string()) return "\"target_id\" is missing or not a string";
-  if (!is_valid_target_id(id->get_string()))
-    return "target_id \"" + std::string(id->get_string()) + "\" is not a valid id";
-  const json::value* timestamp = o.if_contains("timestamp");
-  if (!timestamp || !timestamp->is_string() || !is_rfc3339_utc(timestamp->get_string()))
-    return "\"timestamp\" is missing or not RFC 3339";
-  const json::value* metrics = o.if_contains("metrics");
-  if (!metrics || !metrics->is_object()) return "\"metrics\" is missing or not an object";
-  for (const char* key : kRequiredMetrics) {
-    const json::value* v = metrics->get_object().if_contains(key);
-    if (!v || !v->is_number())
-      return std::string("metric \"") + key + "\" is missing or not a number";
-    boost::system::error_code num_ec;
-    const double number = v->to_number<double>(num_ec);
-    if (num_ec || !std::isfinite(number) || number < 0)
-      return std::string("metric \"") + key + "\" is negative or not finite";
-  }
-  for (const auto& [key, value] : metrics->get_object())
-    if (!value.is_number() && !value.is_string())
-      return "metric \"" + std::string(key) + "\" is neither a number nor a string";
-  return {};
-}
 
 SourceRecords read_source(const fs::path& directory) {
   SourceRecords source;
@@ -108,6 +61,34 @@ SourceRecords read_source(const fs::path& directory) {
     source.records.emplace_back(std::move(id), record.at("metrics").as_object());
   }
   return source;
+}
+
+AggregateReport aggregate_sources(const std::vector<fs::path>& directories) {
+  AggregateReport report;
+  std::set<std::string> names;
+  for (const auto& dir : directories) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw AggregateError(dir.string() + " is not a directory");
+    SourceRecords source = read_source(fs::weakly_canonical(dir, ec));
+    std::string name = source.name.empty() ? "source" : source.name;
+    for (int n = 2; !names.insert(name).second; ++n) name = source.name + "_" + std::to_string(n);
+    source.name = name;
+    report.sources.push_back(std::move(source));
+  }
+  return report;
+}
+
+void check_aggregate_output(const fs::path& output, const std::vector<fs::path>& directories) {
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(output, ec);
+  for (const auto& dir : directories) {
+    const fs::path in = fs::weakly_canonical(dir, ec);
+    const auto [in_end, out_end] = std::mismatch(in.begin(), in.end(), out.begin(), out.end());
+    if (in_end == in.end())
+      throw AggregateError("the output directory " + output.string() + " is " +
+                           (out_end == out.end() ? "" : "inside ") + "the input " + dir.string() +
+                           "; choose an output outside every input");
+  }
 }
 
 std::string aggregate_results_json(const AggregateReport& report) {

@@ -2,12 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/raw_record.hpp"
 
 namespace costops::host {
 
@@ -55,6 +57,29 @@ class Statement {
 
 }  // namespace
 
+namespace {
+
+// Each migration moves the schema from version i to i + 1 (PRAGMA
+// user_version). Never edit one that has shipped; append a new one.
+const char* const kMigrations[] = {
+    // 1: runs and their targets' results.
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+    "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
+    "CREATE TABLE target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
+    "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+    "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+    "CREATE INDEX idx_target_results_target ON target_results (target_id, run_id);",
+    // 2: each sample's repetition (NULL for older rows: they read as repetition 0).
+    "ALTER TABLE target_results ADD COLUMN repetition TEXT;",
+    // 3: the benchmarked code, apart from the host's own build (git_commit).
+    "ALTER TABLE runs ADD COLUMN source_commit TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_branch TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;",
+};
+constexpr int kLatestHistorySchema = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
 RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
   if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -64,15 +89,7 @@ RunHistory::RunHistory(const std::filesystem::path& file) : file_(file) {
   }
   sqlite3_busy_timeout(db_, 5000);
   try {  // the destructor does not run if the constructor throws
-    execute(
-        "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
-        "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, command_line TEXT);"
-        "CREATE TABLE IF NOT EXISTS target_results (run_id INTEGER NOT NULL REFERENCES runs(id), "
-        "target_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
-        "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
-        "CREATE INDEX IF NOT EXISTS idx_target_results_target ON target_results (target_id, "
-        "run_id);");
-    add_repetition_column();
+    migrate();
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -83,13 +100,41 @@ RunHistory::~RunHistory() {
   sqlite3_close(db_);
 }
 
-// Databases written before samples carried their repetition lack the
-// column; it is added (NULL for the old rows, which read as repetition 0).
-void RunHistory::add_repetition_column() {
-  Statement columns(db_,
-                    "SELECT 1 FROM pragma_table_info('target_results') WHERE name = "
-                    "'repetition'");
-  if (!columns.row()) execute("ALTER TABLE target_results ADD COLUMN repetition TEXT");
+// Databases written before the schema was numbered (user_version 0 with
+// tables) are recognised by their columns and given the version they match.
+int RunHistory::unnumbered_schema_version() {
+  Statement tables(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
+  if (!tables.row()) return 0;
+  Statement column(db_,
+                   "SELECT 1 FROM pragma_table_info('target_results') WHERE name = 'repetition'");
+  return column.row() ? 2 : 1;
+}
+
+int RunHistory::schema_version() {
+  Statement version(db_, "PRAGMA user_version");
+  const int numbered = version.row() ? static_cast<int>(version.column_integer(0)) : 0;
+  return numbered > 0 ? numbered : unnumbered_schema_version();
+}
+
+// Reads the version and migrates inside one write transaction, so two
+// processes opening a new file at once cannot both create the tables.
+void RunHistory::migrate() {
+  execute("BEGIN IMMEDIATE");
+  try {
+    const int current = schema_version();
+    if (current > kLatestHistorySchema)
+      throw HistoryError("history database " + file_.string() + " has schema version " +
+                         std::to_string(current) + ", newer than this cost-ops understands (" +
+                         std::to_string(kLatestHistorySchema) + "); use a newer cost-ops");
+    for (int version = current; version < kLatestHistorySchema; ++version)
+      execute(kMigrations[version]);
+    execute(("PRAGMA user_version = " + std::to_string(std::max(current, kLatestHistorySchema)))
+                .c_str());
+    execute("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 void RunHistory::execute(const char* sql) {
@@ -106,8 +151,8 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
   try {
     Statement run(db_,
                   "INSERT INTO runs (timestamp, host_version, git_commit, host_name, environment, "
-                  "command_line) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                  "command_line, source_commit, source_branch, source_dirty) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     run.text(1, report.started_at);
     run.text(2, report.host_version);
     run.text(3, report.environment.git_commit);
@@ -116,6 +161,9 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
     json::array command_line;
     for (const auto& a : report.command_line) command_line.emplace_back(a);
     run.text(6, json::serialize(command_line));
+    run.text(7, report.source.commit);
+    run.text(8, report.source.branch);
+    run.integer(9, report.source.dirty ? 1 : 0);
     run.done();
     const std::int64_t run_id = sqlite3_last_insert_rowid(db_);
     Statement target(
@@ -150,7 +198,8 @@ std::int64_t RunHistory::append(const SuiteReport& report) {
 std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
   Statement query(
       db_,
-      "SELECT r.id, r.timestamp, r.git_commit, r.host_name, t.status, t.median_ns, "
+      "SELECT r.id, r.timestamp, COALESCE(NULLIF(r.source_commit, ''), r.git_commit), "
+      "r.host_name, t.status, t.median_ns, "
       "t.ns_per_operation, t.repetition "
       "FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = ?1 ORDER BY r.id");
   query.text(1, target_id);
@@ -195,9 +244,9 @@ std::string history_text(const std::string& target_id, const std::vector<History
   for (const HistoryEntry& e : entries) {
     std::string change = "", step = "";
     if (e.status == "ok" && previous) {
-      const TargetComparison c =
-          compare_targets({target_id, "ok", previous->ns_per_operation, previous->repetition},
-                          {target_id, "ok", e.ns_per_operation, e.repetition}, settings);
+      const TargetComparison c = compare_targets(
+          {target_id, TargetStatus::ok, {}, previous->ns_per_operation, previous->repetition},
+          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition}, settings);
       change = format_double("%+.1f%%", 100 * c.change);
       if (c.verdict == Verdict::slower)
         step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";

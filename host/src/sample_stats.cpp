@@ -15,6 +15,11 @@ double quantile_of_sorted(std::span<const double> sorted, double q) {
   return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction;
 }
 
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return quantile_of_sorted(values, 0.5);
+}
+
 namespace {
 
 // Ranks (0-based) bounding a 95% confidence interval of the median: the

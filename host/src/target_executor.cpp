@@ -1,14 +1,16 @@
 #include "costops/host/target_executor.hpp"
 
-#include <unistd.h>
-
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
 
 #include "costops/host/child_process.hpp"
-#include "costops/host/plugin_library.hpp"
-#include "costops/host/worker_messages.hpp"
+#include "costops/host/result_plausibility.hpp"
+#include "costops/host/untrusted_text.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/plugin_library.hpp"
+#include "costops/host/worker/target_measurement.hpp"
+#include "costops/host/worker_protocol.hpp"
 
 namespace costops::host {
 
@@ -33,6 +35,9 @@ std::string describe_abnormal_end(const ChildResult& child, double timeout_secon
       return "interrupted before it finished";
     case ChildResult::Ending::spawn_failed:
       return "could not start the worker process: " + child.spawn_error;
+    case ChildResult::Ending::result_too_large:
+      return "result message larger than " + std::to_string(ChildRequest{}.max_result_bytes) +
+             " bytes; the worker was killed (a plugin writing to file descriptor 3?)";
     case ChildResult::Ending::exited:
       break;
   }
@@ -54,23 +59,13 @@ TargetStatus status_of_abnormal_end(const ChildResult& child) {
   }
 }
 
-bool write_all(int fd, const std::string& text) {
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n <= 0) return false;
-    written += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 class IsolatedExecutor final : public TargetExecutor {
  public:
   explicit IsolatedExecutor(IsolationSettings settings) : settings_(std::move(settings)) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
     ChildRequest request{settings_.host_executable,
-                         {"__probe", "--plugin", library.string()},
+                         encode_worker_arguments({WorkerTask::probe, library.string(), {}, {}}),
                          settings_.probe_timeout_seconds};
     ChildResult child = run_child(request);
     if (!child.result.empty()) {
@@ -87,24 +82,27 @@ class IsolatedExecutor final : public TargetExecutor {
         library, status_of_abnormal_end(child),
         "while loading the library: " +
             describe_abnormal_end(child, settings_.probe_timeout_seconds, "--probe-timeout") +
-            tail_of(child.output));
+            tail_of(valid_utf8(child.output)));
   }
 
   TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
                     const MeasurementSettings& settings) override {
-    ChildRequest request{settings_.host_executable,
-                         {"__run-target", "--plugin", library.string(), "--target", target_id,
-                          "--warmup-time", format_seconds(settings.warmup_seconds), "--min-time",
-                          format_seconds(settings.min_time_seconds), "--min-samples",
-                          std::to_string(settings.min_samples), "--repetitions",
-                          std::to_string(settings.repetitions), "--batch-iterations",
-                          std::to_string(settings.fixed_batch_iterations)},
-                         settings_.run_timeout_seconds};
+    ChildRequest request{
+        settings_.host_executable,
+        encode_worker_arguments({WorkerTask::run_target, library.string(), target_id, settings}),
+        settings_.run_timeout_seconds};
     ChildResult child = run_child(request);
     TargetOutcome outcome;
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
       try {
         outcome = outcome_from_measurement(measurement_from_json(parse_message(child.result)));
+        if (const std::string why =
+                implausibility(outcome.measurement, child.elapsed_seconds * 1e9);
+            !why.empty()) {
+          outcome.status = TargetStatus::invalid;
+          outcome.reason = "the worker's result is not plausible: " + why;
+          outcome.measurement = {};
+        }
       } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
         outcome.status = TargetStatus::crashed;
         outcome.reason = std::string("the worker returned a malformed result: ") + e.what();
@@ -113,7 +111,7 @@ class IsolatedExecutor final : public TargetExecutor {
       outcome.status = status_of_abnormal_end(child);
       outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
     }
-    outcome.plugin_output = std::move(child.output);
+    outcome.plugin_output = valid_utf8(child.output);  // captured bytes: anything at all
     return outcome;
   }
 
@@ -153,13 +151,13 @@ class InProcessExecutor final : public TargetExecutor {
       outcome.reason = plugin.probe().reason;
       return outcome;
     }
-    const bench_target_v1* target = find_target(plugin.descriptor(), target_id);
-    if (target == nullptr) {
+    const std::optional<TargetCall> call = find_target_call(plugin.descriptor(), target_id);
+    if (!call) {
       outcome.status = TargetStatus::invalid;
       outcome.reason = "the plugin no longer offers target " + target_id;
       return outcome;
     }
-    return outcome_from_measurement(measure_target(*target, settings));
+    return outcome_from_measurement(measure_target(*call, settings));
   }
 
  private:
@@ -180,6 +178,11 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
   TargetOutcome outcome;
   if (measurement.succeeded) {
     outcome.status = TargetStatus::ok;
+  } else if (measurement.failure_phase == "setup" &&
+             measurement.failure_status == BENCH_STATUS_UNSUPPORTED) {
+    // ABI 1.1: "cannot run here" is a skip, not a failure.
+    outcome.status = TargetStatus::skipped;
+    outcome.reason = "the target cannot run here: " + measurement.failure_message;
   } else {
     outcome.status = TargetStatus::failed;
     const bool wrong_answer = measurement.failure_status == BENCH_STATUS_VERIFICATION_FAILED;
@@ -193,35 +196,12 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
 }
 
 std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings) {
+  adopt_orphaned_descendants();  // so escaped descendants can be found and killed
   return std::make_unique<IsolatedExecutor>(std::move(settings));
 }
 
 std::unique_ptr<TargetExecutor> make_in_process_executor() {
   return std::make_unique<InProcessExecutor>();
-}
-
-int run_probe_worker(const std::filesystem::path& library) {
-  PluginLibrary plugin(library);
-  return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
-}
-
-int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
-                      const MeasurementSettings& settings) {
-  PluginLibrary plugin(library);
-  TargetMeasurement measurement;
-  if (!plugin.usable()) {
-    measurement.failure_phase = "load";
-    measurement.failure_message = plugin.probe().reason;
-  } else if (const bench_target_v1* target = find_target(plugin.descriptor(), target_id)) {
-    measurement = measure_target(*target, settings);
-  } else {
-    measurement.failure_phase = "load";
-    measurement.failure_message = "the plugin does not offer target " + target_id;
-  }
-  // Flush the plugin's own stdio so its output is not lost at _exit.
-  std::fflush(nullptr);
-  return write_all(kWorkerResultFd, boost::json::serialize(measurement_to_json(measurement))) ? 0
-                                                                                              : 1;
 }
 
 }  // namespace costops::host

@@ -8,6 +8,12 @@
 # ${COSTOPS_PLUGIN_OUTPUT_DIR} if the caller set it, else in
 # ${CMAKE_BINARY_DIR}/plugins: point `cost-ops run --plugin-dir` there.
 #
+# Optimised by default: with no build type (a single-config generator and no
+# -DCMAKE_BUILD_TYPE), the plugin is still compiled with -O2 (/O2 for MSVC),
+# since a benchmark of unoptimised code measures the compiler's debug output.
+# A build type you set is used as given. build_info (C++ helper,
+# BENCH_TARGET_V1_BUILD_INFO in C) says "optimized" or "unoptimized (-O0)".
+#
 # Set COSTOPS_BENCH_PLUGIN_ALLOW_UNDEFINED to ON before the call to skip
 # -z defs (sanitizer builds resolve their runtime from the host executable).
 #
@@ -42,8 +48,15 @@ function(costops_add_bench_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY "${output_dir}")
   target_link_libraries(${name} PRIVATE CostOps::plugin_api)
+  set(no_build_type "$<STREQUAL:$<CONFIG>,>")
+  target_compile_options(${name} PRIVATE
+    "$<$<AND:${no_build_type},$<COMPILE_LANG_AND_ID:C,GNU,Clang,AppleClang>>:-O2>"
+    "$<$<AND:${no_build_type},$<COMPILE_LANG_AND_ID:CXX,GNU,Clang,AppleClang>>:-O2>"
+    "$<$<AND:${no_build_type},$<COMPILE_LANG_AND_ID:C,MSVC>>:/O2>"
+    "$<$<AND:${no_build_type},$<COMPILE_LANG_AND_ID:CXX,MSVC>>:/O2>")
   # Read by bench_target_v1.hpp's COSTOPS_BENCH_PLUGIN for build_info.
-  target_compile_definitions(${name} PRIVATE COSTOPS_BENCH_BUILD_TYPE="$<CONFIG>")
+  target_compile_definitions(${name} PRIVATE
+    "COSTOPS_BENCH_BUILD_TYPE=\"$<IF:${no_build_type},no build type (-O2 by default),$<CONFIG>>\"")
   if(CMAKE_SYSTEM_NAME MATCHES "Linux|BSD")
     # GNU ld and lld: only the entry symbol is exported.
     target_link_options(${name} PRIVATE

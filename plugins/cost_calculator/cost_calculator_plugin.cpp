@@ -37,6 +37,9 @@ class PriceOneRecord {
     host.report("records_per_operation", 1);
     host.report("pricing_model", "per_token");
     host.report("arithmetic", "exact decimal, 10^-18 units in a 128-bit integer");
+    // The speed goal: exact pricing at most 10x the same formula in double.
+    host.report("yardstick_target", "cost_calculator_double_floor");
+    host.report("yardstick_goal_ratio", 10);
   }
   void run(std::uint64_t iterations) {
     for (std::uint64_t i = 0; i < iterations; ++i) {
@@ -91,15 +94,15 @@ class PriceOneRecordInDouble {
 };
 
 // Prices `N` varied records of 8 models per operation.
-template <std::size_t N>
 class PriceBatch {
  public:
-  explicit PriceBatch(Host& host) {
+  PriceBatch(Host& host, std::int64_t records) {
     for (const PricingTable& t : costops::workloads::workload_price_tables())
       pricings_.push_back(CompiledPricing::compile(t));
     Decimal expected;
     for (const UsageRecord& u : costops::workloads::synthetic_usage(
-             N, 42, parse_timestamp("2025-01-01T00:00:00Z"), std::chrono::minutes(1))) {
+             static_cast<std::size_t>(records), 42, parse_timestamp("2025-01-01T00:00:00Z"),
+             std::chrono::minutes(1))) {
       std::size_t which = 0;
       while (pricings_[which].table().model != u.model) ++which;
       items_.push_back({u.tokens, which});
@@ -107,8 +110,8 @@ class PriceBatch {
     }
     if (sum() != expected)
       throw VerificationError("batch total differs from record-by-record pricing");
-    host.set_items_per_operation(N);
-    host.report("records_per_operation", static_cast<double>(N));
+    host.set_items_per_operation(static_cast<std::size_t>(records));
+    host.report("records_per_operation", static_cast<double>(records));
     host.report("batch_total_usd", expected.to_string().c_str());
   }
   void run(std::uint64_t iterations) {
@@ -153,7 +156,7 @@ constexpr Case kAzure{"azure/gpt-4o-mini", {10'000, 1'000, 0, 0, 0}, "0.00231", 
 // 10,000 x 3.3 + 1,000 x 16.5
 constexpr Case kBedrock{
     "us.anthropic.claude-sonnet-4-5", {10'000, 1'000, 0, 0, 0}, "0.0495", "per_token"};
-// The reference's cached discount: 8,000 x 10 + 2,000 x 10 x 0.1 + 5,000 x 30
+// The original Rust cost-ops's cached discount: 8,000 x 10 + 2,000 x 10 x 0.1 + 5,000 x 30
 constexpr Case kCached{"gpt-4", {10'000, 5'000, 2'000, 0, 0}, "0.232", "cached_input_discount"};
 // Above the 200k tier: 150,000 x 6 + 100,000 x 0.6 + 2,000 x 22.5
 constexpr Case kTiered{"claude-sonnet-4-5", {250'000, 2'000, 100'000, 0, 0}, "1.005", "tiered"};
@@ -212,7 +215,10 @@ class ValidateOneRecord {
   Timestamp now_;
 };
 
+using costops::bench::make_family;
 using costops::bench::make_target;
+
+constexpr std::int64_t kBatchSizes[] = {100, 1000, 10000};
 
 const bench_target_v1 kTargets[] = {
     make_target<PriceOneRecord>("cost_calculator",
@@ -221,12 +227,8 @@ const bench_target_v1 kTargets[] = {
     make_target<PriceOneRecordInDouble>(
         "cost_calculator_double_floor",
         "the same record and formula in double: the arithmetic floor, for comparison"),
-    make_target<PriceBatch<100>>("cost_calculator_100",
-                                 "price a batch of 100 varied records (8 models)"),
-    make_target<PriceBatch<1000>>("cost_calculator_1000",
-                                  "price a batch of 1,000 varied records (8 models)"),
-    make_target<PriceBatch<10000>>("cost_calculator_10000",
-                                   "price a batch of 10,000 varied records (8 models)"),
+    make_family<PriceBatch>("cost_calculator", "price a batch of N varied records (8 models)",
+                            kBatchSizes, "records"),
     make_target<PriceCase<kOpenAI>>("cost_calculator_openai", "OpenAI gpt-4o, per token"),
     make_target<PriceCase<kAnthropic>>("cost_calculator_anthropic",
                                        "Anthropic claude-3-5-haiku with cache reads and writes"),
@@ -235,8 +237,9 @@ const bench_target_v1 kTargets[] = {
     make_target<PriceCase<kAzure>>("cost_calculator_azure", "Azure OpenAI gpt-4o-mini"),
     make_target<PriceCase<kBedrock>>("cost_calculator_bedrock",
                                      "AWS Bedrock regional claude-sonnet-4-5"),
-    make_target<PriceCase<kCached>>("cost_calculator_cached",
-                                    "cached tokens, the reference's cached-input discount form"),
+    make_target<PriceCase<kCached>>(
+        "cost_calculator_cached",
+        "cached tokens, the original Rust cost-ops's cached-input discount form"),
     make_target<PriceCase<kTiered>>(
         "cost_calculator_tiered",
         "tiered: claude-sonnet-4-5 above 200k input tokens, with cache reads"),

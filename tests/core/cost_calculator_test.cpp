@@ -100,7 +100,7 @@ TEST_CASE("Bedrock regional and Azure prices") {
   CHECK(price("azure/gpt-4o-mini", 1'000'000, 100'000, 500'000).total == d("0.186"));
 }
 
-TEST_CASE("the reference's cached-input discount form gives its own test answers") {
+TEST_CASE("the original Rust cost-ops's cached-input discount form gives its own test answers") {
   const auto plain = price("gpt-4", 1000, 500);
   CHECK(plain.input == d("0.01"));
   CHECK(plain.output == d("0.015"));

@@ -48,7 +48,8 @@ TEST_CASE("rounding is half to even") {
   CHECK(Decimal::parse("0.1251").rounded(2).to_string() == "0.13");
   CHECK(Decimal::parse("2.5").rounded(0).to_string() == "2");
   CHECK(Decimal::parse("3.5").rounded(0).to_string() == "4");
-  // The reference's probe: 1 token at $0.00125 per million = 1.25e-9 -> 1.2e-9 at 10 places.
+  // The original Rust cost-ops's probe: 1 token at $0.00125 per million = 1.25e-9 -> 1.2e-9 at 10
+  // places.
   CHECK(Decimal::parse("0.00000000125").rounded(10).to_string() == "0.0000000012");
   CHECK(Decimal::parse("0.00000001875").rounded(10).to_string() == "0.0000000188");
   CHECK(Decimal::parse("1.005").to_string_fixed(2) == "1.00");

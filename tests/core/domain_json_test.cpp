@@ -9,7 +9,8 @@
 using namespace costops::core;
 namespace json = boost::json;
 
-TEST_CASE("usage records read snake_case JSON, including the reference's cached_tokens") {
+TEST_CASE(
+    "usage records read snake_case JSON, including the original Rust cost-ops's cached_tokens") {
   const auto record = usage_from_json(json::parse(R"({
     "id": "u1", "timestamp": "2025-01-15T10:00:00Z", "provider": "Bedrock",
     "model": {"name": "claude"}, "organization_id": "org", "prompt_tokens": 100,

@@ -19,14 +19,15 @@ TimeSeries daily(const std::vector<double>& values) {
 
 }  // namespace
 
-TEST_CASE("linear trend forecasts at n-1+h (the reference's x-position bug is fixed)") {
+TEST_CASE(
+    "linear trend forecasts at n-1+h (the original Rust cost-ops's x-position bug is fixed)") {
   ForecastOptions options;
   options.model = ForecastModel::linear_trend;
   options.horizon = 3;
   options.min_points = 5;
   const Forecast f = forecast(daily({10, 20, 30, 40, 50}), options);
   REQUIRE(f.points.size() == 3);
-  CHECK(f.points[0].value == doctest::Approx(60));  // the reference gave 220
+  CHECK(f.points[0].value == doctest::Approx(60));  // the original Rust cost-ops gave 220
   CHECK(f.points[2].value == doctest::Approx(80));
   CHECK(f.points[0].time == parse_timestamp("2025-01-06T00:00:00Z"));
   CHECK(f.trend == Trend::increasing);

@@ -7,7 +7,9 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed")
 endif()
 foreach(path bin/cost-ops include/costops/bench_target_v1.h share/cost-ops/schemas/results.schema.json
-             share/cost-ops/schemas/raw-record.schema.json)
+             share/cost-ops/schemas/raw-record.schema.json share/man/man1/cost-ops.1
+             share/bash-completion/completions/cost-ops share/zsh/vendor-completions/_cost-ops
+             share/fish/vendor_completions.d/cost-ops.fish)
   if(NOT EXISTS "${PREFIX}/${path}")
     message(FATAL_ERROR "missing after install: ${path}")
   endif()

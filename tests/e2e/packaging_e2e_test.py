@@ -71,13 +71,15 @@ class Packaging(unittest.TestCase):
                 self.assertEqual(self.contents(deb), [f"./usr/lib/cost-ops/plugins/{plugin}.so"])
 
     def test_plugin_packages_depend_on_the_abi_runtime_and_system_libraries_only(self):
-        self.assertEqual(self.field(self.deb("cost-ops"), "Provides"), "cost-ops-bench-abi-1")
+        # Versioned, so third-party packages can depend on "cost-ops-bench-abi-1 (>= 1.1)".
+        self.assertEqual(self.field(self.deb("cost-ops"), "Provides"), "cost-ops-bench-abi-1 (= 1.1)")
         for plugin in PLUGINS:
             with self.subTest(plugin=plugin):
                 depends = [d.strip().split()[0]
                            for d in self.field(self.deb("cost-ops-plugin-" + plugin.replace("_", "-")),
                                                "Depends").split(",")]
-                self.assertIn("cost-ops-bench-abi-1", depends)
+                self.assertIn("cost-ops-bench-abi-1 (>= 1.1)",
+                              self.field(self.deb("cost-ops-plugin-" + plugin.replace("_", "-")), "Depends"))
                 # No other package of this project: not the host by name, not
                 # another plugin, not the headers.
                 self.assertEqual([d for d in depends if d.startswith("cost-ops")], ["cost-ops-bench-abi-1"])

@@ -7,6 +7,7 @@ the results like any first-party target.
 usage: sdk_e2e_test.py COST_OPS_BINARY BUILD_DIR SOURCE_DIR CMAKE_EXECUTABLE
 """
 import json
+import re
 import os
 import pathlib
 import shutil
@@ -20,6 +21,9 @@ CMAKE = sys.argv[4]
 del sys.argv[1:5]
 
 C_EXAMPLE = SOURCE / "examples/c-plugin"
+CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
+C_TARGETS = ["example_c_format_usd", "example_c_price_records_100", "example_c_price_records_1000",
+             "example_c_price_records_10000"]
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
 
 
@@ -73,6 +77,20 @@ class PluginSdk(unittest.TestCase):
         self.assertIn("include/costops/bench_target_v1.h", files)
         self.assertIn("share/cmake/CostOpsPluginAPI/CostOpsPluginAPIConfig.cmake", files)
         self.assertIn("share/pkgconfig/costops-plugin-api.pc", files)
+        # Everything docs/plugin-authors.md cites ships with the SDK.
+        for cited in ["share/doc/cost-ops-plugin-api-dev/plugin-authors.md",
+                      "share/cost-ops/rust/costops-bench/Cargo.toml",
+                      "share/cost-ops/rust/costops-bench/src/lib.rs",
+                      "share/cost-ops/rust/costops-bench/src/abi.rs",
+                      "share/cost-ops/examples/c-plugin/token_pricing_plugin.c",
+                      "share/cost-ops/examples/cpp-plugin/token_totals_plugin.cpp",
+                      "share/cost-ops/examples/rust-plugin/src/lib.rs"]:
+            self.assertIn(cited, files)
+        guide = (self.sdk / "share/doc/cost-ops-plugin-api-dev/plugin-authors.md").read_text()
+        for path in re.findall(r"`((?:include|share)/[^`* ]+)`", guide):
+            self.assertTrue((self.sdk / path).exists(), f"plugin-authors.md cites {path}, not installed")
+        for link in re.findall(r"\]\(([a-z_-]+\.md)\)", guide):  # links to sibling documents
+            self.assertTrue((self.sdk / "share/doc/cost-ops-plugin-api-dev" / link).exists(), link)
         self.assertFalse([f for f in files if f.startswith("bin/") or f.endswith(".so")], files)
 
     def test_c_example_built_with_the_cmake_package_runs_in_the_host(self):
@@ -80,21 +98,51 @@ class PluginSdk(unittest.TestCase):
         # costops_add_bench_plugin: no lib prefix, one exported symbol.
         self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
         checked = check([HOST, "plugins", "check", plugin])
-        self.assertIn("example-c-token-pricing 1.2.0", checked.stdout)
+        self.assertIn("example-c-token-pricing 2.0.0", checked.stdout)
 
         results, proc = self.run_host(self.tmp / "c-out", plugin.parent)
         by_id = {t["target_id"]: t for t in results["targets"]}
-        self.assertEqual(sorted(by_id), ["example_c_format_usd", "example_c_price_records"])
+        self.assertEqual(sorted(by_id), C_TARGETS)
         for target in by_id.values():
             self.assertEqual(target["status"], "ok", target["reason"])
-            self.assertEqual(target["plugin"]["version"], "1.2.0")
+            self.assertEqual(target["plugin"]["version"], "2.0.0")
+            self.assertIn("optimized", target["plugin"]["build_info"])
             self.assertTrue((self.tmp / "c-out/raw" / f"{target['target_id']}.json").is_file())
-        price = by_id["example_c_price_records"]["metrics"]
-        self.assertEqual(price["records_per_operation"], 1000)
-        self.assertGreater(price["items_per_second"], 0)
-        self.assertGreater(by_id["example_c_format_usd"]["metrics"]["throughput_mb_per_sec"], 0)
-        self.assertIn("example_c_price_records", (self.tmp / "c-out/summary.md").read_text())
-        self.assertIn("example_c_price_records", proc.stderr)  # progress line
+        for n in (100, 1000, 10000):  # each member set up with its own argument
+            price = by_id[f"example_c_price_records_{n}"]["metrics"]
+            self.assertEqual(price["records_per_operation"], n)
+            self.assertEqual(price["items_per_operation"], n)
+        self.assertGreater(by_id["example_c_format_usd"]["metrics"]["items_per_second"], 0)
+        self.assertIn("example_c_price_records_1000", (self.tmp / "c-out/summary.md").read_text())
+        self.assertIn("example_c_price_records_1000", proc.stderr)  # progress line
+
+    def test_cpp_example_builds_optimised_without_a_build_type_and_runs(self):
+        build_dir = self.tmp / "cpp-build"
+        # No CMAKE_BUILD_TYPE: costops_add_bench_plugin must still optimise.
+        check([CMAKE, "-S", CPP_EXAMPLE, "-B", build_dir, f"-DCMAKE_PREFIX_PATH={self.sdk}",
+               "-DCMAKE_CXX_FLAGS=-Werror"])
+        check([CMAKE, "--build", build_dir])
+        plugin = build_dir / "plugins/example_cpp_plugin.so"
+        self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
+        results, proc = self.run_host(self.tmp / "cpp-out", plugin.parent)
+        by_id = {t["target_id"]: t for t in results["targets"]}
+        self.assertEqual(sorted(by_id), ["example_cpp_cheapest_model", "example_cpp_total_tokens_1000",
+                                         "example_cpp_total_tokens_10000", "example_cpp_total_tokens_100000"])
+        for target in by_id.values():
+            self.assertEqual(target["status"], "ok", target["reason"])
+            self.assertIn("optimized", target["plugin"]["build_info"])
+            self.assertNotIn("unoptimized", target["plugin"]["build_info"])
+        self.assertEqual(by_id["example_cpp_total_tokens_10000"]["metrics"]["items_per_operation"], 10000)
+        self.assertEqual(by_id["example_cpp_cheapest_model"]["metrics"]["models_compared"], 4)
+
+    def test_a_debug_build_says_unoptimized_in_its_build_info(self):
+        build_dir = self.tmp / "cpp-debug"
+        check([CMAKE, "-S", CPP_EXAMPLE, "-B", build_dir, f"-DCMAKE_PREFIX_PATH={self.sdk}",
+               "-DCMAKE_BUILD_TYPE=Debug"])
+        check([CMAKE, "--build", build_dir])
+        listing = json.loads(check([HOST, "plugins", "list", "--json", "--plugin-dir",
+                                    build_dir / "plugins"]).stdout)
+        self.assertEqual(listing[0]["build_info"].split(", ")[1:], ["Debug", "unoptimized (-O0)"])
 
     def test_the_cmake_package_refuses_another_abi_major(self):
         project = self.tmp / "wants-v2"
@@ -106,7 +154,7 @@ class PluginSdk(unittest.TestCase):
                                f"-DCMAKE_PREFIX_PATH={self.sdk}"], capture_output=True, text=True, timeout=120)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("CostOpsPluginAPI", proc.stderr)
-        self.assertIn("1.0", proc.stderr)  # the version it found
+        self.assertIn("1.1", proc.stderr)  # the version it found
 
     def test_c_example_built_with_pkg_config_runs_in_the_host(self):
         env = dict(os.environ, PKG_CONFIG_PATH=str(self.sdk / "share/pkgconfig"))
@@ -114,7 +162,7 @@ class PluginSdk(unittest.TestCase):
         def pkg_config(*args):
             return check(["pkg-config", *args, "costops-plugin-api"], env=env).stdout.split()
 
-        self.assertEqual(pkg_config("--modversion"), ["1.0"])
+        self.assertEqual(pkg_config("--modversion"), ["1.1"])
         out_dir = self.tmp / "pc-plugins"
         out_dir.mkdir()
         library = out_dir / "example_c_pkgconfig.so"
@@ -124,14 +172,20 @@ class PluginSdk(unittest.TestCase):
         self.assertEqual(exported_symbols(library), ["bench_target_v1_entry"])
         results, _ = self.run_host(self.tmp / "pc-out", out_dir)
         self.assertEqual(sorted((t["target_id"], t["status"]) for t in results["targets"]),
-                         [("example_c_format_usd", "ok"), ("example_c_price_records", "ok")])
+                         [(target_id, "ok") for target_id in C_TARGETS])
 
-    def test_rust_example_runs_next_to_the_c_example(self):
+    def test_rust_kit_and_example_build_from_the_installed_sdk(self):
         cargo = find_cargo()
         if cargo is None:
             self.skipTest("cargo is not installed (scripts/setup.sh installs it)")
         target_dir = self.tmp / "rust-target"
-        check([cargo, "build", "--release", "--offline", "--quiet", "--manifest-path", RUST_EXAMPLE / "Cargo.toml",
+        kit = self.sdk / "share/cost-ops/rust/costops-bench"
+        check([cargo, "test", "--offline", "--quiet", "--manifest-path", kit / "Cargo.toml",
+               "--target-dir", target_dir])
+        # The installed example's path dependency is the installed kit.
+        example = self.sdk / "share/cost-ops/examples/rust-plugin"
+        self.assertIn('path = "../../rust/costops-bench"', (example / "Cargo.toml").read_text())
+        check([cargo, "build", "--release", "--offline", "--quiet", "--manifest-path", example / "Cargo.toml",
                "--target-dir", target_dir])
         rust_plugins = self.tmp / "rust-plugins"
         rust_plugins.mkdir()
@@ -144,10 +198,15 @@ class PluginSdk(unittest.TestCase):
         rust = by_id["example_rust_price_records"]
         self.assertEqual(rust["status"], "ok", rust["reason"])
         self.assertEqual(rust["plugin"]["name"], "example-rust-token-pricing")
-        self.assertEqual(rust["plugin"]["version"], "0.3.0")
+        self.assertEqual(rust["plugin"]["version"], "0.4.0")
+        self.assertEqual(rust["plugin"]["build_info"], "rustc, cargo release profile, optimized")
         self.assertEqual(rust["metrics"]["records_per_operation"], 1000)
         self.assertEqual(rust["metrics"]["language"], "rust")
-        self.assertEqual(by_id["example_c_price_records"]["status"], "ok")
+        for n in (1000, 10000, 100000):
+            member = by_id[f"example_rust_total_tokens_{n}"]
+            self.assertEqual(member["status"], "ok", member["reason"])
+            self.assertEqual(member["metrics"]["items_per_operation"], n)
+        self.assertEqual(by_id["example_c_price_records_1000"]["status"], "ok")
         summary = (self.tmp / "rust-out/summary.md").read_text()
         self.assertIn("example_rust_price_records", summary)
 

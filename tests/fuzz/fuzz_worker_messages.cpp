@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "costops/host/worker_messages.hpp"
+#include "costops/host/worker_protocol.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Builds the worker-message fuzzer with clang's libFuzzer (ASan + UBSan) and
-# runs it for a bounded time from the seed corpus.
-# usage: run_fuzzer.sh SOURCE_DIR WORK_DIR SECONDS
+# Builds one fuzzer with clang's libFuzzer (ASan + UBSan) from the given host
+# sources and runs it for a bounded time from its seed corpus
+# (tests/fuzz/corpus/NAME/).
+# usage: run_fuzzer.sh SOURCE_DIR WORK_DIR SECONDS NAME GENERATED_INCLUDE_DIR HOST_SOURCE...
 set -euo pipefail
-src="$1"; work="$2"; seconds="$3"
-mkdir -p "$work/corpus"
-cp -n "$src/tests/fuzz/corpus/"* "$work/corpus/" 2>/dev/null || true
+src="$1"; work="$2"; seconds="$3"; name="$4"; generated="$5"
+shift 5
+sources=()
+for file in "$@"; do sources+=("$src/host/src/$file"); done
+mkdir -p "$work/corpus-$name"
+cp -n "$src/tests/fuzz/corpus/$name/"* "$work/corpus-$name/" 2>/dev/null || true
 clang++ -std=gnu++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" \
-  "$src/tests/fuzz/fuzz_worker_messages.cpp" "$src/host/src/worker_messages.cpp" \
-  "$src/host/src/target_status.cpp" -lboost_json -o "$work/fuzz_worker_messages"
-"$work/fuzz_worker_messages" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$work/corpus"
+  -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" -I "$generated" \
+  "$src/tests/fuzz/$name.cpp" "${sources[@]}" -lboost_json -o "$work/$name"
+"$work/$name" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  -print_final_stats=1 "$work/corpus-$name"

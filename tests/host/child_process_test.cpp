@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -42,31 +43,35 @@ TEST_CASE("a timeout kills the whole process group and leaves no orphan") {
   // Become a subreaper so the orphaned grandchild is re-parented to this
   // test, which can then see exactly how it ended.
   REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
-  const std::string pid_file = "/tmp/costops-grandchild-" + std::to_string(::getpid());
+  // A unique argument marks the grandchild: inside the worker's PID
+  // namespace its pid means nothing here, so it is found by its command line.
+  const std::string marker = "600." + std::to_string(::getpid());
   const auto start = std::chrono::steady_clock::now();
   // The child starts a grandchild that ignores SIGTERM, then hangs itself.
   const ChildResult r =
-      shell("trap '' TERM; (trap '' TERM; sleep 600) & echo $! > " + pid_file + "; sleep 600", 0.5);
+      shell("trap '' TERM; (trap '' TERM; exec sleep " + marker + ") & sleep 600", 0.5);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(r.ending == ChildResult::Ending::timed_out);
   CHECK(seconds < 5);
-  std::ifstream in(pid_file);
-  pid_t grandchild = 0;
-  in >> grandchild;
-  REQUIRE(grandchild > 0);
-  // Whoever ends up reaping it (this subreaper, or the shell before it
-  // died), the grandchild must stop running: gone, or a zombie.
-  const auto running = [](pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string content;
-    std::getline(stat, content);
-    const auto close = content.rfind(')');
-    return stat && close != std::string::npos && close + 2 < content.size() &&
-           content[close + 2] != 'Z';
+  // Running (not gone, not a zombie) processes whose command line holds the marker.
+  const auto running_marked = [&marker]() {
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream cmdline(entry.path() / "cmdline");
+      std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+      if (args.find(marker) == std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string content;
+      std::getline(stat, content);
+      const auto close = content.rfind(')');
+      if (close != std::string::npos && close + 2 < content.size() && content[close + 2] != 'Z')
+        ++count;
+    }
+    return count;
   };
-  for (int i = 0; i < 300 && running(grandchild); ++i) ::usleep(10000);
-  CHECK_FALSE(running(grandchild));
+  for (int i = 0; i < 300 && running_marked() > 0; ++i) ::usleep(10000);
+  CHECK(running_marked() == 0);
   // Everything of the group that was re-parented here was killed; reap it,
   // then nothing is left: no zombie, no orphan still running.
   int status = 0;
@@ -81,7 +86,6 @@ TEST_CASE("a timeout kills the whole process group and leaves no orphan") {
   }
   CHECK(::waitpid(-1, &status, WNOHANG) == -1);
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-  std::remove(pid_file.c_str());
 }
 
 TEST_CASE("megabytes of output are cut, not buffered without bound") {

@@ -6,7 +6,9 @@
 
 #include <random>
 
-#include "costops/host/result_aggregation.hpp"
+#include "costops/host/comparison_report.hpp"
+#include "costops/host/comparison_statistics.hpp"
+#include "costops/host/raw_record.hpp"
 
 using namespace costops::host;
 
@@ -59,7 +61,7 @@ namespace {
 // A target measured in `process_medians.size()` processes: each process has
 // its own level (its luck), 40 samples within 1% of it.
 StoredTarget measured_in_processes(const std::vector<double>& process_medians, std::uint64_t seed) {
-  StoredTarget t{"t", "ok", {}};
+  StoredTarget t{"t", TargetStatus::ok, {}, {}};
   for (std::uint32_t r = 0; r < process_medians.size(); ++r)
     for (double v : samples(process_medians[r], 0.01, 40, seed + r)) {
       t.ns_per_operation.push_back(v);
@@ -102,7 +104,7 @@ TEST_CASE("with repetitions the test is on per-repetition medians, not on correl
   CHECK(comparison_text(six).find("Too few values") == std::string::npos);
 
   // One repetition on either side: per-sample, and the output says what that misses.
-  StoredTarget single{"t", "ok", samples(10, 0.01, 50, 500)};
+  StoredTarget single{"t", TargetStatus::ok, {}, samples(10, 0.01, 50, 500)};
   const TargetComparison fallback = compare_targets(single, base, {});
   CHECK(fallback.basis == ComparisonBasis::samples);
   CHECK(fallback.base_count == 50);
@@ -126,10 +128,14 @@ TEST_CASE("Mann-Whitney U on known values") {
 }
 
 TEST_CASE("runs: common targets compared, others listed as added or removed") {
-  StoredRun base{
-      "base.json", "", {{"a", "ok", samples(10, 0.01, 50, 1)}, {"gone", "ok", {1, 2, 3}}}};
-  StoredRun next{
-      "new.json", "", {{"a", "ok", samples(20, 0.01, 50, 2)}, {"fresh", "ok", {1, 2, 3}}}};
+  StoredRun base{"base.json",
+                 "",
+                 {{"a", TargetStatus::ok, {}, samples(10, 0.01, 50, 1)},
+                  {"gone", TargetStatus::ok, {}, {1, 2, 3}}}};
+  StoredRun next{"new.json",
+                 "",
+                 {{"a", TargetStatus::ok, {}, samples(20, 0.01, 50, 2)},
+                  {"fresh", TargetStatus::ok, {}, {1, 2, 3}}}};
   const RunComparison c = compare_runs(base, next, {});
   REQUIRE(c.targets.size() == 1);
   CHECK(c.targets[0].verdict == Verdict::slower);
@@ -155,8 +161,10 @@ TEST_CASE("malformed results files are errors naming the file") {
   const StoredRun run = parse_stored_run(R"({"targets":[{"target_id":"a","status":"crashed"},
       {"target_id":"b","status":"ok","samples":{"iterations":[10,10],"elapsed_ns":[100,300]}}]})",
                                          "x.json");
-  REQUIRE(run.targets.size() == 1);
-  CHECK(run.targets[0].ns_per_operation == std::vector<double>{10, 30});
+  REQUIRE(run.targets.size() == 2);  // every target, whatever its status
+  CHECK(run.targets[0].status == TargetStatus::crashed);
+  CHECK(run.targets[0].ns_per_operation.empty());
+  CHECK(run.targets[1].ns_per_operation == std::vector<double>{10, 30});
   CHECK_THROWS_AS(load_stored_run("/nonexistent/dir"), ResultsFileError);
 }
 
@@ -194,4 +202,56 @@ TEST_CASE("samples.repetition is read when present and checked") {
       {"iterations":[1],"elapsed_ns":[10],"repetition":[-1]}}]})",
                                         "x.json"),
                        doctest::Contains("other than a count"), ResultsFileError);
+}
+
+TEST_CASE("a target ok in the base and broken in the new run is a regression") {
+  const StoredRun base{"base.json",
+                       "",
+                       {{"a", TargetStatus::ok, {}, samples(10, 0.01, 50, 1)},
+                        {"b", TargetStatus::ok, {}, samples(10, 0.01, 50, 2)},
+                        {"c", TargetStatus::failed, "was broken", {}},
+                        {"d", TargetStatus::ok, {}, samples(10, 0.01, 50, 3)}}};
+  const StoredRun current{"new.json",
+                          "",
+                          {{"a", TargetStatus::ok, {}, samples(10, 0.01, 50, 4)},
+                           {"b", TargetStatus::crashed, "killed by SIGSEGV", {}},
+                           {"c", TargetStatus::failed, "still broken", {}},
+                           {"d", TargetStatus::skipped, "no GPU", {}}}};
+  const RunComparison c = compare_runs(base, current, {});
+  REQUIRE(c.targets.size() == 1);
+  REQUIRE(c.status_changes.size() == 3);
+  CHECK(c.status_changes[0].is_regression());        // b: ok -> crashed
+  CHECK_FALSE(c.status_changes[1].is_regression());  // c: failed in both
+  CHECK_FALSE(c.status_changes[2].is_regression());  // d: ok -> skipped is no breakage
+  CHECK(c.removed.empty());                          // b, c and d are in both runs, not "removed"
+  CHECK(c.has_regression());
+  CHECK(c.regression_lines() == std::vector<std::string>{"b: ok → crashed: killed by SIGSEGV"});
+  CHECK(comparison_text(c).find("b: ok → crashed (regression): killed by SIGSEGV") !=
+        std::string::npos);
+  CHECK(comparison_markdown(c).find("🔴 ok → crashed") != std::string::npos);
+  CHECK(comparison_json(c).find("\"regression\": true") != std::string::npos);
+}
+
+TEST_CASE("runs with no target in common are an error, not an empty green table") {
+  const StoredRun base{"base.json", "", {{"a", TargetStatus::ok, {}, {1, 2, 3}}}};
+  const StoredRun current{"new.json", "", {{"z", TargetStatus::ok, {}, {1, 2, 3}}}};
+  CHECK_THROWS_WITH_AS(compare_runs(base, current, {}), doctest::Contains("no target in common"),
+                       ComparisonError);
+}
+
+TEST_CASE("the bootstrap interval of large samples comes from one sort and covers the change") {
+  // 200,000 values a side: beyond the exact-resampling limit, so each
+  // resample's median is drawn from its rank's distribution.
+  const std::vector<double> base = samples(100, 0.05, 200000, 11);
+  const std::vector<double> slower = samples(110, 0.05, 200000, 12);
+  const ChangeInterval interval = bootstrap_change_of_median(base, slower, 2000);
+  CHECK(interval.low < 0.10);
+  CHECK(interval.high > 0.10);
+  CHECK(interval.high - interval.low < 0.01);  // a million-fold sample pins the median down
+  // The same as exact resampling on samples just under the limit, to within noise.
+  const std::vector<double> small_base = samples(100, 0.05, 1900, 13);
+  const std::vector<double> small_new = samples(110, 0.05, 1900, 14);
+  const ChangeInterval exact = bootstrap_change_of_median(small_base, small_new, 2000);
+  CHECK(exact.low < 0.10);
+  CHECK(exact.high > 0.10);
 }

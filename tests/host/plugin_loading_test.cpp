@@ -3,8 +3,9 @@
 
 #include <string>
 
-#include "costops/host/plugin_library.hpp"
 #include "costops/host/plugin_probe.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/plugin_library.hpp"
 #include "fixture_paths.hpp"
 
 using namespace costops::host;

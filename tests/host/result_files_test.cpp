@@ -1,5 +1,6 @@
-// The file writers: the canonical record, results.json, summary.md, and
-// atomic replacement.
+// The file writers and readers: the canonical record, results.json
+// (written, then read back), summary.md (against a golden file), the
+// progress lines, and atomic replacement.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +12,13 @@
 
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/json_text.hpp"
-#include "costops/host/result_files.hpp"
+#include "costops/host/output_directory.hpp"
+#include "costops/host/progress_reporter.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/results_file.hpp"
+#include "costops/host/summary_markdown.hpp"
+#include "costops/host/target_analysis.hpp"
+#include "fixture_paths.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -59,7 +66,7 @@ fs::path fresh_dir(const char* name) {
 
 }  // namespace
 
-TEST_CASE("the raw record is exactly the seeds' canonical shape") {
+TEST_CASE("the raw record is exactly the canonical BenchmarkResult shape") {
   const TargetResult r = finished_target("aggregator", 1000.0);
   const boost::json::value record = raw_record_json(r);
   const auto& o = record.as_object();
@@ -117,24 +124,31 @@ TEST_CASE("results.json holds status, statistics, samples and the summary") {
   CHECK(fast.at("measurement").at("overhead_ns_per_iteration").to_number<double>() ==
         doctest::Approx(0.04));
 
-  const std::string md = summary_markdown(report);
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
   CHECK(md.find("| Target | Operations/sec | Avg Duration (ns) | Notes |") != std::string::npos);
   CHECK(md.find("| broken | N/A | N/A | **crashed**: killed by SIGSEGV") != std::string::npos);
   CHECK(md.find("### fast") != std::string::npos);
 }
 
-TEST_CASE("summary.md gets a scaling section for families of sizes") {
+TEST_CASE("summary.md scales declared families by their argument, not by their ids") {
   SuiteReport report;
-  report.targets.push_back(finished_target("aggregator_100", 100.0));
-  report.targets.push_back(finished_target("aggregator_1000", 1000.0));
-  report.targets.push_back(finished_target("aggregator_10000", 20000.0));
-  report.targets.push_back(finished_target("lonely_5", 1.0));
-  const std::string md = summary_markdown(report);
+  const std::pair<const char*, std::int64_t> members[] = {
+      {"aggregator_small", 100}, {"aggregator_medium", 1000}, {"aggregator_large", 10000}};
+  const double ns[] = {100.0, 1000.0, 20000.0};
+  for (std::size_t i = 0; i < 3; ++i) {
+    report.targets.push_back(finished_target(members[i].first, ns[i]));
+    report.targets.back().family = "aggregator";
+    report.targets.back().argument = members[i].second;
+    report.targets.back().complexity_variable = "records";
+  }
+  report.targets.push_back(finished_target("lonely_5", 1.0));  // a number in an id is no family
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
   REQUIRE(md.find("## Scaling") != std::string::npos);
   CHECK(md.find("### aggregator\n") != std::string::npos);
   CHECK(md.find("### lonely\n") == std::string::npos);
   CHECK(md.find("| 10000 |") != std::string::npos);
   CHECK(md.find("2.00×") != std::string::npos);  // 10000 records cost twice as much per record
+  CHECK(md.find("aggregator: O(") != std::string::npos);
 }
 
 TEST_CASE("atomic writes replace whole files and refuse symlinks") {
@@ -179,4 +193,144 @@ TEST_CASE("the output directory writes raw records and suite files") {
   CHECK_THROWS_WITH_AS(OutputDirectory{dir / "file" / "sub"}, doctest::Contains("--output"),
                        FileWriteError);
   fs::remove_all(dir);
+}
+
+namespace {
+
+SuiteReport golden_report() {
+  SuiteReport report;
+  report.host_version = "0.1.0";
+  report.started_at = "2026-01-02T03:04:05.000Z";
+  report.environment.host_name = "bench-host";
+  report.environment.os = "Linux 6.1.0 x86_64";
+  report.environment.cpu_model = "Example CPU";
+  report.environment.logical_cpus = 2;
+  report.environment.virtualization = "none";
+  report.environment.host_version = "0.1.0";
+  report.environment.host_compiler = "GNU 12.2.0";
+  report.environment.host_build_type = "Release";
+  report.command_line = {"cost-ops", "run", "--rounds", "3"};
+  report.settings = {{"min_time_s", 0.5}, {"rounds", 3}, {"isolation", "process"}, {"filter", ""}};
+  report.targets.push_back(finished_target("aggregator_100", 100.0));
+  report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_target",
+                                                                 std::string("aggregator_1000"));
+  report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_goal_ratio", 0.2);
+  report.targets.push_back(finished_target("aggregator_1000", 1000.0));
+  report.targets.back().measurement->plugin_metrics.emplace_back("big_count", 100000.0);
+  for (int i = 0; i < 2; ++i) {
+    TargetResult& member = report.targets[static_cast<std::size_t>(i)];
+    member.family = "aggregator";
+    member.argument = i == 0 ? 100 : 1000;
+    member.complexity_variable = "records";
+  }
+  TargetResult skipped;
+  skipped.target_id = "gpu_only";
+  skipped.status = TargetStatus::skipped;
+  skipped.reason = "the target cannot run here: no GPU";
+  report.targets.push_back(skipped);
+  TargetResult crashed;
+  crashed.target_id = "broken";
+  crashed.status = TargetStatus::crashed;
+  crashed.reason = "killed by SIGSEGV (Segmentation fault)";
+  report.targets.push_back(crashed);
+  PluginProbe bad;
+  bad.path = "/plugins/bad.so";
+  bad.status = TargetStatus::incompatible;
+  bad.reason = "built for plugin ABI major 2";
+  report.plugin_files.push_back(bad);
+  return report;
+}
+
+// Compares `actual` with the golden file; COSTOPS_UPDATE_GOLDEN=1 rewrites
+// it instead, so a deliberate format change is one command and a visible diff.
+void check_golden(const std::string& name, const std::string& actual) {
+  const fs::path file = fs::path(COSTOPS_GOLDEN_DIR) / name;
+  if (const char* update = std::getenv("COSTOPS_UPDATE_GOLDEN"); update && *update == '1') {
+    std::ofstream(file, std::ios::binary) << actual;
+    return;
+  }
+  REQUIRE_MESSAGE(fs::exists(file), "missing golden file " << file.string());
+  CHECK_MESSAGE(read_file(file) == actual, "differs from "
+                                               << file.string()
+                                               << "; rerun with COSTOPS_UPDATE_GOLDEN=1 "
+                                                  "if the change is intended");
+}
+
+}  // namespace
+
+TEST_CASE("summary.md matches its golden file") {
+  check_golden("summary.md", summary_markdown(golden_report(), "2026-01-02T03:04:05.678Z"));
+}
+
+TEST_CASE("progress lines and the tally match their golden files, in each terminal style") {
+  const SuiteReport report = golden_report();
+  const auto render = [&](const TerminalStyle& style) {
+    std::string lines;
+    for (const auto& t : report.targets) lines += progress_line(t, style) + "\n";
+    return lines + tally_line(report, 42.25, style) + "\n";
+  };
+  check_golden("progress_utf8_colour.txt", render({true, true}));
+  check_golden("progress_ascii.txt", render({false, false}));
+}
+
+TEST_CASE("padding counts display columns, not bytes") {
+  CHECK(display_width("µs") == 2);
+  CHECK(display_width("✓ ok") == 4);
+  CHECK(display_width("\033[32m✓\033[0m") == 1);
+  CHECK(display_width("日本") == 4);
+  CHECK(pad_to_width("µs", 4) == "µs  ");
+  CHECK(pad_to_width("toolong", 3) == "toolong");
+}
+
+TEST_CASE("results.json reads back as it was written") {
+  SuiteReport report = golden_report();
+  report.targets[1].measurement->samples[3].repetition = 1;
+  const StoredRun run = parse_stored_run(to_pretty_json(results_json(report)), "r.json");
+  REQUIRE(run.targets.size() == report.targets.size());
+  CHECK(run.timestamp == report.started_at);
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    const TargetResult& written = report.targets[i];
+    const StoredTarget& read = run.targets[i];
+    CHECK(read.target_id == written.target_id);
+    CHECK(read.status == written.status);
+    CHECK(read.reason == written.reason);
+    if (!written.measurement) {
+      CHECK(read.ns_per_operation.empty());
+      continue;
+    }
+    REQUIRE(read.ns_per_operation.size() == written.measurement->samples.size());
+    for (std::size_t k = 0; k < read.ns_per_operation.size(); ++k) {
+      // Boost.JSON 1.81 parses decimals to within one ulp, not always exactly.
+      CHECK(read.ns_per_operation[k] ==
+            doctest::Approx(written.measurement->samples[k].ns_per_operation()).epsilon(1e-15));
+      CHECK(read.repetition[k] == written.measurement->samples[k].repetition);
+    }
+  }
+}
+
+TEST_CASE("results.json readers refuse duplicates, non-regular files and oversized files") {
+  CHECK_THROWS_WITH_AS(parse_stored_run(R"({"targets":[{"target_id":"a","status":"failed"},
+      {"target_id":"a","status":"failed"}]})",
+                                        "d.json"),
+                       doctest::Contains("appears twice"), ResultsFileError);
+  CHECK_THROWS_WITH_AS(load_stored_run("/dev/zero"), doctest::Contains("not a regular file"),
+                       ResultsFileError);
+  const fs::path dir = fresh_dir("costops-fifo");
+  fs::create_directories(dir);
+  REQUIRE(::mkfifo((dir / "results.json").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(load_stored_run(dir), doctest::Contains("FIFO"), ResultsFileError);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a plugin built without optimisation is flagged on each of its targets") {
+  TargetResult t = finished_target("slow_build", 10.0);
+  t.plugin.build_info = "GNU 12.2.0, Debug, unoptimized (-O0)";
+  finalize_target_result(t);
+  REQUIRE_FALSE(t.warnings.empty());
+  CHECK(t.warnings.back().find("without optimisation") != std::string::npos);
+  t.plugin.build_info = "GNU 12.2.0, Release, optimized";
+  finalize_target_result(t);
+  CHECK(std::none_of(t.warnings.begin(), t.warnings.end(), [](const std::string& w) {
+    return w.find("optimisation") != std::string::npos;
+  }));
 }

@@ -2,14 +2,16 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <random>
 
-#include "costops/host/result_files.hpp"
+#include "costops/host/target_analysis.hpp"
 
 using namespace costops::host;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -105,4 +107,44 @@ TEST_CASE("repetitions are recorded; a database from before they were is upgrade
   CHECK(entries[1].repetition[5] == 1);
   CHECK(history_text("t", entries, {}).find("run") != std::string::npos);
   std::filesystem::remove(file);
+}
+
+TEST_CASE("a history schema newer than this host is refused by name") {
+  const fs::path file = fs::temp_directory_path() / ("history-new-" + std::to_string(::getpid()));
+  fs::remove(file);
+  { RunHistory created(file); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK_THROWS_WITH_AS(RunHistory{file}, doctest::Contains("schema version 99"), HistoryError);
+  fs::remove(file);
+}
+
+TEST_CASE("processes opening one new history file at once all succeed") {
+  for (int trial = 0; trial < 10; ++trial) {
+    const fs::path file =
+        fs::temp_directory_path() /
+        ("history-race-" + std::to_string(::getpid()) + "-" + std::to_string(trial));
+    fs::remove(file);
+    std::vector<pid_t> children;
+    for (int i = 0; i < 6; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        try {
+          RunHistory history(file);
+          ::_exit(0);
+        } catch (...) {
+          ::_exit(1);
+        }
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      CHECK_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0), "trial " << trial);
+    }
+    fs::remove(file);
+  }
 }

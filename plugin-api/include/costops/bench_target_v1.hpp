@@ -1,21 +1,42 @@
 // bench_target_v1.hpp — optional C++17 helper for writing bench_target_v1
-// plugins. It adds nothing to the ABI: it turns a C++ class into the C
-// function table of bench_target_v1 and stops exceptions at the boundary.
+// plugins. It adds nothing to the ABI: it turns C++ classes into the C
+// tables of bench_target_v1.h and stops exceptions at the boundary.
 //
-//   class PriceOneRecord {
+//   using namespace costops::bench;
+//   class SumValues {                                  // one object per target run
 //    public:
-//     explicit PriceOneRecord(costops::bench::Host& host);  // setup (untimed)
-//     void run(std::uint64_t iterations);                    // timed
-//     void teardown();                                       // optional: verify
+//     SumValues(Host& host, std::int64_t n)             // setup, untimed; or SumValues(Host&)
+//         : values_(static_cast<std::size_t>(n), 1) { host.set_items_per_operation(n); }
+//     void run(std::uint64_t iterations) {              // timed
+//       for (std::uint64_t i = 0; i < iterations; ++i) {
+//         clobber_memory();
+//         sum_ = std::accumulate(values_.begin(), values_.end(), std::int64_t{0});
+//         do_not_optimize(sum_);
+//       }
+//     }
+//     void teardown() {                                 // optional: verify
+//       if (sum_ != static_cast<std::int64_t>(values_.size())) throw VerificationError("bad sum");
+//     }
+//    private:
+//     std::vector<std::int64_t> values_;
+//     std::int64_t sum_ = 0;
 //   };
-//
-//   static const bench_target_v1 kTargets[] = {
-//       costops::bench::make_target<PriceOneRecord>("cost_calculator", "price one record"),
+//   constexpr std::int64_t kSizes[] = {1000, 10000, 100000};
+//   const bench_target_v1 kTargets[] = {
+//       make_family<SumValues>("sum_values", "sum n values", kSizes, "values"),  //
+//       sum_values_1000...
 //   };
-//   COSTOPS_BENCH_PLUGIN("costops-cost-calculator", "0.1.0", kTargets)
+//   COSTOPS_BENCH_PLUGIN("my-plugin", "1.0.0", kTargets)
 //
-// Throw costops::bench::VerificationError when the code under test computed a
-// wrong answer; any other exception becomes BENCH_STATUS_ERROR with its what().
+// Lifetimes: the helper keeps the Host your constructor receives inside the
+// same allocation as your object, so a `Host&` member stays valid exactly as
+// long as the object (setup to teardown). Host is also a cheap handle you may
+// copy.
+//
+// Errors: throw VerificationError when the code under test computed a wrong
+// answer (the target fails as "verification failed"), Unsupported from the
+// constructor when the target cannot run on this machine (the target is
+// skipped), anything else for other failures (its what() is the reason).
 #ifndef COSTOPS_BENCH_TARGET_V1_HPP
 #define COSTOPS_BENCH_TARGET_V1_HPP
 
@@ -23,13 +44,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <memory>
 #include <stdexcept>
-#include <string>
 #include <type_traits>
-#include <utility>
 
 namespace costops::bench {
 
@@ -39,57 +57,97 @@ class VerificationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown from a target's constructor when it cannot run here (a missing
+/// resource, an unsupported CPU): the target ends as `skipped`, not failed.
+class Unsupported : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Copies `message` into a caller buffer, truncating, always NUL-terminated.
 inline void write_message(char* buffer, std::uint64_t capacity, const char* message) noexcept {
-  if (buffer == nullptr || capacity == 0) return;
-  const std::size_t length = message ? std::strlen(message) : 0;
-  const std::size_t n = length < capacity - 1 ? length : static_cast<std::size_t>(capacity - 1);
-  if (n != 0) std::memcpy(buffer, message, n);
-  buffer[n] = '\0';
+  bench_write_message(buffer, capacity, message);
 }
 
-/// The host services, as a small C++ value. Cheap to copy.
+/// The host services for one target: a cheap handle, valid from setup until
+/// teardown returns (the host keeps the table alive that long).
 class Host {
  public:
   explicit Host(const bench_host_services_v1* services) noexcept : services_(services) {}
 
+  /// Work of one operation in bytes: the host reports MB/s.
   void set_bytes_per_operation(std::uint64_t bytes) const noexcept {
     if (has(offsetof(bench_host_services_v1, set_bytes_per_operation)) &&
         services_->set_bytes_per_operation)
       services_->set_bytes_per_operation(services_->host_context, bytes);
   }
+  /// Work of one operation in items (records, rows): the host reports items/s.
   void set_items_per_operation(std::uint64_t items) const noexcept {
     if (has(offsetof(bench_host_services_v1, set_items_per_operation)) &&
         services_->set_items_per_operation)
       services_->set_items_per_operation(services_->host_context, items);
   }
+  /// A numeric metric: lowercase snake_case key, finite value.
   void report(const char* key, double value) const noexcept {
     if (has(offsetof(bench_host_services_v1, report_metric_number)) &&
         services_->report_metric_number)
       services_->report_metric_number(services_->host_context, key, value);
   }
+  /// A string metric.
   void report(const char* key, const char* value) const noexcept {
     if (has(offsetof(bench_host_services_v1, report_metric_string)) &&
         services_->report_metric_string)
       services_->report_metric_string(services_->host_context, key, value);
   }
+  /// A line in the host's log (--verbose).
   void log(bench_log_level level, const char* message) const noexcept {
     if (has(offsetof(bench_host_services_v1, log)) && services_->log)
       services_->log(services_->host_context, level, message);
   }
+  /// The family member's argument (1.1); 0 for a plain target or a 1.0 host.
+  std::int64_t argument() const noexcept { return bench_host_argument(services_); }
+  /// The target's user_data (1.1); nullptr when absent.
+  const void* user_data() const noexcept { return bench_host_user_data(services_); }
+  /// The expanded id being set up, e.g. "sum_values_1000" (1.1); "" when absent.
+  const char* target_id() const noexcept {
+    return BENCH_TARGET_V1_HAS_FIELD(services_, bench_host_services_v1, target_id) &&
+                   services_->target_id
+               ? services_->target_id
+               : "";
+  }
 
  private:
-  // A field exists only if the host's struct is large enough to hold it.
+  // A function exists only if the host's table is large enough to hold it.
   bool has(std::size_t offset) const noexcept {
     return services_ != nullptr && services_->struct_size >= offset + sizeof(void*);
   }
   const bench_host_services_v1* services_;
 };
 
-/// Keeps the compiler from deleting the computation that produced `value`.
+/// Keeps the compiler from deleting the computation that produced `value`:
+/// it must assume the value is read. Takes anything: lvalues, const values,
+/// temporaries (Google Benchmark's DoNotOptimize, without its code).
+template <class T>
+inline void do_not_optimize(const T& value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__ __volatile__("" : : "m"(value) : "memory");
+#else
+  bench_do_not_optimize(const_cast<void*>(static_cast<const void*>(std::addressof(value))));
+#endif
+}
+/// For a non-const lvalue: the value is also assumed to be modified, so
+/// later reads cannot reuse what the compiler knew about it.
 template <class T>
 inline void do_not_optimize(T& value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__ __volatile__("" : "+m"(value) : : "memory");
+#else
   bench_do_not_optimize(static_cast<void*>(std::addressof(value)));
+#endif
+}
+/// All pending writes reach memory; every value may have changed.
+inline void clobber_memory() noexcept {
+  bench_clobber_memory();
 }
 
 namespace detail {
@@ -108,6 +166,9 @@ bench_status guarded(char* error, std::uint64_t capacity, Body&& body) noexcept 
   } catch (const VerificationError& e) {
     write_message(error, capacity, e.what());
     return BENCH_STATUS_VERIFICATION_FAILED;
+  } catch (const Unsupported& e) {
+    write_message(error, capacity, e.what());
+    return BENCH_STATUS_UNSUPPORTED;
   } catch (const std::exception& e) {
     write_message(error, capacity, e.what());
     return BENCH_STATUS_ERROR;
@@ -117,83 +178,121 @@ bench_status guarded(char* error, std::uint64_t capacity, Body&& body) noexcept 
   }
 }
 
+// The per-target state: the Host first, then the user's object built with a
+// reference to it. One allocation, one lifetime: a stored Host& cannot dangle.
+template <class T>
+struct Instance {
+  explicit Instance(const bench_host_services_v1* services) : host(services), target(make()) {}
+  Host host;
+  T target;
+
+ private:
+  T make() {
+    if constexpr (std::is_constructible_v<T, Host&, std::int64_t>)
+      return T(host, host.argument());
+    else
+      return T(host);
+  }
+};
+
 template <class T>
 struct TargetAdapter {
+  static_assert(std::is_constructible_v<T, Host&, std::int64_t> ||
+                    std::is_constructible_v<T, Host&>,
+                "a target class needs a constructor T(Host&) or T(Host&, std::int64_t argument)");
+
   static bench_status BENCH_TARGET_V1_CALL setup(const bench_host_services_v1* services,
                                                  void** state, char* error,
                                                  std::uint64_t capacity) noexcept {
-    return guarded(error, capacity, [&] {
-      Host host(services);
-      *state = new T(host);
-    });
+    return guarded(error, capacity, [&] { *state = new Instance<T>(services); });
   }
   static bench_status BENCH_TARGET_V1_CALL run(void* state, std::uint64_t iterations, char* error,
                                                std::uint64_t capacity) noexcept {
-    return guarded(error, capacity, [&] { static_cast<T*>(state)->run(iterations); });
+    return guarded(error, capacity,
+                   [&] { static_cast<Instance<T>*>(state)->target.run(iterations); });
   }
   static bench_status BENCH_TARGET_V1_CALL teardown(void* state, char* error,
                                                     std::uint64_t capacity) noexcept {
-    T* target = static_cast<T*>(state);
+    auto* instance = static_cast<Instance<T>*>(state);
     const bench_status status = guarded(error, capacity, [&] {
-      if constexpr (has_teardown<T>::value) target->teardown();
+      if constexpr (has_teardown<T>::value) instance->target.teardown();
     });
-    const bench_status freed = guarded(error, capacity, [&] { delete target; });
+    const bench_status freed = guarded(error, capacity, [&] { delete instance; });
     return status != BENCH_STATUS_OK ? status : freed;
   }
 };
 
-}  // namespace detail
-
-/// The C descriptor of target class T (see the example at the top).
 template <class T>
-constexpr bench_target_v1 make_target(const char* id, const char* description,
-                                      bench_target_flags flags = 0) noexcept {
+constexpr bench_target_v1 descriptor(const char* id, const char* description,
+                                     bench_target_flags flags, const char* variable,
+                                     const std::int64_t* arguments, std::uint32_t count,
+                                     std::uint32_t multiplier, std::int64_t first,
+                                     std::int64_t last) noexcept {
   return bench_target_v1{sizeof(bench_target_v1),
                          flags,
                          id,
                          description,
-                         &detail::TargetAdapter<T>::setup,
-                         &detail::TargetAdapter<T>::run,
-                         &detail::TargetAdapter<T>::teardown};
+                         &TargetAdapter<T>::setup,
+                         &TargetAdapter<T>::run,
+                         &TargetAdapter<T>::teardown,
+                         nullptr,
+                         variable,
+                         arguments,
+                         count,
+                         multiplier,
+                         first,
+                         last};
+}
+
+}  // namespace detail
+
+/// A plain target of class T (constructor T(Host&)).
+template <class T>
+constexpr bench_target_v1 make_target(const char* id, const char* description,
+                                      bench_target_flags flags = 0) noexcept {
+  return detail::descriptor<T>(id, description, flags, nullptr, nullptr, 0, 0, 0, 0);
+}
+
+/// A family of class T, one target per argument, ids "<id>_<argument>"
+/// (constructor T(Host&, std::int64_t argument), or T(Host&) reading
+/// host.argument()). `arguments` must be a static array; `variable` names
+/// what the argument counts, for the complexity fit ("n", "records").
+template <class T, std::size_t N>
+constexpr bench_target_v1 make_family(const char* id, const char* description,
+                                      const std::int64_t (&arguments)[N],
+                                      const char* variable = "n",
+                                      bench_target_flags flags = 0) noexcept {
+  return detail::descriptor<T>(id, description, flags, variable, arguments,
+                               static_cast<std::uint32_t>(N), 0, 0, 0);
+}
+
+/// A family over a range: `first`, every power of `multiplier` strictly
+/// between, then `last` (Google Benchmark's Range): 8, 1024, 8 gives 8, 64,
+/// 512, 1024.
+template <class T>
+constexpr bench_target_v1 make_range_family(const char* id, const char* description,
+                                            std::int64_t first, std::int64_t last,
+                                            std::uint32_t multiplier, const char* variable = "n",
+                                            bench_target_flags flags = 0) noexcept {
+  return detail::descriptor<T>(id, description, flags, variable, nullptr, 0, multiplier, first,
+                               last);
 }
 
 }  // namespace costops::bench
 
+/// Set by costops_add_bench_plugin to the CMake build type.
 #ifndef COSTOPS_BENCH_BUILD_TYPE
 #define COSTOPS_BENCH_BUILD_TYPE "unknown build type"
 #endif
 
-#if defined(__clang__)
-#define COSTOPS_BENCH_COMPILER "clang " __clang_version__
-#elif defined(__GNUC__)
-#define COSTOPS_BENCH_COMPILER "gcc " __VERSION__
-#else
-#define COSTOPS_BENCH_COMPILER "unknown compiler"
-#endif
-
 /// Defines the plugin descriptor and the exported entry function for a
-/// static array of bench_target_v1. Use once per library, at file scope.
-#define COSTOPS_BENCH_PLUGIN(plugin_name, plugin_version, targets_array)                      \
-  namespace {                                                                                 \
-  const bench_target_v1* BENCH_TARGET_V1_CALL costops_bench_get_target(std::uint32_t index) { \
-    return index < sizeof(targets_array) / sizeof(targets_array[0]) ? &targets_array[index]   \
-                                                                    : nullptr;                \
-  }                                                                                           \
-  const bench_plugin_v1 costops_bench_plugin_descriptor = {                                   \
-      sizeof(bench_plugin_v1),                                                                \
-      BENCH_TARGET_V1_ABI_MAJOR,                                                              \
-      BENCH_TARGET_V1_ABI_MINOR,                                                              \
-      static_cast<std::uint32_t>(sizeof(targets_array) / sizeof(targets_array[0])),           \
-      plugin_name,                                                                            \
-      plugin_version,                                                                         \
-      COSTOPS_BENCH_COMPILER ", " COSTOPS_BENCH_BUILD_TYPE,                                   \
-      &costops_bench_get_target,                                                              \
-      nullptr};                                                                               \
-  }                                                                                           \
-  BENCH_TARGET_V1_EXPORT const bench_plugin_v1* BENCH_TARGET_V1_CALL bench_target_v1_entry(   \
-      const bench_host_info_v1* host) {                                                       \
-    if (host == nullptr || host->abi_major != BENCH_TARGET_V1_ABI_MAJOR) return nullptr;      \
-    return &costops_bench_plugin_descriptor;                                                  \
-  }
+/// static array of bench_target_v1 (BENCH_TARGET_V1_PLUGIN with a build_info
+/// of compiler, build type and optimisation, e.g. "gcc 12.2.0, Release,
+/// optimized"). Use once per library, at file scope.
+#define COSTOPS_BENCH_PLUGIN(plugin_name, plugin_version, targets_array)             \
+  BENCH_TARGET_V1_PLUGIN(plugin_name, plugin_version,                                \
+                         BENCH_TARGET_V1_COMPILER ", " COSTOPS_BENCH_BUILD_TYPE      \
+                                                  ", " BENCH_TARGET_V1_OPTIMIZATION, \
+                         targets_array)
 
 #endif  // COSTOPS_BENCH_TARGET_V1_HPP

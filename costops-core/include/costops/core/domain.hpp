@@ -1,6 +1,6 @@
 // The cost domain: providers, currencies, usage records and cost records.
 //
-// Token buckets follow genai-prices and LiteLLM (not the Rust reference):
+// Token buckets follow genai-prices and LiteLLM (not the original Rust cost-ops):
 // prompt_tokens INCLUDES cache-read and cache-write tokens, and
 // completion_tokens INCLUDES reasoning tokens. Each bucket is priced once.
 #pragma once

@@ -21,8 +21,8 @@ class JsonFieldError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Accepts the reference's keys too: cached_tokens (= cache_read_tokens),
-// organizationId-style camelCase is NOT accepted (the reference's own
+// Accepts the original Rust cost-ops's keys too: cached_tokens (= cache_read_tokens),
+// organizationId-style camelCase is NOT accepted (the original Rust cost-ops's own
 // example files are snake_case). `model` may be a string or {"name": ...}.
 UsageRecord usage_from_json(const boost::json::value& json);
 boost::json::object usage_to_json(const UsageRecord& record);

@@ -5,7 +5,7 @@
 //  - per_token: separate input, cache-read, cache-write, output and optional
 //    reasoning rates. A missing cache rate falls back to the input rate and a
 //    missing reasoning rate to the output rate (genai-prices' rule).
-//  - per_token with cached_input_discount: the Rust reference's form; the
+//  - per_token with cached_input_discount: the original Rust cost-ops's form; the
 //    cache-read rate is input × (1 − discount).
 //  - tiered: a base set of rates and thresholds; the tier is chosen by the
 //    request's total input tokens (cache included) and applies to ALL tokens

@@ -1,5 +1,5 @@
 // Reports as CSV (RFC 4180), JSON and JSON Lines, with their data rows
-// (the Rust reference wrote headers only). Written straight into a string
+// (the original Rust cost-ops wrote headers only). Written straight into a string
 // buffer with no per-cell allocation: the export target measures this path.
 #pragma once
 

@@ -2,7 +2,7 @@
 // usage records, cost records and pricing tables. Statements are prepared
 // once per repository and reused; file databases use WAL.
 //
-// Unlike the Rust reference, timestamps are stored as INTEGER Unix
+// Unlike the original Rust cost-ops, timestamps are stored as INTEGER Unix
 // milliseconds (ordered, indexable, no text-format ambiguity), decimals as
 // exact TEXT, and unreadable rows are errors instead of silent defaults.
 #pragma once

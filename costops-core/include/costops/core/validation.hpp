@@ -1,5 +1,5 @@
-// Rules a usage record must meet before it is priced or stored: the Rust
-// reference's rules and its HTTP ingestion rules, each a distinct error.
+// Rules a usage record must meet before it is priced or stored: the original
+// Rust cost-ops's rules and its HTTP ingestion rules, each a distinct error.
 #pragma once
 
 #include <string>

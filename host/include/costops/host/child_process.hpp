@@ -19,18 +19,29 @@ struct ChildRequest {
   double timeout_seconds = 60;
   double grace_seconds = 2;              // between SIGTERM and SIGKILL
   std::size_t max_output_bytes = 65536;  // captured stdout+stderr kept (head and tail)
+  // A result message beyond this ends the child: far above any real one (a
+  // worker sends at most 100,000 samples, about 4 MiB with everything
+  // else), far below what would hurt the host's memory.
+  std::size_t max_result_bytes = std::size_t{16} << 20;
 };
 
 struct ChildResult {
-  enum class Ending { exited, signaled, timed_out, interrupted, spawn_failed };
+  enum class Ending { exited, signaled, timed_out, interrupted, spawn_failed, result_too_large };
   Ending ending = Ending::spawn_failed;
   int exit_code = -1;     // when exited
   int signal_number = 0;  // when signaled
   std::string result;     // everything the child wrote to fd 3
   std::string output;     // captured stdout+stderr (possibly cut in the middle)
   std::size_t output_bytes_dropped = 0;
-  std::string spawn_error;  // when spawn_failed
+  std::string spawn_error;     // when spawn_failed
+  double elapsed_seconds = 0;  // from fork to reaping, by the parent's clock
 };
+
+// The host adopts orphans (PR_SET_CHILD_SUBREAPER): a worker's descendants
+// that leave its process group (setsid, double fork) are reparented to the
+// host instead of init, and run_child kills them when their worker ends.
+// Called once at start-up; false where the kernel does not support it.
+bool adopt_orphaned_descendants();
 
 ChildResult run_child(const ChildRequest& request);
 
@@ -38,6 +49,8 @@ ChildResult run_child(const ChildRequest& request);
 // child now and return Ending::interrupted. Used by the SIGINT/SIGTERM handler.
 void request_interrupt() noexcept;
 bool interrupt_requested() noexcept;
+// Forgets an earlier request (for tests that simulate Ctrl-C more than once).
+void clear_interrupt() noexcept;
 
 // "SIGSEGV (segmentation fault)" for a signal number.
 std::string describe_signal(int signal_number);

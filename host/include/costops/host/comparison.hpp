@@ -1,7 +1,6 @@
 // Statistically honest comparison of two runs: per target, the change of the
 // median with a bootstrap confidence interval, a Mann-Whitney U test, and a
-// verdict that needs both significance and a minimum effect. Also the readers
-// of results files written by other runs.
+// verdict that needs both significance and a minimum effect.
 //
 // What the test compares: when both sides have at least two repetitions
 // (best: --rounds, a fresh process each), the per-repetition medians, since
@@ -12,41 +11,17 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "costops/host/results_file.hpp"
+
 namespace costops::host {
-
-class ResultsFileError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct StoredTarget {
-  std::string target_id;
-  std::string status;
-  std::vector<double> ns_per_operation;  // one value per sample
-  // The repetition each sample belongs to (results.json samples.repetition;
-  // with --rounds every round's repetitions are distinct). Empty = all 0.
-  std::vector<std::uint32_t> repetition = {};
-};
 
 // The median of each repetition's samples, in repetition order.
 std::vector<double> repetition_medians(const StoredTarget& target);
-
-struct StoredRun {
-  std::filesystem::path file;
-  std::string timestamp;
-  std::vector<StoredTarget> targets;  // status ok with samples only
-};
-
-// Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
-// the file and what is wrong; never crashes on malformed input.
-StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
-StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
 
 struct ComparisonSettings {
   double threshold = 0.05;  // minimum relative change that counts
@@ -74,17 +49,37 @@ struct TargetComparison {
   Verdict verdict = Verdict::no_change;
 };
 
-struct RunComparison {
-  ComparisonSettings settings;
-  std::vector<TargetComparison> targets;  // present on both sides, ordered by id
-  std::vector<std::string> added;         // only in the new run
-  std::vector<std::string> removed;       // only in the base run
-  bool has_regression() const;
+// A target in both runs that is not measured in at least one of them.
+struct StatusChange {
+  std::string target_id;
+  TargetStatus base_status = TargetStatus::ok;
+  TargetStatus new_status = TargetStatus::ok;
+  std::string new_reason;  // why the new run's target is not ok
+  // ok (or skipped) before, broken now (failed, crashed, timed out, ...):
+  // a regression as much as a slowdown is.
+  bool is_regression() const {
+    return counts_as_success(base_status) && !counts_as_success(new_status);
+  }
 };
 
-// Two-sided p-value of the Mann-Whitney U test (normal approximation with
-// tie and continuity correction). 1 when either side has no values.
-double mann_whitney_p_value(const std::vector<double>& a, const std::vector<double>& b);
+struct RunComparison {
+  ComparisonSettings settings;
+  std::vector<TargetComparison> targets;     // ok on both sides, ordered by id
+  std::vector<StatusChange> status_changes;  // in both, not ok in at least one
+  std::vector<std::string> added;            // only in the new run
+  std::vector<std::string> removed;          // only in the base run
+  bool has_regression() const;
+  // One line per regression ("storage: slower +12.3% (p 0.001)",
+  // "export: ok → crashed: killed by SIGSEGV"), for `compare -q` and logs.
+  std::vector<std::string> regression_lines() const;
+};
+
+// Thrown by compare_runs when the two runs share no target: nothing was
+// compared, so no verdict, green or red, would be true.
+class ComparisonError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 TargetComparison compare_samples(const std::string& target_id, const std::vector<double>& base,
                                  const std::vector<double>& current,
@@ -97,9 +92,5 @@ TargetComparison compare_targets(const StoredTarget& base, const StoredTarget& c
 
 RunComparison compare_runs(const StoredRun& base, const StoredRun& current,
                            const ComparisonSettings& settings);
-
-std::string comparison_text(const RunComparison& comparison);
-std::string comparison_markdown(const RunComparison& comparison);
-std::string comparison_json(const RunComparison& comparison);
 
 }  // namespace costops::host

@@ -19,6 +19,7 @@ struct EnvironmentInfo {
   std::string host_build_type;
   std::string host_version;
   std::string git_commit;  // of the host's sources at build time, "" when unknown
+  bool git_dirty = false;  // the host was built from a tree with uncommitted changes
   // Conditions that make timings less trustworthy, in words.
   std::vector<std::string> warnings;
 };

@@ -6,7 +6,7 @@
 
 namespace costops::host {
 
-std::string human_rate(double per_second);  // "12.30 M", "950.00" (append a unit)
+std::string human_rate(double per_second);  // "12.30 M", "950.00", up to "E" (append a unit)
 std::string human_duration(double ns);      // "81.20 ns", "1.234 ms"
 std::string format_double(const char* printf_format, double value);
 

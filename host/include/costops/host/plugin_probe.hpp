@@ -3,8 +3,6 @@
 // the parent as JSON.
 #pragma once
 
-#include <costops/bench_target_v1.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,9 +13,14 @@
 namespace costops::host {
 
 struct TargetDescription {
-  std::string id;
+  std::string id;  // after family expansion, e.g. "myhash_1024"
   std::string description;
   std::uint32_t flags = 0;
+  // A member of a family (ABI 1.1): the family's id, its argument and the
+  // name of what the argument counts. "" / 0 / "" for a plain target.
+  std::string family = {};
+  std::int64_t argument = 0;
+  std::string complexity_variable = {};
 };
 
 struct PluginProbe {
@@ -34,13 +37,5 @@ struct PluginProbe {
 
 // True for 1..64 characters of [a-z0-9_] starting with a letter.
 bool is_valid_target_id(std::string_view id);
-
-// Checks a descriptor returned by bench_target_v1_entry: ABI major, struct
-// sizes, target count, ids and function pointers. `plugin` may be NULL (the
-// plugin declined). Fills everything but `path`.
-PluginProbe inspect_descriptor(const bench_plugin_v1* plugin);
-
-// The target with `id` in a descriptor already accepted by inspect_descriptor.
-const bench_target_v1* find_target(const bench_plugin_v1& plugin, std::string_view id);
 
 }  // namespace costops::host

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,27 @@ struct SourceRecords {
   std::vector<RefusedFile> refused;
 };
 
-// Checks one canonical record; returns "" when valid, else the reason.
-std::string canonical_record_problem(const std::string& text);
-
 // Reads DIR/raw/*.json (or DIR/*.json when there is no raw/).
 SourceRecords read_source(const std::filesystem::path& directory);
 
 struct AggregateReport {
   std::vector<SourceRecords> sources;
 };
+
+class AggregateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads every directory (read_source) and names each source uniquely
+// (dir, dir_2, ...). Throws AggregateError for a path that is not a
+// directory.
+AggregateReport aggregate_sources(const std::vector<std::filesystem::path>& directories);
+
+// Throws AggregateError when `output` is, or lies inside, one of the
+// sources: writing there would overwrite or mix into an input.
+void check_aggregate_output(const std::filesystem::path& output,
+                            const std::vector<std::filesystem::path>& directories);
 
 std::string aggregate_results_json(const AggregateReport& report);
 std::string aggregate_summary_markdown(const AggregateReport& report);

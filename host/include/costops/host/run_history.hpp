@@ -25,7 +25,7 @@ class HistoryError : public std::runtime_error {
 struct HistoryEntry {
   std::int64_t run_id = 0;
   std::string timestamp;
-  std::string git_commit;
+  std::string git_commit;  // the benchmarked commit (source), else the host build's
   std::string host_name;
   std::string status;
   double median_ns = 0;
@@ -35,7 +35,10 @@ struct HistoryEntry {
 
 class RunHistory {
  public:
-  explicit RunHistory(const std::filesystem::path& file);  // creates the schema if new
+  // Opens (creating if new) and migrates the schema to the latest numbered
+  // version. Throws HistoryError for a file it cannot open or a schema newer
+  // than this host's.
+  explicit RunHistory(const std::filesystem::path& file);
   ~RunHistory();
   RunHistory(const RunHistory&) = delete;
   RunHistory& operator=(const RunHistory&) = delete;
@@ -47,7 +50,9 @@ class RunHistory {
 
  private:
   void execute(const char* sql);
-  void add_repetition_column();
+  void migrate();
+  int schema_version();
+  int unnumbered_schema_version();
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
 };

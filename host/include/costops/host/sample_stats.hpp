@@ -41,6 +41,11 @@ struct SampleStats {
 // ranks (Hyndman & Fan type 7, the default of R and NumPy). q in [0, 1].
 double quantile_of_sorted(std::span<const double> sorted, double q);
 
+// The median (quantile_of_sorted at 0.5: the mean of the two middle values
+// for an even count); 0 when `values` is empty. The one median of the host:
+// calibration, statistics, comparison and history all use it.
+double median_of(std::vector<double> values);
+
 // Statistics of `values`; all zero when `values` is empty.
 SampleStats compute_sample_stats(std::span<const double> values);
 

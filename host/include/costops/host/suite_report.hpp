@@ -7,15 +7,21 @@
 #include <vector>
 
 #include "costops/host/environment_info.hpp"
+#include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
 #include "costops/host/sample_stats.hpp"
-#include "costops/host/target_measurement.hpp"
+#include "costops/host/source_provenance.hpp"
 
 namespace costops::host {
 
 struct TargetResult {
   std::string target_id;
   std::string description;
+  // A member of a declared family (ABI 1.1): its family's id, its argument
+  // and what the argument counts. "" / 0 / "" for a plain target.
+  std::string family;
+  std::int64_t argument = 0;
+  std::string complexity_variable;
   TargetStatus status = TargetStatus::not_run;
   std::string reason;
   std::string timestamp;  // RFC 3339 UTC, when the target finished
@@ -32,6 +38,7 @@ struct SuiteReport {
   std::string host_version;
   std::string started_at;  // RFC 3339 UTC
   std::vector<std::string> command_line;
+  SourceProvenance source;  // the code benchmarked (not the host's own build)
   boost::json::object settings;
   EnvironmentInfo environment;
   std::vector<PluginProbe> plugin_files;  // every file probed, ok or not
@@ -40,8 +47,5 @@ struct SuiteReport {
   std::string baseline_name;
   std::string baseline_comparison;
 };
-
-// Current time as RFC 3339 UTC with milliseconds: 2025-12-02T12:34:56.789Z.
-std::string rfc3339_now();
 
 }  // namespace costops::host

@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
-#include "costops/host/target_measurement.hpp"
 
 namespace costops::host {
 
@@ -41,11 +41,5 @@ std::unique_ptr<TargetExecutor> make_in_process_executor();
 // Turns a finished measurement into a status and reason (shared by both
 // executors so a failure reads the same whichever ran it).
 TargetOutcome outcome_from_measurement(TargetMeasurement measurement);
-
-// The worker side of the hidden subcommands: run in the child, write one JSON
-// message to the result fd, return the process exit code.
-int run_probe_worker(const std::filesystem::path& library);
-int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
-                      const MeasurementSettings& settings);
 
 }  // namespace costops::host

@@ -15,6 +15,7 @@ enum class TargetStatus {
   incompatible,  // ABI major, struct size or architecture mismatch
   invalid,       // not a shared library, no entry symbol, bad descriptor, duplicate id
   not_run,       // interrupted (Ctrl-C) before the target started
+  skipped,       // setup() said it cannot run here (BENCH_STATUS_UNSUPPORTED): not a failure
 };
 
 constexpr std::string_view to_string(TargetStatus status) {
@@ -33,10 +34,18 @@ constexpr std::string_view to_string(TargetStatus status) {
       return "invalid";
     case TargetStatus::not_run:
       return "not_run";
+    case TargetStatus::skipped:
+      return "skipped";
   }
   return "invalid";
 }
 
 std::optional<TargetStatus> parse_target_status(std::string_view text);
+
+// True for the statuses that do not make a run fail: measured, or skipped
+// because the target said it cannot run on this machine.
+constexpr bool counts_as_success(TargetStatus status) {
+  return status == TargetStatus::ok || status == TargetStatus::skipped;
+}
 
 }  // namespace costops::host

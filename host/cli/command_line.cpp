@@ -1,0 +1,124 @@
+#include "command_line.hpp"
+
+#include <cmath>
+#include <iostream>
+
+namespace costops::cli {
+
+std::string exit_codes_help(std::string_view codes) {
+  return "\nExit codes: " + std::string(codes) + "\n";
+}
+
+void parse_with_positionals(const std::vector<std::string>& args,
+                            const po::options_description& options,
+                            std::vector<std::string>& positional) {
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(&positional));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+}
+
+po::options_description PluginOptions::describe() {
+  po::options_description d("Plugin options");
+  d.add_options()(
+      "plugin-dir",
+      po::value<std::vector<std::string>>(&values_.plugin_dirs)->composing()->value_name("DIR"),
+      "directory to load plugins from (repeatable). Default: $COST_OPS_PLUGIN_PATH "
+      "(colon-separated), else the plugins installed with this binary. Never the current "
+      "directory implicitly")(
+      "isolation",
+      po::value<std::string>(&isolation_)->default_value("process")->value_name("MODE"),
+      "`process`: every probe and target runs in a child process (safe). `none`: load "
+      "plugins into the host itself, for debugging only: a crashing plugin kills the host")(
+      "timeout",
+      po::value<double>(&values_.run_timeout_seconds)->default_value(120)->value_name("S"),
+      "seconds one target may run before its process group is killed")(
+      "probe-timeout",
+      po::value<double>(&values_.probe_timeout_seconds)->default_value(10)->value_name("S"),
+      "seconds loading one plugin file may take")(
+      "allow-insecure-plugins", po::bool_switch(&values_.allow_insecure),
+      "load plugin files or directories that other users can write to");
+  return d;
+}
+
+bool PluginOptions::apply(host::PluginSelection& selection) const {
+  if (isolation_ != "process" && isolation_ != "none") {
+    std::cerr << "error: --isolation must be `process` or `none`, not `" << isolation_ << "`\n";
+    return false;
+  }
+  // Capped so that no deadline computed from them can overflow.
+  constexpr double kMaxTimeout = 7 * 86400;
+  for (const auto& [option, value] : {std::pair{"--timeout", values_.run_timeout_seconds},
+                                      std::pair{"--probe-timeout", values_.probe_timeout_seconds}})
+    if (!(value > 0) || !(value <= kMaxTimeout)) {
+      std::cerr << "error: " << option << " " << value
+                << " is not a number of seconds above 0 and at most " << kMaxTimeout
+                << " (a week)\n";
+      return false;
+    }
+  selection = values_;
+  selection.isolation =
+      isolation_ == "none" ? host::IsolationMode::none : host::IsolationMode::process;
+  return true;
+}
+
+po::options_description ComparisonOptions::describe(const char* caption) {
+  po::options_description d(caption);
+  d.add_options()("threshold",
+                  po::value<double>(&threshold_percent_)->default_value(5)->value_name("PCT"),
+                  "minimum change in percent that counts as faster or slower")(
+      "alpha", po::value<double>(&alpha_)->default_value(0.05, "0.05")->value_name("P"),
+      "significance level of the two-sided Mann-Whitney U test");
+  if (gating_)
+    d.add_options()("fail-on",
+                    po::value<std::string>(&fail_on_)->default_value("slower")->value_name("WHEN"),
+                    "`slower`: exit 3 when a target is significantly slower; `none`: only report");
+  return d;
+}
+
+bool ComparisonOptions::apply(host::GateOptions& gate) const {
+  if (!(threshold_percent_ >= 0) || !std::isfinite(threshold_percent_)) {
+    std::cerr << "error: --threshold must be a percentage >= 0, not " << threshold_percent_ << "\n";
+    return false;
+  }
+  if (!(alpha_ > 0 && alpha_ < 1)) {
+    std::cerr << "error: --alpha must be within (0, 1), not " << alpha_ << "\n";
+    return false;
+  }
+  if (fail_on_ != "slower" && fail_on_ != "none") {
+    std::cerr << "error: --fail-on takes slower or none, not `" << fail_on_ << "`\n";
+    return false;
+  }
+  gate.comparison.threshold = threshold_percent_ / 100;
+  gate.comparison.alpha = alpha_;
+  gate.fail_on = fail_on_ == "slower" ? host::FailOn::slower : host::FailOn::none;
+  return true;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : text) {
+    if (c == ',') {
+      if (!current.empty()) parts.push_back(current);
+      current.clear();
+    } else if (c != ' ') {
+      current += c;
+    }
+  }
+  if (!current.empty()) parts.push_back(current);
+  return parts;
+}
+
+std::optional<bool> parse_bool(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return std::nullopt;
+}
+
+}  // namespace costops::cli

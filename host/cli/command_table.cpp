@@ -1,0 +1,52 @@
+#include <array>
+
+#include "commands.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+constexpr std::array<CommandSpec, 10> kCommands = {{
+    {"run", "run [options]", "discover plugins, run their targets, write results", run_command,
+     run_options_for_documentation},
+    {"plugins", "plugins list|check [FILE...] [options]",
+     "list the plugin files found, or check named files, and say what is wrong", plugins_command,
+     plugins_options_for_documentation, "list check"},
+    {"compare", "compare BASE NEW [options]",
+     "compare two runs (output directories or results.json); exit 3 on a regression",
+     compare_command, compare_options_for_documentation},
+    {"history", "history TARGET --history FILE [options]",
+     "the trend of one target over recorded runs, step changes flagged", history_command,
+     history_options_for_documentation},
+    {"aggregate", "aggregate DIR... -o OUT",
+     "merge the raw/<target_id>.json records of many runs, a column per source", aggregate_command,
+     aggregate_options_for_documentation},
+    {"export", "export RUN --format FORMAT [-o FILE]",
+     "a run's results as Google Benchmark JSON, Bencher BMF, github-action-benchmark, JUnit or "
+     "CSV",
+     export_command, export_options_for_documentation},
+    {"new-plugin", "new-plugin NAME [--lang c|cpp|rust] [-o DIR]",
+     "write a plugin project (C, C++ or Rust) against the installed SDK", new_plugin_command,
+     new_plugin_options_for_documentation},
+    {"help", "help [COMMAND]", "show the help of cost-ops or of one command", help_command, nullptr,
+     "run plugins compare history aggregate export new-plugin completion manpage"},
+    {"completion", "completion bash|zsh|fish",
+     "print a shell completion script (installed with cost-ops)", completion_command, nullptr,
+     "bash zsh fish"},
+    {"manpage", "manpage", "print the cost-ops(1) man page (installed with cost-ops)",
+     manpage_command, nullptr},
+}};
+
+}  // namespace
+
+std::span<const CommandSpec> command_table() {
+  return kCommands;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const CommandSpec& command : kCommands)
+    if (command.name == name) return &command;
+  return nullptr;
+}
+
+}  // namespace costops::cli

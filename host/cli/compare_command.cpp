@@ -1,0 +1,103 @@
+// `cost-ops compare BASE NEW`: the verdict per target and the gate's exit code.
+#include <iostream>
+
+#include "commands.hpp"
+#include "costops/host/comparison_report.hpp"
+#include "costops/host/exit_codes.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+using namespace costops::host;
+
+enum class ComparisonFormat { text, markdown, json };
+
+std::optional<ComparisonFormat> parse_format(const std::string& text) {
+  if (text == "text") return ComparisonFormat::text;
+  if (text == "markdown") return ComparisonFormat::markdown;
+  if (text == "json") return ComparisonFormat::json;
+  return std::nullopt;
+}
+
+std::string render(const RunComparison& comparison, ComparisonFormat format) {
+  switch (format) {
+    case ComparisonFormat::json:
+      return comparison_json(comparison);
+    case ComparisonFormat::markdown:
+      return comparison_markdown(comparison);
+    case ComparisonFormat::text:
+      break;
+  }
+  return comparison_text(comparison);
+}
+
+constexpr const char* kCompareUsage =
+    "Usage: cost-ops compare BASE NEW [options]\n\n"
+    "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
+    "Verdicts per target: faster, slower, no change, noisy. A target ok in BASE and\n"
+    "failed, crashed, timed out or invalid in NEW is a regression too; runs with no\n"
+    "target in common are an error. The test uses the\n"
+    "per-repetition medians when both runs have two or more repetitions (record\n"
+    "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
+
+po::options_description describe_compare_options(bool& help, bool& quiet, std::string& format_text,
+                                                 ComparisonOptions& comparison_options) {
+  po::options_description options("Compare options");
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "quiet,q", po::bool_switch(&quiet),
+      "print only the regressions, one line each (nothing when there is none)")(
+      "format", po::value<std::string>(&format_text)->default_value("text")->value_name("FORMAT"),
+      "text, markdown or json");
+  options.add(comparison_options.describe("Verdict options"));
+  return options;
+}
+
+}  // namespace
+
+po::options_description compare_options_for_documentation() {
+  static bool help = false, quiet = false;
+  static std::string format_text;
+  static ComparisonOptions comparison_options(true);
+  return describe_compare_options(help, quiet, format_text, comparison_options);
+}
+
+int compare_command(const Arguments& args, const CommandContext&) {
+  std::string format_text = "text";
+  bool help = false, quiet = false;
+  std::vector<std::string> positional;
+  ComparisonOptions comparison_options(true);
+  const po::options_description options =
+      describe_compare_options(help, quiet, format_text, comparison_options);
+  parse_with_positionals(args, options, positional);
+  if (help || positional.size() != 2) {
+    (help ? std::cout : std::cerr)
+        << kCompareUsage << options
+        << exit_codes_help(
+               "0 no regression, 2 usage error, a run that cannot be read or no target\n"
+               "            in common, 3 a target is significantly slower or no longer ok.");
+    return help ? kExitOk : kExitUsage;
+  }
+  const auto format = parse_format(format_text);
+  if (!format) {
+    std::cerr << "error: --format takes text, markdown or json, not `" << format_text << "`\n";
+    return kExitUsage;
+  }
+  GateOptions gate;
+  if (!comparison_options.apply(gate)) return kExitUsage;
+  RunComparison comparison;
+  try {
+    comparison = compare_runs(load_stored_run(positional[0]), load_stored_run(positional[1]),
+                              gate.comparison);
+  } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (quiet)
+    for (const auto& line : comparison.regression_lines()) std::cout << line << "\n";
+  else
+    std::cout << render(comparison, *format);
+  return comparison.has_regression() && gate.fail_on == FailOn::slower ? kExitRegression : kExitOk;
+}
+
+}  // namespace costops::cli

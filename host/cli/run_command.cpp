@@ -1,0 +1,247 @@
+// `cost-ops run`: options to RunOptions, then the host library's run_suite.
+#include <signal.h>
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "costops/host/baselines.hpp"
+#include "costops/host/child_process.hpp"
+#include "costops/host/exit_codes.hpp"
+#include "costops/host/plugin_plan.hpp"
+#include "costops/host/source_provenance.hpp"
+#include "costops/host/suite_run.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+using namespace costops::host;
+
+// The values that need checking or converting before they become RunOptions.
+struct RunOptionText {
+  std::string targets, summary, output, commit, branch;
+  bool no_summary = false, quiet = false, verbose = false, help = false;
+  double noise_percent = 5;
+  // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
+  std::int64_t min_samples = 10, repetitions = 1, rounds = 1;
+  std::vector<std::string> unexpected;  // positional arguments: run takes none
+};
+
+// The largest values accepted: far beyond any real use, small enough that
+// no arithmetic on them overflows (a deadline of now + 1e10 s did).
+constexpr double kMaxSeconds = 86400;
+constexpr std::int64_t kMaxSamples = 100000;
+constexpr std::int64_t kMaxRepetitions = 10000;
+
+po::options_description describe_run_options(RunOptions& options, RunOptionText& text) {
+  po::options_description d("Run options");
+  d.add_options()("help,h", po::bool_switch(&text.help), "show this help")(
+      "output,o",
+      po::value<std::string>(&text.output)->default_value("benchmarks/output")->value_name("DIR"),
+      "output directory: raw/<target_id>.json, results.json, summary.md")(
+      "targets", po::value<std::string>(&text.targets)->value_name("ID,..."),
+      "comma-separated exact target ids to run (an unknown id is an error)")(
+      "filter,f", po::value<std::string>(&options.filter)->value_name("SUBSTR"),
+      "run only targets whose id contains this substring")(
+      "summary", po::value<std::string>(&text.summary)->value_name("BOOL"),
+      "write summary.md: true or false (default true)")(
+      "no-summary", po::bool_switch(&text.no_summary), "same as --summary false")(
+      "warmup-time",
+      po::value<double>(&options.measurement.warmup_seconds)
+          ->default_value(0.1, "0.1")
+          ->value_name("S"),
+      "seconds of warm-up per target before calibration")(
+      "min-time",
+      po::value<double>(&options.measurement.min_time_seconds)->default_value(0.5)->value_name("S"),
+      "minimum seconds of sampling per target and repetition")(
+      "min-samples", po::value<std::int64_t>(&text.min_samples)->default_value(10)->value_name("N"),
+      "minimum number of samples (timed batches) per repetition")(
+      "repetitions", po::value<std::int64_t>(&text.repetitions)->default_value(1)->value_name("N"),
+      "independent sampling rounds per target within one process (all samples are kept)")(
+      "rounds", po::value<std::int64_t>(&text.rounds)->default_value(1)->value_name("N"),
+      "run the whole selection this many times, interleaved (round 1: every target, round 2: "
+      "every target, ...), merging each target's samples: targets compared side by side then "
+      "share the machine's drift")(
+      "list", po::bool_switch(&options.list_only),
+      "print the targets that would run (id, plugin and version, file) and exit")(
+      "json", po::bool_switch(&options.list_as_json), "with --list: print a JSON array")(
+      "noise-threshold",
+      po::value<double>(&text.noise_percent)->default_value(5)->value_name("PCT"),
+      "flag a target as noisy when its samples' median absolute deviation exceeds this percent "
+      "of the median")("quiet,q", po::bool_switch(&text.quiet), "print only warnings and errors")(
+      "verbose,v", po::bool_switch(&text.verbose), "also print plugin logs and output")(
+      "baseline", po::value<std::string>(&options.baseline)->value_name("DIR|NAME"),
+      "compare with this baseline after the run: an output directory, a results.json, or a "
+      "name saved with --save-baseline; verdicts go to summary.md")(
+      "commit", po::value<std::string>(&text.commit)->value_name("SHA"),
+      "the commit being benchmarked, recorded in results.json and history (default: git "
+      "rev-parse HEAD in the current directory; CI sets it)")(
+      "branch", po::value<std::string>(&text.branch)->value_name("NAME"),
+      "the branch being benchmarked (default: the current directory's git branch)")(
+      "save-baseline", po::value<std::string>(&options.save_baseline)->value_name("NAME"),
+      "keep this run as a named baseline under <output>/baselines/NAME")(
+      "history",
+      po::value<std::string>()->value_name("FILE")->notifier(
+          [&](const std::string& file) { options.history = file; }),
+      "append this run (environment, commit, every target's metrics and samples) to an SQLite "
+      "database; off by default");
+  return d;
+}
+
+bool reject(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return false;
+}
+
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+bool check_seconds(const char* option, double value) {
+  if (std::isfinite(value) && value >= 0 && value <= kMaxSeconds) return true;
+  return reject(std::string(option) + " " + number_text(value) +
+                " is not a number of seconds from 0 to " + number_text(kMaxSeconds));
+}
+
+bool check_count(const char* option, std::int64_t value, std::int64_t max, std::uint32_t& out) {
+  if (value < 1 || value > max)
+    return reject(std::string(option) + " " + std::to_string(value) + " is not a count from 1 to " +
+                  std::to_string(max));
+  out = static_cast<std::uint32_t>(value);
+  return true;
+}
+
+bool check_measurement(const RunOptionText& text, RunOptions& options) {
+  auto& m = options.measurement;
+  if (!check_seconds("--warmup-time", m.warmup_seconds) ||
+      !check_seconds("--min-time", m.min_time_seconds) ||
+      !check_count("--min-samples", text.min_samples, kMaxSamples, m.min_samples) ||
+      !check_count("--repetitions", text.repetitions, kMaxRepetitions, m.repetitions) ||
+      !check_count("--rounds", text.rounds, kMaxRepetitions, options.rounds))
+    return false;
+  // One target's worker needs at least its warm-up and its sampling time.
+  const double needed = m.warmup_seconds + m.min_time_seconds * m.repetitions;
+  if (options.plugins.run_timeout_seconds <= needed)
+    return reject("--timeout " + number_text(options.plugins.run_timeout_seconds) +
+                  " s is not above what one target needs (--warmup-time + --min-time x "
+                  "--repetitions = " +
+                  number_text(needed) + " s); raise --timeout or lower the others");
+  return true;
+}
+
+// `cost-ops run storage` means --targets storage (or -f storage) far more
+// often than anything else.
+bool reject_unexpected(const std::vector<std::string>& unexpected) {
+  if (unexpected.empty()) return true;
+  const std::string& word = unexpected.front();
+  return reject("unexpected argument `" + word + "`: run takes options only; did you mean " +
+                "--targets " + word + " (exact ids) or -f " + word + " (ids containing it)?");
+}
+
+// Turns the checked text into `options`; false (with the error printed) when
+// a value is not acceptable.
+bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunOptions& options) {
+  options.output_dir = text.output;
+  options.source = detect_source_provenance(".");
+  if (!text.commit.empty()) {  // CI knows better than the checkout (detached, shallow, ...)
+    options.source.commit = text.commit;
+    options.source.dirty = false;
+  }
+  if (!text.branch.empty()) options.source.branch = text.branch;
+  options.target_ids = split_commas(text.targets);
+  if (vm.count("targets") && options.target_ids.empty())
+    return reject("--targets needs at least one id");
+  if (!text.summary.empty()) {
+    const auto value = parse_bool(text.summary);
+    if (!value) return reject("--summary takes true or false, not `" + text.summary + "`");
+    options.write_summary = *value;
+  }
+  if (text.no_summary) options.write_summary = false;
+  if (options.list_as_json && !options.list_only) return reject("--json goes with --list");
+  if (!options.save_baseline.empty() && !is_valid_baseline_name(options.save_baseline))
+    return reject("--save-baseline `" + options.save_baseline +
+                  "` is not a baseline name: use letters, digits, '.', '_' and '-'");
+  if (text.quiet && text.verbose) return reject("--quiet and --verbose exclude each other");
+  if (!(text.noise_percent > 0) || !std::isfinite(text.noise_percent))
+    return reject("--noise-threshold must be a positive percentage, not " +
+                  std::to_string(text.noise_percent));
+  options.noisy_relative_mad = text.noise_percent / 100;
+  options.verbosity = text.quiet     ? Verbosity::quiet
+                      : text.verbose ? Verbosity::verbose
+                                     : Verbosity::normal;
+  return reject_unexpected(text.unexpected) && check_measurement(text, options);
+}
+
+// Ctrl-C, SIGTERM (a CI runner cancelling) and SIGHUP (a closed terminal or
+// SSH session) all stop the run the same way: the current target is
+// stopped, finished results are written, exit 1. A closed stderr pipe
+// (`cost-ops run 2>&1 | head -1`) must not kill the run: SIGPIPE is ignored,
+// progress output is dropped, the files are still written.
+void install_interrupt_handlers() {
+  struct sigaction action {};
+  action.sa_handler = [](int) { request_interrupt(); };
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocking poll wakes up at once
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// Every option of `run`, bound to the given storage.
+po::options_description all_run_options(RunOptions& options, RunOptionText& text,
+                                        PluginOptions& plugin_options,
+                                        ComparisonOptions& comparison_options) {
+  po::options_description all;
+  all.add(describe_run_options(options, text))
+      .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(plugin_options.describe());
+  return all;
+}
+
+}  // namespace
+
+po::options_description run_options_for_documentation() {
+  static RunOptions options;
+  static RunOptionText text;
+  static PluginOptions plugin_options;
+  static ComparisonOptions comparison_options(true);
+  return all_run_options(options, text, plugin_options, comparison_options);
+}
+
+int run_command(const Arguments& args, const CommandContext& context) {
+  RunOptions options;
+  options.command_line = context.command_line;
+  RunOptionText text;
+  PluginOptions plugin_options;
+  ComparisonOptions comparison_options(true);
+  const po::options_description all =
+      all_run_options(options, text, plugin_options, comparison_options);
+  po::options_description with_positionals;
+  with_positionals.add(all).add_options()("unexpected",
+                                          po::value<std::vector<std::string>>(&text.unexpected));
+  po::positional_options_description positional;
+  positional.add("unexpected", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(with_positionals).positional(positional).run(),
+            vm);
+  po::notify(vm);
+  if (text.help) {
+    std::cout << "Usage: cost-ops run [options]\n\n"
+                 "Runs every selected target with warm-up, calibrated batches and repeated\n"
+                 "samples, and writes each result as soon as its target finishes.\n\n"
+              << all << exit_codes_help(kRunExitCodes);
+    return kExitOk;
+  }
+  if (!plugin_options.apply(options.plugins) || !comparison_options.apply(options.gate) ||
+      !apply_run_text(vm, text, options))
+    return kExitUsage;
+  install_interrupt_handlers();
+  ProgressReporter progress(options.verbosity);
+  const auto executor = make_executor(options.plugins, context.self);
+  return run_suite(options, context.self, *executor, progress);
+}
+
+}  // namespace costops::cli

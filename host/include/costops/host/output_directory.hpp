@@ -1,0 +1,42 @@
+// The output directory of `cost-ops run`: raw/<target_id>.json,
+// results.json and summary.md, each replaced atomically.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "costops/host/suite_report.hpp"
+
+namespace costops::host {
+
+// Creates `dir` and its missing parents with mode 0750 whatever the umask
+// (owner and group only). Throws FileWriteError naming the path.
+void make_private_directories(const std::filesystem::path& dir);
+
+// An output directory, owned by one run at a time: created with mode 0750 if
+// missing; an advisory lock (<output>/.lock, holding the owner's pid) is
+// held for the object's lifetime, and a second run is refused naming that
+// pid; only the owner cleans stale temporaries; raw/ must not be a symbolic
+// link. Throws FileWriteError naming the path when it cannot be used.
+class OutputDirectory {
+ public:
+  explicit OutputDirectory(std::filesystem::path root);
+  ~OutputDirectory();
+  OutputDirectory(const OutputDirectory&) = delete;
+  OutputDirectory& operator=(const OutputDirectory&) = delete;
+  const std::filesystem::path& root() const { return root_; }
+  // Removes what the previous run left (raw/*.json, results.json,
+  // summary.md), so the directory only ever shows this run. Older results
+  // are kept through --save-baseline (baselines/ is left alone) and --history.
+  void clear_previous_run() const;
+  void write_raw_record(const TargetResult& result) const;
+  // Removes raw/<target_id>.json (a later --rounds round failed the target).
+  void remove_raw_record(const std::string& target_id) const;
+  void write_suite_files(const SuiteReport& report, bool write_summary) const;
+
+ private:
+  std::filesystem::path root_;
+  int lock_fd_ = -1;
+};
+
+}  // namespace costops::host

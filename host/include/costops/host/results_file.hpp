@@ -1,0 +1,60 @@
+// results.json: the whole suite of one run (schemas/results.schema.json).
+// The writer and the reader sit together and spell every key once
+// (results_keys.hpp); `compare`, `run --baseline` and history read runs back
+// through the reader here.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "costops/host/suite_report.hpp"
+
+namespace costops::host {
+
+inline constexpr int kResultsSchemaVersion = 1;
+
+// Larger than any run writes (a sample takes about 40 bytes, so 1 GiB holds
+// 25 million samples): a reader refuses bigger files rather than exhausting
+// memory on a wrong path.
+inline constexpr std::uintmax_t kMaxResultsFileBytes = std::uintmax_t{1} << 30;
+
+boost::json::value results_json(const SuiteReport& report);
+
+// The "plugins" array alone (also `cost-ops plugins list --json`).
+boost::json::array plugins_json(const std::vector<PluginProbe>& probes);
+
+class ResultsFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One target of a stored run, as much as comparing needs.
+struct StoredTarget {
+  std::string target_id;
+  TargetStatus status = TargetStatus::ok;
+  std::string reason;                    // why status is not ok
+  std::vector<double> ns_per_operation;  // one value per sample; empty unless ok
+  // The repetition each sample belongs to (results.json samples.repetition;
+  // with --rounds every round's repetitions are distinct). Empty = all 0.
+  std::vector<std::uint32_t> repetition = {};
+};
+
+struct StoredRun {
+  std::filesystem::path file;
+  std::string timestamp;
+  std::vector<StoredTarget> targets;  // every target, in file order; ids unique
+};
+
+// Reads DIR/results.json, or the file itself. Throws ResultsFileError naming
+// the file and what is wrong: not a regular file, larger than
+// kMaxResultsFileBytes, not JSON, not a results file, a duplicate target id,
+// malformed samples. Never crashes on malformed input.
+StoredRun load_stored_run(const std::filesystem::path& dir_or_file);
+StoredRun parse_stored_run(const std::string& text, const std::filesystem::path& file);
+
+}  // namespace costops::host

@@ -1,0 +1,58 @@
+// The names in results.json (schemas/results.schema.json), spelled once for
+// the writer (results_file.cpp) and every reader of the file.
+#pragma once
+
+#include <string_view>
+
+namespace costops::host::results_key {
+
+// Top level.
+inline constexpr std::string_view schema_version = "schema_version";
+inline constexpr std::string_view host_version = "host_version";
+inline constexpr std::string_view timestamp = "timestamp";
+inline constexpr std::string_view command_line = "command_line";
+inline constexpr std::string_view settings = "settings";
+inline constexpr std::string_view environment = "environment";
+inline constexpr std::string_view plugins = "plugins";
+inline constexpr std::string_view targets = "targets";
+inline constexpr std::string_view summary = "summary";
+inline constexpr std::string_view families = "families";
+inline constexpr std::string_view source = "source";  // {commit, branch, dirty}
+
+// One entry of "targets" (also "plugins" share path/name/version/status/reason).
+inline constexpr std::string_view target_id = "target_id";
+inline constexpr std::string_view description = "description";
+inline constexpr std::string_view status = "status";
+inline constexpr std::string_view reason = "reason";
+inline constexpr std::string_view plugin = "plugin";
+inline constexpr std::string_view metrics = "metrics";
+inline constexpr std::string_view statistics = "statistics";
+inline constexpr std::string_view measurement = "measurement";
+inline constexpr std::string_view samples = "samples";
+inline constexpr std::string_view warnings = "warnings";
+inline constexpr std::string_view plugin_log = "plugin_log";
+inline constexpr std::string_view plugin_output = "plugin_output";
+inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
+
+// "plugin" and each entry of "plugins".
+inline constexpr std::string_view path = "path";
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view version = "version";
+inline constexpr std::string_view build_info = "build_info";
+inline constexpr std::string_view abi_version = "abi_version";
+inline constexpr std::string_view plugin_targets = "targets";
+
+// "samples": parallel arrays, one element per timed batch.
+inline constexpr std::string_view sample_iterations = "iterations";
+inline constexpr std::string_view sample_elapsed_ns = "elapsed_ns";
+inline constexpr std::string_view sample_repetition = "repetition";
+
+// "summary".
+inline constexpr std::string_view total_benchmarks = "total_benchmarks";
+inline constexpr std::string_view total_iterations = "total_iterations";
+inline constexpr std::string_view total_duration_ms = "total_duration_ms";
+inline constexpr std::string_view fastest_benchmark = "fastest_benchmark";
+inline constexpr std::string_view slowest_benchmark = "slowest_benchmark";
+inline constexpr std::string_view status_counts = "status_counts";
+
+}  // namespace costops::host::results_key

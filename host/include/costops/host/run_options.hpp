@@ -1,0 +1,66 @@
+// Everything `cost-ops run` (and `plugins`) is asked to do, parsed and
+// validated once by the command line; the run's steps only read it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "costops/host/comparison.hpp"
+#include "costops/host/measurement.hpp"
+#include "costops/host/progress_reporter.hpp"
+#include "costops/host/source_provenance.hpp"
+#include "costops/host/target_analysis.hpp"
+
+namespace costops::host {
+
+// Where plugin code runs: `process` (a child per probe and per target, the
+// default) or `none` (in the host itself, for debugging only).
+enum class IsolationMode { process, none };
+std::string_view to_string(IsolationMode mode);
+
+struct PluginSelection {
+  std::vector<std::string> plugin_dirs;  // explicit --plugin-dir values
+  bool allow_insecure = false;
+  IsolationMode isolation = IsolationMode::process;
+  double probe_timeout_seconds = 10;
+  double run_timeout_seconds = 120;
+};
+
+// How a comparison with a baseline gates: `slower` turns a regression into
+// exit code 3, `none` only reports it.
+enum class FailOn { slower, none };
+
+struct GateOptions {
+  ComparisonSettings comparison;
+  FailOn fail_on = FailOn::slower;
+};
+
+struct RunOptions {
+  PluginSelection plugins;
+  std::filesystem::path output_dir = "benchmarks/output";
+  std::vector<std::string> target_ids;  // exact ids (--targets)
+  std::string filter;                   // substring of ids (--filter)
+  bool write_summary = true;
+  bool list_only = false;
+  bool list_as_json = false;  // --list --json
+  MeasurementSettings measurement;
+  // --rounds: the whole selection runs this many times, interleaved; each
+  // target's samples are merged across rounds.
+  std::uint32_t rounds = 1;
+  Verbosity verbosity = Verbosity::normal;
+  // --noise-threshold: relative MAD above which a target is flagged noisy.
+  double noisy_relative_mad = kNoisyRelativeMad;
+  std::vector<std::string> command_line;
+  // What was benchmarked: the working directory's checkout, or --commit/--branch.
+  SourceProvenance source;
+  // Baselines: a directory (or results.json), or a name saved earlier under
+  // <output>/baselines/<name>/ with --save-baseline.
+  std::string baseline;
+  std::string save_baseline;
+  GateOptions gate;
+  std::filesystem::path history;  // --history FILE: append the run; "" = off
+};
+
+}  // namespace costops::host

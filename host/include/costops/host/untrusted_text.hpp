@@ -1,0 +1,40 @@
+// Text that comes from a plugin is untrusted data: descriptor strings, error
+// buffers, metric keys and values, log lines, captured output, probe
+// failures. It is read within its capacity, made valid UTF-8 (invalid
+// sequences become U+FFFD; cutting never splits a character) where it
+// enters the host, and escaped where it leaves: for terminals (no control
+// or escape sequences) and for Markdown.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace costops::host {
+
+// At most `max_bytes` of valid UTF-8 from `text` (cut at a character
+// boundary), invalid bytes, overlong forms and surrogates replaced by U+FFFD.
+std::string valid_utf8(std::string_view text, std::size_t max_bytes = std::string::npos);
+
+// A C string a plugin filled or returned: read up to the first NUL but
+// never past `capacity` bytes (a buffer without a terminator is not read
+// beyond its end), then valid_utf8(…, max_bytes). Null gives "".
+std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t max_bytes);
+
+// For a terminal: C0 and C1 controls, DEL and escape sequences removed
+// (newline and tab kept when `keep_newlines`), so a plugin's message cannot
+// move the cursor, erase a line or change colours.
+std::string for_terminal(std::string_view text, bool keep_newlines = true);
+
+// For one line of Markdown (a table cell or a list item), mid-line: the
+// characters that make emphasis, code, links, tables or quotes there
+// (\ ` * _ [ ] | > ~) are backslash-escaped, newlines become spaces, and '<'
+// is written as &lt; so no HTML is injected.
+std::string markdown_escaped(std::string_view text);
+
+// Why a metric key a plugin reported is refused, or "" when it is accepted:
+// lowercase snake_case ([a-z][a-z0-9_]*, at most 64 bytes) and not a name
+// the host writes itself.
+std::string metric_key_problem(std::string_view key);
+
+}  // namespace costops::host

@@ -1,0 +1,60 @@
+// The worker protocol: everything that crosses the process boundary between
+// the host and a worker child (the host binary re-executed with a hidden
+// subcommand). Parent to child: the subcommand and its arguments, encoded
+// here and decoded here, so no setting can be dropped on the way. Child to
+// parent: one JSON message on the result pipe (fd 3). Parsing is strict and
+// never trusts the child: a malformed message is an error, not a crash.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costops/host/json_fields.hpp"
+#include "costops/host/measurement.hpp"
+#include "costops/host/plugin_probe.hpp"
+
+namespace costops::host {
+
+// A malformed message or argument: the field helpers' error, so a message
+// that does not decode is reported the same way wherever it fails.
+using MessageError = JsonFieldError;
+
+// What a worker child is asked to do.
+enum class WorkerTask { probe, run_target };
+
+// The hidden subcommands, argv[1] of a worker child.
+inline constexpr std::string_view kProbeSubcommand = "__probe";
+inline constexpr std::string_view kRunTargetSubcommand = "__run-target";
+
+struct WorkerRequest {
+  WorkerTask task = WorkerTask::probe;
+  std::string plugin;            // absolute path of the library
+  std::string target;            // run_target only
+  MeasurementSettings settings;  // run_target only: every field travels
+};
+
+// argv[1..] of the child: the subcommand, then `--name value` pairs. Doubles
+// are written with 17 significant digits so they come back bit for bit.
+std::vector<std::string> encode_worker_arguments(const WorkerRequest& request);
+
+// The inverse of encode_worker_arguments (args = argv[1..]). Throws
+// MessageError naming an unknown subcommand or option, a missing value or one
+// that is not a number.
+WorkerRequest decode_worker_arguments(const std::vector<std::string>& args);
+
+// True when argv[1] names a hidden worker subcommand.
+bool is_worker_subcommand(std::string_view first_argument);
+
+boost::json::value probe_to_json(const PluginProbe& probe);
+PluginProbe probe_from_json(const boost::json::value& json);  // throws MessageError
+
+boost::json::value measurement_to_json(const TargetMeasurement& measurement);
+TargetMeasurement measurement_from_json(const boost::json::value& json);  // throws MessageError
+
+// Parses text as one JSON document; throws MessageError naming the problem.
+boost::json::value parse_message(const std::string& text);
+
+}  // namespace costops::host

@@ -1,0 +1,116 @@
+#include "costops/host/output_directory.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "costops/host/atomic_file.hpp"
+#include "costops/host/json_text.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/results_file.hpp"
+#include "costops/host/summary_markdown.hpp"
+#include "costops/host/utc_time.hpp"
+
+namespace costops::host {
+
+namespace {
+
+// Creates `dir` (and missing parents) with owner/group access only; refuses
+// a raw/ that is a symbolic link, so nothing is written outside the output.
+void make_private_directory(const std::filesystem::path& dir, bool must_not_be_link) {
+  struct stat info {};
+  if (::lstat(dir.c_str(), &info) == 0) {
+    if (must_not_be_link && S_ISLNK(info.st_mode))
+      throw FileWriteError(dir.string() +
+                           " is a symbolic link; the host does not write through "
+                           "links out of the output directory. Remove it");
+    if (!S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode))
+      throw FileWriteError("cannot create output directory " + dir.string() +
+                           ": a file is in the way; choose another with --output");
+    return;
+  }
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    make_private_directory(dir.parent_path(), false);
+  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+    throw FileWriteError("cannot create output directory " + dir.string() + ": " +
+                         std::strerror(errno) + "; choose another with --output");
+  ::chmod(dir.c_str(), 0750);  // mkdir's mode is cut by the umask; never widened by it
+}
+
+// Takes the run's lock on <root>/.lock and writes this pid into it; throws
+// naming the holder when another run has it.
+int lock_output(const std::filesystem::path& root) {
+  const std::filesystem::path lock_file = root / ".lock";
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (fd < 0)
+    throw FileWriteError("cannot open " + lock_file.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {};
+    const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+    ::close(fd);
+    throw FileWriteError("output directory " + root.string() +
+                         " is in use by another cost-ops run (pid " +
+                         (n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "unknown") +
+                         "); wait for it to finish or choose another with --output");
+  }
+  const std::string pid = std::to_string(::getpid());
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid; a second run then says "pid unknown".
+  }
+  return fd;
+}
+
+}  // namespace
+
+void make_private_directories(const std::filesystem::path& dir) {
+  make_private_directory(dir, false);
+}
+
+OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(root)) {
+  if (root_.empty()) root_ = ".";
+  make_private_directory(root_, false);
+  make_private_directory(root_ / "raw", true);
+  if (::access(root_.c_str(), W_OK) != 0 || ::access((root_ / "raw").c_str(), W_OK) != 0)
+    throw FileWriteError("output directory " + root_.string() +
+                         " is not writable; choose another with --output");
+  lock_fd_ = lock_output(root_);
+  // Only the owner of the lock removes temporaries: another run's are not stale.
+  remove_stale_temporaries(root_);
+  remove_stale_temporaries(root_ / "raw");
+}
+
+OutputDirectory::~OutputDirectory() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+}
+
+void OutputDirectory::clear_previous_run() const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(root_ / "raw", ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (it->path().extension() == ".json") fs::remove(it->path(), ec);
+  fs::remove(root_ / "results.json", ec);
+  fs::remove(root_ / "summary.md", ec);
+}
+
+void OutputDirectory::write_raw_record(const TargetResult& result) const {
+  write_file_atomically(root_ / "raw" / (result.target_id + ".json"),
+                        to_pretty_json(raw_record_json(result)));
+}
+
+void OutputDirectory::remove_raw_record(const std::string& target_id) const {
+  std::error_code ignored;  // absent is fine
+  std::filesystem::remove(root_ / "raw" / (target_id + ".json"), ignored);
+}
+
+void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_summary) const {
+  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)));
+  if (write_summary)
+    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()));
+}
+
+}  // namespace costops::host

@@ -1,0 +1,350 @@
+#include "costops/host/results_file.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "costops/host/json_fields.hpp"
+#include "costops/host/json_text.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/results_keys.hpp"
+#include "costops/host/target_families.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+namespace K = results_key;
+
+// ---- Writer ----------------------------------------------------------------
+
+namespace {
+
+json::object plugin_json(const PluginProbe& plugin) {
+  return json::object{{results_key::path, plugin.path},
+                      {results_key::name, plugin.name},
+                      {results_key::version, plugin.version},
+                      {results_key::build_info, plugin.build_info},
+                      {results_key::abi_version,
+                       std::to_string(plugin.abi_major) + "." + std::to_string(plugin.abi_minor)}};
+}
+
+json::value statistics_json(const TargetResult& r) {
+  if (!r.measurement) return nullptr;
+  const SampleStats& s = r.stats;
+  return json::object{{"basis", "ns_per_operation_of_batch_mean"},
+                      {"samples", s.count},
+                      {"mean_ns", finite_or_null(s.mean)},
+                      {"median_ns", finite_or_null(s.median)},
+                      {"min_ns", finite_or_null(s.min)},
+                      {"max_ns", finite_or_null(s.max)},
+                      {"stddev_ns", finite_or_null(s.stddev)},
+                      {"coefficient_of_variation", finite_or_null(s.coefficient_of_variation)},
+                      {"median_absolute_deviation_ns", finite_or_null(s.median_absolute_deviation)},
+                      {"p5_ns", finite_or_null(s.p5)},
+                      {"p25_ns", finite_or_null(s.p25)},
+                      {"p50_ns", finite_or_null(s.p50)},
+                      {"p75_ns", finite_or_null(s.p75)},
+                      {"p95_ns", finite_or_null(s.p95)},
+                      {"p99_ns", finite_or_null(s.p99)},
+                      {"median_ci95_low_ns", finite_or_null(s.median_ci_low)},
+                      {"median_ci95_high_ns", finite_or_null(s.median_ci_high)},
+                      {"outliers", json::object{{"low_severe", s.outliers.low_severe},
+                                                {"low_mild", s.outliers.low_mild},
+                                                {"high_mild", s.outliers.high_mild},
+                                                {"high_severe", s.outliers.high_severe}}}};
+}
+
+json::value measurement_json(const TargetResult& r) {
+  if (!r.measurement) return nullptr;
+  const TargetMeasurement& m = *r.measurement;
+  return json::object{{"batch_iterations", m.batch_iterations},
+                      {"repetitions", repetition_count(m)},
+                      {"warmup_iterations", m.warmup_iterations},
+                      {"warmup_ms", finite_or_null(m.warmup_ns / 1e6)},
+                      {"clock_overhead_ns", finite_or_null(m.clock_overhead_ns)},
+                      {"empty_batch_ns", finite_or_null(m.empty_batch_ns)},
+                      {"overhead_ns_per_iteration", finite_or_null(overhead_per_iteration(m))},
+                      {"overhead_subtracted", false}};
+}
+
+json::value samples_json(const TargetResult& r) {
+  if (!r.measurement) return nullptr;
+  json::array iterations, elapsed, repetition;
+  for (const Sample& s : r.measurement->samples) {
+    iterations.push_back(s.iterations);
+    elapsed.push_back(finite_or_null(s.elapsed_ns));
+    repetition.push_back(s.repetition);
+  }
+  return json::object{{results_key::sample_iterations, std::move(iterations)},
+                      {results_key::sample_elapsed_ns, std::move(elapsed)},
+                      {results_key::sample_repetition, std::move(repetition)}};
+}
+
+json::array strings_json(const std::vector<std::string>& lines) {
+  json::array out;
+  for (const auto& line : lines) out.emplace_back(line);
+  return out;
+}
+
+const TargetResult* pick(const SuiteReport& report, bool fastest) {
+  const TargetResult* best = nullptr;
+  for (const auto& t : report.targets) {
+    if (t.status != TargetStatus::ok) continue;
+    if (!best ||
+        (fastest ? t.stats.median < best->stats.median : t.stats.median > best->stats.median))
+      best = &t;
+  }
+  return best;
+}
+
+json::object target_json(const TargetResult& t) {
+  return json::object{
+      {K::target_id, t.target_id},
+      {K::description, t.description},
+      {K::status, to_string(t.status)},
+      {K::reason, t.reason},
+      {K::timestamp, t.timestamp},
+      {K::plugin, plugin_json(t.plugin)},
+      {K::metrics, canonical_metrics(t)},
+      {K::statistics, statistics_json(t)},
+      {K::measurement, measurement_json(t)},
+      {K::samples, samples_json(t)},
+      {K::warnings, strings_json(t.warnings)},
+      {K::plugin_log, t.measurement ? strings_json(t.measurement->plugin_log) : json::array()},
+      {K::plugin_output, t.plugin_output},
+      {K::family, t.family.empty() ? json::value(nullptr)
+                                   : json::object{{"name", t.family},
+                                                  {"argument", t.argument},
+                                                  {"variable", t.complexity_variable}}}};
+}
+
+json::object family_json(const FamilyResult& f) {
+  json::array members;
+  for (const TargetResult* t : f.members)
+    members.push_back(json::object{{K::target_id, t->target_id},
+                                   {"argument", t->argument},
+                                   {"median_ns", finite_or_null(t->stats.median)}});
+  json::value fit = nullptr;
+  if (f.best)
+    fit = json::object{{"big_o", big_o_notation(f.best->complexity, f.variable)},
+                       {"coefficient_ns", finite_or_null(f.best->coefficient_ns)},
+                       {"normalized_rms", finite_or_null(f.best->normalized_rms)}};
+  return json::object{{"family", f.family},
+                      {"variable", f.variable},
+                      {"members", std::move(members)},
+                      {"complexity", std::move(fit)},
+                      {"no_fit_reason", f.no_fit_reason}};
+}
+
+json::object suite_summary_json(const SuiteReport& report) {
+  std::map<std::string, std::uint64_t> status_counts;
+  std::uint64_t total_iterations = 0;
+  double total_ms = 0;
+  for (const auto& t : report.targets) {
+    ++status_counts[std::string(to_string(t.status))];
+    if (!t.measurement) continue;
+    const MeasurementTotals totals = totals_of(*t.measurement);
+    total_iterations += totals.iterations;
+    total_ms += totals.nanoseconds / 1e6;
+  }
+  json::object counts;
+  for (const auto& [status, count] : status_counts) counts[status] = count;
+  const TargetResult* fastest = pick(report, true);
+  const TargetResult* slowest = pick(report, false);
+  return json::object{{K::total_benchmarks, report.targets.size()},
+                      {K::total_iterations, total_iterations},
+                      {K::total_duration_ms, finite_or_null(total_ms)},
+                      {K::fastest_benchmark, fastest ? json::value(fastest->target_id) : nullptr},
+                      {K::slowest_benchmark, slowest ? json::value(slowest->target_id) : nullptr},
+                      {K::status_counts, std::move(counts)}};
+}
+
+}  // namespace
+
+json::array plugins_json(const std::vector<PluginProbe>& probes) {
+  json::array plugins;
+  for (const auto& p : probes) {
+    json::object entry = plugin_json(p);
+    entry[K::status] = to_string(p.status);
+    entry[K::reason] = p.reason;
+    json::array ids;
+    for (const auto& t : p.targets) ids.emplace_back(t.id);
+    entry[K::plugin_targets] = std::move(ids);
+    plugins.push_back(std::move(entry));
+  }
+  return plugins;
+}
+
+json::value results_json(const SuiteReport& report) {
+  json::array targets;
+  for (const auto& t : report.targets) targets.push_back(target_json(t));
+  json::array families;
+  for (const auto& f : family_results(report)) families.push_back(family_json(f));
+  return json::object{{K::schema_version, kResultsSchemaVersion},
+                      {K::host_version, report.host_version},
+                      {K::timestamp, report.started_at},
+                      {K::command_line, strings_json(report.command_line)},
+                      {K::source, json::object{{"commit", report.source.commit},
+                                               {"branch", report.source.branch},
+                                               {"dirty", report.source.dirty}}},
+                      {K::settings, report.settings},
+                      {K::environment, environment_to_json(report.environment)},
+                      {K::plugins, plugins_json(report.plugin_files)},
+                      {K::targets, std::move(targets)},
+                      {K::families, std::move(families)},
+                      {K::summary, suite_summary_json(report)}};
+}
+
+// ---- Reader ----------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void bad_file(const fs::path& file, const std::string& what) {
+  throw ResultsFileError(file.string() + ": " + what);
+}
+
+const json::object& targets_owner(const json::value& doc, const fs::path& file) {
+  if (!doc.is_object())
+    bad_file(file, "the top level is not an object; is this a cost-ops results.json?");
+  const json::value* targets = doc.get_object().if_contains(K::targets);
+  if (targets == nullptr || !targets->is_array())
+    bad_file(file, "no \"targets\" array; is this a cost-ops results.json?");
+  return doc.get_object();
+}
+
+// ns per operation of every sample: samples.iterations and .elapsed_ns.
+std::vector<double> read_sample_times(const json::object& samples, const std::string& id,
+                                      const fs::path& file) {
+  const json::value* iterations = samples.if_contains(K::sample_iterations);
+  const json::value* elapsed = samples.if_contains(K::sample_elapsed_ns);
+  if (!iterations || !elapsed || !iterations->is_array() || !elapsed->is_array() ||
+      iterations->get_array().size() != elapsed->get_array().size())
+    bad_file(file, "target " + id +
+                       ": samples.iterations and samples.elapsed_ns must be arrays of one length");
+  std::vector<double> times;
+  times.reserve(elapsed->get_array().size());
+  for (std::size_t i = 0; i < elapsed->get_array().size(); ++i) {
+    const json::value& n = iterations->get_array()[i];
+    const json::value& e = elapsed->get_array()[i];
+    boost::system::error_code ec;
+    const double count = n.is_number() ? n.to_number<double>(ec) : -1;
+    const double ns = e.is_number() ? e.to_number<double>(ec) : -1;
+    if (ec || !(count >= 1) || !(ns >= 0) || !std::isfinite(ns))
+      bad_file(file, "target " + id + ": sample " + std::to_string(i) +
+                         " is not a positive count and time");
+    times.push_back(ns / count);
+  }
+  if (times.empty()) bad_file(file, "target " + id + " is ok but has no samples");
+  return times;
+}
+
+// samples.repetition: optional (older files and other programs may not say).
+std::vector<std::uint32_t> read_repetitions(const json::object& samples, std::size_t count,
+                                            const std::string& id, const fs::path& file) {
+  std::vector<std::uint32_t> repetitions;
+  const json::value* repetition = samples.if_contains(K::sample_repetition);
+  if (repetition == nullptr) return repetitions;
+  if (!repetition->is_array() || repetition->get_array().size() != count)
+    bad_file(file, "target " + id +
+                       ": samples.repetition must be an array as long as samples.iterations");
+  for (const json::value& r : repetition->get_array()) {
+    if (!r.is_uint64() && !(r.is_int64() && r.get_int64() >= 0))
+      bad_file(file, "target " + id + ": samples.repetition holds something other than a count");
+    const std::uint64_t index = r.is_uint64() ? r.get_uint64() : r.get_int64();
+    if (index > 1'000'000)
+      bad_file(file, "target " + id + ": samples.repetition " + std::to_string(index) +
+                         " is implausibly large");
+    repetitions.push_back(static_cast<std::uint32_t>(index));
+  }
+  return repetitions;
+}
+
+std::string string_member(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+StoredTarget read_target(const json::value& entry, const fs::path& file) {
+  const json::object& o = as_object(entry, "a target entry");
+  StoredTarget target;
+  target.target_id = string_field(o, K::target_id);
+  const std::string status = string_field(o, K::status);
+  const auto parsed = parse_target_status(status);
+  if (!parsed)
+    bad_file(file, "target " + target.target_id + " has an unknown status \"" + status + "\"");
+  target.status = *parsed;
+  target.reason = string_member(o, K::reason);
+  if (target.status != TargetStatus::ok) return target;
+  const json::value* samples = o.if_contains(K::samples);
+  if (!samples || !samples->is_object())
+    bad_file(file, "target " + target.target_id + " has no samples");
+  target.ns_per_operation = read_sample_times(samples->get_object(), target.target_id, file);
+  target.repetition = read_repetitions(samples->get_object(), target.ns_per_operation.size(),
+                                       target.target_id, file);
+  return target;
+}
+
+// The whole file, refusing what is not a regular file (a FIFO would block,
+// /dev/zero would never end) and what is larger than any real run.
+std::string read_results_text(const fs::path& file) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(file, ec);
+  if (ec || !fs::exists(status))
+    bad_file(file,
+             "cannot be read; pass an output directory of `cost-ops run` or its results.json");
+  if (!fs::is_regular_file(status))
+    bad_file(file, "is not a regular file (a directory, FIFO or device); pass a results.json");
+  const std::uintmax_t size = fs::file_size(file, ec);
+  if (ec || size > kMaxResultsFileBytes)
+    bad_file(file, "is larger than " + std::to_string(kMaxResultsFileBytes >> 20) +
+                       " MiB, more than any run writes; is it the right file?");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) bad_file(file, "cannot be opened for reading");
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+StoredRun read_stored_run(const json::value& doc, const fs::path& file) {
+  const json::object& root = targets_owner(doc, file);
+  StoredRun run;
+  run.file = file;
+  run.timestamp = string_member(root, K::timestamp);
+  std::set<std::string> seen;
+  for (const json::value& entry : root.at(K::targets).get_array()) {
+    StoredTarget target = read_target(entry, file);
+    if (!seen.insert(target.target_id).second)
+      bad_file(file, "target " + target.target_id +
+                         " appears twice; a results.json holds each target once");
+    run.targets.push_back(std::move(target));
+  }
+  return run;
+}
+
+}  // namespace
+
+StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
+  boost::system::error_code ec;
+  const json::value doc = json::parse(text, ec);
+  if (ec) bad_file(file, "not valid JSON (" + ec.message() + ")");
+  try {
+    return read_stored_run(doc, file);
+  } catch (const JsonFieldError& e) {
+    bad_file(file, e.what());
+  }
+}
+
+StoredRun load_stored_run(const fs::path& dir_or_file) {
+  std::error_code ec;
+  const fs::path file =
+      fs::is_directory(dir_or_file, ec) ? dir_or_file / "results.json" : dir_or_file;
+  return parse_stored_run(read_results_text(file), file);
+}
+
+}  // namespace costops::host

@@ -1,0 +1,244 @@
+#include "costops/host/summary_markdown.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <map>
+
+#include "costops/host/human_units.hpp"
+#include "costops/host/raw_record.hpp"
+#include "costops/host/target_families.hpp"
+#include "costops/host/untrusted_text.hpp"
+#include "costops/host/yardsticks.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+// Everything a plugin or the command line wrote goes through here: escaped
+// for Markdown, on one line.
+std::string escape_table_cell(std::string_view text) {
+  return markdown_escaped(text);
+}
+
+std::string plural(std::uint64_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+// A metric value without scientific notation: whole numbers in full,
+// fractions to four decimals (trailing zeros dropped).
+std::string plain_number(double value) {
+  if (std::abs(value) < 1e15 && value == std::floor(value)) return format_double("%.0f", value);
+  if (std::abs(value) >= 1e15 || std::abs(value) < 1e-4) return format_double("%.4g", value);
+  std::string text = format_double("%.4f", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string settings_text(const json::object& settings) {
+  std::string text;
+  for (const auto& [key, value] : settings) {
+    if (value.is_string() && value.get_string().empty()) continue;
+    text += (text.empty() ? "" : " · ") + std::string(key) + " " +
+            (value.is_string()   ? std::string(value.get_string())
+             : value.is_number() ? plain_number(value.to_number<double>())
+                                 : json::serialize(value));
+  }
+  return text;
+}
+
+std::string command_text(const std::vector<std::string>& command_line) {
+  std::string text;
+  for (const auto& word : command_line) text += (text.empty() ? "" : " ") + word;
+  return escape_table_cell(text);
+}
+
+std::string header_section(const SuiteReport& report, std::string_view generated_at) {
+  std::string md = "# LLM-CostOps Benchmark Results\n\n**Generated:** " +
+                   std::string(generated_at) + "\n\n**Total Benchmarks:** " +
+                   std::to_string(report.targets.size()) + "\n\n";
+  if (!report.command_line.empty())
+    md += "**Command:** " + command_text(report.command_line) + "\n\n";
+  if (!report.settings.empty()) md += "**Settings:** " + settings_text(report.settings) + "\n\n";
+  return md;
+}
+
+std::string performance_row(const TargetResult& t) {
+  if (t.status != TargetStatus::ok)
+    return "| " + t.target_id + " | N/A | N/A | **" + std::string(to_string(t.status)) +
+           "**: " + escape_table_cell(t.reason) + " |\n";
+  const double median = t.stats.median;
+  const double spread = median > 0 ? t.stats.median_absolute_deviation / median : 0;
+  std::string notes = "ok; ±" + format_double("%.1f%%", 100 * spread) + " MAD";
+  for (const auto& w : t.warnings) notes += "; ⚠ " + w;  // escaped with the cell below
+  return "| " + t.target_id + " | " + (median > 0 ? human_rate(1e9 / median) : "0") + " | " +
+         human_duration(median) + " | " + escape_table_cell(notes) + " |\n";
+}
+
+// The table of the benchmark interface specification, header kept verbatim.
+std::string performance_section(const SuiteReport& report) {
+  std::string md = "## Performance Summary\n\n";
+  md += "| Target | Operations/sec | Avg Duration (ns) | Notes |\n";
+  md += "|--------|----------------|-------------------|-------|\n";
+  for (const auto& t : report.targets) md += performance_row(t);
+  return md +
+         "\n*Operations/sec and duration both come from the median time per operation over "
+         "all samples; durations are scaled (ns, µs, ms, s) and ± is the median absolute "
+         "deviation. The canonical records in raw/ keep the specification's mean-based "
+         "`operations_per_second` and `avg_duration_ns`.*\n\n";
+}
+
+std::string yardstick_row(const YardstickRow& row) {
+  const std::string goal = "≤ " + format_double("%.3g×", row.goal_ratio);
+  if (!row.ratio)
+    return "| " + row.target_id + " | " + escape_table_cell(row.peer_id) + " | – | " + goal +
+           " | " + row.missing + " |\n";
+  return "| " + row.target_id + " | " + escape_table_cell(row.peer_id) + " | " +
+         format_double("%.3f×", *row.ratio) + " | " + goal + " | " +
+         (row.met() ? "✓ met" : "✗ missed") + " |\n";
+}
+
+std::string yardsticks_section(const SuiteReport& report) {
+  const auto rows = yardsticks(report);
+  if (rows.empty()) return {};
+  std::string md =
+      "## Yardsticks\n\nEach target against the peer it declares, as the ratio of their median "
+      "times per operation in this run (below 1: faster than the peer).\n\n"
+      "| Target | Yardstick | Ratio | Goal | Result |\n|---|---|--:|--:|---|\n";
+  for (const auto& row : rows) md += yardstick_row(row);
+  return md + "\n";
+}
+
+std::string warnings_section(const SuiteReport& report) {
+  if (report.environment.warnings.empty()) return {};
+  std::string md = "## Warnings\n\n";
+  for (const auto& w : report.environment.warnings) md += "- ⚠ " + w + "\n";
+  return md + "\n";
+}
+
+std::string plugin_problems_section(const SuiteReport& report) {
+  std::string rows;
+  for (const auto& p : report.plugin_files)
+    if (p.status != TargetStatus::ok)
+      rows += "| " + escape_table_cell(p.path) + " | " + std::string(to_string(p.status)) + " | " +
+              escape_table_cell(p.reason) + " |\n";
+  if (rows.empty()) return {};
+  return "## Plugin problems\n\n| Plugin file | Status | Reason |\n|---|---|---|\n" + rows + "\n";
+}
+
+std::string scaling_family_table(const FamilyResult& family) {
+  std::string md = "### " + family.family + "\n\n" + complexity_summary(family) + "\n\n| " +
+                   family.variable + " | Median per operation | Per " + family.variable +
+                   " | Relative per " + family.variable + " |\n|--:|--:|--:|--:|\n";
+  const auto per_unit = [](const TargetResult* t) {
+    return t->stats.median / static_cast<double>(std::max<std::int64_t>(1, t->argument));
+  };
+  const double base = per_unit(family.members.front());
+  for (const TargetResult* t : family.members)
+    md += "| " + std::to_string(t->argument) + " | " + human_duration(t->stats.median) + " | " +
+          human_duration(per_unit(t)) + " | " +
+          format_double("%.2f×", base > 0 ? per_unit(t) / base : 0) + " |\n";
+  return md + "\n";
+}
+
+std::string scaling_section(const SuiteReport& report) {
+  const auto families = family_results(report);
+  if (families.empty()) return {};
+  std::string md =
+      "## Scaling\n\nEach declared family's median time per operation against its argument, "
+      "with the best least-squares fit of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) "
+      "(lowest normalised RMS). A flat \"per\" column means linear growth.\n\n";
+  for (const auto& family : families) md += scaling_family_table(family);
+  return md;
+}
+
+std::string baseline_section(const SuiteReport& report) {
+  if (report.baseline_comparison.empty()) return {};
+  return "## Comparison with baseline " + report.baseline_name + "\n\n" +
+         report.baseline_comparison + "\n";
+}
+
+std::string environment_section(const EnvironmentInfo& env) {
+  std::string md = "## Environment\n\n";
+  md += "- Host: " + env.host_name + " (" + env.os + ")\n";
+  md += "- CPU: " + env.cpu_model + ", " + std::to_string(env.logical_cpus) + " logical CPUs\n";
+  md += "- Load average (1 min): " +
+        (env.load_average_1m >= 0 ? format_double("%.2f", env.load_average_1m) : "unknown") + "\n";
+  md += "- Frequency governor: " +
+        (env.frequency_governor.empty() ? "unknown" : env.frequency_governor) + "\n";
+  md += "- Virtualization: " + env.virtualization + "\n";
+  md += "- cost-ops " + env.host_version + " (" + env.host_compiler + ", " + env.host_build_type +
+        (env.git_commit.empty() ? "" : ", commit " + env.git_commit) + ")\n\n";
+  return md;
+}
+
+std::string measurement_details(const TargetResult& t) {
+  const SampleStats& s = t.stats;
+  const TargetMeasurement& m = *t.measurement;
+  return "- Median " + human_duration(s.median) + " per operation (95% CI within one process " +
+         human_duration(s.median_ci_low) + " – " + human_duration(s.median_ci_high) + "), " +
+         plural(s.count, "sample", "samples") + " of " +
+         plural(m.batch_iterations, "iteration", "iterations") + ", " +
+         plural(s.outliers.total(), "outlier", "outliers") + " (kept)\n" +
+         "- Harness overhead: " + human_duration(m.empty_batch_ns) + " per batch, " +
+         format_double("%.4f ns", overhead_per_iteration(m)) + " per iteration (not subtracted)\n";
+}
+
+// The plugin's own metrics and the derived throughput, on one line; past
+// kMetricsShown the rest is counted (all of them are in results.json).
+std::string metrics_details(const TargetResult& t) {
+  constexpr std::size_t kMetricsShown = 10;
+  std::string line;
+  std::size_t shown = 0, more = 0;
+  const json::object metrics = canonical_metrics(t);
+  for (const auto& [key, value] : metrics) {
+    const bool required = std::find(std::begin(kRequiredMetricKeys), std::end(kRequiredMetricKeys),
+                                    key) != std::end(kRequiredMetricKeys);
+    if (required || value.is_null()) continue;
+    if (shown++ >= kMetricsShown) {
+      ++more;
+      continue;
+    }
+    line += (line.empty() ? "" : ", ") + std::string(key) + " " +
+            (value.is_string() ? escape_table_cell(std::string(value.get_string()))
+                               : plain_number(value.to_number<double>()));
+  }
+  if (more > 0) line += " and " + std::to_string(more) + " more (in results.json)";
+  return line.empty() ? std::string() : "- Metrics: " + line + "\n";
+}
+
+std::string target_details(const TargetResult& t) {
+  std::string md = "### " + t.target_id + "\n\n";
+  if (!t.description.empty()) md += escape_table_cell(t.description) + "\n\n";
+  md += "- Status: " + std::string(to_string(t.status)) +
+        (t.reason.empty() ? "" : " — " + escape_table_cell(t.reason)) + "\n";
+  if (!t.plugin.path.empty())
+    md += "- Plugin: " + escape_table_cell(t.plugin.name) + " " +
+          escape_table_cell(t.plugin.version) + " (" + escape_table_cell(t.plugin.path) +
+          (t.plugin.build_info.empty() ? "" : ", " + escape_table_cell(t.plugin.build_info)) +
+          ")\n";
+  if (t.measurement) md += measurement_details(t) + metrics_details(t);
+  for (const auto& w : t.warnings) md += "- ⚠ " + escape_table_cell(w) + "\n";
+  return md + "\n";
+}
+
+std::string details_section(const SuiteReport& report) {
+  std::string md = "## Detailed Results\n\n";
+  for (const auto& t : report.targets) md += target_details(t);
+  return md;
+}
+
+}  // namespace
+
+std::string summary_markdown(const SuiteReport& report, std::string_view generated_at) {
+  return header_section(report, generated_at) + performance_section(report) +
+         yardsticks_section(report) + warnings_section(report) + plugin_problems_section(report) +
+         scaling_section(report) + baseline_section(report) +
+         environment_section(report.environment) + details_section(report) +
+         "---\n*Generated by cost-ops benchmark host v" + report.host_version + "*\n";
+}
+
+}  // namespace costops::host

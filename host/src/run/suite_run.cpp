@@ -1,0 +1,285 @@
+#include "costops/host/suite_run.hpp"
+
+#include <iostream>
+#include <optional>
+
+#include "costops/host/atomic_file.hpp"
+#include "costops/host/baselines.hpp"
+#include "costops/host/build_info.hpp"
+#include "costops/host/child_process.hpp"
+#include "costops/host/comparison_report.hpp"
+#include "costops/host/exit_codes.hpp"
+#include "costops/host/json_text.hpp"
+#include "costops/host/output_directory.hpp"
+#include "costops/host/plugin_plan.hpp"
+#include "costops/host/run_history.hpp"
+#include "costops/host/target_analysis.hpp"
+#include "costops/host/target_families.hpp"
+#include "costops/host/target_rounds.hpp"
+#include "costops/host/untrusted_text.hpp"
+#include "costops/host/utc_time.hpp"
+
+namespace costops::host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+boost::json::object settings_json(const RunOptions& o) {
+  return {{"warmup_time_s", o.measurement.warmup_seconds},
+          {"min_time_s", o.measurement.min_time_seconds},
+          {"min_samples", o.measurement.min_samples},
+          {"repetitions", o.measurement.repetitions},
+          {"rounds", o.rounds},
+          {"isolation", to_string(o.plugins.isolation)},
+          {"timeout_s", o.plugins.run_timeout_seconds},
+          {"probe_timeout_s", o.plugins.probe_timeout_seconds},
+          {"filter", o.filter},
+          {"noise_threshold", o.noisy_relative_mad}};
+}
+
+bool all_ok(const SuiteReport& report) {
+  const auto ok = [](const auto& item) { return counts_as_success(item.status); };
+  return std::all_of(report.targets.begin(), report.targets.end(), ok) &&
+         std::all_of(report.plugin_files.begin(), report.plugin_files.end(), ok);
+}
+
+class SuiteRun {
+ public:
+  SuiteRun(const RunOptions& options, TargetExecutor& executor, ProgressReporter& progress)
+      : options_(options), executor_(executor), progress_(progress) {}
+
+  int run(const fs::path& host_executable) {
+    if (!plan(host_executable)) return exit_code_;
+    if (interrupt_requested() && !options_.list_only) return record_interrupted_probing();
+    if (options_.list_only) return list();
+    if (!open_output() || !load_baseline()) return exit_code_;
+    output_->clear_previous_run();  // after reading the baseline: it may live here
+    run_rounds();
+    compare_with_baseline();
+    keep_baseline();
+    announce_files();
+    record_history();
+    return final_exit_code();
+  }
+
+ private:
+  bool fail(const std::string& message) {
+    progress_.error(message);
+    exit_code_ = kExitUsage;
+    return false;
+  }
+
+  // Discover and probe plugins, plan and select targets.
+  bool plan(const fs::path& host_executable) {
+    std::vector<DiscoveredFile> files;
+    try {
+      files = discover_plugins(options_.plugins, host_executable);
+    } catch (const DiscoveryError& e) {
+      return fail(e.what());
+    }
+    report_.host_version = kHostVersion;
+    report_.started_at = rfc3339_now();
+    report_.command_line = options_.command_line;
+    report_.source = options_.source;
+    report_.settings = settings_json(options_);
+    report_.plugin_files = probe_all(files, executor_);
+    for (const auto& probe : report_.plugin_files)
+      if (probe.status != TargetStatus::ok)
+        progress_.warning("plugin " + for_terminal(probe.path, false) + " is " +
+                          std::string(to_string(probe.status)) + ": " +
+                          for_terminal(probe.reason, false));
+    plan_ = plan_targets(report_.plugin_files);
+    if (const std::string unknown = select_targets(plan_, options_.target_ids, options_.filter);
+        !unknown.empty())
+      return fail(unknown);
+    if (plan_.planned.empty() && !options_.list_only && !interrupt_requested())
+      return fail(files.empty() ? "no plugin files (*.so) found in the plugin directories"
+                                : "no target matches the selection; `cost-ops run --list` "
+                                  "shows what is available");
+    return true;
+  }
+
+  // Ctrl-C while probing: no target ran, but the plugin files probed (and
+  // those not reached) are recorded in a valid results.json.
+  int record_interrupted_probing() {
+    if (!open_output()) return exit_code_;
+    for (const auto& p : plan_.planned) report_.targets.push_back(not_run_result(p));
+    save(nullptr);
+    progress_.warning("interrupted while probing plugins: no target ran");
+    return kExitTargetNotOk;
+  }
+
+  static TargetResult not_run_result(const PlannedTarget& p) {
+    TargetResult result;
+    result.target_id = p.target.id;
+    result.description = p.target.description;
+    result.status = TargetStatus::not_run;
+    result.reason = "not run: the host was interrupted";
+    return result;
+  }
+
+  int list() const {
+    if (options_.list_as_json) {
+      boost::json::array targets;
+      for (const auto& p : plan_.planned)
+        targets.push_back({{"target_id", p.target.id},
+                           {"description", p.target.description},
+                           {"plugin",
+                            {{"name", p.plugin->name},
+                             {"version", p.plugin->version},
+                             {"path", p.plugin->path}}}});
+      std::cout << to_pretty_json(targets);
+      return kExitOk;
+    }
+    for (const auto& p : plan_.planned)
+      std::cout << p.target.id << "\t" << p.plugin->name << " " << p.plugin->version << "\t"
+                << p.plugin->path << "\t" << p.target.description << "\n";
+    return kExitOk;
+  }
+
+  bool open_output() {
+    try {
+      output_.emplace(options_.output_dir);
+    } catch (const FileWriteError& e) {
+      return fail(e.what());
+    }
+    report_.environment = collect_environment();
+    for (const auto& w : report_.environment.warnings) progress_.warning(w);
+    return true;
+  }
+
+  // Read before anything runs: a bad baseline is a usage error, not a
+  // surprise after minutes of measuring.
+  bool load_baseline() {
+    if (options_.baseline.empty()) return true;
+    try {
+      baseline_ = load_stored_run(baseline_location(output_->root(), options_.baseline));
+    } catch (const ResultsFileError& e) {
+      return fail(std::string("baseline: ") + e.what());
+    }
+    report_.baseline_name = options_.baseline;
+    return true;
+  }
+
+  // Writes the files after a target finished (or the final state when
+  // `finished` is null). A failed write is reported and remembered.
+  void save(const TargetResult* finished) {
+    try {
+      if (finished && finished->status == TargetStatus::ok) output_->write_raw_record(*finished);
+      if (finished && finished->status != TargetStatus::ok)
+        output_->remove_raw_record(finished->target_id);
+      output_->write_suite_files(report_, options_.write_summary);
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
+  }
+
+  // Round 1 runs every target and writes its files as it finishes. Each
+  // later round (--rounds) runs the targets still ok again, in order, in a
+  // fresh process: targets compared side by side see the same drift.
+  void run_rounds() {
+    const std::size_t total = plan_.planned.size();
+    const std::uint32_t rounds = std::max(1u, options_.rounds);
+    const RoundRunner runner{executor_, progress_, options_.measurement,
+                             options_.noisy_relative_mad};
+    progress_.run_started(total * rounds);
+    for (std::size_t i = 0; i < total; ++i) {
+      report_.targets.push_back(run_first_round(runner, plan_.planned[i], {i, total, 1}));
+      save(&report_.targets.back());
+    }
+    for (std::uint32_t round = 2; round <= rounds && !interrupt_requested(); ++round) {
+      progress_.info("Round " + std::to_string(round) + " of " + std::to_string(rounds));
+      for (std::size_t i = 0; i < total && !interrupt_requested(); ++i) {
+        TargetResult& result = report_.targets[i];
+        if (result.status != TargetStatus::ok) continue;
+        run_later_round(runner, result, plan_.planned[i], {i, total, round});
+        save(&result);
+      }
+    }
+    if (rounds > 1 && interrupt_requested())
+      progress_.warning("interrupted before round " + std::to_string(rounds) +
+                        " ended: each finished target keeps the samples of the rounds it "
+                        "completed");
+    for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
+    save(nullptr);  // the final state, including targets marked not_run
+    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
+    progress_.run_finished(report_);
+  }
+
+  void compare_with_baseline() {
+    if (!baseline_) return;
+    try {
+      const StoredRun current = load_stored_run(output_->root() / "results.json");
+      const RunComparison comparison = compare_runs(*baseline_, current, options_.gate.comparison);
+      regression_ = comparison.has_regression();
+      report_.baseline_comparison = comparison_markdown(comparison);
+      progress_.info("Compared with baseline " + options_.baseline + ":\n" +
+                     comparison_text(comparison));
+      for (const auto& line : comparison.regression_lines())
+        progress_.warning("regression: " + line);
+      save(nullptr);
+    } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
+  }
+
+  void keep_baseline() {
+    if (options_.save_baseline.empty()) return;
+    try {
+      const fs::path dir = save_baseline(output_->root(), options_.save_baseline);
+      progress_.info("Saved baseline " + options_.save_baseline + " in " + dir.string());
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
+  }
+
+  void announce_files() {
+    const fs::path& root = output_->root();
+    progress_.info("Results: " + (root / "results.json").string() +
+                   (options_.write_summary ? ", " + (root / "summary.md").string() : "") + ", " +
+                   (root / "raw").string() + "/");
+  }
+
+  void record_history() {
+    if (options_.history.empty()) return;
+    try {
+      RunHistory history(options_.history);
+      const std::int64_t run_id = history.append(report_);
+      progress_.info("Recorded as run " + std::to_string(run_id) + " in " +
+                     options_.history.string());
+    } catch (const HistoryError& e) {
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
+  }
+
+  int final_exit_code() const {
+    if (write_failed_) return kExitUsage;
+    if (regression_ && options_.gate.fail_on == FailOn::slower) return kExitRegression;
+    return all_ok(report_) && !interrupt_requested() ? kExitOk : kExitTargetNotOk;
+  }
+
+  const RunOptions& options_;
+  TargetExecutor& executor_;
+  ProgressReporter& progress_;
+  SuiteReport report_;
+  TargetPlan plan_;
+  std::optional<OutputDirectory> output_;
+  std::optional<StoredRun> baseline_;
+  bool write_failed_ = false;
+  bool regression_ = false;
+  int exit_code_ = kExitOk;
+};
+
+}  // namespace
+
+int run_suite(const RunOptions& options, const fs::path& host_executable, TargetExecutor& executor,
+              ProgressReporter& progress) {
+  return SuiteRun(options, executor, progress).run(host_executable);
+}
+
+}  // namespace costops::host

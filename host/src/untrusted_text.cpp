@@ -1,0 +1,125 @@
+#include "costops/host/untrusted_text.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "costops/host/metric_keys.hpp"
+
+namespace costops::host {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the valid UTF-8 sequence at `s[i]`, or 0 when it is not one
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;   // overlong
+    if (b0 == 0xED) high = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;   // overlong
+    if (b0 == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > s.size()) return 0;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+  return length;
+}
+
+}  // namespace
+
+std::string valid_utf8(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = valid_sequence_length(text, i);
+    const std::string_view piece = length ? text.substr(i, length) : kReplacement;
+    if (out.size() + piece.size() > max_bytes) break;  // never half a character
+    out += piece;
+    i += length ? length : 1;
+  }
+  return out;
+}
+
+std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t max_bytes) {
+  if (text == nullptr) return {};
+  const void* nul = std::memchr(text, '\0', capacity);
+  const std::size_t length =
+      nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - text) : capacity;
+  return valid_utf8(std::string_view(text, length), max_bytes);
+}
+
+std::string for_terminal(std::string_view text, bool keep_newlines) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1B) {  // ESC: skip a CSI (ESC [ ... final) or two-byte sequence
+      if (i + 1 < text.size() && text[i + 1] == '[') {
+        i += 2;
+        while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7E)) ++i;
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    if (c == '\n' || c == '\t') {
+      out += keep_newlines ? static_cast<char>(c) : ' ';
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F) continue;
+    // C1 controls U+0080..U+009F arrive as C2 80..C2 9F in UTF-8.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string markdown_escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c != '\0' && std::strchr("\\`*_[]|>~", c) != nullptr) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string metric_key_problem(std::string_view key) {
+  if (key.empty() || key.size() > 64 || key.front() < 'a' || key.front() > 'z' ||
+      !std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      }))
+    return "is not lowercase snake_case ([a-z][a-z0-9_]*, at most 64 characters)";
+  const auto reserved = [&](const auto& names) {
+    return std::find(std::begin(names), std::end(names), key) != std::end(names);
+  };
+  if (reserved(kRequiredMetricKeys) || reserved(kDerivedMetricKeys))
+    return "is a name the host writes itself";
+  return {};
+}
+
+}  // namespace costops::host

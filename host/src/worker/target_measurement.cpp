@@ -1,0 +1,345 @@
+#include "costops/host/worker/target_measurement.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string_view>
+#include <unordered_map>
+
+#include "costops/host/sample_stats.hpp"
+#include "costops/host/untrusted_text.hpp"
+#include "costops/host/worker/peak_memory.hpp"
+
+namespace costops::host {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double nanoseconds_between(Clock::time_point start, Clock::time_point end) {
+  return std::chrono::duration<double, std::nano>(end - start).count();
+}
+
+// The host side of bench_host_services_v1. Every callback catches
+// everything: nothing may unwind into plugin frames.
+class HostServices {
+ public:
+  HostServices(TargetMeasurement& out, const TargetCall& call) : out_(out) {
+    table_.struct_size = sizeof(bench_host_services_v1);
+    table_.abi_minor = BENCH_TARGET_V1_ABI_MINOR;
+    table_.host_context = this;
+    table_.set_bytes_per_operation = &set_bytes;
+    table_.set_items_per_operation = &set_items;
+    table_.report_metric_number = &report_number;
+    table_.report_metric_string = &report_string;
+    table_.log = &log;
+    table_.argument = call.argument;  // 1.1: which target setup() sets up
+    table_.user_data = call.user_data;
+    table_.target_id = call.id.c_str();
+  }
+  const bench_host_services_v1* table() const { return &table_; }
+
+ private:
+  static HostServices& self(void* context) { return *static_cast<HostServices*>(context); }
+  static void BENCH_TARGET_V1_CALL set_bytes(void* context, std::uint64_t bytes) {
+    self(context).out_.bytes_per_operation = bytes;
+  }
+  static void BENCH_TARGET_V1_CALL set_items(void* context, std::uint64_t items) {
+    self(context).out_.items_per_operation = items;
+  }
+  static void BENCH_TARGET_V1_CALL report_number(void* context, const char* key, double value) {
+    try {
+      auto& host = self(context);
+      if (key == nullptr) return host.note("report_metric_number called with a NULL key");
+      if (!std::isfinite(value))
+        return host.note("metric " + plugin_text(key, kMaxKeyBytes) +
+                         " is not finite and was dropped");
+      host.put(plugin_text(key, kMaxKeyBytes + 1), value);
+    } catch (...) {
+    }
+  }
+  static void BENCH_TARGET_V1_CALL report_string(void* context, const char* key,
+                                                 const char* value) {
+    try {
+      auto& host = self(context);
+      if (key == nullptr || value == nullptr)
+        return host.note("report_metric_string called with a NULL key or value");
+      host.put(plugin_text(key, kMaxKeyBytes + 1), plugin_text(value, kMaxValueBytes));
+    } catch (...) {
+    }
+  }
+  static void BENCH_TARGET_V1_CALL log(void* context, bench_log_level level, const char* message) {
+    try {
+      static constexpr std::array<std::string_view, 4> names = {"debug", "info", "warning",
+                                                                "error"};
+      const std::string_view name =
+          level >= 0 && level < 4 ? names[static_cast<std::size_t>(level)] : "info";
+      self(context).note(std::string(name) + ": " + plugin_text(message, kMaxLogLineBytes));
+    } catch (...) {
+    }
+  }
+
+  // Plugin strings have no declared capacity: read at most a bounded prefix.
+  static std::string plugin_text(const char* text, std::size_t max_bytes) {
+    return text_from_plugin(text, max_bytes, max_bytes);
+  }
+
+  void note(std::string line) {
+    if (out_.plugin_log.size() < kMaxLogLines) out_.plugin_log.push_back(std::move(line));
+  }
+  // Keys are checked against the documented rule; a refused one is dropped
+  // with a note, and the target is still measured. Linear: an index by key.
+  void put(std::string key, MetricValue value) {
+    if (const std::string problem = metric_key_problem(key); !problem.empty())
+      return note("metric key \"" + key + "\" " + problem + "; dropped");
+    if (const auto it = index_.find(key); it != index_.end()) {
+      out_.plugin_metrics[it->second].second = std::move(value);
+      return;
+    }
+    const std::size_t bytes = key.size() + (std::holds_alternative<std::string>(value)
+                                                ? std::get<std::string>(value).size()
+                                                : sizeof(double));
+    if (index_.size() >= kMaxMetrics || metric_bytes_ + bytes > kMaxMetricBytes) {
+      if (!cap_noted_)
+        note("more than " + std::to_string(kMaxMetrics) + " metrics or " +
+             std::to_string(kMaxMetricBytes >> 10) + " KiB of them; the rest were dropped");
+      cap_noted_ = true;
+      return;
+    }
+    metric_bytes_ += bytes;
+    index_.emplace(key, out_.plugin_metrics.size());
+    out_.plugin_metrics.emplace_back(std::move(key), std::move(value));
+  }
+
+  // Far above what any target reports, small enough that one target cannot
+  // make results.json huge.
+  static constexpr std::size_t kMaxMetrics = 10000;
+  static constexpr std::size_t kMaxMetricBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kMaxKeyBytes = 64;
+  static constexpr std::size_t kMaxValueBytes = 4096;
+  static constexpr std::size_t kMaxLogLineBytes = 4096;
+  static constexpr std::size_t kMaxLogLines = 1000;
+
+  TargetMeasurement& out_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::size_t metric_bytes_ = 0;
+  bool cap_noted_ = false;
+  bench_host_services_v1 table_{};
+};
+
+class TargetDriver {
+ public:
+  TargetDriver(const bench_target_v1& target, TargetMeasurement& out)
+      : target_(target), out_(out) {}
+
+  bool fail(const char* phase, bench_status status) {
+    out_.succeeded = false;
+    out_.failure_phase = phase;
+    out_.failure_status = status;
+    out_.failure_message = error_[0]
+                               ? text_from_plugin(error_.data(), error_.size(), error_.size())
+                               : "returned status " + std::to_string(status) + " without a message";
+    return false;
+  }
+
+  // An exception escaping a plugin breaks the ABI (it works between g++
+  // builds with unwind tables, aborts otherwise); when it arrives, it is
+  // reported as the plugin's failure rather than taking the worker down.
+  bool escaped(const char* phase, const char* what) {
+    std::snprintf(error_.data(), error_.size(),
+                  "the plugin let a C++ exception escape from %s() (%s); plugins must return a "
+                  "status code instead (ABI rule: no exceptions across the boundary)",
+                  phase, what);
+    return fail(phase, BENCH_STATUS_ERROR);
+  }
+
+  bool setup(const bench_host_services_v1* services) {
+    error_[0] = '\0';
+    bench_status status;
+    try {
+      status = target_.setup(services, &state_, error_.data(), error_.size());
+    } catch (const std::exception& e) {
+      return escaped("setup", e.what());
+    } catch (...) {
+      return escaped("setup", "not a std::exception");
+    }
+    if (status != BENCH_STATUS_OK) return fail("setup", status);
+    has_state_ = true;
+    return true;
+  }
+
+  // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
+  double timed_run(std::uint64_t iterations) {
+    bench_status status;
+    Clock::time_point start, end;
+    try {
+      start = Clock::now();
+      status = target_.run(state_, iterations, error_.data(), error_.size());
+      end = Clock::now();
+    } catch (const std::exception& e) {
+      escaped("run", e.what());
+      return -1;
+    } catch (...) {
+      escaped("run", "not a std::exception");
+      return -1;
+    }
+    if (status != BENCH_STATUS_OK) {
+      fail("run", status);
+      return -1;
+    }
+    return nanoseconds_between(start, end);
+  }
+
+  bool teardown() {
+    if (!has_state_) return true;
+    has_state_ = false;
+    if (target_.teardown == nullptr) return true;
+    error_[0] = '\0';
+    bench_status status;
+    try {
+      status = target_.teardown(state_, error_.data(), error_.size());
+    } catch (const std::exception& e) {
+      return escaped("teardown", e.what());
+    } catch (...) {
+      return escaped("teardown", "not a std::exception");
+    }
+    if (status != BENCH_STATUS_OK) return fail("teardown", status);
+    return true;
+  }
+
+ private:
+  const bench_target_v1& target_;
+  TargetMeasurement& out_;
+  void* state_ = nullptr;
+  bool has_state_ = false;
+  std::array<char, 4096> error_{};
+};
+
+double measure_clock_overhead() {
+  std::vector<double> pairs(201);
+  for (double& pair : pairs) {
+    const auto a = Clock::now();
+    const auto b = Clock::now();
+    pair = nanoseconds_between(a, b);
+  }
+  return median_of(std::move(pairs));
+}
+
+// Iterations per batch so that one batch lasts about `target_ns`.
+std::uint64_t batch_size_for(double ns_per_operation, double target_ns) {
+  if (ns_per_operation <= 0) return 1;
+  const double wanted = std::ceil(target_ns / ns_per_operation);
+  return static_cast<std::uint64_t>(std::clamp(wanted, 1.0, 1e12));
+}
+
+bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
+                 std::uint32_t repetition, TargetMeasurement& out) {
+  const double min_time_ns = settings.min_time_seconds * 1e9;
+  const auto start = Clock::now();
+  std::uint32_t taken = 0;
+  while (taken < settings.max_samples) {
+    const double elapsed = driver.timed_run(out.batch_iterations);
+    if (elapsed < 0) return false;
+    out.samples.push_back({out.batch_iterations, elapsed, repetition});
+    ++taken;
+    if (taken >= settings.min_samples && nanoseconds_between(start, Clock::now()) >= min_time_ns)
+      break;
+  }
+  return true;
+}
+
+}  // namespace
+
+TargetMeasurement measure_target(const bench_target_v1& target,
+                                 const MeasurementSettings& settings) {
+  return measure_target(plain_call(target), settings);
+}
+
+namespace {
+
+// Empty batches: the fixed cost of one timed call (clock pair + indirect
+// call + the plugin's own entry). Reported, never subtracted silently.
+bool measure_empty_batches(TargetDriver& driver, TargetMeasurement& out) {
+  std::vector<double> empty(101);
+  for (double& e : empty)
+    if ((e = driver.timed_run(0)) < 0) return false;
+  out.empty_batch_ns = median_of(std::move(empty));
+  return true;
+}
+
+// Warm-up: double the batch until the warm-up time is spent. Returns the
+// last batch's time per operation (the first estimate), or -1 on failure.
+double warm_up(TargetDriver& driver, const MeasurementSettings& settings, double target_ns,
+               TargetMeasurement& out) {
+  const auto warmup_start = Clock::now();
+  std::uint64_t batch = 1;
+  double ns_per_operation = 0;
+  do {
+    const double elapsed = driver.timed_run(batch);
+    if (elapsed < 0) return -1;
+    out.warmup_iterations += batch;
+    ns_per_operation = elapsed / static_cast<double>(batch);
+    if (elapsed < target_ns)
+      batch = std::min(batch * 2, batch_size_for(ns_per_operation, target_ns));
+  } while (nanoseconds_between(warmup_start, Clock::now()) < settings.warmup_seconds * 1e9);
+  out.warmup_ns = nanoseconds_between(warmup_start, Clock::now());
+  return ns_per_operation;
+}
+
+// Calibrate: one batch at the estimated size, then fix the size for all
+// samples of all repetitions (comparable samples share one batch size). A
+// later round reuses the size the first round calibrated.
+bool calibrate(TargetDriver& driver, const MeasurementSettings& settings, double ns_per_operation,
+               double target_ns, TargetMeasurement& out) {
+  if (settings.fixed_batch_iterations > 0) {
+    out.batch_iterations = settings.fixed_batch_iterations;
+    return true;
+  }
+  const std::uint64_t batch = batch_size_for(ns_per_operation, target_ns);
+  const double calibration = driver.timed_run(batch);
+  if (calibration < 0) return false;
+  out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
+  return true;
+}
+
+// Everything between setup and teardown; false when a plugin call failed.
+bool measure_between_setup_and_teardown(TargetDriver& driver, const MeasurementSettings& settings,
+                                        TargetMeasurement& out) {
+  if (!measure_empty_batches(driver, out)) return false;
+  const double target_ns = std::max(settings.target_sample_seconds * 1e9,
+                                    1000 * std::max(out.clock_overhead_ns, out.empty_batch_ns));
+  const double ns_per_operation = warm_up(driver, settings, target_ns, out);
+  if (ns_per_operation < 0 || !calibrate(driver, settings, ns_per_operation, target_ns, out))
+    return false;
+  for (std::uint32_t repetition = 0; repetition < std::max(1u, settings.repetitions); ++repetition)
+    if (!run_samples(driver, settings, repetition, out)) return false;
+  return true;
+}
+
+}  // namespace
+
+TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings) {
+  TargetMeasurement out;
+  HostServices services(out, call);
+  TargetDriver driver(*call.target, out);
+  out.clock_overhead_ns = measure_clock_overhead();
+  reset_peak_rss();
+  const std::int64_t fds_before = count_open_file_descriptors();
+  const auto heap_before = static_cast<std::int64_t>(heap_in_use_bytes());
+  if (!driver.setup(services.table())) return out;
+  if (!measure_between_setup_and_teardown(driver, settings, out)) {
+    driver.teardown();  // the failure already recorded is the one reported
+    return out;
+  }
+  if (!driver.teardown()) return out;
+  out.peak_rss_bytes = read_peak_rss_bytes();
+  out.leaked_file_descriptors = count_open_file_descriptors() - fds_before;
+  out.heap_growth_bytes = static_cast<std::int64_t>(heap_in_use_bytes()) - heap_before;
+  out.succeeded = true;
+  return out;
+}
+
+}  // namespace costops::host

@@ -1,0 +1,60 @@
+#include "costops/host/worker/worker_main.hpp"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "costops/host/child_process.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/plugin_library.hpp"
+#include "costops/host/worker/target_measurement.hpp"
+#include "costops/host/worker_protocol.hpp"
+
+namespace costops::host {
+
+namespace {
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) return false;
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+int run_probe_worker(const std::filesystem::path& library) {
+  PluginLibrary plugin(library);
+  return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
+}
+
+int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
+                      const MeasurementSettings& settings) {
+  PluginLibrary plugin(library);
+  TargetMeasurement measurement;
+  if (!plugin.usable()) {
+    measurement.failure_phase = "load";
+    measurement.failure_message = plugin.probe().reason;
+  } else if (const auto call = find_target_call(plugin.descriptor(), target_id)) {
+    measurement = measure_target(*call, settings);
+  } else {
+    measurement.failure_phase = "load";
+    measurement.failure_message = "the plugin does not offer target " + target_id;
+  }
+  // Flush the plugin's own stdio so its output is not lost at _exit.
+  std::fflush(nullptr);
+  return write_all(kWorkerResultFd, boost::json::serialize(measurement_to_json(measurement))) ? 0
+                                                                                              : 1;
+}
+
+}  // namespace
+
+int run_worker(const std::vector<std::string>& args) {
+  const WorkerRequest request = decode_worker_arguments(args);
+  if (request.task == WorkerTask::probe) return run_probe_worker(request.plugin);
+  return run_target_worker(request.plugin, request.target, request.settings);
+}
+
+}  // namespace costops::host

@@ -1,0 +1,256 @@
+#include "costops/host/worker_protocol.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <type_traits>
+
+#include "costops/host/json_fields.hpp"
+#include "costops/host/untrusted_text.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+// Doubles with 17 significant digits come back bit for bit.
+std::string setting_text(double value) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+template <class Unsigned>
+std::string setting_text(Unsigned value) {
+  return std::to_string(value);
+}
+
+template <class T>
+T parse_setting(const std::string& text) {
+  T value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty())
+    throw MessageError("worker argument `" + text + "` is not a number in range");
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value)) throw MessageError("worker argument `" + text + "` is not finite");
+  return value;
+}
+
+// One measurement setting on the command line. The table below is the single
+// list of what travels to the child; a round-trip test covers every entry.
+struct SettingCodec {
+  const char* option;
+  std::string (*encode)(const MeasurementSettings&);
+  void (*decode)(MeasurementSettings&, const std::string&);
+};
+
+template <auto Field>
+constexpr SettingCodec codec_for(const char* option) {
+  return {option, [](const MeasurementSettings& s) { return setting_text(s.*Field); },
+          [](MeasurementSettings& s, const std::string& text) {
+            s.*Field = parse_setting<std::remove_reference_t<decltype(s.*Field)>>(text);
+          }};
+}
+
+constexpr SettingCodec kSettingCodecs[] = {
+    codec_for<&MeasurementSettings::warmup_seconds>("--warmup-time"),
+    codec_for<&MeasurementSettings::min_time_seconds>("--min-time"),
+    codec_for<&MeasurementSettings::min_samples>("--min-samples"),
+    codec_for<&MeasurementSettings::repetitions>("--repetitions"),
+    codec_for<&MeasurementSettings::target_sample_seconds>("--sample-time"),
+    codec_for<&MeasurementSettings::max_samples>("--max-samples"),
+    codec_for<&MeasurementSettings::fixed_batch_iterations>("--batch-iterations"),
+};
+
+}  // namespace
+
+bool is_worker_subcommand(std::string_view first_argument) {
+  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand;
+}
+
+std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
+  std::vector<std::string> args;
+  if (request.task == WorkerTask::probe) {
+    args = {std::string(kProbeSubcommand), "--plugin", request.plugin};
+    return args;
+  }
+  args = {std::string(kRunTargetSubcommand), "--plugin", request.plugin, "--target",
+          request.target};
+  for (const SettingCodec& codec : kSettingCodecs) {
+    args.emplace_back(codec.option);
+    args.push_back(codec.encode(request.settings));
+  }
+  return args;
+}
+
+WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
+  if (args.empty() || !is_worker_subcommand(args.front()))
+    throw MessageError("not a worker subcommand: `" + (args.empty() ? "" : args.front()) + "`");
+  WorkerRequest request;
+  request.task = args.front() == kProbeSubcommand ? WorkerTask::probe : WorkerTask::run_target;
+  for (std::size_t i = 1; i < args.size(); i += 2) {
+    const std::string& option = args[i];
+    if (i + 1 >= args.size()) throw MessageError("worker option " + option + " has no value");
+    const std::string& value = args[i + 1];
+    if (option == "--plugin") {
+      request.plugin = value;
+    } else if (option == "--target" && request.task == WorkerTask::run_target) {
+      request.target = value;
+    } else {
+      const auto codec = std::find_if(std::begin(kSettingCodecs), std::end(kSettingCodecs),
+                                      [&](const SettingCodec& c) { return option == c.option; });
+      if (codec == std::end(kSettingCodecs) || request.task != WorkerTask::run_target)
+        throw MessageError("unknown worker option " + option);
+      codec->decode(request.settings, value);
+    }
+  }
+  if (request.plugin.empty()) throw MessageError("the worker needs --plugin");
+  if (request.task == WorkerTask::run_target && request.target.empty())
+    throw MessageError("the worker needs --target");
+  return request;
+}
+
+// Every string the worker sends passes through here: plugin text is made
+// valid UTF-8 once, at the process boundary, so no message can fail to parse
+// and no file the parent writes can be invalid JSON because of a plugin.
+namespace {
+
+json::string text(std::string_view s) {
+  return json::string(valid_utf8(s));
+}
+
+}  // namespace
+
+json::value probe_to_json(const PluginProbe& probe) {
+  json::array targets;
+  for (const auto& t : probe.targets)
+    targets.push_back(json::object{{"id", text(t.id)},
+                                   {"description", text(t.description)},
+                                   {"flags", t.flags},
+                                   {"family", text(t.family)},
+                                   {"argument", t.argument},
+                                   {"complexity_variable", text(t.complexity_variable)}});
+  return json::object{{"path", text(probe.path)},       {"status", to_string(probe.status)},
+                      {"reason", text(probe.reason)},   {"name", text(probe.name)},
+                      {"version", text(probe.version)}, {"build_info", text(probe.build_info)},
+                      {"abi_major", probe.abi_major},   {"abi_minor", probe.abi_minor},
+                      {"targets", std::move(targets)}};
+}
+
+PluginProbe probe_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "probe message");
+  PluginProbe probe;
+  probe.path = string_field(o, "path");
+  const auto status = parse_target_status(string_field(o, "status"));
+  if (!status) throw MessageError("unknown status in probe message");
+  probe.status = *status;
+  probe.reason = string_field(o, "reason");
+  probe.name = string_field(o, "name");
+  probe.version = string_field(o, "version");
+  probe.build_info = string_field(o, "build_info");
+  probe.abi_major = static_cast<std::uint32_t>(unsigned_field(o, "abi_major"));
+  probe.abi_minor = static_cast<std::uint32_t>(unsigned_field(o, "abi_minor"));
+  for (const json::value& t : array_field(o, "targets")) {
+    const json::object& target = as_object(t, "target");
+    TargetDescription description{string_field(target, "id"), string_field(target, "description"),
+                                  static_cast<std::uint32_t>(unsigned_field(target, "flags"))};
+    description.family = string_field(target, "family");
+    description.argument = signed_field(target, "argument");
+    description.complexity_variable = string_field(target, "complexity_variable");
+    probe.targets.push_back(std::move(description));
+  }
+  return probe;
+}
+
+json::value measurement_to_json(const TargetMeasurement& m) {
+  json::array samples;
+  samples.reserve(m.samples.size());
+  for (const Sample& s : m.samples)
+    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition});
+  json::array metrics;
+  for (const auto& [key, value] : m.plugin_metrics) {
+    if (const double* number = std::get_if<double>(&value))
+      metrics.push_back(json::array{text(key), *number});
+    else
+      metrics.push_back(json::array{text(key), text(std::get<std::string>(value))});
+  }
+  json::array log;
+  for (const auto& line : m.plugin_log) log.push_back(json::string(text(line)));
+  return json::object{{"succeeded", m.succeeded},
+                      {"failure_phase", text(m.failure_phase)},
+                      {"failure_message", text(m.failure_message)},
+                      {"failure_status", m.failure_status},
+                      {"samples", std::move(samples)},
+                      {"batch_iterations", m.batch_iterations},
+                      {"warmup_iterations", m.warmup_iterations},
+                      {"warmup_ns", m.warmup_ns},
+                      {"clock_overhead_ns", m.clock_overhead_ns},
+                      {"empty_batch_ns", m.empty_batch_ns},
+                      {"bytes_per_operation", m.bytes_per_operation},
+                      {"items_per_operation", m.items_per_operation},
+                      {"plugin_metrics", std::move(metrics)},
+                      {"plugin_log", std::move(log)},
+                      {"peak_rss_bytes", m.peak_rss_bytes},
+                      {"leaked_file_descriptors", m.leaked_file_descriptors},
+                      {"heap_growth_bytes", m.heap_growth_bytes}};
+}
+
+TargetMeasurement measurement_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "measurement message");
+  TargetMeasurement m;
+  const json::value& succeeded = field(o, "succeeded");
+  if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
+  m.succeeded = succeeded.get_bool();
+  m.failure_phase = string_field(o, "failure_phase");
+  m.failure_message = string_field(o, "failure_message");
+  const std::int64_t status = signed_field(o, "failure_status");
+  if (status < INT32_MIN || status > INT32_MAX)
+    throw MessageError("failure_status is out of range");
+  m.failure_status = static_cast<std::int32_t>(status);
+  for (const json::value& s : array_field(o, "samples")) {
+    if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
+    const json::array& a = s.get_array();
+    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number())
+      throw MessageError("malformed sample");
+    const double elapsed = exact_number<double>(a[1], "a sample's time");
+    if (!(elapsed >= 0) || elapsed > 1e18) throw MessageError("a sample's time is out of range");
+    m.samples.push_back({exact_number<std::uint64_t>(a[0], "a sample's iterations"), elapsed,
+                         exact_number<std::uint32_t>(a[2], "a sample's repetition")});
+  }
+  m.batch_iterations = unsigned_field(o, "batch_iterations");
+  m.warmup_iterations = unsigned_field(o, "warmup_iterations");
+  m.warmup_ns = number_field(o, "warmup_ns");
+  m.clock_overhead_ns = number_field(o, "clock_overhead_ns");
+  m.empty_batch_ns = number_field(o, "empty_batch_ns");
+  m.bytes_per_operation = unsigned_field(o, "bytes_per_operation");
+  m.items_per_operation = unsigned_field(o, "items_per_operation");
+  for (const json::value& entry : array_field(o, "plugin_metrics")) {
+    if (!entry.is_array() || entry.get_array().size() != 2 || !entry.get_array()[0].is_string())
+      throw MessageError("malformed plugin metric");
+    const json::array& a = entry.get_array();
+    std::string key(a[0].get_string());
+    if (a[1].is_string())
+      m.plugin_metrics.emplace_back(std::move(key), std::string(a[1].get_string()));
+    else if (a[1].is_number())
+      m.plugin_metrics.emplace_back(std::move(key), exact_number<double>(a[1], "a metric"));
+    else
+      throw MessageError("plugin metric " + key + " is neither a number nor a string");
+  }
+  for (const json::value& line : array_field(o, "plugin_log"))
+    if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
+  m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
+  m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
+  m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
+  return m;
+}
+
+json::value parse_message(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) throw MessageError("the worker's result is not valid JSON: " + ec.message());
+  return v;
+}
+
+}  // namespace costops::host

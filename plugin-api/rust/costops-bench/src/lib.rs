@@ -1,0 +1,656 @@
+//! Write cost-ops benchmark target plugins in safe Rust.
+//!
+//! A plugin is a `cdylib` exporting one C function, `bench_target_v1_entry`
+//! (the ABI is `bench_target_v1.h`, mirrored in [`abi`]). With this crate a
+//! target is a type implementing [`Benchmark`], and [`plugin!`] exports the
+//! entry function:
+//!
+//! ```ignore
+//! use costops_bench::{Benchmark, Error, Host};
+//!
+//! struct SumValues { values: Vec<u64>, sum: u64 }
+//!
+//! impl Benchmark for SumValues {
+//!     fn setup(host: Host, n: i64) -> Result<Self, Error> {   // untimed
+//!         host.set_items_per_operation(n as u64);
+//!         Ok(SumValues { values: (0..n as u64).collect(), sum: 0 })
+//!     }
+//!     fn run(&mut self, iterations: u64) -> Result<(), Error> { // timed
+//!         for _ in 0..iterations {
+//!             costops_bench::clobber_memory();
+//!             self.sum = self.values.iter().sum();
+//!             costops_bench::do_not_optimize(&self.sum);
+//!         }
+//!         Ok(())
+//!     }
+//!     fn teardown(self) -> Result<(), Error> {                   // verify
+//!         let n = self.values.len() as u64;
+//!         if self.sum == n * (n.max(1) - 1) / 2 { Ok(()) } else { Err(Error::verification("wrong sum")) }
+//!     }
+//! }
+//!
+//! costops_bench::plugin! {
+//!     name: "my-plugin",
+//!     version: env!("CARGO_PKG_VERSION"),
+//!     targets: [
+//!         costops_bench::family!(SumValues, "sum_values", "sum n values", [1000, 10000], "values"),
+//!     ],
+//! }
+//! ```
+//!
+//! Panics never cross into the host: every call is wrapped in
+//! `catch_unwind` and a panic becomes an error with its message (keep the
+//! default `panic = "unwind"`). Builds with rustc 1.63 and later.
+
+use std::ffi::{c_void, CStr, CString};
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+pub mod abi;
+
+use abi::{HostInfo, HostServices, Plugin, Status, Target};
+
+/// Why a target could not do its work. The message reaches the host's
+/// results and progress output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Something went wrong (the target ends as `failed`).
+    Failed(String),
+    /// The code under test computed a wrong answer (`failed`, "verification failed").
+    VerificationFailed(String),
+    /// The target cannot run on this machine (it ends as `skipped`, not a failure).
+    Unsupported(String),
+}
+
+impl Error {
+    pub fn failed(message: impl Into<String>) -> Self {
+        Error::Failed(message.into())
+    }
+    pub fn verification(message: impl Into<String>) -> Self {
+        Error::VerificationFailed(message.into())
+    }
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Error::Unsupported(message.into())
+    }
+    fn status(&self) -> Status {
+        match self {
+            Error::Failed(_) => abi::STATUS_ERROR,
+            Error::VerificationFailed(_) => abi::STATUS_VERIFICATION_FAILED,
+            Error::Unsupported(_) => abi::STATUS_UNSUPPORTED,
+        }
+    }
+    fn message(&self) -> &str {
+        match self {
+            Error::Failed(m) | Error::VerificationFailed(m) | Error::Unsupported(m) => m,
+        }
+    }
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Self {
+        Error::Failed(message)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(message: &str) -> Self {
+        Error::Failed(message.to_owned())
+    }
+}
+
+/// One benchmark target. The host calls `setup` once (untimed), `run` many
+/// times (timed; `iterations` may be 0, then do nothing) and `teardown` once
+/// when setup succeeded. Each target runs in a process of its own.
+pub trait Benchmark: Sized {
+    /// Build the input and check the code once. `argument` is the family
+    /// member's argument (0 for a plain target).
+    fn setup(host: Host, argument: i64) -> Result<Self, Error>;
+    /// Do the operation `iterations` times. Use [`do_not_optimize`] and
+    /// [`clobber_memory`] so the compiler cannot delete or hoist the work.
+    fn run(&mut self, iterations: u64) -> Result<(), Error>;
+    /// Verify once more if useful. Dropping `self` frees the state.
+    fn teardown(self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// The host's services for one target: a cheap handle, valid from setup
+/// until teardown returns. It is neither `Send` nor `Sync`: call it on the
+/// thread the host called you on.
+#[derive(Clone, Copy)]
+pub struct Host {
+    services: *const HostServices,
+}
+
+impl Host {
+    fn table(&self) -> &HostServices {
+        // SAFETY: the host keeps the table valid until teardown returns, and
+        // a Host is only made inside setup.
+        unsafe { &*self.services }
+    }
+    fn has(&self, end_of_field: usize) -> bool {
+        self.table().struct_size as usize >= end_of_field
+    }
+
+    /// Work of one operation in bytes: the host reports MB/s.
+    pub fn set_bytes_per_operation(&self, bytes: u64) {
+        let t = self.table();
+        if let Some(f) = t.set_bytes_per_operation {
+            f(t.host_context, bytes)
+        }
+    }
+    /// Work of one operation in items (records, rows): the host reports items/s.
+    pub fn set_items_per_operation(&self, items: u64) {
+        let t = self.table();
+        if let Some(f) = t.set_items_per_operation {
+            f(t.host_context, items)
+        }
+    }
+    /// A numeric metric; `key` is lowercase snake_case, `value` finite.
+    pub fn report_number(&self, key: &str, value: f64) {
+        let (t, key) = (self.table(), c_string(key));
+        if let Some(f) = t.report_metric_number {
+            f(t.host_context, key.as_ptr(), value)
+        }
+    }
+    /// A string metric.
+    pub fn report_string(&self, key: &str, value: &str) {
+        let (t, key, value) = (self.table(), c_string(key), c_string(value));
+        if let Some(f) = t.report_metric_string {
+            f(t.host_context, key.as_ptr(), value.as_ptr())
+        }
+    }
+    /// A line in the host's log (`--verbose`); `level` is one of `abi::LOG_*`.
+    pub fn log(&self, level: i32, message: &str) {
+        let (t, message) = (self.table(), c_string(message));
+        if let Some(f) = t.log {
+            f(t.host_context, level, message.as_ptr())
+        }
+    }
+    /// The family member's argument; 0 for a plain target.
+    pub fn argument(&self) -> i64 {
+        let end = abi::offset_of_argument() + std::mem::size_of::<i64>();
+        if self.has(end) {
+            self.table().argument
+        } else {
+            0
+        }
+    }
+    /// The id being set up after family expansion ("sum_values_1000"); "" when absent.
+    pub fn target_id(&self) -> &str {
+        let end = abi::offset_of_target_id() + std::mem::size_of::<*const c_char>();
+        let id = if self.has(end) {
+            self.table().target_id
+        } else {
+            std::ptr::null()
+        };
+        if id.is_null() {
+            return "";
+        }
+        // SAFETY: a NUL-terminated string the host keeps until teardown.
+        unsafe { CStr::from_ptr(id) }.to_str().unwrap_or("")
+    }
+}
+
+/// A C string for the host; an interior NUL cuts the text there.
+fn c_string(text: &str) -> CString {
+    let end = text.find('\0').unwrap_or(text.len());
+    CString::new(&text[..end]).unwrap_or_default()
+}
+
+/// Copy a message into the host's buffer: truncated, NUL-terminated.
+fn write_message(buffer: *mut c_char, capacity: u64, message: &str) {
+    if buffer.is_null() || capacity == 0 {
+        return;
+    }
+    let n = message.len().min(capacity as usize - 1);
+    // SAFETY: the host passes a buffer of `capacity` bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(message.as_ptr(), buffer as *mut u8, n);
+        *buffer.add(n) = 0;
+    }
+}
+
+/// Runs `body`; an error or a panic becomes a status and a message.
+fn guarded(error: *mut c_char, capacity: u64, body: impl FnOnce() -> Result<(), Error>) -> Status {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| {
+        let text = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Err(Error::Failed(format!("the Rust code panicked: {}", text)))
+    });
+    match outcome {
+        Ok(()) => abi::STATUS_OK,
+        Err(e) => {
+            write_message(error, capacity, e.message());
+            e.status()
+        }
+    }
+}
+
+/// Keeps the compiler from deleting the computation that produced `value`:
+/// it must assume the value is read (an empty `asm!` taking its address, like
+/// `bench_do_not_optimize` in C; `std::hint::black_box` needs rustc 1.66).
+#[inline(always)]
+pub fn do_not_optimize<T>(value: &T) {
+    barrier::use_pointer(value as *const T as *const c_void)
+}
+
+/// The compiler must assume any memory changed, so work over unchanged
+/// inputs cannot be hoisted out of the run loop.
+#[inline(always)]
+pub fn clobber_memory() {
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    barrier::touch_memory()
+}
+
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    target_arch = "arm",
+    target_arch = "riscv64"
+))]
+mod barrier {
+    /// An empty instruction sequence that "uses" the pointer and may read
+    /// and write any memory.
+    #[inline(always)]
+    pub fn use_pointer(pointer: *const std::ffi::c_void) {
+        // SAFETY: no instructions; only the optimiser's view changes.
+        unsafe { std::arch::asm!("/* {0} */", in(reg) pointer, options(nostack, preserves_flags)) }
+    }
+    #[inline(always)]
+    pub fn touch_memory() {
+        // SAFETY: as above.
+        unsafe { std::arch::asm!("", options(nostack, preserves_flags)) }
+    }
+}
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    target_arch = "arm",
+    target_arch = "riscv64"
+)))]
+mod barrier {
+    /// Without asm!: a volatile read of the pointer, which the optimiser
+    /// must perform.
+    #[inline(always)]
+    pub fn use_pointer(pointer: *const std::ffi::c_void) {
+        // SAFETY: reads the local pointer variable, which is valid.
+        unsafe { std::ptr::read_volatile(&pointer) };
+    }
+    #[inline(always)]
+    pub fn touch_memory() {}
+}
+
+/// The C functions of target type `T` (used by [`target`] and [`family`]).
+/// They are called by the host only, with the pointers the ABI promises.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
+pub mod adapter {
+    use super::*;
+
+    pub extern "C" fn setup<T: Benchmark>(
+        services: *const HostServices,
+        state: *mut *mut c_void,
+        error: *mut c_char,
+        capacity: u64,
+    ) -> Status {
+        guarded(error, capacity, || {
+            let host = Host { services };
+            let target = T::setup(host, host.argument())?;
+            // SAFETY: the host passes a valid out-pointer.
+            unsafe { *state = Box::into_raw(Box::new(target)) as *mut c_void };
+            Ok(())
+        })
+    }
+
+    pub extern "C" fn run<T: Benchmark>(
+        state: *mut c_void,
+        iterations: u64,
+        error: *mut c_char,
+        capacity: u64,
+    ) -> Status {
+        // SAFETY: `state` is what setup stored; the host never shares it.
+        guarded(error, capacity, || {
+            unsafe { &mut *(state as *mut T) }.run(iterations)
+        })
+    }
+
+    pub extern "C" fn teardown<T: Benchmark>(
+        state: *mut c_void,
+        error: *mut c_char,
+        capacity: u64,
+    ) -> Status {
+        // SAFETY: called once, after a successful setup: the Box is ours.
+        guarded(error, capacity, || {
+            unsafe { Box::from_raw(state as *mut T) }.teardown()
+        })
+    }
+}
+
+/// Panics at compile time (in a static) unless `text` ends with a NUL.
+const fn c_str(text: &'static str) -> *const c_char {
+    let bytes = text.as_bytes();
+    assert!(
+        !bytes.is_empty() && bytes[bytes.len() - 1] == 0,
+        "strings for the ABI must end with \\0; use the target!/family! macros"
+    );
+    bytes.as_ptr() as *const c_char
+}
+
+const fn descriptor<T: Benchmark>(id: &'static str, description: &'static str) -> Target {
+    Target {
+        struct_size: std::mem::size_of::<Target>() as u32,
+        flags: 0,
+        id: c_str(id),
+        description: c_str(description),
+        setup: Some(adapter::setup::<T>),
+        run: Some(adapter::run::<T>),
+        teardown: Some(adapter::teardown::<T>),
+        user_data: std::ptr::null(),
+        complexity_variable: std::ptr::null(),
+        arguments: std::ptr::null(),
+        argument_count: 0,
+        range_multiplier: 0,
+        range_first: 0,
+        range_last: 0,
+    }
+}
+
+/// A plain target of type `T`. Strings end with `\0` (the [`target!`]
+/// macro adds it).
+pub const fn target<T: Benchmark>(id: &'static str, description: &'static str) -> Target {
+    descriptor::<T>(id, description)
+}
+
+/// A family: one target per argument, ids `<id>_<argument>`; `variable`
+/// names what the argument counts ("records"). See [`family!`].
+pub const fn family<T: Benchmark>(
+    id: &'static str,
+    description: &'static str,
+    arguments: &'static [i64],
+    variable: &'static str,
+) -> Target {
+    let mut t = descriptor::<T>(id, description);
+    t.complexity_variable = c_str(variable);
+    t.arguments = arguments.as_ptr();
+    t.argument_count = arguments.len() as u32;
+    t
+}
+
+/// A family over a range: `first`, every power of `multiplier` strictly
+/// between, then `last` (8, 1024, 8 gives 8, 64, 512, 1024).
+pub const fn range_family<T: Benchmark>(
+    id: &'static str,
+    description: &'static str,
+    first: i64,
+    last: i64,
+    multiplier: u32,
+    variable: &'static str,
+) -> Target {
+    let mut t = descriptor::<T>(id, description);
+    t.complexity_variable = c_str(variable);
+    t.range_first = first;
+    t.range_last = last;
+    t.range_multiplier = multiplier;
+    t
+}
+
+/// The descriptor of a plugin (used by [`plugin!`]).
+pub const fn plugin_descriptor(
+    name: &'static str,
+    version: &'static str,
+    build_info: &'static str,
+    target_count: usize,
+    get_target: extern "C" fn(u32) -> *const Target,
+) -> Plugin {
+    Plugin {
+        struct_size: std::mem::size_of::<Plugin>() as u32,
+        abi_major: abi::ABI_MAJOR,
+        abi_minor: abi::ABI_MINOR,
+        target_count: target_count as u32,
+        name: c_str(name),
+        version: c_str(version),
+        build_info: c_str(build_info),
+        get_target: Some(get_target),
+        get_extension: None,
+    }
+}
+
+/// The body of `bench_target_v1_entry` (used by [`plugin!`]): declines
+/// another major, and a 1.0 host when a target is a family.
+///
+/// # Safety
+/// `host` is NULL or the pointer the host passed to the entry function.
+pub unsafe fn entry(
+    host: *const HostInfo,
+    plugin: &'static Plugin,
+    targets: &[Target],
+) -> *const Plugin {
+    let host = match host.as_ref() {
+        Some(host) => host,
+        None => return std::ptr::null(),
+    };
+    let has_family = targets
+        .iter()
+        .any(|t| t.argument_count != 0 || t.range_multiplier != 0);
+    if host.abi_major != abi::ABI_MAJOR || (host.abi_minor < 1 && has_family) {
+        return std::ptr::null();
+    }
+    plugin
+}
+
+/// Declines to load, telling the host why when it offers a buffer (1.1).
+/// For hand-written entry functions.
+///
+/// # Safety
+/// `host` is NULL or the pointer the host passed to the entry function.
+pub unsafe fn decline(host: *const HostInfo, reason: &str) -> *const Plugin {
+    if let Some(host) = host.as_ref() {
+        let end = abi::offset_of_decline_reason() + std::mem::size_of::<*mut c_char>();
+        if host.struct_size as usize >= end {
+            write_message(
+                host.decline_reason,
+                u64::from(host.decline_reason_capacity),
+                reason,
+            );
+        }
+    }
+    std::ptr::null()
+}
+
+/// build_info for this build: the host warns about unoptimised plugins.
+/// Keys on `debug_assertions`, which Cargo's dev profile turns on.
+#[macro_export]
+macro_rules! build_info {
+    () => {
+        if cfg!(debug_assertions) {
+            "rustc, cargo debug profile, unoptimized\0"
+        } else {
+            "rustc, cargo release profile, optimized\0"
+        }
+    };
+}
+
+/// `target!(Type, "id", "description")`: a plain target.
+#[macro_export]
+macro_rules! target {
+    ($ty:ty, $id:expr, $description:expr $(,)?) => {
+        $crate::target::<$ty>(concat!($id, "\0"), concat!($description, "\0"))
+    };
+}
+
+/// `family!(Type, "id", "description", [1000, 10000], "records")`: a family
+/// with a list of arguments, or
+/// `family!(Type, "id", "description", range(8, 1024, 8), "n")`.
+#[macro_export]
+macro_rules! family {
+    ($ty:ty, $id:expr, $description:expr, [$($argument:expr),+ $(,)?], $variable:expr $(,)?) => {
+        $crate::family::<$ty>(
+            concat!($id, "\0"),
+            concat!($description, "\0"),
+            &[$($argument),+],
+            concat!($variable, "\0"),
+        )
+    };
+    ($ty:ty, $id:expr, $description:expr, range($first:expr, $last:expr, $multiplier:expr), $variable:expr $(,)?) => {
+        $crate::range_family::<$ty>(
+            concat!($id, "\0"),
+            concat!($description, "\0"),
+            $first,
+            $last,
+            $multiplier,
+            concat!($variable, "\0"),
+        )
+    };
+}
+
+/// Defines the plugin descriptor and exports `bench_target_v1_entry`. Use
+/// once per crate (a `cdylib`).
+#[macro_export]
+macro_rules! plugin {
+    (name: $name:expr, version: $version:expr, targets: [$($target:expr),+ $(,)?] $(,)?) => {
+        static COSTOPS_BENCH_TARGETS: &[$crate::abi::Target] = &[$($target),+];
+
+        extern "C" fn costops_bench_get_target(index: u32) -> *const $crate::abi::Target {
+            COSTOPS_BENCH_TARGETS
+                .get(index as usize)
+                .map_or(::std::ptr::null(), |t| t as *const $crate::abi::Target)
+        }
+
+        static COSTOPS_BENCH_PLUGIN: $crate::abi::Plugin = $crate::plugin_descriptor(
+            concat!($name, "\0"),
+            concat!($version, "\0"),
+            $crate::build_info!(),
+            COSTOPS_BENCH_TARGETS.len(),
+            costops_bench_get_target,
+        );
+
+        /// The one symbol a cost-ops plugin exports.
+        #[no_mangle]
+        #[allow(clippy::not_unsafe_ptr_arg_deref)]
+        pub extern "C" fn bench_target_v1_entry(
+            host: *const $crate::abi::HostInfo,
+        ) -> *const $crate::abi::Plugin {
+            // SAFETY: `host` is what the host passed to this entry function.
+            unsafe { $crate::entry(host, &COSTOPS_BENCH_PLUGIN, COSTOPS_BENCH_TARGETS) }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Panics;
+    impl Benchmark for Panics {
+        fn setup(host: Host, argument: i64) -> Result<Self, Error> {
+            match argument {
+                0 => Ok(Panics),
+                1 => Err(Error::unsupported("no GPU here")),
+                _ => Err(Error::failed(format!(
+                    "bad argument {} for {}",
+                    argument,
+                    host.target_id()
+                ))),
+            }
+        }
+        fn run(&mut self, iterations: u64) -> Result<(), Error> {
+            if iterations > 0 {
+                panic!("boom at {}", iterations);
+            }
+            Ok(())
+        }
+    }
+
+    fn services(argument: i64, target_id: &'static str) -> HostServices {
+        HostServices {
+            struct_size: std::mem::size_of::<HostServices>() as u32,
+            abi_minor: abi::ABI_MINOR,
+            host_context: std::ptr::null_mut(),
+            set_bytes_per_operation: None,
+            set_items_per_operation: None,
+            report_metric_number: None,
+            report_metric_string: None,
+            log: None,
+            argument,
+            user_data: std::ptr::null(),
+            target_id: target_id.as_ptr() as *const c_char,
+        }
+    }
+
+    fn message(buffer: &[c_char]) -> String {
+        unsafe { CStr::from_ptr(buffer.as_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn a_panic_in_run_is_an_error_with_its_message() {
+        let table = services(0, "panics\0");
+        let mut state: *mut c_void = std::ptr::null_mut();
+        let mut error = [0 as c_char; 64];
+        assert_eq!(
+            adapter::setup::<Panics>(&table, &mut state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(
+            adapter::run::<Panics>(state, 0, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(
+            adapter::run::<Panics>(state, 3, error.as_mut_ptr(), 64),
+            abi::STATUS_ERROR
+        );
+        assert_eq!(message(&error), "the Rust code panicked: boom at 3");
+        assert_eq!(
+            adapter::teardown::<Panics>(state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+    }
+
+    #[test]
+    fn setup_errors_map_to_statuses_and_messages_are_truncated() {
+        let mut state: *mut c_void = std::ptr::null_mut();
+        let mut error = [0 as c_char; 16];
+        let skip = services(1, "panics_1\0");
+        assert_eq!(
+            adapter::setup::<Panics>(&skip, &mut state, error.as_mut_ptr(), 16),
+            abi::STATUS_UNSUPPORTED
+        );
+        assert_eq!(message(&error), "no GPU here");
+        let bad = services(7, "panics_7\0");
+        assert_eq!(
+            adapter::setup::<Panics>(&bad, &mut state, error.as_mut_ptr(), 16),
+            abi::STATUS_ERROR
+        );
+        assert_eq!(message(&error), "bad argument 7 "); // 15 bytes and the NUL
+    }
+
+    #[test]
+    fn a_1_0_services_table_gives_the_defaults() {
+        let mut table = services(42, "x\0");
+        table.struct_size = abi::offset_of_argument() as u32; // a 1.0 host's table
+        let host = Host { services: &table };
+        assert_eq!(host.argument(), 0);
+        assert_eq!(host.target_id(), "");
+    }
+
+    #[test]
+    fn families_declare_their_arguments() {
+        static SIZES: [i64; 2] = [10, 100];
+        let t = family::<Panics>("f\0", "d\0", &SIZES, "n\0");
+        assert_eq!(t.argument_count, 2);
+        assert_eq!(unsafe { *t.arguments.add(1) }, 100);
+        let r = range_family::<Panics>("r\0", "d\0", 8, 1024, 8, "n\0");
+        assert_eq!(
+            (r.range_first, r.range_last, r.range_multiplier),
+            (8, 1024, 8)
+        );
+        assert_eq!(r.argument_count, 0);
+    }
+}

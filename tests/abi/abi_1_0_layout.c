@@ -1,0 +1,47 @@
+/* Prints the size and offset of every ABI 1.0 field. Built twice, against
+ * the frozen 1.0 header (tests/abi/v1_0) and against today's header; the two
+ * outputs must be identical, so a later minor can only have appended. */
+#include <costops/bench_target_v1.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define FIELD(type, field) \
+  printf("%s.%s offset %u\n", #type, #field, (unsigned)offsetof(type, field))
+
+int main(void) {
+  FIELD(bench_host_info_v1, struct_size);
+  FIELD(bench_host_info_v1, abi_major);
+  FIELD(bench_host_info_v1, abi_minor);
+  FIELD(bench_host_info_v1, reserved);
+  FIELD(bench_host_info_v1, host_name);
+  FIELD(bench_host_info_v1, host_version);
+  FIELD(bench_host_services_v1, struct_size);
+  FIELD(bench_host_services_v1, abi_minor);
+  FIELD(bench_host_services_v1, host_context);
+  FIELD(bench_host_services_v1, set_bytes_per_operation);
+  FIELD(bench_host_services_v1, set_items_per_operation);
+  FIELD(bench_host_services_v1, report_metric_number);
+  FIELD(bench_host_services_v1, report_metric_string);
+  FIELD(bench_host_services_v1, log);
+  FIELD(bench_target_v1, struct_size);
+  FIELD(bench_target_v1, flags);
+  FIELD(bench_target_v1, id);
+  FIELD(bench_target_v1, description);
+  FIELD(bench_target_v1, setup);
+  FIELD(bench_target_v1, run);
+  FIELD(bench_target_v1, teardown);
+  FIELD(bench_plugin_v1, struct_size);
+  FIELD(bench_plugin_v1, abi_major);
+  FIELD(bench_plugin_v1, abi_minor);
+  FIELD(bench_plugin_v1, target_count);
+  FIELD(bench_plugin_v1, name);
+  FIELD(bench_plugin_v1, version);
+  FIELD(bench_plugin_v1, build_info);
+  FIELD(bench_plugin_v1, get_target);
+  FIELD(bench_plugin_v1, get_extension);
+  printf("status ok %d error %d invalid %d unsupported %d verification %d\n", BENCH_STATUS_OK,
+         BENCH_STATUS_ERROR, BENCH_STATUS_INVALID_ARGUMENT, BENCH_STATUS_UNSUPPORTED,
+         BENCH_STATUS_VERIFICATION_FAILED);
+  printf("major %d entry %s\n", BENCH_TARGET_V1_ABI_MAJOR, BENCH_TARGET_V1_ENTRY_SYMBOL);
+  return 0;
+}

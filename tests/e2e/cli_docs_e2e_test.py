@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Help, shell completion and the man page come from the option definitions:
+every option of every command appears in each, the scripts parse in their
+shells, the man page renders without warnings, and no option shows Boost's
+anonymous `arg` placeholder.
+
+usage: cli_docs_e2e_test.py COST_OPS CLI_DOCS_DIR
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+
+COST_OPS = sys.argv[1]
+DOCS = sys.argv[2]
+COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate"]
+
+
+def cost_ops(*args):
+    return subprocess.run([COST_OPS, *args], capture_output=True, text=True, timeout=60)
+
+
+def long_options(help_text):
+    return sorted(set(re.findall(r"--([a-z][a-z0-9-]*)", help_text)))
+
+
+class CliDocs(unittest.TestCase):
+    def test_help_command_is_each_commands_help(self):
+        for command in COMMANDS_WITH_OPTIONS:
+            via_help = cost_ops("help", command)
+            direct = cost_ops(command, "--help")
+            self.assertEqual(via_help.returncode, 0, command)
+            self.assertEqual(via_help.stdout, direct.stdout, command)
+            self.assertIn("Exit codes:", via_help.stdout, command)
+        self.assertEqual(cost_ops("help", "nonsense").returncode, 2)
+        self.assertIn("Exit codes:", cost_ops("--help").stdout)
+
+    def test_every_value_has_a_named_placeholder(self):
+        for command in COMMANDS_WITH_OPTIONS:
+            text = cost_ops(command, "--help").stdout
+            self.assertNotRegex(text, r"--[a-z-]+ arg\b", command)
+
+    def test_completion_scripts_offer_every_option_and_parse(self):
+        scripts = {"bash": "cost-ops", "zsh": "_cost-ops", "fish": "cost-ops.fish"}
+        for shell, name in scripts.items():
+            with open(f"{DOCS}/{name}", encoding="utf-8") as f:
+                installed = f.read()
+            self.assertEqual(installed, cost_ops("completion", shell).stdout, shell)
+            for command in COMMANDS_WITH_OPTIONS:
+                self.assertIn(command, installed, shell)
+                for option in long_options(cost_ops(command, "--help").stdout):
+                    # zsh and bash spell options with dashes; fish with -l NAME.
+                    spelled = f"-l {option}" if shell == "fish" else f"--{option}"
+                    self.assertIn(spelled, installed, f"{shell}: {command} --{option}")
+            checker = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "-n"]}[shell]
+            if shutil.which(checker[0]) is None:
+                self.fail(f"{checker[0]} is not installed (scripts/setup.sh installs it)")
+            result = subprocess.run([*checker, f"{DOCS}/{name}"], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, f"{shell}: {result.stderr}")
+
+    def test_bash_completion_completes_commands_and_options(self):
+        script = (f"source {DOCS}/cost-ops; COMP_WORDS=(cost-ops ru); COMP_CWORD=1; _cost_ops; "
+                  "echo ${COMPREPLY[@]}; COMP_WORDS=(cost-ops run --min-t); COMP_CWORD=2; "
+                  "_cost_ops; echo ${COMPREPLY[@]}")
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True).stdout
+        self.assertEqual(out.split("\n")[:2], ["run", "--min-time"])
+
+    def test_man_page_renders_cleanly_and_lists_every_option(self):
+        with open(f"{DOCS}/cost-ops.1", encoding="utf-8") as f:
+            page = f.read()
+        result = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", f"{DOCS}/cost-ops.1"],
+                                capture_output=True, text=True)
+        self.assertEqual(result.stderr, "")
+        for command in COMMANDS_WITH_OPTIONS:
+            for option in long_options(cost_ops(command, "--help").stdout):
+                self.assertIn("\\-\\-" + option.replace("-", "\\-"), page, option)
+        self.assertIn(".SH EXIT STATUS", page)
+
+    def test_run_list_json(self):
+        result = cost_ops("run", "--list", "--json", "--plugin-dir", "/nonexistent")
+        self.assertEqual(result.returncode, 2)  # no such directory: a usage error, named
+        self.assertIn("/nonexistent", result.stderr)
+        self.assertEqual(cost_ops("run", "--json").returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
