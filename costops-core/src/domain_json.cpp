@@ -84,14 +84,7 @@ std::optional<Decimal> get_optional_decimal(const json::object& o, std::string_v
 }
 
 Provider read_provider(const json::object& o, std::string& custom) {
-  const std::string name = get_string(o, "provider", true);
-  const Provider provider = parse_provider(name);
-  if (provider == Provider::custom) custom = name;
-  return provider;
-}
-
-std::string provider_text(Provider provider, const std::string& custom) {
-  return provider == Provider::custom ? custom : std::string(provider_name(provider));
+  return parse_provider_key(get_string(o, "provider", true), custom);
 }
 
 Currency read_currency(const json::object& o) {
@@ -219,7 +212,7 @@ json::object usage_to_json(const UsageRecord& r) {
   for (const auto& t : r.tags) tags.emplace_back(t);
   json::object o{{"id", r.id},
                  {"timestamp", format_timestamp(r.timestamp)},
-                 {"provider", provider_text(r.provider, r.custom_provider)},
+                 {"provider", provider_key(r.provider, r.custom_provider)},
                  {"model", r.model},
                  {"organization_id", r.organization_id},
                  {"prompt_tokens", r.tokens.prompt},
@@ -325,7 +318,7 @@ PricingTable pricing_table_from_json(const json::value& value) {
 
 json::object pricing_table_to_json(const PricingTable& t) {
   json::object o{{"id", t.id},
-                 {"provider", provider_text(t.provider, t.custom_provider)},
+                 {"provider", provider_key(t.provider, t.custom_provider)},
                  {"model", t.model},
                  {"currency", std::string(t.currency.code())},
                  {"effective_from", format_timestamp(t.effective_from)},
@@ -339,7 +332,7 @@ json::object cost_record_to_json(const CostRecord& r) {
   json::object o{{"id", r.id},
                  {"usage_id", r.usage_id},
                  {"timestamp", format_timestamp(r.timestamp)},
-                 {"provider", provider_text(r.provider, r.custom_provider)},
+                 {"provider", provider_key(r.provider, r.custom_provider)},
                  {"model", r.model},
                  {"organization_id", r.organization_id},
                  {"currency", std::string(r.currency.code())},

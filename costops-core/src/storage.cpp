@@ -182,16 +182,6 @@ void run(const Database& db, sqlite3_stmt* s, const char* what, const std::strin
   sqlite3_clear_bindings(s);
 }
 
-std::string provider_text(Provider provider, const std::string& custom) {
-  return provider == Provider::custom ? custom : std::string(provider_name(provider));
-}
-
-Provider read_provider(const std::string& text, std::string& custom) {
-  const Provider p = parse_provider(text);
-  if (p == Provider::custom) custom = text;
-  return p;
-}
-
 // Tags as a JSON array, written into a reused buffer (no JSON DOM per row).
 void write_tags_json(const std::vector<std::string>& tags, std::string& out) {
   out.assign("[");
@@ -351,7 +341,7 @@ UsageRecord read_usage(sqlite3_stmt* s) {
   UsageRecord r;
   r.id = column_text(s, 0);
   r.timestamp = from_unix_ms(sqlite3_column_int64(s, 1));
-  r.provider = read_provider(column_text(s, 2), r.custom_provider);
+  r.provider = parse_provider_key(column_text(s, 2), r.custom_provider);
   r.model = column_text(s, 3);
   r.organization_id = column_text(s, 4);
   r.project_id = column_text(s, 5);
@@ -387,9 +377,7 @@ void UsageRepository::create(const UsageRecord& r) {
   sqlite3_stmt* s = statements_->insert.get();
   bind_static_text(s, 1, r.id);
   bind_integer(s, 2, to_unix_ms(r.timestamp));
-  bind_static_text(s, 3,
-                   r.provider == Provider::custom ? std::string_view(r.custom_provider)
-                                                  : provider_name(r.provider));
+  bind_text(s, 3, provider_key(r.provider, r.custom_provider));
   bind_static_text(s, 4, r.model);
   bind_static_text(s, 5, r.organization_id);
   bind_optional(s, 6, r.project_id);
@@ -480,7 +468,7 @@ void CostRepository::create(const CostRecord& r) {
   bind_text(s, 1, std::string_view(r.id));
   bind_optional(s, 2, r.usage_id);
   bind_integer(s, 3, to_unix_ms(r.timestamp));
-  bind_text(s, 4, std::string_view(provider_text(r.provider, r.custom_provider)));
+  bind_text(s, 4, std::string_view(provider_key(r.provider, r.custom_provider)));
   bind_text(s, 5, std::string_view(r.model));
   bind_text(s, 6, std::string_view(r.organization_id));
   bind_optional(s, 7, r.project_id);
@@ -519,7 +507,7 @@ std::vector<CostRecord> CostRepository::list_by_organization(const std::string& 
     r.id = column_text(s, 0);
     r.usage_id = column_text(s, 1);
     r.timestamp = from_unix_ms(sqlite3_column_int64(s, 2));
-    r.provider = read_provider(column_text(s, 3), r.custom_provider);
+    r.provider = parse_provider_key(column_text(s, 3), r.custom_provider);
     r.model = column_text(s, 4);
     r.organization_id = column_text(s, 5);
     r.project_id = column_text(s, 6);
@@ -560,7 +548,7 @@ PricingRepository::~PricingRepository() = default;
 void PricingRepository::create(const PricingTable& t) {
   sqlite3_stmt* s = statements_->insert.get();
   bind_text(s, 1, std::string_view(t.id));
-  bind_text(s, 2, std::string_view(provider_text(t.provider, t.custom_provider)));
+  bind_text(s, 2, std::string_view(provider_key(t.provider, t.custom_provider)));
   bind_text(s, 3, std::string_view(t.model));
   bind_text(s, 4, t.currency.code());
   bind_integer(s, 5, to_unix_ms(t.effective_from));
@@ -578,7 +566,7 @@ std::optional<PricingTable> PricingRepository::active_for(Provider provider,
                                                           const std::string& model, Timestamp at) {
   sqlite3_stmt* s = statements_->active.get();
   ResetOnExit reset{s};
-  bind_text(s, 1, std::string_view(provider_text(provider, custom_provider)));
+  bind_text(s, 1, std::string_view(provider_key(provider, custom_provider)));
   bind_text(s, 2, std::string_view(model));
   bind_integer(s, 3, to_unix_ms(at));
   const int rc = sqlite3_step(s);

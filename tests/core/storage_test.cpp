@@ -236,3 +236,39 @@ TEST_CASE("several processes opening one new database at once all succeed") {
   }
   CHECK(failures == 0);
 }
+
+TEST_CASE("a custom provider named like a built-in one keeps its identity through SQLite") {
+  Database db(":memory:");
+  UsageRepository usage_repo(db);
+  CostRepository cost_repo(db);
+  PricingRepository pricing_repo(db);
+  const Timestamp at = parse_timestamp("2025-01-15T00:00:00Z");
+  int i = 0;
+  for (const char* name : {"Gemini", "openai", "acme"}) {
+    CAPTURE(name);
+    UsageRecord r = usage(++i);
+    r.provider = Provider::custom;
+    r.custom_provider = name;
+    usage_repo.create(r);
+    const auto back = usage_repo.get_by_id(r.id);
+    REQUIRE(back);
+    CHECK(back->provider == Provider::custom);
+    CHECK(back->custom_provider == name);
+
+    PricingTable t = reference_price("gpt-4o");
+    t.id = std::string("custom-") + name;
+    t.provider = Provider::custom;
+    t.custom_provider = name;
+    pricing_repo.create(t);
+    const auto table = pricing_repo.active_for(Provider::custom, name, "gpt-4o", at);
+    REQUIRE(table);
+    CHECK(table->id == t.id);
+
+    cost_repo.create(make_cost_record(r, CompiledPricing::compile(t), at));
+  }
+  // The built-in provider's table is not the custom "openai"'s.
+  CHECK_FALSE(pricing_repo.active_for(Provider::openai, "", "gpt-4o", at));
+  const auto costs = cost_repo.list_by_organization("org1", at, at + std::chrono::hours(1));
+  REQUIRE(costs.size() == 3);
+  for (const CostRecord& c : costs) CHECK(c.provider == Provider::custom);
+}
