@@ -83,10 +83,17 @@ CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pr
       usage.provider == table.provider &&
       (usage.provider != Provider::custom || usage.custom_provider == table.custom_provider);
   if (!same_provider || usage.model != table.model)
-    throw PricingError(table_name(table) + " is for " + std::string(provider_name(table.provider)) +
-                       "/" + table.model + ", but usage record " + usage.id + " is " +
-                       std::string(provider_name(usage.provider)) + "/" + usage.model +
+    throw PricingError(table_name(table) + " is for " +
+                       std::string(provider_key(table.provider, table.custom_provider)) + "/" +
+                       table.model + ", but usage record " + usage.id + " is " +
+                       provider_key(usage.provider, usage.custom_provider) + "/" + usage.model +
                        "; look up the table for the record's provider and model");
+  if (!table.is_active_at(usage.timestamp))
+    throw PricingPeriodError(
+        table_name(table) + " is in effect from " + format_timestamp(table.effective_from) +
+        (table.effective_to ? " to " + format_timestamp(*table.effective_to) : "") +
+        ", but usage record " + usage.id + " is from " + format_timestamp(usage.timestamp) +
+        "; price it with the table in effect at that time");
   return price_tokens(usage.tokens, pricing);
 }
 

@@ -38,6 +38,13 @@ class PricingOverflowError : public PricingError {
   using PricingError::PricingError;
 };
 
+// A usage record priced with a table that was not in effect at the record's
+// time (before effective_from or after effective_to). Names both.
+class PricingPeriodError : public PricingError {
+ public:
+  using PricingError::PricingError;
+};
+
 struct TokenRates {  // per 1,000,000 tokens
   Decimal input;
   Decimal output;
