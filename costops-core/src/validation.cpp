@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "json_string.hpp"
+
 namespace costops::core {
 
 namespace {
@@ -28,13 +30,13 @@ std::string to_text(NativeUnsigned128 value) {
 }  // namespace
 
 std::string_view rule_name(ValidationRule rule) {
-  static constexpr std::array<std::string_view, 11> names = {
+  static constexpr std::array<std::string_view, 12> names = {
       "zero_total_tokens",       "token_total_mismatch",
       "cache_exceeds_prompt",    "reasoning_exceeds_completion",
       "missing_organization",    "missing_model",
       "missing_custom_provider", "future_timestamp",
       "string_too_long",         "too_many_tags",
-      "count_too_large"};
+      "count_too_large",         "invalid_utf8"};
   return names[static_cast<std::size_t>(rule)];
 }
 
@@ -76,17 +78,22 @@ std::vector<ValidationError> validate_usage(const UsageRecord& r, Timestamp now,
     add(ValidationRule::future_timestamp, "timestamp",
         where + "timestamp " + format_timestamp(r.timestamp) + " is in the future (now is " +
             format_timestamp(now) + ")");
-  const auto check_length = [&](const std::string& value, const char* field, std::size_t max) {
+  const auto check_text = [&](const std::string& value, const char* field, std::size_t max) {
     if (value.size() > max)
       add(ValidationRule::string_too_long, field,
           where + field + " is " + std::to_string(value.size()) + " bytes long; the limit is " +
               std::to_string(max));
+    if (const std::size_t at = detail::invalid_utf8_at(value); at != std::string::npos)
+      add(ValidationRule::invalid_utf8, field,
+          where + field + " is not UTF-8: " + detail::describe_invalid_utf8(value, at));
   };
-  check_length(r.organization_id, "organization_id", limits.max_id_length);
-  check_length(r.project_id, "project_id", limits.max_id_length);
-  check_length(r.user_id, "user_id", limits.max_id_length);
-  check_length(r.model, "model", limits.max_model_length);
-  for (const auto& tag : r.tags) check_length(tag, "tags", limits.max_id_length);
+  check_text(r.id, "id", SIZE_MAX);
+  check_text(r.custom_provider, "provider", SIZE_MAX);
+  check_text(r.organization_id, "organization_id", limits.max_id_length);
+  check_text(r.project_id, "project_id", limits.max_id_length);
+  check_text(r.user_id, "user_id", limits.max_id_length);
+  check_text(r.model, "model", limits.max_model_length);
+  for (const auto& tag : r.tags) check_text(tag, "tags", limits.max_id_length);
   if (r.tags.size() > limits.max_tags)
     add(ValidationRule::too_many_tags, "tags",
         where + std::to_string(r.tags.size()) + " tags; the limit is " +

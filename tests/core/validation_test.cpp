@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 
 using namespace costops::core;
 
@@ -64,6 +65,8 @@ TEST_CASE("each rule is a distinct, named error") {
        "65 tags"},
       {[](UsageRecord& r) { r.latency_ms = std::uint64_t(INT64_MAX) + 1; },
        ValidationRule::count_too_large, "latency_ms", "9223372036854775808"},
+      {[](UsageRecord& r) { r.model = "gpt\xff"; }, ValidationRule::invalid_utf8, "model",
+       "byte 0xff at offset 3"},
   };
   for (const Case& c : cases) {
     UsageRecord r = valid_record();
@@ -77,6 +80,12 @@ TEST_CASE("each rule is a distinct, named error") {
     CHECK(e.message.find(c.text) != std::string::npos);
     CHECK(e.message.find("u-1") != std::string::npos);
   }
+  // Every rule has a case above, and a distinct name.
+  constexpr auto kLastRule = ValidationRule::invalid_utf8;
+  CHECK(std::size(cases) == static_cast<std::size_t>(kLastRule) + 1);
+  std::set<std::string_view> names;
+  for (const Case& c : cases) names.insert(rule_name(c.rule));
+  CHECK(names.size() == std::size(cases));
 }
 
 TEST_CASE("small clock skew is tolerated; several violations are all reported") {
