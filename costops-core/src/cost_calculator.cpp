@@ -7,6 +7,15 @@ namespace {
 using Units = Decimal::Units;
 // -pedantic would flag the extension without __extension__.
 __extension__ using NativeUnsigned128 = unsigned __int128;
+__extension__ using Native128 = __int128;
+
+// Boost builds its int128 from a signed native value faster than from an
+// unsigned one; sums below 2^127 (all real ones) take that path.
+Units to_units(NativeUnsigned128 value) {
+  if (value >> 127) [[unlikely]]
+    return Units(value);
+  return Units(static_cast<Native128>(value));
+}
 
 [[noreturn]] void bucket_error(const char* what, std::uint64_t part, const char* whole_name,
                                std::uint64_t whole) {
@@ -17,6 +26,23 @@ __extension__ using NativeUnsigned128 = unsigned __int128;
 
 std::string table_name(const PricingTable& table) {
   return "pricing table " + (table.id.empty() ? std::string("(no id)") : table.id);
+}
+
+// `tokens_cost` plus the table's (non-negative) fee. Out of line: only
+// per-request tables pay for it, and no try block sits on the hot path.
+[[gnu::noinline]] NativeUnsigned128 add_request_fee(NativeUnsigned128 tokens_cost,
+                                                    const TokenCounts& t,
+                                                    const CompiledPricing& pricing) {
+  const NativeUnsigned128 fee = static_cast<NativeUnsigned128>(pricing.request_fee().units());
+  NativeUnsigned128 total;
+  if (__builtin_add_overflow(tokens_cost, fee, &total))
+    throw PricingOverflowError(table_name(pricing.table()) + ": the cost of " +
+                               std::to_string(t.prompt) + " prompt and " +
+                               std::to_string(t.completion) + " completion tokens, " +
+                               Decimal::from_units(Units(tokens_cost)).to_string() + " + " +
+                               pricing.request_fee().to_string() + ", lies outside the range ±" +
+                               Decimal::max().to_string());
+  return total;
 }
 
 }  // namespace
@@ -31,7 +57,6 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
   std::uint64_t uncached_input = t.prompt - cached;
   std::uint64_t text_output = t.completion - t.reasoning;
   std::uint64_t cache_read = t.cache_read, cache_write = t.cache_write, reasoning = t.reasoning;
-  Decimal request_fee;
   if (pricing.is_per_request()) {
     // Included tokens are consumed by input buckets first, then output.
     std::uint64_t included = pricing.included_tokens();
@@ -41,7 +66,6 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
       *bucket -= used;
       included -= used;
     }
-    request_fee = pricing.request_fee();
   }
   // The products and their sum in the compiler's native unsigned 128-bit
   // integer, the same exact values cpp_int would give, converted to Decimal
@@ -50,7 +74,8 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
   // non-negative and below 2^63 (compile() ensures both), the input buckets
   // add up to at most the prompt count and the output buckets to at most the
   // completion count, so the sum is below (2^64 + 2^64) * 2^63 = 2^128.
-  // (A signed 128-bit sum overflowed here for extreme counts.)
+  // (A signed 128-bit sum overflowed here for extreme counts.) Only the
+  // per-request fee can then leave the range, and that addition is checked.
   const TokenUnitRates& r = pricing.rates_for(t.prompt);
   const auto rate = [](std::int64_t per_token) {
     return static_cast<NativeUnsigned128>(static_cast<std::uint64_t>(per_token));
@@ -59,22 +84,14 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
   const NativeUnsigned128 read = cache_read * rate(r.cache_read);
   const NativeUnsigned128 write = cache_write * rate(r.cache_write);
   const NativeUnsigned128 output = text_output * rate(r.output) + reasoning * rate(r.reasoning);
-  Decimal total = Decimal::from_units(Units(input + read + write + output));
-  if (pricing.is_per_request()) {
-    try {
-      total += request_fee;
-    } catch (const DecimalOverflowError& e) {
-      throw PricingOverflowError(table_name(pricing.table()) + ": the cost of " +
-                                 std::to_string(t.prompt) + " prompt and " +
-                                 std::to_string(t.completion) + " completion tokens: " + e.what());
-    }
-  }
-  return CostBreakdown{Decimal::from_units(Units(input)),
-                       Decimal::from_units(Units(read)),
-                       Decimal::from_units(Units(write)),
-                       Decimal::from_units(Units(output)),
-                       request_fee,
-                       total};
+  NativeUnsigned128 total = input + read + write + output;
+  if (pricing.is_per_request()) total = add_request_fee(total, t, pricing);
+  return CostBreakdown{Decimal::from_units(to_units(input)),
+                       Decimal::from_units(to_units(read)),
+                       Decimal::from_units(to_units(write)),
+                       Decimal::from_units(to_units(output)),
+                       pricing.is_per_request() ? pricing.request_fee() : Decimal(),
+                       Decimal::from_units(to_units(total))};
 }
 
 CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pricing) {
