@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -44,11 +46,37 @@ inline void append_json_string(std::string& out, std::string_view value) {
   out.push_back('"');
 }
 
+// True when no byte has its top bit: with whole-word loads (overlapping at
+// the ends) instead of a loop per byte, since short ids and names are the
+// usual case on the validation and export paths.
+inline bool is_ascii(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n >= 8) {
+    std::uint64_t acc, word;
+    std::memcpy(&acc, p + n - 8, 8);
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      acc |= word;
+    }
+    return !(acc & 0x8080808080808080u);
+  }
+  if (n >= 4) {
+    std::uint32_t head, tail;
+    std::memcpy(&head, p, 4);
+    std::memcpy(&tail, p + n - 4, 4);
+    return !((head | tail) & 0x80808080u);
+  }
+  unsigned acc = 0;
+  for (std::size_t i = 0; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
+  return !(acc & 0x80);
+}
+
 // The offset of the first byte that does not belong to well-formed UTF-8
 // (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF),
 // or npos. JSON text must be UTF-8 (RFC 8259 section 8.1), and no escape
 // can carry a byte that is not part of a character.
-inline std::size_t invalid_utf8_at(std::string_view text) {
+[[gnu::noinline]] inline std::size_t first_invalid_utf8(std::string_view text) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   std::size_t i = 0;
   while (i < text.size()) {
@@ -80,6 +108,11 @@ inline std::size_t invalid_utf8_at(std::string_view text) {
     i += length;
   }
   return std::string_view::npos;
+}
+
+// As first_invalid_utf8, with the common ASCII case inline.
+inline std::size_t invalid_utf8_at(std::string_view text) {
+  return is_ascii(text) ? std::string_view::npos : first_invalid_utf8(text);
 }
 
 // "byte 0xff at offset 3 of \"ab\\xffc\"": for error messages about text
