@@ -44,6 +44,18 @@ Bytef* to_zlib(const std::byte* p) {
   return reinterpret_cast<Bytef*>(const_cast<std::byte*>(p));
 }
 
+std::size_t checked_chunk_limit(std::size_t limit) {
+  if (limit == 0 || limit > kZlibChunkLimit)
+    throw CompressionError("zlib chunk limit " + std::to_string(limit) + " is outside 1.." +
+                           std::to_string(kZlibChunkLimit));
+  return limit;
+}
+
+// At most `limit` of `bytes`, as zlib's 32-bit count.
+uInt piece(std::size_t bytes, std::size_t limit) {
+  return static_cast<uInt>(std::min(bytes, limit));
+}
+
 }  // namespace
 
 std::string_view format_name(CompressionFormat format) {
@@ -77,10 +89,29 @@ struct Compressor::State {
   std::vector<std::byte> buffer = std::vector<std::byte>(1 << 16);  // streaming chunks
   std::unique_ptr<std::byte[]> output;  // one-shot results, grown as needed
   std::size_t output_capacity = 0;
+  std::size_t chunk_limit = kZlibChunkLimit;  // bytes per zlib call, each way
+
+  // Runs deflate on the pending input with `flush` until it has taken all of
+  // it (and, with Z_FINISH, ended the stream), passing output to `sink`.
+  void drain_to(int flush, const Sink& sink) {
+    int rc = Z_OK;
+    do {
+      stream.next_out = to_zlib(buffer.data());
+      stream.avail_out = piece(buffer.size(), chunk_limit);
+      const uInt space = stream.avail_out;
+      rc = deflate(&stream, flush);
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+        throw CompressionError("compression failed: " + zlib_message(stream, rc));
+      const std::size_t produced = space - stream.avail_out;
+      stats.compressed_bytes += produced;
+      if (produced) sink({buffer.data(), produced});
+    } while (flush == Z_FINISH ? rc != Z_STREAM_END : stream.avail_in != 0);
+  }
 };
 
-Compressor::Compressor(CompressionFormat format, int level)
+Compressor::Compressor(CompressionFormat format, int level, std::size_t zlib_chunk_limit)
     : format_(format), state_(std::make_unique<State>()) {
+  state_->chunk_limit = checked_chunk_limit(zlib_chunk_limit);
   if (level != kDefaultCompressionLevel && (level < 0 || level > 9))
     throw CompressionError("compression level " + std::to_string(level) +
                            " is outside 0..9 (or -1 for the default)");
@@ -113,14 +144,26 @@ std::span<const std::byte> Compressor::compress(std::span<const std::byte> input
     state_->output.reset(new std::byte[bound]);  // uninitialised on purpose
     state_->output_capacity = bound;
   }
+  // One deflate call per piece of at most chunk_limit bytes each way; the
+  // last piece of input goes with Z_FINISH, and Z_FINISH stays until the end.
+  const std::size_t limit = state_->chunk_limit;
   s.next_in = to_zlib(input.data());
-  s.avail_in = static_cast<uInt>(input.size());
   s.next_out = to_zlib(state_->output.get());
-  s.avail_out = static_cast<uInt>(bound);
-  const int rc = deflate(&s, Z_FINISH);
-  if (rc != Z_STREAM_END) throw CompressionError("compression failed: " + zlib_message(s, rc));
-  stats.compressed_bytes = s.total_out;
-  return {state_->output.get(), static_cast<std::size_t>(s.total_out)};
+  std::size_t input_left = input.size(), output_left = bound;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    s.avail_in = piece(input_left, limit);
+    s.avail_out = piece(output_left, limit);
+    const uInt offered_in = s.avail_in, offered_out = s.avail_out;
+    rc = deflate(&s, input_left == offered_in ? Z_FINISH : Z_NO_FLUSH);
+    const std::size_t taken = offered_in - s.avail_in, produced = offered_out - s.avail_out;
+    input_left -= taken;
+    output_left -= produced;
+    if ((rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) || (taken == 0 && produced == 0))
+      throw CompressionError("compression failed: " + zlib_message(s, rc));
+  }
+  stats.compressed_bytes = bound - output_left;
+  return {state_->output.get(), static_cast<std::size_t>(stats.compressed_bytes)};
 }
 
 void Compressor::write(std::span<const std::byte> chunk, const Sink& sink) {
@@ -131,17 +174,12 @@ void Compressor::write(std::span<const std::byte> chunk, const Sink& sink) {
     return;
   }
   z_stream& s = state_->stream;
-  s.next_in = to_zlib(chunk.data());
-  s.avail_in = static_cast<uInt>(chunk.size());
-  while (s.avail_in != 0) {
-    s.next_out = to_zlib(state_->buffer.data());
-    s.avail_out = static_cast<uInt>(state_->buffer.size());
-    const int rc = deflate(&s, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_BUF_ERROR)
-      throw CompressionError("compression failed: " + zlib_message(s, rc));
-    const std::size_t produced = state_->buffer.size() - s.avail_out;
-    state_->stats.compressed_bytes += produced;
-    if (produced) sink({state_->buffer.data(), produced});
+  for (std::size_t at = 0; at < chunk.size(); at += s.avail_in) {
+    s.next_in = to_zlib(chunk.data() + at);
+    s.avail_in = piece(chunk.size() - at, state_->chunk_limit);
+    const uInt offered = s.avail_in;
+    state_->drain_to(Z_NO_FLUSH, sink);
+    s.avail_in = offered;  // all taken: advance by the whole piece
   }
 }
 
@@ -150,17 +188,7 @@ CompressionStats Compressor::finish(const Sink& sink) {
     z_stream& s = state_->stream;
     s.next_in = nullptr;
     s.avail_in = 0;
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-      s.next_out = to_zlib(state_->buffer.data());
-      s.avail_out = static_cast<uInt>(state_->buffer.size());
-      rc = deflate(&s, Z_FINISH);
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        throw CompressionError("compression failed: " + zlib_message(s, rc));
-      const std::size_t produced = state_->buffer.size() - s.avail_out;
-      state_->stats.compressed_bytes += produced;
-      if (produced) sink({state_->buffer.data(), produced});
-    }
+    state_->drain_to(Z_FINISH, sink);
     deflateReset(&s);
   }
   const CompressionStats stats = state_->stats;
@@ -169,18 +197,20 @@ CompressionStats Compressor::finish(const Sink& sink) {
 }
 
 std::vector<std::byte> compress(std::span<const std::byte> input, CompressionFormat format,
-                                int level) {
-  Compressor compressor(format, level);
+                                int level, std::size_t zlib_chunk_limit) {
+  Compressor compressor(format, level, zlib_chunk_limit);
   const auto packed = compressor.compress(input);
   return {packed.begin(), packed.end()};
 }
 
 namespace {
 
-// Inflates `input` and passes output to `sink`; used by both decompressors.
+// Inflates compressed bytes fed in any number of calls and passes the output
+// to a sink; used by both decompressors, so they refuse the same inputs.
 class Inflater {
  public:
-  explicit Inflater(CompressionFormat format) : format_(format) {
+  Inflater(CompressionFormat format, std::size_t chunk_limit)
+      : format_(format), chunk_limit_(checked_chunk_limit(chunk_limit)) {
     const int rc = inflateInit2(&s_, window_bits(format));
     if (rc != Z_OK)
       throw CompressionError("cannot start the decompressor: " + zlib_message(s_, rc));
@@ -189,53 +219,84 @@ class Inflater {
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 
-  // Returns true once the end of the compressed stream was reached.
+  // Throws CompressionError on damaged data, and on bytes after the end of
+  // the stream, except that a gzip member may follow another (RFC 1952).
   template <class Sink>
-  bool feed(std::span<const std::byte> input, Sink&& sink) {
-    s_.next_in = to_zlib(input.data());
-    s_.avail_in = static_cast<uInt>(input.size());
-    std::byte buffer[1 << 16];
-    while (true) {
-      s_.next_out = to_zlib(buffer);
-      s_.avail_out = sizeof buffer;
-      const int rc = inflate(&s_, Z_NO_FLUSH);
-      const std::size_t produced = sizeof buffer - s_.avail_out;
-      if (produced) sink(std::span<const std::byte>(buffer, produced));
-      if (rc == Z_STREAM_END) {
-        if (s_.avail_in != 0)
-          throw CompressionError("corrupt " + std::string(format_name(format_)) +
-                                 " data: unexpected bytes after the end of the stream");
-        return true;
+  void feed(std::span<const std::byte> input, Sink&& sink) {
+    while (!input.empty()) {
+      if (ended_) {
+        if (format_ != CompressionFormat::gzip)
+          corrupt("unexpected bytes after the end of the stream");
+        inflateReset(&s_);  // the next gzip member
+        ended_ = false;
+        later_member_ = true;
       }
-      if (rc == Z_BUF_ERROR && s_.avail_in == 0) return false;  // needs more input
-      if (rc != Z_OK)
-        throw CompressionError("corrupt " + std::string(format_name(format_)) +
-                               " data: " + zlib_message(s_, rc));
-      if (s_.avail_in == 0 && s_.avail_out != 0) return false;
+      s_.next_in = to_zlib(input.data());
+      s_.avail_in = piece(input.size(), chunk_limit_);
+      const uInt offered = s_.avail_in;
+      inflate_piece(sink);
+      input = input.subspan(offered - s_.avail_in);
     }
+  }
+  // Call after the last input: throws unless it ended a stream (member).
+  void finish() const {
+    if (!ended_) corrupt("the stream is truncated");
   }
 
  private:
+  [[noreturn]] void corrupt(const std::string& why) const {
+    // Bytes after a complete gzip member that do not form another one are
+    // trailing garbage, whatever zlib calls them.
+    throw CompressionError("corrupt " + std::string(format_name(format_)) + " data: " +
+                           (later_member_ ? "unexpected bytes after the end of the stream, "
+                                            "which are not a complete gzip member: "
+                                          : "") +
+                           why);
+  }
+
+  // Inflates the pending input until zlib has taken all of it or the stream
+  // (member) ends.
+  template <class Sink>
+  void inflate_piece(Sink& sink) {
+    std::byte buffer[1 << 16];
+    while (true) {
+      s_.next_out = to_zlib(buffer);
+      s_.avail_out = piece(sizeof buffer, chunk_limit_);
+      const uInt space = s_.avail_out;
+      const int rc = inflate(&s_, Z_NO_FLUSH);
+      const std::size_t produced = space - s_.avail_out;
+      if (produced) sink(std::span<const std::byte>(buffer, produced));
+      if (rc == Z_STREAM_END) {
+        ended_ = true;
+        return;
+      }
+      if (rc == Z_BUF_ERROR && s_.avail_in == 0) return;  // needs more input
+      if (rc != Z_OK) corrupt(zlib_message(s_, rc));
+      if (s_.avail_in == 0 && s_.avail_out != 0) return;
+    }
+  }
+
   CompressionFormat format_;
+  std::size_t chunk_limit_;
   z_stream s_{};
+  bool ended_ = false;
+  bool later_member_ = false;  // a gzip member after the first
 };
 
 }  // namespace
 
 std::vector<std::byte> decompress(std::span<const std::byte> input, CompressionFormat format,
-                                  std::size_t max_output_bytes) {
+                                  std::size_t max_output_bytes, std::size_t zlib_chunk_limit) {
   if (format == CompressionFormat::identity) return {input.begin(), input.end()};
-  Inflater inflater(format);
+  Inflater inflater(format, zlib_chunk_limit);
   std::vector<std::byte> out;
-  const bool ended = inflater.feed(input, [&](std::span<const std::byte> chunk) {
+  inflater.feed(input, [&](std::span<const std::byte> chunk) {
     if (out.size() + chunk.size() > max_output_bytes)
       throw CompressionError("decompressed data exceeds the limit of " +
                              std::to_string(max_output_bytes) + " bytes");
     out.insert(out.end(), chunk.begin(), chunk.end());
   });
-  if (!ended)
-    throw CompressionError("corrupt " + std::string(format_name(format)) +
-                           " data: the stream is truncated");
+  inflater.finish();
   return out;
 }
 
@@ -276,17 +337,17 @@ CompressionStats decompress_stream(std::istream& in, std::ostream& out, Compress
     }
     return stats;
   }
-  Inflater inflater(format);
-  bool ended = false;
-  while (in && !ended) {
+  // To the end of `in`: bytes after the stream are an error here too, even
+  // when the stream ends exactly at a chunk boundary.
+  Inflater inflater(format, kZlibChunkLimit);
+  while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
     stats.compressed_bytes += got;
-    if (got) ended = inflater.feed(std::as_bytes(std::span<const char>(buffer.data(), got)), sink);
+    inflater.feed(std::as_bytes(std::span<const char>(buffer.data(), got)), sink);
   }
-  if (!ended)
-    throw CompressionError("corrupt " + std::string(format_name(format)) +
-                           " data: the stream is truncated");
+  if (in.bad()) throw CompressionError("cannot read the input stream");
+  inflater.finish();
   return stats;
 }
 

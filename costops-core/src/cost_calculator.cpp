@@ -6,13 +6,43 @@ namespace {
 
 using Units = Decimal::Units;
 // -pedantic would flag the extension without __extension__.
+__extension__ using NativeUnsigned128 = unsigned __int128;
 __extension__ using Native128 = __int128;
+
+// Boost builds its int128 from a signed native value faster than from an
+// unsigned one; sums below 2^127 (all real ones) take that path.
+Units to_units(NativeUnsigned128 value) {
+  if (value >> 127) [[unlikely]]
+    return Units(value);
+  return Units(static_cast<Native128>(value));
+}
 
 [[noreturn]] void bucket_error(const char* what, std::uint64_t part, const char* whole_name,
                                std::uint64_t whole) {
   throw PricingError(std::string(what) + " (" + std::to_string(part) + ") exceed " + whole_name +
                      " (" + std::to_string(whole) + "); those tokens are counted inside " +
                      whole_name);
+}
+
+std::string table_name(const PricingTable& table) {
+  return "pricing table " + (table.id.empty() ? std::string("(no id)") : table.id);
+}
+
+// `tokens_cost` plus the table's (non-negative) fee. Out of line: only
+// per-request tables pay for it, and no try block sits on the hot path.
+[[gnu::noinline]] NativeUnsigned128 add_request_fee(NativeUnsigned128 tokens_cost,
+                                                    const TokenCounts& t,
+                                                    const CompiledPricing& pricing) {
+  const NativeUnsigned128 fee = static_cast<NativeUnsigned128>(pricing.request_fee().units());
+  NativeUnsigned128 total;
+  if (__builtin_add_overflow(tokens_cost, fee, &total))
+    throw PricingOverflowError(table_name(pricing.table()) + ": the cost of " +
+                               std::to_string(t.prompt) + " prompt and " +
+                               std::to_string(t.completion) + " completion tokens, " +
+                               Decimal::from_units(Units(tokens_cost)).to_string() + " + " +
+                               pricing.request_fee().to_string() + ", lies outside the range ±" +
+                               Decimal::max().to_string());
+  return total;
 }
 
 }  // namespace
@@ -27,7 +57,6 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
   std::uint64_t uncached_input = t.prompt - cached;
   std::uint64_t text_output = t.completion - t.reasoning;
   std::uint64_t cache_read = t.cache_read, cache_write = t.cache_write, reasoning = t.reasoning;
-  Decimal request_fee;
   if (pricing.is_per_request()) {
     // Included tokens are consumed by input buckets first, then output.
     std::uint64_t included = pricing.included_tokens();
@@ -37,25 +66,32 @@ CostBreakdown price_tokens(const TokenCounts& t, const CompiledPricing& pricing)
       *bucket -= used;
       included -= used;
     }
-    request_fee = pricing.request_fee();
   }
-  // The products and their sum in the compiler's native 128-bit integer, the
-  // same exact values cpp_int would give (a count below 2^64 times a rate
-  // below 2^63 fits), converted to Decimal once per field, and the result
-  // built in place (no zero-fill first): this is the per-record path.
+  // The products and their sum in the compiler's native unsigned 128-bit
+  // integer, the same exact values cpp_int would give, converted to Decimal
+  // once per field, and the result built in place (no zero-fill first): this
+  // is the per-record path. It cannot wrap, so it needs no checks: rates are
+  // non-negative and below 2^63 (compile() ensures both), the input buckets
+  // add up to at most the prompt count and the output buckets to at most the
+  // completion count, so the sum is below (2^64 + 2^64) * 2^63 = 2^128.
+  // (A signed 128-bit sum overflowed here for extreme counts.) Only the
+  // per-request fee can then leave the range, and that addition is checked.
   const TokenUnitRates& r = pricing.rates_for(t.prompt);
-  const Native128 input = Native128(uncached_input) * r.input;
-  const Native128 read = Native128(cache_read) * r.cache_read;
-  const Native128 write = Native128(cache_write) * r.cache_write;
-  const Native128 output = Native128(text_output) * r.output + Native128(reasoning) * r.reasoning;
-  Decimal total = Decimal::from_units(Units(input + read + write + output));
-  if (pricing.is_per_request()) total += request_fee;
-  return CostBreakdown{Decimal::from_units(Units(input)),
-                       Decimal::from_units(Units(read)),
-                       Decimal::from_units(Units(write)),
-                       Decimal::from_units(Units(output)),
-                       request_fee,
-                       total};
+  const auto rate = [](std::int64_t per_token) {
+    return static_cast<NativeUnsigned128>(static_cast<std::uint64_t>(per_token));
+  };
+  const NativeUnsigned128 input = uncached_input * rate(r.input);
+  const NativeUnsigned128 read = cache_read * rate(r.cache_read);
+  const NativeUnsigned128 write = cache_write * rate(r.cache_write);
+  const NativeUnsigned128 output = text_output * rate(r.output) + reasoning * rate(r.reasoning);
+  NativeUnsigned128 total = input + read + write + output;
+  if (pricing.is_per_request()) total = add_request_fee(total, t, pricing);
+  return CostBreakdown{Decimal::from_units(to_units(input)),
+                       Decimal::from_units(to_units(read)),
+                       Decimal::from_units(to_units(write)),
+                       Decimal::from_units(to_units(output)),
+                       pricing.is_per_request() ? pricing.request_fee() : Decimal(),
+                       Decimal::from_units(to_units(total))};
 }
 
 CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pricing) {
@@ -64,11 +100,17 @@ CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pr
       usage.provider == table.provider &&
       (usage.provider != Provider::custom || usage.custom_provider == table.custom_provider);
   if (!same_provider || usage.model != table.model)
-    throw PricingError("pricing table " + (table.id.empty() ? std::string("(no id)") : table.id) +
-                       " is for " + std::string(provider_name(table.provider)) + "/" + table.model +
-                       ", but usage record " + usage.id + " is " +
-                       std::string(provider_name(usage.provider)) + "/" + usage.model +
+    throw PricingError(table_name(table) + " is for " +
+                       std::string(provider_key(table.provider, table.custom_provider)) + "/" +
+                       table.model + ", but usage record " + usage.id + " is " +
+                       provider_key(usage.provider, usage.custom_provider) + "/" + usage.model +
                        "; look up the table for the record's provider and model");
+  if (!table.is_active_at(usage.timestamp))
+    throw PricingPeriodError(
+        table_name(table) + " is in effect from " + format_timestamp(table.effective_from) +
+        (table.effective_to ? " to " + format_timestamp(*table.effective_to) : "") +
+        ", but usage record " + usage.id + " is from " + format_timestamp(usage.timestamp) +
+        "; price it with the table in effect at that time");
   return price_tokens(usage.tokens, pricing);
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace costops::core {
 
@@ -98,6 +99,19 @@ void append_fraction(std::string& out, std::uint64_t fraction, int places) {
   out.append(digits, static_cast<std::size_t>(places));
 }
 
+[[noreturn]] void overflow(const Decimal& a, const char* operation, const std::string& b) {
+  throw DecimalOverflowError("decimal overflow: " + a.to_string() + operation + b +
+                             " lies outside the range ±" + Decimal::max().to_string() +
+                             "; split the amount or check the input for a wrong value");
+}
+
+// `value` as Units, or DecimalOverflowError naming the operation.
+Units narrow(const Wide& value, const Decimal& a, const char* operation, const std::string& b) {
+  static const Wide kMaxUnits = Wide(std::numeric_limits<Units>::max());
+  if (value > kMaxUnits || value < -kMaxUnits) overflow(a, operation, b);
+  return static_cast<Units>(value);
+}
+
 [[noreturn]] void malformed(std::string_view text, const char* why) {
   throw DecimalError("invalid decimal \"" + std::string(text.substr(0, 64)) + "\": " + why);
 }
@@ -106,6 +120,10 @@ void append_fraction(std::string& out, std::uint64_t fraction, int places) {
 
 Decimal Decimal::from_integer(std::int64_t value) {
   return Decimal(Units(value) * kOne);
+}
+
+Decimal Decimal::max() {
+  return Decimal(std::numeric_limits<Units>::max());
 }
 
 Decimal Decimal::parse(std::string_view text) {
@@ -191,13 +209,27 @@ Decimal Decimal::rounded(int places) const {
   if (places < 0 || places > kScale) throw DecimalError("places must be within 0..18");
   if (places == kScale) return *this;
   const Units step = power_of_ten(kScale - places);
-  return Decimal(divide_half_even(units_, step) * step);
+  const Wide rounded = Wide(divide_half_even(units_, step)) * Wide(step);
+  return Decimal(narrow(rounded, *this, " rounded to ", std::to_string(places) + " places"));
+}
+
+void Decimal::check_sum(const Decimal& other) const {
+  NativeUnsigned128 sum;
+  if (__builtin_add_overflow(magnitude(units_), magnitude(other.units_), &sum))
+    overflow(*this, " + ", other.to_string());
+}
+
+Decimal Decimal::times(std::uint64_t count) const {
+  NativeUnsigned128 product;
+  if (__builtin_mul_overflow(magnitude(units_), NativeUnsigned128(count), &product))
+    overflow(*this, " times ", std::to_string(count));
+  return Decimal(units_ < 0 ? Units(-Units(product)) : Units(product));
 }
 
 Decimal operator*(const Decimal& a, const Decimal& b) {
   const Wide product = Wide(a.units_) * Wide(b.units_);
   const Wide scaled = divide_half_even(product, Wide(kOne));
-  return Decimal(static_cast<Units>(scaled));
+  return Decimal(narrow(scaled, a, " * ", b.to_string()));
 }
 
 Decimal Decimal::divided_by(std::uint64_t divisor) const {
@@ -213,7 +245,7 @@ Decimal Decimal::divided_by(const Decimal& other) const {
     numerator = -numerator;
     denominator = -denominator;
   }
-  return Decimal(static_cast<Units>(divide_half_even(numerator, denominator)));
+  return Decimal(narrow(divide_half_even(numerator, denominator), *this, " / ", other.to_string()));
 }
 
 int Decimal::decimal_places() const {

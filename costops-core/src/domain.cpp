@@ -39,6 +39,28 @@ Provider parse_provider(std::string_view text) {
   return Provider::custom;
 }
 
+namespace {
+constexpr std::string_view kCustomPrefix = "custom:";
+}  // namespace
+
+std::string provider_key(Provider provider, std::string_view custom_name) {
+  if (provider != Provider::custom) return std::string(provider_name(provider));
+  if (parse_provider(custom_name) != Provider::custom || custom_name.starts_with(kCustomPrefix))
+    return std::string(kCustomPrefix) + std::string(custom_name);
+  return std::string(custom_name);
+}
+
+Provider parse_provider_key(std::string_view key, std::string& custom_name) {
+  custom_name.clear();
+  if (key.starts_with(kCustomPrefix)) {
+    custom_name = key.substr(kCustomPrefix.size());
+    return Provider::custom;
+  }
+  const Provider provider = parse_provider(key);
+  if (provider == Provider::custom) custom_name = key;
+  return provider;
+}
+
 Currency Currency::from_code(std::string_view code) {
   if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) {
         return std::isalpha(static_cast<unsigned char>(c));

@@ -84,14 +84,7 @@ std::optional<Decimal> get_optional_decimal(const json::object& o, std::string_v
 }
 
 Provider read_provider(const json::object& o, std::string& custom) {
-  const std::string name = get_string(o, "provider", true);
-  const Provider provider = parse_provider(name);
-  if (provider == Provider::custom) custom = name;
-  return provider;
-}
-
-std::string provider_text(Provider provider, const std::string& custom) {
-  return provider == Provider::custom ? custom : std::string(provider_name(provider));
+  return parse_provider_key(get_string(o, "provider", true), custom);
 }
 
 Currency read_currency(const json::object& o) {
@@ -183,8 +176,14 @@ UsageRecord usage_from_json(const json::value& value) {
     r.user_id = get_string(o, "user_id");
     r.tokens.prompt = get_count(o, "prompt_tokens", true);
     r.tokens.completion = get_count(o, "completion_tokens", true);
-    r.total_tokens = o.contains("total_tokens") ? get_count(o, "total_tokens")
-                                                : r.tokens.prompt + r.tokens.completion;
+    if (o.contains("total_tokens")) {
+      r.total_tokens = get_count(o, "total_tokens");
+    } else if (__builtin_add_overflow(r.tokens.prompt, r.tokens.completion, &r.total_tokens)) {
+      field_error("total_tokens", "is missing, and prompt_tokens + completion_tokens (" +
+                                      std::to_string(r.tokens.prompt) + " + " +
+                                      std::to_string(r.tokens.completion) +
+                                      ") exceeds 18446744073709551615");
+    }
     r.tokens.cache_read = o.contains("cache_read_tokens") ? get_count(o, "cache_read_tokens")
                                                           : get_count(o, "cached_tokens");
     r.tokens.cache_write = get_count(o, "cache_write_tokens");
@@ -213,7 +212,7 @@ json::object usage_to_json(const UsageRecord& r) {
   for (const auto& t : r.tags) tags.emplace_back(t);
   json::object o{{"id", r.id},
                  {"timestamp", format_timestamp(r.timestamp)},
-                 {"provider", provider_text(r.provider, r.custom_provider)},
+                 {"provider", provider_key(r.provider, r.custom_provider)},
                  {"model", r.model},
                  {"organization_id", r.organization_id},
                  {"prompt_tokens", r.tokens.prompt},
@@ -319,7 +318,7 @@ PricingTable pricing_table_from_json(const json::value& value) {
 
 json::object pricing_table_to_json(const PricingTable& t) {
   json::object o{{"id", t.id},
-                 {"provider", provider_text(t.provider, t.custom_provider)},
+                 {"provider", provider_key(t.provider, t.custom_provider)},
                  {"model", t.model},
                  {"currency", std::string(t.currency.code())},
                  {"effective_from", format_timestamp(t.effective_from)},
@@ -333,7 +332,7 @@ json::object cost_record_to_json(const CostRecord& r) {
   json::object o{{"id", r.id},
                  {"usage_id", r.usage_id},
                  {"timestamp", format_timestamp(r.timestamp)},
-                 {"provider", provider_text(r.provider, r.custom_provider)},
+                 {"provider", provider_key(r.provider, r.custom_provider)},
                  {"model", r.model},
                  {"organization_id", r.organization_id},
                  {"currency", std::string(r.currency.code())},

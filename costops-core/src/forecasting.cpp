@@ -129,7 +129,7 @@ Fit fit_model(ForecastModel model, Series y, std::size_t horizon, const Forecast
     case ForecastModel::linear_trend:
       return fit_linear(y, horizon);
     case ForecastModel::moving_average:
-      return fit_moving_average(y, horizon, std::min(options.moving_average_window, y.size() - 1));
+      return fit_moving_average(y, horizon, options.moving_average_window);
     case ForecastModel::exponential_smoothing:
       return fit_exponential(y, horizon);
     case ForecastModel::holt_linear:
@@ -180,6 +180,11 @@ void check_series(const TimeSeries& series, const ForecastOptions& options) {
   if (!(options.confidence > 0 && options.confidence < 1))
     throw ForecastError("confidence must lie strictly between 0 and 1, not " +
                         std::to_string(options.confidence));
+  if (options.moving_average_window == 0)
+    throw ForecastError("the moving-average window must be at least 1 point");
+  if (!(options.holdout_fraction >= 0 && options.holdout_fraction < 1))
+    throw ForecastError("holdout_fraction must lie within [0, 1), not " +
+                        std::to_string(options.holdout_fraction));
   if (options.model == ForecastModel::moving_average &&
       options.moving_average_window >= series.values.size())
     throw ForecastError(
@@ -263,6 +268,13 @@ Forecast forecast(const TimeSeries& series, const ForecastOptions& options) {
       n - 3);
   const Series head = y.first(n - holdout);
   const Series tail = y.subspan(n - holdout);
+  // The model asked for is judged as asked for: never with a shorter window.
+  if (options.model == ForecastModel::moving_average && holdout != 0 &&
+      options.moving_average_window >= head.size())
+    throw ForecastError(
+        "the moving-average window (" + std::to_string(options.moving_average_window) +
+        ") must be shorter than the series before the holdout (" + std::to_string(head.size()) +
+        " points); use a smaller window or holdout_fraction");
 
   std::vector<ForecastModel> candidates;
   if (options.model == ForecastModel::automatic) {
@@ -323,9 +335,26 @@ Forecast forecast(const TimeSeries& series, const ForecastOptions& options) {
   return result;
 }
 
+namespace {
+
+// NaN would make the sorts and medians below undefined, infinity every
+// statistic meaningless; a threshold must be a positive number.
+void check_anomaly_input(std::span<const double> values, std::optional<double> threshold) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw ForecastError("anomaly detection: value " + std::to_string(i) + " is " +
+                          std::to_string(values[i]) + ", not a finite number");
+  if (threshold && !(std::isfinite(*threshold) && *threshold > 0))
+    throw ForecastError("anomaly detection: the threshold must be a positive number, not " +
+                        std::to_string(*threshold));
+}
+
+}  // namespace
+
 std::vector<Anomaly> detect_anomalies(std::span<const double> values, AnomalyMethod method,
                                       std::optional<double> threshold) {
   std::vector<Anomaly> anomalies;
+  check_anomaly_input(values, threshold);
   if (values.size() < 3) return anomalies;
   switch (method) {
     case AnomalyMethod::z_score: {
@@ -366,10 +395,17 @@ std::vector<Anomaly> detect_anomalies(std::span<const double> values, AnomalyMet
       const double median = boost::math::statistics::median(copy);
       std::vector<double> deviations;
       for (double v : values) deviations.push_back(std::abs(v - median));
+      // Both scales estimate the standard deviation of normal data: 1.4826
+      // MAD (= MAD / 0.6745) and, when more than half the values are equal
+      // and so MAD is 0, 1.253314 MeanAD (the mean absolute deviation from
+      // the median; IBM SPSS's rule, after Iglewicz and Hoaglin).
+      const double mean_deviation = std::accumulate(deviations.begin(), deviations.end(), 0.0) /
+                                    static_cast<double>(deviations.size());
       const double mad = boost::math::statistics::median(deviations);
-      if (mad <= 0) return anomalies;
+      const double scale = mad > 0 ? mad / 0.6745 : 1.253314 * mean_deviation;
+      if (scale <= 0) return anomalies;  // every value equal: nothing stands out
       for (std::size_t i = 0; i < values.size(); ++i) {
-        const double score = 0.6745 * std::abs(values[i] - median) / mad;
+        const double score = std::abs(values[i] - median) / scale;
         if (score > limit) anomalies.push_back({i, values[i], score});
       }
       break;

@@ -12,6 +12,11 @@ namespace {
 
 using detail::append_json_string;
 
+[[noreturn]] void not_finite(std::size_t row, std::string_view column, double value) {
+  throw ExportError("row " + std::to_string(row + 1) + ", column " + std::string(column) + ": " +
+                    std::to_string(value) + " is not a finite number");
+}
+
 // Format writers share one interface (begin / field... / end_row / finish),
 // so each report is written once as a template and instantiated per format.
 
@@ -22,8 +27,8 @@ void append_unsigned(std::string& out, std::uint64_t value) {
   out.append(buffer, end);
 }
 
+// `value` must be finite (the writers check: JSON has no inf or NaN).
 void append_double(std::string& out, double value) {
-  if (!std::isfinite(value)) value = 0;
   char buffer[64];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   (void)ec;
@@ -34,8 +39,10 @@ class CsvWriter {
  public:
   explicit CsvWriter(std::string& out) : out_(out) {}
   void begin(std::string_view, std::span<const std::string_view> columns) {
+    columns_ = columns;
     for (std::string_view column : columns) text(column);
-    end_row();
+    out_.append("\r\n");
+    fields_ = 0;
   }
   void text(std::string_view value) {
     separator();
@@ -59,6 +66,7 @@ class CsvWriter {
     append_unsigned(out_, value);
   }
   void number(double value) {
+    if (!std::isfinite(value)) not_finite(rows_, columns_[fields_], value);
     separator();
     append_double(out_, value);
   }
@@ -74,6 +82,7 @@ class CsvWriter {
   void end_row() {
     out_.append("\r\n");
     fields_ = 0;
+    ++rows_;
   }
   void finish(std::size_t) {}
 
@@ -82,7 +91,9 @@ class CsvWriter {
     if (fields_++) out_.push_back(',');
   }
   std::string& out_;
+  std::span<const std::string_view> columns_;
   std::size_t fields_ = 0;
+  std::size_t rows_ = 0;
 };
 
 // JSON objects per row; `lines` selects JSON Lines (one object per line)
@@ -103,6 +114,11 @@ class JsonWriter {
     out_.append("],\"rows\":[");
   }
   void text(std::string_view value) {
+    if (const std::size_t at = detail::invalid_utf8_at(value); at != std::string_view::npos)
+      throw ExportError("row " + std::to_string(rows_ + 1) + ", column " +
+                        std::string(columns_[field_]) + ": the text is not UTF-8 (" +
+                        detail::describe_invalid_utf8(value, at) +
+                        "), which JSON cannot hold; fix the record or export it as CSV");
     key();
     append_json_string(out_, value);
   }
@@ -111,13 +127,17 @@ class JsonWriter {
     append_unsigned(out_, value);
   }
   void number(double value) {
+    if (!std::isfinite(value)) not_finite(rows_, columns_[field_], value);
     key();
     append_double(out_, value);
   }
-  // Exact: the digits of the decimal, as a JSON number.
+  // Exact: the digits of the decimal as a JSON string, which no reader
+  // rounds to a double.
   void decimal(const Decimal& value) {
     key();
+    out_.push_back('"');
     value.append_to(out_);
+    out_.push_back('"');
   }
   void time(Timestamp value) {
     key();
@@ -189,8 +209,8 @@ bool matches(const Record& r, const ExportFilter& f) {
   return true;
 }
 
-std::string_view provider_of(Provider provider, const std::string& custom) {
-  return provider == Provider::custom ? std::string_view(custom) : provider_name(provider);
+void check_filter(const ExportFilter& filter) {
+  if (filter.period) check_period(*filter.period, "the export filter's");
 }
 
 constexpr std::string_view kCostColumns[] = {
@@ -232,13 +252,14 @@ ExportFormat parse_export_format(std::string_view name) {
 
 std::size_t export_cost_report(std::span<const CostRecord> records, const ExportFilter& filter,
                                ExportFormat format, std::string& out) {
+  check_filter(filter);
   return with_writer(format, out, [&](auto& w) {
     w.begin("cost", kCostColumns);
     std::size_t rows = 0;
     for (const CostRecord& r : records) {
       if (!matches(r, filter)) continue;
       w.time(r.timestamp);
-      w.text(provider_of(r.provider, r.custom_provider));
+      w.text(provider_key(r.provider, r.custom_provider));
       w.text(r.model);
       w.text(r.organization_id);
       if (r.project_id.empty())
@@ -264,13 +285,14 @@ std::size_t export_cost_report(std::span<const CostRecord> records, const Export
 
 std::size_t export_usage_report(std::span<const UsageRecord> records, const ExportFilter& filter,
                                 ExportFormat format, std::string& out) {
+  check_filter(filter);
   return with_writer(format, out, [&](auto& w) {
     w.begin("usage", kUsageColumns);
     std::size_t rows = 0;
     for (const UsageRecord& r : records) {
       if (!matches(r, filter)) continue;
       w.time(r.timestamp);
-      w.text(provider_of(r.provider, r.custom_provider));
+      w.text(provider_key(r.provider, r.custom_provider));
       w.text(r.model);
       w.text(r.organization_id);
       if (r.project_id.empty())
@@ -322,9 +344,7 @@ std::size_t export_summary_report(const CostSummary& summary, ExportFormat forma
   return with_writer(format, out, [&](auto& w) {
     w.begin("summary", kSummaryColumns);
     std::size_t rows = 0;
-    const auto row = [&](std::string_view dimension, std::string_view key, const GroupTotal& g) {
-      w.text(dimension);
-      w.text(key);
+    const auto totals = [&](const GroupTotal& g) {
       w.decimal(g.cost);
       w.number(g.requests);
       w.number(g.input_tokens);
@@ -332,7 +352,18 @@ std::size_t export_summary_report(const CostSummary& summary, ExportFormat forma
       w.end_row();
       ++rows;
     };
-    row("total", summary.currency.code(), summary.total);
+    const auto row = [&](std::string_view dimension, std::string_view key, const GroupTotal& g) {
+      w.text(dimension);
+      w.text(key);
+      totals(g);
+    };
+    if (summary.currency) {
+      row("total", summary.currency->code(), summary.total);
+    } else {  // no records, so no currency: the key is null (empty in CSV)
+      w.text("total");
+      w.empty();
+      totals(summary.total);
+    }
     for (const auto& [k, g] : summary.by_provider) row("provider", k, g);
     for (const auto& [k, g] : summary.by_model) row("model", k, g);
     for (const auto& [k, g] : summary.by_organization) row("organization", k, g);

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "costops/core/domain_json.hpp"
 
@@ -112,17 +114,36 @@ void bind_optional(sqlite3_stmt* s, int i, const std::string& text) {
 void bind_integer(sqlite3_stmt* s, int i, std::int64_t value) {
   sqlite3_bind_int64(s, i, value);
 }
-void bind_count(sqlite3_stmt* s, int i, std::uint64_t value) {
-  sqlite3_bind_int64(s, i, static_cast<std::int64_t>(value));
-}
+// Binds the counts of one record. SQLite integers are signed 64-bit: a
+// larger count would be stored negative or trip a CHECK constraint with no
+// name, so it is refused naming the record, the column and the value.
+class CountBinder {
+ public:
+  CountBinder(sqlite3_stmt* s, const char* record_kind, const std::string& id)
+      : s_(s), record_kind_(record_kind), id_(id) {}
+  void operator()(int i, const char* column, std::uint64_t value) const {
+    if (value > static_cast<std::uint64_t>(INT64_MAX)) {
+      sqlite3_clear_bindings(s_);
+      throw StorageError(std::string(record_kind_) + " " + id_ + ": " + column + " " +
+                         std::to_string(value) +
+                         " exceeds 9223372036854775807, the largest integer SQLite stores");
+    }
+    sqlite3_bind_int64(s_, i, static_cast<std::int64_t>(value));
+  }
+  void operator()(int i, const char* column, const std::optional<std::uint64_t>& value) const {
+    if (value)
+      (*this)(i, column, *value);
+    else
+      sqlite3_bind_null(s_, i);
+  }
+
+ private:
+  sqlite3_stmt* s_;
+  const char* record_kind_;
+  const std::string& id_;
+};
 void bind_decimal(sqlite3_stmt* s, int i, const Decimal& value) {
   bind_text(s, i, value.to_string());
-}
-void bind_optional(sqlite3_stmt* s, int i, const std::optional<std::uint64_t>& value) {
-  if (value)
-    bind_count(s, i, *value);
-  else
-    sqlite3_bind_null(s, i);
 }
 
 std::string column_text(sqlite3_stmt* s, int i) {
@@ -161,16 +182,6 @@ void run(const Database& db, sqlite3_stmt* s, const char* what, const std::strin
   sqlite3_clear_bindings(s);
 }
 
-std::string provider_text(Provider provider, const std::string& custom) {
-  return provider == Provider::custom ? custom : std::string(provider_name(provider));
-}
-
-Provider read_provider(const std::string& text, std::string& custom) {
-  const Provider p = parse_provider(text);
-  if (p == Provider::custom) custom = text;
-  return p;
-}
-
 // Tags as a JSON array, written into a reused buffer (no JSON DOM per row).
 void write_tags_json(const std::vector<std::string>& tags, std::string& out) {
   out.assign("[");
@@ -205,10 +216,12 @@ Database::Database(const std::string& path) : path_(path) {
   // The destructor does not run when the constructor throws, so a failed
   // configuration or migration must close the connection here.
   try {
-    sqlite3_busy_timeout(db_, 5000);
+    // Before anything that takes a lock: the journal-mode change and the
+    // migration below both wait for other connections opening the same file.
+    sqlite3_busy_timeout(db_, static_cast<int>(kBusyTimeout.count()));
     execute("PRAGMA foreign_keys = ON");
     if (path != ":memory:" && !path.empty()) {
-      execute("PRAGMA journal_mode = WAL");
+      enable_wal();
       execute("PRAGMA synchronous = NORMAL");
       // Five indexes take a page-cache miss per insert each once the table
       // outgrows SQLite's default 2 MiB cache; 64 MiB keeps them resident.
@@ -247,18 +260,48 @@ std::string Database::journal_mode() const {
   return column_text(s.get(), 0);
 }
 
-void Database::migrate() {
-  const int current = schema_version();
-  if (current > kLatestSchemaVersion)
-    throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
-                       ", newer than this library's " + std::to_string(kLatestSchemaVersion) +
-                       "; upgrade costops-core");
-  for (int version = current; version < kLatestSchemaVersion; ++version) {
-    transaction([&] {
-      execute(kMigrations[version]);
-      execute("PRAGMA user_version = " + std::to_string(version + 1));
-    });
+void Database::enable_wal() {
+  // SQLite can answer SQLITE_BUSY at once, without calling the busy
+  // handler, while another connection converts the same new file to WAL;
+  // so the change is retried here until the busy timeout has passed.
+  const auto deadline = std::chrono::steady_clock::now() + kBusyTimeout;
+  while (true) {
+    std::string mode;
+    const int rc = sqlite3_exec(
+        db_, "PRAGMA journal_mode = WAL",
+        [](void* out, int, char** values, char**) {
+          *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+          return 0;
+        },
+        &mode, nullptr);
+    if (rc == SQLITE_OK) {
+      if (mode == "wal") return;
+      throw StorageError("database " + path_ + ": cannot switch to WAL journal mode; it stays " +
+                         mode);
+    }
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline)
+      fail(db_, "database " + path_ + ": switching to WAL journal mode");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+void Database::migrate() {
+  // Versions only grow, so an up-to-date database needs no lock. Otherwise
+  // the version is read again inside the write transaction that migrates:
+  // of several connections opening a new file at once, the first migrates
+  // and the others, waiting on BEGIN IMMEDIATE, then find nothing to do.
+  if (schema_version() == kLatestSchemaVersion) return;
+  transaction([&] {
+    const int current = schema_version();
+    if (current > kLatestSchemaVersion)
+      throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
+                         ", newer than this library's " + std::to_string(kLatestSchemaVersion) +
+                         "; upgrade costops-core");
+    for (int version = current; version < kLatestSchemaVersion; ++version)
+      execute(kMigrations[version]);
+    if (current != kLatestSchemaVersion)
+      execute("PRAGMA user_version = " + std::to_string(kLatestSchemaVersion));
+  });
 }
 
 Statement::Statement(const Database& db, const char* sql) : db_(db) {
@@ -298,7 +341,7 @@ UsageRecord read_usage(sqlite3_stmt* s) {
   UsageRecord r;
   r.id = column_text(s, 0);
   r.timestamp = from_unix_ms(sqlite3_column_int64(s, 1));
-  r.provider = read_provider(column_text(s, 2), r.custom_provider);
+  r.provider = parse_provider_key(column_text(s, 2), r.custom_provider);
   r.model = column_text(s, 3);
   r.organization_id = column_text(s, 4);
   r.project_id = column_text(s, 5);
@@ -334,21 +377,20 @@ void UsageRepository::create(const UsageRecord& r) {
   sqlite3_stmt* s = statements_->insert.get();
   bind_static_text(s, 1, r.id);
   bind_integer(s, 2, to_unix_ms(r.timestamp));
-  bind_static_text(s, 3,
-                   r.provider == Provider::custom ? std::string_view(r.custom_provider)
-                                                  : provider_name(r.provider));
+  bind_text(s, 3, provider_key(r.provider, r.custom_provider));
   bind_static_text(s, 4, r.model);
   bind_static_text(s, 5, r.organization_id);
   bind_optional(s, 6, r.project_id);
   bind_optional(s, 7, r.user_id);
-  bind_count(s, 8, r.tokens.prompt);
-  bind_count(s, 9, r.tokens.completion);
-  bind_count(s, 10, r.total_tokens);
-  bind_count(s, 11, r.tokens.cache_read);
-  bind_count(s, 12, r.tokens.cache_write);
-  bind_count(s, 13, r.tokens.reasoning);
-  bind_optional(s, 14, r.latency_ms);
-  bind_optional(s, 15, r.time_to_first_token_ms);
+  const CountBinder bind_count(s, "usage record", r.id);
+  bind_count(8, "prompt_tokens", r.tokens.prompt);
+  bind_count(9, "completion_tokens", r.tokens.completion);
+  bind_count(10, "total_tokens", r.total_tokens);
+  bind_count(11, "cache_read_tokens", r.tokens.cache_read);
+  bind_count(12, "cache_write_tokens", r.tokens.cache_write);
+  bind_count(13, "reasoning_tokens", r.tokens.reasoning);
+  bind_count(14, "latency_ms", r.latency_ms);
+  bind_count(15, "time_to_first_token_ms", r.time_to_first_token_ms);
   write_tags_json(r.tags, statements_->tags);
   bind_static_text(s, 16, statements_->tags);
   if (r.metadata.empty())
@@ -426,7 +468,7 @@ void CostRepository::create(const CostRecord& r) {
   bind_text(s, 1, std::string_view(r.id));
   bind_optional(s, 2, r.usage_id);
   bind_integer(s, 3, to_unix_ms(r.timestamp));
-  bind_text(s, 4, std::string_view(provider_text(r.provider, r.custom_provider)));
+  bind_text(s, 4, std::string_view(provider_key(r.provider, r.custom_provider)));
   bind_text(s, 5, std::string_view(r.model));
   bind_text(s, 6, std::string_view(r.organization_id));
   bind_optional(s, 7, r.project_id);
@@ -437,8 +479,9 @@ void CostRepository::create(const CostRecord& r) {
   bind_decimal(s, 12, r.cost.output);
   bind_decimal(s, 13, r.cost.request_fee);
   bind_decimal(s, 14, r.cost.total);
-  bind_count(s, 15, r.input_tokens);
-  bind_count(s, 16, r.output_tokens);
+  const CountBinder bind_count(s, "cost record", r.id);
+  bind_count(15, "input_tokens", r.input_tokens);
+  bind_count(16, "output_tokens", r.output_tokens);
   bind_optional(s, 17, r.pricing_table_id);
   bind_integer(s, 18, to_unix_ms(r.calculated_at));
   run(db_, s, "storing cost record", r.id);
@@ -464,7 +507,7 @@ std::vector<CostRecord> CostRepository::list_by_organization(const std::string& 
     r.id = column_text(s, 0);
     r.usage_id = column_text(s, 1);
     r.timestamp = from_unix_ms(sqlite3_column_int64(s, 2));
-    r.provider = read_provider(column_text(s, 3), r.custom_provider);
+    r.provider = parse_provider_key(column_text(s, 3), r.custom_provider);
     r.model = column_text(s, 4);
     r.organization_id = column_text(s, 5);
     r.project_id = column_text(s, 6);
@@ -505,7 +548,7 @@ PricingRepository::~PricingRepository() = default;
 void PricingRepository::create(const PricingTable& t) {
   sqlite3_stmt* s = statements_->insert.get();
   bind_text(s, 1, std::string_view(t.id));
-  bind_text(s, 2, std::string_view(provider_text(t.provider, t.custom_provider)));
+  bind_text(s, 2, std::string_view(provider_key(t.provider, t.custom_provider)));
   bind_text(s, 3, std::string_view(t.model));
   bind_text(s, 4, t.currency.code());
   bind_integer(s, 5, to_unix_ms(t.effective_from));
@@ -523,7 +566,7 @@ std::optional<PricingTable> PricingRepository::active_for(Provider provider,
                                                           const std::string& model, Timestamp at) {
   sqlite3_stmt* s = statements_->active.get();
   ResetOnExit reset{s};
-  bind_text(s, 1, std::string_view(provider_text(provider, custom_provider)));
+  bind_text(s, 1, std::string_view(provider_key(provider, custom_provider)));
   bind_text(s, 2, std::string_view(model));
   bind_integer(s, 3, to_unix_ms(at));
   const int rc = sqlite3_step(s);

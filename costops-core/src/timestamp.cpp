@@ -64,7 +64,11 @@ Timestamp parse_timestamp(std::string_view text) {
     ++at;
   } else if (text[at] == '+' || text[at] == '-') {
     if (at + 6 != text.size() || text[at + 3] != ':') bad(text, "offset must be +HH:MM");
-    offset_minutes = digits(text, at + 1, 2, text) * 60 + digits(text, at + 4, 2, text);
+    const int offset_hours = digits(text, at + 1, 2, text);
+    const int offset_mins = digits(text, at + 4, 2, text);
+    // RFC 3339's time-numoffset: hours 00-23, minutes 00-59.
+    if (offset_hours > 23 || offset_mins > 59) bad(text, "offset out of range (+00:00 to +23:59)");
+    offset_minutes = offset_hours * 60 + offset_mins;
     if (text[at] == '-') offset_minutes = -offset_minutes;
     at += 6;
   } else {

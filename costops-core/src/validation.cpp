@@ -1,16 +1,42 @@
 #include "costops/core/validation.hpp"
 
 #include <array>
+#include <cstdint>
+
+#include "json_string.hpp"
 
 namespace costops::core {
 
+namespace {
+
+// -pedantic would flag the extension without __extension__.
+__extension__ using NativeUnsigned128 = unsigned __int128;
+
+// Sums of two 64-bit counts are held in 128 bits: they must not wrap into a
+// total that passes the check.
+NativeUnsigned128 wide_sum(std::uint64_t a, std::uint64_t b) {
+  return NativeUnsigned128(a) + b;
+}
+
+std::string to_text(NativeUnsigned128 value) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    value /= 10;
+  } while (value != 0);
+  return digits;
+}
+
+}  // namespace
+
 std::string_view rule_name(ValidationRule rule) {
-  static constexpr std::array<std::string_view, 10> names = {
+  static constexpr std::array<std::string_view, 12> names = {
       "zero_total_tokens",       "token_total_mismatch",
       "cache_exceeds_prompt",    "reasoning_exceeds_completion",
       "missing_organization",    "missing_model",
       "missing_custom_provider", "future_timestamp",
-      "string_too_long",         "too_many_tags"};
+      "string_too_long",         "too_many_tags",
+      "count_too_large",         "invalid_utf8"};
   return names[static_cast<std::size_t>(rule)];
 }
 
@@ -25,12 +51,13 @@ std::vector<ValidationError> validate_usage(const UsageRecord& r, Timestamp now,
 
   if (r.total_tokens == 0)
     add(ValidationRule::zero_total_tokens, "total_tokens", where + "total_tokens is 0");
-  if (t.prompt + t.completion != r.total_tokens)
+  const NativeUnsigned128 prompt_and_completion = wide_sum(t.prompt, t.completion);
+  if (prompt_and_completion != r.total_tokens)
     add(ValidationRule::token_total_mismatch, "total_tokens",
         where + "prompt_tokens (" + std::to_string(t.prompt) + ") + completion_tokens (" +
-            std::to_string(t.completion) + ") = " + std::to_string(t.prompt + t.completion) +
+            std::to_string(t.completion) + ") = " + to_text(prompt_and_completion) +
             ", but total_tokens is " + std::to_string(r.total_tokens));
-  if (t.cache_read + t.cache_write > t.prompt)
+  if (wide_sum(t.cache_read, t.cache_write) > t.prompt)
     add(ValidationRule::cache_exceeds_prompt, "cache_read_tokens",
         where + "cache_read_tokens (" + std::to_string(t.cache_read) + ") + cache_write_tokens (" +
             std::to_string(t.cache_write) + ") exceed prompt_tokens (" + std::to_string(t.prompt) +
@@ -51,21 +78,45 @@ std::vector<ValidationError> validate_usage(const UsageRecord& r, Timestamp now,
     add(ValidationRule::future_timestamp, "timestamp",
         where + "timestamp " + format_timestamp(r.timestamp) + " is in the future (now is " +
             format_timestamp(now) + ")");
-  const auto check_length = [&](const std::string& value, const char* field, std::size_t max) {
+  const auto check_text = [&](const std::string& value, const char* field, std::size_t max) {
     if (value.size() > max)
       add(ValidationRule::string_too_long, field,
           where + field + " is " + std::to_string(value.size()) + " bytes long; the limit is " +
               std::to_string(max));
+    if (const std::size_t at = detail::invalid_utf8_at(value); at != std::string::npos)
+      add(ValidationRule::invalid_utf8, field,
+          where + field + " is not UTF-8: " + detail::describe_invalid_utf8(value, at));
   };
-  check_length(r.organization_id, "organization_id", limits.max_id_length);
-  check_length(r.project_id, "project_id", limits.max_id_length);
-  check_length(r.user_id, "user_id", limits.max_id_length);
-  check_length(r.model, "model", limits.max_model_length);
-  for (const auto& tag : r.tags) check_length(tag, "tags", limits.max_id_length);
+  check_text(r.id, "id", SIZE_MAX);
+  check_text(r.custom_provider, "provider", SIZE_MAX);
+  check_text(r.organization_id, "organization_id", limits.max_id_length);
+  check_text(r.project_id, "project_id", limits.max_id_length);
+  check_text(r.user_id, "user_id", limits.max_id_length);
+  check_text(r.model, "model", limits.max_model_length);
+  for (const auto& tag : r.tags) check_text(tag, "tags", limits.max_id_length);
   if (r.tags.size() > limits.max_tags)
     add(ValidationRule::too_many_tags, "tags",
         where + std::to_string(r.tags.size()) + " tags; the limit is " +
             std::to_string(limits.max_tags));
+  const auto check_count = [&](std::optional<std::uint64_t> value, const char* field) {
+    if (value && *value > static_cast<std::uint64_t>(INT64_MAX))
+      add(ValidationRule::count_too_large, field,
+          where + field + " is " + std::to_string(*value) +
+              "; counts above 9223372036854775807 (INT64_MAX) cannot be stored");
+  };
+  // One test of the top bits for the usual record, where no count is large.
+  if ((t.prompt | t.completion | r.total_tokens | t.cache_read | t.cache_write | t.reasoning |
+       r.latency_ms.value_or(0) | r.time_to_first_token_ms.value_or(0)) >>
+      63) {
+    check_count(t.prompt, "prompt_tokens");
+    check_count(t.completion, "completion_tokens");
+    check_count(r.total_tokens, "total_tokens");
+    check_count(t.cache_read, "cache_read_tokens");
+    check_count(t.cache_write, "cache_write_tokens");
+    check_count(t.reasoning, "reasoning_tokens");
+    check_count(r.latency_ms, "latency_ms");
+    check_count(r.time_to_first_token_ms, "time_to_first_token_ms");
+  }
   return errors;
 }
 

@@ -64,6 +64,43 @@ TEST_CASE("an empty period gives zeros, not a division by zero") {
   const CostSummary s = aggregate_costs({}, kJanuary);
   CHECK(s.total.requests == 0);
   CHECK(s.average_cost_per_request.is_zero());
+  CHECK_FALSE(s.currency.has_value());  // no records: no currency, not an invented USD
+  const std::vector<CostRecord> outside = {
+      record("a", "2024-06-01T00:00:00Z", Provider::openai, "m", "o", "", "1")};
+  CHECK_FALSE(aggregate_costs(outside, kJanuary).currency.has_value());
+  std::vector<CostRecord> euros = {
+      record("b", "2025-01-02T00:00:00Z", Provider::openai, "m", "o", "", "1")};
+  euros[0].currency = Currency::from_code("EUR");
+  CHECK(aggregate_costs(euros, kJanuary).currency == Currency::from_code("EUR"));
+}
+
+TEST_CASE("a reversed period is an error naming both ends, not an empty result") {
+  const std::vector<CostRecord> records = {
+      record("a", "2025-01-10T00:00:00Z", Provider::openai, "m", "o", "", "1")};
+  const Period reversed{kJanuary.end, kJanuary.start};
+  CHECK_THROWS_WITH_AS(aggregate_costs(records, reversed),
+                       doctest::Contains("ends at 2025-01-01T00:00:00Z, before its start "
+                                         "2025-02-01T00:00:00Z"),
+                       PeriodError);
+  // An empty period (start == end) is allowed and holds nothing.
+  CHECK(aggregate_costs(records, Period{kJanuary.start, kJanuary.start}).total.requests == 0);
+}
+
+TEST_CASE("token totals beyond 2^64 - 1 are an error naming the record, not a wrapped sum") {
+  std::vector<CostRecord> records = {
+      record("a", "2025-01-02T00:00:00Z", Provider::openai, "m", "o", "", "1"),
+      record("b", "2025-01-03T00:00:00Z", Provider::openai, "m", "o", "", "1")};
+  records[0].input_tokens = UINT64_MAX;
+  records[1].input_tokens = 2;
+  CHECK_THROWS_WITH_AS(aggregate_costs(records, kJanuary),
+                       doctest::Contains("cost record b: adding 2 to the input_tokens total"),
+                       AggregationOverflowError);
+  records[1].input_tokens = 0;
+  records[1].output_tokens = UINT64_MAX;  // records[0] has 10
+  CHECK_THROWS_AS(aggregate_costs(records, kJanuary), AggregationOverflowError);
+  records[1].output_tokens = 0;
+  records[0].cost.total = records[1].cost.total = Decimal::max();
+  CHECK_THROWS_AS(aggregate_costs(records, kJanuary), DecimalOverflowError);
 }
 
 TEST_CASE("different currencies are refused") {
@@ -82,4 +119,20 @@ TEST_CASE("custom providers group under their own names") {
       record("a", "2025-01-03T00:00:00Z", Provider::custom, "m", "o", "", "1")};
   records[0].custom_provider = "acme";
   CHECK(aggregate_costs(records, kJanuary).by_provider.count("acme") == 1);
+}
+
+TEST_CASE("a custom provider named like a built-in one is not merged with it") {
+  std::vector<CostRecord> records = {
+      record("a", "2025-01-03T00:00:00Z", Provider::openai, "m", "o", "", "1"),
+      record("b", "2025-01-03T00:00:00Z", Provider::custom, "m", "o", "", "2"),
+      record("c", "2025-01-03T00:00:00Z", Provider::custom, "m", "o", "", "4"),
+      record("d", "2025-01-03T00:00:00Z", Provider::google_vertex_ai, "m", "o", "", "8")};
+  records[1].custom_provider = "openai";
+  records[2].custom_provider = "Gemini";
+  const CostSummary s = aggregate_costs(records, kJanuary);
+  REQUIRE(s.by_provider.size() == 4);
+  CHECK(s.by_provider.at("openai").cost == Decimal::parse("1"));
+  CHECK(s.by_provider.at("custom:openai").cost == Decimal::parse("2"));
+  CHECK(s.by_provider.at("custom:Gemini").cost == Decimal::parse("4"));
+  CHECK(s.by_provider.at("google").cost == Decimal::parse("8"));
 }

@@ -120,3 +120,76 @@ TEST_CASE("levels and names are checked") {
   CHECK_THROWS_AS(parse_compression_format("brotli"), CompressionError);
   CHECK(CompressionStats{0, 0}.ratio() == 1.0);
 }
+
+TEST_CASE("zlib is fed in pieces no larger than its 32-bit counters allow") {
+  // Inputs of 4 GiB or more once went to zlib whole, truncated to 32 bits.
+  // A 7-byte piece limit runs the same piecing on a small input: the output
+  // must be byte for byte the output of one piece, and must round trip.
+  CHECK(kZlibChunkLimit <= std::size_t(UINT32_MAX));
+  const std::string text = sample_json(50'000);
+  constexpr std::size_t kTinyPieces = 7;
+  for (auto format :
+       {CompressionFormat::gzip, CompressionFormat::zlib, CompressionFormat::raw_deflate}) {
+    CAPTURE(format_name(format));
+    const auto whole = compress(as_bytes(text), format);
+    const auto pieced = compress(as_bytes(text), format, kDefaultCompressionLevel, kTinyPieces);
+    CHECK(pieced == whole);
+    CHECK(to_string(decompress(whole, format, std::size_t(1) << 32, kTinyPieces)) == text);
+    for (int level : {0, 1, 9}) {
+      CAPTURE(level);
+      const auto packed = compress(as_bytes(text), format, level, kTinyPieces);
+      CHECK(to_string(decompress(packed, format, std::size_t(1) << 32, kTinyPieces)) == text);
+    }
+    // The streaming writer pieces each chunk too.
+    Compressor streaming(format, kDefaultCompressionLevel, kTinyPieces);
+    std::string streamed;
+    const Compressor::Sink sink = [&](std::span<const std::byte> bytes) {
+      streamed.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    };
+    streaming.write(as_bytes(std::string_view(text).substr(0, 30'000)), sink);
+    streaming.write(as_bytes(std::string_view(text).substr(30'000)), sink);
+    const CompressionStats stats = streaming.finish(sink);
+    CHECK(stats.original_bytes == text.size());
+    CHECK(stats.compressed_bytes == streamed.size());
+    CHECK(to_string(decompress(as_bytes(streamed), format)) == text);
+  }
+  CHECK_THROWS_AS(compress(as_bytes(text), CompressionFormat::gzip, 6, 0), CompressionError);
+}
+
+TEST_CASE("gzip with several members (RFC 1952) decompresses to their concatenation") {
+  const std::string first = sample_json(3000), second = "second member\n";
+  std::string joined = to_string(compress(as_bytes(first), CompressionFormat::gzip)) +
+                       to_string(compress(as_bytes(second), CompressionFormat::gzip));
+  CHECK(to_string(decompress(as_bytes(joined), CompressionFormat::gzip)) == first + second);
+  for (std::size_t chunk : {std::size_t(1), std::size_t(5), std::size_t(64), joined.size()}) {
+    CAPTURE(chunk);
+    std::istringstream in(joined);
+    std::ostringstream out;
+    const auto stats = decompress_stream(in, out, CompressionFormat::gzip, chunk);
+    CHECK(out.str() == first + second);
+    CHECK(stats.compressed_bytes == joined.size());
+  }
+  // zlib (RFC 1950) has one stream only: a second one is trailing data.
+  const std::string two_zlib = to_string(compress(as_bytes(first), CompressionFormat::zlib)) +
+                               to_string(compress(as_bytes(second), CompressionFormat::zlib));
+  CHECK_THROWS_WITH_AS(decompress(as_bytes(two_zlib), CompressionFormat::zlib),
+                       doctest::Contains("after the end"), CompressionError);
+}
+
+TEST_CASE("trailing bytes are refused by one-shot and streaming decompression alike") {
+  const std::string text = sample_json(2000);
+  for (auto format :
+       {CompressionFormat::gzip, CompressionFormat::zlib, CompressionFormat::raw_deflate}) {
+    CAPTURE(format_name(format));
+    const std::string packed = to_string(compress(as_bytes(text), format));
+    const std::string damaged = packed + "garbage!";
+    CHECK_THROWS_AS(decompress(as_bytes(damaged), format), CompressionError);
+    // Chunk sizes that end exactly at the end of the stream, and others.
+    for (std::size_t chunk : {packed.size(), packed.size() / 2, std::size_t(3)}) {
+      CAPTURE(chunk);
+      std::istringstream in(damaged);
+      std::ostringstream out;
+      CHECK_THROWS_AS(decompress_stream(in, out, format, chunk), CompressionError);
+    }
+  }
+}

@@ -19,6 +19,17 @@ Decimal d(const char* text) {
   return Decimal::parse(text);
 }
 
+// 100 prompt and 10 completion tokens on 2025-01-01.
+UsageRecord usage_of(const char* id, Provider provider, const char* model) {
+  UsageRecord usage;
+  usage.id = id;
+  usage.timestamp = parse_timestamp("2025-01-01T00:00:00Z");
+  usage.provider = provider;
+  usage.model = model;
+  usage.tokens = {100, 10};
+  return usage;
+}
+
 }  // namespace
 
 TEST_CASE("gpt-4o: 1000 in / 100 out = 0.0025 + 0.001") {
@@ -131,11 +142,7 @@ TEST_CASE("token buckets that exceed their parent are errors") {
 
 TEST_CASE("a table for another provider or model is an error, not a crash") {
   const CompiledPricing pricing = CompiledPricing::compile(reference_price("gpt-4o"));
-  UsageRecord usage;
-  usage.id = "u1";
-  usage.provider = Provider::anthropic;
-  usage.model = "claude-3-5-haiku";
-  usage.tokens = {100, 10};
+  UsageRecord usage = usage_of("u1", Provider::anthropic, "claude-3-5-haiku");
   CHECK_THROWS_WITH_AS(calculate_cost(usage, pricing), doctest::Contains("openai/gpt-4o"),
                        PricingError);
   usage.provider = Provider::openai;
@@ -177,4 +184,64 @@ TEST_CASE("inclusive tier thresholds apply from the threshold itself") {
   const CompiledPricing pricing = CompiledPricing::compile(table);
   CHECK(price_tokens({200'000, 0}, pricing).total == d("1.2"));
   CHECK(price_tokens({199'999, 0}, pricing).total == d("0.599997"));
+}
+
+TEST_CASE("extreme token counts at the highest per-token rate price exactly, never wrap") {
+  // The highest rate a table may hold: INT64_MAX units of 10^-18 per token.
+  const char* kMaxRate = "9223372.036854775807";  // per million tokens
+  PricingTable table = reference_price("gpt-4o");
+  auto& rates = std::get<PerTokenPricing>(table.pricing).rates;
+  rates.input = rates.output = d(kMaxRate);
+  rates.cache_read = rates.cache_write = d(kMaxRate);
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  const std::uint64_t most = UINT64_MAX;
+  const Decimal per_token = Decimal::from_units(INT64_MAX);
+  // Both sums pass 2^127, where a signed 128-bit sum turned negative.
+  const CostBreakdown c = price_tokens({most, most, most / 2, most / 4, 0}, pricing);
+  CHECK(c.total == per_token.times(most) + per_token.times(most));
+  CHECK(c.total == c.input + c.cache_read + c.cache_write + c.output);
+  CHECK_FALSE(c.total.is_negative());
+}
+
+TEST_CASE("a total beyond the decimal range raises PricingOverflowError naming the table") {
+  PricingTable table = reference_price("gpt-4-per-request");
+  auto& fee = std::get<PerRequestPricing>(table.pricing);
+  fee.price_per_request = Decimal::max() - d("10");
+  fee.overage_per_million = d("9223372.036854775807");
+  fee.included_tokens = 0;
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  CHECK(price_tokens({1, 0}, pricing).total ==
+        fee.price_per_request + Decimal::from_units(INT64_MAX));
+  CHECK_THROWS_WITH_AS(price_tokens({1'000'000, 0}, pricing),
+                       doctest::Contains("reference-gpt-4-per-request"), PricingOverflowError);
+  CHECK_THROWS_AS(price_tokens({1'000'000, 0}, pricing), PricingError);
+}
+
+TEST_CASE("a record is priced only with a table in effect at its time") {
+  PricingTable table = reference_price("gpt-4o");  // in effect from 2024-01-01
+  table.effective_to = parse_timestamp("2024-12-31T23:59:59.999Z");
+  const CompiledPricing pricing = CompiledPricing::compile(table);
+  UsageRecord usage = usage_of("u-2023", Provider::openai, "gpt-4o");
+  usage.timestamp = parse_timestamp("2023-06-01T00:00:00Z");
+  CHECK_THROWS_WITH_AS(calculate_cost(usage, pricing),
+                       doctest::Contains("in effect from 2024-01-01T00:00:00Z to "
+                                         "2024-12-31T23:59:59.999Z, but usage record u-2023 is "
+                                         "from 2023-06-01T00:00:00Z"),
+                       PricingPeriodError);
+  usage.timestamp = parse_timestamp("2025-01-01T00:00:00Z");  // after effective_to
+  CHECK_THROWS_AS(make_cost_record(usage, pricing, usage.timestamp), PricingPeriodError);
+  CHECK_THROWS_AS(calculate_cost(usage, pricing), PricingError);  // a PricingError too
+  // Both ends are inclusive.
+  usage.timestamp = table.effective_from;
+  CHECK(calculate_cost(usage, pricing).total == d("0.00035"));
+  usage.timestamp = *table.effective_to;
+  CHECK(calculate_cost(usage, pricing).total == d("0.00035"));
+}
+
+TEST_CASE("a custom provider named like a built-in one is not priced with the built-in's table") {
+  const CompiledPricing pricing = CompiledPricing::compile(reference_price("gpt-4o"));
+  UsageRecord usage = usage_of("u1", Provider::custom, "gpt-4o");
+  usage.custom_provider = "openai";
+  CHECK_THROWS_WITH_AS(calculate_cost(usage, pricing), doctest::Contains("is custom:openai/gpt-4o"),
+                       PricingError);
 }

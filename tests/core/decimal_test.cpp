@@ -80,3 +80,31 @@ TEST_CASE("append_to writes the same text as to_string") {
   Decimal::parse("-0.05").append_to(out);
   CHECK(out == "x=-0.05");
 }
+
+TEST_CASE("arithmetic beyond the 128-bit range raises DecimalOverflowError naming the operands") {
+  using costops::core::DecimalOverflowError;
+  const Decimal max = Decimal::max();
+  const Decimal tiny = Decimal::from_units(1);
+  CHECK(max.to_string() == "340282366920938463463.374607431768211455");
+  CHECK((max - tiny) + tiny == max);  // the edge itself is representable
+  CHECK_THROWS_WITH_AS(Decimal(max) += tiny,
+                       doctest::Contains("340282366920938463463.374607431768211455"),
+                       DecimalOverflowError);
+  CHECK_THROWS_AS(-max - tiny, DecimalOverflowError);
+  CHECK_THROWS_AS(-max + -tiny, DecimalOverflowError);
+  CHECK(max + -max == Decimal());  // opposite signs never overflow
+
+  const Decimal big = Decimal::parse("99999999999999999999");
+  CHECK(big.times(3).to_string() == "299999999999999999997");
+  CHECK_THROWS_WITH_AS(big.times(4), doctest::Contains("99999999999999999999 times 4"),
+                       DecimalOverflowError);
+  CHECK_THROWS_AS((-big).times(std::uint64_t(1) << 63), DecimalOverflowError);
+  CHECK_THROWS_AS(big * big, DecimalOverflowError);
+  CHECK((big * Decimal::parse("3")).to_string() == "299999999999999999997");
+  CHECK_THROWS_AS(big.divided_by(Decimal::parse("0.001")), DecimalOverflowError);
+  CHECK(big.divided_by(Decimal::parse("0.5")).to_string() == "199999999999999999998");
+  // Rounding up past the last representable value is an overflow too.
+  CHECK_THROWS_AS(max.rounded(17), DecimalOverflowError);
+  // An overflow is a DecimalError, so existing handlers still see it.
+  CHECK_THROWS_AS(big.times(4), DecimalError);
+}

@@ -75,3 +75,44 @@ TEST_CASE("cost records round trip and their total must add up") {
   j["cost"].as_object()["total"] = "0.2";
   CHECK_THROWS_WITH_AS(cost_record_from_json(j), doctest::Contains("not the sum"), JsonFieldError);
 }
+
+TEST_CASE("a total_tokens left out is the exact sum, or an error when it passes 2^64 - 1") {
+  const char* text = R"({"id":"u7","timestamp":"2025-01-15T10:00:00Z","provider":"openai",
+      "model":"m","organization_id":"o","prompt_tokens":18446744073709551615,
+      "completion_tokens":2})";
+  CHECK_THROWS_WITH_AS(usage_from_json(json::parse(text)),
+                       doctest::Contains("18446744073709551615 + 2"), JsonFieldError);
+}
+
+TEST_CASE("a custom provider named like a built-in one keeps its identity through JSON") {
+  for (const char* name : {"Gemini", "openai", "BEDROCK", "custom:x", "acme"}) {
+    CAPTURE(name);
+    UsageRecord r;
+    r.id = "u1";
+    r.timestamp = parse_timestamp("2025-01-15T10:00:00Z");
+    r.provider = Provider::custom;
+    r.custom_provider = name;
+    r.model = "m";
+    r.organization_id = "o";
+    r.tokens = {10, 5, 0, 0, 0};
+    r.total_tokens = 15;
+    const UsageRecord back = usage_from_json(json::parse(json::serialize(usage_to_json(r))));
+    CHECK(back.provider == Provider::custom);
+    CHECK(back.custom_provider == name);
+
+    PricingTable t = reference_price("gpt-4o");
+    t.provider = Provider::custom;
+    t.custom_provider = name;
+    const PricingTable table_back =
+        pricing_table_from_json(json::parse(json::serialize(pricing_table_to_json(t))));
+    CHECK(table_back.provider == Provider::custom);
+    CHECK(table_back.custom_provider == name);
+  }
+  // Unambiguous custom names are written as before; built-ins as their name.
+  CHECK(provider_key(Provider::custom, "acme") == "acme");
+  CHECK(provider_key(Provider::custom, "Gemini") == "custom:Gemini");
+  CHECK(provider_key(Provider::google_vertex_ai, "") == "google");
+  std::string custom;
+  CHECK(parse_provider_key("gemini", custom) == Provider::google_vertex_ai);
+  CHECK(custom.empty());
+}

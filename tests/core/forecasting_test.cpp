@@ -152,3 +152,66 @@ TEST_CASE("budget projection with threshold alerts") {
   CHECK(critical.alert == BudgetAlert::critical);
   CHECK_THROWS_AS(project_budget(days, 1, Decimal()), ForecastError);
 }
+
+TEST_CASE("bad forecasting options are errors, never a silently substituted model") {
+  const TimeSeries series = daily({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  ForecastOptions options;
+  options.horizon = 2;
+  for (auto model : {ForecastModel::moving_average, ForecastModel::automatic}) {
+    CAPTURE(model_name(model));
+    options.model = model;
+    options.moving_average_window = 0;  // once fell back to the linear trend
+    CHECK_THROWS_WITH_AS(forecast(series, options), doctest::Contains("at least 1"), ForecastError);
+  }
+  options.moving_average_window = 3;
+  for (double fraction : {-1.0, -0.01, 1.0, 2.0, std::nan(""), HUGE_VAL}) {
+    CAPTURE(fraction);
+    options.holdout_fraction = fraction;  // -1 once went through a double -> size_t cast
+    CHECK_THROWS_WITH_AS(forecast(series, options), doctest::Contains("holdout_fraction"),
+                         ForecastError);
+  }
+  // A moving average judged on the head before the holdout with the window
+  // asked for, not a shorter one.
+  options.model = ForecastModel::moving_average;
+  options.holdout_fraction = 0.5;
+  options.moving_average_window = 8;  // shorter than 12 points, not than the 6 before the holdout
+  CHECK_THROWS_WITH_AS(forecast(series, options), doctest::Contains("before the holdout"),
+                       ForecastError);
+  options.holdout_fraction = 0;
+  const Forecast f = forecast(series, options);
+  CHECK(f.model == ForecastModel::moving_average);
+  CHECK(f.points[0].value == doctest::Approx(8.5));  // the mean of 5..12
+  options.holdout_fraction = 0.25;
+  options.moving_average_window = 3;
+  CHECK(forecast(series, options).model == ForecastModel::moving_average);
+}
+
+TEST_CASE("modified z-score finds a spike when more than half the values are equal") {
+  // MAD is 0 here; the mean absolute deviation stands in for it.
+  std::vector<double> values(20, 5.0);
+  values[3] = 6;
+  values[7] = 4;
+  values[12] = 500;  // a 100x spike
+  const auto found = detect_anomalies(values, AnomalyMethod::modified_z_score);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].index == 12);
+  // 495 / (1.253314 * (495 + 1 + 1) / 20)
+  CHECK(found[0].score == doctest::Approx(495 / (1.253314 * 497 / 20)));
+  const std::vector<double> constant(10, 4.0);
+  CHECK(detect_anomalies(constant, AnomalyMethod::modified_z_score).empty());
+}
+
+TEST_CASE("anomaly detection refuses NaN, infinity and a threshold that is not positive") {
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    std::vector<double> values(10, 1.0);
+    values[4] = bad;
+    for (auto method :
+         {AnomalyMethod::z_score, AnomalyMethod::iqr, AnomalyMethod::modified_z_score}) {
+      CHECK_THROWS_WITH_AS(detect_anomalies(values, method), doctest::Contains("value 4 is"),
+                           ForecastError);
+    }
+  }
+  const std::vector<double> values(10, 1.0);
+  for (double threshold : {0.0, -1.0, std::nan("")})
+    CHECK_THROWS_AS(detect_anomalies(values, AnomalyMethod::z_score, threshold), ForecastError);
+}

@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <sstream>
+
+#include "costops/core/domain_json.hpp"
 
 using namespace costops::core;
 
@@ -86,7 +89,7 @@ TEST_CASE("JSON and JSON Lines carry the rows with exact decimals") {
   CHECK(doc.at("rows").as_array().size() == 4);
   CHECK(doc.at("rows").as_array()[1].at("model").as_string() == "claude, \"the\" model");
   CHECK(doc.at("rows").as_array()[0].at("project_id").is_null());
-  CHECK(json_text.find("\"total_cost\":0.0035") != std::string::npos);
+  CHECK(json_text.find("\"total_cost\":\"0.0035\"") != std::string::npos);
 
   std::string lines;
   CHECK(export_cost_report(data, {}, ExportFormat::json_lines, lines) == 4);
@@ -130,4 +133,91 @@ TEST_CASE("usage, forecast and summary reports") {
   CHECK(sc.find("total,USD,0.014,4,4000,400") != std::string::npos);
   CHECK_THROWS_AS(parse_export_format("xlsx"), std::invalid_argument);
   CHECK(parse_export_format("ndjson") == ExportFormat::json_lines);
+}
+
+TEST_CASE("money in JSON and JSON Lines is an exact decimal string, read back to the last digit") {
+  auto data = records();
+  data.resize(1);
+  data[0].cost.input = Decimal::parse("1.200006000000000001");
+  data[0].cost.output = Decimal();
+  data[0].cost.total = data[0].cost.input;
+  for (auto format : {ExportFormat::json, ExportFormat::json_lines}) {
+    CAPTURE(export_format_name(format));
+    std::string text;
+    REQUIRE(export_cost_report(data, {}, format, text) == 1);
+    const auto doc = boost::json::parse(text);
+    const auto& row = format == ExportFormat::json ? doc.at("rows").at(0) : doc;
+    CHECK(row.at("total_cost").as_string() == "1.200006000000000001");
+    CHECK(row.at("input_cost").as_string() == "1.200006000000000001");
+    CHECK(row.at("output_cost").as_string() == "0");
+    CHECK(decimal_from_json(row.at("total_cost"), "total_cost") == data[0].cost.total);
+    CHECK(row.at("input_tokens").is_number());  // counts stay numbers
+  }
+  // Readers accept both spellings, as before.
+  CHECK(decimal_from_json(boost::json::value(0.0035), "x") == Decimal::parse("0.0035"));
+
+  const CostSummary s = aggregate_costs(data, Period{parse_timestamp("2025-01-01T00:00:00Z"),
+                                                     parse_timestamp("2025-02-01T00:00:00Z")});
+  std::string summary;
+  export_summary_report(s, ExportFormat::json, summary);
+  CHECK(boost::json::parse(summary).at("rows").at(0).at("cost").as_string() ==
+        "1.200006000000000001");
+}
+
+TEST_CASE("text that is not UTF-8 is refused in JSON, naming row, column and byte") {
+  auto data = records();
+  data[2].model = "gpt\xff-4o";
+  for (auto format : {ExportFormat::json, ExportFormat::json_lines}) {
+    std::string text;
+    CHECK_THROWS_WITH_AS(export_cost_report(data, {}, format, text),
+                         doctest::Contains("row 3, column model: the text is not UTF-8 (byte 0xff "
+                                           "at offset 3 of \"gpt\\xff-4o\")"),
+                         ExportError);
+  }
+  std::string csv;  // CSV carries bytes as given
+  CHECK(export_cost_report(data, {}, ExportFormat::csv, csv) == 4);
+  // Overlong forms, surrogates and truncated sequences are not UTF-8 either;
+  // well-formed multibyte text is written as it is.
+  for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf4\x90\x80\x80"}) {
+    CAPTURE(bad);
+    data[2].model = bad;
+    std::string text;
+    CHECK_THROWS_AS(export_cost_report(data, {}, ExportFormat::json, text), ExportError);
+  }
+  data[2].model = "mod\xc3\xa8le \xe2\x82\xac \xf0\x9f\x98\x80";
+  std::string text;
+  CHECK(export_cost_report(data, {}, ExportFormat::json, text) == 4);
+  CHECK(boost::json::parse(text).at("rows").at(2).at("model").as_string() == data[2].model);
+}
+
+TEST_CASE("export edge cases: reversed filter period, empty summary, custom providers") {
+  auto data = records();
+  ExportFilter reversed;
+  reversed.period =
+      Period{parse_timestamp("2025-01-04T00:00:00Z"), parse_timestamp("2025-01-02T00:00:00Z")};
+  std::string out;
+  CHECK_THROWS_AS(export_cost_report(data, reversed, ExportFormat::csv, out), PeriodError);
+  CHECK_THROWS_AS(export_usage_report({}, reversed, ExportFormat::csv, out), PeriodError);
+
+  const CostSummary empty = aggregate_costs(
+      {}, Period{parse_timestamp("2025-01-01T00:00:00Z"), parse_timestamp("2025-02-01T00:00:00Z")});
+  std::string summary;
+  CHECK(export_summary_report(empty, ExportFormat::json, summary) == 1);
+  const auto total = boost::json::parse(summary).at("rows").at(0);
+  CHECK(total.at("dimension").as_string() == "total");
+  CHECK(total.at("key").is_null());  // no currency is invented
+  CHECK(total.at("cost").as_string() == "0");
+
+  data[0].provider = Provider::custom;
+  data[0].custom_provider = "Gemini";
+  std::string json_text;
+  export_cost_report(data, {}, ExportFormat::json, json_text);
+  CHECK(boost::json::parse(json_text).at("rows").at(0).at("provider").as_string() ==
+        "custom:Gemini");
+
+  Forecast f;
+  f.points.push_back({parse_timestamp("2025-02-01T00:00:00Z"), 1.5, 1.0, HUGE_VAL});
+  std::string forecast_text;
+  CHECK_THROWS_WITH_AS(export_forecast_report(f, ExportFormat::json, forecast_text),
+                       doctest::Contains("column upper_bound"), ExportError);
 }

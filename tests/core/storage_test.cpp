@@ -2,9 +2,12 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "costops/core/cost_calculator.hpp"
 
@@ -166,4 +169,106 @@ TEST_CASE("the active price for a provider and model at a date") {
 TEST_CASE("an unopenable database path is an error naming it") {
   CHECK_THROWS_WITH_AS(Database{"/nonexistent-dir/x.db"},
                        doctest::Contains("/nonexistent-dir/x.db"), StorageError);
+}
+
+TEST_CASE("a count above INT64_MAX is refused naming the record, column and value") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  UsageRecord r = usage(1);
+  r.tokens.completion = std::uint64_t(INT64_MAX) + 1;
+  CHECK_THROWS_WITH_AS(
+      repo.create(r),
+      doctest::Contains("usage record u-1: completion_tokens 9223372036854775808 exceeds"),
+      StorageError);
+  CHECK(repo.count() == 0);
+  r = usage(2);
+  r.latency_ms = UINT64_MAX;
+  CHECK_THROWS_WITH_AS(repo.create(r), doctest::Contains("latency_ms 18446744073709551615"),
+                       StorageError);
+}
+
+TEST_CASE("several processes opening one new database at once all succeed") {
+  // Each trial: 8 children block on a pipe, are released together, and each
+  // opens (creating and migrating) the same new file and stores a record.
+  constexpr int kProcesses = 8;
+  constexpr int kTrials = 20;
+  int failures = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const std::string path = temp_db(("costops-race-" + std::to_string(trial)).c_str());
+    int gate[2];
+    REQUIRE(::pipe(gate) == 0);
+    std::vector<pid_t> children;
+    for (int p = 0; p < kProcesses; ++p) {
+      const pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {
+        ::close(gate[1]);
+        char byte;
+        (void)!::read(gate[0], &byte, 1);  // returns 0 when the parent closes the pipe
+        int status = 0;
+        try {
+          Database db(path);
+          UsageRepository repo(db);
+          repo.create(usage(p));
+          if (db.schema_version() != Database::kLatestSchemaVersion) status = 2;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "trial %d process %d: %s\n", trial, p, e.what());
+          status = 1;
+        }
+        ::_exit(status);
+      }
+      children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);  // releases every child at once
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+    }
+    {
+      Database db(path);
+      CHECK(UsageRepository(db).count() == kProcesses);
+    }
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+  }
+  CHECK(failures == 0);
+}
+
+TEST_CASE("a custom provider named like a built-in one keeps its identity through SQLite") {
+  Database db(":memory:");
+  UsageRepository usage_repo(db);
+  CostRepository cost_repo(db);
+  PricingRepository pricing_repo(db);
+  const Timestamp at = parse_timestamp("2025-01-15T00:00:00Z");
+  int i = 0;
+  for (const char* name : {"Gemini", "openai", "acme"}) {
+    CAPTURE(name);
+    UsageRecord r = usage(++i);
+    r.provider = Provider::custom;
+    r.custom_provider = name;
+    usage_repo.create(r);
+    const auto back = usage_repo.get_by_id(r.id);
+    REQUIRE(back);
+    CHECK(back->provider == Provider::custom);
+    CHECK(back->custom_provider == name);
+
+    PricingTable t = reference_price("gpt-4o");
+    t.id = std::string("custom-") + name;
+    t.provider = Provider::custom;
+    t.custom_provider = name;
+    pricing_repo.create(t);
+    const auto table = pricing_repo.active_for(Provider::custom, name, "gpt-4o", at);
+    REQUIRE(table);
+    CHECK(table->id == t.id);
+
+    cost_repo.create(make_cost_record(r, CompiledPricing::compile(t), at));
+  }
+  // The built-in provider's table is not the custom "openai"'s.
+  CHECK_FALSE(pricing_repo.active_for(Provider::openai, "", "gpt-4o", at));
+  const auto costs = cost_repo.list_by_organization("org1", at, at + std::chrono::hours(1));
+  REQUIRE(costs.size() == 3);
+  for (const CostRecord& c : costs) CHECK(c.provider == Provider::custom);
 }

@@ -29,3 +29,14 @@ TEST_CASE("bucket starts") {
   CHECK(format_timestamp(start_of_day(t)) == "2025-03-17T00:00:00Z");
   CHECK(format_timestamp(start_of_month(t)) == "2025-03-01T00:00:00Z");
 }
+
+TEST_CASE("time-zone offsets beyond +23:59 are refused (RFC 3339)") {
+  for (const char* bad : {"2025-01-15T10:30:00+99:99", "2025-01-15T10:30:00+24:00",
+                          "2025-01-15T10:30:00-23:60", "2025-01-15T10:30:00+00:60"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_WITH_AS(parse_timestamp(bad), doctest::Contains("offset out of range"),
+                         TimestampError);
+  }
+  CHECK(format_timestamp(parse_timestamp("2025-01-15T23:59:00+23:59")) == "2025-01-15T00:00:00Z");
+  CHECK(format_timestamp(parse_timestamp("2025-01-15T00:00:00-23:59")) == "2025-01-15T23:59:00Z");
+}

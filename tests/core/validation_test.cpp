@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 
 using namespace costops::core;
 
@@ -62,6 +63,10 @@ TEST_CASE("each rule is a distinct, named error") {
        ValidationRule::string_too_long, "project_id", "256 bytes"},
       {[](UsageRecord& r) { r.tags.assign(65, "t"); }, ValidationRule::too_many_tags, "tags",
        "65 tags"},
+      {[](UsageRecord& r) { r.latency_ms = std::uint64_t(INT64_MAX) + 1; },
+       ValidationRule::count_too_large, "latency_ms", "9223372036854775808"},
+      {[](UsageRecord& r) { r.model = "gpt\xff"; }, ValidationRule::invalid_utf8, "model",
+       "byte 0xff at offset 3"},
   };
   for (const Case& c : cases) {
     UsageRecord r = valid_record();
@@ -75,6 +80,12 @@ TEST_CASE("each rule is a distinct, named error") {
     CHECK(e.message.find(c.text) != std::string::npos);
     CHECK(e.message.find("u-1") != std::string::npos);
   }
+  // Every rule has a case above, and a distinct name.
+  constexpr auto kLastRule = ValidationRule::invalid_utf8;
+  CHECK(std::size(cases) == static_cast<std::size_t>(kLastRule) + 1);
+  std::set<std::string_view> names;
+  for (const Case& c : cases) names.insert(rule_name(c.rule));
+  CHECK(names.size() == std::size(cases));
 }
 
 TEST_CASE("small clock skew is tolerated; several violations are all reported") {
@@ -85,4 +96,34 @@ TEST_CASE("small clock skew is tolerated; several violations are all reported") 
   r.total_tokens = 7;
   CHECK(validate_usage(r, kNow).size() == 2);
   CHECK(rule_name(ValidationRule::future_timestamp) == "future_timestamp");
+}
+
+TEST_CASE("token sums are exact: counts near 2^64 do not wrap into a passing total") {
+  UsageRecord r = valid_record();
+  r.tokens = {UINT64_MAX, 2, 0, 0, 0};
+  r.total_tokens = 1;  // (2^64 - 1) + 2 wraps to 1 in 64 bits
+  auto errors = validate_usage(r, kNow);
+  CHECK(has(errors, ValidationRule::token_total_mismatch));
+  const auto mismatch = std::find_if(errors.begin(), errors.end(), [](const auto& e) {
+    return e.rule == ValidationRule::token_total_mismatch;
+  });
+  REQUIRE(mismatch != errors.end());
+  CHECK(mismatch->message.find("= 18446744073709551617") != std::string::npos);
+
+  r = valid_record();
+  r.tokens.cache_read = UINT64_MAX;
+  r.tokens.cache_write = 2;  // sums to 1 in 64 bits, below prompt (1000)
+  CHECK(has(validate_usage(r, kNow), ValidationRule::cache_exceeds_prompt));
+}
+
+TEST_CASE("counts above INT64_MAX, which no store can hold, are a named error per field") {
+  UsageRecord r = valid_record();
+  r.tokens = {std::uint64_t(INT64_MAX) + 1, 0, 0, 0, 0};
+  r.total_tokens = r.tokens.prompt;
+  const auto errors = validate_usage(r, kNow);
+  REQUIRE(errors.size() == 2);  // prompt_tokens and total_tokens
+  CHECK(errors[0].rule == ValidationRule::count_too_large);
+  CHECK(errors[0].field == "prompt_tokens");
+  CHECK(errors[1].field == "total_tokens");
+  CHECK(rule_name(ValidationRule::count_too_large) == "count_too_large");
 }

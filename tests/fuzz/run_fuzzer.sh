@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Builds one fuzzer with clang's libFuzzer (ASan + UBSan) from the given host
-# sources and runs it for a bounded time from its seed corpus
+# or costops-core sources and runs it for a bounded time from its seed corpus
 # (tests/fuzz/corpus/NAME/).
-# usage: run_fuzzer.sh SOURCE_DIR WORK_DIR SECONDS NAME GENERATED_INCLUDE_DIR HOST_SOURCE...
+# usage: run_fuzzer.sh SOURCE_DIR WORK_DIR SECONDS NAME GENERATED_INCLUDE_DIR SOURCE...
+# A SOURCE is a path under host/src/ or, failing that, under SOURCE_DIR.
 set -euo pipefail
 src="$1"; work="$2"; seconds="$3"; name="$4"; generated="$5"
 shift 5
 sources=()
-for file in "$@"; do sources+=("$src/host/src/$file"); done
+for file in "$@"; do
+  if [[ -f "$src/host/src/$file" ]]; then sources+=("$src/host/src/$file"); else sources+=("$src/$file"); fi
+done
 mkdir -p "$work/corpus-$name"
 cp -n "$src/tests/fuzz/corpus/$name/"* "$work/corpus-$name/" 2>/dev/null || true
 clang++ -std=gnu++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" -I "$generated" \
+  -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" \
+  -I "$src/costops-core/include" -I "$generated" \
   "$src/tests/fuzz/$name.cpp" "${sources[@]}" -lboost_json -o "$work/$name"
 "$work/$name" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
   -print_final_stats=1 "$work/corpus-$name"

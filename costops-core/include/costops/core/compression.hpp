@@ -29,6 +29,13 @@ CompressionFormat parse_compression_format(std::string_view name);
 
 inline constexpr int kDefaultCompressionLevel = -1;  // zlib's default (6)
 
+// zlib counts bytes in 32-bit integers (uInt), so every call hands it at
+// most this many bytes of input and of output space: spans of 4 GiB or more
+// are fed in pieces (once they were silently truncated). The functions that
+// take a `zlib_chunk_limit` use this by default; tests pass a few bytes to
+// exercise the piecing without allocating 4 GiB. A limit of 0 is an error.
+inline constexpr std::size_t kZlibChunkLimit = std::size_t(1) << 30;
+
 struct CompressionStats {
   std::uint64_t original_bytes = 0;
   std::uint64_t compressed_bytes = 0;
@@ -48,7 +55,8 @@ struct CompressionStats {
 class Compressor {
  public:
   // level: -1 (default) or 0..9. Throws CompressionError otherwise.
-  explicit Compressor(CompressionFormat format, int level = kDefaultCompressionLevel);
+  explicit Compressor(CompressionFormat format, int level = kDefaultCompressionLevel,
+                      std::size_t zlib_chunk_limit = kZlibChunkLimit);
   ~Compressor();
   Compressor(Compressor&&) noexcept;
   Compressor& operator=(Compressor&&) noexcept;
@@ -74,14 +82,19 @@ class Compressor {
 
 // One-shot helpers.
 std::vector<std::byte> compress(std::span<const std::byte> input, CompressionFormat format,
-                                int level = kDefaultCompressionLevel);
+                                int level = kDefaultCompressionLevel,
+                                std::size_t zlib_chunk_limit = kZlibChunkLimit);
 // Throws CompressionError("corrupt gzip data: ...") on damaged or truncated
-// input, and when the output would exceed max_output_bytes.
+// input, on any bytes after the end of the stream, and when the output
+// would exceed max_output_bytes. gzip input may hold several members (RFC
+// 1952 section 2.2); the result is their concatenation.
 std::vector<std::byte> decompress(std::span<const std::byte> input, CompressionFormat format,
-                                  std::size_t max_output_bytes = std::size_t(1) << 32);
+                                  std::size_t max_output_bytes = std::size_t(1) << 32,
+                                  std::size_t zlib_chunk_limit = kZlibChunkLimit);
 
 // Streams from `in` to `out` in fixed-size chunks, for inputs larger than
-// memory. Returns the stats.
+// memory. Returns the stats. decompress_stream reads to the end of `in` and
+// refuses what decompress refuses, trailing bytes included.
 CompressionStats compress_stream(std::istream& in, std::ostream& out, CompressionFormat format,
                                  int level = kDefaultCompressionLevel,
                                  std::size_t chunk_bytes = 1 << 16);

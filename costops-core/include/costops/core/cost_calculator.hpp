@@ -12,7 +12,11 @@ namespace costops::core {
 CostBreakdown price_tokens(const TokenCounts& tokens, const CompiledPricing& pricing);
 
 // Prices a usage record: checks that the table is for the record's provider
-// and model (PricingError otherwise), then price_tokens.
+// and model (PricingError otherwise) and was in effect at the record's
+// timestamp (PricingPeriodError otherwise: a 2023 record is never priced
+// with a table valid from 2024; look the table up by the record's time, e.g.
+// PricingRepository::active_for), then price_tokens. price_tokens itself
+// takes no time and checks no dates.
 CostBreakdown calculate_cost(const UsageRecord& usage, const CompiledPricing& pricing);
 
 // A full cost record for storage and aggregation.

@@ -1,5 +1,7 @@
 // Exact decimal numbers for money: a signed count of 10^-18 units held in a
 // Boost.Multiprecision 128-bit integer (±3.4 × 10^20 with 18 decimals).
+// Arithmetic is checked: a result outside ±max() raises DecimalOverflowError
+// instead of wrapping.
 //
 // Why 18 decimal places: prices are quoted per million tokens with up to 12
 // decimals, so the price of ONE token is an exact multiple of 10^-18 and a
@@ -23,6 +25,13 @@ class DecimalError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// The exact result of an operation lies outside the range a Decimal holds
+// (see Decimal::max()). The message names the operation and its operands.
+class DecimalOverflowError : public DecimalError {
+ public:
+  using DecimalError::DecimalError;
+};
+
 class Decimal {
  public:
   using Units = boost::multiprecision::int128_t;
@@ -32,6 +41,9 @@ class Decimal {
   Decimal() = default;
   static Decimal from_units(Units units) { return Decimal(units); }
   static Decimal from_integer(std::int64_t value);
+  // The largest magnitude held: (2^128 - 1) units, that is
+  // 340282366920938463463.374607431768211455; -max() is the smallest value.
+  static Decimal max();
 
   // Parses "-12.345", "0.0000001", "3" (no exponent, no thousands
   // separators). Throws DecimalError naming the text when it is malformed,
@@ -49,25 +61,28 @@ class Decimal {
   // Appends to_string() to `out` without temporary allocations (export path).
   void append_to(std::string& out) const;
 
-  // Rounds half to even ("banker's rounding") to `places` decimals.
+  // Rounds half to even ("banker's rounding") to `places` decimals. Throws
+  // DecimalOverflowError when rounding away from zero passes max().
   Decimal rounded(int places) const;
 
+  // Every operation below throws DecimalOverflowError, naming its operands,
+  // when the exact (or rounded) result lies outside ±max().
   Decimal operator-() const { return Decimal(-units_); }
   Decimal& operator+=(const Decimal& other) {
+    // Operands of opposite signs (or a zero) cannot leave the range; only a
+    // same-sign sum needs the magnitude check.
+    if (units_.sign() * other.units_.sign() > 0) check_sum(other);
     units_ += other.units_;
     return *this;
   }
-  Decimal& operator-=(const Decimal& other) {
-    units_ -= other.units_;
-    return *this;
-  }
+  Decimal& operator-=(const Decimal& other) { return *this += -other; }
   friend Decimal operator+(Decimal a, const Decimal& b) { return a += b; }
   friend Decimal operator-(Decimal a, const Decimal& b) { return a -= b; }
 
   // Exact product of two decimals, rounded half to even to 18 places.
   friend Decimal operator*(const Decimal& a, const Decimal& b);
   // Exact multiple: no rounding.
-  Decimal times(std::uint64_t count) const { return Decimal(units_ * count); }
+  Decimal times(std::uint64_t count) const;
   // Quotient rounded half to even to 18 places. Throws DecimalError on 0.
   Decimal divided_by(std::uint64_t divisor) const;
   // this / other rounded half to even to 18 places. Throws on zero.
@@ -90,6 +105,8 @@ class Decimal {
 
  private:
   explicit Decimal(Units units) : units_(units) {}
+  // Throws DecimalOverflowError when |this| + |other| exceeds max().
+  void check_sum(const Decimal& other) const;
   Units units_ = 0;
 };
 

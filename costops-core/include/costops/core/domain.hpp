@@ -36,6 +36,17 @@ std::string_view provider_name(Provider provider);
 // ...). Anything else is `custom`.
 Provider parse_provider(std::string_view text);
 
+// A provider's identity as one string, the same in JSON, in SQLite and in
+// aggregation keys: the built-in name ("openai"), or a custom provider's own
+// name ("acme"). A custom name that would read back as something else (a
+// built-in name or alias in any case, such as "Gemini" or "openai", or a name
+// starting with "custom:") gets "custom:" in front: "custom:Gemini".
+std::string provider_key(Provider provider, std::string_view custom_name);
+// The inverse of provider_key: "custom:NAME" is the custom provider NAME;
+// other text is read by parse_provider, and when that gives `custom` the
+// text itself is the name. Sets `custom_name` ("" for built-ins).
+Provider parse_provider_key(std::string_view key, std::string& custom_name);
+
 // ISO 4217 code, three uppercase letters. Compared as a value.
 class Currency {
  public:

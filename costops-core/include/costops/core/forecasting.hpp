@@ -42,8 +42,8 @@ struct ForecastOptions {
   std::size_t horizon = 7;   // periods ahead
   double confidence = 0.95;  // of the prediction intervals, in (0, 1)
   ForecastModel model = ForecastModel::automatic;
-  std::size_t moving_average_window = 7;
-  double holdout_fraction = 0.2;  // for model choice and accuracy
+  std::size_t moving_average_window = 7;  // at least 1
+  double holdout_fraction = 0.2;          // in [0, 1): the last part, for model choice and accuracy
   std::size_t min_points = 7;
 };
 
@@ -71,8 +71,12 @@ struct Forecast {
   Trend trend = Trend::stable;
 };
 
-// Throws ForecastError for too few points, uneven or unsorted times, bad
-// options (horizon 0, confidence outside (0,1), window larger than the data).
+// Throws ForecastError for too few points, uneven or unsorted times, values
+// that are not finite, bad options (horizon 0, confidence outside (0,1),
+// moving-average window 0, or as long as the data, or as long as the data
+// before the holdout when moving_average is asked for; holdout_fraction
+// outside [0, 1)). The model asked for is the model used: none is
+// substituted.
 Forecast forecast(const TimeSeries& series, const ForecastOptions& options);
 
 // Accuracy of predictions against actual values.
@@ -88,7 +92,13 @@ struct Anomaly {
 
 // z_score: |x - mean| / population stddev > threshold (default 3).
 // iqr: outside [Q1 - k IQR, Q3 + k IQR] (k = threshold, default 1.5).
-// modified_z_score: 0.6745 |x - median| / MAD > threshold (default 3.5).
+// modified_z_score: 0.6745 |x - median| / MAD > threshold (default 3.5), MAD
+//   the median absolute deviation from the median. When more than half the
+//   values are equal MAD is 0, so |x - median| / (1.253314 MeanAD) is used,
+//   MeanAD the mean absolute deviation from the median (IBM SPSS's rule);
+//   when every value is equal nothing is an anomaly.
+// Throws ForecastError when a value is NaN or infinite, or the threshold is
+// not a positive number. Fewer than 3 values have no anomalies.
 std::vector<Anomaly> detect_anomalies(std::span<const double> values, AnomalyMethod method,
                                       std::optional<double> threshold = std::nullopt);
 

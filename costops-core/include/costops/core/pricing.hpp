@@ -31,6 +31,20 @@ class PricingError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// A cost whose exact value lies beyond Decimal::max(). Names the table and
+// the token counts.
+class PricingOverflowError : public PricingError {
+ public:
+  using PricingError::PricingError;
+};
+
+// A usage record priced with a table that was not in effect at the record's
+// time (before effective_from or after effective_to). Names both.
+class PricingPeriodError : public PricingError {
+ public:
+  using PricingError::PricingError;
+};
+
 struct TokenRates {  // per 1,000,000 tokens
   Decimal input;
   Decimal output;

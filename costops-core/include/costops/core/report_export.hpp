@@ -1,10 +1,21 @@
 // Reports as CSV (RFC 4180), JSON and JSON Lines, with their data rows
 // (the original Rust cost-ops wrote headers only). Written straight into a string
 // buffer with no per-cell allocation: the export target measures this path.
+//
+// Money (the cost columns, a summary's cost) is exact: in JSON and JSON
+// Lines it is a string of decimal digits ("1.200006000000000001"), since a
+// JSON number is read as a double by most readers and loses digits; in CSV
+// it is the same digits unquoted. Token counts are JSON numbers (integers),
+// and forecasts, which are estimates in doubles, are JSON numbers too.
+// Providers are written as provider_key gives them ("custom:Gemini").
+// JSON has no way to hold bytes that are not UTF-8, so a JSON export of
+// such text is refused with an ExportError naming the row, column and byte;
+// CSV passes bytes through as given.
 #pragma once
 
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +25,13 @@
 #include "costops/core/forecasting.hpp"
 
 namespace costops::core {
+
+// A value a report cannot hold: text that is not UTF-8 in JSON, a forecast
+// that is not a finite number. Names the row, the column and the value.
+class ExportError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
 
 enum class ExportFormat { csv, json, json_lines };
 std::string_view export_format_name(ExportFormat format);
@@ -29,6 +47,7 @@ struct ExportFilter {
 };
 
 // Each appends the report to `out` and returns the number of data rows.
+// A reversed filter period is a PeriodError (it would match nothing).
 // Cost report columns: timestamp, provider, model, organization_id,
 // project_id, input_tokens, output_tokens, input_cost, cache_read_cost,
 // cache_write_cost, output_cost, request_fee, total_cost, currency.
@@ -44,7 +63,8 @@ std::size_t export_usage_report(std::span<const UsageRecord> records, const Expo
 std::size_t export_forecast_report(const Forecast& forecast, ExportFormat format, std::string& out);
 // Summary report columns: dimension, key, cost, requests, input_tokens,
 // output_tokens (dimension: total, provider, model, organization, project,
-// or the time bucket).
+// or the time bucket). The total row's key is the currency code, empty
+// (null in JSON) for a summary without records.
 std::size_t export_summary_report(const CostSummary& summary, ExportFormat format,
                                   std::string& out);
 

@@ -7,6 +7,7 @@
 // exact TEXT, and unreadable rows are errors instead of silent defaults.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -32,6 +33,7 @@ class Database {
  public:
   // `path` is a file name or ":memory:". File databases get WAL mode and
   // synchronous=NORMAL; all get foreign_keys=ON and a 5 s busy timeout.
+  // Safe when several processes open (and so migrate) one new file at once.
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
@@ -58,8 +60,11 @@ class Database {
   const std::string& path() const { return path_; }
 
   static constexpr int kLatestSchemaVersion = 2;
+  // How long a connection waits for another one's lock before failing.
+  static constexpr std::chrono::milliseconds kBusyTimeout{5000};
 
  private:
+  void enable_wal();
   void migrate();
   sqlite3* db_ = nullptr;
   std::string path_;

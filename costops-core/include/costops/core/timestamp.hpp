@@ -17,7 +17,8 @@ class TimestampError : public std::invalid_argument {
 };
 
 // Parses "2025-01-15T10:30:00Z", "2025-01-15T10:30:00.123Z" and offsets
-// like "+02:00". Throws TimestampError naming the text.
+// like "+02:00" (hours 00-23, minutes 00-59, as RFC 3339 allows). Throws
+// TimestampError naming the text.
 Timestamp parse_timestamp(std::string_view text);
 
 // "2025-01-15T10:30:00.123Z" (milliseconds only when non-zero).

@@ -21,6 +21,8 @@ enum class ValidationRule {
   future_timestamp,         // timestamp later than now (+ allowed clock skew)
   string_too_long,          // organization/project/user > 255, model > 255, tag > 255
   too_many_tags,            // more than 64 tags
+  count_too_large,          // a token count or duration above INT64_MAX, which no store holds
+  invalid_utf8,             // id, provider, organization/project/user, model or a tag not UTF-8
 };
 
 std::string_view rule_name(ValidationRule rule);
