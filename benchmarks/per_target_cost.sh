@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The host's fixed cost per target: runs N trivial targets (an empty run(),
-# one sample, no warm-up) for N = 100 and N = 500 and prints the wall time per
-# target of each, and the marginal cost of the extra 400. Constant per-target
-# cost (journal per target, results.json once) gives equal figures.
-# Extra arguments go to `cost-ops run` (e.g. --isolation none, which leaves
-# out the worker process each target otherwise gets).
-# usage: benchmarks/per_target_cost.sh [BUILD_DIR] [RUN ARGUMENTS...]
+# one sample, no warm-up) for N = 100 and N = 500, with a worker process per
+# target (--isolation process, the default) and in the host's own process
+# (--isolation none: what is left is the host's bookkeeping: journal, files,
+# progress). ROUNDS rounds (default 5) interleave the four cases; prints the
+# median wall time per target of each. Constant per-target cost gives equal
+# figures for 100 and 500. Wrap in `flock /tmp/costops-timing.lock`.
+# usage: benchmarks/per_target_cost.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
-shift || true
+rounds="${2:-5}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
@@ -32,13 +33,21 @@ for n in 100 500; do
   } > "$out/nops$n.c"
   cc -O2 -shared -fPIC -I"$root/plugin-api/include" "$out/nops$n.c" -o "$out/p$n/nops.so"
 done
-declare -A seconds
-for n in 100 500; do
-  start=$(date +%s.%N)
-  "$build/bin/cost-ops" run --plugin-dir "$out/p$n" --allow-insecure-plugins -o "$out/o$n" -q \
-    --min-time 0 --warmup-time 0 --min-samples 1 "$@" 2>"$out/err$n" || tail -3 "$out/err$n"
-  seconds[$n]=$(python3 -c "print($(date +%s.%N) - $start)")
-done
-python3 -c "
-a, b = ${seconds[100]}, ${seconds[500]}
-print(f'100 targets: {a:.2f} s ({1000 * a / 100:.1f} ms/target); 500 targets: {b:.2f} s ({1000 * b / 500:.1f} ms/target); marginal {1000 * (b - a) / 400:.1f} ms/target')"
+python3 - "$build/bin/cost-ops" "$out" "$rounds" <<'PY'
+import statistics, subprocess, sys, time
+host, out, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+per_target = {}
+for _ in range(rounds):
+    for n in (100, 500):
+        for isolation in ("process", "none"):
+            start = time.monotonic()
+            subprocess.run([host, "run", "--plugin-dir", f"{out}/p{n}", "--allow-insecure-plugins",
+                            "-o", f"{out}/o{n}", "-q", "--min-time", "0", "--warmup-time", "0",
+                            "--min-samples", "1", "--no-report", "--isolation", isolation],
+                           stderr=subprocess.DEVNULL, check=True)
+            per_target.setdefault((n, isolation), []).append(1000 * (time.monotonic() - start) / n)
+for isolation in ("process", "none"):
+    a, b = (statistics.median(per_target[(n, isolation)]) for n in (100, 500))
+    print(f"--isolation {isolation}: {a:.2f} ms/target at 100 targets, {b:.2f} ms/target at "
+          f"500 targets (median of {rounds} interleaved rounds)")
+PY
