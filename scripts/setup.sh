@@ -24,6 +24,9 @@ packages=(
   # The export test: Google Benchmark's compare.py (with numpy; scipy cannot sit
   # beside Boost 1.81) and xmllint for the JUnit schema.
   libbenchmark-tools python3-numpy libxml2-utils
+  # The HTML report inlines Chart.js at build time (configure fails without
+  # it); its test opens the report in headless Chromium.
+  libjs-chart.js chromium
   # Packaging: cpack's per-target Debian packages (dpkg-shlibdeps computes
   # their library dependencies) and their test.
   dpkg-dev file

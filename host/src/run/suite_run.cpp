@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "costops/host/after_run_files.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/baselines.hpp"
 #include "costops/host/build_info.hpp"
@@ -60,6 +61,8 @@ class SuiteRun {
     keep_baseline();
     announce_files();
     record_history();
+    if (!write_after_run_files(output_->root(), options_, baseline_, progress_))
+      write_failed_ = true;
     return final_exit_code();
   }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "costops/host/comparison.hpp"
+#include "costops/host/exports.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/source_provenance.hpp"
@@ -61,6 +62,10 @@ struct RunOptions {
   std::string save_baseline;
   GateOptions gate;
   std::filesystem::path history;  // --history FILE: append the run; "" = off
+  // Written after the run (also after Ctrl-C, from the results.json written):
+  // --export FORMAT=FILE, and <output>/report.html unless --no-report.
+  std::vector<ExportRequest> exports;
+  bool write_report = true;
 };
 
 }  // namespace costops::host
