@@ -138,7 +138,8 @@ TEST_CASE("report model: history trends mark significant steps") {
     return e;
   };
   sources.history["b"] = {entry(1, 5), entry(2, 5), entry(3, 10)};
-  sources.history["c"] = {entry(1, 5)};  // one run: no trend
+  sources.history["c"] = {entry(1, 5), entry(2, 5)};
+  sources.history["c"][1].status = "crashed";  // measured once: no trend
   sources.history_label = "history.db";
   const ReportModel model = build_report_model(sources);
   REQUIRE(model.trends.size() == 1);

@@ -39,13 +39,27 @@ std::string_view to_string(ExportFormat format) {
 }
 
 boost::json::value load_results_document(const std::filesystem::path& dir_or_file) {
-  const StoredRun run = load_stored_run(dir_or_file);
-  std::ifstream in(run.file, std::ios::binary);
+  std::error_code ec;
+  const std::filesystem::path file =
+      std::filesystem::is_directory(dir_or_file, ec) ? dir_or_file / "results.json" : dir_or_file;
+  const auto refuse = [&](const std::string& why) {
+    return ResultsFileError(file.string() + ": " + why);
+  };
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw refuse(
+        "not a readable file; pass an output directory of `cost-ops run` or its "
+        "results.json");
+  if (std::filesystem::file_size(file, ec) > kMaxResultsFileBytes || ec)
+    throw refuse("larger than any run writes; is it the right file?");
+  std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  boost::system::error_code ec;
-  boost::json::value document = boost::json::parse(text.str(), ec);
-  if (ec) throw ResultsFileError(run.file.string() + " changed while it was read: " + ec.message());
+  boost::system::error_code parse_error;
+  boost::json::value document = boost::json::parse(text.str(), parse_error);
+  if (parse_error) throw refuse("not valid JSON (" + parse_error.message() + ")");
+  const boost::json::object* root = document.if_object();
+  if (!root || !root->contains("targets") || !root->at("targets").is_array())
+    throw refuse("not a cost-ops results file (no \"targets\" array)");
   return document;
 }
 

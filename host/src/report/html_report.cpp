@@ -1,5 +1,7 @@
 #include "costops/host/report/html_report.hpp"
 
+#include <boost/json.hpp>
+
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/exports.hpp"
 #include "costops/host/report/report_history.hpp"
@@ -10,14 +12,21 @@ namespace costops::host {
 
 std::string html_report(const ReportRequest& request) {
   ReportSources sources;
-  sources.run = load_stored_run(request.run);
-  sources.results = load_results_document(sources.run.file);
+  sources.results = load_results_document(request.run);
+  try {  // for comparing; a run with duplicate ids cannot be compared
+    sources.run = load_stored_run(request.run);
+  } catch (const ResultsFileError& e) {
+    sources.run_problem = e.what();
+  }
   sources.baseline = request.baseline;
   sources.baseline_label = request.baseline_label;
   sources.comparison = request.comparison;
   if (!request.history.empty()) {
     std::vector<std::string> ids;
-    for (const StoredTarget& t : sources.run.targets) ids.push_back(t.target_id);
+    for (const auto& t : sources.results.at("targets").as_array())
+      if (const auto* id = t.is_object() ? t.as_object().if_contains("target_id") : nullptr;
+          id && id->is_string())
+        ids.emplace_back(id->as_string());
     sources.history = report_history(request.history, ids);
     sources.history_label = request.history.string();
   }

@@ -1,5 +1,6 @@
 #include "costops/host/report/report_model.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <stdexcept>
 
@@ -57,6 +58,22 @@ std::string source_of(const json::object& root) {
   if (!field("branch").empty()) out += " (" + field("branch") + ")";
   if (const json::value* d = s.if_contains("dirty"); d && d->is_bool() && d->get_bool())
     out += ", uncommitted changes";
+  return out;
+}
+
+// ns per operation of each sample (samples.elapsed_ns / samples.iterations);
+// entries that are not positive numbers are left out.
+std::vector<double> sample_times(const json::object& target) {
+  std::vector<double> out;
+  const json::value* samples = target.if_contains(K::samples);
+  const json::object* s = samples ? samples->if_object() : nullptr;
+  const json::value* iterations = s ? s->if_contains(K::sample_iterations) : nullptr;
+  const json::value* elapsed = s ? s->if_contains(K::sample_elapsed_ns) : nullptr;
+  if (!iterations || !elapsed || !iterations->is_array() || !elapsed->is_array()) return out;
+  const json::array &n = iterations->get_array(), &ns = elapsed->get_array();
+  for (std::size_t i = 0; i < n.size() && i < ns.size(); ++i)
+    if (n[i].is_number() && ns[i].is_number() && n[i].to_number<double>() > 0)
+      out.push_back(ns[i].to_number<double>() / n[i].to_number<double>());
   return out;
 }
 
@@ -122,10 +139,19 @@ ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntr
   return trend;
 }
 
+std::size_t measured_runs(const std::vector<HistoryEntry>& entries) {
+  return static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(),
+                                                [](const auto& e) { return e.status == "ok"; }));
+}
+
 void add_comparison(const ReportSources& sources, ReportModel& model) {
   model.baseline_label = sources.baseline_label;
+  if (!sources.run) {
+    model.comparison_problem = sources.run_problem;
+    return;
+  }
   try {
-    model.comparison = compare_runs(*sources.baseline, sources.run, sources.comparison);
+    model.comparison = compare_runs(*sources.baseline, *sources.run, sources.comparison);
   } catch (const ComparisonError& e) {
     model.comparison_problem = e.what();
   }
@@ -143,11 +169,12 @@ ReportModel build_report_model(const ReportSources& sources) {
   model.source = source_of(root);
   model.environment = key_values(root, K::environment);
   model.settings = key_values(root, K::settings);
-  for (const ExportedTarget& target : view.targets) {
-    ReportTarget t{target, {}};
-    for (const StoredTarget& stored : sources.run.targets)
-      if (stored.target_id == target.id) t.ns_per_operation = stored.ns_per_operation;
-    model.targets.push_back(std::move(t));
+  std::size_t next = 0;
+  for (const json::value& entry : root.at(K::targets).get_array()) {
+    if (!entry.is_object()) continue;  // read_export_view leaves them out too
+    const ExportedTarget& target = view.targets.at(next++);
+    model.targets.push_back(
+        {target, target.ok ? sample_times(entry.get_object()) : std::vector<double>{}});
   }
   if (const json::value* f = root.if_contains(K::families); f && f->is_array())
     for (const json::value& family : f->get_array())
@@ -156,7 +183,7 @@ ReportModel build_report_model(const ReportSources& sources) {
   model.history_label = sources.history_label;
   for (const ReportTarget& t : model.targets)
     if (const auto it = sources.history.find(t.summary.id);
-        it != sources.history.end() && it->second.size() >= 2)
+        it != sources.history.end() && measured_runs(it->second) >= 2)
       model.trends.push_back(trend_of(t.summary.id, it->second, sources.comparison));
   return model;
 }

@@ -13,13 +13,14 @@ namespace {
 
 // Target id -> regression, for JUnit exports; empty without a baseline or
 // when the runs share no target (the comparison step reported that).
-std::map<std::string, std::string> regressions(const StoredRun& current,
+std::map<std::string, std::string> regressions(const fs::path& current,
                                                const std::optional<StoredRun>& baseline,
                                                const RunOptions& options) {
   if (!baseline) return {};
   try {
-    return regressions_by_target(compare_runs(*baseline, current, options.gate.comparison));
-  } catch (const ComparisonError&) {
+    return regressions_by_target(
+        compare_runs(*baseline, load_stored_run(current), options.gate.comparison));
+  } catch (const std::runtime_error&) {  // ComparisonError, ResultsFileError (duplicate ids)
     return {};
   }
 }
@@ -28,9 +29,8 @@ bool write_exports(const fs::path& results_file, const RunOptions& options,
                    const std::optional<StoredRun>& baseline, ProgressReporter& progress) {
   bool ok = true;
   try {
-    const StoredRun current = load_stored_run(results_file);
     const boost::json::value results = load_results_document(results_file);
-    const auto marked = regressions(current, baseline, options);
+    const auto marked = regressions(results_file, baseline, options);
     for (const ExportRequest& request : options.exports) {
       try {
         write_export(results, request, marked);

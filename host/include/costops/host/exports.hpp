@@ -22,8 +22,11 @@ std::string_view to_string(ExportFormat format);
 inline constexpr std::string_view kExportFormatNames =
     "gbench-json, bmf, github-action-benchmark, junit, csv";
 
-// DIR/results.json, or the file itself, parsed, after the checks of
-// load_stored_run (regular file, size, shape). Throws ResultsFileError.
+// DIR/results.json, or the file itself, parsed. Throws ResultsFileError
+// naming the file when it is not a regular file, larger than
+// kMaxResultsFileBytes, not JSON or without a "targets" array. Unlike
+// load_stored_run it accepts a run with duplicate target ids (two plugins
+// declaring one id: the second is recorded as a duplicate).
 boost::json::value load_results_document(const std::filesystem::path& dir_or_file);
 
 // The text of `results` (a parsed results.json) in `format`.

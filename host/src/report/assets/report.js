@@ -13,7 +13,7 @@
     var units = [["s", 1e9], ["ms", 1e6], ["\u00b5s", 1e3]];
     for (var i = 0; i < units.length; i++)
       if (Math.abs(ns) >= units[i][1]) return (ns / units[i][1]).toPrecision(3) + " " + units[i][0];
-    return Number(ns).toPrecision(3) + " ns";
+    return (Math.abs(ns) < 0.001 ? "0" : Number(ns).toPrecision(3)) + " ns";
   }
 
   function base(extra) {

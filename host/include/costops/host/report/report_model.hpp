@@ -72,8 +72,9 @@ struct ReportModel {
 };
 
 struct ReportSources {
-  boost::json::value results;  // the parsed results.json
-  StoredRun run;               // the same file, read for comparing
+  boost::json::value results;    // the parsed results.json
+  std::optional<StoredRun> run;  // the same file, read for comparing
+  std::string run_problem;       // why `run` is absent
   std::optional<StoredRun> baseline;
   std::string baseline_label;
   HistoryByTarget history;
