@@ -61,8 +61,8 @@ int report_command(const Arguments& args, const CommandContext&) {
     (text.help ? std::cout : std::cerr)
         << kUsage << options
         << exit_codes_help(
-               "0 written, 2 usage error, or a run, baseline or history that cannot "
-               "be read, or a page that cannot be written.");
+               "0 written, 2 usage error, or a run, baseline or history that\n"
+               "            cannot be read, or a page that cannot be written.");
     return text.help ? kExitOk : kExitUsage;
   }
   GateOptions gate;

@@ -53,12 +53,13 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "do not write <output>/report.html (the HTML report with charts)")(
       "export",
       po::value<std::vector<std::string>>(&text.exports)->composing()->value_name("FORMAT=FILE"),
-      "after the run, also write results.json as FORMAT (as `cost-ops export` does) to FILE; "
-      "repeatable")("warmup-time",
-                    po::value<double>(&options.measurement.warmup_seconds)
-                        ->default_value(0.1, "0.1")
-                        ->value_name("S"),
-                    "seconds of warm-up per target before calibration")(
+      "after the run, also write results.json as FORMAT (gbench-json, bmf, "
+      "github-action-benchmark, junit, csv; as `cost-ops export` does) to FILE; repeatable")(
+      "warmup-time",
+      po::value<double>(&options.measurement.warmup_seconds)
+          ->default_value(0.1, "0.1")
+          ->value_name("S"),
+      "seconds of warm-up per target before calibration")(
       "min-time",
       po::value<double>(&options.measurement.min_time_seconds)->default_value(0.5)->value_name("S"),
       "minimum seconds of sampling per target and repetition")(
