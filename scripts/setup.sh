@@ -27,6 +27,9 @@ packages=(
   # --measure instructions runs workers under callgrind; the worker includes
   # <valgrind/callgrind.h> (the package ships the headers).
   valgrind
+  # The HTML report inlines Chart.js at build time (configure fails without
+  # it); its test opens the report in headless Chromium.
+  libjs-chart.js chromium
   # Packaging: cpack's per-target Debian packages (dpkg-shlibdeps computes
   # their library dependencies) and their test.
   dpkg-dev file

@@ -6,7 +6,7 @@ namespace costops::cli {
 
 namespace {
 
-constexpr std::array<CommandSpec, 10> kCommands = {{
+constexpr std::array<CommandSpec, 11> kCommands = {{
     {"run", "run [options]", "discover plugins, run their targets, write results", run_command,
      run_options_for_documentation},
     {"plugins", "plugins list|check [FILE...] [options]",
@@ -25,11 +25,15 @@ constexpr std::array<CommandSpec, 10> kCommands = {{
      "a run's results as Google Benchmark JSON, Bencher BMF, github-action-benchmark, JUnit or "
      "CSV",
      export_command, export_options_for_documentation},
+    {"report", "report RUN [--baseline DIR|NAME] [--history FILE] -o FILE",
+     "a run as one self-contained HTML page with charts (distributions, scaling, baseline, "
+     "history)",
+     report_command, report_options_for_documentation},
     {"new-plugin", "new-plugin NAME [--lang c|cpp|rust] [-o DIR]",
      "write a plugin project (C, C++ or Rust) against the installed SDK", new_plugin_command,
      new_plugin_options_for_documentation},
     {"help", "help [COMMAND]", "show the help of cost-ops or of one command", help_command, nullptr,
-     "run plugins compare history aggregate export new-plugin completion manpage"},
+     "run plugins compare history aggregate export report new-plugin completion manpage"},
     {"completion", "completion bash|zsh|fish",
      "print a shell completion script (installed with cost-ops)", completion_command, nullptr,
      "bash zsh fish"},

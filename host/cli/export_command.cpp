@@ -1,9 +1,7 @@
 // `cost-ops export RUN --format F [-o FILE] [--baseline DIR]`: a run's
 // results in a format other tools read.
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "costops/host/atomic_file.hpp"
@@ -42,21 +40,8 @@ std::map<std::string, std::string> regressions(const std::string& baseline, cons
                                                const ComparisonOptions& comparison) {
   GateOptions gate;
   if (!comparison.apply(gate)) throw std::runtime_error("bad comparison options");
-  const RunComparison c =
-      compare_runs(load_stored_run(baseline), load_stored_run(run), gate.comparison);
-  std::map<std::string, std::string> out;
-  for (const std::string& line : c.regression_lines())
-    out.emplace(line.substr(0, line.find(':')), line);
-  return out;
-}
-
-std::string read_results(const std::string& run) {
-  const fs::path file = fs::is_directory(run) ? fs::path(run) / "results.json" : fs::path(run);
-  (void)load_stored_run(file);  // the same checks as compare: regular file, size, shape
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return regressions_by_target(
+      compare_runs(load_stored_run(baseline), load_stored_run(run), gate.comparison));
 }
 
 }  // namespace
@@ -85,11 +70,11 @@ int export_command(const Arguments& args, const CommandContext&) {
     return text.help ? kExitOk : kExitUsage;
   }
   try {
-    const std::string document = read_results(positional.front());
+    const boost::json::value document = load_results_document(positional.front());
     const auto marked = text.baseline.empty()
                             ? std::map<std::string, std::string>{}
                             : regressions(text.baseline, positional.front(), comparison);
-    const std::string exported = export_results(boost::json::parse(document), *format, marked);
+    const std::string exported = export_results(document, *format, marked);
     if (text.output.empty())
       std::cout << exported;
     else

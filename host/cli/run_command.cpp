@@ -26,11 +26,12 @@ constexpr std::uint64_t kInstructionIterations = 100;
 
 struct RunOptionText {
   std::string targets, summary, output, commit, branch, measure = "time";
-  bool no_summary = false, quiet = false, verbose = false, help = false;
+  bool no_summary = false, no_report = false, quiet = false, verbose = false, help = false;
   double noise_percent = 5;
   // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
   std::int64_t min_samples = 10, repetitions = 1, rounds = 1;
   std::vector<std::string> unexpected;  // positional arguments: run takes none
+  std::vector<std::string> exports;     // --export FORMAT=FILE
 };
 
 // The largest values accepted: far beyond any real use, small enough that
@@ -44,7 +45,7 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
   d.add_options()("help,h", po::bool_switch(&text.help), "show this help")(
       "output,o",
       po::value<std::string>(&text.output)->default_value("benchmarks/output")->value_name("DIR"),
-      "output directory: raw/<target_id>.json, results.json, summary.md")(
+      "output directory: raw/<target_id>.json, results.json, summary.md, report.html")(
       "targets", po::value<std::string>(&text.targets)->value_name("ID,..."),
       "comma-separated exact target ids to run (an unknown id is an error)")(
       "filter,f", po::value<std::string>(&options.filter)->value_name("SUBSTR"),
@@ -52,6 +53,12 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "summary", po::value<std::string>(&text.summary)->value_name("BOOL"),
       "write summary.md: true or false (default true)")(
       "no-summary", po::bool_switch(&text.no_summary), "same as --summary false")(
+      "no-report", po::bool_switch(&text.no_report),
+      "do not write <output>/report.html (the HTML report with charts)")(
+      "export",
+      po::value<std::vector<std::string>>(&text.exports)->composing()->value_name("FORMAT=FILE"),
+      "after the run, also write results.json as FORMAT (gbench-json, bmf, "
+      "github-action-benchmark, junit, csv; as `cost-ops export` does) to FILE; repeatable")(
       "warmup-time",
       po::value<double>(&options.measurement.warmup_seconds)
           ->default_value(0.1, "0.1")
@@ -175,6 +182,12 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     options.write_summary = *value;
   }
   if (text.no_summary) options.write_summary = false;
+  options.write_report = !text.no_report;
+  try {  // before anything runs: a typo must not cost the minutes of a run
+    options.exports = parse_export_requests(text.exports);
+  } catch (const std::invalid_argument& e) {
+    return reject(e.what());
+  }
   if (options.list_as_json && !options.list_only) return reject("--json goes with --list");
   if (!options.save_baseline.empty() && !is_valid_baseline_name(options.save_baseline))
     return reject("--save-baseline `" + options.save_baseline +

@@ -108,6 +108,54 @@ std::string markdown_escaped(std::string_view text) {
   return out;
 }
 
+std::string html_escaped(std::string_view text) {
+  const std::string valid = valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(valid[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < valid.size() &&
+                    static_cast<unsigned char>(valid[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(valid[i + 1]) <= 0x9F;
+    if (c1) ++i;  // the second byte of the two-byte control
+    if (c1 || (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F)
+      out += "\uFFFD";
+    else if (byte == '&')
+      out += "&amp;";
+    else if (byte == '<')
+      out += "&lt;";
+    else if (byte == '>')
+      out += "&gt;";
+    else if (byte == '"')
+      out += "&quot;";
+    else if (byte == '\'')
+      out += "&#39;";
+    else
+      out += valid[i];
+  }
+  return out;
+}
+
+std::string script_safe_json(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else if (json.substr(i, 3) == "\xE2\x80\xA8" || json.substr(i, 3) == "\xE2\x80\xA9") {
+      out += json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else
+      out += c;
+  }
+  return out;
+}
+
 std::string metric_key_problem(std::string_view key) {
   if (key.empty() || key.size() > 64 || key.front() < 'a' || key.front() > 'z' ||
       !std::all_of(key.begin(), key.end(), [](char c) {

@@ -98,6 +98,7 @@ void OutputDirectory::clear_previous_run() const {
     if (it->path().extension() == ".json") fs::remove(it->path(), ec);
   fs::remove(root_ / "results.json", ec);
   fs::remove(root_ / "summary.md", ec);
+  fs::remove(root_ / "report.html", ec);
 }
 
 void OutputDirectory::write_raw_record(const TargetResult& result) const {

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "costops/host/ab_rounds.hpp"
+#include "costops/host/after_run_files.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/baselines.hpp"
 #include "costops/host/build_info.hpp"
@@ -61,6 +62,8 @@ class SuiteRun {
     keep_baseline();
     announce_files();
     record_history();
+    if (!write_after_run_files(output_->root(), options_, baseline_, progress_))
+      write_failed_ = true;
     return final_exit_code();
   }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,11 +22,44 @@ std::string_view to_string(ExportFormat format);
 inline constexpr std::string_view kExportFormatNames =
     "gbench-json, bmf, github-action-benchmark, junit, csv";
 
+// DIR/results.json, or the file itself, parsed. Throws ResultsFileError
+// naming the file when it is not a regular file, larger than
+// kMaxResultsFileBytes, not JSON or without a "targets" array. Unlike
+// load_stored_run it accepts a run with duplicate target ids (two plugins
+// declaring one id: the second is recorded as a duplicate).
+boost::json::value load_results_document(const std::filesystem::path& dir_or_file);
+
 // The text of `results` (a parsed results.json) in `format`.
 // `regressions` (target id -> what regressed, from a comparison with a
 // baseline) become failures in JUnit. Throws std::runtime_error naming what
 // is missing when the document is not a cost-ops results file.
 std::string export_results(const boost::json::value& results, ExportFormat format,
                            const std::map<std::string, std::string>& regressions = {});
+
+struct RunComparison;
+
+// Target id -> the line saying what regressed (RunComparison::regression_lines),
+// the `regressions` argument of export_results.
+std::map<std::string, std::string> regressions_by_target(const RunComparison& comparison);
+
+// One `run --export FORMAT=FILE`: FILE is absolute (a relative one is
+// resolved against the working directory when the option is read).
+struct ExportRequest {
+  ExportFormat format = ExportFormat::csv;
+  std::filesystem::path file;
+};
+
+// Parses "FORMAT=FILE". Throws std::invalid_argument with a message for
+// people (the value, what is wrong, the formats) when it is not one.
+ExportRequest parse_export_request(std::string_view text);
+
+// Every value of `run --export`, parsed; also refuses a FILE whose directory
+// does not exist and a FILE named twice, so the mistake shows before the run.
+std::vector<ExportRequest> parse_export_requests(const std::vector<std::string>& values);
+
+// export_results of `results` written to request.file atomically (the same
+// steps as `cost-ops export -o FILE`). Throws FileWriteError.
+void write_export(const boost::json::value& results, const ExportRequest& request,
+                  const std::map<std::string, std::string>& regressions = {});
 
 }  // namespace costops::host

@@ -26,7 +26,7 @@ class OutputDirectory {
   OutputDirectory& operator=(const OutputDirectory&) = delete;
   const std::filesystem::path& root() const { return root_; }
   // Removes what the previous run left (raw/*.json, results.json,
-  // summary.md), so the directory only ever shows this run. Older results
+  // summary.md, report.html), so the directory only ever shows this run. Older results
   // are kept through --save-baseline (baselines/ is left alone) and --history.
   void clear_previous_run() const;
   void write_raw_record(const TargetResult& result) const;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "costops/host/comparison.hpp"
+#include "costops/host/exports.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/source_provenance.hpp"
@@ -63,6 +64,10 @@ struct RunOptions {
   // --ab-baseline-plugin-dir: A/B mode (ab_rounds.hpp); "" = off.
   std::string ab_baseline_plugin_dir;
   std::filesystem::path history;  // --history FILE: append the run; "" = off
+  // Written after the run (also after Ctrl-C, from the results.json written):
+  // --export FORMAT=FILE, and <output>/report.html unless --no-report.
+  std::vector<ExportRequest> exports;
+  bool write_report = true;
 };
 
 }  // namespace costops::host

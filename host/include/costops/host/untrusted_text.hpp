@@ -3,7 +3,7 @@
 // failures. It is read within its capacity, made valid UTF-8 (invalid
 // sequences become U+FFFD; cutting never splits a character) where it
 // enters the host, and escaped where it leaves: for terminals (no control
-// or escape sequences) and for Markdown.
+// or escape sequences), for Markdown and for HTML.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +31,18 @@ std::string for_terminal(std::string_view text, bool keep_newlines = true);
 // (\ ` * _ [ ] | > ~) are backslash-escaped, newlines become spaces, and '<'
 // is written as &lt; so no HTML is injected.
 std::string markdown_escaped(std::string_view text);
+
+// For HTML text or a quoted attribute value: made valid UTF-8, & < > " '
+// written as character references, and control characters (other than
+// tab, newline and carriage return; C1 included) replaced by U+FFFD, so no
+// markup, script or attribute can be injected.
+std::string html_escaped(std::string_view text);
+
+// JSON text made safe inside an HTML <script> element: '<', '>' and '&'
+// written as \u003c, \u003e, \u0026 (so "</script>" and "<!--" cannot
+// occur), U+2028 and U+2029 as \u2028, \u2029. Still the same JSON value.
+// Precondition: `json` is JSON text (these characters occur only in strings).
+std::string script_safe_json(std::string_view json);
 
 // Why a metric key a plugin reported is refused, or "" when it is accepted:
 // lowercase snake_case ([a-z][a-z0-9_]*, at most 64 bytes) and not a name

@@ -1,0 +1,86 @@
+// `cost-ops report RUN [--baseline DIR|NAME] [--history FILE] -o report.html`:
+// a run as one self-contained HTML page with charts.
+#include <iostream>
+
+#include "commands.hpp"
+#include "costops/host/baselines.hpp"
+#include "costops/host/exit_codes.hpp"
+#include "costops/host/report/html_report.hpp"
+#include "costops/host/run_history.hpp"
+
+namespace costops::cli {
+
+namespace {
+
+using namespace costops::host;
+namespace fs = std::filesystem;
+
+struct ReportText {
+  bool help = false;
+  std::string output, baseline, history;
+};
+
+po::options_description describe_report_options(ReportText& text, ComparisonOptions& comparison) {
+  po::options_description options("Report options");
+  options.add_options()("help,h", po::bool_switch(&text.help), "show this help")(
+      "output,o", po::value<std::string>(&text.output)->value_name("FILE"),
+      "write the HTML page here (atomically); required")(
+      "baseline", po::value<std::string>(&text.baseline)->value_name("DIR|NAME"),
+      "compare with this run: an output directory, a results.json, or a name saved with "
+      "`run --save-baseline` in RUN's baselines/")(
+      "history", po::value<std::string>(&text.history)->value_name("FILE"),
+      "draw each target's trend from this database (written by `run --history`)");
+  options.add(comparison.describe("Comparison and step changes"));
+  return options;
+}
+
+constexpr const char* kUsage =
+    "Usage: cost-ops report RUN [--baseline DIR|NAME] [--history FILE] -o report.html\n\n"
+    "RUN is an output directory of `cost-ops run` or its results.json. The page is one\n"
+    "file that works offline: per-target sample distributions, scaling families on\n"
+    "log-log axes with their fitted growth, the comparison with a baseline and its\n"
+    "confidence intervals, history trends with step changes, environment and settings.\n"
+    "`cost-ops run` writes it to <output>/report.html unless --no-report.\n\n";
+
+}  // namespace
+
+po::options_description report_options_for_documentation() {
+  static ReportText text;
+  static ComparisonOptions comparison(false);
+  return describe_report_options(text, comparison);
+}
+
+int report_command(const Arguments& args, const CommandContext&) {
+  ReportText text;
+  ComparisonOptions comparison(false);
+  std::vector<std::string> positional;
+  const po::options_description options = describe_report_options(text, comparison);
+  parse_with_positionals(args, options, positional);
+  if (text.help || positional.size() != 1 || text.output.empty()) {
+    if (!text.help && positional.size() == 1) std::cerr << "error: name the page with -o FILE\n";
+    (text.help ? std::cout : std::cerr)
+        << kUsage << options
+        << exit_codes_help(
+               "0 written, 2 usage error, or a run, baseline or history that\n"
+               "            cannot be read, or a page that cannot be written.");
+    return text.help ? kExitOk : kExitUsage;
+  }
+  GateOptions gate;
+  if (!comparison.apply(gate)) return kExitUsage;
+  ReportRequest request{positional.front(), std::nullopt, text.baseline, text.history,
+                        gate.comparison};
+  try {
+    const fs::path run_dir =
+        fs::is_directory(request.run) ? request.run : request.run.parent_path();
+    if (!text.baseline.empty())
+      request.baseline = load_stored_run(baseline_location(run_dir, text.baseline));
+    write_html_report(request, text.output);
+  } catch (const std::exception& e) {  // ResultsFileError, HistoryError, FileWriteError, ...
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << "Report: " << fs::absolute(text.output).string() << "\n";
+  return kExitOk;
+}
+
+}  // namespace costops::cli

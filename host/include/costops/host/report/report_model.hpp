@@ -1,0 +1,90 @@
+// What the HTML report shows, read from a run's results.json (the file
+// format is the interface, as for the exports), an optional comparison with
+// a baseline and the recorded history of its targets. The page's data
+// (report_page_data.hpp) and its HTML (report_html.hpp) are functions of
+// this model only. Every string in it may come from a plugin: untrusted.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "costops/host/comparison.hpp"
+#include "costops/host/complexity_fit.hpp"
+#include "costops/host/exports_view.hpp"
+#include "costops/host/run_history.hpp"
+
+namespace costops::host {
+
+// A target of the run with its samples in ns per operation (one per timed batch).
+struct ReportTarget {
+  ExportedTarget summary;  // id, status, plugin, median and its interval, ...
+  std::vector<double> ns_per_operation;
+};
+
+struct ReportFamilyMember {
+  std::string target_id;
+  std::int64_t argument = 0;
+  double median_ns = 0;
+};
+
+// A declared family and its recorded best fit (results.json "families").
+struct ReportFamily {
+  std::string name, variable;
+  std::vector<ReportFamilyMember> members;  // measured members only
+  std::optional<Complexity> complexity;     // absent when there was no fit
+  std::string big_o;
+  double coefficient_ns = 0, normalized_rms = 0;
+  std::string no_fit_reason;
+};
+
+// One recorded run of a target, and the step from the ok run before it.
+struct ReportHistoryPoint {
+  HistoryEntry entry;
+  double change = 0;                  // relative to the previous ok entry
+  Verdict step = Verdict::no_change;  // slower/faster: a significant step
+  double p_value = 1;
+};
+
+struct ReportTrend {
+  std::string target_id;
+  std::vector<ReportHistoryPoint> points;  // oldest first
+};
+
+// Target id -> its recorded results, oldest first.
+using HistoryByTarget = std::map<std::string, std::vector<HistoryEntry>>;
+
+struct ReportModel {
+  std::string timestamp, host_version, command_line;
+  std::string source;  // "commit (branch), dirty"
+  std::vector<std::pair<std::string, std::string>> environment, settings;
+  std::vector<ReportTarget> targets;
+  std::vector<ReportFamily> families;
+  std::string baseline_label;               // "" = no baseline
+  std::optional<RunComparison> comparison;  // set with a baseline unless comparing failed
+  std::string comparison_problem;           // why there is no comparison
+  std::string history_label;                // "" = no history
+  std::vector<ReportTrend> trends;          // targets with two or more recorded runs
+};
+
+struct ReportSources {
+  boost::json::value results;    // the parsed results.json
+  std::optional<StoredRun> run;  // the same file, read for comparing
+  std::string run_problem;       // why `run` is absent
+  std::optional<StoredRun> baseline;
+  std::string baseline_label;
+  HistoryByTarget history;
+  std::string history_label;
+  ComparisonSettings comparison;
+};
+
+// Throws std::runtime_error naming what is missing when `results` is not a
+// cost-ops results file. A failed comparison (no shared target) is not an
+// error: the model says why.
+ReportModel build_report_model(const ReportSources& sources);
+
+}  // namespace costops::host

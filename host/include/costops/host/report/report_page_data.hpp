@@ -1,0 +1,34 @@
+// The data the report page's script draws: one entry per chart, each with
+// the id of its <canvas> and what to plot (report.js reads it). Strings in it
+// come from plugins; the HTML writer embeds it with script_json().
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "costops/host/report/report_model.hpp"
+
+namespace costops::host {
+
+// Which parts of the model get a chart. The canvas ids are
+// "distribution-I" (I: index in model.targets), "scaling-I" (model.families),
+// "comparison-chart", "trend-I" (model.trends); the HTML writer places them.
+bool has_distribution_chart(const ReportTarget& target);  // ok, with samples
+bool has_scaling_chart(const ReportFamily& family);       // a measured member
+bool has_comparison_chart(const ReportModel& model);      // a target compared
+
+// {"charts": [{"id", "kind": "histogram"|"scaling"|"comparison"|"trend",
+// "title", ...}]}: every chart of the model, in page order.
+boost::json::object report_page_data(const ReportModel& model);
+
+struct HistogramBin {
+  double low_ns = 0, high_ns = 0;
+  std::size_t count = 0;
+};
+
+// Equal-width bins over [min, max] of `values` (finite ones): ceil(sqrt(n))
+// bins, between 1 and 40; one bin when every value is the same.
+std::vector<HistogramBin> histogram(const std::vector<double>& values);
+
+}  // namespace costops::host

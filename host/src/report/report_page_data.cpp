@@ -1,0 +1,150 @@
+#include "costops/host/report/report_page_data.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "costops/host/json_text.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxBins = 40;
+constexpr int kFitCurvePoints = 48;  // enough for a smooth line on log axes
+
+json::object histogram_chart(std::size_t index, const ReportTarget& target) {
+  json::array low, high, counts;
+  for (const HistogramBin& bin : histogram(target.ns_per_operation)) {
+    low.push_back(bin.low_ns);
+    high.push_back(bin.high_ns);
+    counts.push_back(bin.count);
+  }
+  return {{"id", "distribution-" + std::to_string(index)},
+          {"kind", "histogram"},
+          {"title", target.summary.id},
+          {"median_ns", finite_or_null(target.summary.median_ns)},
+          {"bin_low_ns", std::move(low)},
+          {"bin_high_ns", std::move(high)},
+          {"counts", std::move(counts)}};
+}
+
+// The recorded fit, c * f(n), sampled evenly in log n over the members' range.
+json::array fit_curve(const ReportFamily& family) {
+  json::array curve;
+  if (!family.complexity || family.members.empty()) return curve;
+  const auto [lo, hi] =
+      std::minmax_element(family.members.begin(), family.members.end(),
+                          [](const auto& a, const auto& b) { return a.argument < b.argument; });
+  const double first = std::log(static_cast<double>(std::max<std::int64_t>(lo->argument, 1)));
+  const double last = std::log(static_cast<double>(std::max<std::int64_t>(hi->argument, 1)));
+  for (int i = 0; i < kFitCurvePoints; ++i) {
+    const double n = std::exp(first + (last - first) * i / (kFitCurvePoints - 1));
+    const double ns = family.coefficient_ns * complexity_curve(*family.complexity, n);
+    if (ns > 0 && std::isfinite(ns)) curve.push_back({{"x", n}, {"y", ns}});
+  }
+  return curve;
+}
+
+json::object scaling_chart(std::size_t index, const ReportFamily& family) {
+  json::array points;
+  for (const ReportFamilyMember& m : family.members)
+    if (m.median_ns > 0 && m.argument > 0)  // log axes: only positive values
+      points.push_back({{"x", m.argument}, {"y", m.median_ns}, {"target_id", m.target_id}});
+  return {{"id", "scaling-" + std::to_string(index)},
+          {"kind", "scaling"},
+          {"title", family.name},
+          {"variable", family.variable},
+          {"big_o", family.big_o},
+          {"points", std::move(points)},
+          {"fit", fit_curve(family)}};
+}
+
+json::object comparison_chart(const RunComparison& comparison) {
+  json::array ids, change, low, high, verdicts;
+  for (const TargetComparison& t : comparison.targets) {
+    ids.push_back(json::string(t.target_id));
+    change.push_back(finite_or_null(100 * t.change));
+    low.push_back(finite_or_null(100 * t.change_ci_low));
+    high.push_back(finite_or_null(100 * t.change_ci_high));
+    verdicts.push_back(json::string(verdict_name(t.verdict)));
+  }
+  return {{"id", "comparison-chart"},
+          {"kind", "comparison"},
+          {"title", "change of the median"},
+          {"labels", std::move(ids)},
+          {"change_percent", std::move(change)},
+          {"ci_low_percent", std::move(low)},
+          {"ci_high_percent", std::move(high)},
+          {"verdicts", std::move(verdicts)}};
+}
+
+json::object trend_chart(std::size_t index, const ReportTrend& trend) {
+  json::array labels, medians, steps;
+  for (const ReportHistoryPoint& p : trend.points) {
+    labels.push_back(json::string("run " + std::to_string(p.entry.run_id)));
+    medians.push_back(p.entry.status == "ok" ? finite_or_null(p.entry.median_ns) : nullptr);
+    steps.push_back(json::string(p.step == Verdict::slower   ? "slower"
+                                 : p.step == Verdict::faster ? "faster"
+                                                             : ""));
+  }
+  return {{"id", "trend-" + std::to_string(index)},
+          {"kind", "trend"},
+          {"title", trend.target_id},
+          {"labels", std::move(labels)},
+          {"median_ns", std::move(medians)},
+          {"steps", std::move(steps)}};
+}
+
+}  // namespace
+
+bool has_distribution_chart(const ReportTarget& target) {
+  return target.summary.ok && !target.ns_per_operation.empty();
+}
+
+bool has_scaling_chart(const ReportFamily& family) {
+  return std::any_of(family.members.begin(), family.members.end(),
+                     [](const auto& m) { return m.median_ns > 0 && m.argument > 0; });
+}
+
+bool has_comparison_chart(const ReportModel& model) {
+  return model.comparison && !model.comparison->targets.empty();
+}
+
+std::vector<HistogramBin> histogram(const std::vector<double>& values) {
+  std::vector<double> finite;
+  std::copy_if(values.begin(), values.end(), std::back_inserter(finite),
+               [](double v) { return std::isfinite(v); });
+  if (finite.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
+  const double min = *lo, max = *hi;
+  const std::size_t wanted = static_cast<std::size_t>(std::ceil(std::sqrt(finite.size())));
+  const std::size_t count = max > min ? std::clamp<std::size_t>(wanted, 1, kMaxBins) : 1;
+  const double width = (max - min) / static_cast<double>(count);
+  std::vector<HistogramBin> bins(count);
+  for (std::size_t i = 0; i < count; ++i)
+    bins[i] = {min + width * static_cast<double>(i), min + width * static_cast<double>(i + 1), 0};
+  bins.back().high_ns = max;
+  for (const double v : finite) {
+    const auto i = width > 0 ? static_cast<std::size_t>((v - min) / width) : 0;
+    ++bins[std::min(i, count - 1)].count;
+  }
+  return bins;
+}
+
+json::object report_page_data(const ReportModel& model) {
+  json::array charts;
+  for (std::size_t i = 0; i < model.targets.size(); ++i)
+    if (has_distribution_chart(model.targets[i]))
+      charts.push_back(histogram_chart(i, model.targets[i]));
+  for (std::size_t i = 0; i < model.families.size(); ++i)
+    if (has_scaling_chart(model.families[i])) charts.push_back(scaling_chart(i, model.families[i]));
+  if (has_comparison_chart(model)) charts.push_back(comparison_chart(*model.comparison));
+  for (std::size_t i = 0; i < model.trends.size(); ++i)
+    charts.push_back(trend_chart(i, model.trends[i]));
+  return {{"charts", std::move(charts)}};
+}
+
+}  // namespace costops::host

@@ -1,0 +1,196 @@
+// The HTML report's parts without a browser: escaping of untrusted text, the
+// histogram, the model read from a results.json, the page's charts matching
+// its canvases; and `run --export` parsing. tests/e2e/report_e2e_test.py
+// opens the page in Chromium.
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "costops/host/exports.hpp"
+#include "costops/host/report/report_html.hpp"
+#include "costops/host/report/report_model.hpp"
+#include "costops/host/report/report_page_data.hpp"
+#include "costops/host/untrusted_text.hpp"
+
+using namespace costops::host;
+namespace json = boost::json;
+
+namespace {
+
+// What a plugin may call itself: closes the script element, quotes, a
+// control character, a line separator.
+const std::string kHostile = "x</script><script>alert(1)</script>\"'&<!--\x01\xE2\x80\xA8";
+
+json::object ok_target(const std::string& id, std::vector<double> elapsed) {
+  json::array iterations, ns;
+  for (double e : elapsed) {
+    iterations.push_back(10);
+    ns.push_back(e * 10);
+  }
+  return {{"target_id", id},
+          {"description", kHostile},
+          {"status", "ok"},
+          {"plugin", {{"name", kHostile}, {"version", "1.0"}}},
+          {"statistics", {{"median_ns", elapsed[elapsed.size() / 2]}}},
+          {"samples", {{"iterations", iterations}, {"elapsed_ns", ns}}}};
+}
+
+ReportSources sources_with(json::value results) {
+  ReportSources sources;
+  sources.run = parse_stored_run(json::serialize(results), "results.json");
+  sources.results = std::move(results);
+  return sources;
+}
+
+json::value hostile_results() {
+  json::array targets{
+      ok_target("a" + kHostile, {10, 11, 12, 13}), ok_target("b", {5, 5, 6}),
+      json::object{{"target_id", "c"}, {"status", "crashed"}, {"reason", kHostile}}};
+  json::array families{json::object{
+      {"family", kHostile},
+      {"variable", "n"},
+      {"members",
+       json::array{json::object{{"target_id", "b"}, {"argument", 10}, {"median_ns", 5}},
+                   json::object{{"target_id", "d"}, {"argument", 100}, {"median_ns", 50}}}},
+      {"complexity", {{"big_o", "O(n)"}, {"coefficient_ns", 0.5}, {"normalized_rms", 0.01}}},
+      {"no_fit_reason", ""}}};
+  return json::object{
+      {"timestamp", "2026-01-01T00:00:00Z"},
+      {"command_line", json::array{"cost-ops", "run", kHostile}},
+      {"environment", {{"host_name", kHostile}, {"warnings", json::array{"w1", "w2"}}}},
+      {"settings", {{"min_time_s", 0.5}}},
+      {"targets", targets},
+      {"families", families}};
+}
+
+}  // namespace
+
+TEST_CASE("html_escaped leaves no markup, quote or control character") {
+  CHECK(html_escaped("<a href=\"x\" onclick='y'>&</a>") ==
+        "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  CHECK(html_escaped("a\x01"
+                     "b\x7F"
+                     "c\xC2\x85"
+                     "d\tе\n") ==
+        "a\uFFFD"
+        "b\uFFFD"
+        "c\uFFFD"
+        "d\tе\n");
+  CHECK(html_escaped("bad \xFF byte") == "bad \uFFFD byte");
+}
+
+TEST_CASE("script_safe_json cannot close a script element and stays the same JSON") {
+  const json::value value = json::object{{"name", kHostile}};
+  const std::string safe = script_safe_json(json::serialize(value));
+  CHECK(safe.find('<') == std::string::npos);
+  CHECK(safe.find('>') == std::string::npos);
+  CHECK(safe.find("\xE2\x80\xA8") == std::string::npos);
+  CHECK(json::parse(safe) == value);
+}
+
+TEST_CASE("histogram: equal bins over the range, every finite value counted once") {
+  const auto bins = histogram({1, 2, 3, 4, 5, 6, 7, 8, 9, std::nan("")});
+  REQUIRE(bins.size() == 3);  // ceil(sqrt(9))
+  CHECK(bins.front().low_ns == 1);
+  CHECK(bins.back().high_ns == 9);
+  std::size_t total = 0;
+  for (const auto& bin : bins) total += bin.count;
+  CHECK(total == 9);
+  CHECK(histogram({3, 3, 3}).size() == 1);
+  CHECK(histogram({}).empty());
+}
+
+TEST_CASE("report model: samples per target, the recorded fit, environment lists as text") {
+  const ReportModel model = build_report_model(sources_with(hostile_results()));
+  REQUIRE(model.targets.size() == 3);
+  CHECK(model.targets[0].ns_per_operation == std::vector<double>{10, 11, 12, 13});
+  CHECK(model.targets[2].ns_per_operation.empty());
+  REQUIRE(model.families.size() == 1);
+  CHECK(model.families[0].complexity == Complexity::linear);
+  CHECK(model.families[0].members.size() == 2);
+  CHECK(model.environment.back() == std::pair<std::string, std::string>{"warnings", "w1; w2"});
+  CHECK(!model.comparison);
+  CHECK_THROWS_AS(build_report_model(sources_with(json::object{{"targets", 1}})),
+                  std::runtime_error);
+}
+
+TEST_CASE("report model: a baseline sharing no target is reported, not thrown") {
+  ReportSources sources = sources_with(hostile_results());
+  sources.baseline = parse_stored_run(
+      json::serialize(json::object{{"targets", json::array{ok_target("other", {1, 2, 3})}}}),
+      "base.json");
+  sources.baseline_label = "base";
+  const ReportModel model = build_report_model(sources);
+  CHECK(!model.comparison);
+  CHECK(!model.comparison_problem.empty());
+  CHECK(report_html(model).find("Not compared") != std::string::npos);
+}
+
+TEST_CASE("report model: history trends mark significant steps") {
+  ReportSources sources = sources_with(hostile_results());
+  const auto entry = [](std::int64_t run, double ns) {
+    HistoryEntry e;
+    e.run_id = run;
+    e.status = "ok";
+    e.median_ns = ns;
+    for (int i = 0; i < 20; ++i) e.ns_per_operation.push_back(ns + i * 0.01);
+    return e;
+  };
+  sources.history["b"] = {entry(1, 5), entry(2, 5), entry(3, 10)};
+  sources.history["c"] = {entry(1, 5), entry(2, 5)};
+  sources.history["c"][1].status = "crashed";  // measured once: no trend
+  sources.history_label = "history.db";
+  const ReportModel model = build_report_model(sources);
+  REQUIRE(model.trends.size() == 1);
+  CHECK(model.trends[0].target_id == "b");
+  CHECK(model.trends[0].points[1].step == Verdict::no_change);
+  CHECK(model.trends[0].points[2].step == Verdict::slower);
+  CHECK(model.trends[0].points[2].change == doctest::Approx(1.0).epsilon(0.01));
+}
+
+TEST_CASE("report page: untrusted text escaped, one canvas per chart of the data") {
+  const ReportModel model = build_report_model(sources_with(hostile_results()));
+  const std::string html = report_html(model);
+  // The only script closers are the page's own three script elements, the
+  // guard, Chart.js, the page script, and the data element.
+  std::size_t closers = 0;
+  for (std::size_t at = html.find("</script>"); at != std::string::npos;
+       at = html.find("</script>", at + 1))
+    ++closers;
+  CHECK(closers == 4);
+  CHECK(html.find("alert(1)</script>") == std::string::npos);
+  CHECK(html.find("x&lt;/script&gt;&lt;script&gt;alert(1)") != std::string::npos);
+  CHECK(html.find('\x01') == std::string::npos);
+  std::set<std::string> canvases, charts;
+  const std::string canvas = "<canvas id=\"";  // std::regex overflows the stack on a page
+  for (std::size_t at = html.find(canvas); at != std::string::npos; at = html.find(canvas, at + 1))
+    canvases.insert(
+        html.substr(at + canvas.size(), html.find('"', at + canvas.size()) - at - canvas.size()));
+  const json::object data = report_page_data(model);
+  for (const json::value& chart : data.at("charts").as_array())
+    charts.insert(std::string(chart.at("id").as_string()));
+  CHECK(canvases == charts);
+  CHECK(charts == std::set<std::string>{"distribution-0", "distribution-1", "scaling-0"});
+}
+
+TEST_CASE("run --export FORMAT=FILE: parsed, checked before the run") {
+  const ExportRequest request = parse_export_request("junit=out/../report.xml");
+  CHECK(request.format == ExportFormat::junit);
+  CHECK(request.file == std::filesystem::current_path() / "report.xml");
+  const auto refused = [](const std::string& text) {
+    try {
+      (void)parse_export_requests({text});
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(refused("yaml=x.yaml").find("gbench-json, bmf, github-action-benchmark, junit, csv") !=
+        std::string::npos);
+  CHECK(refused("csv").find("no `=`") != std::string::npos);
+  CHECK(refused("csv=").find("no FILE") != std::string::npos);
+  CHECK(refused("csv=/nonexistent-dir/x.csv").find("does not exist") != std::string::npos);
+  CHECK_THROWS_AS(parse_export_requests({"csv=a.csv", "junit=./a.csv"}), std::invalid_argument);
+  CHECK(parse_export_requests({"csv=a.csv", "bmf=b.json"}).size() == 2);
+}
