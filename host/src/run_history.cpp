@@ -248,6 +248,16 @@ std::vector<HistoryEntry> RunHistory::entries(const std::string& target_id) {
   return out;
 }
 
+TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
+                                         const HistoryEntry& after,
+                                         const ComparisonSettings& settings) {
+  const auto stored = [&](const HistoryEntry& e) {
+    return StoredTarget{target_id,          TargetStatus::ok, {},
+                        e.ns_per_operation, e.repetition,     e.process};
+  };
+  return compare_targets(stored(before), stored(after), settings);
+}
+
 std::string history_text(const std::string& target_id, const std::vector<HistoryEntry>& entries,
                          const ComparisonSettings& settings) {
   std::ostringstream out;
@@ -263,14 +273,7 @@ std::string history_text(const std::string& target_id, const std::vector<History
   for (const HistoryEntry& e : entries) {
     std::string change = "", step = "";
     if (e.status == "ok" && previous) {
-      const TargetComparison c = compare_targets(
-          {target_id,
-           TargetStatus::ok,
-           {},
-           previous->ns_per_operation,
-           previous->repetition,
-           previous->process},
-          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition, e.process}, settings);
+      const TargetComparison c = compare_history_entries(target_id, *previous, e, settings);
       change = format_double("%+.1f%%", 100 * c.change);
       if (c.verdict == Verdict::slower)
         step = "▲ step: slower (p " + format_double("%.2g", c.p_value) + ")";

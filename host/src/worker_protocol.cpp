@@ -203,6 +203,26 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                                                 {"branch_misses", m.hardware.branch_misses}}}};
 }
 
+namespace {
+
+// Optional: a message without it (a forged one, say) still reaches the
+// plausibility checks, with the counters marked as not reported.
+void read_hardware_counts(const json::object& message, HardwareCounts& counts) {
+  const json::value* hardware_value = message.if_contains("hardware");
+  if (hardware_value == nullptr) {
+    counts.unavailable = "not reported by the worker";
+    return;
+  }
+  const json::object& hardware = as_object(*hardware_value, "field \"hardware\"");
+  counts.unavailable = string_field(hardware, "unavailable");
+  counts.iterations = unsigned_field(hardware, "iterations");
+  counts.instructions = unsigned_field(hardware, "instructions");
+  counts.cycles = unsigned_field(hardware, "cycles");
+  counts.branch_misses = unsigned_field(hardware, "branch_misses");
+}
+
+}  // namespace
+
 TargetMeasurement measurement_from_json(const json::value& value) {
   const json::object& o = as_object(value, "measurement message");
   TargetMeasurement m;
@@ -249,12 +269,7 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");
   m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
   m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
-  const json::object& hardware = as_object(field(o, "hardware"), "field \"hardware\"");
-  m.hardware.unavailable = string_field(hardware, "unavailable");
-  m.hardware.iterations = unsigned_field(hardware, "iterations");
-  m.hardware.instructions = unsigned_field(hardware, "instructions");
-  m.hardware.cycles = unsigned_field(hardware, "cycles");
-  m.hardware.branch_misses = unsigned_field(hardware, "branch_misses");
+  read_hardware_counts(o, m.hardware);
   return m;
 }
 

@@ -134,7 +134,10 @@ TEST_CASE("report model: history trends mark significant steps") {
     e.run_id = run;
     e.status = "ok";
     e.median_ns = ns;
-    for (int i = 0; i < 20; ++i) e.ns_per_operation.push_back(ns + i * 0.01);
+    for (std::uint32_t i = 0; i < 20; ++i) {  // 5 processes a run: enough to show p < 0.05
+      e.ns_per_operation.push_back(ns + i * 0.01);
+      e.process.push_back(i % 5);
+    }
     return e;
   };
   sources.history["b"] = {entry(1, 5), entry(2, 5), entry(3, 10)};

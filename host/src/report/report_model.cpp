@@ -124,15 +124,14 @@ ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntr
     const HistoryEntry& e = entries[i];
     ReportHistoryPoint point{e};
     if (e.status == "ok" && previous) {  // the same test as `cost-ops history`
-      const TargetComparison c = compare_targets(
-          {target_id, TargetStatus::ok, {}, previous->ns_per_operation, previous->repetition},
-          {target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition}, settings);
+      const TargetComparison c = compare_history_entries(target_id, *previous, e, settings);
       point.change = c.change;
       point.p_value = c.p_value;
       if (c.verdict == Verdict::slower || c.verdict == Verdict::faster) point.step = c.verdict;
     }
     point.entry.ns_per_operation.clear();  // the page draws medians only
     point.entry.repetition.clear();
+    point.entry.process.clear();
     trend.points.push_back(std::move(point));
     if (e.status == "ok") previous = &e;
   }

@@ -58,6 +58,13 @@ class RunHistory {
   std::filesystem::path file_;
 };
 
+// A run's result for a target against the run before it (both ok): the
+// step test of `cost-ops history` and of the report's trend charts, with the
+// worker process as the unit, like compare.
+TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
+                                         const HistoryEntry& after,
+                                         const ComparisonSettings& settings);
+
 // The trend of one target: one line per run with the change from the run
 // before, and a step marker where that change is significant (Mann-Whitney
 // U) and at least the threshold.
