@@ -26,6 +26,35 @@ void parse_with_positionals(const std::vector<std::string>& args,
   po::notify(vm);
 }
 
+po::options_description describe_provenance_options(host::ProvenanceOptions& provenance) {
+  po::options_description d("Provenance in the result store (with --history)");
+  d.add_options()("repository", po::value<std::string>(&provenance.repository),
+                  "the benchmarked repository (default: $GITHUB_REPOSITORY, $CI_PROJECT_PATH, "
+                  "..., else git's origin remote of the working directory)")(
+      "commit", po::value<std::string>(&provenance.commit),
+      "its commit (default: $GITHUB_SHA, $CI_COMMIT_SHA, ..., else git HEAD)")(
+      "branch", po::value<std::string>(&provenance.branch),
+      "its branch (default: $GITHUB_HEAD_REF or $GITHUB_REF_NAME, $CI_COMMIT_REF_NAME, ..., "
+      "else git's current branch)")(
+      "machine", po::value<std::string>(&provenance.machine),
+      "a stable name for this machine (default: a hash of /etc/machine-id); history "
+      "compares runs of one machine only")(
+      "label", po::value<std::vector<std::string>>(&provenance.labels)->composing(),
+      "a free label stored with the run, e.g. nightly or compiler=gcc-12 (repeatable)");
+  return d;
+}
+
+po::options_description describe_history_filter(host::HistoryFilter& filter) {
+  po::options_description d("Stored runs to read (exact values; a commit by prefix)");
+  d.add_options()("repository", po::value<std::string>(&filter.repository),
+                  "only runs of this repository")("branch", po::value<std::string>(&filter.branch),
+                                                  "only runs of this branch")(
+      "machine", po::value<std::string>(&filter.machine),
+      "only runs of this machine id (as `history --format json` shows it)")(
+      "commit", po::value<std::string>(&filter.commit), "only runs of this commit");
+  return d;
+}
+
 po::options_description PluginOptions::describe() {
   po::options_description d("Plugin options");
   d.add_options()(

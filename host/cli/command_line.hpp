@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "costops/host/result_store.hpp"
 #include "costops/host/run_options.hpp"
 
 namespace costops::cli {
@@ -58,6 +59,19 @@ class ComparisonOptions {
   double alpha_ = 0.05;
   std::string fail_on_ = "slower";
 };
+
+// The result store: --history FILE (SQLite) or a postgresql:// URL.
+inline constexpr const char* kHistoryLocationHelp =
+    "the result store: an SQLite file, or a PostgreSQL URL (postgresql://[user@]host/db, "
+    "postgresql:///db?host=/socket/dir; PG* environment variables fill what the URL omits)";
+
+// --repository, --commit, --branch, --machine, --label of `run`: where the
+// run came from, as the result store records it.
+po::options_description describe_provenance_options(host::ProvenanceOptions& provenance);
+
+// --repository, --branch, --machine, --commit of `history` and `compare`:
+// which stored runs to read.
+po::options_description describe_history_filter(host::HistoryFilter& filter);
 
 // "a,b , c" -> {"a", "b", "c"}.
 std::vector<std::string> split_commas(const std::string& text);

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/result_store.hpp"
 
 namespace costops::cli {
 
@@ -34,23 +35,62 @@ std::string render(const RunComparison& comparison, ComparisonFormat format) {
 
 constexpr const char* kCompareUsage =
     "Usage: cost-ops compare BASE NEW [options]\n\n"
-    "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
+    "BASE and NEW are output directories of `cost-ops run` (or their results.json), or\n"
+    "runs in the result store given by --history: run:ID, or run:latest for the newest\n"
+    "run the filters select (e.g. --branch main --machine ID).\n"
     "Verdicts per target: faster, slower, no change, noisy. The test uses the\n"
     "per-repetition medians when both runs have two or more repetitions (record\n"
     "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
+
+// A run from the store ("run:ID", "run:latest") or from files.
+class RunSource {
+ public:
+  RunSource(std::string location, HistoryFilter filter)
+      : location_(std::move(location)), filter_(std::move(filter)) {}
+
+  StoredRun load(const std::string& operand) {
+    if (!operand.starts_with("run:")) return load_stored_run(operand);
+    if (location_.empty())
+      throw HistoryError(operand + " names a stored run: give the store with --history");
+    if (!store_) store_ = open_result_store(location_);
+    const std::string id = operand.substr(4);
+    std::int64_t run_id = 0;
+    if (id == "latest") {
+      const auto runs = store_->runs(filter_);
+      if (runs.empty())
+        throw HistoryError("no run in " + store_->location() + " matches the filters");
+      run_id = runs.back().run_id;
+    } else if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+      throw HistoryError("`" + operand + "` is not run:ID (a number) or run:latest");
+    } else {
+      run_id = std::stoll(id);
+    }
+    const auto record = store_->run(run_id);
+    if (!record) throw HistoryError("no run " + id + " in " + store_->location());
+    return stored_run_from_record(*record, store_->location() + "#run=" + std::to_string(run_id));
+  }
+
+ private:
+  std::string location_;
+  HistoryFilter filter_;
+  std::unique_ptr<ResultStore> store_;
+};
 
 }  // namespace
 
 int compare_command(const Arguments& args, const CommandContext&) {
   std::string format_text = "text";
   bool help = false;
+  std::string location;
   std::vector<std::string> positional;
+  HistoryFilter filter;
   ComparisonOptions comparison_options(true);
   po::options_description options("Compare options");
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "format", po::value<std::string>(&format_text)->default_value("text"),
-      "text, markdown or json");
+      "text, markdown or json")("history", po::value<std::string>(&location), kHistoryLocationHelp);
   options.add(comparison_options.describe("Verdict options"));
+  options.add(describe_history_filter(filter));
   parse_with_positionals(args, options, positional);
   if (help || positional.size() != 2) {
     (help ? std::cout : std::cerr) << kCompareUsage << options << exit_codes_help(true);
@@ -65,9 +105,10 @@ int compare_command(const Arguments& args, const CommandContext&) {
   if (!comparison_options.apply(gate)) return kExitUsage;
   RunComparison comparison;
   try {
-    comparison = compare_runs(load_stored_run(positional[0]), load_stored_run(positional[1]),
-                              gate.comparison);
-  } catch (const ResultsFileError& e) {
+    RunSource source(location, filter);
+    comparison =
+        compare_runs(source.load(positional[0]), source.load(positional[1]), gate.comparison);
+  } catch (const std::runtime_error& e) {  // ResultsFileError, HistoryError
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
   }

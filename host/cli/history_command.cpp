@@ -1,41 +1,81 @@
-// `cost-ops history TARGET --history FILE`: one target's trend over recorded runs.
+// `cost-ops history TARGET --history LOCATION`: one target's trend over the
+// stored runs; `cost-ops history upload --history LOCATION DIR`: store the
+// runs queued in an outbox when the store could not take them.
 #include <iostream>
 
 #include "commands.hpp"
 #include "costops/host/exit_codes.hpp"
-#include "costops/host/run_history.hpp"
+#include "costops/host/history_outbox.hpp"
+#include "costops/host/history_report.hpp"
 
 namespace costops::cli {
 
+namespace {
+
 using namespace costops::host;
 
+constexpr const char* kHistoryUsage =
+    "Usage: cost-ops history TARGET --history LOCATION [filters] [--format text|json|markdown]\n"
+    "       cost-ops history upload --history LOCATION DIR\n\n"
+    "The first form prints TARGET's trend over the stored runs, with the change from the\n"
+    "previous run on the same machine and a step where it is significant; runs on\n"
+    "different machines are never compared. The second stores the runs queued in\n"
+    "DIR/history-outbox/ (an output directory of `cost-ops run`) when the store could\n"
+    "not take them, and removes each file once its run is stored.\n\n";
+
+// An SQLite file is created on first write; reading a missing one is a
+// typo, not an empty history.
+bool check_store_exists(const std::string& location) {
+  std::error_code ec;
+  if (is_postgres_location(location) || std::filesystem::exists(location, ec)) return true;
+  std::cerr << "error: history database " << location << " does not exist; record runs with "
+            << "`cost-ops run --history " << location << "`\n";
+  return false;
+}
+
+int upload(const std::string& location, const std::string& directory) {
+  const auto store = open_result_store(location);
+  const OutboxUpload result = upload_outbox(*store, directory);
+  for (const auto& [file, run_id] : result.stored)
+    std::cerr << "stored " << file.string() << " as run " << run_id << " in " << store->location()
+              << "\n";
+  for (const auto& [file, reason] : result.refused) std::cerr << "refused: " << reason << "\n";
+  if (result.stored.empty() && result.refused.empty())
+    std::cerr << "nothing queued in " << directory << "\n";
+  return result.refused.empty() ? kExitOk : kExitTargetNotOk;
+}
+
+}  // namespace
+
 int history_command(const Arguments& args, const CommandContext&) {
-  std::string file;
+  std::string location, format_text = "text";
   bool help = false;
   std::vector<std::string> positional;
+  HistoryFilter filter;
   ComparisonOptions comparison_options(false);
   po::options_description options("History options");
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "history", po::value<std::string>(&file), "the SQLite database written by `run --history`");
+      "history", po::value<std::string>(&location), kHistoryLocationHelp)(
+      "format", po::value<std::string>(&format_text)->default_value("text"),
+      "text, json or markdown");
+  options.add(describe_history_filter(filter));
   options.add(comparison_options.describe("Step detection (between consecutive runs)"));
   parse_with_positionals(args, options, positional);
-  if (help || positional.size() != 1 || file.empty()) {
-    (help ? std::cout : std::cerr) << "Usage: cost-ops history TARGET --history FILE\n\n"
-                                   << options << exit_codes_help(false);
+  const bool uploading = !positional.empty() && positional[0] == "upload";
+  if (help || positional.size() != (uploading ? 2u : 1u) || location.empty()) {
+    (help ? std::cout : std::cerr) << kHistoryUsage << options << exit_codes_help(false);
     return help ? kExitOk : kExitUsage;
   }
+  const auto format = parse_history_format(format_text);
   GateOptions gate;
-  if (!comparison_options.apply(gate)) return kExitUsage;
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    std::cerr << "error: history database " << file << " does not exist; record runs with "
-              << "`cost-ops run --history " << file << "`\n";
-    return kExitUsage;
-  }
+  if (!format)
+    std::cerr << "error: --format takes text, json or markdown, not `" << format_text << "`\n";
+  if (!format || !comparison_options.apply(gate)) return kExitUsage;
   try {
-    RunHistory history(file);
-    const auto entries = history.entries(positional[0]);
-    std::cout << history_text(positional[0], entries, gate.comparison);
+    if (uploading) return upload(location, positional[1]);
+    if (!check_store_exists(location)) return kExitUsage;
+    const auto entries = open_result_store(location)->entries(positional[0], filter);
+    std::cout << render_history(positional[0], entries, gate.comparison, *format);
     return entries.empty() ? kExitUsage : kExitOk;
   } catch (const HistoryError& e) {
     std::cerr << "error: " << e.what() << "\n";

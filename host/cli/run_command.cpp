@@ -56,10 +56,13 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "name saved with --save-baseline; verdicts go to summary.md")(
       "save-baseline", po::value<std::string>(&options.save_baseline),
       "keep this run as a named baseline under <output>/baselines/NAME")(
-      "history",
-      po::value<std::string>()->notifier([&](const std::string& file) { options.history = file; }),
-      "append this run (environment, commit, every target's metrics and samples) to an SQLite "
-      "database; off by default");
+      "history", po::value<std::string>(&options.history),
+      (std::string("append this run (provenance, environment, every target's metrics and "
+                   "samples) to ") +
+       kHistoryLocationHelp +
+       "; off by default. When the store cannot take the run, it is queued in "
+       "<output>/history-outbox/ and the exit code is 2")
+          .c_str());
   return d;
 }
 
@@ -121,6 +124,7 @@ int run_command(const Arguments& args, const CommandContext& context) {
   po::options_description all;
   all.add(describe_run_options(options, text))
       .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(describe_provenance_options(options.provenance))
       .add(plugin_options.describe());
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).run(), vm);

@@ -13,8 +13,9 @@
 
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/history_outbox.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/results_file.hpp"
-#include "costops/host/run_history.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -231,10 +232,33 @@ TEST_CASE("--history appends each run") {
   Fixture f;
   f.executor.offer("alpha", steady(10));
   f.options.history = f.root / "history.db";
+  f.options.provenance = {"example.org/team/repo", "abc123", "main", "runner-1", {"nightly"}};
   CHECK(f.run() == kExitOk);
   CHECK(f.run() == kExitOk);
-  RunHistory history(f.options.history);
-  CHECK(history.entries("alpha").size() == 2);
+  const auto entries = open_result_store(f.options.history)->entries("alpha", {});
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[1].run.repository == "example.org/team/repo");
+  CHECK(entries[1].run.machine_id == "runner-1");
+  CHECK(entries[1].run.labels == std::vector<std::string>{"nightly"});
+  CHECK_FALSE(fs::exists(f.options.output_dir / kOutboxDirectoryName));
+}
+
+TEST_CASE("a store that cannot take the run: exit 2, files kept, the run queued for upload") {
+  Fixture f;
+  f.executor.offer("alpha", steady(10));
+  f.options.history = (f.root / "no-such-dir" / "history.db").string();
+  CHECK(f.run() == kExitUsage);
+  CHECK(f.results().targets.size() == 1);  // results.json is written regardless
+  std::vector<fs::path> queued;
+  for (const auto& e : fs::directory_iterator(f.options.output_dir / kOutboxDirectoryName))
+    queued.push_back(e.path());
+  REQUIRE(queued.size() == 1);
+  // Later, with a store that works, `history upload` stores it whole.
+  const auto store = open_result_store((f.root / "history.db").string());
+  const OutboxUpload upload = upload_outbox(*store, f.options.output_dir);
+  REQUIRE(upload.stored.size() == 1);
+  CHECK(store->entries("alpha", {}).at(0).ns_per_operation.size() == 12);
+  CHECK_FALSE(fs::exists(queued[0]));
 }
 
 TEST_CASE("usage errors: unknown target id, nothing selected, no plugin directory") {

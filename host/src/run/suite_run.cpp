@@ -9,9 +9,10 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/history_outbox.hpp"
 #include "costops/host/output_directory.hpp"
 #include "costops/host/plugin_plan.hpp"
-#include "costops/host/run_history.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/target_rounds.hpp"
 #include "costops/host/utc_time.hpp"
 
@@ -199,16 +200,35 @@ class SuiteRun {
                    (root / "raw").string() + "/");
   }
 
+  // Appends the run to the result store in one transaction. When the store
+  // cannot take it (down, login refused, locked), the files stay, the run is
+  // queued in the outbox for `cost-ops history upload`, and the exit code is 2.
   void record_history() {
     if (options_.history.empty()) return;
+    std::error_code ec;
+    const RunRecord record = make_run_record(
+        report_, collect_provenance(options_.provenance, report_.environment.host_name,
+                                    report_.environment.cpu_model, process_environment(),
+                                    fs::current_path(ec)));
     try {
-      RunHistory history(options_.history);
-      const std::int64_t run_id = history.append(report_);
-      progress_.info("Recorded as run " + std::to_string(run_id) + " in " +
-                     options_.history.string());
+      const auto store = open_result_store(options_.history);
+      const std::int64_t run_id = store->append(record);
+      progress_.info("Recorded as run " + std::to_string(run_id) + " in " + store->location());
     } catch (const HistoryError& e) {
-      progress_.error(e.what());
+      progress_.error(std::string("the run was not stored: ") + e.what());
       write_failed_ = true;
+      queue_for_upload(record);
+    }
+  }
+
+  void queue_for_upload(const RunRecord& record) {
+    try {
+      const fs::path file = queue_in_outbox(output_->root(), record);
+      progress_.error("queued in " + file.string() + "; store it later with `cost-ops history " +
+                      "upload --history " + redacted_location(options_.history) + " " +
+                      output_->root().string() + "`");
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
     }
   }
 

@@ -10,6 +10,7 @@
 #include "costops/host/comparison.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
+#include "costops/host/run_provenance.hpp"
 
 namespace costops::host {
 
@@ -53,7 +54,11 @@ struct RunOptions {
   std::string baseline;
   std::string save_baseline;
   GateOptions gate;
-  std::filesystem::path history;  // --history FILE: append the run; "" = off
+  // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
+  std::string history;
+  // --repository/--commit/--branch/--machine/--label: what the store records
+  // of the run's origin (found automatically when not given).
+  ProvenanceOptions provenance;
 };
 
 }  // namespace costops::host
