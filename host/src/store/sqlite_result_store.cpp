@@ -54,7 +54,7 @@ class SqliteResultStore final : public SqlResultStore {
  private:
   [[noreturn]] void fail() const { throw HistoryError(describe() + ": " + sqlite3_errmsg(db_)); }
   void migrate();
-  int schema_version();
+  int user_version();
   int unnumbered_schema_version();
   sqlite3* db_ = nullptr;
 };
@@ -100,10 +100,9 @@ int SqliteResultStore::unnumbered_schema_version() {
              : 2;
 }
 
-int SqliteResultStore::schema_version() {
+int SqliteResultStore::user_version() {
   const SqlRows version = query("PRAGMA user_version", {});
-  const int numbered = version.empty() ? 0 : std::stoi(version[0][0]);
-  return numbered > 0 ? numbered : unnumbered_schema_version();
+  return version.empty() ? 0 : std::stoi(version[0][0]);
 }
 
 // Reads the version and migrates inside one write transaction, so two
@@ -111,8 +110,11 @@ int SqliteResultStore::schema_version() {
 void SqliteResultStore::migrate() {
   begin_write();
   try {
-    const int reached = migrate_from(schema_version(), kFirstMigration);
-    execute("PRAGMA user_version = " + std::to_string(reached));
+    const int numbered = user_version();
+    const int reached =
+        migrate_from(numbered > 0 ? numbered : unnumbered_schema_version(), kFirstMigration);
+    if (reached != numbered)  // no write (and no sync) when nothing changed
+      execute("PRAGMA user_version = " + std::to_string(reached));
     execute("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
