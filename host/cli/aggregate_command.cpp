@@ -88,6 +88,7 @@ int aggregate_command(const Arguments& args, const CommandContext&) {
     (help ? std::cout : std::cerr) << kAggregateUsage << options << exit_codes_help(false);
     return help ? kExitOk : kExitUsage;
   }
+  if (from_store && !check_store_exists(store.location)) return kExitUsage;
   const std::vector<fs::path> directories(positional.begin(), positional.end());
   AggregateReport report;
   try {

@@ -26,6 +26,14 @@ void parse_with_positionals(const std::vector<std::string>& args,
   po::notify(vm);
 }
 
+bool check_store_exists(const std::string& location) {
+  std::error_code ec;
+  if (host::is_postgres_location(location) || std::filesystem::exists(location, ec)) return true;
+  std::cerr << "error: history database " << location << " does not exist; record runs with "
+            << "`cost-ops run --history " << location << "`\n";
+  return false;
+}
+
 po::options_description describe_provenance_options(host::ProvenanceOptions& provenance) {
   po::options_description d("Provenance in the result store (with --history)");
   d.add_options()("repository", po::value<std::string>(&provenance.repository),

@@ -65,6 +65,10 @@ inline constexpr const char* kHistoryLocationHelp =
     "the result store: an SQLite file, or a PostgreSQL URL (postgresql://[user@]host/db, "
     "postgresql:///db?host=/socket/dir; PG* environment variables fill what the URL omits)";
 
+// Reading a store that does not exist is a typo, not an empty history (an
+// SQLite file would be created on first use): false with the error printed.
+bool check_store_exists(const std::string& location);
+
 // --repository, --commit, --branch, --machine, --label of `run`: where the
 // run came from, as the result store records it.
 po::options_description describe_provenance_options(host::ProvenanceOptions& provenance);

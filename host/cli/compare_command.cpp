@@ -104,6 +104,7 @@ int compare_command(const Arguments& args, const CommandContext&) {
   GateOptions gate;
   if (!comparison_options.apply(gate)) return kExitUsage;
   RunComparison comparison;
+  if (!location.empty() && !check_store_exists(location)) return kExitUsage;
   try {
     RunSource source(location, filter);
     comparison =

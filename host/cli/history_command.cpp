@@ -23,16 +23,6 @@ constexpr const char* kHistoryUsage =
     "DIR/history-outbox/ (an output directory of `cost-ops run`) when the store could\n"
     "not take them, and removes each file once its run is stored.\n\n";
 
-// An SQLite file is created on first write; reading a missing one is a
-// typo, not an empty history.
-bool check_store_exists(const std::string& location) {
-  std::error_code ec;
-  if (is_postgres_location(location) || std::filesystem::exists(location, ec)) return true;
-  std::cerr << "error: history database " << location << " does not exist; record runs with "
-            << "`cost-ops run --history " << location << "`\n";
-  return false;
-}
-
 int upload(const std::string& location, const std::string& directory) {
   const auto store = open_result_store(location);
   const OutboxUpload result = upload_outbox(*store, directory);

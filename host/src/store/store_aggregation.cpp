@@ -72,6 +72,8 @@ AggregateReport aggregate_store(ResultStore& store, const std::vector<std::strin
     report.sources.push_back(
         source_from_run(store, it->second.run_id, column_name(it->second, columns, taken)));
   }
+  if (report.sources.empty())
+    throw HistoryError("no run in " + store.location() + " matches the filters");
   return report;
 }
 
