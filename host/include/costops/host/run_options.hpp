@@ -10,7 +10,7 @@
 #include "costops/host/comparison.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
-#include "costops/host/source_provenance.hpp"
+#include "costops/host/run_provenance.hpp"
 #include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
@@ -53,14 +53,17 @@ struct RunOptions {
   // --noise-threshold: relative MAD above which a target is flagged noisy.
   double noisy_relative_mad = kNoisyRelativeMad;
   std::vector<std::string> command_line;
-  // What was benchmarked: the working directory's checkout, or --commit/--branch.
-  SourceProvenance source;
+  // Where the run came from (--repository/--commit/--branch/--machine/--label,
+  // else the working directory's checkout and CI variables); SuiteRun adds
+  // the machine's host name, CPU and, unless given, its id.
+  RunProvenance source;
   // Baselines: a directory (or results.json), or a name saved earlier under
   // <output>/baselines/<name>/ with --save-baseline.
   std::string baseline;
   std::string save_baseline;
   GateOptions gate;
-  std::filesystem::path history;  // --history FILE: append the run; "" = off
+  // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
+  std::string history;
 };
 
 }  // namespace costops::host
