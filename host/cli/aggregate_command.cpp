@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kAggregateUsage =
     "Usage: cost-ops aggregate DIR... -o OUT\n"
-    "       cost-ops aggregate --history LOCATION [--repository R]... [--machine M]...\n"
+    "       cost-ops aggregate --history FILE|URL [--repository R]... [--machine M]...\n"
     "                          [--by repository|machine] [--branch B] -o OUT\n\n"
     "Merges the raw/<target_id>.json records of each DIR (an output directory of any\n"
     "program writing the canonical record) into OUT/results.json and OUT/summary.md,\n"

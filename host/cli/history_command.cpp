@@ -1,5 +1,5 @@
-// `cost-ops history TARGET --history LOCATION`: one target's trend over the
-// stored runs; `cost-ops history upload --history LOCATION DIR`: store the
+// `cost-ops history TARGET --history FILE|URL`: one target's trend over the
+// stored runs; `cost-ops history upload --history FILE|URL DIR`: store the
 // runs queued in an outbox when the store could not take them.
 #include <iostream>
 
@@ -15,8 +15,8 @@ namespace {
 using namespace costops::host;
 
 constexpr const char* kHistoryUsage =
-    "Usage: cost-ops history TARGET --history LOCATION [filters] [--format text|json|markdown]\n"
-    "       cost-ops history upload --history LOCATION DIR\n\n"
+    "Usage: cost-ops history TARGET --history FILE|URL [filters] [--format text|json|markdown]\n"
+    "       cost-ops history upload --history FILE|URL DIR\n\n"
     "The first form prints TARGET's trend over the stored runs, with the change from the\n"
     "previous run on the same machine and a step where it is significant; runs on\n"
     "different machines are never compared. The second stores the runs queued in\n"
