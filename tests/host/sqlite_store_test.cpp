@@ -46,6 +46,41 @@ TEST_CASE("a history file from before repetitions and provenance is upgraded in 
   fs::remove(file);
 }
 
+TEST_CASE("a version-3 history from before the fleet columns gets them in place") {
+  const auto file = fs::temp_directory_path() / (unique_tag("history-v3") + ".db");
+  fs::remove(file);
+  {  // what development builds wrote between the source_* and the fleet columns
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+                         "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
+                         "command_line TEXT, source_commit TEXT, source_branch TEXT, "
+                         "source_dirty INTEGER);"
+                         "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
+                         "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+                         "ns_per_operation TEXT, repetition TEXT, PRIMARY KEY (run_id, target_id));"
+                         "INSERT INTO runs (id, timestamp, git_commit, host_name, source_commit, "
+                         "source_branch, source_dirty) VALUES (1, '2026-01-01T00:00:00Z', "
+                         "'hostbuild', 'old-host', 'benchmarked', 'main', 1);"
+                         "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
+                         "'[10, 10.5]', '[0, 0]');"
+                         "PRAGMA user_version = 3;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const auto store = open_result_store(file.string());
+  CHECK(store->append(one_target_run("r", "t", 10, 7, "m")) == 2);
+  const auto entries = store->entries("t", {});
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].run.commit == "benchmarked");  // not the host's own build
+  CHECK(entries[0].run.branch == "main");
+  CHECK(entries[0].run.dirty);
+  CHECK(entries[1].run.repository == "r");
+  CHECK(store->entries("t", HistoryFilter{"", "main", "", "bench"}).size() == 1);
+  fs::remove(file);
+}
+
 TEST_CASE("an SQLite history that cannot be opened is an error naming the file") {
   CHECK_THROWS_WITH_AS(open_result_store("/nonexistent-dir/h.db"),
                        doctest::Contains("/nonexistent-dir/h.db"), HistoryError);

@@ -15,6 +15,17 @@ namespace costops::host::store {
 
 namespace json = boost::json;
 
+const std::string kFleetColumns =
+    "ALTER TABLE runs ADD COLUMN run_uid TEXT;"
+    "ALTER TABLE runs ADD COLUMN repository TEXT;"
+    "ALTER TABLE runs ADD COLUMN machine_id TEXT;"
+    "ALTER TABLE runs ADD COLUMN cpu TEXT;"
+    "ALTER TABLE runs ADD COLUMN ci_url TEXT;"
+    "ALTER TABLE runs ADD COLUMN labels TEXT;"
+    "CREATE UNIQUE INDEX idx_runs_uid ON runs (run_uid);"
+    "CREATE INDEX idx_runs_repository ON runs (repository, machine_id);"
+    "CREATE INDEX idx_runs_machine ON runs (machine_id)";
+
 const std::vector<std::string> kSharedMigrations = {
     // 2: each sample's repetition (NULL for older rows: they read as repetition 0).
     "ALTER TABLE target_results ADD COLUMN repetition TEXT",
@@ -24,16 +35,8 @@ const std::vector<std::string> kSharedMigrations = {
     // stored once.
     "ALTER TABLE runs ADD COLUMN source_commit TEXT;"
     "ALTER TABLE runs ADD COLUMN source_branch TEXT;"
-    "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;"
-    "ALTER TABLE runs ADD COLUMN run_uid TEXT;"
-    "ALTER TABLE runs ADD COLUMN repository TEXT;"
-    "ALTER TABLE runs ADD COLUMN machine_id TEXT;"
-    "ALTER TABLE runs ADD COLUMN cpu TEXT;"
-    "ALTER TABLE runs ADD COLUMN ci_url TEXT;"
-    "ALTER TABLE runs ADD COLUMN labels TEXT;"
-    "CREATE UNIQUE INDEX idx_runs_uid ON runs (run_uid);"
-    "CREATE INDEX idx_runs_repository ON runs (repository, machine_id);"
-    "CREATE INDEX idx_runs_machine ON runs (machine_id)",
+    "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;" +
+        kFleetColumns,
 };
 
 namespace {

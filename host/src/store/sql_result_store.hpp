@@ -21,6 +21,11 @@ using SqlRows = std::vector<std::vector<std::string>>;      // every column as t
 // shipped; append a new one to this list.
 extern const std::vector<std::string> kSharedMigrations;
 
+// The second half of migration 3. Development builds between the two
+// halves' merge wrote SQLite files at version 3 with only the source_*
+// columns; the SQLite engine adds these to them.
+extern const std::string kFleetColumns;
+
 // Set only by tests: the file to create once a run's rows are written and
 // the transaction is still open, then sleep, so a test can kill a writer
 // mid-insert.

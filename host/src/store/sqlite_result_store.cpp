@@ -56,6 +56,7 @@ class SqliteResultStore final : public SqlResultStore {
   void migrate();
   int user_version();
   int unnumbered_schema_version();
+  bool has_column(const std::string& table, const std::string& column);
   sqlite3* db_ = nullptr;
 };
 
@@ -94,10 +95,11 @@ void SqliteResultStore::execute(const std::string& sql) {
 int SqliteResultStore::unnumbered_schema_version() {
   if (query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'", {}).empty())
     return 0;
-  return query("SELECT 1 FROM pragma_table_info('target_results') WHERE name = 'repetition'", {})
-                 .empty()
-             ? 1
-             : 2;
+  return has_column("target_results", "repetition") ? 2 : 1;
+}
+
+bool SqliteResultStore::has_column(const std::string& table, const std::string& column) {
+  return !query("SELECT 1 FROM pragma_table_info($1) WHERE name = $2", {table, column}).empty();
 }
 
 int SqliteResultStore::user_version() {
@@ -111,6 +113,7 @@ void SqliteResultStore::migrate() {
   begin_write();
   try {
     const int numbered = user_version();
+    if (numbered == 3 && !has_column("runs", "run_uid")) execute(kFleetColumns);
     const int reached =
         migrate_from(numbered > 0 ? numbered : unnumbered_schema_version(), kFirstMigration);
     if (reached != numbered)  // no write (and no sync) when nothing changed
