@@ -33,7 +33,8 @@ bool check_store_exists(const std::string& location) {
 
 po::options_description describe_provenance_options(host::ProvenanceOptions& provenance) {
   po::options_description d(
-      "Provenance (recorded in results.json and, with --history, in the result store)");
+      "Provenance (all of it in the result store with --history; commit and branch also in "
+      "results.json)");
   d.add_options()("repository", po::value<std::string>(&provenance.repository)->value_name("NAME"),
                   "the benchmarked repository (default: git's origin remote of the current "
                   "directory, else $GITHUB_REPOSITORY, $CI_PROJECT_PATH, ...)")(
