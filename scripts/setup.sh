@@ -10,6 +10,10 @@ packages=(
   # DLL, Multiprecision, Math.
   libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev sqlite3 zlib1g-dev
+  # The shared result store on PostgreSQL (--history postgresql://...): libpq
+  # to build the host; the server (initdb, pg_ctl) for the tests, which start
+  # a throwaway cluster of their own (scripts/with-test-postgres.sh).
+  libpq-dev postgresql
   doctest-dev
   # End-to-end tests validate output files against the JSON Schemas.
   python3 python3-jsonschema

@@ -23,6 +23,56 @@ void parse_with_positionals(const std::vector<std::string>& args,
   po::notify(vm);
 }
 
+bool check_store_exists(const std::string& location) {
+  std::error_code ec;
+  if (host::is_postgres_location(location) || std::filesystem::exists(location, ec)) return true;
+  std::cerr << "error: history database " << location << " does not exist; record runs with "
+            << "`cost-ops run --history " << location << "`\n";
+  return false;
+}
+
+po::options_description describe_provenance_options(host::ProvenanceOptions& provenance) {
+  po::options_description d(
+      "Provenance (all of it in the result store with --history; commit and branch also in "
+      "results.json)");
+  d.add_options()("repository", po::value<std::string>(&provenance.repository)->value_name("NAME"),
+                  "the benchmarked repository (default: git's origin remote of the current "
+                  "directory, else $GITHUB_REPOSITORY, $CI_PROJECT_PATH, ...)")(
+      "commit", po::value<std::string>(&provenance.commit)->value_name("SHA"),
+      "the commit being benchmarked (default: git rev-parse HEAD in the current directory, "
+      "else $GITHUB_SHA, $CI_COMMIT_SHA, ...)")(
+      "branch", po::value<std::string>(&provenance.branch)->value_name("NAME"),
+      "the branch being benchmarked (default: the current directory's git branch, else "
+      "$GITHUB_HEAD_REF or $GITHUB_REF_NAME, $CI_COMMIT_REF_NAME, ...)")(
+      "machine", po::value<std::string>(&provenance.machine)->value_name("ID"),
+      "a stable name for this machine (default: a hash of /etc/machine-id); history "
+      "compares runs of one machine only")(
+      "label",
+      po::value<std::vector<std::string>>(&provenance.labels)->composing()->value_name("TEXT"),
+      "a free label stored with the run, e.g. nightly or compiler=gcc-12 (repeatable)");
+  return d;
+}
+
+po::options_description describe_history_location(std::string& location) {
+  po::options_description d("Result store");
+  d.add_options()("history", po::value<std::string>(&location)->value_name("FILE|URL"),
+                  kHistoryLocationHelp);
+  return d;
+}
+
+po::options_description describe_history_filter(host::HistoryFilter& filter) {
+  po::options_description d("Stored runs to read (exact values; a commit by prefix)");
+  d.add_options()("repository", po::value<std::string>(&filter.repository)->value_name("NAME"),
+                  "only runs of this repository")(
+      "branch", po::value<std::string>(&filter.branch)->value_name("NAME"),
+      "only runs of this branch")(
+      "machine", po::value<std::string>(&filter.machine)->value_name("ID"),
+      "only runs of this machine id (as `history --format json` "
+      "shows it)")("commit", po::value<std::string>(&filter.commit)->value_name("SHA"),
+                   "only runs of this commit");
+  return d;
+}
+
 po::options_description PluginOptions::describe() {
   po::options_description d("Plugin options");
   d.add_options()(

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "costops/host/result_store.hpp"
 #include "costops/host/run_options.hpp"
 
 namespace costops::cli {
@@ -65,6 +66,26 @@ class ComparisonOptions {
   double alpha_ = 0.05;
   std::string fail_on_ = "slower";
 };
+
+// The result store: --history FILE (SQLite) or a postgresql:// URL.
+inline constexpr const char* kHistoryLocationHelp =
+    "the result store: an SQLite file, or a PostgreSQL URL (postgresql://[user@]host/db, "
+    "postgresql:///db?host=/socket/dir; PG* environment variables fill what the URL omits)";
+
+// Reading a store that does not exist is a typo, not an empty history (an
+// SQLite file would be created on first use): false with the error printed.
+bool check_store_exists(const std::string& location);
+
+// --repository, --commit, --branch, --machine, --label of `run`: where the
+// run came from, as results.json and the result store record it.
+po::options_description describe_provenance_options(host::ProvenanceOptions& provenance);
+
+// --history FILE|URL of `history`, `compare` and `aggregate`: the store to read.
+po::options_description describe_history_location(std::string& location);
+
+// --repository, --branch, --machine, --commit of `history` and `compare`:
+// which stored runs to read.
+po::options_description describe_history_filter(host::HistoryFilter& filter);
 
 // "a,b , c" -> {"a", "b", "c"}.
 std::vector<std::string> split_commas(const std::string& text);

@@ -13,14 +13,17 @@ constexpr std::array<CommandSpec, 11> kCommands = {{
      "list the plugin files found, or check named files, and say what is wrong", plugins_command,
      plugins_options_for_documentation, "list check"},
     {"compare", "compare BASE NEW [options]",
-     "compare two runs (output directories or results.json); exit 3 on a regression",
+     "compare two runs (output directories, results.json, or run:ID in the result store); exit 3 "
+     "on a regression",
      compare_command, compare_options_for_documentation},
-    {"history", "history TARGET --history FILE [options]",
-     "the trend of one target over recorded runs, step changes flagged", history_command,
-     history_options_for_documentation},
-    {"aggregate", "aggregate DIR... -o OUT",
-     "merge the raw/<target_id>.json records of many runs, a column per source", aggregate_command,
-     aggregate_options_for_documentation},
+    {"history", "history TARGET|upload DIR --history FILE|URL [options]",
+     "the trend of one target over stored runs, step changes flagged per machine; `upload` "
+     "stores the runs queued in an outbox",
+     history_command, history_options_for_documentation, "upload"},
+    {"aggregate", "aggregate DIR...|--history FILE|URL -o OUT",
+     "merge the raw/<target_id>.json records of many runs (or stored runs of many repositories "
+     "or machines), a column per source",
+     aggregate_command, aggregate_options_for_documentation},
     {"export", "export RUN --format FORMAT [-o FILE]",
      "a run's results as Google Benchmark JSON, Bencher BMF, github-action-benchmark, JUnit or "
      "CSV",

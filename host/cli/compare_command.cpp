@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/result_store.hpp"
 
 namespace costops::cli {
 
@@ -34,7 +35,9 @@ std::string render(const RunComparison& comparison, ComparisonFormat format) {
 
 constexpr const char* kCompareUsage =
     "Usage: cost-ops compare BASE NEW [options]\n\n"
-    "BASE and NEW are output directories of `cost-ops run` (or their results.json).\n"
+    "BASE and NEW are output directories of `cost-ops run` (or their results.json), or\n"
+    "runs in the result store given by --history: run:ID, or run:latest for the newest\n"
+    "run the filters select (e.g. --branch main --machine ID).\n"
     "Verdicts per target: faster, slower, no change, noisy. A target ok in BASE and\n"
     "failed, crashed, timed out or invalid in NEW is a regression too; runs with no\n"
     "target in common are an error. The test uses the\n"
@@ -42,7 +45,8 @@ constexpr const char* kCompareUsage =
     "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
 
 po::options_description describe_compare_options(bool& help, bool& quiet, std::string& format_text,
-                                                 ComparisonOptions& comparison_options) {
+                                                 ComparisonOptions& comparison_options,
+                                                 std::string& location, HistoryFilter& filter) {
   po::options_description options("Compare options");
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "quiet,q", po::bool_switch(&quiet),
@@ -50,8 +54,44 @@ po::options_description describe_compare_options(bool& help, bool& quiet, std::s
       "format", po::value<std::string>(&format_text)->default_value("text")->value_name("FORMAT"),
       "text, markdown or json");
   options.add(comparison_options.describe("Verdict options"));
+  options.add(describe_history_location(location));
+  options.add(describe_history_filter(filter));
   return options;
 }
+
+// A run from the store ("run:ID", "run:latest") or from files.
+class RunSource {
+ public:
+  RunSource(std::string location, HistoryFilter filter)
+      : location_(std::move(location)), filter_(std::move(filter)) {}
+
+  StoredRun load(const std::string& operand) {
+    if (!operand.starts_with("run:")) return load_stored_run(operand);
+    if (location_.empty())
+      throw HistoryError(operand + " names a stored run: give the store with --history");
+    if (!store_) store_ = open_result_store(location_);
+    const std::string id = operand.substr(4);
+    std::int64_t run_id = 0;
+    if (id == "latest") {
+      const auto runs = store_->runs(filter_);
+      if (runs.empty())
+        throw HistoryError("no run in " + store_->location() + " matches the filters");
+      run_id = runs.back().run_id;
+    } else if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+      throw HistoryError("`" + operand + "` is not run:ID (a number) or run:latest");
+    } else {
+      run_id = std::stoll(id);
+    }
+    const auto record = store_->run(run_id);
+    if (!record) throw HistoryError("no run " + id + " in " + store_->location());
+    return stored_run_from_record(*record, store_->location() + "#run=" + std::to_string(run_id));
+  }
+
+ private:
+  std::string location_;
+  HistoryFilter filter_;
+  std::unique_ptr<ResultStore> store_;
+};
 
 }  // namespace
 
@@ -59,16 +99,20 @@ po::options_description compare_options_for_documentation() {
   static bool help = false, quiet = false;
   static std::string format_text;
   static ComparisonOptions comparison_options(true);
-  return describe_compare_options(help, quiet, format_text, comparison_options);
+  static std::string location;
+  static HistoryFilter filter;
+  return describe_compare_options(help, quiet, format_text, comparison_options, location, filter);
 }
 
 int compare_command(const Arguments& args, const CommandContext&) {
   std::string format_text = "text";
   bool help = false, quiet = false;
+  std::string location;
   std::vector<std::string> positional;
+  HistoryFilter filter;
   ComparisonOptions comparison_options(true);
   const po::options_description options =
-      describe_compare_options(help, quiet, format_text, comparison_options);
+      describe_compare_options(help, quiet, format_text, comparison_options, location, filter);
   parse_with_positionals(args, options, positional);
   if (help || positional.size() != 2) {
     (help ? std::cout : std::cerr)
@@ -86,10 +130,12 @@ int compare_command(const Arguments& args, const CommandContext&) {
   GateOptions gate;
   if (!comparison_options.apply(gate)) return kExitUsage;
   RunComparison comparison;
+  if (!location.empty() && !check_store_exists(location)) return kExitUsage;
   try {
-    comparison = compare_runs(load_stored_run(positional[0]), load_stored_run(positional[1]),
-                              gate.comparison);
-  } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError
+    RunSource source(location, filter);
+    comparison =
+        compare_runs(source.load(positional[0]), source.load(positional[1]), gate.comparison);
+  } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError, HistoryError
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
   }

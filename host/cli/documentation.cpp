@@ -44,7 +44,7 @@ bool wants_directory(const OptionDoc& o) {
   return o.value_name.rfind("DIR", 0) == 0;
 }
 bool wants_file(const OptionDoc& o) {
-  return o.value_name == "FILE";
+  return o.value_name.rfind("FILE", 0) == 0;  // FILE, FILE|URL
 }
 
 std::string quoted_for_shell(std::string_view text) {

@@ -1,4 +1,4 @@
-// `cost-ops report RUN [--baseline DIR|NAME] [--history FILE] -o report.html`:
+// `cost-ops report RUN [--baseline DIR|NAME] [--history FILE|URL] -o report.html`:
 // a run as one self-contained HTML page with charts.
 #include <iostream>
 
@@ -6,7 +6,6 @@
 #include "costops/host/baselines.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/report/html_report.hpp"
-#include "costops/host/run_history.hpp"
 
 namespace costops::cli {
 
@@ -28,14 +27,16 @@ po::options_description describe_report_options(ReportText& text, ComparisonOpti
       "baseline", po::value<std::string>(&text.baseline)->value_name("DIR|NAME"),
       "compare with this run: an output directory, a results.json, or a name saved with "
       "`run --save-baseline` in RUN's baselines/")(
-      "history", po::value<std::string>(&text.history)->value_name("FILE"),
-      "draw each target's trend from this database (written by `run --history`)");
+      "history", po::value<std::string>(&text.history)->value_name("FILE|URL"),
+      (std::string("draw each target's trend from ") + kHistoryLocationHelp +
+       ", written by `run --history`")
+          .c_str());
   options.add(comparison.describe("Comparison and step changes"));
   return options;
 }
 
 constexpr const char* kUsage =
-    "Usage: cost-ops report RUN [--baseline DIR|NAME] [--history FILE] -o report.html\n\n"
+    "Usage: cost-ops report RUN [--baseline DIR|NAME] [--history FILE|URL] -o report.html\n\n"
     "RUN is an output directory of `cost-ops run` or its results.json. The page is one\n"
     "file that works offline: per-target sample distributions, scaling families on\n"
     "log-log axes with their fitted growth, the comparison with a baseline and its\n"

@@ -10,7 +10,7 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/plugin_plan.hpp"
-#include "costops/host/source_provenance.hpp"
+#include "costops/host/run_provenance.hpp"
 #include "costops/host/suite_run.hpp"
 
 namespace costops::cli {
@@ -25,7 +25,8 @@ using namespace costops::host;
 constexpr std::uint64_t kInstructionIterations = 100;
 
 struct RunOptionText {
-  std::string targets, summary, output, commit, branch, measure = "time";
+  std::string targets, summary, output, measure = "time";
+  ProvenanceOptions provenance;
   bool no_summary = false, no_report = false, quiet = false, verbose = false, help = false;
   double noise_percent = 5;
   // Counts are read signed, so "-3" is refused rather than wrapped to 4294967293.
@@ -86,11 +87,6 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "baseline", po::value<std::string>(&options.baseline)->value_name("DIR|NAME"),
       "compare with this baseline after the run: an output directory, a results.json, or a "
       "name saved with --save-baseline; verdicts go to summary.md")(
-      "commit", po::value<std::string>(&text.commit)->value_name("SHA"),
-      "the commit being benchmarked, recorded in results.json and history (default: git "
-      "rev-parse HEAD in the current directory; CI sets it)")(
-      "branch", po::value<std::string>(&text.branch)->value_name("NAME"),
-      "the branch being benchmarked (default: the current directory's git branch)")(
       "save-baseline", po::value<std::string>(&options.save_baseline)->value_name("NAME"),
       "keep this run as a named baseline under <output>/baselines/NAME")(
       "measure", po::value<std::string>(&text.measure)->default_value("time")->value_name("WHAT"),
@@ -103,11 +99,13 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
       "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
       "workflow of docs/comparison.md")(
-      "history",
-      po::value<std::string>()->value_name("FILE")->notifier(
-          [&](const std::string& file) { options.history = file; }),
-      "append this run (environment, commit, every target's metrics and samples) to an SQLite "
-      "database; off by default");
+      "history", po::value<std::string>(&options.history)->value_name("FILE|URL"),
+      (std::string("append this run (provenance, environment, every target's metrics and "
+                   "samples) to ") +
+       kHistoryLocationHelp +
+       "; off by default. When the store cannot take the run, it is queued in "
+       "<output>/history-outbox/ and the exit code is 2")
+          .c_str());
   return d;
 }
 
@@ -167,12 +165,7 @@ bool reject_unexpected(const std::vector<std::string>& unexpected) {
 // a value is not acceptable.
 bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunOptions& options) {
   options.output_dir = text.output;
-  options.source = detect_source_provenance(".");
-  if (!text.commit.empty()) {  // CI knows better than the checkout (detached, shallow, ...)
-    options.source.commit = text.commit;
-    options.source.dirty = false;
-  }
-  if (!text.branch.empty()) options.source.branch = text.branch;
+  options.source = collect_provenance(text.provenance, process_environment(), ".");
   options.target_ids = split_commas(text.targets);
   if (vm.count("targets") && options.target_ids.empty())
     return reject("--targets needs at least one id");
@@ -236,6 +229,7 @@ po::options_description all_run_options(RunOptions& options, RunOptionText& text
   po::options_description all;
   all.add(describe_run_options(options, text))
       .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(describe_provenance_options(text.provenance))
       .add(plugin_options.describe());
   return all;
 }

@@ -14,8 +14,9 @@
 
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/history_outbox.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/results_file.hpp"
-#include "costops/host/run_history.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -242,11 +243,46 @@ TEST_CASE("a missing baseline is a usage error before anything runs") {
 TEST_CASE("--history appends each run") {
   Fixture f;
   f.executor.offer("alpha", steady(10));
-  f.options.history = f.root / "history.db";
+  f.options.history = (f.root / "history.db").string();
+  RunProvenance& source = f.options.source;  // as the command line collected it
+  source.repository = "example.org/team/repo";
+  source.commit = "abc123";
+  source.branch = "main";
+  source.dirty = true;
+  source.machine_id = "runner-1";
+  source.labels = {"nightly"};
   CHECK(f.run() == kExitOk);
   CHECK(f.run() == kExitOk);
-  RunHistory history(f.options.history);
-  CHECK(history.entries("alpha").size() == 2);
+  const auto entries = open_result_store(f.options.history)->entries("alpha", {});
+  REQUIRE(entries.size() == 2);
+  const RunProvenance& stored = entries[1].run;
+  CHECK(stored.repository == "example.org/team/repo");
+  CHECK(stored.commit == "abc123");
+  CHECK(stored.branch == "main");
+  CHECK(stored.dirty);
+  CHECK(stored.machine_id == "runner-1");  // given: kept
+  CHECK_FALSE(stored.host_name.empty());   // the machine's, added by the run
+  CHECK_FALSE(stored.cpu.empty());
+  CHECK(stored.labels == std::vector<std::string>{"nightly"});
+  CHECK_FALSE(fs::exists(f.options.output_dir / kOutboxDirectoryName));
+}
+
+TEST_CASE("a store that cannot take the run: exit 2, files kept, the run queued for upload") {
+  Fixture f;
+  f.executor.offer("alpha", steady(10));
+  f.options.history = (f.root / "no-such-dir" / "history.db").string();
+  CHECK(f.run() == kExitUsage);
+  CHECK(f.results().targets.size() == 1);  // results.json is written regardless
+  std::vector<fs::path> queued;
+  for (const auto& e : fs::directory_iterator(f.options.output_dir / kOutboxDirectoryName))
+    queued.push_back(e.path());
+  REQUIRE(queued.size() == 1);
+  // Later, with a store that works, `history upload` stores it whole.
+  const auto store = open_result_store((f.root / "history.db").string());
+  const OutboxUpload upload = upload_outbox(*store, f.options.output_dir);
+  REQUIRE(upload.stored.size() == 1);
+  CHECK(store->entries("alpha", {}).at(0).ns_per_operation.size() == 12);
+  CHECK_FALSE(fs::exists(queued[0]));
 }
 
 TEST_CASE("usage errors: unknown target id, nothing selected, no plugin directory") {

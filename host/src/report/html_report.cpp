@@ -28,7 +28,7 @@ std::string html_report(const ReportRequest& request) {
           id && id->is_string())
         ids.emplace_back(id->as_string());
     sources.history = report_history(request.history, ids);
-    sources.history_label = request.history.string();
+    sources.history_label = redacted_location(request.history);
   }
   return report_html(build_report_model(sources));
 }

@@ -153,7 +153,7 @@ std::string steps_caption(const ReportTrend& t) {
       steps += (steps.empty() ? "" : ", ") +
                std::string(p.step == Verdict::slower ? "▲ slower " : "▼ faster ") +
                percent(p.change) + " at run " + std::to_string(p.entry.run_id) + " (" +
-               esc(p.entry.git_commit.substr(0, 12)) + ")";
+               esc(p.entry.run.commit.substr(0, 12)) + ")";
   return std::to_string(t.points.size()) + " recorded runs; " +
          (steps.empty() ? std::string("no step change") : "step changes: " + steps);
 }

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "costops/host/history_report.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/results_keys.hpp"
 

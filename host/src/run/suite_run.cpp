@@ -11,10 +11,11 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/history_outbox.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
 #include "costops/host/plugin_plan.hpp"
-#include "costops/host/run_history.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
@@ -156,6 +157,7 @@ class SuiteRun {
       return fail(e.what());
     }
     report_.environment = collect_environment();
+    identify_machine(report_.source, report_.environment.host_name, report_.environment.cpu_model);
     for (const auto& w : report_.environment.warnings) progress_.warning(w);
     return true;
   }
@@ -279,16 +281,31 @@ class SuiteRun {
                    (root / "raw").string() + "/");
   }
 
+  // Appends the run to the result store in one transaction. When the store
+  // cannot take it (down, login refused, locked), the files stay, the run is
+  // queued in the outbox for `cost-ops history upload`, and the exit code is 2.
   void record_history() {
     if (options_.history.empty()) return;
+    const RunRecord record = make_run_record(report_);
     try {
-      RunHistory history(options_.history);
-      const std::int64_t run_id = history.append(report_);
-      progress_.info("Recorded as run " + std::to_string(run_id) + " in " +
-                     options_.history.string());
+      const auto store = open_result_store(options_.history);
+      const std::int64_t run_id = store->append(record);
+      progress_.info("Recorded as run " + std::to_string(run_id) + " in " + store->location());
     } catch (const HistoryError& e) {
-      progress_.error(e.what());
+      progress_.error(std::string("the run was not stored: ") + e.what());
       write_failed_ = true;
+      queue_for_upload(record);
+    }
+  }
+
+  void queue_for_upload(const RunRecord& record) {
+    try {
+      const fs::path file = queue_in_outbox(output_->root(), record);
+      progress_.error("queued in " + file.string() + "; store it later with `cost-ops history " +
+                      "upload --history " + redacted_location(options_.history) + " " +
+                      output_->root().string() + "`");
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
     }
   }
 

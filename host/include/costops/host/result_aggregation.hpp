@@ -11,6 +11,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "costops/host/result_store.hpp"
+
 namespace costops::host {
 
 struct RefusedFile {
@@ -46,6 +48,14 @@ AggregateReport aggregate_sources(const std::vector<std::filesystem::path>& dire
 // sources: writing there would overwrite or mix into an input.
 void check_aggregate_output(const std::filesystem::path& output,
                             const std::vector<std::filesystem::path>& directories);
+
+// Aggregation from the result store (store_aggregation.cpp): a column per
+// repository or per machine, each the newest run that `filter` and the key
+// select. No keys: every repository (machine) with a selected run. Throws
+// HistoryError when the store fails or a key has no run.
+enum class AggregateColumns { repository, machine };
+AggregateReport aggregate_store(ResultStore& store, const std::vector<std::string>& keys,
+                                AggregateColumns columns, const HistoryFilter& filter);
 
 std::string aggregate_results_json(const AggregateReport& report);
 std::string aggregate_summary_markdown(const AggregateReport& report);

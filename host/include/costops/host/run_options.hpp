@@ -11,7 +11,7 @@
 #include "costops/host/exports.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
-#include "costops/host/source_provenance.hpp"
+#include "costops/host/run_provenance.hpp"
 #include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
@@ -54,8 +54,10 @@ struct RunOptions {
   // --noise-threshold: relative MAD above which a target is flagged noisy.
   double noisy_relative_mad = kNoisyRelativeMad;
   std::vector<std::string> command_line;
-  // What was benchmarked: the working directory's checkout, or --commit/--branch.
-  SourceProvenance source;
+  // Where the run came from (--repository/--commit/--branch/--machine/--label,
+  // else the working directory's checkout and CI variables); SuiteRun adds
+  // the machine's host name, CPU and, unless given, its id.
+  RunProvenance source;
   // Baselines: a directory (or results.json), or a name saved earlier under
   // <output>/baselines/<name>/ with --save-baseline.
   std::string baseline;
@@ -63,7 +65,8 @@ struct RunOptions {
   GateOptions gate;
   // --ab-baseline-plugin-dir: A/B mode (ab_rounds.hpp); "" = off.
   std::string ab_baseline_plugin_dir;
-  std::filesystem::path history;  // --history FILE: append the run; "" = off
+  // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
+  std::string history;
   // Written after the run (also after Ctrl-C, from the results.json written):
   // --export FORMAT=FILE, and <output>/report.html unless --no-report.
   std::vector<ExportRequest> exports;

@@ -9,8 +9,8 @@
 #include "costops/host/environment_info.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
+#include "costops/host/run_provenance.hpp"
 #include "costops/host/sample_stats.hpp"
-#include "costops/host/source_provenance.hpp"
 
 namespace costops::host {
 
@@ -38,7 +38,7 @@ struct SuiteReport {
   std::string host_version;
   std::string started_at;  // RFC 3339 UTC
   std::vector<std::string> command_line;
-  SourceProvenance source;  // the code benchmarked (not the host's own build)
+  RunProvenance source;  // the code benchmarked (not the host's own build), the machine
   boost::json::object settings;
   EnvironmentInfo environment;
   std::vector<PluginProbe> plugin_files;  // every file probed, ok or not

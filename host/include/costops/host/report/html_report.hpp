@@ -16,7 +16,7 @@ struct ReportRequest {
   std::filesystem::path run;          // an output directory or its results.json
   std::optional<StoredRun> baseline;  // compared with when set
   std::string baseline_label;         // how the page names the baseline
-  std::filesystem::path history;      // a history database; "" = none
+  std::string history;                // a result store (file or PostgreSQL URL); "" = none
   ComparisonSettings comparison;      // threshold and alpha (comparison, history steps)
 };
 

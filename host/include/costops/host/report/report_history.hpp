@@ -1,9 +1,7 @@
-// Where the report reads the recorded runs of its targets from. The one
-// place the report touches the history store: re-point this function when
-// the store changes (SQLite RunHistory today).
+// Where the report reads the recorded runs of its targets from: the result
+// store of `run --history` (result_store.hpp), every run of every machine.
 #pragma once
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,10 +9,11 @@
 
 namespace costops::host {
 
-// The recorded results of each of `target_ids` (oldest first) in the history
-// database `file`. Throws HistoryError when it cannot be read. A missing
-// file is an error too: the report would otherwise create an empty one.
-HistoryByTarget report_history(const std::filesystem::path& file,
+// The recorded results of each of `target_ids` (oldest first) in the store at
+// `location` (an SQLite file or a PostgreSQL URL). Throws HistoryError when
+// it cannot be read. A missing file is an error too: opening it would create
+// an empty store.
+HistoryByTarget report_history(const std::string& location,
                                const std::vector<std::string>& target_ids);
 
 }  // namespace costops::host

@@ -16,7 +16,7 @@
 #include "costops/host/comparison.hpp"
 #include "costops/host/complexity_fit.hpp"
 #include "costops/host/exports_view.hpp"
-#include "costops/host/run_history.hpp"
+#include "costops/host/result_store.hpp"
 
 namespace costops::host {
 

@@ -1,0 +1,169 @@
+#include "costops/host/history_report.hpp"
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "costops/host/human_units.hpp"
+#include "costops/host/json_text.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string machine_key(const HistoryEntry& e) {
+  return e.run.machine_id.empty() ? "host:" + e.run.host_name : e.run.machine_id;
+}
+
+// What a reader calls the machine: its host name (the id is opaque).
+std::string machine_label(const HistoryEntry& e) {
+  return e.run.host_name.empty() ? e.run.machine_id : e.run.host_name;
+}
+
+std::string short_commit(const std::string& commit) {
+  return commit.empty() ? "-" : commit.substr(0, 12);
+}
+
+std::string change_text(const HistoryRow& row) {
+  return row.change ? format_double("%+.1f%%", 100 * row.change->change) : "";
+}
+
+std::string step_text(const HistoryRow& row) {
+  if (!row.step()) return "";
+  const bool slower = row.change->verdict == Verdict::slower;
+  return std::string(slower ? "▲ step: slower" : "▼ step: faster") + " (p " +
+         format_double("%.2g", row.change->p_value) + ")";
+}
+
+std::string median_text(const HistoryEntry& e) {
+  return e.status == "ok" ? human_duration(e.median_ns) : "-";
+}
+
+std::string history_text(const std::string& target_id, const std::vector<HistoryRow>& rows) {
+  std::ostringstream out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-6s %-25s %-16s %-13s %-10s %14s %9s  %s\n", "run",
+                "timestamp", "machine", "commit", "status", "median", "change", "step");
+  out << "History of " << target_id << ":\n" << line;
+  for (const HistoryRow& row : rows) {
+    const HistoryEntry& e = *row.entry;
+    std::snprintf(line, sizeof line, "%-6lld %-25s %-16s %-13s %-10s %14s %9s  %s\n",
+                  static_cast<long long>(e.run_id), e.timestamp.c_str(),
+                  machine_label(e).substr(0, 16).c_str(), short_commit(e.run.commit).c_str(),
+                  e.status.c_str(), median_text(e).c_str(), change_text(row).c_str(),
+                  step_text(row).c_str());
+    out << line;
+  }
+  return out.str();
+}
+
+std::string history_markdown(const std::string& target_id, const std::vector<HistoryRow>& rows) {
+  std::string md = "## History of `" + target_id +
+                   "`\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
+                   "| Change | Step |\n|---:|---|---|---|---|---|---|---:|---:|---|\n";
+  for (const HistoryRow& row : rows) {
+    const HistoryEntry& e = *row.entry;
+    md += "| " + std::to_string(e.run_id) + " | " + e.timestamp + " | " + machine_label(e) + " | " +
+          e.run.repository + " | " + e.run.branch + " | `" + short_commit(e.run.commit) + "` | " +
+          e.status + " | " + median_text(e) + " | " + change_text(row) + " | " + step_text(row) +
+          " |\n";
+  }
+  return md;
+}
+
+json::object provenance_json(const RunProvenance& p) {
+  json::array labels;
+  for (const auto& l : p.labels) labels.emplace_back(l);
+  return {{"repository", p.repository},
+          {"commit", p.commit},
+          {"branch", p.branch},
+          {"dirty", p.dirty},
+          {"machine_id", p.machine_id},
+          {"host_name", p.host_name},
+          {"cpu", p.cpu},
+          {"ci_url", p.ci_url},
+          {"labels", std::move(labels)}};
+}
+
+std::string history_json(const std::string& target_id, const std::vector<HistoryRow>& rows,
+                         const ComparisonSettings& settings) {
+  json::array runs;
+  for (const HistoryRow& row : rows) {
+    const HistoryEntry& e = *row.entry;
+    json::object item{{"run_id", e.run_id},
+                      {"timestamp", e.timestamp},
+                      {"provenance", provenance_json(e.run)},
+                      {"status", e.status},
+                      {"median_ns", e.status == "ok" ? finite_or_null(e.median_ns) : nullptr},
+                      {"samples", e.ns_per_operation.size()}};
+    if (row.change)
+      item["change"] = json::object{{"previous_run_id", row.previous->run_id},
+                                    {"relative", finite_or_null(row.change->change)},
+                                    {"p_value", finite_or_null(row.change->p_value)},
+                                    {"verdict", verdict_name(row.change->verdict)},
+                                    {"step", row.step()}};
+    runs.push_back(std::move(item));
+  }
+  return to_pretty_json(
+      json::object{{"target_id", target_id},
+                   {"settings", {{"threshold", settings.threshold}, {"alpha", settings.alpha}}},
+                   {"runs", std::move(runs)}});
+}
+
+}  // namespace
+
+std::optional<HistoryFormat> parse_history_format(const std::string& text) {
+  if (text == "text") return HistoryFormat::text;
+  if (text == "json") return HistoryFormat::json;
+  if (text == "markdown") return HistoryFormat::markdown;
+  return std::nullopt;
+}
+
+TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
+                                         const HistoryEntry& after,
+                                         const ComparisonSettings& settings) {
+  const auto stored = [&](const HistoryEntry& e) {
+    return StoredTarget{target_id,          TargetStatus::ok, {},
+                        e.ns_per_operation, e.repetition,     e.process};
+  };
+  return compare_targets(stored(before), stored(after), settings);
+}
+
+std::vector<HistoryRow> history_rows(const std::string& target_id,
+                                     const std::vector<HistoryEntry>& entries,
+                                     const ComparisonSettings& settings) {
+  ComparisonSettings quick = settings;
+  quick.bootstrap_resamples = 0;  // the trend shows no interval: skip its cost
+  std::map<std::string, const HistoryEntry*> previous_ok;  // per machine
+  std::vector<HistoryRow> rows;
+  for (const HistoryEntry& e : entries) {
+    HistoryRow row{&e, machine_key(e), nullptr, std::nullopt};
+    const HistoryEntry*& previous = previous_ok[row.machine];
+    row.previous = previous;
+    if (e.status == "ok" && previous)
+      row.change = compare_history_entries(target_id, *previous, e, quick);
+    if (e.status == "ok") previous = &e;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string render_history(const std::string& target_id, const std::vector<HistoryEntry>& entries,
+                           const ComparisonSettings& settings, HistoryFormat format) {
+  const std::vector<HistoryRow> rows = history_rows(target_id, entries, settings);
+  switch (format) {
+    case HistoryFormat::json:
+      return history_json(target_id, rows, settings);
+    case HistoryFormat::markdown:
+      return history_markdown(target_id, rows);
+    case HistoryFormat::text:
+      break;
+  }
+  if (entries.empty()) return "no recorded results for " + target_id + "\n";
+  return history_text(target_id, rows);
+}
+
+}  // namespace costops::host

@@ -1,0 +1,276 @@
+#include "sql_result_store.hpp"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "costops/host/human_units.hpp"
+
+namespace costops::host::store {
+
+namespace json = boost::json;
+
+const std::string kFleetColumns =
+    "ALTER TABLE runs ADD COLUMN run_uid TEXT;"
+    "ALTER TABLE runs ADD COLUMN repository TEXT;"
+    "ALTER TABLE runs ADD COLUMN machine_id TEXT;"
+    "ALTER TABLE runs ADD COLUMN cpu TEXT;"
+    "ALTER TABLE runs ADD COLUMN ci_url TEXT;"
+    "ALTER TABLE runs ADD COLUMN labels TEXT;"
+    "CREATE UNIQUE INDEX idx_runs_uid ON runs (run_uid);"
+    "CREATE INDEX idx_runs_repository ON runs (repository, machine_id);"
+    "CREATE INDEX idx_runs_machine ON runs (machine_id)";
+
+const std::vector<std::string> kSharedMigrations = {
+    // 2: each sample's repetition (NULL for older rows: they read as repetition 0).
+    "ALTER TABLE target_results ADD COLUMN repetition TEXT",
+    // 3: provenance. The benchmarked code apart from the host's own build
+    // (git_commit); for a fleet its repository, the machine, the CI run and
+    // labels; and a unique id per run, so an upload from the outbox is
+    // stored once.
+    "ALTER TABLE runs ADD COLUMN source_commit TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_branch TEXT;"
+    "ALTER TABLE runs ADD COLUMN source_dirty INTEGER;" +
+        kFleetColumns,
+    // 4: each sample's worker process, the unit of step detection (NULL for
+    // older rows: all their samples count as one process).
+    "ALTER TABLE target_results ADD COLUMN process TEXT",
+};
+
+namespace {
+
+// The benchmarked commit; rows from before migration 3 know only the host's
+// own build commit, the best guess for them.
+constexpr const char* kCommitColumn = "COALESCE(NULLIF(r.source_commit, ''), r.git_commit)";
+
+// The provenance columns of `runs r`, in the order provenance_of reads them.
+const std::string kProvenanceColumns = std::string("r.repository, ") + kCommitColumn +
+                                       ", r.source_branch, r.machine_id, r.host_name, r.cpu, "
+                                       "r.ci_url, r.labels, r.source_dirty";
+
+// Parameters $F..$F+3 of filter_params; a commit matches by prefix.
+std::string filter_sql(int first) {
+  const auto p = [&](int i) { return "CAST($" + std::to_string(first + i) + " AS TEXT)"; };
+  return "(" + p(0) + " = '' OR r.repository = " + p(0) + ") AND (" + p(1) +
+         " = '' OR r.source_branch = " + p(1) + ") AND (" + p(2) +
+         " = '' OR r.machine_id = " + p(2) + ") AND (" + p(3) + " = '' OR " + kCommitColumn +
+         " LIKE " + p(3) + " || '%')";
+}
+
+void add_filter_params(SqlParams& params, const HistoryFilter& f) {
+  for (const std::string* value : {&f.repository, &f.branch, &f.machine, &f.commit})
+    params.emplace_back(*value);
+}
+
+RunProvenance provenance_of(const std::vector<std::string>& row, std::size_t first) {
+  RunProvenance p{row[first],           row[first + 1], row[first + 2], row[first + 3],
+                  row[first + 4],       row[first + 5], row[first + 6], {},
+                  row[first + 8] == "1"};
+  boost::system::error_code ec;
+  const json::value labels = json::parse(row[first + 7], ec);
+  if (!ec && labels.is_array())
+    for (const auto& label : labels.get_array())
+      if (label.is_string()) p.labels.emplace_back(label.get_string());
+  return p;
+}
+
+std::string numbers_json(const std::vector<double>& values) {
+  json::array a;
+  for (double v : values) a.push_back(v);
+  return json::serialize(a);
+}
+
+std::string counts_json(const std::vector<std::uint32_t>& values) {
+  json::array a;
+  for (auto v : values) a.push_back(v);
+  return json::serialize(a);
+}
+
+// Boost.JSON 1.81 parses numbers to within an ulp; the samples come back
+// exactly as they were written (shortest round-trip text) with from_chars.
+std::vector<double> parse_numbers(const std::string& text) {
+  std::vector<double> out;
+  const char* at = text.data();
+  const char* const end = at + text.size();
+  while (at < end && (*at == '[' || *at == ' ')) ++at;
+  while (at < end && *at != ']') {
+    double value = 0;
+    const auto [next, error] = std::from_chars(at, end, value);
+    if (error != std::errc()) return {};  // not an array of numbers: no samples
+    out.push_back(value);
+    at = next;
+    while (at < end && (*at == ',' || *at == ' ' || *at == '\n')) ++at;
+  }
+  return out;
+}
+
+// Per-sample indices (repetition, process), only when they match the samples
+// one to one; otherwise empty: all samples count as one.
+std::vector<std::uint32_t> parse_sample_indices(const std::string& text, std::size_t samples) {
+  std::vector<std::uint32_t> out;
+  boost::system::error_code ec;
+  const json::value repetition = json::parse(text, ec);
+  if (!ec && repetition.is_array() && repetition.get_array().size() == samples)
+    for (const auto& v : repetition.get_array())
+      out.push_back(v.is_int64() && v.get_int64() >= 0 ? static_cast<std::uint32_t>(v.get_int64())
+                                                       : 0);  // Boost.JSON reads counts as int64
+  return out;
+}
+
+double parse_real(const std::string& text) {
+  return text.empty() ? 0 : std::strtod(text.c_str(), nullptr);
+}
+
+std::string labels_json(const std::vector<std::string>& labels) {
+  json::array a;
+  for (const auto& l : labels) a.emplace_back(l);
+  return json::serialize(a);
+}
+
+// The test hook of kPauseInsertVariable: announce, then wait to be killed.
+void pause_inside_transaction_for_tests() {
+  const char* marker = std::getenv(kPauseInsertVariable);
+  if (!marker || !*marker) return;
+  std::ofstream(marker) << ::getpid() << "\n";
+  std::this_thread::sleep_for(std::chrono::seconds(60));
+}
+
+}  // namespace
+
+std::string SqlResultStore::describe() const {
+  return (is_postgres_location(location_) ? "the result store " : "the history database ") +
+         location_;
+}
+
+int SqlResultStore::migrate_from(int current, const std::string& first) {
+  const int latest = latest_store_schema_version();
+  if (current > latest)
+    throw HistoryError(describe() + " has schema version " + std::to_string(current) +
+                       ", newer than this cost-ops understands (" + std::to_string(latest) +
+                       "); use a newer cost-ops");
+  for (int version = current; version < latest; ++version)
+    execute(version == 0 ? first : kSharedMigrations[static_cast<std::size_t>(version - 1)]);
+  return std::max(current, latest);
+}
+
+std::int64_t SqlResultStore::append(const RunRecord& run) {
+  begin_write();
+  try {
+    if (const SqlRows existing = query("SELECT id FROM runs WHERE run_uid = $1", {run.run_uid});
+        !existing.empty()) {
+      execute("ROLLBACK");
+      return std::stoll(existing[0][0]);
+    }
+    const RunProvenance& p = run.provenance;
+    const std::string run_id =
+        query(
+            "INSERT INTO runs (run_uid, timestamp, host_version, git_commit, environment, "
+            "command_line, repository, source_commit, source_branch, source_dirty, machine_id, "
+            "host_name, cpu, ci_url, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+            "CAST($10 AS INTEGER), $11, $12, $13, $14, $15) RETURNING id",
+            {run.run_uid, run.timestamp, run.host_version, run.host_commit, run.environment_json,
+             run.command_line_json, p.repository, p.commit, p.branch,
+             std::string(p.dirty ? "1" : "0"), p.machine_id, p.host_name, p.cpu, p.ci_url,
+             labels_json(p.labels)})
+            .at(0)
+            .at(0);
+    for (const StoredTargetRow& t : run.targets)
+      query(
+          "INSERT INTO target_results (run_id, target_id, status, reason, median_ns, metrics, "
+          "ns_per_operation, repetition, process) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          {run_id, t.target_id, t.status, t.reason, format_double("%.17g", t.median_ns),
+           t.metrics_json, numbers_json(t.ns_per_operation), counts_json(t.repetition),
+           counts_json(t.process)});
+    pause_inside_transaction_for_tests();
+    execute("COMMIT");
+    return std::stoll(run_id);
+  } catch (...) {
+    try {
+      execute("ROLLBACK");
+    } catch (const HistoryError&) {  // the connection is gone: the server rolls back
+    }
+    throw;
+  }
+}
+
+std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
+                                                  const HistoryFilter& filter) {
+  SqlParams params{target_id};
+  add_filter_params(params, filter);
+  const SqlRows rows = query(
+      std::string("SELECT r.id, r.timestamp, t.status, t.median_ns, t.ns_per_operation, "
+                  "t.repetition, t.process, ") +
+          kProvenanceColumns +
+          " FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = $1 AND " +
+          filter_sql(2) + " ORDER BY r.id",
+      params);
+  std::vector<HistoryEntry> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    HistoryEntry e;
+    e.run_id = std::stoll(row[0]);
+    e.timestamp = row[1];
+    e.status = row[2];
+    e.median_ns = parse_real(row[3]);
+    e.ns_per_operation = parse_numbers(row[4]);
+    e.repetition = parse_sample_indices(row[5], e.ns_per_operation.size());
+    e.process = parse_sample_indices(row[6], e.ns_per_operation.size());
+    e.run = provenance_of(row, 7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<RunSummary> SqlResultStore::runs(const HistoryFilter& filter) {
+  SqlParams params;
+  add_filter_params(params, filter);
+  const SqlRows rows = query(std::string("SELECT r.id, r.timestamp, ") + kProvenanceColumns +
+                                 " FROM runs r WHERE " + filter_sql(1) + " ORDER BY r.id",
+                             params);
+  std::vector<RunSummary> out;
+  for (const auto& row : rows) out.push_back({std::stoll(row[0]), row[1], provenance_of(row, 2)});
+  return out;
+}
+
+std::optional<RunRecord> SqlResultStore::run(std::int64_t run_id) {
+  const SqlRows rows = query(
+      "SELECT r.run_uid, r.timestamp, r.host_version, r.git_commit, "
+      "r.environment, r.command_line, " +
+          kProvenanceColumns + " FROM runs r WHERE r.id = $1",
+      {std::to_string(run_id)});
+  if (rows.empty()) return std::nullopt;
+  const auto& row = rows[0];
+  RunRecord record{row[0], row[1], row[2], row[3], row[4], row[5], provenance_of(row, 6), {}};
+  record.targets = target_rows(std::to_string(run_id));
+  return record;
+}
+
+std::vector<StoredTargetRow> SqlResultStore::target_rows(const std::string& run_id) {
+  std::vector<StoredTargetRow> out;
+  for (const auto& row :
+       query("SELECT target_id, status, reason, median_ns, metrics, ns_per_operation, "
+             "repetition, process FROM target_results WHERE run_id = $1 ORDER BY target_id",
+             {run_id})) {
+    StoredTargetRow t{row[0], row[1], row[2], parse_real(row[3]), row[4], parse_numbers(row[5]),
+                      {},     {}};
+    t.repetition = parse_sample_indices(row[6], t.ns_per_operation.size());
+    t.process = parse_sample_indices(row[7], t.ns_per_operation.size());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace costops::host::store
+
+namespace costops::host {
+
+int latest_store_schema_version() {
+  return 1 + static_cast<int>(store::kSharedMigrations.size());
+}
+
+}  // namespace costops::host

@@ -1,0 +1,68 @@
+// What the two engines of the result store share: the logical schema's
+// migrations from version 2 on, every query (written once, with $1..$N
+// placeholders), and the row decoding. An engine supplies the connection,
+// its first migration, how it locks for migrating, and three primitives.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costops/host/result_store.hpp"
+
+namespace costops::host::store {
+
+using SqlParams = std::vector<std::optional<std::string>>;  // nullopt = NULL
+using SqlRows = std::vector<std::vector<std::string>>;      // every column as text, NULL = ""
+
+// The numbered migrations after the first (whose column types differ per
+// engine): migration i + 2 is kSharedMigrations[i]. Never edit one that has
+// shipped; append a new one to this list.
+extern const std::vector<std::string> kSharedMigrations;
+
+// The second half of migration 3. Development builds between the two
+// halves' merge wrote SQLite files at version 3 with only the source_*
+// columns; the SQLite engine adds these to them.
+extern const std::string kFleetColumns;
+
+// Set only by tests: the file to create once a run's rows are written and
+// the transaction is still open, then sleep, so a test can kill a writer
+// mid-insert.
+inline constexpr const char* kPauseInsertVariable = "COSTOPS_TEST_PAUSE_IN_INSERT";
+
+class SqlResultStore : public ResultStore {
+ public:
+  std::int64_t append(const RunRecord& run) override;
+  std::vector<HistoryEntry> entries(const std::string& target_id,
+                                    const HistoryFilter& filter) override;
+  std::vector<RunSummary> runs(const HistoryFilter& filter) override;
+  std::optional<RunRecord> run(std::int64_t run_id) override;
+  const std::string& location() const override { return location_; }
+
+ protected:
+  explicit SqlResultStore(std::string location) : location_(std::move(location)) {}
+  // One statement with $1..$N placeholders; the rows it returns.
+  virtual SqlRows query(const std::string& sql, const SqlParams& params) = 0;
+  // Statements without parameters (several separated by ';' are allowed).
+  virtual void execute(const std::string& sql) = 0;
+  // Starts a transaction that will write.
+  virtual void begin_write() = 0;
+  // Inside the caller's transaction: refuses a schema newer than this host's
+  // and applies the migrations from `current` on (`first` is migration 1).
+  // Returns the version reached.
+  int migrate_from(int current, const std::string& first);
+  // "the history database FILE" / "the result store URL": for messages.
+  std::string describe() const;
+
+ private:
+  std::vector<StoredTargetRow> target_rows(const std::string& run_id);
+  std::string location_;
+};
+
+// The engines (sqlite_result_store.cpp, postgres_result_store.cpp): open,
+// migrate, and return the store. Throw HistoryError.
+std::unique_ptr<ResultStore> open_sqlite_store(const std::string& file);
+std::unique_ptr<ResultStore> open_postgres_store(const std::string& url);
+
+}  // namespace costops::host::store

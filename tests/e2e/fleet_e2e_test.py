@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the shared PostgreSQL result store: many concurrent
+`cost-ops run --history postgresql://...` writers, one killed mid-insert, a
+server that is down or refuses the login, the outbox upload, `compare
+run:ID`, and `aggregate --history` across repositories.
+
+Run under scripts/with-test-postgres.sh, which starts a throwaway cluster and
+sets COSTOPS_TEST_STORE_URL.
+
+usage: fleet_e2e_test.py COST_OPS_BINARY FIXTURE_DIR
+"""
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HOST, FIXTURES = (pathlib.Path(p).resolve() for p in sys.argv[1:3])
+del sys.argv[1:3]
+URL = os.environ["COSTOPS_TEST_STORE_URL"]
+SOCKET_DIR = URL.split("host=", 1)[1]
+GOOD = FIXTURES / "good"
+QUICK = ["--warmup-time", "0.01", "--min-time", "0.02", "--min-samples", "3",
+         "--plugin-dir", str(GOOD), "--allow-insecure-plugins", "--quiet"]
+WRITERS = 8
+
+
+def run(*args, env=None, timeout=120):
+    return subprocess.run([str(HOST), *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+
+
+def history(target, *filters):
+    proc = run("history", target, "--history", URL, "--format", "json", *filters)
+    if proc.returncode == 2 and "no recorded" not in proc.stdout:
+        return {"runs": []}
+    return json.loads(proc.stdout)
+
+
+class FleetEndToEnd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-fleet-"))
+
+    def tearDown(self):
+        subprocess.run(["rm", "-rf", str(self.tmp)], check=False)
+
+    def start_run(self, name, repository, *extra, env=None):
+        return subprocess.Popen(
+            [str(HOST), "run", "-o", str(self.tmp / name), *QUICK, "--history", URL,
+             "--repository", repository, "--label", "writer=" + name, *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def test_concurrent_writers_are_stored_whole_and_a_killed_one_not_at_all(self):
+        marker = self.tmp / "inside-transaction"
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        killed = self.start_run("killed", "fleet-concurrent", env=env)
+        writers = [self.start_run(str(i), "fleet-concurrent") for i in range(WRITERS)]
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(marker.exists(), "the killed writer never reached its insert")
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate()
+        for i, proc in enumerate(writers):
+            _, err = proc.communicate(timeout=120)
+            self.assertEqual(proc.returncode, 0, f"writer {i}: {err}")
+        for target in ("fixture_sum_array", "fixture_copy_bytes"):
+            runs = history(target, "--repository", "fleet-concurrent")["runs"]
+            labels = sorted(r["provenance"]["labels"][0] for r in runs)
+            self.assertEqual(labels, sorted(f"writer={i}" for i in range(WRITERS)), target)
+            for r in runs:  # every sample of every target, as its results.json has them
+                name = r["provenance"]["labels"][0].split("=", 1)[1]
+                results = json.loads((self.tmp / name / "results.json").read_text())
+                stored = [t for t in results["targets"] if t["target_id"] == target][0]
+                self.assertEqual(r["samples"], len(stored["samples"]["elapsed_ns"]))
+                self.assertEqual(r["status"], "ok")
+        # The killed run's files exist up to its insert; the store has none of it.
+        self.assertTrue((self.tmp / "killed" / "results.json").exists())
+
+    def test_a_server_that_is_down_keeps_the_run_for_upload(self):
+        down = "postgresql://costops@/costops?host=" + str(self.tmp / "no-server")
+        out = self.tmp / "down"
+        proc = run("run", "-o", str(out), *QUICK, "--history", down, "--repository", "fleet-down")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("cannot connect to the result store", proc.stderr)
+        self.assertIn("cost-ops history upload", proc.stderr)
+        self.assertTrue((out / "results.json").exists())
+        queued = list((out / "history-outbox").glob("*.json"))
+        self.assertEqual(len(queued), 1)
+        proc = run("history", "upload", "--history", URL, str(out))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertFalse(queued[0].exists())
+        self.assertEqual(len(history("fixture_sum_array", "--repository", "fleet-down")["runs"]), 1)
+        proc = run("history", "upload", "--history", URL, str(out))  # nothing left: no error
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_a_refused_login_is_a_clear_error_with_exit_2(self):
+        refused = "postgresql://nobody@/costops?host=" + SOCKET_DIR
+        out = self.tmp / "refused"
+        proc = run("run", "-o", str(out), *QUICK, "--history", refused)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn('role "nobody" does not exist', proc.stderr)
+        self.assertTrue((out / "results.json").exists())
+        self.assertEqual(len(list((out / "history-outbox").glob("*.json"))), 1)
+
+    def test_compare_against_a_stored_run_and_aggregate_by_repository(self):
+        for name in ("repo-a", "repo-b"):
+            proc = run("run", "-o", str(self.tmp / name), *QUICK[:-1], "--history", URL,
+                       "--repository", "fleet-" + name, "--branch", "main")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        run_id = [line for line in proc.stderr.splitlines() if "Recorded as run" in line][0].split()[3]
+        same = run("compare", "run:" + run_id, str(self.tmp / "repo-b"), "--history", URL)
+        self.assertEqual(same.returncode, 0, same.stderr)
+        self.assertIn("no change", same.stdout)
+        latest = run("compare", "run:latest", "run:" + run_id, "--history", URL,
+                     "--repository", "fleet-repo-b", "--format", "json")
+        self.assertEqual(latest.returncode, 0, latest.stderr)
+        self.assertEqual(run("compare", "run:999999", "run:latest", "--history", URL).returncode, 2)
+
+        out = self.tmp / "aggregate"
+        proc = run("aggregate", "--history", URL, "--repository", "fleet-repo-a",
+                   "--repository", "fleet-repo-b", "-o", str(out))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        merged = json.loads((out / "results.json").read_text())
+        self.assertEqual([s["name"] for s in merged["sources"]], ["fleet-repo-a", "fleet-repo-b"])
+        from_dirs = self.tmp / "aggregate-dirs"
+        run("aggregate", str(self.tmp / "repo-a"), str(self.tmp / "repo-b"), "-o", str(from_dirs))
+        by_dirs = json.loads((from_dirs / "results.json").read_text())
+        self.assertEqual([t["target_id"] for t in merged["targets"]],
+                         [t["target_id"] for t in by_dirs["targets"]])
+        self.assertEqual(set(merged["targets"][0]["sources"]["fleet-repo-a"]),
+                         set(by_dirs["targets"][0]["sources"]["repo-a"]))
+        self.assertIn("| Target | fleet-repo-a | fleet-repo-b |", (out / "summary.md").read_text())
+        missing = run("aggregate", "--history", URL, "--repository", "fleet-none", "-o",
+                      str(self.tmp / "none"))
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("fleet-none", missing.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
