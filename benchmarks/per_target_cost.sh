@@ -34,12 +34,15 @@ for n in 100 500; do
   cc -O2 -shared -fPIC -I"$root/plugin-api/include" "$out/nops$n.c" -o "$out/p$n/nops.so"
 done
 python3 - "$build/bin/cost-ops" "$out" "$rounds" <<'PY'
-import statistics, subprocess, sys, time
+import shutil, statistics, subprocess, sys, time
 host, out, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 per_target = {}
 for _ in range(rounds):
     for n in (100, 500):
         for isolation in ("process", "none"):
+            # A fresh output directory, as in CI: removing a previous run's
+            # files is not the per-target cost being measured.
+            shutil.rmtree(f"{out}/o{n}", ignore_errors=True)
             start = time.monotonic()
             subprocess.run([host, "run", "--plugin-dir", f"{out}/p{n}", "--allow-insecure-plugins",
                             "-o", f"{out}/o{n}", "-q", "--min-time", "0", "--warmup-time", "0",

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include <unistd.h>
+
 #include "costops/host/child_process.hpp"
 #include "costops/host/instruction_counter.hpp"
 #include "costops/host/result_plausibility.hpp"
@@ -62,10 +64,11 @@ TargetStatus status_of_abnormal_end(const ChildResult& child) {
 
 class IsolatedExecutor final : public TargetExecutor {
  public:
-  explicit IsolatedExecutor(IsolationSettings settings) : settings_(std::move(settings)) {}
+  explicit IsolatedExecutor(IsolationSettings settings)
+      : settings_(std::move(settings)), worker_(worker_executable(settings_.host_executable)) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
-    ChildRequest request{settings_.host_executable,
+    ChildRequest request{worker_,
                          encode_worker_arguments({WorkerTask::probe, library.string(), {}, {}}),
                          settings_.probe_timeout_seconds};
     ChildResult child = run_child(request);
@@ -89,7 +92,7 @@ class IsolatedExecutor final : public TargetExecutor {
   TargetOutcome run(const std::filesystem::path& library, const std::string& target_id,
                     const MeasurementSettings& settings) override {
     ChildRequest request{
-        settings_.host_executable,
+        worker_,
         encode_worker_arguments({WorkerTask::run_target, library.string(), target_id, settings}),
         settings_.run_timeout_seconds};
     if (settings.instruction_iterations > 0) return run_counting(request, settings);
@@ -168,6 +171,7 @@ class IsolatedExecutor final : public TargetExecutor {
   }
 
   IsolationSettings settings_;
+  std::string worker_;  // the program each child runs
 };
 
 class InProcessExecutor final : public TargetExecutor {
@@ -224,6 +228,12 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
   }
   outcome.measurement = std::move(measurement);
   return outcome;
+}
+
+std::string worker_executable(const std::string& host_executable) {
+  const std::filesystem::path worker =
+      std::filesystem::path(host_executable).parent_path() / "cost-ops-worker";
+  return ::access(worker.c_str(), X_OK) == 0 ? worker.string() : host_executable;
 }
 
 std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings) {

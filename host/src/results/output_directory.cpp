@@ -130,7 +130,7 @@ void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_su
 }
 
 void OutputDirectory::write_journal_entry(const TargetResult& result) const {
-  append_line_durably(root_ / kJournalFile, boost::json::serialize(results_target_json(result)));
+  append_line(root_ / kJournalFile, boost::json::serialize(results_target_json(result)));
 }
 
 }  // namespace costops::host

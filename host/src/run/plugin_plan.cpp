@@ -68,7 +68,7 @@ TargetResult duplicate_result(const TargetDescription& target, const PluginProbe
   dup.status = TargetStatus::invalid;
   dup.reason = "duplicate target id: " + owner.path + " already offers " + target.id +
                "; the first one found runs. Rename one of them";
-  dup.plugin = probe;
+  dup.plugin = without_targets(probe);
   dup.timestamp = rfc3339_now();
   return dup;
 }

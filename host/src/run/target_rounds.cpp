@@ -38,8 +38,7 @@ TargetResult result_skeleton(const PlannedTarget& target) {
   result.family = target.target.family;
   result.argument = target.target.argument;
   result.complexity_variable = target.target.complexity_variable;
-  result.plugin = *target.plugin;
-  result.plugin.targets.clear();
+  result.plugin = without_targets(*target.plugin);
   return result;
 }
 

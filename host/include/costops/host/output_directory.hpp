@@ -37,11 +37,11 @@ class OutputDirectory {
   // the journal: the complete files now hold everything it held.
   void write_suite_files(const SuiteReport& report, bool write_summary) const;
   // The journal, <output>/.journal.jsonl: one line per finished target (or
-  // finished round of it), its results.json entry, appended and flushed
-  // (fdatasync) as it finishes. One flush per target, whatever the number of
-  // targets; if the host dies, load_stored_run reads the journal (the last
-  // line of each target wins) when results.json is missing. A new
-  // OutputDirectory starts an empty journal.
+  // finished round of it), its results.json entry, appended in one write as
+  // it finishes (see append_line: the host's own crash cannot lose it). A
+  // constant cost per target, whatever their number; if the host dies, load_stored_run reads the
+  // journal (the last line of each target wins) when results.json is missing. A new OutputDirectory
+  // starts an empty journal.
   void write_journal_entry(const TargetResult& result) const;
 
  private:

@@ -30,10 +30,17 @@ class TargetExecutor {
 };
 
 struct IsolationSettings {
-  std::string host_executable;  // absolute path of this binary, re-executed as the worker
+  // Absolute path of this binary. The worker is cost-ops-worker beside it, or
+  // this binary re-executed when that is missing (worker_executable).
+  std::string host_executable;
   double probe_timeout_seconds = 10;
   double run_timeout_seconds = 120;
 };
+
+// The program a worker child runs: `cost-ops-worker` in the directory of
+// `host_executable` when it is there, else `host_executable` itself (it
+// takes the same hidden subcommands).
+std::string worker_executable(const std::string& host_executable);
 
 std::unique_ptr<TargetExecutor> make_isolated_executor(IsolationSettings settings);
 std::unique_ptr<TargetExecutor> make_in_process_executor();
