@@ -165,9 +165,9 @@ typedef int32_t bench_log_level;
 /**
  * Services the host offers to a target. Passed to setup(); the pointer and
  * every function in it stay valid until teardown() returns. Every function
- * may be called from setup(), run() and teardown(), on the calling thread
- * only. None of them fails in a way the plugin must handle; bad arguments
- * (NULL key, NaN value) are ignored and reported by the host.
+ * may be called from setup(), run(), reset() (1.2) and teardown(), on the
+ * calling thread only. None of them fails in a way the plugin must handle;
+ * bad arguments (NULL key, NaN value) are ignored and reported by the host.
  */
 typedef struct bench_host_services_v1 {
   /** sizeof(bench_host_services_v1) as the host compiled it. Check it before
