@@ -3,6 +3,11 @@
 # run by the host) against the sqlite3 shell executing the same INSERT
 # statements, 1,000 per transaction as the target does, on the same schema
 # and a WAL file database, in one shell session (startup subtracted).
+# Not like for like: the shell parses every INSERT (the library prepares
+# once), runs after the host rather than interleaved with it, and writes into
+# a growing table with its checkpoints, while the target starts every batch
+# from 10,000 rows. The fair yardstick is the storage_batch_1000_sqlite_c
+# target (docs/targets.md); this script shows what the shell costs.
 # usage: benchmarks/storage_vs_sqlite3_shell.sh [BUILD_DIR] [ROWS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,5 +34,5 @@ ours = target["statistics"]["median_ns"] / 1000
 shell = (shell_ns - startup_ns) / rows
 print(f"storage_batch_1000 (host, median):      {ours:8.0f} ns per row")
 print(f"sqlite3 shell, {rows} INSERTs, 1,000 per transaction: {shell:8.0f} ns per row (startup {startup_ns/1e6:.1f} ms subtracted)")
-print(f"shell / ours:                           {shell / ours:8.2f}  (goal: at least 1.0)")
+print(f"shell / ours:                           {shell / ours:8.2f}  (not the goal: docs/targets.md)")
 PY

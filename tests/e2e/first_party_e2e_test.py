@@ -26,7 +26,8 @@ EXPECTED_METRICS = {
     "export": ["rows", "bytes_per_report", "throughput_mb_per_sec"],
     "export_json": ["rows", "bytes_per_report"],
     "storage": ["rows_per_operation", "database"],
-    "storage_batch_1000": ["rows_per_operation", "database"],
+    "storage_batch_1000": ["rows_per_operation", "database", "yardstick_target"],
+    "storage_batch_1000_sqlite_c": ["rows_per_operation", "database"],
     "storage_read_day": ["rows_per_operation", "database"],
 }
 SCALING = {
@@ -69,7 +70,7 @@ class FirstPartyPlugins(unittest.TestCase):
             self.assertEqual(plugin["name"], "costops-" + pathlib.Path(plugin["path"]).stem.replace("_", "-"))
             self.assertEqual(plugin["version"], self.results["host_version"])  # one project version
             self.assertRegex(plugin["build_info"], r"^(gcc|clang) .+, \w+")
-            self.assertEqual(plugin["abi_version"], "1.1")
+            self.assertEqual(plugin["abi_version"], "1.2")
 
     def test_table_metrics(self):
         for target, keys in EXPECTED_METRICS.items():
@@ -92,6 +93,31 @@ class FirstPartyPlugins(unittest.TestCase):
             self.assertIn(target, self.by_id)
         models = {self.by_id[t]["metrics"].get("pricing_model") for t in PROVIDER_CASES}
         self.assertEqual(models, {"per_token", "cached_input_discount", "tiered", "per_request"})
+
+    def test_storage_inserts_start_every_batch_from_the_same_table(self):
+        # reset() (ABI 1.2) deletes each batch's rows and checks that the
+        # table is back at rows_at_batch_start, failing the target otherwise;
+        # teardown checks the count once more. So "ok" with one reset per
+        # batch (warm-up, calibration, samples) means every run() started
+        # from the same table.
+        out = self.tmp / "storage"
+        proc = subprocess.run(
+            [str(HOST), "run", "--plugin-dir", str(PLUGINS), "-o", str(out), "--warmup-time", "0",
+             "--min-time", "0", "--min-samples", "6", "--targets",
+             "storage,storage_batch_1000,storage_batch_1000_sqlite_c"],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        by_id = {t["target_id"]: t for t in json.loads((out / "results.json").read_text())["targets"]}
+        for target in by_id.values():
+            with self.subTest(target=target["target_id"]):
+                self.assertEqual(target["status"], "ok", target["reason"])
+                self.assertEqual(target["metrics"]["rows_at_batch_start"], 10000)
+                self.assertGreaterEqual(target["metrics"]["batches_restored"],
+                                        target["statistics"]["samples"] + 2)
+        self.assertEqual(by_id["storage_batch_1000"]["metrics"]["yardstick_target"],
+                         "storage_batch_1000_sqlite_c")
+        self.assertIn("| storage_batch_1000 | storage\\_batch\\_1000\\_sqlite\\_c |",
+                      (out / "summary.md").read_text())
 
     def test_each_plugin_exports_exactly_one_symbol(self):
         for library in sorted(PLUGINS.glob("*.so")):

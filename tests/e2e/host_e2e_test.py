@@ -30,6 +30,7 @@ JUNK = FIXTURES / "junk"
 EVOLUTION = FIXTURES / "evolution"
 ABI_1_0 = FIXTURES / "abi_1_0"  # built from the frozen ABI 1.0 header
 FAMILY = FIXTURES / "family"
+RESET = FIXTURES / "reset"  # ABI 1.2: reset() between batches
 QUICK = ["--warmup-time", "0.01", "--min-time", "0.02", "--min-samples", "3"]
 
 
@@ -244,7 +245,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("--version")
         self.assertEqual(proc.returncode, 0)
         self.assertRegex(proc.stdout, r"cost-ops \d+\.\d+\.\d+")
-        self.assertIn("bench_target_v1 1.1", proc.stdout)
+        self.assertIn("bench_target_v1 1.2", proc.stdout)
 
     def test_plugin_path_environment_and_in_process_isolation(self):
         env = dict(os.environ, COST_OPS_PLUGIN_PATH=f"{self.tmp / 'nothing-here'}:{GOOD}")
@@ -325,7 +326,7 @@ class HostEndToEnd(unittest.TestCase):
         listing = {pathlib.Path(p["path"]).name: p for p in json.loads(proc.stdout)}
         future = listing["abi_future_minor.so"]
         self.assertEqual(future["status"], "ok")
-        self.assertEqual(future["abi_version"], "1.2")  # one minor past this host
+        self.assertEqual(future["abi_version"], "1.3")  # one minor past this host
         self.assertEqual(future["version"], "9.1.0")
         next_major = listing["abi_next_major.so"]
         self.assertEqual(next_major["status"], "incompatible")
@@ -342,7 +343,7 @@ class HostEndToEnd(unittest.TestCase):
         # The plugin saw an older services table and took its fallback path
         # instead of calling a service this host does not have.
         self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
-        self.assertEqual(target["metrics"]["host_abi_minor"], 1)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 2)
         self.assertEqual(target["plugin"]["version"], "9.1.0")
         self.assertIn("abi_next_major.so", proc.stderr)
 
@@ -365,6 +366,20 @@ class HostEndToEnd(unittest.TestCase):
         declined = [p for p in results["plugins"] if p["path"].endswith("misbehaving_decline_abi_1_0.so")]
         self.assertEqual(declined[0]["status"], "incompatible")
         self.assertIn("declined", declined[0]["reason"])
+
+    def test_reset_runs_between_batches_and_a_failing_reset_fails_the_target(self):
+        proc = run("run", "--plugin-dir", str(RESET), "-o", str(self.out), *QUICK)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.check_every_file()
+        by_id = {t["target_id"]: t for t in self.results()["targets"]}
+        sleeps = by_id["fixture_reset_sleeps"]
+        self.assertEqual(sleeps["status"], "ok", sleeps.get("reason"))
+        self.assertEqual(sleeps["metrics"]["resets"], sleeps["metrics"]["batches"])
+        self.assertGreaterEqual(sleeps["metrics"]["batches"], sleeps["statistics"]["samples"] + 2)
+        fails = by_id["fixture_reset_fails"]
+        self.assertEqual(fails["status"], "failed")
+        self.assertIn("reset failed: fixture_reset_fails cannot restore its state (on purpose)",
+                      fails["reason"])
 
     def test_families_expand_and_unsupported_targets_are_skipped(self):
         proc = run("run", "--plugin-dir", str(FAMILY), "-o", str(self.out), *QUICK)

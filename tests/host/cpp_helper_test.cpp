@@ -8,6 +8,7 @@
 #include <string>
 
 #include "costops/host/target_executor.hpp"
+#include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_family.hpp"
 #include "costops/host/worker/target_measurement.hpp"
@@ -55,7 +56,7 @@ TEST_CASE("cpp helper: make_family gives one verified target per argument") {
   std::vector<std::string> ids;
   for (const TargetDescription& t : fixture.plugin.probe().targets) ids.push_back(t.id);
   CHECK(ids == std::vector<std::string>{"cpp_stores_host", "cpp_sum_100", "cpp_sum_1000",
-                                        "cpp_sum_10000", "cpp_needs_gpu"});
+                                        "cpp_sum_10000", "cpp_needs_gpu", "cpp_resets"});
   CHECK(fixture.plugin.probe().targets[2].complexity_variable == "values");
   const TargetMeasurement m = fixture.measure("cpp_sum_1000");
   REQUIRE(m.succeeded);
@@ -68,4 +69,22 @@ TEST_CASE("cpp helper: Unsupported from the constructor is skipped") {
   const TargetOutcome outcome = outcome_from_measurement(fixture.measure("cpp_needs_gpu"));
   CHECK(outcome.status == TargetStatus::skipped);
   CHECK(outcome.reason.find("no GPU on this machine") != std::string::npos);
+}
+
+TEST_CASE("cpp helper: a reset() member becomes the target's reset, its exception an error") {
+  const CppHelperPlugin fixture;
+  REQUIRE(fixture.plugin.usable());
+  const auto has_reset = [&](const char* id) {
+    return find_target(fixture.plugin.descriptor(), id)->reset != nullptr;
+  };
+  CHECK_FALSE(has_reset("cpp_stores_host"));  // no reset() member: NULL, nothing to call
+  REQUIRE(has_reset("cpp_resets"));
+  // Three batches and resets pass, the fourth reset throws: the target fails
+  // in phase reset with the exception's message.
+  const TargetMeasurement m = fixture.measure("cpp_resets");
+  CHECK_FALSE(m.succeeded);
+  CHECK(m.failure_phase == "reset");
+  CHECK(m.failure_message == "cpp_resets stops after three resets");
+  REQUIRE(metric(m, "resets") != nullptr);
+  CHECK(std::get<double>(*metric(m, "resets")) == 3);
 }

@@ -159,16 +159,10 @@ class TargetDriver {
   }
 
   bool setup(const bench_host_services_v1* services) {
-    error_[0] = '\0';
-    bench_status status;
-    try {
-      status = target_.setup(services, &state_, error_.data(), error_.size());
-    } catch (const std::exception& e) {
-      return escaped("setup", e.what());
-    } catch (...) {
-      return escaped("setup", "not a std::exception");
-    }
-    if (status != BENCH_STATUS_OK) return fail("setup", status);
+    if (!untimed_call("setup", [&] {
+          return target_.setup(services, &state_, error_.data(), error_.size());
+        }))
+      return false;
     has_state_ = true;
     return true;
   }
@@ -195,24 +189,50 @@ class TargetDriver {
     return nanoseconds_between(start, end);
   }
 
+  // reset(state) (1.2), untimed; true when the target has none. Read only
+  // when the plugin's struct_size covers the field: a 1.0 or 1.1 target's
+  // struct ends before it.
+  bool reset() {
+    if (!BENCH_TARGET_V1_HAS_FIELD(&target_, bench_target_v1, reset) || target_.reset == nullptr)
+      return true;
+    return untimed_call("reset",
+                        [&] { return target_.reset(state_, error_.data(), error_.size()); });
+  }
+
+  // One timed batch, then the untimed reset, so the next batch starts from
+  // the same state; elapsed ns of run() alone, or < 0 on failure.
+  double timed_batch(std::uint64_t iterations) {
+    const double elapsed = timed_run(iterations);
+    if (elapsed < 0 || iterations == 0) return elapsed;
+    return reset() ? elapsed : -1;
+  }
+
   bool teardown() {
     if (!has_state_) return true;
     has_state_ = false;
     if (target_.teardown == nullptr) return true;
-    error_[0] = '\0';
-    bench_status status;
-    try {
-      status = target_.teardown(state_, error_.data(), error_.size());
-    } catch (const std::exception& e) {
-      return escaped("teardown", e.what());
-    } catch (...) {
-      return escaped("teardown", "not a std::exception");
-    }
-    if (status != BENCH_STATUS_OK) return fail("teardown", status);
-    return true;
+    return untimed_call("teardown",
+                        [&] { return target_.teardown(state_, error_.data(), error_.size()); });
   }
 
  private:
+  // Calls setup, reset or teardown with a fresh message buffer; false (and
+  // the failure recorded) on an error status or an escaping exception.
+  template <class Call>
+  bool untimed_call(const char* phase, Call&& call) {
+    error_[0] = '\0';
+    bench_status status;
+    try {
+      status = call();
+    } catch (const std::exception& e) {
+      return escaped(phase, e.what());
+    } catch (...) {
+      return escaped(phase, "not a std::exception");
+    }
+    if (status != BENCH_STATUS_OK) return fail(phase, status);
+    return true;
+  }
+
   const bench_target_v1& target_;
   TargetMeasurement& out_;
   void* state_ = nullptr;
@@ -245,9 +265,10 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
   const auto start = Clock::now();
   std::uint32_t taken = 0;
   while (taken < settings.max_samples) {
-    counters.start();
+    counters.start();  // around run() only, not the reset after it
     const double elapsed = driver.timed_run(out.batch_iterations);
     counters.stop();
+    if (elapsed >= 0 && !driver.reset()) return false;
     if (elapsed < 0) return false;
     out.samples.push_back({out.batch_iterations, elapsed, repetition});
     ++taken;
@@ -268,11 +289,11 @@ bool count_instructions(TargetDriver& driver, const MeasurementSettings& setting
     out.failure_message = "--measure instructions: the worker is not running under valgrind";
     return false;
   }
-  if (driver.timed_run(1) < 0) return false;
+  if (driver.timed_batch(1) < 0) return false;
   start_counting_instructions();
   const double elapsed = driver.timed_run(settings.instruction_iterations);
-  stop_counting_instructions();
-  if (elapsed < 0) return false;
+  stop_counting_instructions();  // before reset(): it is not the operation's work
+  if (elapsed < 0 || !driver.reset()) return false;
   out.batch_iterations = settings.instruction_iterations;
   out.samples.push_back({settings.instruction_iterations, elapsed, 0});
   return true;
@@ -305,7 +326,7 @@ double warm_up(TargetDriver& driver, const MeasurementSettings& settings, double
   std::uint64_t batch = 1;
   double ns_per_operation = 0;
   do {
-    const double elapsed = driver.timed_run(batch);
+    const double elapsed = driver.timed_batch(batch);
     if (elapsed < 0) return -1;
     out.warmup_iterations += batch;
     ns_per_operation = elapsed / static_cast<double>(batch);
@@ -326,7 +347,7 @@ bool calibrate(TargetDriver& driver, const MeasurementSettings& settings, double
     return true;
   }
   const std::uint64_t batch = batch_size_for(ns_per_operation, target_ns);
-  const double calibration = driver.timed_run(batch);
+  const double calibration = driver.timed_batch(batch);
   if (calibration < 0) return false;
   out.batch_iterations = batch_size_for(calibration / static_cast<double>(batch), target_ns);
   return true;

@@ -25,7 +25,9 @@
  *     list or range of arguments, expanded by the host into one target per
  *     argument), the argument and user data handed to setup(), a complexity
  *     variable per family, and a reason buffer for declining plugins.
- *     A plugin built against 1.0 runs unchanged on a 1.1 host.
+ *     1.2: an optional, untimed reset() per target that the host calls
+ *     between timed batches, so every batch starts from the same state.
+ *     A plugin built against 1.0 or 1.1 runs unchanged on a 1.2 host.
  *
  * Ownership
  *   - Every pointer a plugin returns (descriptors, strings) is owned by the
@@ -61,7 +63,7 @@
 /** The ABI major version. Also spelled in the entry symbol's name. */
 #define BENCH_TARGET_V1_ABI_MAJOR 1
 /** The ABI minor version this header describes. Grows when structs grow. */
-#define BENCH_TARGET_V1_ABI_MINOR 1
+#define BENCH_TARGET_V1_ABI_MINOR 2
 
 /** Name of the one symbol a plugin exports, for hosts that look it up. */
 #define BENCH_TARGET_V1_ENTRY_SYMBOL "bench_target_v1_entry"
@@ -163,9 +165,9 @@ typedef int32_t bench_log_level;
 /**
  * Services the host offers to a target. Passed to setup(); the pointer and
  * every function in it stay valid until teardown() returns. Every function
- * may be called from setup(), run() and teardown(), on the calling thread
- * only. None of them fails in a way the plugin must handle; bad arguments
- * (NULL key, NaN value) are ignored and reported by the host.
+ * may be called from setup(), run(), reset() (1.2) and teardown(), on the
+ * calling thread only. None of them fails in a way the plugin must handle;
+ * bad arguments (NULL key, NaN value) are ignored and reported by the host.
  */
 typedef struct bench_host_services_v1 {
   /** sizeof(bench_host_services_v1) as the host compiled it. Check it before
@@ -233,6 +235,8 @@ typedef uint32_t bench_target_flags;
  *
  *   setup(host, &state, ...)          once, untimed: build the input
  *   run(state, n, ...)                many times, timed: do the operation n times
+ *   reset(state, ...)                 (1.2, optional) after every run() with
+ *                                     n > 0, untimed: restore the state
  *   teardown(state, ...)              once, untimed: verify, free
  *
  * teardown() is called exactly when setup() returned BENCH_STATUS_OK, even if
@@ -311,6 +315,23 @@ typedef struct bench_target_v1 {
   int64_t range_first;
   /** (1.1) Last argument of a range family, >= range_first. */
   int64_t range_last;
+
+  /**
+   * (1.2) Optional, NULL = none. Called by the host between timed run()
+   * calls: after every run() with iterations > 0 (each warm-up, calibration
+   * and sample batch, the last one included), before the next run() or
+   * teardown(); never timed. Restore the state so every batch starts alike,
+   * e.g. delete the rows the batch inserted, so a target whose work grows
+   * with what earlier batches left behind measures the same work in every
+   * sample (what Google Benchmark's PauseTiming and Criterion's
+   * iter_batched setup are for). A failure is reported like a failed run()
+   * (the target fails, phase "reset"). A 1.0 or 1.1 host never calls it: a
+   * target that cannot run without it declines when host->abi_minor < 2.
+   */
+  bench_status(BENCH_TARGET_V1_CALL* reset)(void* state, char* error, uint64_t error_capacity);
+  /** (1.2) Reserved, NULL. Keeps the struct free of padding on 32-bit
+   *  platforms, where a lone pointer after range_last would leave 4 bytes. */
+  const void* reserved_1_2;
 } bench_target_v1;
 
 /**
@@ -439,18 +460,18 @@ static inline int bench_target_is_family(const bench_target_v1* t) {
 #define BENCH_TARGET_V1_TARGET(id, description, setup, run, teardown)                             \
   {                                                                                               \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, NULL, NULL, 0, 0, 0, \
-        0                                                                                         \
+        0, NULL, NULL                                                                             \
   }
 #define BENCH_TARGET_V1_FAMILY(id, description, setup, run, teardown, variable, arguments)        \
   {                                                                                               \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, arguments, \
-        (uint32_t)(sizeof(arguments) / sizeof((arguments)[0])), 0, 0, 0                           \
+        (uint32_t)(sizeof(arguments) / sizeof((arguments)[0])), 0, 0, 0, NULL, NULL               \
   }
 #define BENCH_TARGET_V1_RANGE_FAMILY(id, description, setup, run, teardown, variable, first, last, \
                                      multiplier)                                                   \
   {                                                                                                \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, NULL, 0,    \
-        multiplier, first, last                                                                    \
+        multiplier, first, last, NULL, NULL                                                        \
   }
 
 /**
@@ -527,11 +548,14 @@ static inline void bench_clobber_memory(void) {
   typedef char bench_target_v1_static_assert_##name[(cond) ? 1 : -1]
 
 /* 1.0 sizes were 16 + 2P, 8 + 6P, 8 + 5P and 16 + 5P (P = sizeof(void*));
- * 1.1 appended fields so that 64-bit fields stay 8-aligned on ILP32 too. */
+ * 1.1 appended fields so that 64-bit fields stay 8-aligned on ILP32 too;
+ * 1.2 appended two pointers to bench_target_v1 (1.1: 32 + 8P). */
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_info_v1) == 24 + 3 * sizeof(void*), host_info_size);
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_services_v1) == 16 + 8 * sizeof(void*),
                               host_services_size);
-BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_target_v1) == 32 + 8 * sizeof(void*), target_size);
+BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_target_v1) == 32 + 10 * sizeof(void*), target_size);
+BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_target_v1, reset) == 32 + 8 * sizeof(void*),
+                              reset_appended_where_1_1_ended);
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_plugin_v1) == 16 + 5 * sizeof(void*), plugin_size);
 
 #ifdef __cplusplus

@@ -14,6 +14,8 @@
 //         do_not_optimize(sum_);
 //       }
 //     }
+//     void reset() {}                                   // optional (ABI 1.2): untimed, after
+//                                                       // every batch; restore the state
 //     void teardown() {                                 // optional: verify
 //       if (sum_ != static_cast<std::int64_t>(values_.size())) throw VerificationError("bad sum");
 //     }
@@ -156,6 +158,10 @@ template <class T, class = void>
 struct has_teardown : std::false_type {};
 template <class T>
 struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())>> : std::true_type {};
+template <class T, class = void>
+struct has_reset : std::false_type {};
+template <class T>
+struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())>> : std::true_type {};
 
 // Runs `body`, turning every exception into a status code and a message.
 template <class Body>
@@ -211,6 +217,10 @@ struct TargetAdapter {
     return guarded(error, capacity,
                    [&] { static_cast<Instance<T>*>(state)->target.run(iterations); });
   }
+  static bench_status BENCH_TARGET_V1_CALL reset(void* state, char* error,
+                                                 std::uint64_t capacity) noexcept {
+    return guarded(error, capacity, [&] { static_cast<Instance<T>*>(state)->target.reset(); });
+  }
   static bench_status BENCH_TARGET_V1_CALL teardown(void* state, char* error,
                                                     std::uint64_t capacity) noexcept {
     auto* instance = static_cast<Instance<T>*>(state);
@@ -221,6 +231,15 @@ struct TargetAdapter {
     return status != BENCH_STATUS_OK ? status : freed;
   }
 };
+
+// TargetAdapter<T>::reset when T has a reset() member, else NULL (no call).
+template <class T>
+constexpr auto reset_of() noexcept -> decltype(bench_target_v1::reset) {
+  if constexpr (has_reset<T>::value)
+    return &TargetAdapter<T>::reset;
+  else
+    return nullptr;
+}
 
 template <class T>
 constexpr bench_target_v1 descriptor(const char* id, const char* description,
@@ -241,7 +260,9 @@ constexpr bench_target_v1 descriptor(const char* id, const char* description,
                          count,
                          multiplier,
                          first,
-                         last};
+                         last,
+                         reset_of<T>(),
+                         nullptr};
 }
 
 }  // namespace detail

@@ -1,6 +1,7 @@
-/* Prints the size and offset of every ABI 1.0 field. Built twice, against
- * the frozen 1.0 header (tests/abi/v1_0) and against today's header; the two
- * outputs must be identical, so a later minor can only have appended. */
+/* Prints the offset of every field up to ABI minor LAYOUT_MINOR (0 or 1).
+ * Built against a frozen header (tests/abi/v1_0, tests/abi/v1_1) and against
+ * today's header with the same LAYOUT_MINOR; the two outputs must be
+ * identical, so a later minor can only have appended. */
 #include <costops/bench_target_v1.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -39,6 +40,23 @@ int main(void) {
   FIELD(bench_plugin_v1, build_info);
   FIELD(bench_plugin_v1, get_target);
   FIELD(bench_plugin_v1, get_extension);
+#if LAYOUT_MINOR >= 1
+  FIELD(bench_host_info_v1, decline_reason_capacity);
+  FIELD(bench_host_info_v1, reserved_1_1);
+  FIELD(bench_host_info_v1, decline_reason);
+  FIELD(bench_host_services_v1, argument);
+  FIELD(bench_host_services_v1, user_data);
+  FIELD(bench_host_services_v1, target_id);
+  FIELD(bench_target_v1, user_data);
+  FIELD(bench_target_v1, complexity_variable);
+  FIELD(bench_target_v1, arguments);
+  FIELD(bench_target_v1, argument_count);
+  FIELD(bench_target_v1, range_multiplier);
+  FIELD(bench_target_v1, range_first);
+  FIELD(bench_target_v1, range_last);
+  printf("sizes %u %u %u\n", (unsigned)sizeof(bench_host_info_v1),
+         (unsigned)sizeof(bench_host_services_v1), (unsigned)sizeof(bench_plugin_v1));
+#endif
   printf("status ok %d error %d invalid %d unsupported %d verification %d\n", BENCH_STATUS_OK,
          BENCH_STATUS_ERROR, BENCH_STATUS_INVALID_ARGUMENT, BENCH_STATUS_UNSUPPORTED,
          BENCH_STATUS_VERIFICATION_FAILED);
