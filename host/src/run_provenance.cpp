@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <boost/uuid/detail/sha1.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -180,6 +181,20 @@ void identify_machine(RunProvenance& provenance, const std::string& host_name,
   provenance.host_name = host_name;
   provenance.cpu = cpu;
   if (provenance.machine_id.empty()) provenance.machine_id = local_machine_id(host_name);
+}
+
+boost::json::object provenance_json(const RunProvenance& p) {
+  boost::json::array labels;
+  for (const auto& l : p.labels) labels.emplace_back(l);
+  return {{"repository", p.repository},
+          {"commit", p.commit},
+          {"branch", p.branch},
+          {"dirty", p.dirty},
+          {"machine_id", p.machine_id},
+          {"host_name", p.host_name},
+          {"cpu", p.cpu},
+          {"ci_url", p.ci_url},
+          {"labels", std::move(labels)}};
 }
 
 }  // namespace costops::host

@@ -15,12 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-json::array strings_json(const std::vector<std::string>& values) {
-  json::array out;
-  for (const auto& v : values) out.emplace_back(v);
-  return out;
-}
-
 json::object target_json(const StoredTargetRow& t) {
   json::array samples, repetition, process;
   for (double v : t.ns_per_operation) samples.push_back(v);
@@ -122,7 +116,6 @@ RunProvenance read_provenance(const RecordReader& r) {
 }  // namespace
 
 std::string run_record_json(const RunRecord& record) {
-  const RunProvenance& p = record.provenance;
   json::array targets;
   for (const auto& t : record.targets) targets.push_back(target_json(t));
   return to_pretty_json(json::object{{"run_record_version", kRunRecordFormatVersion},
@@ -132,16 +125,7 @@ std::string run_record_json(const RunRecord& record) {
                                      {"host_commit", record.host_commit},
                                      {"environment", json::parse(record.environment_json)},
                                      {"command_line", json::parse(record.command_line_json)},
-                                     {"provenance",
-                                      {{"repository", p.repository},
-                                       {"commit", p.commit},
-                                       {"branch", p.branch},
-                                       {"dirty", p.dirty},
-                                       {"machine_id", p.machine_id},
-                                       {"host_name", p.host_name},
-                                       {"cpu", p.cpu},
-                                       {"ci_url", p.ci_url},
-                                       {"labels", strings_json(p.labels)}}},
+                                     {"provenance", provenance_json(record.provenance)},
                                      {"targets", std::move(targets)}});
 }
 

@@ -74,20 +74,6 @@ std::string history_markdown(const std::string& target_id, const std::vector<His
   return md;
 }
 
-json::object provenance_json(const RunProvenance& p) {
-  json::array labels;
-  for (const auto& l : p.labels) labels.emplace_back(l);
-  return {{"repository", p.repository},
-          {"commit", p.commit},
-          {"branch", p.branch},
-          {"dirty", p.dirty},
-          {"machine_id", p.machine_id},
-          {"host_name", p.host_name},
-          {"cpu", p.cpu},
-          {"ci_url", p.ci_url},
-          {"labels", std::move(labels)}};
-}
-
 std::string history_json(const std::string& target_id, const std::vector<HistoryRow>& rows,
                          const ComparisonSettings& settings) {
   json::array runs;

@@ -7,6 +7,7 @@
 // directory, then from the CI environment variables.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -58,5 +59,9 @@ std::string local_machine_id(const std::string& host_name);
 // "https://user:token@host/a/b.git" -> "host/a/b"; "git@host:a/b.git" ->
 // "host/a/b": one spelling per repository whatever the remote's form.
 std::string normalize_repository(const std::string& remote_url);
+
+// The provenance as a JSON object (history --format json, the outbox's run
+// records): every field under its own name, labels as an array.
+boost::json::object provenance_json(const RunProvenance& provenance);
 
 }  // namespace costops::host
