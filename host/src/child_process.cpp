@@ -138,6 +138,11 @@ namespace {
 void kill_adopted_orphans() {
   const std::string self = std::to_string(::getpid());
   for (int pass = 0; pass < 20; ++pass) {
+    // No child at all (the usual case): nothing was adopted, and the scan of
+    // every process's /proc/PID/stat below, a fifth of the host's time per
+    // target, is skipped.
+    siginfo_t any{};
+    if (::waitid(P_ALL, 0, &any, WEXITED | WNOHANG | WNOWAIT) != 0 && errno == ECHILD) return;
     bool found = false;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
