@@ -40,3 +40,14 @@ TEST_CASE("time-zone offsets beyond +23:59 are refused (RFC 3339)") {
   CHECK(format_timestamp(parse_timestamp("2025-01-15T23:59:00+23:59")) == "2025-01-15T00:00:00Z");
   CHECK(format_timestamp(parse_timestamp("2025-01-15T00:00:00-23:59")) == "2025-01-15T23:59:00Z");
 }
+
+TEST_CASE("calendar fields that do not exist are refused, not rolled over") {
+  // Beyond the audit's offset case: a day, hour or second past its range
+  // would otherwise normalise silently into another instant.
+  for (const char* bad : {"2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "2025-01-15T24:00:00Z",
+                          "2025-01-15T10:60:00Z", "2025-01-00T10:00:00Z"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_timestamp(bad), TimestampError);
+  }
+  CHECK(format_timestamp(parse_timestamp("2024-02-29T00:00:00Z")) == "2024-02-29T00:00:00Z");
+}

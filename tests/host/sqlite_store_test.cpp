@@ -12,25 +12,33 @@
 using namespace store_test;
 namespace fs = std::filesystem;
 
+namespace {
+
+// An SQLite history file as an older cost-ops left it: the schema and rows in `sql`.
+void write_old_history(const fs::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
 TEST_CASE("a history file from before repetitions and provenance is upgraded in place") {
   const auto file = fs::temp_directory_path() / (unique_tag("history-old") + ".db");
   fs::remove(file);
   {  // the schema as the first release wrote it, with one row
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db,
-                         "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
-                         "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
-                         "command_line TEXT);"
-                         "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
-                         "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
-                         "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
-                         "INSERT INTO runs (id, timestamp, host_name) VALUES "
-                         "(1, '2026-01-01T00:00:00Z', 'old-host');"
-                         "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
-                         "'[10, 10.5, 9.5]');",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    write_old_history(file,
+                      "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+                      "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
+                      "command_line TEXT);"
+                      "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
+                      "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+                      "ns_per_operation TEXT, PRIMARY KEY (run_id, target_id));"
+                      "INSERT INTO runs (id, timestamp, host_name) VALUES "
+                      "(1, '2026-01-01T00:00:00Z', 'old-host');"
+                      "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
+                      "'[10, 10.5, 9.5]');");
   }
   const auto store = open_result_store(file.string());
   CHECK(store->append(one_target_run("r", "t", 10, 7, "m")) == 2);
@@ -51,24 +59,20 @@ TEST_CASE("a version-3 history from before the fleet columns gets them in place"
   const auto file = fs::temp_directory_path() / (unique_tag("history-v3") + ".db");
   fs::remove(file);
   {  // what development builds wrote between the source_* and the fleet columns
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db,
-                         "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
-                         "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
-                         "command_line TEXT, source_commit TEXT, source_branch TEXT, "
-                         "source_dirty INTEGER);"
-                         "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
-                         "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
-                         "ns_per_operation TEXT, repetition TEXT, PRIMARY KEY (run_id, target_id));"
-                         "INSERT INTO runs (id, timestamp, git_commit, host_name, source_commit, "
-                         "source_branch, source_dirty) VALUES (1, '2026-01-01T00:00:00Z', "
-                         "'hostbuild', 'old-host', 'benchmarked', 'main', 1);"
-                         "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
-                         "'[10, 10.5]', '[0, 0]');"
-                         "PRAGMA user_version = 3;",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    write_old_history(file,
+                      "CREATE TABLE runs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, "
+                      "host_version TEXT, git_commit TEXT, host_name TEXT, environment TEXT, "
+                      "command_line TEXT, source_commit TEXT, source_branch TEXT, "
+                      "source_dirty INTEGER);"
+                      "CREATE TABLE target_results (run_id INTEGER NOT NULL, target_id TEXT NOT "
+                      "NULL, status TEXT NOT NULL, reason TEXT, median_ns REAL, metrics TEXT, "
+                      "ns_per_operation TEXT, repetition TEXT, PRIMARY KEY (run_id, target_id));"
+                      "INSERT INTO runs (id, timestamp, git_commit, host_name, source_commit, "
+                      "source_branch, source_dirty) VALUES (1, '2026-01-01T00:00:00Z', "
+                      "'hostbuild', 'old-host', 'benchmarked', 'main', 1);"
+                      "INSERT INTO target_results VALUES (1, 't', 'ok', '', 10, '{}', "
+                      "'[10, 10.5]', '[0, 0]');"
+                      "PRAGMA user_version = 3;");
   }
   const auto store = open_result_store(file.string());
   CHECK(store->append(one_target_run("r", "t", 10, 7, "m")) == 2);
