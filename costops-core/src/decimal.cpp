@@ -145,20 +145,32 @@ Decimal Decimal::parse(std::string_view text) {
   for (char c : fraction)
     if (c < '0' || c > '9') malformed(text, "only digits, one '.', and a leading sign are allowed");
   std::string_view significant_integer = integer;
-  while (significant_integer.size() > 1 && significant_integer.front() == '0')
+  while (!significant_integer.empty() && significant_integer.front() == '0')
     significant_integer.remove_prefix(1);
-  if (significant_integer.size() > static_cast<std::size_t>(kMaxIntegerDigits))
-    malformed(text, "more than 20 integer digits");
   while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
   if (fraction.size() > static_cast<std::size_t>(kScale))
     malformed(text, "more than 18 decimal places cannot be held exactly");
 
-  Units units = 0;
-  for (char c : significant_integer) units = units * 10 + (c - '0');
-  units *= kOne;
-  Units fraction_units = 0;
-  for (char c : fraction) fraction_units = fraction_units * 10 + (c - '0');
-  units += fraction_units * power_of_ten(kScale - static_cast<int>(fraction.size()));
+  // The magnitude in units, checked against the one range every Decimal
+  // holds (±max()), so whatever to_string() writes parses back.
+  constexpr NativeUnsigned128 kOneNative = 1'000'000'000'000'000'000ull;
+  const auto beyond = [&] {
+    malformed(text, "beyond the largest amount held, ±340282366920938463463.374607431768211455");
+  };
+  NativeUnsigned128 integer_part = 0;
+  for (char c : significant_integer)
+    if (__builtin_mul_overflow(integer_part, NativeUnsigned128(10), &integer_part) ||
+        __builtin_add_overflow(integer_part, NativeUnsigned128(c - '0'), &integer_part))
+      beyond();
+  std::uint64_t fraction_units = 0;
+  for (char c : fraction) fraction_units = fraction_units * 10 + static_cast<unsigned>(c - '0');
+  for (std::size_t i = fraction.size(); i < static_cast<std::size_t>(kScale); ++i)
+    fraction_units *= 10;
+  NativeUnsigned128 magnitude_units;
+  if (__builtin_mul_overflow(integer_part, kOneNative, &magnitude_units) ||
+      __builtin_add_overflow(magnitude_units, NativeUnsigned128(fraction_units), &magnitude_units))
+    beyond();
+  const Units units(magnitude_units);
   return Decimal(negative ? Units(-units) : units);
 }
 

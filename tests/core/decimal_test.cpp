@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <string>
+
 using costops::core::Decimal;
 using costops::core::DecimalError;
 
@@ -26,10 +29,27 @@ TEST_CASE("malformed or lossy decimal text is refused with the text in the messa
   CHECK_THROWS_AS(Decimal::parse("1,000"), DecimalError);
   CHECK_THROWS_WITH_AS(Decimal::parse("0.0000000000000000001"),
                        doctest::Contains("18 decimal places"), DecimalError);
-  CHECK_THROWS_WITH_AS(Decimal::parse("123456789012345678901"),
-                       doctest::Contains("20 integer digits"), DecimalError);
+  CHECK_THROWS_WITH_AS(Decimal::parse("340282366920938463463.374607431768211456"),
+                       doctest::Contains("beyond the largest amount held"), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("-340282366920938463464"), DecimalError);
+  CHECK_THROWS_AS(Decimal::parse("1" + std::string(40, '0')), DecimalError);
   CHECK(Decimal::parse("0.1000000000000000000").to_string() == "0.1");  // zeros lose nothing
   CHECK_FALSE(Decimal::try_parse("abc").has_value());
+}
+
+// One range for parse and to_string: what the library writes (a cost total
+// of 10^20 or more, max() itself) it reads back. Once parse stopped at 20
+// integer digits, so such a stored record broke every listing.
+TEST_CASE("every Decimal's text parses back to the same value, up to max()") {
+  const Decimal max = Decimal::max();
+  for (const Decimal& value :
+       {max, -max, max - Decimal::from_units(1), Decimal::parse("100000000000000000000"),
+        Decimal::from_integer(INT64_MAX).times(36), Decimal::from_units(1)}) {
+    CHECK(Decimal::parse(value.to_string()) == value);
+    CHECK(Decimal::parse(value.to_string_fixed(0)) == value.rounded(0));
+  }
+  CHECK(Decimal::parse("000340282366920938463463.374607431768211455") == max);
+  CHECK(Decimal::parse("100000000000000000000").to_string() == "100000000000000000000");
 }
 
 TEST_CASE("one million records of $0.0000001 sum to exactly $0.1") {

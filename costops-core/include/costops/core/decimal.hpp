@@ -36,7 +36,7 @@ class Decimal {
  public:
   using Units = boost::multiprecision::int128_t;
   static constexpr int kScale = 18;             // decimal places held exactly
-  static constexpr int kMaxIntegerDigits = 20;  // accepted by parse()
+  static constexpr int kMaxIntegerDigits = 21;  // of max(); parse() checks the value itself
 
   Decimal() = default;
   static Decimal from_units(Units units) { return Decimal(units); }
@@ -48,7 +48,8 @@ class Decimal {
   // Parses "-12.345", "0.0000001", "3" (no exponent, no thousands
   // separators). Throws DecimalError naming the text when it is malformed,
   // has more than 18 significant decimals (it could not be held without
-  // loss) or more than 20 integer digits.
+  // loss) or lies beyond ±max(). parse() and to_string() share that one
+  // range: every Decimal's to_string() parses back to the same value.
   static Decimal parse(std::string_view text);
   static std::optional<Decimal> try_parse(std::string_view text) noexcept;
 
