@@ -51,6 +51,25 @@ std::size_t checked_chunk_limit(std::size_t limit) {
   return limit;
 }
 
+// One call of deflate, its return code judged in one place for every path
+// (one-shot and streaming). Z_STREAM_END means the stream is complete, even
+// when that call moved no byte (with a tiny output piece the last trailer
+// byte leaves on the call before). Z_BUF_ERROR only says no progress was
+// possible: with buffers offered that is a fault, never a loop. Any other
+// code is an error. Returns true when the stream has ended.
+bool deflate_step(z_stream& stream, int flush) {
+  const uInt offered_in = stream.avail_in, offered_out = stream.avail_out;
+  const int rc = deflate(&stream, flush);
+  if (rc == Z_STREAM_END) return true;
+  const bool moved = stream.avail_in != offered_in || stream.avail_out != offered_out;
+  if (rc == Z_OK || (rc == Z_BUF_ERROR && moved)) return false;
+  if (rc == Z_BUF_ERROR)
+    throw CompressionError("compression failed: zlib made no progress with " +
+                           std::to_string(offered_in) + " input and " +
+                           std::to_string(offered_out) + " output bytes offered");
+  throw CompressionError("compression failed: " + zlib_message(stream, rc));
+}
+
 // At most `limit` of `bytes`, as zlib's 32-bit count.
 uInt piece(std::size_t bytes, std::size_t limit) {
   return static_cast<uInt>(std::min(bytes, limit));
@@ -94,18 +113,19 @@ struct Compressor::State {
   // Runs deflate on the pending input with `flush` until it has taken all of
   // it (and, with Z_FINISH, ended the stream), passing output to `sink`.
   void drain_to(int flush, const Sink& sink) {
-    int rc = Z_OK;
+    bool ended = false;
     do {
       stream.next_out = to_zlib(buffer.data());
       stream.avail_out = piece(buffer.size(), chunk_limit);
       const uInt space = stream.avail_out;
-      rc = deflate(&stream, flush);
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        throw CompressionError("compression failed: " + zlib_message(stream, rc));
+      ended = deflate_step(stream, flush);
       const std::size_t produced = space - stream.avail_out;
       stats.compressed_bytes += produced;
       if (produced) sink({buffer.data(), produced});
-    } while (flush == Z_FINISH ? rc != Z_STREAM_END : stream.avail_in != 0);
+      // Without Z_FINISH, done once deflate took all input: what it holds
+      // back comes out with a later call (a repeated call with no input
+      // would only answer Z_BUF_ERROR).
+    } while (flush == Z_FINISH ? !ended : stream.avail_in != 0);
   }
 };
 
@@ -150,17 +170,17 @@ std::span<const std::byte> Compressor::compress(std::span<const std::byte> input
   s.next_in = to_zlib(input.data());
   s.next_out = to_zlib(state_->output.get());
   std::size_t input_left = input.size(), output_left = bound;
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
+  bool ended = false;
+  while (!ended) {
     s.avail_in = piece(input_left, limit);
     s.avail_out = piece(output_left, limit);
     const uInt offered_in = s.avail_in, offered_out = s.avail_out;
-    rc = deflate(&s, input_left == offered_in ? Z_FINISH : Z_NO_FLUSH);
-    const std::size_t taken = offered_in - s.avail_in, produced = offered_out - s.avail_out;
-    input_left -= taken;
-    output_left -= produced;
-    if ((rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) || (taken == 0 && produced == 0))
-      throw CompressionError("compression failed: " + zlib_message(s, rc));
+    if (offered_out == 0)  // deflateBound promises room: running out is a zlib fault
+      throw CompressionError("compression failed: the output exceeds zlib's bound of " +
+                             std::to_string(bound) + " bytes");
+    ended = deflate_step(s, input_left == offered_in ? Z_FINISH : Z_NO_FLUSH);
+    input_left -= offered_in - s.avail_in;
+    output_left -= offered_out - s.avail_out;
   }
   stats.compressed_bytes = bound - output_left;
   return {state_->output.get(), static_cast<std::size_t>(stats.compressed_bytes)};

@@ -193,3 +193,44 @@ TEST_CASE("trailing bytes are refused by one-shot and streaming decompression al
     }
   }
 }
+
+// zlib ends a stream with Z_STREAM_END (1), on a call that may move no byte
+// when the output piece is tiny; one-shot compress once called that "zlib
+// error 1" at a limit of 1 for every format (even for empty input) and for
+// gzip of "hello world" at 3 and 7. Every limit from 1 up, on inputs just
+// below, at and above a multiple of the limit (the shape of an input near
+// the 1 GiB default, scaled down), must give the bytes of one whole piece.
+TEST_CASE("one-shot compression at every small piece limit and around its multiples") {
+  const std::string text = sample_json(300);
+  for (auto format :
+       {CompressionFormat::gzip, CompressionFormat::zlib, CompressionFormat::raw_deflate}) {
+    CAPTURE(format_name(format));
+    for (std::size_t limit = 1; limit <= 17; ++limit) {
+      CAPTURE(limit);
+      std::vector<std::size_t> sizes{0, 1, 11, text.size()};
+      for (std::size_t k : {std::size_t(1), std::size_t(2), std::size_t(9)})
+        for (std::size_t size : {k * limit - 1, k * limit, k * limit + 1}) sizes.push_back(size);
+      for (std::size_t size : sizes) {
+        CAPTURE(size);
+        const std::string_view input =
+            size == 11 ? std::string_view("hello world") : std::string_view(text).substr(0, size);
+        for (int level : {kDefaultCompressionLevel, 0, 9}) {
+          CAPTURE(level);
+          const auto whole = compress(as_bytes(input), format, level);
+          std::vector<std::byte> pieced;
+          REQUIRE_NOTHROW(pieced = compress(as_bytes(input), format, level, limit));
+          CHECK(pieced == whole);
+          CHECK(to_string(decompress(pieced, format, std::size_t(1) << 32, limit)) == input);
+        }
+      }
+      // A reused compressor at that limit too (its output buffer persists).
+      Compressor compressor(format, kDefaultCompressionLevel, limit);
+      for (std::string_view input : {std::string_view(), std::string_view("hello world"),
+                                     std::string_view(text), std::string_view()}) {
+        const auto packed = compressor.compress(as_bytes(input));
+        CHECK(to_string(decompress(std::vector<std::byte>(packed.begin(), packed.end()), format)) ==
+              input);
+      }
+    }
+  }
+}
