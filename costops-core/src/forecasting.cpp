@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 
 namespace costops::core {
 
@@ -21,7 +22,33 @@ struct Fit {
   std::vector<double> ahead;     // forecasts for h = 1..horizon
   // Linear trend only: what its exact prediction interval needs.
   double slope = 0, intercept = 0, x_mean = 0, sxx = 0;
+  // Smoothing parameters (simple: alpha; Holt: alpha and beta, the trend's
+  // weight on the change of level) and the moving-average window: the
+  // prediction intervals come from them (see error_variance_factors).
+  double alpha = 0, beta = 0;
+  std::size_t window = 0;
 };
+
+// A value beyond the range of double: the series is finite, but a model's
+// sums or squares of it are not, so a forecast would be NaN or infinite.
+[[noreturn]] void too_large(ForecastModel model, const char* what) {
+  throw ForecastError(std::string("forecasting with ") + std::string(model_name(model)) + ": " +
+                      what +
+                      " exceeds the range of double arithmetic (about 1.8e308); the series' "
+                      "values or their spread are too large: scale the series down (for "
+                      "instance to millions) and scale the forecast back");
+}
+
+void require_finite(double value, ForecastModel model, const char* what) {
+  if (!std::isfinite(value)) too_large(model, what);
+}
+
+// Every in-sample prediction and every forecast of a fit must be finite.
+void require_finite(const Fit& fit) {
+  for (double v : fit.one_step)
+    if (!std::isnan(v)) require_finite(v, fit.model, "an in-sample prediction");
+  for (double v : fit.ahead) require_finite(v, fit.model, "a forecast");
+}
 
 Fit fit_linear(Series y, std::size_t horizon) {
   const std::size_t n = y.size();
@@ -46,6 +73,7 @@ Fit fit_linear(Series y, std::size_t horizon) {
 
 Fit fit_moving_average(Series y, std::size_t horizon, std::size_t window) {
   Fit fit{ForecastModel::moving_average, {}, {}};
+  fit.window = window;
   std::vector<double> extended(y.begin(), y.end());
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -91,8 +119,10 @@ Fit fit_exponential(Series y, std::size_t horizon) {
       best_sse = sse;
       best.one_step = std::move(one_step);
       best.ahead.assign(horizon, level);
+      best.alpha = alpha;
     }
   }
+  if (best.one_step.empty()) too_large(best.model, "the sum of squared errors");
   return best;
 }
 
@@ -104,9 +134,12 @@ Fit fit_holt(Series y, std::size_t horizon) {
     for (int b = 1; b <= 9; ++b) {
       const double alpha = a * 0.1, beta = b * 0.1;
       double level = y[0], trend = y[1] - y[0];
-      std::vector<double> one_step{std::numeric_limits<double>::quiet_NaN()};
+      // The first two points set the level and trend; the "prediction" of
+      // y[1] would be y[1] itself, not an error of the model.
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      std::vector<double> one_step{nan};
       for (std::size_t i = 1; i < y.size(); ++i) {
-        one_step.push_back(level + trend);
+        one_step.push_back(i == 1 ? nan : level + trend);
         const double previous = level;
         level = alpha * y[i] + (1 - alpha) * (level + trend);
         trend = beta * (level - previous) + (1 - beta) * trend;
@@ -118,13 +151,17 @@ Fit fit_holt(Series y, std::size_t horizon) {
         best.ahead.clear();
         for (std::size_t h = 1; h <= horizon; ++h)
           best.ahead.push_back(level + static_cast<double>(h) * trend);
+        best.alpha = alpha;
+        best.beta = beta;
       }
     }
   }
+  if (best.one_step.empty()) too_large(best.model, "the sum of squared errors");
   return best;
 }
 
-Fit fit_model(ForecastModel model, Series y, std::size_t horizon, const ForecastOptions& options) {
+Fit fit_unchecked(ForecastModel model, Series y, std::size_t horizon,
+                  const ForecastOptions& options) {
   switch (model) {
     case ForecastModel::linear_trend:
       return fit_linear(y, horizon);
@@ -138,6 +175,72 @@ Fit fit_model(ForecastModel model, Series y, std::size_t horizon, const Forecast
       break;
   }
   throw ForecastError("automatic is not a model that can be fitted");
+}
+
+// Every model's fit is checked for values beyond double's range here, once.
+Fit fit_model(ForecastModel model, Series y, std::size_t horizon, const ForecastOptions& options) {
+  Fit fit = fit_unchecked(model, y, horizon, options);
+  require_finite(fit);
+  return fit;
+}
+
+// The variance of the h-step forecast error as a multiple of the one-step
+// error variance (so factor 1 at h = 1), for h = 1..horizon, from the
+// model's own parameters (Hyndman & Athanasopoulos, "Forecasting:
+// Principles and Practice", 3rd ed., table 5.2 and section 8.7):
+//  - simple smoothing, alpha:  1 + (h-1) alpha^2;
+//  - Holt, alpha and beta (b = alpha beta in the error-correction form):
+//    1 + sum_{j=1}^{h-1} (alpha + j b)^2;
+//  - moving average of window k, forecasts fed back (recursive): the forecast
+//    is sum_i w_i y_i over the last k points; with independent errors of
+//    variance s^2 the error variance is s^2 (1 + sum w_i^2), and the
+//    one-step error's is s^2 (1 + 1/k).
+// Linear trend has its exact OLS interval instead (see forecast()).
+std::vector<double> error_variance_factors(const Fit& fit, std::size_t horizon) {
+  std::vector<double> factors;
+  switch (fit.model) {
+    case ForecastModel::exponential_smoothing:
+      for (std::size_t h = 1; h <= horizon; ++h)
+        factors.push_back(1 + static_cast<double>(h - 1) * fit.alpha * fit.alpha);
+      break;
+    case ForecastModel::holt_linear: {
+      const double b = fit.alpha * fit.beta;
+      double sum = 0;
+      for (std::size_t h = 1; h <= horizon; ++h) {
+        factors.push_back(1 + sum);
+        const double term = fit.alpha + static_cast<double>(h) * b;
+        sum += term * term;
+      }
+      break;
+    }
+    case ForecastModel::moving_average: {
+      // weights[i]: the weight of the i-th of the last k observations in the
+      // next forecast; each forecast joins the window as a combination too.
+      const std::size_t k = fit.window;
+      std::vector<std::vector<double>> window;  // the k newest values' weights
+      for (std::size_t i = 0; i < k; ++i) {
+        std::vector<double> unit(k, 0.0);
+        unit[i] = 1;
+        window.push_back(std::move(unit));
+      }
+      for (std::size_t h = 1; h <= horizon; ++h) {
+        std::vector<double> weights(k, 0.0);
+        for (const auto& member : window)
+          for (std::size_t i = 0; i < k; ++i) weights[i] += member[i] / static_cast<double>(k);
+        double squares = 0;
+        for (double w : weights) squares += w * w;
+        factors.push_back((1 + squares) / (1 + 1.0 / static_cast<double>(k)));
+        window.erase(window.begin());
+        window.push_back(std::move(weights));
+      }
+      break;
+    }
+    case ForecastModel::linear_trend:
+    case ForecastModel::automatic:
+      factors.assign(horizon, 1.0);
+      break;
+  }
+  return factors;
 }
 
 double residual_stddev(Series y, const Fit& fit, std::size_t parameters) {
@@ -298,6 +401,8 @@ Forecast forecast(const TimeSeries& series, const ForecastOptions& options) {
     }
     const Fit fit = fit_model(candidate, head, holdout, options);
     const AccuracyMetrics m = accuracy(tail, fit.ahead);
+    require_finite(m.rmse, candidate, "the holdout's root mean squared error");
+    require_finite(m.r_squared, candidate, "the holdout's R squared");
     if (m.rmse < best_rmse) {
       best_rmse = m.rmse;
       result.model = candidate;
@@ -310,6 +415,8 @@ Forecast forecast(const TimeSeries& series, const ForecastOptions& options) {
                                  : result.model == ForecastModel::holt_linear ? 2
                                                                               : 1;
   result.residual_stddev = residual_stddev(y, fit, parameters);
+  require_finite(result.residual_stddev, result.model, "the residual standard deviation");
+  const std::vector<double> factors = error_variance_factors(fit, options.horizon);
   const double dof = static_cast<double>(std::max<std::size_t>(n - parameters, 1));
   const double quantile = 0.5 + options.confidence / 2;
   const double t = boost::math::quantile(boost::math::students_t(dof), quantile);
@@ -324,10 +431,11 @@ Forecast forecast(const TimeSeries& series, const ForecastOptions& options) {
                std::sqrt(1 + 1.0 / static_cast<double>(n) +
                          (x0 - fit.x_mean) * (x0 - fit.x_mean) / fit.sxx);
     } else {
-      // Uncertainty of a random walk around the model grows with sqrt(h).
-      spread = t * result.residual_stddev * std::sqrt(static_cast<double>(h));
+      spread = t * result.residual_stddev * std::sqrt(factors[h - 1]);
     }
     const double value = fit.ahead[h - 1];
+    require_finite(value - spread, result.model, "a prediction interval's lower bound");
+    require_finite(value + spread, result.model, "a prediction interval's upper bound");
     result.points.push_back(
         {series.times.back() + step * static_cast<int>(h), value, value - spread, value + spread});
   }

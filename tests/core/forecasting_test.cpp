@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
 
 using namespace costops::core;
 
@@ -214,4 +217,134 @@ TEST_CASE("anomaly detection refuses NaN, infinity and a threshold that is not p
   const std::vector<double> values(10, 1.0);
   for (double threshold : {0.0, -1.0, std::nan("")})
     CHECK_THROWS_AS(detect_anomalies(values, AnomalyMethod::z_score, threshold), ForecastError);
+}
+
+namespace {
+
+// Standard normal draws by Box-Muller from a fixed-seed engine: the same
+// numbers with every standard library (std::normal_distribution's are not).
+class Gaussian {
+ public:
+  explicit Gaussian(std::uint64_t seed) : engine_(seed) {}
+  double operator()() {
+    const double u1 = (static_cast<double>(engine_() >> 11) + 1) / 9007199254740993.0;
+    const double u2 = static_cast<double>(engine_() >> 11) / 9007199254740992.0;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+struct Coverage {
+  double overall = 0;
+  double at_last_horizon = 0;
+};
+
+// The share of future values inside the intervals, over `series` simulated
+// series of `length` points plus `horizon` future points, each drawn by
+// `next(gaussian, i)`.
+template <class Next>
+Coverage coverage(ForecastModel model, double confidence, std::size_t series, Next next) {
+  constexpr std::size_t kLength = 60, kHorizon = 7;
+  Gaussian gaussian(20261202);
+  std::size_t inside = 0, inside_last = 0;
+  for (std::size_t k = 0; k < series; ++k) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < kLength + kHorizon; ++i) values.push_back(next(gaussian, i));
+    ForecastOptions options;
+    options.model = model;
+    options.horizon = kHorizon;
+    options.confidence = confidence;
+    options.moving_average_window = 7;
+    const Forecast f =
+        forecast(daily(std::vector<double>(values.begin(), values.begin() + kLength)), options);
+    for (std::size_t h = 0; h < kHorizon; ++h) {
+      const double actual = values[kLength + h];
+      const bool in = f.points[h].lower <= actual && actual <= f.points[h].upper;
+      inside += in;
+      if (h + 1 == kHorizon) inside_last += in;
+    }
+  }
+  return {static_cast<double>(inside) / static_cast<double>(series * kHorizon),
+          static_cast<double>(inside_last) / static_cast<double>(series)};
+}
+
+}  // namespace
+
+// Once the intervals of moving average, simple and Holt smoothing grew as
+// sqrt(h) whatever the model's parameters: a nominal 80% covered ~95% of
+// independent Gaussian noise, a nominal 95% 99.2% (100% at h = 7). Now each
+// model's interval comes from its own error variance. The bands are wide
+// (about five standard errors of 300 simulated series) so a fixed seed on
+// any machine never flakes, and narrow enough to catch the old formula.
+TEST_CASE("prediction intervals are calibrated: coverage of simulated series near nominal") {
+  const auto noise = [](Gaussian& g, std::size_t) { return 100 + 10 * g(); };
+  for (ForecastModel model : {ForecastModel::moving_average, ForecastModel::exponential_smoothing,
+                              ForecastModel::linear_trend}) {
+    CAPTURE(model_name(model));
+    const Coverage c80 = coverage(model, 0.80, 300, noise);
+    const Coverage c95 = coverage(model, 0.95, 300, noise);
+    MESSAGE(model_name(model), " on noise: 80% -> ", c80.overall, " (h=7 ", c80.at_last_horizon,
+            "), 95% -> ", c95.overall, " (h=7 ", c95.at_last_horizon, ")");
+    CHECK(c80.overall == doctest::Approx(0.80).epsilon(0.09 / 0.80));
+    CHECK(c95.overall == doctest::Approx(0.95).epsilon(0.04 / 0.95));
+    CHECK(c95.at_last_horizon < 0.995);
+  }
+  // Holt's model is a local linear trend; simulate that process itself
+  // (level and slope driven by the same errors, alpha 0.3, beta 0.1).
+  double level = 100, slope = 0.5;
+  const auto local_trend = [&](Gaussian& g, std::size_t i) {
+    if (i == 0) {
+      level = 100;
+      slope = 0.5;
+    }
+    const double e = 2 * g();
+    const double y = level + slope + e;
+    level += slope + 0.3 * e;
+    slope += 0.3 * 0.1 * e;
+    return y;
+  };
+  const Coverage c80 = coverage(ForecastModel::holt_linear, 0.80, 300, local_trend);
+  const Coverage c95 = coverage(ForecastModel::holt_linear, 0.95, 300, local_trend);
+  MESSAGE("holt_linear on a local linear trend: 80% -> ", c80.overall, " (h=7 ",
+          c80.at_last_horizon, "), 95% -> ", c95.overall, " (h=7 ", c95.at_last_horizon, ")");
+  // Holt's parameters come from a coarse grid (0.1 steps), so its intervals
+  // run a little wide on this process (0.877 at nominal 0.80 with this
+  // seed); the band allows that and still catches a sqrt(h) rule.
+  CHECK(c80.overall == doctest::Approx(0.81).epsilon(0.11 / 0.81));
+  CHECK(c95.overall == doctest::Approx(0.95).epsilon(0.04 / 0.95));
+}
+
+// Finite input whose sums or squares pass double's range once gave NaN or
+// infinite forecasts; every model must refuse it as it refuses NaN input.
+TEST_CASE("finite values too large for double arithmetic are a ForecastError in every model") {
+  std::vector<double> alternating, huge;
+  for (int i = 0; i < 30; ++i) {
+    alternating.push_back(i % 2 ? -1e308 : 1e308);
+    huge.push_back(1e299 * (1 + 0.5 * std::sin(i)));
+  }
+  for (ForecastModel model : {ForecastModel::linear_trend, ForecastModel::moving_average,
+                              ForecastModel::exponential_smoothing, ForecastModel::holt_linear,
+                              ForecastModel::automatic}) {
+    CAPTURE(model_name(model));
+    ForecastOptions options;
+    options.model = model;
+    options.moving_average_window = 3;
+    for (const auto* values : {&alternating, &huge}) {
+      try {
+        const Forecast f = forecast(daily(*values), options);
+        for (const auto& p : f.points) {  // a forecast that is given is finite
+          CHECK(std::isfinite(p.value));
+          CHECK(std::isfinite(p.lower));
+          CHECK(std::isfinite(p.upper));
+        }
+        CHECK(std::isfinite(f.residual_stddev));
+      } catch (const ForecastError& e) {
+        CHECK(std::string(e.what()).find("range of double") != std::string::npos);
+      }
+    }
+    CHECK_THROWS_WITH_AS(forecast(daily(alternating), options),
+                         doctest::Contains("exceeds the range of double"), ForecastError);
+  }
 }
