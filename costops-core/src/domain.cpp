@@ -61,6 +61,14 @@ Provider parse_provider_key(std::string_view key, std::string& custom_name) {
   return provider;
 }
 
+std::optional<Decimal> sum_of_components(const CostBreakdown& cost) noexcept {
+  try {
+    return cost.input + cost.cache_read + cost.cache_write + cost.output + cost.request_fee;
+  } catch (const DecimalOverflowError&) {
+    return std::nullopt;
+  }
+}
+
 Currency Currency::from_code(std::string_view code) {
   if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) {
         return std::isalpha(static_cast<unsigned char>(c));

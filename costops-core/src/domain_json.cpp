@@ -361,10 +361,9 @@ CostRecord cost_record_from_json(const json::value& value) {
     r.cost = {get_decimal(cost, "input"),       get_decimal(cost, "cache_read"),
               get_decimal(cost, "cache_write"), get_decimal(cost, "output"),
               get_decimal(cost, "request_fee"), get_decimal(cost, "total")};
-    if (r.cost.input + r.cost.cache_read + r.cost.cache_write + r.cost.output +
-            r.cost.request_fee !=
-        r.cost.total)
-      field_error("cost.total", "is not the sum of the components");
+    if (const auto sum = sum_of_components(r.cost); !sum || *sum != r.cost.total)
+      field_error("cost.total", r.cost.total.to_string() + " is not the sum of the components (" +
+                                    (sum ? sum->to_string() : "beyond the range of Decimal") + ")");
     r.input_tokens = get_count(o, "input_tokens");
     r.output_tokens = get_count(o, "output_tokens");
     r.pricing_table_id = get_string(o, "pricing_table_id");

@@ -9,6 +9,7 @@
 #include "costops/core/domain_json.hpp"
 
 #include "json_string.hpp"
+#include "sqlite_row_reader.hpp"
 
 namespace costops::core {
 
@@ -153,19 +154,6 @@ std::string column_text(sqlite3_stmt* s, int i) {
 }
 std::uint64_t column_count(sqlite3_stmt* s, int i) {
   return static_cast<std::uint64_t>(sqlite3_column_int64(s, i));
-}
-std::optional<std::uint64_t> column_optional(sqlite3_stmt* s, int i) {
-  if (sqlite3_column_type(s, i) == SQLITE_NULL) return std::nullopt;
-  return column_count(s, i);
-}
-Decimal column_decimal(sqlite3_stmt* s, int i, const char* table, const std::string& id) {
-  const std::string text = column_text(s, i);
-  try {
-    return Decimal::parse(text);
-  } catch (const DecimalError& e) {
-    throw StorageError(std::string(table) + " row " + id + " column " + sqlite3_column_name(s, i) +
-                       ": " + e.what());
-  }
 }
 
 // Runs a statement that returns no rows, then resets it. The message is
@@ -326,9 +314,14 @@ struct UsageRepository::Statements {
             "time_to_first_token_ms, tags, metadata) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
         by_id(db, "SELECT * FROM usage_records WHERE id = ?1"),
+        // The second part finds rows whose timestamp is text or a blob (SQLite
+        // orders them after every number, so no time range holds them): the
+        // reader refuses them instead of leaving them out without a word.
         by_organization(db,
                         "SELECT * FROM usage_records WHERE organization_id = ?1 AND "
-                        "timestamp_ms >= ?2 AND timestamp_ms < ?3 ORDER BY timestamp_ms, id"),
+                        "timestamp_ms >= ?2 AND timestamp_ms < ?3 UNION ALL "
+                        "SELECT * FROM usage_records WHERE organization_id = ?1 AND "
+                        "timestamp_ms >= '' ORDER BY timestamp_ms, id"),
         count(db, "SELECT count(*) FROM usage_records") {}
   Statement insert, by_id, by_organization, count;
   std::string tags;      // reused per insert
@@ -337,33 +330,59 @@ struct UsageRepository::Statements {
 
 namespace {
 
+// Column by column as migration 1 declares them; see SqliteRowReader.
 UsageRecord read_usage(sqlite3_stmt* s) {
+  const detail::SqliteRowReader row(s, "usage_records", 0);
   UsageRecord r;
-  r.id = column_text(s, 0);
-  r.timestamp = from_unix_ms(sqlite3_column_int64(s, 1));
-  r.provider = parse_provider_key(column_text(s, 2), r.custom_provider);
-  r.model = column_text(s, 3);
-  r.organization_id = column_text(s, 4);
-  r.project_id = column_text(s, 5);
-  r.user_id = column_text(s, 6);
-  r.tokens.prompt = column_count(s, 7);
-  r.tokens.completion = column_count(s, 8);
-  r.total_tokens = column_count(s, 9);
-  r.tokens.cache_read = column_count(s, 10);
-  r.tokens.cache_write = column_count(s, 11);
-  r.tokens.reasoning = column_count(s, 12);
-  r.latency_ms = column_optional(s, 13);
-  r.time_to_first_token_ms = column_optional(s, 14);
+  r.id = row.row_id();
+  r.timestamp = row.timestamp(1);
+  r.provider = parse_provider_key(row.text(2), r.custom_provider);
+  r.model = row.text(3);
+  r.organization_id = row.text(4);
+  r.project_id = row.optional_text(5);
+  r.user_id = row.optional_text(6);
+  r.tokens.prompt = row.count(7);
+  r.tokens.completion = row.count(8);
+  r.total_tokens = row.count(9);
+  r.tokens.cache_read = row.count(10);
+  r.tokens.cache_write = row.count(11);
+  r.tokens.reasoning = row.count(12);
+  r.latency_ms = row.optional_count(13);
+  r.time_to_first_token_ms = row.optional_count(14);
   boost::system::error_code ec;
-  const json::value tags = json::parse(column_text(s, 15), ec);
-  if (ec || !tags.is_array())
-    throw StorageError("usage_records row " + r.id + ": tags is not a JSON array");
-  for (const auto& t : tags.get_array())
-    if (t.is_string()) r.tags.emplace_back(t.get_string());
-  const json::value metadata = json::parse(column_text(s, 16), ec);
-  if (ec || !metadata.is_object())
-    throw StorageError("usage_records row " + r.id + ": metadata is not a JSON object");
+  const json::value tags = json::parse(row.text(15), ec);
+  if (ec || !tags.is_array()) row.refuse(15, "is not a JSON array of strings");
+  for (const auto& t : tags.get_array()) {
+    if (!t.is_string()) row.refuse(15, "is not a JSON array of strings");
+    r.tags.emplace_back(t.get_string());
+  }
+  const json::value metadata = json::parse(row.text(16), ec);
+  if (ec || !metadata.is_object()) row.refuse(16, "is not a JSON object");
   r.metadata = metadata.get_object();
+  return r;
+}
+
+CostRecord read_cost(sqlite3_stmt* s) {
+  const detail::SqliteRowReader row(s, "cost_records", 0);
+  CostRecord r;
+  r.id = row.row_id();
+  r.usage_id = row.optional_text(1);
+  r.timestamp = row.timestamp(2);
+  r.provider = parse_provider_key(row.text(3), r.custom_provider);
+  r.model = row.text(4);
+  r.organization_id = row.text(5);
+  r.project_id = row.optional_text(6);
+  r.currency = row.currency(7);
+  r.cost = {row.decimal(8),  row.decimal(9),  row.decimal(10),
+            row.decimal(11), row.decimal(12), row.decimal(13)};
+  // The same rule as cost_record_from_json: a total is its components' sum.
+  if (const auto sum = sum_of_components(r.cost); !sum || *sum != r.cost.total)
+    row.refuse(13, "is not the sum of the cost components (" +
+                       (sum ? sum->to_string() : std::string("beyond the range of Decimal")) + ")");
+  r.input_tokens = row.count(14);
+  r.output_tokens = row.count(15);
+  r.pricing_table_id = row.optional_text(16);
+  r.calculated_at = row.timestamp(17);
   return r;
 }
 
@@ -441,6 +460,12 @@ std::uint64_t UsageRepository::count() {
 
 // ---- cost records ----
 
+// The columns read_cost reads, in its order.
+#define COSTOPS_COST_COLUMNS                                                              \
+  "id, usage_id, timestamp_ms, provider, model, organization_id, project_id, currency, "  \
+  "input_cost, cache_read_cost, cache_write_cost, output_cost, request_fee, total_cost, " \
+  "input_tokens, output_tokens, pricing_table_id, calculated_at_ms"
+
 struct CostRepository::Statements {
   explicit Statements(const Database& db)
       : insert(db,
@@ -449,13 +474,14 @@ struct CostRepository::Statements {
                "cache_write_cost, output_cost, request_fee, total_cost, input_tokens, "
                "output_tokens, pricing_table_id, calculated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
                "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
-        by_organization(db,
-                        "SELECT id, usage_id, timestamp_ms, provider, model, organization_id, "
-                        "project_id, currency, input_cost, cache_read_cost, cache_write_cost, "
-                        "output_cost, request_fee, total_cost, input_tokens, output_tokens, "
-                        "pricing_table_id, calculated_at_ms FROM cost_records WHERE "
-                        "organization_id = ?1 AND timestamp_ms >= ?2 AND timestamp_ms < ?3 "
-                        "ORDER BY timestamp_ms, id") {}
+        // As for usage records: text or blob timestamps are listed, and refused.
+        by_organization(
+            db,
+            "SELECT " COSTOPS_COST_COLUMNS
+            " FROM cost_records WHERE organization_id = "
+            "?1 AND timestamp_ms >= ?2 AND timestamp_ms < ?3 UNION ALL SELECT " COSTOPS_COST_COLUMNS
+            " FROM cost_records WHERE organization_id = ?1 AND "
+            "timestamp_ms >= '' ORDER BY timestamp_ms, id") {}
   Statement insert, by_organization;
 };
 
@@ -502,26 +528,7 @@ std::vector<CostRecord> CostRepository::list_by_organization(const std::string& 
   bind_integer(s, 3, to_unix_ms(end));
   std::vector<CostRecord> out;
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    CostRecord r;
-    r.id = column_text(s, 0);
-    r.usage_id = column_text(s, 1);
-    r.timestamp = from_unix_ms(sqlite3_column_int64(s, 2));
-    r.provider = parse_provider_key(column_text(s, 3), r.custom_provider);
-    r.model = column_text(s, 4);
-    r.organization_id = column_text(s, 5);
-    r.project_id = column_text(s, 6);
-    r.currency = Currency::from_code(column_text(s, 7));
-    r.cost = {
-        column_decimal(s, 8, "cost_records", r.id),  column_decimal(s, 9, "cost_records", r.id),
-        column_decimal(s, 10, "cost_records", r.id), column_decimal(s, 11, "cost_records", r.id),
-        column_decimal(s, 12, "cost_records", r.id), column_decimal(s, 13, "cost_records", r.id)};
-    r.input_tokens = column_count(s, 14);
-    r.output_tokens = column_count(s, 15);
-    r.pricing_table_id = column_text(s, 16);
-    r.calculated_at = from_unix_ms(sqlite3_column_int64(s, 17));
-    out.push_back(std::move(r));
-  }
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(read_cost(s));
   if (rc != SQLITE_DONE) fail(db_.handle(), "listing cost records of " + organization_id);
   return out;
 }
@@ -572,19 +579,18 @@ std::optional<PricingTable> PricingRepository::active_for(Provider provider,
   const int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW) fail(db_.handle(), "looking up the price of " + model);
+  const detail::SqliteRowReader row(s, "pricing_tables", 0);
   PricingTable t;
-  t.id = column_text(s, 0);
+  t.id = row.row_id();
   t.provider = provider;
   t.custom_provider = custom_provider;
   t.model = model;
-  t.currency = Currency::from_code(column_text(s, 1));
-  t.effective_from = from_unix_ms(sqlite3_column_int64(s, 2));
-  if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-    t.effective_to = from_unix_ms(sqlite3_column_int64(s, 3));
-  t.region = column_text(s, 4);
+  t.currency = row.currency(1);
+  t.effective_from = row.timestamp(2);
+  t.effective_to = row.optional_timestamp(3);
+  t.region = row.optional_text(4);
   try {
-    t.pricing =
-        pricing_model_from_json(parse_json_text(column_text(s, 5), "pricing_tables." + t.id));
+    t.pricing = pricing_model_from_json(parse_json_text(row.text(5), "pricing_tables." + t.id));
   } catch (const JsonFieldError& e) {
     throw StorageError("pricing_tables row " + t.id + ": " + e.what());
   }

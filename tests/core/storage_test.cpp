@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "costops/core/cost_calculator.hpp"
+#include "costops/core/domain_json.hpp"
 
 using namespace costops::core;
 
@@ -271,4 +272,120 @@ TEST_CASE("a custom provider named like a built-in one keeps its identity throug
   const auto costs = cost_repo.list_by_organization("org1", at, at + std::chrono::hours(1));
   REQUIRE(costs.size() == 3);
   for (const CostRecord& c : costs) CHECK(c.provider == Provider::custom);
+}
+
+namespace {
+
+// Runs `sql` on the stored row u-1, then expects reading it by id (and
+// listing the organisation, when the row is still in the time range) to
+// refuse it with a message naming every part of `expected`.
+void expect_refused_usage(Database& db, UsageRepository& repo, const std::string& sql,
+                          std::initializer_list<const char*> expected, bool in_range) {
+  db.execute(sql);
+  CAPTURE(sql);
+  const auto expect_refusal = [&](const auto& read) {
+    try {
+      read();
+      FAIL("the row was read");
+    } catch (const StorageError& e) {
+      for (const char* part : expected)
+        CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, e.what());
+    }
+  };
+  expect_refusal([&] { repo.get_by_id("u-1"); });
+  if (in_range)
+    expect_refusal([&] {
+      repo.list_by_organization("org1", parse_timestamp("2025-01-01T00:00:00Z"),
+                                parse_timestamp("2025-02-01T00:00:00Z"));
+    });
+}
+
+}  // namespace
+
+// What another program wrote is read only when it is what this library
+// writes: once SQLite's conversions turned latency_ms -5 into
+// 18446744073709551611, a text timestamp into 2024 ms and 1.5 tokens into 1.
+TEST_CASE("the SQLite reader refuses coerced values, naming table, row, column and value") {
+  Database db(":memory:");
+  UsageRepository repo(db);
+  struct Case {
+    const char* assignment;
+    std::initializer_list<const char*> expected;
+  };
+  const Case cases[] = {
+      {"latency_ms = -5", {"usage_records row u-1, column latency_ms", "-5", "negative"}},
+      {"cache_read_tokens = -1", {"column cache_read_tokens", "-1"}},
+      {"total_tokens = -1", {"column total_tokens", "-1"}},
+      {"timestamp_ms = '2024-01-01T00:00:00Z'",
+       {"column timestamp_ms", "'2024-01-01T00:00:00Z'", "Unix milliseconds"}},
+      {"prompt_tokens = 1.5", {"column prompt_tokens", "real number 1.5"}},
+      {"model = x'00ff'",
+       {"column model", "a BLOB of 2 bytes", "TEXT"}},  // TEXT affinity turns 42 into '42'
+      {"timestamp_ms = 253402300800000", {"column timestamp_ms", "0000 to 9999"}},
+      {"tags = '[1]'", {"column tags", "JSON array of strings"}},
+      {"metadata = '[]'", {"column metadata", "JSON object"}},
+  };
+  for (const Case& c : cases) {
+    db.execute("DELETE FROM usage_records");
+    repo.create(usage(1));
+    // A timestamp beyond year 9999 is outside the listed range; a text one
+    // is listed (and refused), though SQLite orders text after all numbers.
+    const bool in_range =
+        std::string_view(c.assignment).find("253402300800000") == std::string::npos;
+    expect_refused_usage(
+        db, repo, std::string("UPDATE usage_records SET ") + c.assignment + " WHERE id = 'u-1'",
+        c.expected, in_range);
+  }
+  db.execute("DELETE FROM usage_records");
+  repo.create(usage(1));
+  db.execute(
+      "UPDATE usage_records SET prompt_tokens = '1100' WHERE id = 'u-1'");  // INTEGER affinity
+  CHECK(repo.get_by_id("u-1")->tokens.prompt == 1100);
+}
+
+TEST_CASE("a cost row is refused from SQLite as from JSON: bad currency, total not the sum") {
+  Database db(":memory:");
+  UsageRepository usage_repo(db);
+  CostRepository costs(db);
+  usage_repo.create(usage(1));
+  const CostRecord record = make_cost_record(
+      usage(1), CompiledPricing::compile(reference_price("gpt-4o")), usage(1).timestamp);
+  const auto list = [&] {
+    return costs.list_by_organization("org1", parse_timestamp("2025-01-01T00:00:00Z"),
+                                      parse_timestamp("2025-02-01T00:00:00Z"));
+  };
+  costs.create(record);
+  REQUIRE(list().size() == 1);
+  db.execute("UPDATE cost_records SET currency = 'US'");
+  CHECK_THROWS_WITH_AS(
+      list(), doctest::Contains("cost_records row cost-u-1, column currency: the text 'US'"),
+      StorageError);
+  db.execute("UPDATE cost_records SET currency = 'USD', total_cost = '1'");
+  CHECK_THROWS_WITH_AS(list(), doctest::Contains("column total_cost: the text '1' is not the sum"),
+                       StorageError);
+  CostRecord wrong = record;
+  wrong.cost.total = Decimal::parse("1");
+  CHECK_THROWS_WITH_AS(cost_record_from_json(cost_record_to_json(wrong)),
+                       doctest::Contains("is not the sum"), JsonFieldError);
+}
+
+// Once a total of 10^20 was stored, then refused when read back, and so
+// broke every listing of its organisation.
+TEST_CASE("a cost of 10^20 or up to Decimal::max() reads back from SQLite and JSON") {
+  Database db(":memory:");
+  UsageRepository usage_repo(db);
+  CostRepository costs(db);
+  usage_repo.create(usage(1));
+  CostRecord record = make_cost_record(
+      usage(1), CompiledPricing::compile(reference_price("gpt-4o")), usage(1).timestamp);
+  for (const Decimal& total : {Decimal::parse("100000000000000000000"), Decimal::max()}) {
+    record.cost = {total, Decimal(), Decimal(), Decimal(), Decimal(), total};
+    CHECK(cost_record_from_json(cost_record_to_json(record)).cost == record.cost);
+    db.execute("DELETE FROM cost_records");
+    costs.create(record);
+    const auto listed = costs.list_by_organization("org1", parse_timestamp("2025-01-01T00:00:00Z"),
+                                                   parse_timestamp("2025-02-01T00:00:00Z"));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].cost == record.cost);
+  }
 }

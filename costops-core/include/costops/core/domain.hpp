@@ -96,6 +96,11 @@ struct CostBreakdown {
   friend bool operator==(const CostBreakdown&, const CostBreakdown&) = default;
 };
 
+// input + cache_read + cache_write + output + request_fee, exactly; none
+// when that sum lies beyond ±Decimal::max(). Every reader of a stored cost
+// (JSON and SQLite alike) refuses a total that is not this sum.
+std::optional<Decimal> sum_of_components(const CostBreakdown& cost) noexcept;
+
 struct CostRecord {
   std::string id;
   std::string usage_id;
