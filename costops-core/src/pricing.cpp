@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "costops/core/price_list.hpp"
+
 namespace costops::core {
 
 namespace {
@@ -101,68 +103,14 @@ CompiledPricing CompiledPricing::compile(const PricingTable& table) {
 }
 
 PricingTable reference_price(std::string_view model) {
-  const auto d = [](const char* text) { return Decimal::parse(text); };
-  const auto rates = [&](const char* in, const char* cache_read, const char* cache_write,
-                         const char* out) {
-    TokenRates r;
-    r.input = d(in);
-    r.output = d(out);
-    if (cache_read) r.cache_read = d(cache_read);
-    if (cache_write) r.cache_write = d(cache_write);
-    return r;
-  };
-  PricingTable t;
-  t.model = std::string(model);
-  t.id = "reference-" + t.model;
-  t.effective_from = parse_timestamp("2024-01-01T00:00:00Z");
-  if (model == "gpt-4o") {
-    t.provider = Provider::openai;
-    t.pricing = PerTokenPricing{rates("2.5", "1.25", nullptr, "10")};
-  } else if (model == "gpt-4o-mini") {
-    t.provider = Provider::openai;
-    t.pricing = PerTokenPricing{rates("0.15", "0.075", nullptr, "0.6")};
-  } else if (model == "o1") {
-    t.provider = Provider::openai;
-    t.pricing = PerTokenPricing{rates("15", "7.5", nullptr, "60")};
-  } else if (model == "azure/gpt-4o-mini") {
-    t.provider = Provider::azure_openai;
-    t.pricing = PerTokenPricing{rates("0.165", "0.075", nullptr, "0.66")};
-  } else if (model == "claude-sonnet-4-5") {
-    t.provider = Provider::anthropic;
-    TieredPricing tiered{
-        rates("3", "0.3", "3.75", "15"), {{200000, rates("6", "0.6", "7.5", "22.5")}}, false};
-    t.pricing = tiered;
-  } else if (model == "claude-3-5-haiku") {
-    t.provider = Provider::anthropic;
-    t.pricing = PerTokenPricing{rates("0.8", "0.08", "1", "4")};
-  } else if (model == "claude-opus-4-1") {
-    t.provider = Provider::anthropic;
-    t.pricing = PerTokenPricing{rates("15", "1.5", "18.75", "75")};
-  } else if (model == "gemini-2.5-pro") {
-    t.provider = Provider::google_vertex_ai;
-    TieredPricing tiered{rates("1.25", "0.125", nullptr, "10"),
-                         {{200000, rates("2.5", "0.25", nullptr, "15")}},
-                         false};
-    t.pricing = tiered;
-  } else if (model == "gemini-1.5-flash") {
-    t.provider = Provider::google_vertex_ai;
-    TieredPricing tiered{rates("0.075", "0.01875", nullptr, "0.3"),
-                         {{128000, rates("0.15", "0.0375", nullptr, "0.6")}},
-                         false};
-    t.pricing = tiered;
-  } else if (model == "us.anthropic.claude-sonnet-4-5") {
-    t.provider = Provider::aws_bedrock;
-    t.pricing = PerTokenPricing{rates("3.3", "0.33", "4.125", "16.5")};
-  } else if (model == "gpt-4") {  // the original Rust cost-ops's cached-discount form
-    t.provider = Provider::openai;
-    t.pricing = CachedDiscountPricing{d("10"), d("30"), d("0.9")};
-  } else if (model == "gpt-4-per-request") {
-    t.provider = Provider::openai;
-    t.pricing = PerRequestPricing{d("0.01"), 2000, d("5")};
-  } else {
-    throw PricingError("no reference price for model " + std::string(model));
-  }
-  return t;
+  const PriceList& prices = builtin_price_list();
+  const CompiledPricing* found = nullptr;
+  for (const CompiledPricing& period : prices.periods())
+    if (period.table().model == model) found = &period;  // periods ascend: the latest wins
+  if (found == nullptr)
+    throw PricingError("no built-in price for model " + std::string(model) + " in " +
+                       prices.source() + "; load a price list that has it (PriceList)");
+  return found->table();
 }
 
 }  // namespace costops::core

@@ -13,8 +13,14 @@ const std::vector<PricingTable>& workload_price_tables() {
     std::vector<PricingTable> t;
     for (const char* model :
          {"gpt-4o", "gpt-4o-mini", "o1", "claude-sonnet-4-5", "claude-3-5-haiku", "gemini-2.5-pro",
-          "azure/gpt-4o-mini", "us.anthropic.claude-sonnet-4-5"})
-      t.push_back(reference_price(model));
+          "azure/gpt-4o-mini", "us.anthropic.claude-sonnet-4-5"}) {
+      // Synthetic records are priced at each model's current list price
+      // whatever their (made-up) date, so that period is opened to them.
+      PricingTable table = reference_price(model);
+      table.effective_from = Timestamp{};
+      table.effective_to.reset();
+      t.push_back(std::move(table));
+    }
     return t;
   }();
   return tables;

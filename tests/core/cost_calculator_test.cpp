@@ -4,19 +4,23 @@
 
 #include <doctest/doctest.h>
 
+#include "example_tables.hpp"
+
 using namespace costops::core;
 
 namespace {
 
+Decimal d(const char* text) {
+  return Decimal::parse(text);
+}
+
+using testing::example_table;
+
 CostBreakdown price(const char* model, std::uint64_t prompt, std::uint64_t completion,
                     std::uint64_t cache_read = 0, std::uint64_t cache_write = 0,
                     std::uint64_t reasoning = 0) {
-  const CompiledPricing pricing = CompiledPricing::compile(reference_price(model));
+  const CompiledPricing pricing = CompiledPricing::compile(example_table(model));
   return price_tokens({prompt, completion, cache_read, cache_write, reasoning}, pricing);
-}
-
-Decimal d(const char* text) {
-  return Decimal::parse(text);
 }
 
 // 100 prompt and 10 completion tokens on 2025-01-01.
@@ -112,25 +116,27 @@ TEST_CASE("Bedrock regional and Azure prices") {
 }
 
 TEST_CASE("the original Rust cost-ops's cached-input discount form gives its own test answers") {
-  const auto plain = price("gpt-4", 1000, 500);
+  const auto plain = price("rust-cost-ops-gpt-4-example", 1000, 500);
   CHECK(plain.input == d("0.01"));
   CHECK(plain.output == d("0.015"));
   CHECK(plain.total == d("0.025"));
-  const auto cached = price("gpt-4", 1000, 500, 500);  // cached 500 at 10 x (1 - 0.9)
+  const auto cached =
+      price("rust-cost-ops-gpt-4-example", 1000, 500, 500);  // cached 500 at 10 x (1 - 0.9)
   CHECK(cached.input + cached.cache_read == d("0.0055"));
-  const auto larger = price("gpt-4", 5000, 2000, 2000);  // reference vector: 0.032 / 0.06 / 0.092
+  const auto larger = price("rust-cost-ops-gpt-4-example", 5000, 2000,
+                            2000);  // reference vector: 0.032 / 0.06 / 0.092
   CHECK(larger.input + larger.cache_read == d("0.032"));
   CHECK(larger.total == d("0.092"));
 }
 
 TEST_CASE("per-request pricing: fee, included tokens, overage") {
-  const auto within = price("gpt-4-per-request", 1000, 500);
+  const auto within = price("per-request-example", 1000, 500);
   CHECK(within.request_fee == d("0.01"));
   CHECK(within.total == d("0.01"));
-  const auto over = price("gpt-4-per-request", 2000, 1000);  // 1,000 over at $5 per million
+  const auto over = price("per-request-example", 2000, 1000);  // 1,000 over at $5 per million
   CHECK(over.output == d("0.005"));
   CHECK(over.total == d("0.015"));
-  CHECK(price("gpt-4-per-request", 0, 0).total == d("0.01"));  // no division by zero
+  CHECK(price("per-request-example", 0, 0).total == d("0.01"));  // no division by zero
 }
 
 TEST_CASE("token buckets that exceed their parent are errors") {
@@ -164,7 +170,7 @@ TEST_CASE("invalid pricing tables are refused naming the value") {
   std::get<PerTokenPricing>(table.pricing).rates.input = d("0.0000000000001");
   CHECK_THROWS_WITH_AS(CompiledPricing::compile(table), doctest::Contains("12 decimal places"),
                        PricingError);
-  PricingTable discount = reference_price("gpt-4");
+  PricingTable discount = example_table("rust-cost-ops-gpt-4-example");
   std::get<CachedDiscountPricing>(discount.pricing).cached_input_discount = d("1.5");
   CHECK_THROWS_WITH_AS(CompiledPricing::compile(discount), doctest::Contains("outside 0..1"),
                        PricingError);
@@ -204,7 +210,7 @@ TEST_CASE("extreme token counts at the highest per-token rate price exactly, nev
 }
 
 TEST_CASE("a total beyond the decimal range raises PricingOverflowError naming the table") {
-  PricingTable table = reference_price("gpt-4-per-request");
+  PricingTable table = example_table("per-request-example");
   auto& fee = std::get<PerRequestPricing>(table.pricing);
   fee.price_per_request = Decimal::max() - d("10");
   fee.overage_per_million = d("9223372.036854775807");
@@ -213,12 +219,13 @@ TEST_CASE("a total beyond the decimal range raises PricingOverflowError naming t
   CHECK(price_tokens({1, 0}, pricing).total ==
         fee.price_per_request + Decimal::from_units(INT64_MAX));
   CHECK_THROWS_WITH_AS(price_tokens({1'000'000, 0}, pricing),
-                       doctest::Contains("reference-gpt-4-per-request"), PricingOverflowError);
+                       doctest::Contains("example-per-request-example"), PricingOverflowError);
   CHECK_THROWS_AS(price_tokens({1'000'000, 0}, pricing), PricingError);
 }
 
 TEST_CASE("a record is priced only with a table in effect at its time") {
-  PricingTable table = reference_price("gpt-4o");  // in effect from 2024-01-01
+  PricingTable table = reference_price("gpt-4o");
+  table.effective_from = parse_timestamp("2024-01-01T00:00:00Z");
   table.effective_to = parse_timestamp("2024-12-31T23:59:59.999Z");
   const CompiledPricing pricing = CompiledPricing::compile(table);
   UsageRecord usage = usage_of("u-2023", Provider::openai, "gpt-4o");

@@ -147,8 +147,11 @@ class CompiledPricing {
   std::uint64_t included_tokens_ = 0;
 };
 
-// The 12 known-answer price tables used by tests and benchmarks, from the
-// genai-prices / LiteLLM data in the domain reference (USD per 1M tokens).
+// The latest built-in price of `model` (USD per 1M tokens), from the
+// built-in price list (see price_list.hpp: builtin_price_list(), which has
+// every dated period). Used by tests and benchmarks. To price a usage record
+// at its own date, use calculate_cost(usage, builtin_price_list()) instead.
+// Throws PricingError for a model the list does not have.
 PricingTable reference_price(std::string_view model);
 
 }  // namespace costops::core
