@@ -1,7 +1,8 @@
 // The result store at fleet scale: loads RUNS runs of TARGETS targets with
 // SAMPLES samples each into a store (an SQLite file or a postgresql:// URL),
-// timing every append, then times `history TARGET` over all of them: the
-// store query alone and the query with the per-machine step detection.
+// timing every append, then times `history TARGET` over all of them (the
+// store query alone, and with the step detection) and `history
+// --regressions` over every series (open, query, step detection).
 //   store_scale LOCATION [RUNS=1000] [TARGETS=40] [SAMPLES=100]
 // benchmarks/store_scale.sh runs it on both engines.
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "costops/host/history_report.hpp"
 #include "costops/host/result_store.hpp"
+#include "costops/host/store/fleet_regressions.hpp"
 #include "costops/host/target_analysis.hpp"
 
 using namespace costops::host;
@@ -33,7 +35,10 @@ double quantile(std::vector<double> values, double q) {
 RunRecord synthetic_run(int run, int targets, int samples, std::mt19937_64& random) {
   std::normal_distribution<double> noise(0, 0.02);
   SuiteReport report;
-  report.started_at = "2026-02-01T00:00:00Z";
+  char started[40];  // one run a minute: runs are ordered by when they ran
+  std::snprintf(started, sizeof started, "2026-02-%02dT%02d:%02d:00.000Z", 1 + run / 1440,
+                run / 60 % 24, run % 60);
+  report.started_at = started;
   for (int t = 0; t < targets; ++t) {
     TargetResult r;
     r.target_id = "target_" + std::to_string(t);
@@ -94,6 +99,14 @@ int main(int argc, char** argv) {
       history_ms.push_back(milliseconds_since(start));
       rows = entries.size();
     }
+    std::vector<double> regressions_ms;
+    std::size_t found = 0;
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      const auto start = Clock::now();
+      const auto reader = open_result_store(location, {StoreAccess::read});
+      found = find_regressions(*reader, {}, kDefaultRegressionRuns, {}).size();
+      regressions_ms.push_back(milliseconds_since(start));
+    }
     std::printf("store: %s\nloaded: %d runs x %d targets x %d samples\n", store->location().c_str(),
                 runs, targets, samples);
     std::printf("insert per run (ms): median %.2f, p95 %.2f, max %.2f\n", quantile(insert_ms, 0.5),
@@ -102,6 +115,10 @@ int main(int argc, char** argv) {
                 quantile(query_ms, 0.5), quantile(query_ms, 1.0));
     std::printf("history TARGET with open + step detection + text (ms): median %.1f, max %.1f\n",
                 quantile(history_ms, 0.5), quantile(history_ms, 1.0));
+    std::printf(
+        "history --regressions over every series (%zu found), open + query + steps (ms): "
+        "median %.1f, max %.1f\n",
+        found, quantile(regressions_ms, 0.5), quantile(regressions_ms, 1.0));
   } catch (const HistoryError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

@@ -28,7 +28,8 @@ constexpr const char* kAggregateUsage =
 
 // The store form's options.
 struct StoreSelection {
-  std::string location, by = "repository";
+  StoreOptionValues store;
+  std::string by = "repository";
   std::vector<std::string> repositories, machines;
   HistoryFilter filter;
 };
@@ -45,6 +46,7 @@ po::options_description describe_store_selection(StoreSelection& s) {
       "one column per `repository` or per `machine`")(
       "branch", po::value<std::string>(&s.filter.branch)->value_name("NAME"),
       "only runs of this branch");
+  d.add(describe_time_filters(s.filter));
   return d;
 }
 
@@ -60,7 +62,7 @@ AggregateReport aggregate_from_store(StoreSelection s) {
     throw HistoryError(std::string("with --by ") + s.by + ", give at most one --" +
                        (by_machine ? "repository" : "machine") + " (it filters)");
   if (!other.empty()) (by_machine ? s.filter.repository : s.filter.machine) = other[0];
-  const auto store = open_result_store(s.location);
+  const auto store = open_result_store(s.store.location, s.store.open_for(StoreAccess::read));
   return aggregate_store(*store, keys,
                          by_machine ? AggregateColumns::machine : AggregateColumns::repository,
                          s.filter);
@@ -78,7 +80,7 @@ po::options_description describe_aggregate_options(bool& help, std::string& outp
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "output,o", po::value<std::string>(&output)->value_name("DIR"),
       "directory for the merged results.json and summary.md");
-  options.add(describe_history_location(store.location)).add(describe_store_selection(store));
+  options.add(describe_history_location(store.store)).add(describe_store_selection(store));
   return options;
 }
 
@@ -98,14 +100,15 @@ int aggregate_command(const Arguments& args, const CommandContext&) {
   StoreSelection store;
   const po::options_description options = describe_aggregate_options(help, output, store);
   parse_with_positionals(args, options, positional);
-  const bool from_store = !store.location.empty();
+  const bool from_store = !store.store.location.empty();
   if (help || positional.empty() == !from_store || output.empty()) {
     (help ? std::cout : std::cerr)
         << kAggregateUsage << options
         << exit_codes_help("0 every record merged, 1 some file refused, 2 usage error.");
     return help ? kExitOk : kExitUsage;
   }
-  if (from_store && !check_store_exists(store.location)) return kExitUsage;
+  if (from_store && (!check_store_options(store.store) || !apply_time_filters(store.filter)))
+    return kExitUsage;
   const std::vector<fs::path> directories(positional.begin(), positional.end());
   AggregateReport report;
   try {

@@ -2,6 +2,10 @@
 
 #include <cmath>
 #include <iostream>
+#include <tuple>
+
+#include "costops/host/store/store_location.hpp"
+#include "costops/host/utc_time.hpp"
 
 namespace costops::cli {
 
@@ -23,11 +27,25 @@ void parse_with_positionals(const std::vector<std::string>& args,
   po::notify(vm);
 }
 
-bool check_store_exists(const std::string& location) {
-  std::error_code ec;
-  if (host::is_postgres_location(location) || std::filesystem::exists(location, ec)) return true;
-  std::cerr << "error: history database " << location << " does not exist; record runs with "
-            << "`cost-ops run --history " << location << "`\n";
+bool check_store_timeout(double seconds) {
+  if (seconds > 0 && seconds <= 86400) return true;
+  std::cerr << "error: --store-timeout " << seconds
+            << " is not a number of seconds above 0 and at most 86400 (a day)\n";
+  return false;
+}
+
+bool check_store_options(const StoreOptionValues& store, bool reading) {
+  if (!check_store_timeout(store.timeout_s)) return false;
+  try {
+    const host::StoreLocation where(store.location);
+    std::error_code ec;
+    if (!reading || where.is_postgres() || std::filesystem::exists(store.location, ec)) return true;
+  } catch (const host::HistoryError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return false;
+  }
+  std::cerr << "error: history database " << store.location << " does not exist; record runs with "
+            << "`cost-ops run --history " << store.location << "`\n";
   return false;
 }
 
@@ -53,23 +71,54 @@ po::options_description describe_provenance_options(host::ProvenanceOptions& pro
   return d;
 }
 
-po::options_description describe_history_location(std::string& location) {
+po::options_description describe_history_location(StoreOptionValues& store) {
   po::options_description d("Result store");
-  d.add_options()("history", po::value<std::string>(&location)->value_name("FILE|URL"),
-                  kHistoryLocationHelp);
+  d.add_options()("history", po::value<std::string>(&store.location)->value_name("FILE|URL"),
+                  kHistoryLocationHelp)("store-timeout",
+                                        po::value<double>(&store.timeout_s)
+                                            ->default_value(host::kDefaultStoreTimeoutSeconds)
+                                            ->value_name("S"),
+                                        kStoreTimeoutHelp);
   return d;
 }
 
+po::options_description describe_time_filters(host::HistoryFilter& filter) {
+  po::options_description d("Stored runs by time (when they ran, UTC, inclusive)");
+  d.add_options()("since", po::value<std::string>(&filter.since)->value_name("WHEN"),
+                  "only runs from WHEN on: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or Nd/Nh ago")(
+      "until", po::value<std::string>(&filter.until)->value_name("WHEN"),
+      "only runs up to WHEN (a date: to its end)");
+  return d;
+}
+
+bool apply_time_filters(host::HistoryFilter& filter) {
+  const std::string now = host::rfc3339_now();
+  for (auto [option, value, until] :
+       {std::tuple{"--since", &filter.since, false}, std::tuple{"--until", &filter.until, true}}) {
+    if (value->empty()) continue;
+    const auto bound = host::parse_time_bound(*value, until, now);
+    if (!bound) {
+      std::cerr << "error: " << option << " `" << *value
+                << "` is not YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or Nd/Nh (days/hours ago)\n";
+      return false;
+    }
+    *value = *bound;
+  }
+  return true;
+}
+
 po::options_description describe_history_filter(host::HistoryFilter& filter) {
-  po::options_description d("Stored runs to read (exact values; a commit by prefix)");
+  po::options_description d(
+      "Stored runs to read (exact values; a hexadecimal commit also by prefix, any case)");
   d.add_options()("repository", po::value<std::string>(&filter.repository)->value_name("NAME"),
                   "only runs of this repository")(
       "branch", po::value<std::string>(&filter.branch)->value_name("NAME"),
       "only runs of this branch")(
-      "machine", po::value<std::string>(&filter.machine)->value_name("ID"),
-      "only runs of this machine id (as `history --format json` "
-      "shows it)")("commit", po::value<std::string>(&filter.commit)->value_name("SHA"),
-                   "only runs of this commit");
+      "machine", po::value<std::string>(&filter.machine)->value_name("NAME"),
+      "only runs of this machine (its name, as `run --machine` set it and history shows "
+      "it)")("commit", po::value<std::string>(&filter.commit)->value_name("SHA"),
+             "only runs of this commit");
+  d.add(describe_time_filters(filter));
   return d;
 }
 

@@ -69,23 +69,48 @@ class ComparisonOptions {
 
 // The result store: --history FILE (SQLite) or a postgresql:// URL.
 inline constexpr const char* kHistoryLocationHelp =
-    "the result store: an SQLite file, or a PostgreSQL URL (postgresql://[user@]host/db, "
-    "postgresql:///db?host=/socket/dir; PG* environment variables fill what the URL omits)";
+    "the result store: an SQLite file, or PostgreSQL as a URL (postgresql://[user@]host/db, "
+    "postgresql:///db?host=/socket/dir) or a libpq key=value string (\"host=db dbname=costops\"); "
+    "PG* variables, PGSERVICE and ~/.pgpass (PGPASSFILE) fill what it omits. A password in it "
+    "is used to connect and written nowhere";
 
-// Reading a store that does not exist is a typo, not an empty history (an
-// SQLite file would be created on first use): false with the error printed.
-bool check_store_exists(const std::string& location);
+inline constexpr const char* kStoreTimeoutHelp =
+    "the longest wait for the result store, in seconds: connecting, each statement, each lock; "
+    "SIGINT/SIGTERM cancel a wait sooner";
+
+// --history and --store-timeout of a command that uses the result store.
+struct StoreOptionValues {
+  std::string location;
+  double timeout_s = host::kDefaultStoreTimeoutSeconds;
+  host::StoreOpenOptions open_for(host::StoreAccess access) const { return {access, timeout_s}; }
+};
+
+// A location that is no store, a timeout out of range, or (`reading`) an
+// SQLite file that does not exist (a typo, not an empty history: it would be
+// created on first use): false with the error printed.
+bool check_store_options(const StoreOptionValues& store, bool reading = true);
+
+// --store-timeout S: above 0 and at most a day. False with the error printed.
+bool check_store_timeout(double seconds);
 
 // --repository, --commit, --branch, --machine, --label of `run`: where the
 // run came from, as results.json and the result store record it.
 po::options_description describe_provenance_options(host::ProvenanceOptions& provenance);
 
-// --history FILE|URL of `history`, `compare` and `aggregate`: the store to read.
-po::options_description describe_history_location(std::string& location);
+// --history FILE|URL and --store-timeout of `history`, `compare` and
+// `aggregate`: the store to read.
+po::options_description describe_history_location(StoreOptionValues& store);
 
-// --repository, --branch, --machine, --commit of `history` and `compare`:
-// which stored runs to read.
+// --repository, --branch, --machine, --commit, --since, --until of
+// `history`, `compare` and `report`: which stored runs to read.
 po::options_description describe_history_filter(host::HistoryFilter& filter);
+
+// Turns --since/--until text into the RFC 3339 bounds the store compares
+// with. False with the error printed.
+bool apply_time_filters(host::HistoryFilter& filter);
+
+// --since and --until alone (for `aggregate`, whose other filters differ).
+po::options_description describe_time_filters(host::HistoryFilter& filter);
 
 // "a,b , c" -> {"a", "b", "c"}.
 std::vector<std::string> split_commas(const std::string& text);

@@ -6,7 +6,7 @@ namespace costops::cli {
 
 namespace {
 
-constexpr std::array<CommandSpec, 11> kCommands = {{
+constexpr std::array<CommandSpec, 12> kCommands = {{
     {"run", "run [options]", "discover plugins, run their targets, write results", run_command,
      run_options_for_documentation},
     {"plugins", "plugins list|check [FILE...] [options]",
@@ -16,9 +16,9 @@ constexpr std::array<CommandSpec, 11> kCommands = {{
      "compare two runs (output directories, results.json, or run:ID in the result store); exit 3 "
      "on a regression",
      compare_command, compare_options_for_documentation},
-    {"history", "history TARGET|upload DIR --history FILE|URL [options]",
-     "the trend of one target over stored runs, step changes flagged per machine; `upload` "
-     "stores the runs queued in an outbox",
+    {"history", "history TARGET|--regressions|upload DIR --history FILE|URL [options]",
+     "the trend of one target over stored runs, steps flagged per series; `--regressions` "
+     "lists the series that got slower; `upload` stores the runs queued in an outbox",
      history_command, history_options_for_documentation, "upload"},
     {"aggregate", "aggregate DIR...|--history FILE|URL -o OUT",
      "merge the raw/<target_id>.json records of many runs (or stored runs of many repositories "
@@ -32,11 +32,15 @@ constexpr std::array<CommandSpec, 11> kCommands = {{
      "a run as one self-contained HTML page with charts (distributions, scaling, baseline, "
      "history)",
      report_command, report_options_for_documentation},
+    {"store", "store migrate --history FILE|URL",
+     "create or upgrade the result store's schema, as its owner (readers and writers never "
+     "need to)",
+     store_command, store_options_for_documentation, "migrate"},
     {"new-plugin", "new-plugin NAME [--lang c|cpp|rust] [-o DIR]",
      "write a plugin project (C, C++ or Rust) against the installed SDK", new_plugin_command,
      new_plugin_options_for_documentation},
     {"help", "help [COMMAND]", "show the help of cost-ops or of one command", help_command, nullptr,
-     "run plugins compare history aggregate export report new-plugin completion manpage"},
+     "run plugins compare history aggregate export report store new-plugin completion manpage"},
     {"completion", "completion bash|zsh|fish",
      "print a shell completion script (installed with cost-ops)", completion_command, nullptr,
      "bash zsh fish"},

@@ -46,7 +46,8 @@ constexpr const char* kCompareUsage =
 
 po::options_description describe_compare_options(bool& help, bool& quiet, std::string& format_text,
                                                  ComparisonOptions& comparison_options,
-                                                 std::string& location, HistoryFilter& filter) {
+                                                 StoreOptionValues& location,
+                                                 HistoryFilter& filter) {
   po::options_description options("Compare options");
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
       "quiet,q", po::bool_switch(&quiet),
@@ -62,14 +63,15 @@ po::options_description describe_compare_options(bool& help, bool& quiet, std::s
 // A run from the store ("run:ID", "run:latest") or from files.
 class RunSource {
  public:
-  RunSource(std::string location, HistoryFilter filter)
+  RunSource(StoreOptionValues location, HistoryFilter filter)
       : location_(std::move(location)), filter_(std::move(filter)) {}
 
   StoredRun load(const std::string& operand) {
     if (!operand.starts_with("run:")) return load_stored_run(operand);
-    if (location_.empty())
+    if (location_.location.empty())
       throw HistoryError(operand + " names a stored run: give the store with --history");
-    if (!store_) store_ = open_result_store(location_);
+    if (!store_)
+      store_ = open_result_store(location_.location, location_.open_for(StoreAccess::read));
     const std::string id = operand.substr(4);
     std::int64_t run_id = 0;
     if (id == "latest") {
@@ -88,7 +90,7 @@ class RunSource {
   }
 
  private:
-  std::string location_;
+  StoreOptionValues location_;
   HistoryFilter filter_;
   std::unique_ptr<ResultStore> store_;
 };
@@ -99,7 +101,7 @@ po::options_description compare_options_for_documentation() {
   static bool help = false, quiet = false;
   static std::string format_text;
   static ComparisonOptions comparison_options(true);
-  static std::string location;
+  static StoreOptionValues location;
   static HistoryFilter filter;
   return describe_compare_options(help, quiet, format_text, comparison_options, location, filter);
 }
@@ -107,7 +109,7 @@ po::options_description compare_options_for_documentation() {
 int compare_command(const Arguments& args, const CommandContext&) {
   std::string format_text = "text";
   bool help = false, quiet = false;
-  std::string location;
+  StoreOptionValues location;
   std::vector<std::string> positional;
   HistoryFilter filter;
   ComparisonOptions comparison_options(true);
@@ -128,9 +130,9 @@ int compare_command(const Arguments& args, const CommandContext&) {
     return kExitUsage;
   }
   GateOptions gate;
-  if (!comparison_options.apply(gate)) return kExitUsage;
+  if (!comparison_options.apply(gate) || !apply_time_filters(filter)) return kExitUsage;
   RunComparison comparison;
-  if (!location.empty() && !check_store_exists(location)) return kExitUsage;
+  if (!location.location.empty() && !check_store_options(location)) return kExitUsage;
   try {
     RunSource source(location, filter);
     comparison =

@@ -10,6 +10,7 @@
 
 #include "costops/host/build_info.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/store/store_location.hpp"
 #include "costops/host/worker/worker_main.hpp"
 #include "costops/host/worker_protocol.hpp"
 
@@ -55,14 +56,20 @@ int dispatch(const std::string& name, const cli::Arguments& rest,
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
+  // A store password given on the command line is used to connect and shown
+  // nowhere: not in the recorded command line, not in `ps`.
+  std::vector<std::string> recorded_command_line;
+  for (int i = 0; i < argc; ++i)
+    recorded_command_line.push_back(host::without_store_passwords(argv[i]));
+  if (args.empty() || !host::is_worker_subcommand(args.front()))
+    host::scrub_store_passwords_in_argv(argc, argv);
   try {
     if (!args.empty() && host::is_worker_subcommand(args.front())) return host::run_worker(args);
     if (args.empty()) {
       std::cerr << cli::general_usage();
       return host::kExitUsage;
     }
-    const cli::CommandContext context{own_executable(argv[0]),
-                                      std::vector<std::string>(argv, argv + argc)};
+    const cli::CommandContext context{own_executable(argv[0]), recorded_command_line};
     return dispatch(args.front(), cli::Arguments(args.begin() + 1, args.end()), context);
   } catch (const boost::program_options::error& e) {
     std::cerr << "error: " << e.what() << "\nSee `cost-ops --help`.\n";

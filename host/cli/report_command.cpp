@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 
 struct ReportText {
   bool help = false;
-  std::string output, baseline, history;
+  std::string output, baseline;
+  StoreOptionValues history;
+  HistoryFilter filter;
 };
 
 po::options_description describe_report_options(ReportText& text, ComparisonOptions& comparison) {
@@ -27,10 +29,15 @@ po::options_description describe_report_options(ReportText& text, ComparisonOpti
       "baseline", po::value<std::string>(&text.baseline)->value_name("DIR|NAME"),
       "compare with this run: an output directory, a results.json, or a name saved with "
       "`run --save-baseline` in RUN's baselines/")(
-      "history", po::value<std::string>(&text.history)->value_name("FILE|URL"),
+      "history", po::value<std::string>(&text.history.location)->value_name("FILE|URL"),
       (std::string("draw each target's trend from ") + kHistoryLocationHelp +
        ", written by `run --history`")
-          .c_str());
+          .c_str())("store-timeout",
+                    po::value<double>(&text.history.timeout_s)
+                        ->default_value(kDefaultStoreTimeoutSeconds)
+                        ->value_name("S"),
+                    kStoreTimeoutHelp);
+  options.add(describe_history_filter(text.filter));
   options.add(comparison.describe("Comparison and step changes"));
   return options;
 }
@@ -67,9 +74,12 @@ int report_command(const Arguments& args, const CommandContext&) {
     return text.help ? kExitOk : kExitUsage;
   }
   GateOptions gate;
-  if (!comparison.apply(gate)) return kExitUsage;
-  ReportRequest request{positional.front(), std::nullopt, text.baseline, text.history,
+  if (!comparison.apply(gate) || !apply_time_filters(text.filter)) return kExitUsage;
+  if (!text.history.location.empty() && !check_store_options(text.history)) return kExitUsage;
+  ReportRequest request{positional.front(), std::nullopt, text.baseline, text.history.location,
                         gate.comparison};
+  request.history_filter = text.filter;
+  request.store_timeout_s = text.history.timeout_s;
   try {
     const fs::path run_dir =
         fs::is_directory(request.run) ? request.run : request.run.parent_path();

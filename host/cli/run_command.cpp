@@ -105,7 +105,11 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
        kHistoryLocationHelp +
        "; off by default. When the store cannot take the run, it is queued in "
        "<output>/history-outbox/ and the exit code is 2")
-          .c_str());
+          .c_str())("store-timeout",
+                    po::value<double>(&options.store_timeout_s)
+                        ->default_value(kDefaultStoreTimeoutSeconds)
+                        ->value_name("S"),
+                    kStoreTimeoutHelp);
   return d;
 }
 
@@ -186,6 +190,9 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");
   if (text.quiet && text.verbose) return reject("--quiet and --verbose exclude each other");
+  if (!options.history.empty() &&
+      !check_store_options({options.history, options.store_timeout_s}, false))
+    return false;
   if (!(text.noise_percent > 0) || !std::isfinite(text.noise_percent))
     return reject("--noise-threshold must be a positive percentage, not " +
                   std::to_string(text.noise_percent));

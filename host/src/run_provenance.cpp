@@ -152,6 +152,11 @@ std::string local_machine_id(const std::string& host_name) {
   return hex;
 }
 
+std::string default_machine_name(const std::string& host_name) {
+  const std::string id = local_machine_id(host_name).substr(0, 8);
+  return host_name.empty() ? id : host_name + "-" + id;
+}
+
 RunProvenance collect_provenance(const ProvenanceOptions& given, const EnvironmentLookup& env,
                                  const std::filesystem::path& working_directory) {
   const RunProvenance git = from_git(working_directory);
@@ -180,7 +185,7 @@ void identify_machine(RunProvenance& provenance, const std::string& host_name,
                       const std::string& cpu) {
   provenance.host_name = host_name;
   provenance.cpu = cpu;
-  if (provenance.machine_id.empty()) provenance.machine_id = local_machine_id(host_name);
+  if (provenance.machine_id.empty()) provenance.machine_id = default_machine_name(host_name);
 }
 
 boost::json::object provenance_json(const RunProvenance& p) {

@@ -9,11 +9,17 @@ sets COSTOPS_TEST_STORE_URL.
 
 usage: fleet_e2e_test.py COST_OPS_BINARY FIXTURE_DIR
 """
+import glob
 import json
 import os
 import pathlib
+import shlex
+import shutil
 import signal
+import socket
+import stat
 import subprocess
+import threading
 import sys
 import tempfile
 import time
@@ -32,6 +38,17 @@ WRITERS = 8
 def run(*args, env=None, timeout=120):
     return subprocess.run([str(HOST), *args], capture_output=True, text=True, env=env,
                           timeout=timeout)
+
+
+PSQL = shutil.which("psql") or sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+PASSWORD = "s3cret-Pw"
+# The test cluster trusts local logins: a password is accepted and ignored.
+URL_WITH_PASSWORD = URL.replace("costops@", "costops:" + PASSWORD + "@", 1)
+
+
+def sql(statement):
+    return subprocess.run([PSQL, "-X", "-At", "-d", URL, "-c", statement], capture_output=True,
+                          text=True, check=True).stdout
 
 
 def history(target, *filters):
@@ -89,6 +106,7 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertIn("cannot connect to the result store", proc.stderr)
         self.assertIn("cost-ops history upload", proc.stderr)
         self.assertTrue((out / "results.json").exists())
+        self.assertIn("The history could not be read", (out / "report.html").read_text())
         queued = list((out / "history-outbox").glob("*.json"))
         self.assertEqual(len(queued), 1)
         proc = run("history", "upload", "--history", URL, str(out))
@@ -97,6 +115,139 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertEqual(len(history("fixture_sum_array", "--repository", "fleet-down")["runs"]), 1)
         proc = run("history", "upload", "--history", URL, str(out))  # nothing left: no error
         self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_a_password_reaches_no_file_column_or_argv_and_the_hint_can_be_pasted(self):
+        out = self.tmp / "secret"
+        proc = run("run", "-o", str(out), *QUICK, "--history", URL_WITH_PASSWORD,
+                   "--repository", "fleet-secret")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        for name in ("results.json", "summary.md", "report.html"):
+            text = (out / name).read_text()
+            self.assertNotIn(PASSWORD, text, name)
+        self.assertIn("postgresql://costops@/costops", (out / "results.json").read_text())
+        self.assertNotIn(PASSWORD, proc.stderr + proc.stdout)
+        self.assertNotIn(PASSWORD, sql("SELECT string_agg(command_line, ' ') FROM runs"))
+        # Store down: the outbox file has no password, and the upload hint
+        # runs as printed (libpq would take a real password from ~/.pgpass).
+        down = "postgresql://costops:" + PASSWORD + "@/costops?host=" + str(self.tmp / "none")
+        out = self.tmp / "secret-down"
+        proc = run("run", "-o", str(out), *QUICK, "--history", down, "--repository",
+                   "fleet-secret-down", "--store-timeout", "5")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertNotIn(PASSWORD, proc.stderr)
+        queued = list((out / "history-outbox").glob("*.json"))
+        self.assertEqual(len(queued), 1)
+        self.assertNotIn(PASSWORD, queued[0].read_text())
+        self.assertEqual(stat.S_IMODE(queued[0].stat().st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE((out / "history-outbox").stat().st_mode), 0o700)
+        hint = proc.stderr.split("store it later with `", 1)[1].split("`", 1)[0]
+        self.assertNotIn("***", hint)
+        words = shlex.split(hint)
+        self.assertEqual(words[:3], ["cost-ops", "history", "upload"])
+        words[words.index("--history") + 1] = URL  # the same store, now up
+        pasted = run(*words[1:])
+        self.assertEqual(pasted.returncode, 0, pasted.stderr)
+        self.assertEqual(len(history("fixture_sum_array", "--repository",
+                                     "fleet-secret-down")["runs"]), 1)
+
+    def test_a_password_is_not_in_the_process_arguments(self):
+        marker = self.tmp / "inside"
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        proc = subprocess.Popen([str(HOST), "run", "-o", str(self.tmp / "argv"), *QUICK,
+                                 "--history", URL_WITH_PASSWORD, "--repository", "fleet-argv"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        deadline = time.monotonic() + 120
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        try:
+            self.assertTrue(marker.exists())
+            cmdline = pathlib.Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+            self.assertIn(b"postgresql://costops@/costops", cmdline)
+            self.assertNotIn(PASSWORD.encode(), cmdline)
+        finally:
+            proc.kill()
+            proc.communicate()
+
+    def test_a_key_value_connection_string_is_postgresql_never_a_file(self):
+        conninfo = f"host={SOCKET_DIR} dbname=costops user=costops password={PASSWORD}"
+        out = self.tmp / "conninfo"
+        proc = subprocess.run([str(HOST), "run", "-o", str(out), *QUICK, "--history", conninfo,
+                               "--repository", "fleet-conninfo"], capture_output=True, text=True,
+                              cwd=self.tmp, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["conninfo"])
+        self.assertEqual(len(history("fixture_sum_array", "--repository", "fleet-conninfo")["runs"]), 1)
+        bad = run("run", "-o", str(self.tmp / "bad"), *QUICK, "--history", "hots=x dbname=y")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("looks like a PostgreSQL key=value connection string", bad.stderr)
+        self.assertFalse((self.tmp / "bad").exists())  # refused before anything ran
+
+    def test_sigterm_while_waiting_for_a_lock_cancels_and_queues_the_run(self):
+        holder = subprocess.Popen([PSQL, "-X", "-q", "-d", URL], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        holder.stdin.write("BEGIN; LOCK TABLE runs IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n")
+        holder.stdin.flush()
+        self.assertEqual(holder.stdout.readline().strip(), "locked")
+        try:
+            out = self.tmp / "cancelled"
+            proc = subprocess.Popen([str(HOST), "run", "-o", str(out), *QUICK, "--history", URL,
+                                     "--repository", "fleet-cancel", "--store-timeout", "600"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cost-ops' "
+                    "AND wait_event_type = 'Lock'").strip() == "0":
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)  # long before the lock goes
+        finally:
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.close()
+            holder.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 2, err)
+        self.assertIn("canceling statement due to user request", err)
+        self.assertEqual(len(list((out / "history-outbox").glob("*.json"))), 1)
+        self.assertTrue((out / "report.html").exists())
+        self.assertEqual(history("fixture_sum_array", "--repository", "fleet-cancel")["runs"], [])
+
+    def test_a_server_that_never_answers_costs_one_bounded_attempt_and_report_html_is_written(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        accepted = []
+
+        def accept():
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                accepted.append(conn)  # and never answer
+
+        threading.Thread(target=accept, daemon=True).start()
+        port = listener.getsockname()[1]
+        out = self.tmp / "silent"
+        proc = run("run", "-o", str(out), *QUICK, "--history",
+                   f"postgresql://costops@127.0.0.1:{port}/costops?sslmode=disable",
+                   "--store-timeout", "2")
+        listener.close()
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("cannot connect to the result store", proc.stderr)
+        self.assertEqual(len(accepted), 1)  # the report did not connect again
+        report = (out / "report.html").read_text()
+        self.assertIn("The history could not be read", report)
+        self.assertEqual(len(list((out / "history-outbox").glob("*.json"))), 1)
+
+    def test_store_migrate_and_regressions_from_the_command_line(self):
+        proc = run("store", "migrate", "--history", URL)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("schema version", proc.stderr)
+        proc = run("history", "--regressions", "--history", URL, "--repository", "fleet-none")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("no series got slower", proc.stdout)
+        proc = run("history", "--regressions", "--history", URL, "--since", "last week")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--since `last week`", proc.stderr)
 
     def test_a_refused_login_is_a_clear_error_with_exit_2(self):
         refused = "postgresql://nobody@/costops?host=" + SOCKET_DIR

@@ -2,8 +2,6 @@
 // suite once on SQLite and once with COSTOPS_TEST_STORE_URL pointing at a
 // throwaway PostgreSQL cluster (tests/host/with_test_postgres.sh).
 #include <doctest/doctest.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -16,28 +14,6 @@ using namespace store_test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs administrative SQL on the store under test, behind the host's back.
-void admin_sql(const std::string& location, const std::string& sql) {
-  if (is_postgres_location(location)) {
-    PGconn* connection = PQconnectdb(location.c_str());
-    REQUIRE(PQstatus(connection) == CONNECTION_OK);
-    PQsetNoticeProcessor(
-        connection, [](void*, const char*) {}, nullptr);
-    PGresult* result = PQexec(connection, sql.c_str());
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-    INFO(PQresultErrorMessage(result));
-    PQclear(result);
-    PQfinish(connection);
-    REQUIRE(ok);
-    return;
-  }
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(location.c_str(), &db) == SQLITE_OK);
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
 
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -178,7 +154,7 @@ TEST_SUITE("result_store") {
     CHECK_NOTHROW(s.open());
   }
 
-  TEST_CASE("outbox records round-trip, bad ones are refused by name, uploads store once") {
+  TEST_CASE("outbox records round-trip, bad ones are rejected by name, uploads store once") {
     StoreUnderTest s("outbox");
     const fs::path out = fs::temp_directory_path() / s.tag;
     fs::remove_all(out);
@@ -201,11 +177,13 @@ TEST_SUITE("result_store") {
     const auto store = s.open();
     store->append(first);  // stored once already: the upload must not store it again
     const OutboxUpload upload = upload_outbox(*store, out);
-    CHECK(upload.stored.size() == 2);
-    REQUIRE(upload.refused.size() == 1);
-    CHECK(upload.refused[0].second.find("zz-not-a-record.json") != std::string::npos);
+    CHECK(upload.stored.size() == 1);
+    CHECK(upload.already_stored.size() == 1);  // "already stored" is success
+    REQUIRE(upload.rejected.size() == 1);
+    CHECK(upload.rejected[0].second.find("zz-not-a-record.json") != std::string::npos);
     CHECK(store->runs(HistoryFilter{s.tag, "", "", ""}).size() == 2);
-    CHECK(fs::exists(out / kOutboxDirectoryName / "zz-not-a-record.json"));
+    CHECK(fs::exists(out / kOutboxDirectoryName / "rejected" / "zz-not-a-record.json"));
+    CHECK(fs::exists(out / kOutboxDirectoryName / "rejected" / "zz-not-a-record.json.reason.txt"));
     CHECK_FALSE(fs::exists(out / kOutboxDirectoryName / (first.run_uid + ".json")));
     CHECK_THROWS_AS(upload_outbox(*store, out / "missing"), HistoryError);
     fs::remove_all(out);
@@ -235,10 +213,10 @@ TEST_CASE("an unreachable PostgreSQL server is a clear error without the passwor
     open_result_store(url);
   } catch (const HistoryError& e) {
     CHECK(std::string(e.what()).find("secret") == std::string::npos);
-    CHECK(std::string(e.what()).find("bench:***@") != std::string::npos);
+    CHECK(std::string(e.what()).find("postgresql://bench@/costops") != std::string::npos);
   }
   CHECK(redacted_location("postgres://u:p@h:5432/db?password=x&sslmode=require") ==
-        "postgres://u:***@h:5432/db?password=***&sslmode=require");
+        "postgres://u@h:5432/db?sslmode=require");
   CHECK(redacted_location("/tmp/history.db") == "/tmp/history.db");
   CHECK(is_postgres_location("postgres://h/db"));
   CHECK_FALSE(is_postgres_location("history.db"));

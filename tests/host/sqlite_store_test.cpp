@@ -82,7 +82,8 @@ TEST_CASE("a version-3 history from before the fleet columns gets them in place"
   CHECK(entries[0].run.branch == "main");
   CHECK(entries[0].run.dirty);
   CHECK(entries[1].run.repository == "r");
-  CHECK(store->entries("t", HistoryFilter{"", "main", "", "bench"}).size() == 1);
+  CHECK(store->entries("t", HistoryFilter{"", "main", "", "benchmarked"}).size() == 1);
+  CHECK(store->entries("t", HistoryFilter{"", "main", "", "bench"}).empty());  // not hex: exact
   fs::remove(file);
 }
 

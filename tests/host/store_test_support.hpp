@@ -3,6 +3,9 @@
 // suite against a throwaway cluster that way), else a fresh SQLite file.
 #pragma once
 
+#include <doctest/doctest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -115,5 +118,38 @@ struct StoreUnderTest {
   StoreUnderTest& operator=(const StoreUnderTest&) = delete;
   std::unique_ptr<ResultStore> open() const { return open_result_store(location); }
 };
+
+// Runs administrative SQL on the store under test, behind the host's back.
+inline void admin_sql(const std::string& location, const std::string& sql) {
+  if (is_postgres_location(location)) {
+    PGconn* connection = PQconnectdb(location.c_str());
+    REQUIRE(PQstatus(connection) == CONNECTION_OK);
+    PQsetNoticeProcessor(
+        connection, [](void*, const char*) {}, nullptr);
+    PGresult* result = PQexec(connection, sql.c_str());
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    INFO(PQresultErrorMessage(result));
+    PQclear(result);
+    PQfinish(connection);
+    REQUIRE(ok);
+    return;
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(location.c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// The location of a new, empty PostgreSQL schema on the test server (a fresh
+// database for one test), or the test's own new SQLite file.
+inline std::string fresh_store(const StoreUnderTest& s) {
+  if (!postgres_url()) return s.location;
+  const std::string schema =
+      "s_" + std::to_string(::getpid()) + "_" + std::to_string(std::random_device()() % 1000000);
+  admin_sql(s.location, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  return s.location + (s.location.find('?') == std::string::npos ? "?" : "&") +
+         "options=-csearch_path%3D" + schema;
+}
 
 }  // namespace store_test

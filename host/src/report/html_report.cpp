@@ -27,8 +27,17 @@ std::string html_report(const ReportRequest& request) {
       if (const auto* id = t.is_object() ? t.as_object().if_contains("target_id") : nullptr;
           id && id->is_string())
         ids.emplace_back(id->as_string());
-    sources.history = report_history(request.history, ids);
     sources.history_label = redacted_location(request.history);
+    sources.history_problem = request.history_problem;
+    try {
+      if (request.history_problem.empty())
+        sources.history = request.history_store
+                              ? report_history(*request.history_store, ids, request.history_filter)
+                              : report_history(request.history, ids, request.history_filter,
+                                               request.store_timeout_s);
+    } catch (const HistoryError& e) {
+      sources.history_problem = e.what();
+    }
   }
   return report_html(build_report_model(sources));
 }

@@ -165,7 +165,10 @@ void history_section(std::ostream& out, const ReportModel& m) {
       << "</code>. A step (triangle) is a change from the run before "
          "that is significant and at least the threshold, as <code>cost-ops history</code> "
          "reports it.</p>\n";
-  if (m.trends.empty())
+  if (!m.history_problem.empty())
+    out << "<p class=\"note\">The history could not be read: " << esc(m.history_problem)
+        << "</p>\n";
+  else if (m.trends.empty())
     out << "<p class=\"note\">No target of this run has two recorded runs yet.</p>\n";
   out << "<div class=\"grid\">\n";
   for (std::size_t i = 0; i < m.trends.size(); ++i)

@@ -116,25 +116,29 @@ ReportFamily family_of(const json::object& f) {
   return family;
 }
 
+// The newest points, each step tested as `cost-ops history` does: within
+// its series (repository x branch x machine), per run and over the series'
+// level.
 ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntry>& entries,
                      const ComparisonSettings& settings) {
   ReportTrend trend{target_id, {}};
   const std::size_t first = entries.size() > kMaxTrendPoints ? entries.size() - kMaxTrendPoints : 0;
-  const HistoryEntry* previous = nullptr;
-  for (std::size_t i = first; i < entries.size(); ++i) {
-    const HistoryEntry& e = entries[i];
-    ReportHistoryPoint point{e};
-    if (e.status == "ok" && previous) {  // the same test as `cost-ops history`
-      const TargetComparison c = compare_history_entries(target_id, *previous, e, settings);
-      point.change = c.change;
-      point.p_value = c.p_value;
-      if (c.verdict == Verdict::slower || c.verdict == Verdict::faster) point.step = c.verdict;
+  const std::vector<HistoryEntry> shown(entries.begin() + static_cast<long>(first), entries.end());
+  for (const HistoryRow& row : history_rows(target_id, shown, settings)) {
+    ReportHistoryPoint point{*row.entry};
+    if (row.level_change) {
+      point.change = row.level_change->change;
+      point.p_value = row.level_change->p_value;
+      point.step = row.level_change->slower() ? Verdict::slower : Verdict::faster;
+    } else if (row.change) {
+      point.change = row.change->change;
+      point.p_value = row.change->p_value;
+      if (row.step()) point.step = row.change->verdict;
     }
     point.entry.ns_per_operation.clear();  // the page draws medians only
     point.entry.repetition.clear();
     point.entry.process.clear();
     trend.points.push_back(std::move(point));
-    if (e.status == "ok") previous = &e;
   }
   return trend;
 }
@@ -181,6 +185,7 @@ ReportModel build_report_model(const ReportSources& sources) {
       if (family.is_object()) model.families.push_back(family_of(family.get_object()));
   if (sources.baseline) add_comparison(sources, model);
   model.history_label = sources.history_label;
+  model.history_problem = sources.history_problem;
   for (const ReportTarget& t : model.targets)
     if (const auto it = sources.history.find(t.summary.id);
         it != sources.history.end() && measured_runs(it->second) >= 2)

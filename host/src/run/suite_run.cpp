@@ -63,7 +63,8 @@ class SuiteRun {
     keep_baseline();
     announce_files();
     record_history();
-    if (!write_after_run_files(output_->root(), options_, baseline_, progress_))
+    if (!write_after_run_files(output_->root(), options_, baseline_, progress_,
+                               {store_.get(), store_problem_}))
       write_failed_ = true;
     return final_exit_code();
   }
@@ -281,17 +282,21 @@ class SuiteRun {
                    (root / "raw").string() + "/");
   }
 
-  // Appends the run to the result store in one transaction. When the store
-  // cannot take it (down, login refused, locked), the files stay, the run is
-  // queued in the outbox for `cost-ops history upload`, and the exit code is 2.
+  // Appends the run to the result store in one transaction, over the one
+  // connection the report then reads from. When the store cannot take it
+  // (down, login refused, a timeout, SIGINT/SIGTERM while waiting), the files
+  // stay, the run is queued in the outbox for `cost-ops history upload`, the
+  // report says why it has no history, and the exit code is 2.
   void record_history() {
     if (options_.history.empty()) return;
     const RunRecord record = make_run_record(report_);
     try {
-      const auto store = open_result_store(options_.history);
-      const std::int64_t run_id = store->append(record);
-      progress_.info("Recorded as run " + std::to_string(run_id) + " in " + store->location());
+      store_ = open_result_store(options_.history, {StoreAccess::write, options_.store_timeout_s});
+      const std::int64_t run_id = store_->append(record);
+      progress_.info("Recorded as run " + std::to_string(run_id) + " in " + store_->location());
     } catch (const HistoryError& e) {
+      store_.reset();
+      store_problem_ = e.what();
       progress_.error(std::string("the run was not stored: ") + e.what());
       write_failed_ = true;
       queue_for_upload(record);
@@ -324,6 +329,8 @@ class SuiteRun {
   std::optional<StoredRun> baseline_;
   std::optional<AbBaseline> ab_;
   bool write_failed_ = false;
+  std::unique_ptr<ResultStore> store_;  // the run's connection, kept for the report
+  std::string store_problem_;           // why the run was not stored
   bool regression_ = false;
   int exit_code_ = kExitOk;
 };

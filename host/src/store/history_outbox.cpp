@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
+#include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
+#include "costops/host/target_status.hpp"
 
 namespace costops::host {
 
@@ -75,6 +80,37 @@ class RecordReader {
   const fs::path& file_;
 };
 
+// The directory (created) readable by its owner only: run records hold the
+// command line and the environment. Throws FileWriteError.
+fs::path private_directory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) throw FileWriteError("cannot create " + dir.string() + ": " + ec.message());
+  return dir;
+}
+
+void write_private_file(const fs::path& file, const std::string& text) {
+  write_file_atomically(file, text);
+  std::error_code ec;
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                  ec);
+}
+
+// Moves a file the store must not take to rejected/, with NAME.reason.txt
+// saying why; the upload goes on with the others.
+fs::path reject(const fs::path& file, const std::string& reason) {
+  const fs::path dir = private_directory(file.parent_path() / kRejectedDirectoryName);
+  const fs::path moved = dir / file.filename();
+  write_private_file(dir / (file.filename().string() + ".reason.txt"), reason + "\n");
+  std::error_code ec;
+  fs::rename(file, moved, ec);
+  if (ec)
+    throw FileWriteError("cannot move " + file.string() + " to " + dir.string() + ": " +
+                         ec.message());
+  return moved;
+}
+
 const json::object& object_at(const json::value& v, const RecordReader& reader) {
   if (!v.is_object()) reader.fail("has an entry that is not an object");
   return v.get_object();
@@ -91,14 +127,28 @@ StoredTargetRow read_target(const json::value& value, const RecordReader& parent
                     {},
                     {},
                     {}};
-  for (const auto& v : r.array("ns_per_operation"))
-    t.ns_per_operation.push_back(v.is_number() ? v.to_number<double>() : 0);
-  for (const auto& v : r.array("repetition"))
-    t.repetition.push_back(v.is_int64() ? static_cast<std::uint32_t>(v.get_int64()) : 0);
+  for (const auto& v : r.array("ns_per_operation")) {
+    if (!v.is_number()) r.fail("has a sample of " + t.target_id + " that is not a number");
+    t.ns_per_operation.push_back(v.to_number<double>());
+  }
+  // Repetitions and processes are counts: a negative or fractional one is
+  // refused, never wrapped or rounded.
+  const auto counts = [&](const json::array& values, const char* what) {
+    std::vector<std::uint32_t> out;
+    for (const auto& v : values) {
+      const bool count = (v.is_int64() && v.get_int64() >= 0 && v.get_int64() <= UINT32_MAX) ||
+                         (v.is_uint64() && v.get_uint64() <= UINT32_MAX);
+      if (!count)
+        r.fail("has a " + std::string(what) + " of " + t.target_id +
+               " that is not a count: " + json::serialize(v));
+      out.push_back(static_cast<std::uint32_t>(v.to_number<std::uint64_t>()));
+    }
+    return out;
+  };
+  t.repetition = counts(r.array("repetition"), "repetition");
   if (t.ns_per_operation.size() != t.repetition.size() && !t.repetition.empty())
     r.fail("has a target whose samples and repetitions differ in number");
-  for (const auto& v : r.optional_array("process"))
-    t.process.push_back(v.is_int64() ? static_cast<std::uint32_t>(v.get_int64()) : 0);
+  t.process = counts(r.optional_array("process"), "process");
   if (t.ns_per_operation.size() != t.process.size() && !t.process.empty())
     r.fail("has a target whose samples and processes differ in number");
   return t;
@@ -149,16 +199,51 @@ RunRecord parse_run_record(const std::string& text, const fs::path& file) {
   if (!provenance) r.fail("lacks \"provenance\"");
   record.provenance = read_provenance(RecordReader(object_at(*provenance, r), file));
   for (const auto& t : r.array("targets")) record.targets.push_back(read_target(t, r, file));
-  if (record.run_uid.empty()) r.fail("has an empty run_uid");
+  if (const std::string problem = run_record_problem(record); !problem.empty()) r.fail(problem);
   return record;
 }
 
+std::string run_record_problem(const RunRecord& record) {
+  const auto quoted = [](const std::string& text) { return "\"" + text.substr(0, 80) + "\""; };
+  if (record.run_uid.empty() || record.run_uid.size() > 64 ||
+      !std::all_of(record.run_uid.begin(), record.run_uid.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }))
+    return "has the run_uid " + quoted(record.run_uid) +
+           ", not 1 to 64 letters, digits, '-' or '_'";
+  if (!record.timestamp.ends_with('Z') ||
+      !parse_time_bound(record.timestamp.substr(0, 19) + "Z", false, ""))
+    return "has the timestamp " + quoted(record.timestamp) + ", not an RFC 3339 UTC time";
+  std::set<std::string> ids;
+  for (const StoredTargetRow& t : record.targets) {
+    if (t.target_id.empty()) return "has a target with an empty target_id";
+    if (!ids.insert(t.target_id).second)
+      return "lists the target " + quoted(t.target_id) + " twice";
+    if (!parse_target_status(t.status))
+      return "has the status " + quoted(t.status) + " for " + t.target_id +
+             ", not one cost-ops writes";
+    // No operation measured by a run lasts longer than the longest --timeout
+    // (a week): a larger or negative time is not a measurement.
+    const auto plausible = [](double ns) {
+      return std::isfinite(ns) && ns >= 0 && ns <= kMaxPlausibleNs;
+    };
+    if (!plausible(t.median_ns))
+      return "has the median " + format_double("%g", t.median_ns) + " ns for " + t.target_id +
+             ", not a time between 0 and a week";
+    for (double v : t.ns_per_operation)
+      if (!plausible(v))
+        return "has the sample " + format_double("%g", v) + " ns for " + t.target_id +
+               ", not a time between 0 and a week";
+    boost::system::error_code ec;
+    if (const json::value metrics = json::parse(t.metrics_json, ec); ec || !metrics.is_object())
+      return "has metrics for " + t.target_id + " that are not a JSON object";
+  }
+  return {};
+}
+
 fs::path queue_in_outbox(const fs::path& output_dir, const RunRecord& record) {
-  const fs::path dir = output_dir / kOutboxDirectoryName;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
+  const fs::path dir = private_directory(output_dir / kOutboxDirectoryName);
   const fs::path file = dir / (record.run_uid + ".json");
-  write_file_atomically(file, run_record_json(record));
+  write_private_file(file, run_record_json(record));
   return file;
 }
 
@@ -178,17 +263,23 @@ OutboxUpload upload_outbox(ResultStore& store, const fs::path& directory) {
   OutboxUpload result;
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
+    if (!in) continue;  // a concurrent upload took it
     std::stringstream text;
     text << in.rdbuf();
-    RunRecord record;
     try {
-      record = parse_run_record(text.str(), file);
+      const RunRecord record = parse_run_record(text.str(), file);
+      const AppendResult stored = store.store_run(record);
+      (stored.already_stored ? result.already_stored : result.stored)
+          .emplace_back(file, stored.run_id);
+      fs::remove(file, ec);
+    } catch (const StoreDataError& e) {  // the store refused this run, not every run
+      result.rejected.emplace_back(reject(file, e.what()), e.what());
     } catch (const HistoryError& e) {
-      result.refused.emplace_back(file, e.what());
-      continue;
+      if (std::string(e.what()).starts_with("outbox file "))  // from parse_run_record
+        result.rejected.emplace_back(reject(file, e.what()), e.what());
+      else
+        throw;  // the store: stop, keep this file and the rest
     }
-    result.stored.emplace_back(file, store.append(record));
-    fs::remove(file, ec);
   }
   return result;
 }

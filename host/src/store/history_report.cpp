@@ -14,17 +14,20 @@ namespace json = boost::json;
 
 namespace {
 
-std::string machine_key(const HistoryEntry& e) {
-  return e.run.machine_id.empty() ? "host:" + e.run.host_name : e.run.machine_id;
+std::string series_key(const HistoryEntry& e) {
+  const std::string machine =
+      e.run.machine_id.empty() ? "host:" + e.run.host_name : e.run.machine_id;
+  return e.run.repository + '\n' + e.run.branch + '\n' + machine;
 }
 
-// What a reader calls the machine: its host name (the id is opaque).
+// The machine's name (--machine, or host name and machine-id); rows from
+// before names knew only the host.
 std::string machine_label(const HistoryEntry& e) {
-  return e.run.host_name.empty() ? e.run.machine_id : e.run.host_name;
+  return e.run.machine_id.empty() ? e.run.host_name : e.run.machine_id;
 }
 
 std::string short_commit(const std::string& commit) {
-  return commit.empty() ? "-" : commit.substr(0, 12);
+  return commit.empty() ? "unknown" : commit.substr(0, 12);
 }
 
 std::string change_text(const HistoryRow& row) {
@@ -32,6 +35,10 @@ std::string change_text(const HistoryRow& row) {
 }
 
 std::string step_text(const HistoryRow& row) {
+  if (row.level_change)
+    return std::string(row.level_change->slower() ? "▲ step: slower" : "▼ step: faster") +
+           " (level " + format_double("%+.1f%%", 100 * row.level_change->change) + ", p " +
+           format_double("%.2g", row.level_change->p_value) + ")";
   if (!row.step()) return "";
   const bool slower = row.change->verdict == Verdict::slower;
   return std::string(slower ? "▲ step: slower" : "▼ step: faster") + " (p " +
@@ -61,15 +68,16 @@ std::string history_text(const std::string& target_id, const std::vector<History
 }
 
 std::string history_markdown(const std::string& target_id, const std::vector<HistoryRow>& rows) {
-  std::string md = "## History of `" + target_id +
+  std::string md = "## History of `" + markdown_cell(target_id) +
                    "`\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
                    "| Change | Step |\n|---:|---|---|---|---|---|---|---:|---:|---|\n";
   for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
-    md += "| " + std::to_string(e.run_id) + " | " + e.timestamp + " | " + machine_label(e) + " | " +
-          e.run.repository + " | " + e.run.branch + " | `" + short_commit(e.run.commit) + "` | " +
-          e.status + " | " + median_text(e) + " | " + change_text(row) + " | " + step_text(row) +
-          " |\n";
+    md += "| " + std::to_string(e.run_id) + " | " + markdown_cell(e.timestamp) + " | " +
+          markdown_cell(machine_label(e)) + " | " + markdown_cell(e.run.repository) + " | " +
+          markdown_cell(e.run.branch) + " | `" + markdown_cell(short_commit(e.run.commit)) +
+          "` | " + markdown_cell(e.status) + " | " + median_text(e) + " | " + change_text(row) +
+          " | " + step_text(row) + " |\n";
   }
   return md;
 }
@@ -85,6 +93,10 @@ std::string history_json(const std::string& target_id, const std::vector<History
                       {"status", e.status},
                       {"median_ns", e.status == "ok" ? finite_or_null(e.median_ns) : nullptr},
                       {"samples", e.ns_per_operation.size()}};
+    if (row.level_change)
+      item["level_change"] = json::object{{"relative", finite_or_null(row.level_change->change)},
+                                          {"p_value", finite_or_null(row.level_change->p_value)},
+                                          {"step", true}};
     if (row.change)
       item["change"] = json::object{{"previous_run_id", row.previous->run_id},
                                     {"relative", finite_or_null(row.change->change)},
@@ -100,6 +112,19 @@ std::string history_json(const std::string& target_id, const std::vector<History
 }
 
 }  // namespace
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
 
 std::optional<HistoryFormat> parse_history_format(const std::string& text) {
   if (text == "text") return HistoryFormat::text;
@@ -123,16 +148,28 @@ std::vector<HistoryRow> history_rows(const std::string& target_id,
                                      const ComparisonSettings& settings) {
   ComparisonSettings quick = settings;
   quick.bootstrap_resamples = 0;  // the trend shows no interval: skip its cost
-  std::map<std::string, const HistoryEntry*> previous_ok;  // per machine
+  std::map<std::string, const HistoryEntry*> previous_ok;   // per series
+  std::map<std::string, std::vector<std::size_t>> ok_rows;  // per series, oldest first
   std::vector<HistoryRow> rows;
   for (const HistoryEntry& e : entries) {
-    HistoryRow row{&e, machine_key(e), nullptr, std::nullopt};
-    const HistoryEntry*& previous = previous_ok[row.machine];
+    HistoryRow row{&e, series_key(e), nullptr, std::nullopt, std::nullopt};
+    const HistoryEntry*& previous = previous_ok[row.series];
     row.previous = previous;
     if (e.status == "ok" && previous)
       row.change = compare_history_entries(target_id, *previous, e, quick);
-    if (e.status == "ok") previous = &e;
+    if (e.status == "ok") {
+      previous = &e;
+      ok_rows[row.series].push_back(rows.size());
+    }
     rows.push_back(std::move(row));
+  }
+  // The level of each series over its run medians: the step of one-process runs.
+  const SeriesStepSettings level{settings.threshold, settings.alpha};
+  for (const auto& [series, indices] : ok_rows) {
+    std::vector<double> medians;
+    for (std::size_t i : indices) medians.push_back(rows[i].entry->median_ns);
+    if (const auto step = detect_series_step(medians, level))
+      rows[indices[step->first_after]].level_change = step;
   }
   return rows;
 }

@@ -1,12 +1,20 @@
 // The PostgreSQL engine of the result store (libpq): one server shared by a
 // fleet of runners. Its numbered schema versions are rows of
 // schema_migrations; a transaction-scoped advisory lock makes the first use
-// by many runners at once migrate exactly once.
+// by many runners at once migrate exactly once. A role migrates only when
+// the schema is behind (readers never), so a writer needs INSERT and SELECT
+// and a reader SELECT only. Every wait is bounded: connect_timeout, then
+// statement_timeout and lock_timeout for the session, and a SIGINT/SIGTERM
+// arriving while a statement runs cancels it (PQcancel).
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
+#include "costops/host/child_process.hpp"
+#include "costops/host/store/store_location.hpp"
 #include "sql_result_store.hpp"
 
 namespace costops::host::store {
@@ -31,12 +39,25 @@ std::string without_newline(std::string text) {
   return text;
 }
 
+constexpr const char* kLacksRight = "the role lacks this right";
+
+// What to add to the server's message so that the reader knows what to do.
+std::string advice_for(const std::string& sqlstate) {
+  if (sqlstate == "42501")  // insufficient_privilege: "permission denied", "must be owner"
+    return std::string(" (") + kLacksRight +
+           ": docs/fleet.md lists the GRANTs for an owner, a writer and a reader)";
+  if (sqlstate == "57014") return " (cancelled: interrupted, or longer than --store-timeout)";
+  if (sqlstate == "55P03") return " (a lock was not granted within --store-timeout)";
+  return "";
+}
+
 class PostgresResultStore final : public SqlResultStore {
  public:
-  explicit PostgresResultStore(const std::string& url);
+  PostgresResultStore(const StoreLocation& where, const StoreOpenOptions& options);
   ~PostgresResultStore() override { PQfinish(connection_); }
   PostgresResultStore(const PostgresResultStore&) = delete;
   PostgresResultStore& operator=(const PostgresResultStore&) = delete;
+  std::pair<int, int> versions() const { return versions_; }
 
  protected:
   SqlRows query(const std::string& sql, const SqlParams& params) override;
@@ -44,60 +65,118 @@ class PostgresResultStore final : public SqlResultStore {
   void begin_write() override { execute("BEGIN"); }
 
  private:
-  // Throws unless `result` is `expected`; frees it when throwing.
-  void check(PGresult* result, ExecStatusType expected) const;
-  void migrate();
+  // Sends, then waits for the result, cancelling on an interrupt that
+  // arrives meanwhile. Throws HistoryError (StoreDataError for the data's
+  // fault) unless the result is `expected` (or COMMAND_OK for a query).
+  PGresult* run(const std::string& sql, const SqlParams* params);
+  PGresult* wait_for_result();
+  [[noreturn]] void fail(PGresult* result);
+  int schema_version();
+  void open_for(StoreAccess access, const std::string& display);
+  void migrate(const std::string& display);
   PGconn* connection_ = nullptr;
+  std::pair<int, int> versions_{0, 0};
 };
 
-PostgresResultStore::PostgresResultStore(const std::string& url)
-    : SqlResultStore(redacted_location(url)) {
+PostgresResultStore::PostgresResultStore(const StoreLocation& where,
+                                         const StoreOpenOptions& options)
+    : SqlResultStore(where.display()) {
   // Keywords are applied in order: the URL (expanded from dbname) overrides
   // the defaults before it, and PG* environment variables fill the rest.
+  const long seconds = std::max(1L, std::lround(options.timeout_seconds));
+  const std::string connect_timeout = std::to_string(seconds);
   std::vector<const char*> keywords{"fallback_application_name"}, values{"cost-ops"};
-  if (!std::getenv("PGCONNECT_TIMEOUT")) {  // an unreachable host fails in seconds, not minutes
+  if (!std::getenv("PGCONNECT_TIMEOUT")) {
     keywords.push_back("connect_timeout");
-    values.push_back("10");
+    values.push_back(connect_timeout.c_str());
   }
   keywords.insert(keywords.end(), {"dbname", nullptr});
-  values.insert(values.end(), {url.c_str(), nullptr});
+  values.insert(values.end(), {where.connection_text().c_str(), nullptr});
   connection_ = PQconnectdbParams(keywords.data(), values.data(), 1);
   if (!connection_ || PQstatus(connection_) != CONNECTION_OK) {
     const std::string message =
         connection_ ? without_newline(PQerrorMessage(connection_)) : "out of memory";
     PQfinish(connection_);
-    throw HistoryError("cannot connect to the result store " + location() + ": " + message +
+    throw HistoryError("cannot connect to the result store " + location() + ": " +
+                       without_store_passwords(message) +
                        " (check the URL, that the server runs, and the PG* variables)");
   }
   // "already exists, skipping" notices are expected, not the user's business.
   PQsetNoticeProcessor(
       connection_, [](void*, const char*) {}, nullptr);
   try {
-    migrate();
+    const std::string ms = std::to_string(static_cast<long long>(seconds) * 1000);
+    query(
+        "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $1, "
+        "false)",
+        {ms});
+    open_for(options.access, where.display());
   } catch (...) {
     PQfinish(connection_);
     throw;
   }
 }
 
-void PostgresResultStore::check(PGresult* result, ExecStatusType expected) const {
-  if (result && PQresultStatus(result) == expected) return;
+void PostgresResultStore::fail(PGresult* result) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
   const std::string message =
       without_newline(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_));
   PQclear(result);
-  throw HistoryError(describe() + ": " + message);
+  const std::string text = describe() + ": " + message + advice_for(sqlstate);
+  // Class 22 (data exception) and 23 (integrity): this run's data, not the store.
+  if (sqlstate.starts_with("22") || sqlstate.starts_with("23")) throw StoreDataError(text);
+  throw HistoryError(text);
+}
+
+PGresult* PostgresResultStore::wait_for_result() {
+  const bool interrupted_before = interrupt_requested();
+  bool cancelled = false;
+  while (PQisBusy(connection_)) {
+    pollfd socket{PQsocket(connection_), POLLIN, 0};
+    ::poll(&socket, 1, 100);  // wakes for a signal too (no SA_RESTART)
+    if (!cancelled && !interrupted_before && interrupt_requested()) {
+      if (PGcancel* cancel = PQgetCancel(connection_)) {
+        char error[256];
+        PQcancel(cancel, error, sizeof error);
+        PQfreeCancel(cancel);
+      }
+      cancelled = true;
+    }
+    if (!PQconsumeInput(connection_)) return nullptr;
+  }
+  PGresult* last = nullptr;  // the last result of a multi-statement string
+  while (PGresult* next = PQgetResult(connection_)) {
+    if (last && PQresultStatus(last) != PGRES_COMMAND_OK &&
+        PQresultStatus(last) != PGRES_TUPLES_OK) {
+      PQclear(next);  // keep the first error
+      continue;
+    }
+    PQclear(last);
+    last = next;
+  }
+  return last;
+}
+
+PGresult* PostgresResultStore::run(const std::string& sql, const SqlParams* params) {
+  int sent = 0;
+  if (params) {
+    std::vector<const char*> values;
+    for (const auto& p : *params) values.push_back(p ? p->c_str() : nullptr);
+    sent = PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0);
+  } else {
+    sent = PQsendQuery(connection_, sql.c_str());
+  }
+  if (!sent) fail(nullptr);
+  PGresult* result = wait_for_result();
+  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result);
+  return result;
 }
 
 SqlRows PostgresResultStore::query(const std::string& sql, const SqlParams& params) {
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PGresult* result = PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()),
-                                  nullptr, values.data(), nullptr, nullptr, 0);
-  if (PQresultStatus(result) == PGRES_COMMAND_OK) {
-    PQclear(result);
-    return {};
-  }
-  check(result, PGRES_TUPLES_OK);
+  PGresult* result = run(sql, &params);
   SqlRows rows(static_cast<std::size_t>(PQntuples(result)));
   const int columns = PQnfields(result);
   for (int r = 0; r < static_cast<int>(rows.size()); ++r)
@@ -108,14 +187,38 @@ SqlRows PostgresResultStore::query(const std::string& sql, const SqlParams& para
 }
 
 void PostgresResultStore::execute(const std::string& sql) {
-  PGresult* result = PQexec(connection_, sql.c_str());
-  check(result, PGRES_COMMAND_OK);
-  PQclear(result);
+  PQclear(run(sql, nullptr));
 }
 
-// Under the advisory lock, inside one transaction: read the version, apply
-// what is missing, record each version applied.
-void PostgresResultStore::migrate() {
+// 0 when the schema has no cost-ops tables yet. Reads only: a SELECT-only
+// role can call it.
+int PostgresResultStore::schema_version() {
+  if (query("SELECT to_regclass('schema_migrations') IS NOT NULL", {}).at(0).at(0) != "t") return 0;
+  return std::stoi(
+      query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}).at(0).at(0));
+}
+
+void PostgresResultStore::open_for(StoreAccess access, const std::string& display) {
+  const int version = schema_version();
+  versions_ = {version, version};
+  refuse_newer_schema(version);
+  if (version == latest_store_schema_version()) return;
+  if (access == StoreAccess::read) {
+    if (version == 0)
+      throw HistoryError(describe() +
+                         " holds no cost-ops tables: record a run with `cost-ops "
+                         "run --history " +
+                         display + "` or create them with `cost-ops store migrate " + display +
+                         "`");
+    throw HistoryError(schema_behind_message(describe(), version, display));
+  }
+  migrate(display);
+}
+
+// Under the advisory lock, inside one transaction: read the version again,
+// apply what is missing, record each version applied. A role without the
+// right to change the schema gets a message saying who can.
+void PostgresResultStore::migrate(const std::string& display) {
   begin_write();
   try {
     query(kMigrationLock, {});
@@ -129,6 +232,14 @@ void PostgresResultStore::migrate() {
       query("INSERT INTO schema_migrations (version) SELECT generate_series($1::int, $2::int)",
             {std::to_string(current + 1), std::to_string(reached)});
     execute("COMMIT");
+    versions_ = {current, reached};
+  } catch (const HistoryError& e) {
+    PQclear(PQexec(connection_, "ROLLBACK"));
+    if (std::string(e.what()).find(kLacksRight) == std::string::npos) throw;
+    throw HistoryError(
+        std::string(e.what()) + "; the schema is at version " + std::to_string(versions_.first) +
+        " and this cost-ops needs " + std::to_string(latest_store_schema_version()) +
+        ": the store's owner upgrades it with `cost-ops store migrate " + display + "`");
   } catch (...) {
     PQclear(PQexec(connection_, "ROLLBACK"));
     throw;
@@ -137,8 +248,12 @@ void PostgresResultStore::migrate() {
 
 }  // namespace
 
-std::unique_ptr<ResultStore> open_postgres_store(const std::string& url) {
-  return std::make_unique<PostgresResultStore>(url);
+std::unique_ptr<ResultStore> open_postgres_store(const std::string& url,
+                                                 const StoreOpenOptions& options,
+                                                 std::pair<int, int>* versions) {
+  auto store = std::make_unique<PostgresResultStore>(StoreLocation(url), options);
+  if (versions) *versions = store->versions();
+  return store;
 }
 
 }  // namespace costops::host::store

@@ -1,10 +1,14 @@
 #include "costops/host/result_store.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
+#include <ctime>
 #include <random>
 #include <set>
 
 #include "costops/host/raw_record.hpp"
+#include "costops/host/store/store_location.hpp"
 #include "sql_result_store.hpp"
 
 namespace costops::host {
@@ -42,29 +46,66 @@ StoredTargetRow target_row(const TargetResult& t) {
 }  // namespace
 
 bool is_postgres_location(const std::string& location) {
-  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+  try {
+    return StoreLocation(location).is_postgres();
+  } catch (const HistoryError&) {  // not a usable location at all: opening it says why
+    return false;
+  }
 }
 
 std::string redacted_location(const std::string& location) {
-  std::string out = location;
-  if (const auto scheme = out.find("://"); scheme != std::string::npos) {
-    const auto authority_end = out.find_first_of("/?", scheme + 3);
-    const auto at = out.rfind('@', authority_end);
-    const auto colon = out.find(':', scheme + 3);
-    if (at != std::string::npos && at > scheme && colon < at)
-      out.replace(colon + 1, at - colon - 1, "***");
-  }
-  for (auto p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
-    const auto end = out.find('&', p);
-    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - p - 9, "***");
-  }
-  return out;
+  return without_store_passwords(location);
 }
 
-std::unique_ptr<ResultStore> open_result_store(const std::string& location) {
-  if (location.empty()) throw HistoryError("no result store given: --history FILE or URL");
-  return is_postgres_location(location) ? store::open_postgres_store(location)
-                                        : store::open_sqlite_store(location);
+std::unique_ptr<ResultStore> open_result_store(const std::string& location,
+                                               const StoreOpenOptions& options) {
+  const StoreLocation where(location);
+  return where.is_postgres() ? store::open_postgres_store(location, options)
+                             : store::open_sqlite_store(location, options);
+}
+
+std::pair<int, int> migrate_result_store(const std::string& location,
+                                         const StoreOpenOptions& options) {
+  StoreOpenOptions migrating = options;
+  migrating.access = StoreAccess::migrate;
+  std::pair<int, int> versions;
+  if (StoreLocation(location).is_postgres())
+    store::open_postgres_store(location, migrating, &versions);
+  else
+    store::open_sqlite_store(location, migrating, &versions);
+  return versions;
+}
+
+std::optional<std::string> parse_time_bound(const std::string& text, bool until,
+                                            const std::string& now_utc) {
+  const auto digits = [&](std::size_t from, std::size_t count) {
+    return text.size() >= from + count &&
+           std::all_of(text.begin() + static_cast<long>(from),
+                       text.begin() + static_cast<long>(from + count),
+                       [](unsigned char c) { return std::isdigit(c) != 0; });
+  };
+  const bool date = text.size() >= 10 && digits(0, 4) && text[4] == '-' && digits(5, 2) &&
+                    text[7] == '-' && digits(8, 2);
+  // Stored times may carry milliseconds ("...:05.120Z"), and '.' sorts
+  // before 'Z': a lower bound ends ".000Z", an upper bound "Z".
+  const auto bound = [&](const std::string& seconds) { return seconds + (until ? "Z" : ".000Z"); };
+  if (date && text.size() == 10) return bound(text + (until ? "T23:59:59" : "T00:00:00"));
+  if (date && text.size() == 20 && text[10] == 'T' && digits(11, 2) && text[13] == ':' &&
+      digits(14, 2) && text[16] == ':' && digits(17, 2) && text[19] == 'Z')
+    return bound(text.substr(0, 19));
+  // "7d", "12h": that long before now.
+  if (text.size() < 2 || !digits(0, text.size() - 1) || text.size() > 7) return std::nullopt;
+  const long amount = std::stol(text.substr(0, text.size() - 1));
+  const char unit = text.back();
+  if (unit != 'd' && unit != 'h') return std::nullopt;
+  std::tm now{};
+  if (!strptime(now_utc.c_str(), "%Y-%m-%dT%H:%M:%S", &now)) return std::nullopt;
+  const std::time_t then = timegm(&now) - amount * (unit == 'd' ? 86400 : 3600);
+  std::tm broken{};
+  gmtime_r(&then, &broken);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &broken);
+  return bound(buffer);
 }
 
 RunRecord make_run_record(const SuiteReport& report) {

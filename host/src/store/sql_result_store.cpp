@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -40,30 +42,52 @@ const std::vector<std::string> kSharedMigrations = {
     // 4: each sample's worker process, the unit of step detection (NULL for
     // older rows: all their samples count as one process).
     "ALTER TABLE target_results ADD COLUMN process TEXT",
+    // 5: runs are ordered by when they ran, per series (repository x branch x
+    // machine): `history --regressions` reads each series' newest runs.
+    "CREATE INDEX idx_runs_series ON runs (repository, source_branch, machine_id, timestamp);"
+    "CREATE INDEX idx_runs_timestamp ON runs (timestamp)",
 };
 
 namespace {
 
-// The benchmarked commit; rows from before migration 3 know only the host's
-// own build commit, the best guess for them.
-constexpr const char* kCommitColumn = "COALESCE(NULLIF(r.source_commit, ''), r.git_commit)";
+// The benchmarked commit, "" when unknown. Never the host's own build commit
+// (runs.git_commit): that says nothing about the benchmarked code.
+constexpr const char* kCommitColumn = "COALESCE(r.source_commit, '')";
+
+// Runs in the order they ran; the store's id breaks ties (never upload time
+// alone: a late upload of an old run is not the newest).
+constexpr const char* kRunOrder = "r.timestamp, r.id";
+
+bool is_hex(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
 
 // The provenance columns of `runs r`, in the order provenance_of reads them.
 const std::string kProvenanceColumns = std::string("r.repository, ") + kCommitColumn +
                                        ", r.source_branch, r.machine_id, r.host_name, r.cpu, "
                                        "r.ci_url, r.labels, r.source_dirty";
 
-// Parameters $F..$F+3 of filter_params; a commit matches by prefix.
+// Parameters $F..$F+6 of add_filter_params. A commit matches exactly, or
+// by prefix when it is hexadecimal ($F+4: the lower-case prefix, which
+// holds no LIKE wildcard), case-insensitively like git.
 std::string filter_sql(int first) {
   const auto p = [&](int i) { return "CAST($" + std::to_string(first + i) + " AS TEXT)"; };
   return "(" + p(0) + " = '' OR r.repository = " + p(0) + ") AND (" + p(1) +
          " = '' OR r.source_branch = " + p(1) + ") AND (" + p(2) +
          " = '' OR r.machine_id = " + p(2) + ") AND (" + p(3) + " = '' OR " + kCommitColumn +
-         " LIKE " + p(3) + " || '%')";
+         " = " + p(3) + " OR (" + p(4) + " <> '' AND LOWER(" + kCommitColumn + ") LIKE " + p(4) +
+         " || '%')) AND (" + p(5) + " = '' OR r.timestamp >= " + p(5) + ") AND (" + p(6) +
+         " = '' OR r.timestamp <= " + p(6) + ")";
 }
 
 void add_filter_params(SqlParams& params, const HistoryFilter& f) {
-  for (const std::string* value : {&f.repository, &f.branch, &f.machine, &f.commit})
+  std::string hex_prefix;
+  if (is_hex(f.commit))
+    for (char c : f.commit)
+      hex_prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const std::string* value : std::initializer_list<const std::string*>{
+           &f.repository, &f.branch, &f.machine, &f.commit, &hex_prefix, &f.since, &f.until})
     params.emplace_back(*value);
 }
 
@@ -147,38 +171,51 @@ std::string SqlResultStore::describe() const {
          location_;
 }
 
-int SqlResultStore::migrate_from(int current, const std::string& first) {
+std::string schema_behind_message(const std::string& described, int version,
+                                  const std::string& display_location) {
+  return described + " has schema version " + std::to_string(version) + ", older than this " +
+         "cost-ops's " + std::to_string(latest_store_schema_version()) +
+         "; its owner upgrades it with `cost-ops store migrate " + display_location +
+         "` (readers never change the schema)";
+}
+
+void SqlResultStore::refuse_newer_schema(int version) const {
   const int latest = latest_store_schema_version();
-  if (current > latest)
-    throw HistoryError(describe() + " has schema version " + std::to_string(current) +
+  if (version > latest)
+    throw HistoryError(describe() + " has schema version " + std::to_string(version) +
                        ", newer than this cost-ops understands (" + std::to_string(latest) +
                        "); use a newer cost-ops");
+}
+
+int SqlResultStore::migrate_from(int current, const std::string& first) {
+  const int latest = latest_store_schema_version();
+  refuse_newer_schema(current);
   for (int version = current; version < latest; ++version)
     execute(version == 0 ? first : kSharedMigrations[static_cast<std::size_t>(version - 1)]);
   return std::max(current, latest);
 }
 
-std::int64_t SqlResultStore::append(const RunRecord& run) {
+AppendResult SqlResultStore::store_run(const RunRecord& run) {
   begin_write();
   try {
-    if (const SqlRows existing = query("SELECT id FROM runs WHERE run_uid = $1", {run.run_uid});
-        !existing.empty()) {
-      execute("ROLLBACK");
-      return std::stoll(existing[0][0]);
-    }
     const RunProvenance& p = run.provenance;
-    const std::string run_id =
-        query(
-            "INSERT INTO runs (run_uid, timestamp, host_version, git_commit, environment, "
-            "command_line, repository, source_commit, source_branch, source_dirty, machine_id, "
-            "host_name, cpu, ci_url, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-            "CAST($10 AS INTEGER), $11, $12, $13, $14, $15) RETURNING id",
-            {run.run_uid, run.timestamp, run.host_version, run.host_commit, run.environment_json,
-             run.command_line_json, p.repository, p.commit, p.branch,
-             std::string(p.dirty ? "1" : "0"), p.machine_id, p.host_name, p.cpu, p.ci_url,
-             labels_json(p.labels)})
-            .at(0)
-            .at(0);
+    // ON CONFLICT: a concurrent uploader of the same run waits for the
+    // other's commit, then inserts nothing, on both engines.
+    const SqlRows inserted = query(
+        "INSERT INTO runs (run_uid, timestamp, host_version, git_commit, environment, "
+        "command_line, repository, source_commit, source_branch, source_dirty, machine_id, "
+        "host_name, cpu, ci_url, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        "CAST($10 AS INTEGER), $11, $12, $13, $14, $15) ON CONFLICT (run_uid) DO NOTHING "
+        "RETURNING id",
+        {run.run_uid, run.timestamp, run.host_version, run.host_commit, run.environment_json,
+         run.command_line_json, p.repository, p.commit, p.branch, std::string(p.dirty ? "1" : "0"),
+         p.machine_id, p.host_name, p.cpu, p.ci_url, labels_json(p.labels)});
+    if (inserted.empty()) {
+      const SqlRows existing = query("SELECT id FROM runs WHERE run_uid = $1", {run.run_uid});
+      execute("ROLLBACK");
+      return {std::stoll(existing.at(0).at(0)), true};
+    }
+    const std::string& run_id = inserted.at(0).at(0);
     for (const StoredTargetRow& t : run.targets)
       query(
           "INSERT INTO target_results (run_id, target_id, status, reason, median_ns, metrics, "
@@ -188,7 +225,7 @@ std::int64_t SqlResultStore::append(const RunRecord& run) {
            counts_json(t.process)});
     pause_inside_transaction_for_tests();
     execute("COMMIT");
-    return std::stoll(run_id);
+    return {std::stoll(run_id), false};
   } catch (...) {
     try {
       execute("ROLLBACK");
@@ -207,7 +244,7 @@ std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
                   "t.repetition, t.process, ") +
           kProvenanceColumns +
           " FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = $1 AND " +
-          filter_sql(2) + " ORDER BY r.id",
+          filter_sql(2) + " ORDER BY " + kRunOrder,
       params);
   std::vector<HistoryEntry> out;
   out.reserve(rows.size());
@@ -230,10 +267,37 @@ std::vector<RunSummary> SqlResultStore::runs(const HistoryFilter& filter) {
   SqlParams params;
   add_filter_params(params, filter);
   const SqlRows rows = query(std::string("SELECT r.id, r.timestamp, ") + kProvenanceColumns +
-                                 " FROM runs r WHERE " + filter_sql(1) + " ORDER BY r.id",
+                                 " FROM runs r WHERE " + filter_sql(1) + " ORDER BY " + kRunOrder,
                              params);
   std::vector<RunSummary> out;
   for (const auto& row : rows) out.push_back({std::stoll(row[0]), row[1], provenance_of(row, 2)});
+  return out;
+}
+
+// The newest runs of each repository x branch x machine first (a window over
+// `runs` alone, small), then their targets by the primary key: the cost
+// grows with the runs asked for, not with the store.
+std::vector<SeriesPoint> SqlResultStore::series_points(const HistoryFilter& filter, int last_runs) {
+  SqlParams params{std::to_string(last_runs)};
+  add_filter_params(params, filter);
+  const SqlRows rows = query(
+      std::string("WITH recent AS (SELECT id FROM (SELECT r.id, ROW_NUMBER() OVER (PARTITION BY "
+                  "r.repository, r.source_branch, r.machine_id ORDER BY r.timestamp DESC, r.id "
+                  "DESC) AS newest FROM runs r WHERE ") +
+          filter_sql(2) +
+          ") ranked WHERE newest <= CAST($1 AS INTEGER)) SELECT r.id, r.timestamp, "
+          "COALESCE(r.repository, ''), COALESCE(r.source_branch, ''), COALESCE(r.machine_id, "
+          "''), " +
+          kCommitColumn +
+          ", t.target_id, t.status, t.median_ns FROM recent JOIN runs r ON r.id = recent.id "
+          "JOIN target_results t ON t.run_id = r.id ORDER BY 3, 4, 5, 7, " +
+          kRunOrder,
+      params);
+  std::vector<SeriesPoint> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows)
+    out.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                   parse_real(row[8])});
   return out;
 }
 

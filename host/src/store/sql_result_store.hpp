@@ -33,7 +33,8 @@ inline constexpr const char* kPauseInsertVariable = "COSTOPS_TEST_PAUSE_IN_INSER
 
 class SqlResultStore : public ResultStore {
  public:
-  std::int64_t append(const RunRecord& run) override;
+  AppendResult store_run(const RunRecord& run) override;
+  std::vector<SeriesPoint> series_points(const HistoryFilter& filter, int last_runs) override;
   std::vector<HistoryEntry> entries(const std::string& target_id,
                                     const HistoryFilter& filter) override;
   std::vector<RunSummary> runs(const HistoryFilter& filter) override;
@@ -52,6 +53,8 @@ class SqlResultStore : public ResultStore {
   // and applies the migrations from `current` on (`first` is migration 1).
   // Returns the version reached.
   int migrate_from(int current, const std::string& first);
+  // Throws HistoryError when `version` is newer than this host's schema.
+  void refuse_newer_schema(int version) const;
   // "the history database FILE" / "the result store URL": for messages.
   std::string describe() const;
 
@@ -62,7 +65,18 @@ class SqlResultStore : public ResultStore {
 
 // The engines (sqlite_result_store.cpp, postgres_result_store.cpp): open,
 // migrate, and return the store. Throw HistoryError.
-std::unique_ptr<ResultStore> open_sqlite_store(const std::string& file);
-std::unique_ptr<ResultStore> open_postgres_store(const std::string& url);
+// Each returns the schema versions before and after opening (equal unless
+// it migrated).
+std::unique_ptr<ResultStore> open_sqlite_store(const std::string& file,
+                                               const StoreOpenOptions& options,
+                                               std::pair<int, int>* versions = nullptr);
+std::unique_ptr<ResultStore> open_postgres_store(const std::string& url,
+                                                 const StoreOpenOptions& options,
+                                                 std::pair<int, int>* versions = nullptr);
+
+// The message for a store whose schema is behind this host's when the
+// caller may not (reading) or cannot (no right) migrate it.
+std::string schema_behind_message(const std::string& described, int version,
+                                  const std::string& display_location);
 
 }  // namespace costops::host::store

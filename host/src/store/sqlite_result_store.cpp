@@ -1,8 +1,17 @@
 // The SQLite engine of the result store: one file, the embedded default.
 // Its numbered schema version is PRAGMA user_version; migrating and every
-// append take the write lock first (BEGIN IMMEDIATE).
+// append take the write lock first (BEGIN IMMEDIATE). Readers open the file
+// read-only and never migrate; the file is in WAL mode, so a reader never
+// waits for a writer. Every wait for a lock is bounded by the busy timeout
+// (--store-timeout), and an interrupt aborts a running statement.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "costops/host/child_process.hpp"
 #include "sql_result_store.hpp"
 
 namespace costops::host::store {
@@ -28,20 +37,55 @@ std::string sqlite_placeholders(std::string sql) {
 
 class SqliteResultStore final : public SqlResultStore {
  public:
-  explicit SqliteResultStore(const std::string& file) : SqlResultStore(file) {
-    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
+  SqliteResultStore(const std::string& file, const StoreOpenOptions& options)
+      : SqlResultStore(file) {
+    const int flags = options.access == StoreAccess::read
+                          ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       throw HistoryError("cannot open history database " + file + ": " + message);
     }
-    sqlite3_busy_timeout(db_, 5000);
+    // Waiting for another writer's lock ends at the timeout or at an
+    // interrupt arriving meanwhile ("database is locked"); an interrupt also
+    // aborts a running statement (checked every 1000 virtual machine steps),
+    // as PQcancel does on PostgreSQL.
+    interrupted_before_ = interrupt_requested();
+    busy_limit_ = std::chrono::duration<double>(std::clamp(options.timeout_seconds, 0.0, 86400.0));
+    sqlite3_busy_handler(
+        db_,
+        [](void* self, int attempt) {
+          auto& store = *static_cast<SqliteResultStore*>(self);
+          const auto now = std::chrono::steady_clock::now();
+          if (attempt == 0) store.busy_since_ = now;
+          if ((!store.interrupted_before_ && interrupt_requested()) ||
+              now - store.busy_since_ >= store.busy_limit_)
+            return 0;
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          return 1;
+        },
+        this);
+    sqlite3_progress_handler(
+        db_, 1000,
+        [](void* self) {
+          return !static_cast<SqliteResultStore*>(self)->interrupted_before_ &&
+                         interrupt_requested()
+                     ? 1
+                     : 0;
+        },
+        this);
     try {  // the destructor does not run if the constructor throws
-      migrate();
+      if (options.access == StoreAccess::read)
+        check_readable();
+      else
+        migrate();
     } catch (...) {
       sqlite3_close(db_);
       throw;
     }
   }
+  std::pair<int, int> versions() const { return versions_; }
   ~SqliteResultStore() override { sqlite3_close(db_); }
   SqliteResultStore(const SqliteResultStore&) = delete;
   SqliteResultStore& operator=(const SqliteResultStore&) = delete;
@@ -52,12 +96,24 @@ class SqliteResultStore final : public SqlResultStore {
   void begin_write() override { execute("BEGIN IMMEDIATE"); }
 
  private:
-  [[noreturn]] void fail() const { throw HistoryError(describe() + ": " + sqlite3_errmsg(db_)); }
+  // A constraint or a value the column refuses is the run's fault (StoreDataError).
+  [[noreturn]] void fail() const {
+    const int code = sqlite3_errcode(db_);
+    const std::string text = describe() + ": " + sqlite3_errmsg(db_);
+    if (code == SQLITE_CONSTRAINT || code == SQLITE_MISMATCH || code == SQLITE_TOOBIG)
+      throw StoreDataError(text);
+    throw HistoryError(text);
+  }
   void migrate();
+  void check_readable();
   int user_version();
   int unnumbered_schema_version();
   bool has_column(const std::string& table, const std::string& column);
   sqlite3* db_ = nullptr;
+  bool interrupted_before_ = false;
+  std::chrono::duration<double> busy_limit_{0};
+  std::chrono::steady_clock::time_point busy_since_;
+  std::pair<int, int> versions_{0, 0};
 };
 
 SqlRows SqliteResultStore::query(const std::string& sql, const SqlParams& params) {
@@ -107,28 +163,56 @@ int SqliteResultStore::user_version() {
   return version.empty() ? 0 : std::stoi(version[0][0]);
 }
 
+// A reader takes the schema as it is: this host's version, or an error
+// saying who can upgrade it.
+void SqliteResultStore::check_readable() {
+  const int numbered = user_version();
+  const int version = numbered > 0 ? numbered : unnumbered_schema_version();
+  versions_ = {version, version};
+  refuse_newer_schema(version);
+  const int latest = latest_store_schema_version();
+  if (version == 0)
+    throw HistoryError(describe() +
+                       " holds no cost-ops history: record runs with `cost-ops run "
+                       "--history " +
+                       location() + "`");
+  if (version < latest || (numbered == 3 && !has_column("runs", "run_uid")))
+    throw HistoryError(schema_behind_message(describe(), version, location()));
+}
+
 // Reads the version and migrates inside one write transaction, so two
-// processes opening a new file at once cannot both create the tables.
+// processes opening a new file at once cannot both create the tables. Then
+// WAL mode (kept by the file), so that readers never wait for a writer.
 void SqliteResultStore::migrate() {
   begin_write();
   try {
     const int numbered = user_version();
     if (numbered == 3 && !has_column("runs", "run_uid")) execute(kFleetColumns);
-    const int reached =
-        migrate_from(numbered > 0 ? numbered : unnumbered_schema_version(), kFirstMigration);
+    const int from = numbered > 0 ? numbered : unnumbered_schema_version();
+    const int reached = migrate_from(from, kFirstMigration);
     if (reached != numbered)  // no write (and no sync) when nothing changed
       execute("PRAGMA user_version = " + std::to_string(reached));
     execute("COMMIT");
+    versions_ = {from, reached};
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
+  }
+  try {
+    if (query("PRAGMA journal_mode", {}).at(0).at(0) != "wal")
+      query("PRAGMA journal_mode = WAL", {});
+  } catch (const HistoryError&) {  // busy: another writer switches it; readers then just wait
   }
 }
 
 }  // namespace
 
-std::unique_ptr<ResultStore> open_sqlite_store(const std::string& file) {
-  return std::make_unique<SqliteResultStore>(file);
+std::unique_ptr<ResultStore> open_sqlite_store(const std::string& file,
+                                               const StoreOpenOptions& options,
+                                               std::pair<int, int>* versions) {
+  auto store = std::make_unique<SqliteResultStore>(file, options);
+  if (versions) *versions = store->versions();
+  return store;
 }
 
 }  // namespace costops::host::store

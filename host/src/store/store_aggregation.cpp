@@ -37,14 +37,14 @@ SourceRecords source_from_run(ResultStore& store, std::int64_t run_id, std::stri
   return source;
 }
 
-// What a column is called: the repository, or the machine's host name
-// (made unique when two machines share one).
+// What a column is called: the repository, or the machine's name (runs
+// from before machine names: the host name; made unique when two share one).
 std::string column_name(const RunSummary& run, AggregateColumns columns,
                         std::set<std::string>& taken) {
   const std::string base =
       columns == AggregateColumns::repository
           ? run.run.repository
-          : (run.run.host_name.empty() ? run.run.machine_id : run.run.host_name);
+          : (run.run.machine_id.empty() ? run.run.host_name : run.run.machine_id);
   std::string name = base.empty() ? "unknown" : base;
   for (int n = 2; !taken.insert(name).second; ++n) name = base + "_" + std::to_string(n);
   return name;

@@ -9,14 +9,24 @@
 #include <optional>
 
 #include "costops/host/progress_reporter.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/results_file.hpp"
 #include "costops/host/run_options.hpp"
 
 namespace costops::host {
 
+// The run's result store as the report should read it: the run's own open
+// connection (null: none), or why it could not be reached (then the report
+// says so instead of connecting again).
+struct RunHistoryStore {
+  ResultStore* store = nullptr;
+  std::string problem;
+};
+
 // Writes them (each failure reported through `progress`, the others still
 // written) and announces the report's path. False when one failed.
 bool write_after_run_files(const std::filesystem::path& output_root, const RunOptions& options,
-                           const std::optional<StoredRun>& baseline, ProgressReporter& progress);
+                           const std::optional<StoredRun>& baseline, ProgressReporter& progress,
+                           const RunHistoryStore& history = {});
 
 }  // namespace costops::host

@@ -1,8 +1,10 @@
 // `cost-ops history TARGET`: one target's trend over the stored runs, with
-// the change from the previous run on the same machine and a step marker
-// where that change is significant (Mann-Whitney U, on compare's basis) and
-// at least the threshold. Runs on different machines are never compared:
-// their speeds differ for reasons that are not the code's.
+// the change from the previous run of the same series (repository x branch
+// x machine) and a step marker where that change is significant
+// (Mann-Whitney U over worker processes, on compare's basis) and at least
+// the threshold, or where the series' run medians change level
+// (series_steps.hpp: works for one-process runs). Runs of different series
+// are never compared: machines differ in speed, branches in code.
 #pragma once
 
 #include <optional>
@@ -11,22 +13,28 @@
 
 #include "costops/host/comparison.hpp"
 #include "costops/host/result_store.hpp"
+#include "costops/host/store/series_steps.hpp"
 
 namespace costops::host {
 
 enum class HistoryFormat { text, json, markdown };
 std::optional<HistoryFormat> parse_history_format(const std::string& text);
 
-// One entry with its comparison to the previous ok entry of its machine.
+// One entry with its comparison to the previous ok entry of its series.
 struct HistoryRow {
   const HistoryEntry* entry = nullptr;
-  std::string machine;                     // machine_id, or "host:NAME" for rows stored without one
-  const HistoryEntry* previous = nullptr;  // the machine's previous ok run, if any
+  std::string series;                      // repository, branch and machine (or "host:NAME")
+  const HistoryEntry* previous = nullptr;  // the series' previous ok run, if any
   std::optional<TargetComparison> change;  // with `previous`, when this run is ok
+  std::optional<SeriesStep> level_change;  // set on the first run of a new level of the series
   bool step() const {
-    return change && (change->verdict == Verdict::slower || change->verdict == Verdict::faster);
+    return level_change ||
+           (change && (change->verdict == Verdict::slower || change->verdict == Verdict::faster));
   }
 };
+
+// Text for one cell of a Markdown table: `|` escaped, line breaks as spaces.
+std::string markdown_cell(const std::string& text);
 
 // A run's result for a target against an earlier one (both ok): the step
 // test of `cost-ops history` and of the report's trend charts, with the
@@ -35,7 +43,7 @@ TargetComparison compare_history_entries(const std::string& target_id, const His
                                          const HistoryEntry& after,
                                          const ComparisonSettings& settings);
 
-// The rows of `entries` (oldest first), each compared within its machine.
+// The rows of `entries` (oldest first), each compared within its series.
 std::vector<HistoryRow> history_rows(const std::string& target_id,
                                      const std::vector<HistoryEntry>& entries,
                                      const ComparisonSettings& settings);

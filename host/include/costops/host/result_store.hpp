@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "costops/host/results_file.hpp"
@@ -25,6 +26,13 @@ namespace costops::host {
 class HistoryError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// The store refused one run's data (a constraint, a value out of range): the
+// run, not the store, is at fault; other runs can still be stored.
+class StoreDataError : public HistoryError {
+ public:
+  using HistoryError::HistoryError;
 };
 
 // One target of a run, as stored.
@@ -60,9 +68,33 @@ RunRecord make_run_record(const SuiteReport& report);
 // The run for `compare`: its ok targets' samples and everyone's status.
 StoredRun stored_run_from_record(const RunRecord& record, const std::string& location);
 
-// Selects runs; an empty field matches every run.
+// Selects runs; an empty field matches every run. `commit` matches exactly,
+// or as a prefix when it is hexadecimal (case-insensitively); `since` and
+// `until` are RFC 3339 UTC times (normalised by parse_time_bound), inclusive,
+// compared with when the run started.
 struct HistoryFilter {
-  std::string repository, branch, machine, commit;
+  std::string repository{}, branch{}, machine{}, commit{}, since{}, until{};
+};
+
+// "2026-03-01", "2026-03-01T12:00:00Z" or "7d"/"12h" (that long before
+// `now_utc`) as the RFC 3339 bound the filter compares with; a date alone
+// means its first second for `since` and its last for `until`. nullopt when
+// the text is none of these.
+std::optional<std::string> parse_time_bound(const std::string& text, bool until,
+                                            const std::string& now_utc);
+
+// One run's median of one target, for step detection over many series.
+struct SeriesPoint {
+  std::int64_t run_id = 0;
+  std::string timestamp, repository, branch, machine, commit, target_id, status;
+  double median_ns = 0;
+};
+
+// What append did: the run's id, and whether it was there already (stored
+// by an earlier upload or a concurrent one): not an error.
+struct AppendResult {
+  std::int64_t run_id = 0;
+  bool already_stored = false;
 };
 
 // One target's result in one run, with the run's provenance.
@@ -90,29 +122,58 @@ class ResultStore {
   // Appends one finished run in one transaction: all of it or nothing.
   // Returns its id; a run whose run_uid is stored already is not stored
   // again (its existing id is returned).
-  virtual std::int64_t append(const RunRecord& run) = 0;
+  std::int64_t append(const RunRecord& run) { return store_run(run).run_id; }
+  // The same, saying whether the run was stored before. Safe against a
+  // concurrent writer storing the same run_uid: one stores it, the other
+  // finds it.
+  virtual AppendResult store_run(const RunRecord& run) = 0;
   // Every recorded result of `target_id` in the runs `filter` selects, oldest first.
   virtual std::vector<HistoryEntry> entries(const std::string& target_id,
                                             const HistoryFilter& filter) = 0;
   // The runs `filter` selects, oldest first.
   virtual std::vector<RunSummary> runs(const HistoryFilter& filter) = 0;
+  // The medians of every target in the newest `last_runs` runs of each
+  // repository x branch x machine that `filter` selects, ordered by series
+  // (repository, branch, machine, target), then by when the runs started.
+  virtual std::vector<SeriesPoint> series_points(const HistoryFilter& filter, int last_runs) = 0;
   // One whole run; nullopt when no run has this id.
   virtual std::optional<RunRecord> run(std::int64_t run_id) = 0;
   // The store for messages: a file path, or the URL without its password.
   virtual const std::string& location() const = 0;
 };
 
-// A PostgreSQL URL (postgresql://... or postgres://...)? Otherwise a file.
+// A PostgreSQL location (postgresql:// or postgres:// URL, or a libpq
+// key=value string)? Otherwise a file (store/store_location.hpp).
 bool is_postgres_location(const std::string& location);
 
-// The location with any password replaced by "***".
+// The location without its password: what messages and files show.
 std::string redacted_location(const std::string& location);
 
-// Opens the store and migrates its schema to this host's latest numbered
-// version (creating the tables on first use). Throws HistoryError when the
-// store cannot be opened or reached, refuses the login, or has a schema newer
-// than this host's.
-std::unique_ptr<ResultStore> open_result_store(const std::string& location);
+// What the caller will do, hence the least rights it needs. A reader needs
+// SELECT only and never changes the schema (SQLite: opened read-only); a
+// writer migrates only when the schema is behind and its role may (else a
+// clear error naming `cost-ops store migrate`); `migrate` is the owner's.
+enum class StoreAccess { read, write, migrate };
+
+inline constexpr double kDefaultStoreTimeoutSeconds = 30;
+
+struct StoreOpenOptions {
+  StoreAccess access = StoreAccess::write;
+  // Bounds every wait: connecting, each statement, each lock (SQLite: the
+  // busy timeout). SIGINT/SIGTERM arriving during a wait cancel it sooner.
+  double timeout_seconds = kDefaultStoreTimeoutSeconds;
+};
+
+// Opens the store for `options.access`. Throws HistoryError when the store
+// cannot be opened or reached, refuses the login, has a schema newer than
+// this host's, or (reading) has none or an older one.
+std::unique_ptr<ResultStore> open_result_store(const std::string& location,
+                                               const StoreOpenOptions& options = {});
+
+// `cost-ops store migrate`: brings the schema to this host's version; the
+// versions before and after.
+std::pair<int, int> migrate_result_store(const std::string& location,
+                                         const StoreOpenOptions& options = {});
 
 // The newest schema version this host writes; both engines use the same numbers.
 int latest_store_schema_version();

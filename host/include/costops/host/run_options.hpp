@@ -67,6 +67,9 @@ struct RunOptions {
   std::string ab_baseline_plugin_dir;
   // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
   std::string history;
+  // --store-timeout: the longest wait for the store (connect, statement, lock).
+  // The default is result_store.hpp's kDefaultStoreTimeoutSeconds.
+  double store_timeout_s = 30;
   // Written after the run (also after Ctrl-C, from the results.json written):
   // --export FORMAT=FILE, and <output>/report.html unless --no-report.
   std::vector<ExportRequest> exports;

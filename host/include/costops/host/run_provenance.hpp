@@ -20,7 +20,7 @@ struct RunProvenance {
   std::string repository;  // "host/owner/name": the origin remote or CI variables, normalised
   std::string commit;      // full hash of the benchmarked code; "" when unknown
   std::string branch;      // "" when detached or unknown
-  std::string machine_id;  // stable per machine (hashed /etc/machine-id) or --machine
+  std::string machine_id;  // the machine's name: --machine, or default_machine_name
   std::string host_name;
   std::string cpu;
   std::string ci_url;               // link to the CI run, "" outside CI
@@ -50,6 +50,11 @@ RunProvenance collect_provenance(const ProvenanceOptions& given,
 // Sets the machine's host name and CPU, and its id unless --machine gave one.
 void identify_machine(RunProvenance& provenance, const std::string& host_name,
                       const std::string& cpu);
+
+// The machine's name when --machine gives none: "HOST-1a2b3c4d", the host
+// name (readable) and 8 hex digits of local_machine_id (two runners that
+// share a host name, e.g. `vm`, stay apart; stable across reboots).
+std::string default_machine_name(const std::string& host_name);
 
 // A stable, non-reversible id of this machine: the first 16 hex digits of
 // SHA-1("cost-ops:" + /etc/machine-id) (the raw id is meant to stay private),

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "costops/host/comparison.hpp"
+#include "costops/host/result_store.hpp"
 #include "costops/host/results_file.hpp"
 
 namespace costops::host {
@@ -18,6 +19,15 @@ struct ReportRequest {
   std::string baseline_label;         // how the page names the baseline
   std::string history;                // a result store (file or PostgreSQL URL); "" = none
   ComparisonSettings comparison;      // threshold and alpha (comparison, history steps)
+  // The store already open (the run's own connection), read instead of
+  // opening `history` again; null = open it.
+  ResultStore* history_store = nullptr;
+  // Why the store cannot be read (the run could not reach it): the page says
+  // so instead of trying again. A store that fails while the page is made
+  // is a note too: the history never prevents the report.
+  std::string history_problem{};
+  HistoryFilter history_filter{};  // which stored runs the trends show
+  double store_timeout_s = kDefaultStoreTimeoutSeconds;
 };
 
 // The page of `request`. Throws ResultsFileError (the run cannot be read),

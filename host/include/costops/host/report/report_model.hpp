@@ -68,6 +68,7 @@ struct ReportModel {
   std::optional<RunComparison> comparison;  // set with a baseline unless comparing failed
   std::string comparison_problem;           // why there is no comparison
   std::string history_label;                // "" = no history
+  std::string history_problem;              // why the history could not be read
   std::vector<ReportTrend> trends;          // targets with two or more recorded runs
 };
 
@@ -79,6 +80,7 @@ struct ReportSources {
   std::string baseline_label;
   HistoryByTarget history;
   std::string history_label;
+  std::string history_problem;  // the store could not be read: a note, not an error
   ComparisonSettings comparison;
 };
 
