@@ -1,5 +1,7 @@
 #include "costops/core/decimal.hpp"
 
+#include "native_units.hpp"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -10,8 +12,8 @@ namespace costops::core {
 namespace mp = boost::multiprecision;
 using Units = Decimal::Units;
 using Wide = mp::int256_t;
-// GCC and Clang spell a native 128-bit integer only as an extension.
-__extension__ using NativeUnsigned128 = unsigned __int128;
+using detail::magnitude;
+using detail::NativeUnsigned128;
 
 Units power_of_ten(int n) {
   static const std::array<Units, 39> powers = [] {
@@ -38,23 +40,6 @@ Int divide_half_even(const Int& value, const Int& divisor) {
   const bool away = twice > divisor || (twice == divisor && (quotient % 2 != 0));
   if (away) quotient += value < 0 ? -1 : 1;
   return quotient;
-}
-
-// The magnitude of `units` as a native unsigned 128-bit integer, read
-// straight from the backend's limbs (boost's generic shifts and masks, and
-// its string conversion, are an order of magnitude slower).
-NativeUnsigned128 magnitude(const Units& units) {
-  const auto& backend = units.backend();
-  const auto* limbs = backend.limbs();
-  using Limb = std::remove_cv_t<std::remove_pointer_t<decltype(limbs)>>;
-  NativeUnsigned128 m = 0;
-  for (std::size_t i = backend.size(); i-- > 0;) {
-    if constexpr (sizeof(Limb) >= sizeof(NativeUnsigned128))
-      m = static_cast<NativeUnsigned128>(limbs[i]);
-    else
-      m = (m << (sizeof(Limb) * 8)) | limbs[i];
-  }
-  return m;
 }
 
 // Integer part and 18-digit fraction of |units|. Amounts below 2^64 units

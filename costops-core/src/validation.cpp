@@ -46,46 +46,51 @@ std::vector<ValidationError> validate_usage(const UsageRecord& r, Timestamp now,
   const auto add = [&](ValidationRule rule, std::string field, std::string message) {
     errors.push_back({rule, std::move(field), std::move(message)});
   };
-  const std::string where = "usage record " + (r.id.empty() ? std::string("(no id)") : r.id) + ": ";
+  // Built only for a message: a valid record (the usual case) allocates
+  // nothing here. Once this string was built for every record, a heap
+  // allocation per call on the validation path.
+  const auto where = [&r] {
+    return "usage record " + (r.id.empty() ? std::string("(no id)") : r.id) + ": ";
+  };
   const TokenCounts& t = r.tokens;
 
   if (r.total_tokens == 0)
-    add(ValidationRule::zero_total_tokens, "total_tokens", where + "total_tokens is 0");
+    add(ValidationRule::zero_total_tokens, "total_tokens", where() + "total_tokens is 0");
   const NativeUnsigned128 prompt_and_completion = wide_sum(t.prompt, t.completion);
   if (prompt_and_completion != r.total_tokens)
     add(ValidationRule::token_total_mismatch, "total_tokens",
-        where + "prompt_tokens (" + std::to_string(t.prompt) + ") + completion_tokens (" +
+        where() + "prompt_tokens (" + std::to_string(t.prompt) + ") + completion_tokens (" +
             std::to_string(t.completion) + ") = " + to_text(prompt_and_completion) +
             ", but total_tokens is " + std::to_string(r.total_tokens));
   if (wide_sum(t.cache_read, t.cache_write) > t.prompt)
     add(ValidationRule::cache_exceeds_prompt, "cache_read_tokens",
-        where + "cache_read_tokens (" + std::to_string(t.cache_read) + ") + cache_write_tokens (" +
-            std::to_string(t.cache_write) + ") exceed prompt_tokens (" + std::to_string(t.prompt) +
-            "), which include them");
+        where() + "cache_read_tokens (" + std::to_string(t.cache_read) +
+            ") + cache_write_tokens (" + std::to_string(t.cache_write) +
+            ") exceed prompt_tokens (" + std::to_string(t.prompt) + "), which include them");
   if (t.reasoning > t.completion)
     add(ValidationRule::reasoning_exceeds_completion, "reasoning_tokens",
-        where + "reasoning_tokens (" + std::to_string(t.reasoning) +
+        where() + "reasoning_tokens (" + std::to_string(t.reasoning) +
             ") exceed completion_tokens (" + std::to_string(t.completion) +
             "), which include them");
   if (r.organization_id.empty())
     add(ValidationRule::missing_organization, "organization_id",
-        where + "organization_id is empty");
-  if (r.model.empty()) add(ValidationRule::missing_model, "model", where + "model is empty");
+        where() + "organization_id is empty");
+  if (r.model.empty()) add(ValidationRule::missing_model, "model", where() + "model is empty");
   if (r.provider == Provider::custom && r.custom_provider.empty())
     add(ValidationRule::missing_custom_provider, "provider",
-        where + "a custom provider needs a name");
+        where() + "a custom provider needs a name");
   if (r.timestamp > now + limits.allowed_clock_skew)
     add(ValidationRule::future_timestamp, "timestamp",
-        where + "timestamp " + format_timestamp(r.timestamp) + " is in the future (now is " +
+        where() + "timestamp " + format_timestamp(r.timestamp) + " is in the future (now is " +
             format_timestamp(now) + ")");
   const auto check_text = [&](const std::string& value, const char* field, std::size_t max) {
     if (value.size() > max)
       add(ValidationRule::string_too_long, field,
-          where + field + " is " + std::to_string(value.size()) + " bytes long; the limit is " +
+          where() + field + " is " + std::to_string(value.size()) + " bytes long; the limit is " +
               std::to_string(max));
     if (const std::size_t at = detail::invalid_utf8_at(value); at != std::string::npos)
       add(ValidationRule::invalid_utf8, field,
-          where + field + " is not UTF-8: " + detail::describe_invalid_utf8(value, at));
+          where() + field + " is not UTF-8: " + detail::describe_invalid_utf8(value, at));
   };
   check_text(r.id, "id", SIZE_MAX);
   check_text(r.custom_provider, "provider", SIZE_MAX);
@@ -96,12 +101,12 @@ std::vector<ValidationError> validate_usage(const UsageRecord& r, Timestamp now,
   for (const auto& tag : r.tags) check_text(tag, "tags", limits.max_id_length);
   if (r.tags.size() > limits.max_tags)
     add(ValidationRule::too_many_tags, "tags",
-        where + std::to_string(r.tags.size()) + " tags; the limit is " +
+        where() + std::to_string(r.tags.size()) + " tags; the limit is " +
             std::to_string(limits.max_tags));
   const auto check_count = [&](std::optional<std::uint64_t> value, const char* field) {
     if (value && *value > static_cast<std::uint64_t>(INT64_MAX))
       add(ValidationRule::count_too_large, field,
-          where + field + " is " + std::to_string(*value) +
+          where() + field + " is " + std::to_string(*value) +
               "; counts above 9223372036854775807 (INT64_MAX) cannot be stored");
   };
   // One test of the top bits for the usual record, where no count is large.

@@ -136,3 +136,28 @@ TEST_CASE("a custom provider named like a built-in one is not merged with it") {
   CHECK(s.by_provider.at("custom:Gemini").cost == Decimal::parse("4"));
   CHECK(s.by_provider.at("google").cost == Decimal::parse("8"));
 }
+
+// Costs are summed as native 128-bit magnitudes, positive and negative apart
+// (the aggregator's fast path): credits subtract exactly, a total may be
+// negative, and the edge of the range is reached exactly, never wrapped.
+TEST_CASE("credits and totals at the edge of the range sum exactly") {
+  std::vector<CostRecord> records = {
+      record("a", "2025-01-02T00:00:00Z", Provider::openai, "m", "o", "p", "0.000000000000000001"),
+      record("b", "2025-01-02T01:00:00Z", Provider::openai, "m", "o", "p", "-2.5"),
+      record("c", "2025-01-03T00:00:00Z", Provider::anthropic, "m", "o", "", "1.25")};
+  const CostSummary s = aggregate_costs(records, kJanuary);
+  CHECK(s.total.cost == Decimal::parse("-1.249999999999999999"));
+  CHECK(s.by_provider.at("openai").cost == Decimal::parse("-2.499999999999999999"));
+  CHECK(s.by_provider.at("anthropic").cost == Decimal::parse("1.25"));
+  CHECK(s.by_time.at(parse_timestamp("2025-01-02T00:00:00Z")).cost ==
+        Decimal::parse("-2.499999999999999999"));
+  records[0].cost.total = Decimal::max() - Decimal::parse("1.25");
+  records[1].cost.total = -Decimal::max();
+  const CostSummary edge = aggregate_costs(records, kJanuary);
+  CHECK(edge.total.cost == Decimal());
+  CHECK(edge.by_model.at("m").cost == Decimal());
+  records[1].cost.total = Decimal::from_units(1);
+  CHECK_THROWS_WITH_AS(aggregate_costs(records, kJanuary),
+                       doctest::Contains("cost record c: adding its total 1.25"),
+                       DecimalOverflowError);
+}

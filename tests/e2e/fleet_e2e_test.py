@@ -183,12 +183,12 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertFalse((self.tmp / "bad").exists())  # refused before anything ran
 
     def test_sigterm_while_waiting_for_a_lock_cancels_and_queues_the_run(self):
-        holder = subprocess.Popen([PSQL, "-X", "-q", "-d", URL], stdin=subprocess.PIPE,
+        holder = subprocess.Popen([PSQL, "-X", "-q", "-At", "-d", URL], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        holder.stdin.write("BEGIN; LOCK TABLE runs IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n")
-        holder.stdin.flush()
-        self.assertEqual(holder.stdout.readline().strip(), "locked")
         try:
+            holder.stdin.write("BEGIN; LOCK TABLE runs IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n")
+            holder.stdin.flush()
+            self.assertEqual(holder.stdout.readline().strip(), "locked")
             out = self.tmp / "cancelled"
             proc = subprocess.Popen([str(HOST), "run", "-o", str(out), *QUICK, "--history", URL,
                                      "--repository", "fleet-cancel", "--store-timeout", "600"],
@@ -201,9 +201,7 @@ class FleetEndToEnd(unittest.TestCase):
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=60)  # long before the lock goes
         finally:
-            holder.stdin.write("ROLLBACK;\n")
-            holder.stdin.close()
-            holder.communicate(timeout=60)
+            holder.communicate("ROLLBACK;\n", timeout=60)
         self.assertEqual(proc.returncode, 2, err)
         self.assertIn("canceling statement due to user request", err)
         self.assertEqual(len(list((out / "history-outbox").glob("*.json"))), 1)

@@ -47,7 +47,8 @@ TEST_CASE("CI variables give the provenance outside a checkout; options win over
   identify_machine(p, "runner-7", "Xeon");
   CHECK(p.host_name == "runner-7");
   CHECK(p.cpu == "Xeon");
-  CHECK(p.machine_id == local_machine_id("runner-7"));
+  CHECK(p.machine_id == default_machine_name("runner-7"));
+  CHECK(p.machine_id == "runner-7-" + local_machine_id("runner-7").substr(0, 8));
   RunProvenance given =
       collect_provenance({"mine/repo", "feedbeef", "main", "bench-box", {"nightly"}}, github, "/");
   CHECK(given.repository == "mine/repo");

@@ -101,3 +101,22 @@ TEST_CASE("processes opening one new history file at once all succeed") {
     fs::remove(file);
   }
 }
+
+TEST_CASE("a writer waits for another writer's lock at most --store-timeout") {
+  const fs::path file = fs::temp_directory_path() / (unique_tag("history-busy") + ".db");
+  fs::remove(file);
+  {
+    const auto writer = open_result_store(file.string(), {StoreAccess::write, 0.2});
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    // Readers never wait for a writer (WAL); the writer gives up at its timeout.
+    CHECK(open_result_store(file.string(), {StoreAccess::read})->runs({}).empty());
+    CHECK_THROWS_WITH_AS(writer->append(one_target_run("r", "t", 10, 1, "m")),
+                         doctest::Contains("database is locked"), HistoryError);
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    CHECK(writer->append(one_target_run("r", "t", 10, 2, "m")) > 0);  // the lock went: it writes
+  }
+  fs::remove(file);
+}

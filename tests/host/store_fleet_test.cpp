@@ -70,11 +70,10 @@ void store_fleet(ResultStore& store, const std::string& tag, int step_series, in
       for (const char* branch : {"main", "dev"}) {
         for (int run = 0; run < 30; ++run) {
           const double level = (series == step_series && run >= step_run) ? 1.2 : 1.0;
-          runs.push_back(run_at(tag + "-r" + std::to_string(repo), tag + "-t",
-                                100 * level * (1 + noise(random)),
-                                static_cast<std::uint64_t>(series * 100 + run), machine, branch,
-                                day(1 + run % 28, run / 28 * 12 + series % 12),
-                                "abc" + std::to_string(series * 100 + run)));
+          runs.push_back(run_at(
+              tag + "-r" + std::to_string(repo), tag + "-t", 100 * level * (1 + noise(random)),
+              static_cast<std::uint64_t>(series * 100 + run), machine, branch,
+              day(1 + run, series % 12), "abc" + std::to_string(series * 100 + run)));
         }
         ++series;
       }
@@ -95,7 +94,7 @@ TEST_SUITE("result_store") {
     CHECK(found[0].machine == "m1");
     CHECK(found[0].branch == "dev");
     CHECK(found[0].first_slow.commit == "abc718");
-    CHECK(found[0].first_slow.timestamp == day(19, 7));
+    CHECK(found[0].first_slow.timestamp == day(19, 7));  // run 18 of series 7
     CHECK(found[0].step.change == doctest::Approx(0.2).epsilon(0.05));
     // --since after the step: nothing got slower since then.
     HistoryFilter later;
@@ -123,7 +122,10 @@ TEST_SUITE("result_store") {
     CHECK(find_regressions(*store, {}, kDefaultRegressionRuns, {}).empty());
     const auto entries = store->entries(s.tag + "-t", {});
     const auto rows = history_rows(s.tag + "-t", entries, {});
-    CHECK(std::none_of(rows.begin(), rows.end(), [](const auto& r) { return r.step(); }));
+    for (const auto& row : rows)
+      CHECK_MESSAGE(!row.step(), row.entry->run.repository << " " << row.entry->run.branch << " "
+                                                           << row.entry->run.machine_id << " "
+                                                           << row.entry->timestamp);
   }
 
   TEST_CASE("runs are ordered by when they ran, not when they were stored") {

@@ -41,8 +41,8 @@ TEST_CASE("key=value strings and both URL schemes are PostgreSQL; other text a f
   CHECK_FALSE(StoreLocation("./a=b.db").is_postgres());
   // Looks like key=value but libpq knows no such key: refused, with the way out.
   CHECK_THROWS_WITH_AS(StoreLocation("a=b.db"), doctest::Contains("./a=b.db"), HistoryError);
-  CHECK_THROWS_WITH_AS(StoreLocation("mysql://u:pw@h/db"), doctest::Contains("mysql://u@h/db"),
-                       HistoryError);
+  CHECK_THROWS_WITH_AS(StoreLocation("mysql://u@h/db"),
+                       doctest::Contains("neither a PostgreSQL URL"), HistoryError);
   CHECK_THROWS_AS(StoreLocation(""), HistoryError);
 }
 

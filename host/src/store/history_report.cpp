@@ -152,7 +152,7 @@ std::vector<HistoryRow> history_rows(const std::string& target_id,
   std::map<std::string, std::vector<std::size_t>> ok_rows;  // per series, oldest first
   std::vector<HistoryRow> rows;
   for (const HistoryEntry& e : entries) {
-    HistoryRow row{&e, series_key(e), nullptr, std::nullopt, std::nullopt};
+    HistoryRow row{&e, series_key(e), nullptr, std::nullopt, std::nullopt, false};
     const HistoryEntry*& previous = previous_ok[row.series];
     row.previous = previous;
     if (e.status == "ok" && previous)
@@ -168,6 +168,9 @@ std::vector<HistoryRow> history_rows(const std::string& target_id,
   for (const auto& [series, indices] : ok_rows) {
     std::vector<double> medians;
     for (std::size_t i : indices) medians.push_back(rows[i].entry->median_ns);
+    if (medians.size() >= 2 * level.min_runs)
+      for (HistoryRow& row : rows)
+        if (row.series == series) row.level_tested = true;
     if (const auto step = detect_series_step(medians, level))
       rows[indices[step->first_after]].level_change = step;
   }

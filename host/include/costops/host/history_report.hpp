@@ -27,9 +27,15 @@ struct HistoryRow {
   const HistoryEntry* previous = nullptr;  // the series' previous ok run, if any
   std::optional<TargetComparison> change;  // with `previous`, when this run is ok
   std::optional<SeriesStep> level_change;  // set on the first run of a new level of the series
+  // The series is long enough for the level test (2 x min_runs ok runs).
+  // Then it alone decides: it weighs the run-to-run variation the series
+  // shows, which the per-run test (processes of two runs) cannot see, so
+  // over many runs the per-run test alone raises false alarms.
+  bool level_tested = false;
   bool step() const {
     return level_change ||
-           (change && (change->verdict == Verdict::slower || change->verdict == Verdict::faster));
+           (!level_tested && change &&
+            (change->verdict == Verdict::slower || change->verdict == Verdict::faster));
   }
 };
 
