@@ -18,6 +18,12 @@ enum class HistoryFormat { text, json, markdown };
 std::optional<HistoryFormat> parse_history_format(const std::string& text);
 
 // One entry with its comparison to the previous ok entry of its machine.
+// The median a history shows for one recorded run: the median of its
+// process medians, the statistic its change from the run before is
+// computed on (so a change column agrees with the medians beside it); the
+// stored pooled median for rows recorded without samples.
+double shown_history_median(const HistoryEntry& entry);
+
 struct HistoryRow {
   const HistoryEntry* entry = nullptr;
   std::string machine;                     // machine_id, or "host:NAME" for rows stored without one
