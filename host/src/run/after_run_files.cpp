@@ -49,11 +49,12 @@ bool write_exports(const fs::path& results_file, const RunOptions& options,
 }
 
 bool write_report(const fs::path& output_root, const RunOptions& options,
-                  const std::optional<StoredRun>& baseline, ProgressReporter& progress) {
+                  const std::optional<StoredRun>& baseline, const std::string& baseline_label,
+                  ProgressReporter& progress) {
   const fs::path file = output_root / "report.html";
   try {
     write_html_report(
-        {output_root, baseline, options.baseline, options.history, options.gate.comparison}, file);
+        {output_root, baseline, baseline_label, options.history, options.gate.comparison}, file);
   } catch (const std::exception& e) {
     progress.error("report.html not written: " + std::string(e.what()));
     return false;
@@ -65,11 +66,12 @@ bool write_report(const fs::path& output_root, const RunOptions& options,
 }  // namespace
 
 bool write_after_run_files(const fs::path& output_root, const RunOptions& options,
-                           const std::optional<StoredRun>& baseline, ProgressReporter& progress) {
+                           const std::optional<StoredRun>& baseline,
+                           const std::string& baseline_label, ProgressReporter& progress) {
   const bool exported = options.exports.empty() ||
                         write_exports(output_root / "results.json", options, baseline, progress);
-  const bool reported =
-      !options.write_report || write_report(output_root, options, baseline, progress);
+  const bool reported = !options.write_report ||
+                        write_report(output_root, options, baseline, baseline_label, progress);
   return exported && reported;
 }
 
