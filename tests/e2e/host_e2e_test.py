@@ -218,6 +218,11 @@ class HostEndToEnd(unittest.TestCase):
             (["run", "--plugin-dir", str(GOOD), "--min-samples", "0"], "--min-samples"),
             (["run", "--bogus-option"], "unrecognised option"),
             (["frobnicate"], "unknown command"),
+            (["rn"], "Did you mean `run`?"),
+            (["run", "--min-tme", "1"], "Did you mean `--min-time`?"),
+            (["run", "--min-time", "abc"], "--min-time takes S, a plain number, not `abc`"),
+            (["compare", "a", "b", "--threshold", "5%"], "without the % sign"),
+            (["report", "x", "--alpha=0.0x", "-o", "y"], "--alpha takes P, a plain number, not `0.0x`"),
             (["run", "--plugin-dir", str(GOOD), "-f", "zzz"], "no target matches"),
             (["run", "--plugin-dir", str(GOOD), "--isolation", "threads"], "--isolation"),
         ]
