@@ -248,7 +248,7 @@ std::string man_page() {
       ".TP\nNO_COLOR\nWhen set and not empty, progress output has no colour.\n"
       ".TP\nTERM\nUnset or \\fBdumb\\fR: no colour and no rewritten progress line.\n"
       ".TP\nLC_ALL, LC_CTYPE, LANG\nThe first one set decides whether the terminal gets "
-      "Unicode (µs, ×, ✓) or ASCII (us, x, ok).\n"
+      "Unicode symbols (micro sign, multiplication sign, check mark) or ASCII (us, x, ok).\n"
       ".TP\nCOLUMNS\nThe terminal width when it cannot be asked; the progress line is cut to "
       "fit.\n"
       ".TP\nCOST_OPS_NO_PROBE_CACHE\nWhen set, plugins are probed again on every run instead "

@@ -22,15 +22,17 @@ json::object gbench_entry(const ExportedTarget& t, std::size_t family_index) {
                       {"time_unit", "ns"}};
 }
 
-// A target that did not finish: present, as Google Benchmark writes a
-// benchmark that called SkipWithError (compare.py leaves it out of its
-// comparison instead of reading it as removed).
+// A target that did not finish: present, written as Google Benchmark writes
+// a benchmark that called SkipWithError (times 0, error_occurred), so a
+// reader sees the failure instead of a benchmark that was removed.
 json::object gbench_error(const ExportedTarget& t, std::size_t family_index) {
   json::object row = gbench_entry(t, family_index);
   row["run_type"] = "iteration";
   row["repetitions"] = 0;
   row["repetition_index"] = 0;
   row["iterations"] = 0;
+  row["real_time"] = 0;
+  row["cpu_time"] = 0;
   row["error_occurred"] = true;
   row["error_message"] = t.status + (t.reason.empty() ? "" : ": " + t.reason);
   return row;
