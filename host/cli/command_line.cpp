@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 
+#include "did_you_mean.hpp"
+
 #include <cmath>
 #include <iostream>
 #include <tuple>
@@ -23,8 +25,19 @@ void parse_with_positionals(const std::vector<std::string>& args,
   po::positional_options_description pos;
   pos.add("positional", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  parse_arguments(args, all, pos, vm);
+}
+
+void parse_arguments(const std::vector<std::string>& args, const po::options_description& options,
+                     const po::positional_options_description& positional, po::variables_map& vm) {
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    throw po::error(std::string(e.what()) + "." + option_suggestion(e.get_option_name(), options));
+  } catch (const po::invalid_option_value& e) {
+    throw po::error(invalid_value_message(e, args, options));
+  }
 }
 
 bool check_store_timeout(double seconds) {
@@ -168,11 +181,19 @@ bool PluginOptions::apply(host::PluginSelection& selection) const {
 
 po::options_description ComparisonOptions::describe(const char* caption) {
   po::options_description d(caption);
-  d.add_options()("threshold",
-                  po::value<double>(&threshold_percent_)->default_value(5)->value_name("PCT"),
-                  "minimum change in percent that counts as faster or slower")(
-      "alpha", po::value<double>(&alpha_)->default_value(0.05, "0.05")->value_name("P"),
-      "significance level of the two-sided Mann-Whitney U test");
+  // No po default_value: a value given on the command line is told apart
+  // from the default (report then keeps the run's own recorded settings).
+  d.add_options()("threshold", po::value<double>()->value_name("PCT")->notifier([this](double v) {
+    threshold_percent_ = v;
+    threshold_given_ = true;
+  }),
+                  "minimum change in percent that counts as faster or slower (default 5)")(
+      "alpha", po::value<double>()->value_name("P")->notifier([this](double v) {
+        alpha_ = v;
+        alpha_given_ = true;
+      }),
+      "significance level of the two-sided test: Mann-Whitney U on process medians, or "
+      "Wilcoxon signed-rank on the pairs of an A/B run (default 0.05)");
   if (gating_)
     d.add_options()("fail-on",
                     po::value<std::string>(&fail_on_)->default_value("slower")->value_name("WHEN"),

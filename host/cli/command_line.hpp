@@ -39,6 +39,13 @@ void parse_with_positionals(const std::vector<std::string>& args,
                             const po::options_description& options,
                             std::vector<std::string>& positional);
 
+// po::store and po::notify, with the errors a person can act on: an unknown
+// option names the closest known one ("Did you mean `--min-time`?"), a value
+// that is not of the option's form names the value and the form expected.
+// Throws po::error.
+void parse_arguments(const std::vector<std::string>& args, const po::options_description& options,
+                     const po::positional_options_description& positional, po::variables_map& vm);
+
 // --plugin-dir, --isolation, --timeout, --probe-timeout, --allow-insecure-plugins.
 class PluginOptions {
  public:
@@ -59,11 +66,15 @@ class ComparisonOptions {
   po::options_description describe(const char* caption);
   // Validates into `gate`; on a bad value prints the error and returns false.
   bool apply(host::GateOptions& gate) const;
+  // Whether --threshold / --alpha were given (not defaulted).
+  bool threshold_given() const { return threshold_given_; }
+  bool alpha_given() const { return alpha_given_; }
 
  private:
   bool gating_;
   double threshold_percent_ = 5;
   double alpha_ = 0.05;
+  bool threshold_given_ = false, alpha_given_ = false;
   std::string fail_on_ = "slower";
 };
 

@@ -21,6 +21,7 @@ struct OptionDoc {
   std::string short_name;  // one letter or ""
   std::string value_name;  // "" for a switch
   std::string description;
+  std::string default_value;  // "" when none
 };
 
 std::vector<OptionDoc> option_docs(const CommandSpec& command) {
@@ -28,16 +29,32 @@ std::vector<OptionDoc> option_docs(const CommandSpec& command) {
   if (command.documented_options == nullptr) return docs;
   const po::options_description options = command.documented_options();
   for (const auto& option : options.options()) {
-    OptionDoc doc{option->long_name(), "", "", option->description()};
+    OptionDoc doc{option->long_name(), "", "", option->description(), ""};
     const std::string shown = option->canonical_display_name(po::command_line_style::allow_short);
     if (shown.size() == 2 && shown[0] == '-') doc.short_name = shown.substr(1);
     if (option->semantic()->max_tokens() > 0) {
-      doc.value_name = option->format_parameter();  // "DIR (=default)"
-      doc.value_name = doc.value_name.substr(0, doc.value_name.find(' '));
+      const std::string parameter = option->format_parameter();  // "DIR (=default)"
+      doc.value_name = parameter.substr(0, parameter.find(' '));
+      if (const auto at = parameter.find(" (="); at != std::string::npos && parameter.back() == ')')
+        doc.default_value = parameter.substr(at + 3, parameter.size() - at - 4);
     }
     docs.push_back(std::move(doc));
   }
   return docs;
+}
+
+// The values an option takes, for completion; "" for free-form values. The
+// commands check these same words (cli_docs_e2e_test.py passes each back).
+std::string_view option_values(std::string_view command, std::string_view option) {
+  if (option == "format")
+    return command == "export" ? "gbench-json bmf github-action-benchmark junit csv"
+                               : "text json markdown";
+  if (option == "isolation") return "process none";
+  if (option == "measure") return "time instructions";
+  if (option == "lang") return "c cpp rust";
+  if (option == "fail-on") return "slower none";
+  if (option == "summary") return "true false";
+  return {};
 }
 
 bool wants_directory(const OptionDoc& o) {
@@ -71,6 +88,15 @@ std::string bash_completion() {
       << " --help --version\" -- \"$cur\")); return\n"
          "  fi\n"
          "  local words=\"\" dirs=\"\" files=\"\"\n"
+         "  case \"${COMP_WORDS[1]} $prev\" in\n";
+  for (const CommandSpec& c : command_table())
+    for (const OptionDoc& o : option_docs(c))
+      if (const std::string_view values = option_values(c.name, o.long_name); !values.empty())
+        out << "    \"" << c.name << " --" << o.long_name << "\") COMPREPLY=($(compgen -W \""
+            << values << "\" -- \"$cur\")); return ;;\n";
+  out << "    \"run --targets\") COMPREPLY=($(compgen -W \"$(cost-ops run --list "
+         "2>/dev/null | cut -f1)\" -- \"$cur\")); return ;;\n"
+         "  esac\n"
          "  case \"${COMP_WORDS[1]}\" in\n";
   for (const CommandSpec& c : command_table()) {
     std::string words(c.first_words), dirs, files;
@@ -122,11 +148,13 @@ std::string zsh_completion() {
     for (const OptionDoc& o : option_docs(c)) {
       out << " \\\n        '--" << o.long_name << "[" << zsh_escaped(o.description.substr(0, 70))
           << "]";
+      const std::string_view values = option_values(c.name, o.long_name);
       if (!o.value_name.empty())
         out << ":" << zsh_escaped(o.value_name) << ":"
-            << (wants_directory(o) ? "_files -/"
-                : wants_file(o)    ? "_files"
-                                   : " ");
+            << (!values.empty()      ? "(" + std::string(values) + ")"
+                : wants_directory(o) ? std::string("_files -/")
+                : wants_file(o)      ? std::string("_files")
+                                     : std::string(" "));
       out << "'";
     }
     if (!c.first_words.empty()) out << " \\\n        '1:word:(" << c.first_words << ")'";
@@ -150,10 +178,12 @@ std::string fish_completion() {
     for (const OptionDoc& o : option_docs(c)) {
       out << "complete -c cost-ops -n " << when << " -l " << o.long_name;
       if (!o.short_name.empty()) out << " -s " << o.short_name;
+      const std::string_view values = option_values(c.name, o.long_name);
       if (!o.value_name.empty())
-        out << (wants_directory(o) ? " -x -a '(__fish_complete_directories)'"
-                : wants_file(o)    ? " -r -F"
-                                   : " -x");
+        out << (!values.empty()      ? " -x -a " + quoted_for_shell(values)
+                : wants_directory(o) ? std::string(" -x -a '(__fish_complete_directories)'")
+                : wants_file(o)      ? std::string(" -r -F")
+                                     : std::string(" -x"));
       out << " -d " << quoted_for_shell(o.description.substr(0, 80)) << "\n";
     }
   }
@@ -181,7 +211,9 @@ std::string man_options(const CommandSpec& c) {
     roff += ".TP\n\\fB\\-\\-" + roff_escaped(o.long_name) + "\\fR";
     if (!o.short_name.empty()) roff += ", \\fB\\-" + o.short_name + "\\fR";
     if (!o.value_name.empty()) roff += " \\fI" + roff_escaped(o.value_name) + "\\fR";
-    roff += "\n" + roff_escaped(o.description) + "\n";
+    roff += "\n" + roff_escaped(o.description) +
+            (o.default_value.empty() ? "" : " Default: " + roff_escaped(o.default_value) + ".") +
+            "\n";
   }
   return roff;
 }
@@ -196,7 +228,11 @@ std::string man_page() {
       "Benchmark targets live in plugins: shared libraries exporting "
       "\\fBbench_target_v1_entry\\fR (plugin ABI 1). cost\\-ops discovers them, checks "
       "them, runs every target with warm\\-up and calibrated timing in an isolated "
-      "child process, and writes raw/<target_id>.json, results.json and summary.md.\n"
+      "child process, and writes raw/<target_id>.json, results.json, summary.md and "
+      "report.html.\n"
+      ".PP\nResults (listings, comparisons, exports without \\-o) go to standard output; "
+      "progress, warnings and errors go to standard error, so `cost\\-ops compare A B > "
+      "verdicts.txt` keeps only the results.\n"
       ".SH COMMANDS\n";
   for (const CommandSpec& c : command_table())
     roff += ".TP\n\\fB" + roff_escaped(c.synopsis) + "\\fR\n" + roff_escaped(c.summary) + ".\n";
@@ -210,8 +246,40 @@ std::string man_page() {
       ".SH ENVIRONMENT\n.TP\nCOST_OPS_PLUGIN_PATH\nColon\\-separated plugin directories when no "
       "\\-\\-plugin\\-dir is given (ignored when cost\\-ops runs set\\-uid or set\\-gid).\n"
       ".TP\nNO_COLOR\nWhen set and not empty, progress output has no colour.\n"
-      ".SH SEE ALSO\nThe documentation installed with cost\\-ops, and docs/ in its source: "
-      "measurement.md, comparison.md, plugin\\-authors.md, isolation.md.\n";
+      ".TP\nTERM\nUnset or \\fBdumb\\fR: no colour and no rewritten progress line.\n"
+      ".TP\nLC_ALL, LC_CTYPE, LANG\nThe first one set decides whether the terminal gets "
+      "Unicode symbols (micro sign, multiplication sign, check mark) or ASCII (us, x, ok).\n"
+      ".TP\nCOLUMNS\nThe terminal width when it cannot be asked; the progress line is cut to "
+      "fit.\n"
+      ".TP\nCOST_OPS_NO_PROBE_CACHE\nWhen set, plugins are probed again on every run instead "
+      "of reusing the cache in $XDG_CACHE_HOME/cost\\-ops (else ~/.cache/cost\\-ops).\n"
+      ".TP\nPGHOST, PGUSER, PGPASSWORD, PGPASSFILE, PGCONNECT_TIMEOUT, ...\nlibpq's variables "
+      "fill in what a postgresql:// \\-\\-history URL leaves out.\n"
+      ".TP\nTMPDIR\nWhere \\-\\-measure instructions keeps callgrind's output while it runs.\n"
+      ".SH FILES\n.TP\n\\fIOUT\\fR/results.json, summary.md, report.html, raw/\\fItarget\\fR.json\n"
+      "What `run \\-o OUT` writes (default benchmarks/output); OUT/ab\\-baseline/ holds the old "
+      "side of an A/B run, OUT/baselines/\\fINAME\\fR/ the runs kept with "
+      "\\-\\-save\\-baseline.\n"
+      ".TP\n/usr/lib/cost\\-ops/plugins/\nThe first\\-party plugins (after "
+      "$COST_OPS_PLUGIN_PATH and the directory beside the executable).\n"
+      ".TP\n/usr/share/cost\\-ops/schemas/\nJSON Schemas of results.json and the raw records.\n"
+      ".TP\n/usr/share/doc/cost\\-ops/\nREADME.md and docs/ (comparison.md, measurement.md, "
+      "isolation.md, exports.md, fleet.md, targets.md, plugin\\-authors.md, costops\\-core.md).\n"
+      ".SH EXAMPLES\n.TP\ncost\\-ops run \\-\\-save\\-baseline main\nRun every target "
+      "found and keep the run as the baseline `main`.\n"
+      ".TP\ncost\\-ops run \\-\\-baseline main\nRun again and compare; exit 3 on a "
+      "regression.\n"
+      ".TP\ncost\\-ops run \\-\\-plugin\\-dir new/plugins \\-\\-ab\\-baseline\\-plugin\\-dir "
+      "old/plugins \\-\\-rounds 20 \\-\\-threshold 3 \\-\\-alpha 0.01\nThe CI gate: both "
+      "builds round by round, paired verdicts (docs/comparison.md).\n"
+      ".TP\ncost\\-ops compare base/ new/ \\-\\-format markdown\nVerdicts of two runs as "
+      "Markdown for a pull request.\n"
+      ".TP\ncost\\-ops report OUT \\-o report.html\nOne HTML page, opening with the verdicts.\n"
+      ".TP\ncost\\-ops export OUT \\-\\-format gbench\\-json \\-o gbench.json\nFor Google "
+      "Benchmark's compare.py.\n"
+      ".SH SEE ALSO\nThe documentation installed in /usr/share/doc/cost\\-ops/ (docs/ in the "
+      "source): docs/measurement.md, docs/comparison.md, docs/plugin\\-authors.md, "
+      "docs/isolation.md, docs/exports.md.\n";
   return roff;
 }
 

@@ -7,6 +7,7 @@
 
 #include <costops/bench_target_v1.h>
 #include "commands.hpp"
+#include "did_you_mean.hpp"
 
 #include "costops/host/build_info.hpp"
 #include "costops/host/exit_codes.hpp"
@@ -48,7 +49,12 @@ int dispatch(const std::string& name, const cli::Arguments& rest,
     return host::kExitOk;
   }
   if (const cli::CommandSpec* command = cli::find_command(name)) return command->run(rest, context);
-  std::cerr << "error: unknown command `" << name << "`\n\n" << cli::general_usage();
+  std::vector<std::string> names;
+  for (const cli::CommandSpec& command : cli::command_table()) names.emplace_back(command.name);
+  const auto meant = cli::closest_name(name, names);
+  std::cerr << "error: unknown command `" << name << "`."
+            << (meant ? " Did you mean `" + *meant + "`?" : std::string())
+            << " `cost-ops --help` lists the commands.\n";
   return host::kExitUsage;
 }
 
@@ -72,7 +78,9 @@ int main(int argc, char** argv) {
     const cli::CommandContext context{own_executable(argv[0]), recorded_command_line};
     return dispatch(args.front(), cli::Arguments(args.begin() + 1, args.end()), context);
   } catch (const boost::program_options::error& e) {
-    std::cerr << "error: " << e.what() << "\nSee `cost-ops --help`.\n";
+    const bool command = args.size() > 1 && cli::find_command(args.front());
+    std::cerr << "error: " << e.what() << "\nSee `cost-ops " << (command ? args.front() + " " : "")
+              << "--help`.\n";
     return host::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

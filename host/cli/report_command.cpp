@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "costops/host/ab_rounds.hpp"
 #include "costops/host/baselines.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/exports.hpp"
 #include "costops/host/report/html_report.hpp"
 
 namespace costops::cli {
@@ -48,6 +50,9 @@ constexpr const char* kUsage =
     "file that works offline: per-target sample distributions, scaling families on\n"
     "log-log axes with their fitted growth, the comparison with a baseline and its\n"
     "confidence intervals, history trends with step changes, environment and settings.\n"
+    "With a comparison the page opens with its verdicts, regressions first. An A/B run\n"
+    "is compared with its RUN/ab-baseline side without --baseline; the threshold and\n"
+    "alpha default to those the run compared with.\n"
     "`cost-ops run` writes it to <output>/report.html unless --no-report.\n\n";
 
 }  // namespace
@@ -83,8 +88,17 @@ int report_command(const Arguments& args, const CommandContext&) {
   try {
     const fs::path run_dir =
         fs::is_directory(request.run) ? request.run : request.run.parent_path();
-    if (!text.baseline.empty())
+    // The run's own threshold and alpha unless overridden: the page then
+    // states the verdicts `run` gated on.
+    if (const auto recorded = recorded_comparison_settings(load_results_document(request.run))) {
+      if (!comparison.threshold_given()) request.comparison.threshold = recorded->threshold;
+      if (!comparison.alpha_given()) request.comparison.alpha = recorded->alpha;
+    }
+    if (!text.baseline.empty()) {
       request.baseline = load_stored_run(baseline_location(run_dir, text.baseline));
+    } else if ((request.baseline = ab_baseline_of(run_dir))) {
+      request.baseline_label = "A/B baseline " + (run_dir / kAbBaselineDirectory).string();
+    }
     write_html_report(request, text.output);
   } catch (const std::exception& e) {  // ResultsFileError, HistoryError, FileWriteError, ...
     std::cerr << "error: " << e.what() << "\n";

@@ -265,9 +265,7 @@ int run_command(const Arguments& args, const CommandContext& context) {
   po::positional_options_description positional;
   positional.add("unexpected", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(with_positionals).positional(positional).run(),
-            vm);
-  po::notify(vm);
+  parse_arguments(args, with_positionals, positional, vm);
   if (text.help) {
     std::cout << "Usage: cost-ops run [options]\n\n"
                  "Runs every selected target with warm-up, calibrated batches and repeated\n"

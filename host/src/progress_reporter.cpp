@@ -9,6 +9,7 @@
 #include <boost/log/trivial.hpp>
 #include <boost/log/utility/setup/console.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -46,19 +47,21 @@ void emit(Severity severity, const std::string& message) {
 
 }  // namespace
 
-std::string progress_line(const TargetResult& result, const TerminalStyle& style) {
+std::string progress_line(const TargetResult& result, const TerminalStyle& style,
+                          std::string_view label) {
   // Reasons and warnings carry plugin text: no escape sequence reaches the terminal.
   const std::string reason = for_terminal(result.reason, false);
+  const std::string name =
+      result.target_id + (label.empty() ? "" : " [" + std::string(label) + "]");
   if (result.status == TargetStatus::skipped)
-    return style.paint(style.skipped_mark(), Colour::yellow) + " " + result.target_id +
-           "  skipped: " + reason;
+    return style.paint(style.skipped_mark(), Colour::yellow) + " " + name + "  skipped: " + reason;
   if (result.status != TargetStatus::ok)
-    return style.paint(style.failed_mark(), Colour::red) + " " + result.target_id + "  " +
+    return style.paint(style.failed_mark(), Colour::red) + " " + name + "  " +
            std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
-  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id +
-                     "  median " + style.duration(median) + "/op  " +
+  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + name + "  median " +
+                     style.duration(median) + "/op  " +
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
   for (const auto& w : result.warnings)
@@ -85,9 +88,21 @@ std::string tally_line(const SuiteReport& report, double elapsed_seconds,
   return line + " in " + style.duration(elapsed_seconds * 1e9);
 }
 
+namespace {
+
+// A live (rewritten) progress line needs a terminal that understands the
+// erase-line code: not a pipe, not TERM=dumb or unset.
+bool live_line_possible() {
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDERR_FILENO) == 1 && term != nullptr && *term != '\0' &&
+         std::string_view(term) != "dumb";
+}
+
+}  // namespace
+
 ProgressReporter::ProgressReporter(Verbosity verbosity)
     : ProgressReporter(verbosity, TerminalStyle::detect(STDERR_FILENO),
-                       verbosity != Verbosity::quiet && ::isatty(STDERR_FILENO)) {}
+                       verbosity != Verbosity::quiet && live_line_possible()) {}
 
 ProgressReporter::ProgressReporter(Verbosity verbosity, TerminalStyle style, bool live)
     : verbosity_(verbosity), style_(style), live_(live) {
@@ -102,19 +117,19 @@ void ProgressReporter::clear_live_line() {
 
 void ProgressReporter::info(const std::string& message) {
   clear_live_line();
-  emit(Severity::info, message);
+  emit(Severity::info, style_.in_charset(message));
 }
 void ProgressReporter::detail(const std::string& message) {
   clear_live_line();
-  emit(Severity::debug, message);
+  emit(Severity::debug, style_.in_charset(message));
 }
 void ProgressReporter::warning(const std::string& message) {
   clear_live_line();
-  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + message);
+  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + style_.in_charset(message));
 }
 void ProgressReporter::error(const std::string& message) {
   clear_live_line();
-  emit(Severity::error, style_.paint("error: ", Colour::red) + message);
+  emit(Severity::error, style_.paint("error: ", Colour::red) + style_.in_charset(message));
 }
 
 void ProgressReporter::run_started(std::size_t target_runs) {
@@ -145,19 +160,22 @@ void ProgressReporter::target_started(const std::string& target_id, std::size_t 
     return;
   }
   clear_live_line();
-  std::clog << style_.paint(std::string(style_.ellipsis()) + " " + where + " running " + target_id +
-                                time_left(),
-                            Colour::dim)
-            << std::flush;
+  // One line less than the terminal is wide: a line that wrapped could not be
+  // erased by the next one, and a narrow terminal would keep stale lines.
+  std::string text = style_.in_charset(std::string(style_.ellipsis()) + " " + where + " running " +
+                                       for_terminal(target_id, false) + time_left());
+  if (const std::size_t columns = terminal_columns(STDERR_FILENO); columns > 1)
+    text = truncate_to_width(text, columns - 1, style_.ellipsis());
+  std::clog << style_.paint(text, Colour::dim) << std::flush;
   live_line_shown_ = true;
 }
 
-void ProgressReporter::target_finished(const TargetResult& result) {
+void ProgressReporter::target_finished(const TargetResult& result, std::string_view label) {
   clear_live_line();
   ++finished_runs_;
   // A failed target is shown even with --quiet; its line already says what.
   emit(counts_as_success(result.status) ? Severity::info : Severity::warning,
-       progress_line(result, style_));
+       style_.in_charset(progress_line(result, style_, label)));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)
       detail("  [" + result.target_id + "] " + for_terminal(l, false));

@@ -1,9 +1,11 @@
 #include "costops/host/terminal_style.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "costops/host/human_units.hpp"
 
@@ -60,11 +62,48 @@ std::string TerminalStyle::paint(std::string_view text, Colour c) const {
 }
 
 std::string TerminalStyle::duration(double ns) const {
-  std::string text = human_duration(ns);
-  if (!unicode)
-    if (const auto micro = text.find("µ"); micro != std::string::npos)
-      text.replace(micro, std::strlen("µ"), "u");
-  return text;
+  return in_charset(human_duration(ns));
+}
+
+std::string TerminalStyle::in_charset(std::string_view text) const {
+  std::string out(text);
+  if (unicode) return out;
+  static constexpr std::pair<std::string_view, std::string_view> kAscii[] = {
+      {"µ", "u"},   {"×", "x"}, {"→", "->"}, {"≤", "<="}, {"≥", ">="},   {"…", "..."},
+      {"±", "+/-"}, {"–", "-"}, {"—", "-"},  {"✓", "ok"}, {"✗", "FAIL"}, {"⚠", "!"},
+      {"▲", "^"},   {"▼", "v"}, {"○", "o"},  {"🔴 ", ""},  {"🟢 ", ""}};
+  for (const auto& [symbol, ascii] : kAscii)
+    for (auto at = out.find(symbol); at != std::string::npos; at = out.find(symbol, at)) {
+      out.replace(at, symbol.size(), ascii);
+      at += ascii.size();
+    }
+  return out;
+}
+
+std::size_t terminal_columns(int fd) {
+  winsize size{};
+  if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+    char* end = nullptr;
+    const unsigned long value = std::strtoul(columns, &end, 10);
+    if (end && *end == '\0' && value > 0 && value < 10000) return value;
+  }
+  return 0;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width, std::string_view ellipsis) {
+  if (display_width(text) <= width) return std::string(text);
+  const std::size_t room = width > display_width(ellipsis) ? width - display_width(ellipsis) : 0;
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+    const std::string_view character = text.substr(i, length);
+    if (display_width(out) + display_width(character) > room) break;
+    out += character;
+    i += length;
+  }
+  return out + std::string(ellipsis);
 }
 
 std::size_t display_width(std::string_view text) {

@@ -97,6 +97,29 @@ class Exports(unittest.TestCase):
         rows = [b for b in doc["benchmarks"] if b["name"] == "fixture_sum_array"]
         self.assertEqual(len(rows), 3)
         self.assertTrue(all(r["time_unit"] == "ns" and r["iterations"] > 0 for r in rows))
+        # A crashed target is present as Google Benchmark writes an error, and
+        # compare.py still compares the others.
+        broken = self.broken_run()
+        doc = json.loads(self.export(broken, "gbench-json").read_text())
+        crashed = [b for b in doc["benchmarks"] if b["name"] == "fixture_copy_bytes"]
+        self.assertEqual(len(crashed), 1)
+        self.assertTrue(crashed[0]["error_occurred"])
+        self.assertIn("crashed: killed by SIGSEGV", crashed[0]["error_message"])
+        proc = subprocess.run(["/usr/bin/python3", COMPARE_PY, "benchmarks",
+                               self.export("a", "gbench-json"), self.tmp / f"{broken}.gbench-json"],
+                              capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("fixture_sum_array", proc.stdout)
+
+    def broken_run(self):
+        """Run a with fixture_copy_bytes crashed; its directory name."""
+        broken = json.loads((self.tmp / "a/results.json").read_text())
+        target = next(t for t in broken["targets"] if t["target_id"] == "fixture_copy_bytes")
+        target.update(status="crashed", reason="killed by SIGSEGV <&>", samples=None,
+                      statistics=None, measurement=None, metrics={})
+        (self.tmp / "broken").mkdir(exist_ok=True)
+        (self.tmp / "broken/results.json").write_text(json.dumps(broken))
+        return "broken"
 
     def test_junit_validates_and_marks_regressions(self):
         xsd = SOURCE / "tests/e2e/junit.xsd"
@@ -104,13 +127,7 @@ class Exports(unittest.TestCase):
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         # The same run with one target broken, against run a as the baseline.
-        broken = json.loads((self.tmp / "a/results.json").read_text())
-        target = next(t for t in broken["targets"] if t["target_id"] == "fixture_copy_bytes")
-        target.update(status="crashed", reason="killed by SIGSEGV <&>", samples=None,
-                      statistics=None, measurement=None, metrics={})
-        (self.tmp / "broken").mkdir(exist_ok=True)
-        (self.tmp / "broken/results.json").write_text(json.dumps(broken))
-        junit = self.export("broken", "junit", "--baseline", self.tmp / "a").read_text()
+        junit = self.export(self.broken_run(), "junit", "--baseline", self.tmp / "a").read_text()
         self.assertIn('failures="1"', junit)
         self.assertIn('type="regression"', junit)
         self.assertIn("ok → crashed: killed by SIGSEGV &lt;&amp;&gt;", junit)

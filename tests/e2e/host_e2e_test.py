@@ -218,6 +218,11 @@ class HostEndToEnd(unittest.TestCase):
             (["run", "--plugin-dir", str(GOOD), "--min-samples", "0"], "--min-samples"),
             (["run", "--bogus-option"], "unrecognised option"),
             (["frobnicate"], "unknown command"),
+            (["rn"], "Did you mean `run`?"),
+            (["run", "--min-tme", "1"], "Did you mean `--min-time`?"),
+            (["run", "--min-time", "abc"], "--min-time takes S, a plain number, not `abc`"),
+            (["compare", "a", "b", "--threshold", "5%"], "without the % sign"),
+            (["report", "x", "--alpha=0.0x", "-o", "y"], "--alpha takes P, a plain number, not `0.0x`"),
             (["run", "--plugin-dir", str(GOOD), "-f", "zzz"], "no target matches"),
             (["run", "--plugin-dir", str(GOOD), "--isolation", "threads"], "--isolation"),
         ]
@@ -529,11 +534,58 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("no-such-baseline", proc.stderr)
 
+    def run_in_terminal(self, columns, env):
+        """Runs a two-round run in a pseudo-terminal `columns` wide; returns what it showed."""
+        import fcntl, pty, struct, termios
+        leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        proc = subprocess.Popen([str(HOST), "run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK,
+                                 "--rounds", "2"], stdin=follower, stdout=follower, stderr=follower,
+                                env={**os.environ, **env}, close_fds=True)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the run ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(leader)
+        self.assertEqual(proc.wait(timeout=120), 0, shown.decode(errors="replace"))
+        shutil.rmtree(self.out)
+        return shown.decode()
+
+    def test_console_in_narrow_dumb_and_ascii_terminals(self):
+        narrow = self.run_in_terminal(40, {"TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": ""})
+        for line in narrow.replace("\r\n", "\n").split("\n"):
+            for live in line.split("\r")[:-1]:  # rewritten live lines: cut to the width
+                self.assertLessEqual(len(live.replace("\x1b[K", "").replace("\x1b[2m", "").replace("\x1b[0m", "")),
+                                     39, repr(live))
+        self.assertIn("[round 2]", narrow)  # the second round's own figures, labelled
+        dumb = self.run_in_terminal(80, {"TERM": "dumb", "LANG": "C.UTF-8", "LC_ALL": ""})
+        self.assertNotIn("\x1b", dumb)
+        self.assertNotIn("\r\x1b[K", dumb)
+        ascii_only = self.run_in_terminal(80, {"TERM": "xterm", "LANG": "C", "LC_ALL": "", "LC_CTYPE": ""})
+        for symbol in ("µ", "×", "✓", "±", "…", "→"):
+            self.assertNotIn(symbol, ascii_only)
+        import re
+        self.assertIn("ok fixture_sum_array", re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", ascii_only))
+        ci_log = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "2")
+        self.assertEqual(ci_log.stdout, "")  # progress is stderr only; no live line into a log
+        self.assertNotIn("\r", ci_log.stderr)
+        self.assertNotIn("\x1b", ci_log.stderr)
+        self.assertIn("fixture_sum_array [round 2]", ci_log.stderr)
+
     def test_ab_mode_pairs_two_builds_round_by_round(self):
         proc = run("run", "--plugin-dir", str(GOOD), "--ab-baseline-plugin-dir", str(GOOD), "-o", str(self.out),
                    *QUICK, "--rounds", "6")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("A/B round 6 of 6", proc.stderr)
+        self.assertIn("fixture_sum_array [old, round 6]", proc.stderr)
+        self.assertIn("fixture_sum_array [new, round 6]", proc.stderr)
+        self.assertIn("fixture_sum_array [old]", proc.stderr)  # round 1 of each side
         new, old = self.results(), json.loads((self.out / "ab-baseline" / "results.json").read_text())
         self.assertEqual(new["settings"]["ab_pairing"], old["settings"]["ab_pairing"])
         self.assertEqual((new["settings"]["ab_role"], old["settings"]["ab_role"]), ("new", "baseline"))

@@ -39,10 +39,10 @@ def cost_ops(*args, cwd=None, timeout=120):
                           cwd=cwd, timeout=timeout)
 
 
-def open_in_chromium(page, workdir, screenshot=None):
+def open_in_chromium(page, workdir, screenshot=None, width=1280):
     """(the page's render check, Chromium's console lines, the dumped DOM)."""
     common = [CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-              f"--user-data-dir={workdir / 'chromium-profile'}", "--window-size=1280,2400",
+              f"--user-data-dir={workdir / 'chromium-profile'}", f"--window-size={width},2400",
               "--virtual-time-budget=5000"]
     proc = subprocess.run([*common, "--enable-logging=stderr", "--v=0", "--dump-dom",
                            page.as_uri()], capture_output=True, text=True, timeout=120)
@@ -56,6 +56,21 @@ def open_in_chromium(page, workdir, screenshot=None):
         subprocess.run([*common, f"--screenshot={screenshot}", page.as_uri()],
                        capture_output=True, timeout=120, check=True)
     return check, console, proc.stdout
+
+
+def check_page(test, page, workdir, screenshot=None, width=1280):
+    """Opens `page` at `width` px: no error, every chart drawn, nothing wider than the window."""
+    if CHROMIUM is None:
+        test.skipTest("chromium is not installed (scripts/setup.sh installs it)")
+    check, console, dom = open_in_chromium(page, workdir, screenshot, width)
+    test.assertEqual(check["errors"], [])
+    test.assertEqual(console, [])
+    test.assertEqual(len(check["charts"]), check["canvases"], check)
+    for chart in check["charts"]:
+        test.assertGreater(chart["painted_pixels"], 0, chart)
+        test.assertGreater(chart["elements"], 0, chart)
+    test.assertLessEqual(check["page_width"], check["viewport_width"], f"{page} at {width} px")
+    return check, dom
 
 
 class RunExportsAndReport(unittest.TestCase):
@@ -138,12 +153,20 @@ class RunExportsAndReport(unittest.TestCase):
         self.assertFalse((self.tmp / "none.db").exists(), "the report created a database")
         self.assertFalse((self.tmp / "x.html").exists())
 
-    def check_page(self, page, screenshot=None):
-        if CHROMIUM is None:
-            self.skipTest("chromium is not installed (scripts/setup.sh installs it)")
-        check, console, dom = open_in_chromium(page, self.tmp, screenshot)
-        self.assertEqual(check["errors"], [])
-        self.assertEqual(console, [])
+    def check_page(self, page, screenshot=None, width=1280):
+        return check_page(self, page, self.tmp, screenshot, width)
+
+    def test_every_page_fits_a_phone_and_a_desktop(self):
+        for name in ("a", "b"):  # plain; baseline and history
+            for width in (1400, 390):
+                with self.subTest(run=name, width=width):
+                    self.check_page(self.tmp / name / "report.html",
+                                    BUILD / "artifacts" / f"report-{name}-{width}.png", width)
+
+    def _unused(self):
+        pass
+
+    def test_run_report_with_baseline_and_history_draws_every_chart(self):
         self.assertEqual(len(check["charts"]), check["canvases"], check)
         for chart in check["charts"]:
             self.assertGreater(chart["painted_pixels"], 0, chart)
@@ -178,6 +201,65 @@ class RunExportsAndReport(unittest.TestCase):
         self.assertEqual(page.read_text().count("</script>"), 4)  # the page's own four
         _, dom = self.check_page(page)
         self.assertNotRegex(dom, r"<body[^>]*data-injected")
+
+
+class VerdictFirst(unittest.TestCase):
+    """An A/B run with --threshold 3 --alpha 0.01 and an unreachable store."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-verdict-"))
+        cls.out = cls.tmp / "ab"
+        good = ["--plugin-dir", FIXTURES / "good", "--targets", "fixture_sum_array,fixture_copy_bytes"]
+        cls.proc = cost_ops("run", *good, "--ab-baseline-plugin-dir", FIXTURES / "good", *QUICK,
+                            "--rounds", "3", "--threshold", "3", "--alpha", "0.01",
+                            "--history", cls.tmp / "no-such-dir" / "history.db", "-o", cls.out)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_results_json_carries_the_comparison(self):
+        doc = json.loads((self.out / "results.json").read_text())
+        comparison = doc["comparison"]
+        self.assertEqual(comparison["method"]["threshold"], 0.03)
+        self.assertEqual(comparison["method"]["alpha"], 0.01)
+        self.assertEqual(comparison["method"]["test_name"], "Wilcoxon signed-rank")
+        self.assertIn("ab-baseline", comparison["baseline_results"])
+        self.assertEqual(doc["settings"]["targets"], ["fixture_sum_array", "fixture_copy_bytes"])
+        for target in comparison["targets"]:
+            self.assertEqual((target["basis"], target["test"], target["base_count"]),
+                             ("paired_rounds", "Wilcoxon signed-rank", 3))
+            self.assertAlmostEqual(target["change_of_medians"],
+                                   target["new_median_ns"] / target["base_median_ns"] - 1)
+
+    def verdict_page(self, html):
+        self.assertLess(html.index('<section id="verdict">'), html.index('<section id="targets">'))
+        self.assertIn("Wilcoxon signed-rank on paired rounds, two-sided, alpha 0.01", html)
+        self.assertIn("a change counts from 3%", html)
+        self.assertIn("3 pairs", html)
+        self.assertNotIn("Mann-Whitney", html)
+
+    def test_the_run_report_opens_with_the_verdict_and_names_the_store_problem(self):
+        self.assertEqual(self.proc.returncode, 2, self.proc.stderr)  # the store refused the run
+        page = self.out / "report.html"
+        html = page.read_text()
+        self.verdict_page(html)
+        self.assertIn("History not shown", html)
+        for width in (1400, 390):
+            check, _ = check_page(self, page, self.tmp, BUILD / "artifacts" / f"report-ab-{width}.png",
+                                  width)
+            self.assertIn("comparison", {chart["kind"] for chart in check["charts"]})
+
+    def test_report_command_keeps_the_runs_threshold_and_alpha(self):
+        for extra in ([], ["--baseline", self.out / "ab-baseline"]):
+            page = self.tmp / f"report{len(extra)}.html"
+            proc = cost_ops("report", self.out, *extra, "-o", page)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.verdict_page(page.read_text())
+        proc = cost_ops("report", self.out, "--alpha", "0.05", "-o", self.tmp / "override.html")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("alpha 0.05", (self.tmp / "override.html").read_text())
 
 
 if __name__ == "__main__":

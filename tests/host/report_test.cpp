@@ -91,13 +91,17 @@ TEST_CASE("script_safe_json cannot close a script element and stays the same JSO
 
 TEST_CASE("histogram: equal bins over the range, every finite value counted once") {
   const auto bins = histogram({1, 2, 3, 4, 5, 6, 7, 8, 9, std::nan("")});
-  REQUIRE(bins.size() == 3);  // ceil(sqrt(9))
+  REQUIRE(bins.size() == 9);  // at least min(n, 10) bins, not ceil(sqrt(9)) = 3
   CHECK(bins.front().low_ns == 1);
   CHECK(bins.back().high_ns == 9);
   std::size_t total = 0;
   for (const auto& bin : bins) total += bin.count;
   CHECK(total == 9);
   CHECK(histogram({3, 3, 3}).size() == 1);
+  CHECK(histogram(std::vector<double>(400, 1.0)).size() == 1);
+  std::vector<double> many;
+  for (int i = 0; i < 900; ++i) many.push_back(i);
+  CHECK(histogram(many).size() == 30);  // ceil(sqrt(900))
   CHECK(histogram({}).empty());
 }
 

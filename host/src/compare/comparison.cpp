@@ -24,16 +24,37 @@ std::string_view verdict_name(Verdict verdict) {
   return "no change";
 }
 
-std::string_view basis_key(ComparisonBasis basis) {
+namespace {
+
+// How each basis is named: in JSON, the test it uses, its unit.
+struct BasisNames {
+  std::string_view key, test, unit;
+};
+
+BasisNames basis_names(ComparisonBasis basis) {
   switch (basis) {
     case ComparisonBasis::paired_rounds:
-      return "paired_rounds";
+      return {"paired_rounds", "Wilcoxon signed-rank", "paired rounds"};
     case ComparisonBasis::instructions:
-      return "instructions";
+      return {"instructions", "instruction count threshold", "instruction counts"};
     case ComparisonBasis::processes:
       break;
   }
-  return "processes";
+  return {"processes", "Mann-Whitney U", "process medians"};
+}
+
+}  // namespace
+
+std::string_view basis_key(ComparisonBasis basis) {
+  return basis_names(basis).key;
+}
+
+std::string_view basis_test_name(ComparisonBasis basis) {
+  return basis_names(basis).test;
+}
+
+std::string_view basis_unit_name(ComparisonBasis basis) {
+  return basis_names(basis).unit;
 }
 
 ProcessSamples samples_by_process(const StoredTarget& target) {

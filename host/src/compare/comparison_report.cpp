@@ -8,6 +8,7 @@
 #include "costops/host/comparison_statistics.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
+#include "costops/host/terminal_style.hpp"
 
 namespace costops::host {
 
@@ -47,23 +48,36 @@ std::string basis_name(const TargetComparison& t) {
              : "procs " + std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
 }
 
+// The estimate the verdict rests on and its interval: "-0.3% (-1.2% .. +0.8%)".
+std::string estimate_cell(const TargetComparison& t) {
+  return percent(t.change) + " (" + percent(t.change_ci_low) + " .. " + percent(t.change_ci_high) +
+         ")";
+}
+
+bool any_basis(const RunComparison& c, ComparisonBasis basis) {
+  return std::any_of(c.targets.begin(), c.targets.end(),
+                     [basis](const auto& t) { return t.basis == basis; });
+}
+
 std::string method_line(const RunComparison& c) {
-  const bool paired = std::any_of(c.targets.begin(), c.targets.end(), [](const auto& t) {
-    return t.basis == ComparisonBasis::paired_rounds;
-  });
+  const bool paired = any_basis(c, ComparisonBasis::paired_rounds);
   std::string line =
-      std::string(paired ? "Verdicts: A/B rounds paired, two-sided Wilcoxon signed-rank test on "
-                           "per-round log ratios of process medians"
-                         : "Verdicts: two-sided Mann-Whitney U test on per-process medians") +
-      " (exact up to " + std::to_string(kExactRankTestLimit) + " a side; alpha " +
-      format_double("%g", c.settings.alpha) + ") and a minimum change of " +
-      format_double("%g%%", 100 * c.settings.threshold) + "; 95% intervals by " +
-      (paired ? "bootstrap of rounds" : "hierarchical bootstrap (processes, then samples)") + " (" +
-      std::to_string(c.settings.bootstrap_resamples) +
-      " resamples). The unit is the worker process (a --rounds round); repetitions inside one "
-      "process are not independent and count once.";
-  if (std::any_of(c.targets.begin(), c.targets.end(),
-                  [](const auto& t) { return t.basis == ComparisonBasis::instructions; }))
+      paired ? "Verdicts: A/B rounds paired, two-sided Wilcoxon signed-rank test on per-round "
+               "log ratios of process medians (exact up to " +
+                   std::to_string(kExactSignedRankLimit) + " pairs"
+             : "Verdicts: two-sided Mann-Whitney U test on per-process medians (exact up to " +
+                   std::to_string(kExactRankTestLimit) + " a side";
+  line += "; alpha " + format_double("%g", c.settings.alpha) + ") and a minimum change of " +
+          format_double("%g%%", 100 * c.settings.threshold) +
+          ". Medians are medians of process medians (paired: of the paired rounds) and `change` "
+          "is their change; `estimate` is what the test and the verdict use (" +
+          (paired ? "median of per-round ratios" : "the same change") +
+          ") with its 95% interval by " +
+          (paired ? "bootstrap of rounds" : "hierarchical bootstrap (processes, then samples)") +
+          " (" + std::to_string(c.settings.bootstrap_resamples) +
+          " resamples). The unit is the worker process (a --rounds round); repetitions inside one "
+          "process are not independent and count once.";
+  if (any_basis(c, ComparisonBasis::instructions))
     line +=
         " Basis `instructions` (--measure instructions on both sides): instructions per "
         "operation counted by callgrind in run() only, deterministic, so the threshold alone "
@@ -73,22 +87,40 @@ std::string method_line(const RunComparison& c) {
   return line;
 }
 
+// Rows of cells padded by display width (µs is two bytes, one column).
+std::string aligned_rows(const std::vector<std::vector<std::string>>& rows,
+                         const std::vector<bool>& right_aligned) {
+  std::vector<std::size_t> widths(right_aligned.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(row[i]));
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      const std::string gap(widths[i] - std::min(widths[i], display_width(row[i])), ' ');
+      const bool last = i + 1 == row.size();
+      line += (i == 0 ? "" : "  ") + (right_aligned[i] ? gap + row[i]
+                                      : last           ? row[i]
+                                                       : row[i] + gap);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string comparison_text(const RunComparison& c) {
+  std::vector<std::vector<std::string>> rows{{"target", "base median", "new median", "change",
+                                              "estimate (95% CI)", "p", "basis", "verdict"}};
+  for (const auto& t : c.targets)
+    rows.push_back({t.target_id, figure(t, t.base_median), figure(t, t.new_median),
+                    percent(t.change_of_medians()), estimate_cell(t),
+                    format_double("%.3g", t.p_value), basis_name(t),
+                    std::string(verdict_name(t.verdict))});
   std::ostringstream out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9s %15s  %s\n", "target",
-                "base median", "new median", "change", "95% CI", "p", "basis", "verdict");
-  out << line;
-  for (const auto& t : c.targets) {
-    std::snprintf(line, sizeof line, "%-36s %14s %14s %9s %21s %9.3g %15s  %s\n",
-                  t.target_id.c_str(), figure(t, t.base_median).c_str(),
-                  figure(t, t.new_median).c_str(), percent(t.change).c_str(),
-                  (percent(t.change_ci_low) + " .. " + percent(t.change_ci_high)).c_str(),
-                  t.p_value, basis_name(t).c_str(), std::string(verdict_name(t.verdict)).c_str());
-    out << line;
-  }
+  out << aligned_rows(rows, {false, true, true, true, true, true, false, false});
   for (const auto& change : c.status_changes) out << status_change_text(change) << "\n";
   for (const auto& id : c.added) out << id << ": added (only in the new run)\n";
   for (const auto& id : c.removed) out << id << ": removed (only in the base run)\n";
@@ -98,17 +130,17 @@ std::string comparison_text(const RunComparison& c) {
 
 std::string comparison_markdown(const RunComparison& c) {
   std::string md =
-      "| Target | Base median | New median | Change | 95% CI | p | Basis | Verdict |\n";
-  md += "|--------|------------:|-----------:|-------:|-------:|--:|-------|---------|\n";
+      "| Target | Base median | New median | Change | Estimate (95% CI) | p | Basis | Verdict |\n";
+  md +=
+      "|--------|------------:|-----------:|-------:|------------------:|--:|-------|---------|\n";
   for (const auto& t : c.targets) {
     const std::string verdict = t.verdict == Verdict::slower ? "🔴 slower"
                                 : t.verdict == Verdict::faster
                                     ? "🟢 faster"
                                     : std::string(verdict_name(t.verdict));
     md += "| " + t.target_id + " | " + figure(t, t.base_median) + " | " + figure(t, t.new_median) +
-          " | " + percent(t.change) + " | " + percent(t.change_ci_low) + " .. " +
-          percent(t.change_ci_high) + " | " + format_double("%.3g", t.p_value) + " | " +
-          basis_name(t) + " | " + verdict + " |\n";
+          " | " + percent(t.change_of_medians()) + " | " + estimate_cell(t) + " | " +
+          format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
   }
   for (const auto& change : c.status_changes)
     md += "| " + change.target_id + " | | | | | | | " + (change.is_regression() ? "🔴 " : "") +
@@ -121,17 +153,19 @@ std::string comparison_markdown(const RunComparison& c) {
   return md;
 }
 
-std::string comparison_json(const RunComparison& c) {
+json::object comparison_json_object(const RunComparison& c) {
   json::array targets;
   for (const auto& t : c.targets)
     targets.push_back(json::object{{"target_id", t.target_id},
                                    {"base_median_ns", finite_or_null(t.base_median)},
                                    {"new_median_ns", finite_or_null(t.new_median)},
+                                   {"change_of_medians", finite_or_null(t.change_of_medians())},
                                    {"change", finite_or_null(t.change)},
                                    {"change_ci95_low", finite_or_null(t.change_ci_low)},
                                    {"change_ci95_high", finite_or_null(t.change_ci_high)},
                                    {"p_value", finite_or_null(t.p_value)},
                                    {"basis", basis_key(t.basis)},
+                                   {"test", basis_test_name(t.basis)},
                                    {"smallest_possible_p", finite_or_null(t.smallest_p)},
                                    {"base_count", t.base_count},
                                    {"new_count", t.new_count},
@@ -146,11 +180,14 @@ std::string comparison_json(const RunComparison& c) {
   json::array added, removed;
   for (const auto& id : c.added) added.emplace_back(id);
   for (const auto& id : c.removed) removed.emplace_back(id);
-  return to_pretty_json(json::object{
+  const ComparisonBasis basis = c.targets.empty() ? ComparisonBasis::processes : c.targets[0].basis;
+  return json::object{
       {"insufficient_data", insufficient_data_line(c)},
       {"method", json::object{{"test",
                                "mann_whitney_u_of_process_medians_or_wilcoxon_"
                                "signed_rank_of_paired_rounds_two_sided"},
+                              {"test_name", basis_test_name(basis)},
+                              {"basis", basis_key(basis)},
                               {"alpha", c.settings.alpha},
                               {"threshold", c.settings.threshold},
                               {"confidence_interval",
@@ -160,7 +197,11 @@ std::string comparison_json(const RunComparison& c) {
       {"status_changes", std::move(changes)},
       {"added", std::move(added)},
       {"removed", std::move(removed)},
-      {"regression", c.has_regression()}});
+      {"regression", c.has_regression()}};
+}
+
+std::string comparison_json(const RunComparison& c) {
+  return to_pretty_json(comparison_json_object(c));
 }
 
 }  // namespace costops::host

@@ -118,7 +118,7 @@ double wilcoxon_signed_rank_p_value(std::span<const double> differences) {
     if (positive[i]) w2 += ranks.rank2[i];
   }
   const double n = static_cast<double>(magnitudes.size());
-  if (magnitudes.size() <= 30) {
+  if (magnitudes.size() <= kExactSignedRankLimit) {
     std::vector<double> ways(total2 + 1, 0);  // sign assignments reaching each sum
     ways[0] = 1;
     for (std::uint32_t r : ranks.rank2)

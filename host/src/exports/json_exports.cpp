@@ -22,9 +22,28 @@ json::object gbench_entry(const ExportedTarget& t, std::size_t family_index) {
                       {"time_unit", "ns"}};
 }
 
+// A target that did not finish: present, written as Google Benchmark writes
+// a benchmark that called SkipWithError (times 0, error_occurred), so a
+// reader sees the failure instead of a benchmark that was removed.
+json::object gbench_error(const ExportedTarget& t, std::size_t family_index) {
+  json::object row = gbench_entry(t, family_index);
+  row["run_type"] = "iteration";
+  row["repetitions"] = 0;
+  row["repetition_index"] = 0;
+  row["iterations"] = 0;
+  row["real_time"] = 0;
+  row["cpu_time"] = 0;
+  row["error_occurred"] = true;
+  row["error_message"] = t.status + (t.reason.empty() ? "" : ": " + t.reason);
+  return row;
+}
+
 // Google Benchmark's aggregate rows (mean, median, stddev, cv) over the
-// per-repetition medians, so compare.py finds what it reads.
+// per-repetition medians, so compare.py finds what it reads. Like Google
+// Benchmark, only with two or more repetitions: one value has no spread,
+// and a stddev of 0 would claim one.
 void add_gbench_aggregates(const ExportedTarget& t, std::size_t index, json::array& out) {
+  if (t.repetitions.size() < 2) return;
   std::vector<double> values;
   for (const auto& r : t.repetitions) values.push_back(r.median_ns);
   double mean = 0;
@@ -57,7 +76,10 @@ std::string gbench_json(const ExportView& view) {
   json::array benchmarks;
   std::size_t index = 0;
   for (const auto& t : view.targets) {
-    if (!t.ok || t.repetitions.empty()) continue;
+    if (!t.ok || t.repetitions.empty()) {
+      benchmarks.push_back(gbench_error(t, index++));
+      continue;
+    }
     for (std::size_t r = 0; r < t.repetitions.size(); ++r) {
       json::object row = gbench_entry(t, index);
       row["run_type"] = "iteration";

@@ -2,13 +2,49 @@
 
 #include <boost/json.hpp>
 
+#include "costops/host/ab_rounds.hpp"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/exports.hpp"
 #include "costops/host/report/report_history.hpp"
 #include "costops/host/report/report_html.hpp"
 #include "costops/host/report/report_model.hpp"
+#include "costops/host/result_store.hpp"
+#include "costops/host/results_keys.hpp"
 
 namespace costops::host {
+
+std::optional<ComparisonSettings> recorded_comparison_settings(const boost::json::value& results) {
+  namespace K = results_key;
+  const auto* root = results.if_object();
+  const auto* block = root ? root->if_contains(K::comparison) : nullptr;
+  const auto* comparison = block ? block->if_object() : nullptr;
+  const auto* method_value = comparison ? comparison->if_contains(K::comparison_method) : nullptr;
+  const auto* method = method_value ? method_value->if_object() : nullptr;
+  if (!method) return std::nullopt;
+  const auto* threshold = method->if_contains("threshold");
+  const auto* alpha = method->if_contains("alpha");
+  if (!threshold || !alpha || !threshold->is_number() || !alpha->is_number()) return std::nullopt;
+  ComparisonSettings settings;
+  settings.threshold = threshold->to_number<double>();
+  settings.alpha = alpha->to_number<double>();
+  if (!(settings.threshold >= 0) || !(settings.alpha > 0 && settings.alpha < 1))
+    return std::nullopt;  // a hand-edited file: the defaults rather than nonsense
+  return settings;
+}
+
+std::optional<StoredRun> ab_baseline_of(const std::filesystem::path& run_dir) {
+  std::error_code ec;
+  const std::filesystem::path side = run_dir / kAbBaselineDirectory / "results.json";
+  if (!std::filesystem::is_regular_file(side, ec)) return std::nullopt;
+  try {
+    StoredRun baseline = load_stored_run(side);
+    const StoredRun run = load_stored_run(run_dir);
+    if (baseline.ab_pairing.empty() || baseline.ab_pairing != run.ab_pairing) return std::nullopt;
+    return baseline;
+  } catch (const ResultsFileError&) {
+    return std::nullopt;  // the page then simply has no comparison
+  }
+}
 
 std::string html_report(const ReportRequest& request) {
   ReportSources sources;

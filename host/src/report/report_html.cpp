@@ -1,5 +1,6 @@
 #include "costops/host/report/report_html.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <sstream>
 
@@ -35,10 +36,33 @@ std::string figure(const std::string& canvas_id, const std::string& title,
 
 void key_value_table(std::ostream& out,
                      const std::vector<std::pair<std::string, std::string>>& rows) {
-  out << "<table><tbody>\n";
+  out << "<div class=\"scroll\"><table><tbody>\n";
   for (const auto& [key, value] : rows)
     out << "<tr><th>" << esc(key) << "</th><td>" << esc(value) << "</td></tr>\n";
-  out << "</tbody></table>\n";
+  out << "</tbody></table></div>\n";
+}
+
+// A baseline was named (maybe not comparable: the section says why) or a
+// comparison was made.
+bool has_comparison(const ReportModel& m) {
+  return !m.baseline_label.empty() || m.comparison.has_value();
+}
+
+// "Wilcoxon signed-rank on paired rounds" or, for a mix, each named.
+std::string tests_used(const RunComparison& c) {
+  std::vector<ComparisonBasis> bases;
+  for (const TargetComparison& t : c.targets)
+    if (std::find(bases.begin(), bases.end(), t.basis) == bases.end()) bases.push_back(t.basis);
+  std::string out;
+  for (const ComparisonBasis b : bases)
+    out += (out.empty() ? "" : "; ") + std::string(basis_test_name(b)) + " on " +
+           std::string(basis_unit_name(b));
+  return out.empty() ? std::string("no target compared") : out;
+}
+
+std::string status_class(const std::string& status) {
+  if (status == "ok") return "status-ok";
+  return status == "skipped" || status == "not_run" ? "status-skip" : "status-bad";
 }
 
 void header(std::ostream& out, const ReportModel& m) {
@@ -46,27 +70,63 @@ void header(std::ostream& out, const ReportModel& m) {
       << " by cost-ops " << esc(m.host_version)
       << (m.source.empty() ? "" : ", source " + esc(m.source)) << "</p>\n<p class=\"meta\"><code>"
       << esc(m.command_line) << "</code></p>\n<nav>"
+      << (has_comparison(m) ? "<a href=\"#verdict\">Verdict</a>" : "")
       << "<a href=\"#targets\">Targets</a><a href=\"#scaling\">Scaling</a>"
-      << (m.baseline_label.empty() ? "" : "<a href=\"#comparison\">Baseline</a>")
+      << (has_comparison(m) ? "<a href=\"#comparison\">Baseline</a>" : "")
       << (m.history_label.empty() ? "" : "<a href=\"#history\">History</a>")
       << "<a href=\"#environment\">Environment and settings</a></nav></header>\n";
 }
 
+// The first thing a reader sees when the run was compared: every target's
+// verdict, regressions first, with the test, basis, threshold and alpha.
+void verdict_section(std::ostream& out, const ReportModel& m) {
+  if (!has_comparison(m)) return;
+  out << "<section id=\"verdict\"><h2>Verdict</h2>\n";
+  if (!m.comparison) {
+    out << "<p class=\"verdict-none\">Not compared with <code>" << esc(m.baseline_label)
+        << "</code>: " << esc(m.comparison_problem) << "</p></section>\n";
+    return;
+  }
+  const RunComparison& c = *m.comparison;
+  const std::vector<ReportVerdictLine> lines = verdict_summary(c);
+  const auto regressions =
+      std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.regression; });
+  out << "<p class=\"verdict-headline " << (regressions ? "verdict-slower" : "verdict-faster")
+      << "\">"
+      << (regressions
+              ? std::to_string(regressions) + (regressions == 1 ? " regression" : " regressions")
+              : std::string("No regression"))
+      << " against <code>" << esc(m.baseline_label) << "</code></p>\n<p class=\"meta\">"
+      << esc(tests_used(c)) << ", two-sided, alpha " << esc(format_double("%g", c.settings.alpha))
+      << "; a change counts from " << esc(format_double("%g%%", 100 * c.settings.threshold))
+      << ".</p>\n<ul class=\"verdicts\">\n";
+  for (const ReportVerdictLine& l : lines)
+    out << "<li><span class=\""
+        << (l.regression            ? "verdict-slower"
+            : l.verdict == "faster" ? "verdict-faster"
+                                    : "verdict-other")
+        << "\">" << esc(l.verdict) << "</span> <code>" << esc(l.target_id) << "</code>"
+        << (l.detail.empty() ? "" : " <span class=\"note\">" + esc(l.detail) + "</span>")
+        << "</li>\n";
+  out << "</ul></section>\n";
+}
+
 void targets_section(std::ostream& out, const ReportModel& m) {
-  out << "<section id=\"targets\"><h2>Targets</h2>\n<table><thead><tr><th>target</th>"
+  out << "<section id=\"targets\"><h2>Targets</h2>\n<div "
+         "class=\"scroll\"><table><thead><tr><th>target</th>"
          "<th>plugin</th><th>status</th><th>median / op</th><th>95% interval of the median</th>"
          "<th>samples</th></tr></thead><tbody>\n";
   for (const ReportTarget& t : m.targets) {
     const ExportedTarget& s = t.summary;
     out << "<tr><td><code>" << esc(s.id) << "</code><br><span class=\"note\">" << esc(s.description)
         << "</span></td><td>" << esc(s.plugin) << " " << esc(s.plugin_version)
-        << "</td><td class=\"" << (s.ok ? "status-ok" : "status-bad") << "\">" << esc(s.status)
+        << "</td><td class=\"" << status_class(s.status) << "\">" << esc(s.status)
         << (s.reason.empty() ? "" : ": " + esc(s.reason)) << "</td>"
         << duration_cell(s.ok, s.median_ns) << "<td class=\"number\">"
         << (s.ok ? esc(human_duration(s.ci_low_ns) + " – " + human_duration(s.ci_high_ns)) : "-")
         << "</td><td class=\"number\">" << t.ns_per_operation.size() << "</td></tr>\n";
   }
-  out << "</tbody></table>\n<p class=\"note\">Distributions: each sample is one timed batch, "
+  out << "</tbody></table></div>\n<p class=\"note\">Distributions: each sample is one timed batch, "
          "its time divided by its iterations.</p>\n<div class=\"grid\">\n";
   for (std::size_t i = 0; i < m.targets.size(); ++i)
     if (has_distribution_chart(m.targets[i]))
@@ -99,23 +159,42 @@ void scaling_section(std::ostream& out, const ReportModel& m) {
   out << "</div></section>\n";
 }
 
+std::string figure_cell(const TargetComparison& t, double value) {
+  if (t.basis == ComparisonBasis::instructions)
+    return "<td class=\"number\">" + esc(format_double("%.1f instr", value)) + "</td>";
+  return duration_cell(true, value);
+}
+
+std::string basis_label(const TargetComparison& t) {
+  switch (t.basis) {
+    case ComparisonBasis::paired_rounds:
+      return std::to_string(t.base_count) + " pairs";
+    case ComparisonBasis::instructions:
+      return "instructions";
+    case ComparisonBasis::processes:
+      break;
+  }
+  return std::to_string(t.base_count) + "/" + std::to_string(t.new_count) + " processes";
+}
+
 void comparison_rows(std::ostream& out, const RunComparison& c) {
-  out << "<table><thead><tr><th>target</th><th>baseline</th><th>this run</th><th>change</th>"
-         "<th>95% interval</th><th>p</th><th>verdict</th></tr></thead><tbody>\n";
+  out << "<div class=\"scroll\"><table><thead><tr><th>target</th><th>baseline median</th>"
+         "<th>this run median</th><th>change</th><th>estimate (95% interval)</th><th>p</th>"
+         "<th>basis</th><th>verdict</th></tr></thead><tbody>\n";
   for (const TargetComparison& t : c.targets)
-    out << "<tr><td><code>" << esc(t.target_id) << "</code></td>"
-        << duration_cell(true, t.base_median) << duration_cell(true, t.new_median)
-        << "<td class=\"number\">" << percent(t.change) << "</td><td class=\"number\">"
-        << percent(t.change_ci_low) << " … " << percent(t.change_ci_high)
-        << "</td><td class=\"number\">" << format_double("%.2g", t.p_value)
+    out << "<tr><td><code>" << esc(t.target_id) << "</code></td>" << figure_cell(t, t.base_median)
+        << figure_cell(t, t.new_median) << "<td class=\"number\">" << percent(t.change_of_medians())
+        << "</td><td class=\"number\">" << percent(t.change) << " (" << percent(t.change_ci_low)
+        << " … " << percent(t.change_ci_high) << ")</td><td class=\"number\">"
+        << format_double("%.2g", t.p_value) << "</td><td>" << esc(basis_label(t))
         << "</td><td class=\"verdict-" << verdict_name(t.verdict) << "\">"
         << verdict_name(t.verdict) << "</td></tr>\n";
   for (const StatusChange& s : c.status_changes)
-    out << "<tr><td><code>" << esc(s.target_id) << "</code></td><td colspan=\"5\">"
+    out << "<tr><td><code>" << esc(s.target_id) << "</code></td><td colspan=\"6\">"
         << to_string(s.base_status) << " → " << to_string(s.new_status)
         << (s.new_reason.empty() ? "" : ": " + esc(s.new_reason)) << "</td><td class=\""
         << (s.is_regression() ? "verdict-slower\">regression" : "\">-") << "</td></tr>\n";
-  out << "</tbody></table>\n";
+  out << "</tbody></table></div>\n";
   const auto list = [&](const char* what, const std::vector<std::string>& ids) {
     if (ids.empty()) return;
     out << "<p class=\"note\">" << what << ":";
@@ -127,7 +206,7 @@ void comparison_rows(std::ostream& out, const RunComparison& c) {
 }
 
 void comparison_section(std::ostream& out, const ReportModel& m) {
-  if (m.baseline_label.empty()) return;
+  if (!has_comparison(m)) return;
   out << "<section id=\"comparison\"><h2>Compared with the baseline</h2>\n<p class=\"meta\">"
       << "Baseline <code>" << esc(m.baseline_label) << "</code>.";
   if (!m.comparison) {
@@ -135,13 +214,19 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
     return;
   }
   out << " A change counts when it is at least "
-      << format_double("%.3g%%", 100 * m.comparison->settings.threshold)
-      << " and significant (Mann-Whitney U, p &lt; "
-      << format_double("%.3g", m.comparison->settings.alpha)
-      << "); the interval is a bootstrap 95% confidence interval of the change of the "
-         "median.</p>\n";
+      << format_double("%g%%", 100 * m.comparison->settings.threshold) << " and significant ("
+      << esc(tests_used(*m.comparison)) << ", two-sided, p &lt; "
+      << format_double("%g", m.comparison->settings.alpha)
+      << "). Medians are medians of process medians (paired: of the paired rounds) and "
+         "<em>change</em> is their change; the <em>estimate</em> is what the test and the "
+         "verdict use (for paired rounds the median of per-round ratios) with its bootstrap 95% "
+         "confidence interval.</p>\n";
   if (has_comparison_chart(m))
-    out << figure("comparison-chart", "Change of the median per target", "", true);
+    out << figure("comparison-chart", "Estimated change per target",
+                  "shaded band: changes smaller than the threshold (±" +
+                      esc(format_double("%g%%", 100 * m.comparison->settings.threshold)) +
+                      ") never count",
+                  true);
   comparison_rows(out, *m.comparison);
   out << "</section>\n";
 }
@@ -189,6 +274,7 @@ std::string report_html(const ReportModel& m) {
       << report_style() << "</style>\n<script>\n"
       << report_guard_script() << "</script>\n</head>\n<body>\n";
   header(out, m);
+  verdict_section(out, m);
   targets_section(out, m);
   scaling_section(out, m);
   comparison_section(out, m);

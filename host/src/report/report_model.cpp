@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <stdexcept>
 
 #include "costops/host/history_report.hpp"
+#include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/results_keys.hpp"
 
@@ -19,10 +21,21 @@ namespace {
 // nightly runs would make the page heavy and the chart unreadable.
 constexpr std::size_t kMaxTrendPoints = 200;
 
+// A number as people write it, never in scientific notation ("0.01", "120"):
+// up to nine decimals, trailing zeros dropped.
+std::string plain_number(double v) {
+  if (!std::isfinite(v)) return "-";
+  std::string text = format_double("%.9f", v);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
 // A value of the environment or the settings as one line of text; a list
 // of strings (the environment's warnings) as "a; b".
 std::string text_of(const json::value& value) {
   if (value.is_string()) return std::string(value.get_string());
+  if (value.is_double()) return plain_number(value.get_double());
   if (value.is_null()) return "-";
   if (const json::array* list = value.if_array()) {
     std::string out;
@@ -125,16 +138,19 @@ ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntr
   const std::size_t first = entries.size() > kMaxTrendPoints ? entries.size() - kMaxTrendPoints : 0;
   const std::vector<HistoryEntry> shown(entries.begin() + static_cast<long>(first), entries.end());
   for (const HistoryRow& row : history_rows(target_id, shown, settings)) {
-    ReportHistoryPoint point{*row.entry};
+    const HistoryEntry& e = *row.entry;
+    ReportHistoryPoint point{e};
     if (row.level_change) {
       point.change = row.level_change->change;
       point.p_value = row.level_change->p_value;
       point.step = row.level_change->slower() ? Verdict::slower : Verdict::faster;
-    } else if (row.change) {
-      point.change = row.change->change;
+    } else if (row.change) {  // the same test as `cost-ops history`
+      point.change = row.change->change_of_medians();
       point.p_value = row.change->p_value;
       if (row.step()) point.step = row.change->verdict;
     }
+    // The page draws the median the step's change is computed on.
+    if (e.status == "ok") point.entry.median_ns = shown_history_median(e);
     point.entry.ns_per_operation.clear();  // the page draws medians only
     point.entry.repetition.clear();
     point.entry.process.clear();
@@ -161,7 +177,50 @@ void add_comparison(const ReportSources& sources, ReportModel& model) {
   }
 }
 
+int verdict_rank(const ReportVerdictLine& line) {
+  if (line.regression) return line.verdict == "slower" ? 1 : 0;
+  if (line.verdict == "faster") return 2;
+  if (line.verdict == "noisy") return 3;
+  return line.verdict == "no change" ? 4 : 5;
+}
+
+std::string percent_text(double fraction) {
+  return format_double("%+.1f%%", 100 * fraction);
+}
+
 }  // namespace
+
+std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) {
+  std::vector<std::pair<ReportVerdictLine, double>> lines;  // line, |change| for ordering
+  for (const StatusChange& s : comparison.status_changes)
+    lines.push_back(
+        {{s.target_id,
+          std::string(to_string(s.base_status)) + " → " + std::string(to_string(s.new_status)),
+          s.is_regression(), s.new_reason},
+         0});
+  for (const TargetComparison& t : comparison.targets) {
+    std::string detail = percent_text(t.change) + " (95% CI " + percent_text(t.change_ci_low) +
+                         " .. " + percent_text(t.change_ci_high);
+    if (t.basis != ComparisonBasis::instructions)
+      detail += ", p " + format_double("%.2g", t.p_value);
+    detail += ", " + std::string(basis_test_name(t.basis)) + ", " +
+              (t.basis == ComparisonBasis::paired_rounds ? std::to_string(t.base_count) + " pairs"
+               : t.basis == ComparisonBasis::processes
+                   ? std::to_string(t.base_count) + "/" + std::to_string(t.new_count) + " processes"
+                   : std::string("instructions per operation")) +
+              ")";
+    lines.push_back(
+        {{t.target_id, std::string(verdict_name(t.verdict)), t.verdict == Verdict::slower, detail},
+         std::abs(t.change)});
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
+    return ra != rb ? ra < rb : a.second > b.second;
+  });
+  std::vector<ReportVerdictLine> out;
+  for (auto& [line, size] : lines) out.push_back(std::move(line));
+  return out;
+}
 
 ReportModel build_report_model(const ReportSources& sources) {
   const ExportView view = read_export_view(sources.results);  // throws for a non-results file

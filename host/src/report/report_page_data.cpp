@@ -13,7 +13,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxBins = 40;
-constexpr int kFitCurvePoints = 48;  // enough for a smooth line on log axes
+constexpr std::size_t kMinReadableBins = 10;  // fewer bins hide the shape
+constexpr int kFitCurvePoints = 48;           // enough for a smooth line on log axes
 
 json::object histogram_chart(std::size_t index, const ReportTarget& target) {
   json::array low, high, counts;
@@ -73,7 +74,8 @@ json::object comparison_chart(const RunComparison& comparison) {
   }
   return {{"id", "comparison-chart"},
           {"kind", "comparison"},
-          {"title", "change of the median"},
+          {"title", "estimated change"},
+          {"threshold_percent", finite_or_null(100 * comparison.settings.threshold)},
           {"labels", std::move(ids)},
           {"change_percent", std::move(change)},
           {"ci_low_percent", std::move(low)},
@@ -120,7 +122,8 @@ std::vector<HistogramBin> histogram(const std::vector<double>& values) {
   if (finite.empty()) return {};
   const auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
   const double min = *lo, max = *hi;
-  const std::size_t wanted = static_cast<std::size_t>(std::ceil(std::sqrt(finite.size())));
+  const std::size_t wanted = std::max(static_cast<std::size_t>(std::ceil(std::sqrt(finite.size()))),
+                                      std::min<std::size_t>(finite.size(), kMinReadableBins));
   const std::size_t count = max > min ? std::clamp<std::size_t>(wanted, 1, kMaxBins) : 1;
   const double width = (max - min) / static_cast<double>(count);
   std::vector<HistogramBin> bins(count);

@@ -218,7 +218,9 @@ json::array plugins_json(const std::vector<PluginProbe>& probes) {
   return plugins;
 }
 
-json::value results_json(const SuiteReport& report) {
+namespace {
+
+json::object results_object(const SuiteReport& report) {
   json::array targets;
   for (const auto& t : report.targets) targets.push_back(results_target_json(t));
   json::array families;
@@ -236,6 +238,14 @@ json::value results_json(const SuiteReport& report) {
                       {K::targets, std::move(targets)},
                       {K::families, std::move(families)},
                       {K::summary, suite_summary_json(report)}};
+}
+
+}  // namespace
+
+json::value results_json(const SuiteReport& report) {
+  json::object root = results_object(report);
+  if (!report.comparison_record.empty()) root[K::comparison] = report.comparison_record;
+  return root;
 }
 
 // ---- Reader ----------------------------------------------------------------

@@ -79,7 +79,10 @@ void run_ab_rounds(const RunOptions& options, const TargetPlan& new_plan,
   const std::size_t total = new_plan.planned.size();
   const std::uint32_t rounds = std::max(1u, options.rounds);
   std::vector<TargetResult>& old_results = baseline.report.targets;
-  const RoundRunner runner{executor, progress, options.measurement, options.noisy_relative_mad};
+  const RoundRunner old_side{executor, progress, options.measurement, options.noisy_relative_mad,
+                             "old"};
+  const RoundRunner new_side{executor, progress, options.measurement, options.noisy_relative_mad,
+                             "new"};
   progress.run_started(2 * total * rounds);
   for (std::uint32_t round = 1; round <= rounds; ++round) {
     if (round > 1 && interrupt_requested()) break;
@@ -93,9 +96,9 @@ void run_ab_rounds(const RunOptions& options, const TargetPlan& new_plan,
       const bool baseline_first = (round + i) % 2 == 1;  // AB, BA, AB, ...
       for (int side = 0; side < 2; ++side) {
         if ((side == 0) == baseline_first)
-          run_side(runner, old_results, baseline.plan.planned[i], position);
+          run_side(old_side, old_results, baseline.plan.planned[i], position);
         else
-          run_side(runner, new_results, new_plan.planned[i], position);
+          run_side(new_side, new_results, new_plan.planned[i], position);
       }
       save_new(new_results[i]);
     }

@@ -49,11 +49,11 @@ bool write_exports(const fs::path& results_file, const RunOptions& options,
 }
 
 bool write_report(const fs::path& output_root, const RunOptions& options,
-                  const std::optional<StoredRun>& baseline, ProgressReporter& progress,
-                  const RunHistoryStore& history) {
+                  const std::optional<StoredRun>& baseline, const std::string& baseline_label,
+                  ProgressReporter& progress, const RunHistoryStore& history) {
   const fs::path file = output_root / "report.html";
   try {
-    ReportRequest request{output_root, baseline, options.baseline, options.history,
+    ReportRequest request{output_root, baseline, baseline_label, options.history,
                           options.gate.comparison};
     request.history_store = history.store;
     request.history_problem = history.problem;
@@ -70,12 +70,13 @@ bool write_report(const fs::path& output_root, const RunOptions& options,
 }  // namespace
 
 bool write_after_run_files(const fs::path& output_root, const RunOptions& options,
-                           const std::optional<StoredRun>& baseline, ProgressReporter& progress,
+                           const std::optional<StoredRun>& baseline,
+                           const std::string& baseline_label, ProgressReporter& progress,
                            const RunHistoryStore& history) {
   const bool exported = options.exports.empty() ||
                         write_exports(output_root / "results.json", options, baseline, progress);
-  const bool reported =
-      !options.write_report || write_report(output_root, options, baseline, progress, history);
+  const bool reported = !options.write_report || write_report(output_root, options, baseline,
+                                                              baseline_label, progress, history);
   return exported && reported;
 }
 

@@ -16,6 +16,7 @@
 #include "costops/host/output_directory.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/result_store.hpp"
+#include "costops/host/results_keys.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
@@ -29,16 +30,22 @@ namespace fs = std::filesystem;
 namespace {
 
 boost::json::object settings_json(const RunOptions& o) {
-  return {{"warmup_time_s", o.measurement.warmup_seconds},
-          {"min_time_s", o.measurement.min_time_seconds},
-          {"min_samples", o.measurement.min_samples},
-          {"repetitions", o.measurement.repetitions},
-          {"rounds", o.rounds},
-          {"isolation", to_string(o.plugins.isolation)},
-          {"timeout_s", o.plugins.run_timeout_seconds},
-          {"probe_timeout_s", o.plugins.probe_timeout_seconds},
-          {"filter", o.filter},
-          {"noise_threshold", o.noisy_relative_mad}};
+  boost::json::object settings{{"warmup_time_s", o.measurement.warmup_seconds},
+                               {"min_time_s", o.measurement.min_time_seconds},
+                               {"min_samples", o.measurement.min_samples},
+                               {"repetitions", o.measurement.repetitions},
+                               {"rounds", o.rounds},
+                               {"isolation", to_string(o.plugins.isolation)},
+                               {"timeout_s", o.plugins.run_timeout_seconds},
+                               {"probe_timeout_s", o.plugins.probe_timeout_seconds},
+                               {"filter", o.filter},
+                               {"noise_threshold", o.noisy_relative_mad}};
+  if (!o.target_ids.empty()) {  // --targets: a rerun selects the same
+    boost::json::array ids;
+    for (const std::string& id : o.target_ids) ids.emplace_back(id);
+    settings["targets"] = std::move(ids);
+  }
+  return settings;
 }
 
 bool all_ok(const SuiteReport& report) {
@@ -63,8 +70,8 @@ class SuiteRun {
     keep_baseline();
     announce_files();
     record_history();
-    if (!write_after_run_files(output_->root(), options_, baseline_, progress_,
-                               {store_.get(), store_problem_}))
+    if (!write_after_run_files(output_->root(), options_, baseline_, report_.baseline_name,
+                               progress_, {store_.get(), store_problem_}))
       write_failed_ = true;
     return final_exit_code();
   }
@@ -253,6 +260,10 @@ class SuiteRun {
       const RunComparison comparison = compare_runs(*baseline_, current, options_.gate.comparison);
       regression_ = comparison.has_regression();
       report_.baseline_comparison = comparison_markdown(comparison);
+      report_.comparison_record = comparison_json_object(comparison);
+      report_.comparison_record[results_key::comparison_baseline] = report_.baseline_name;
+      report_.comparison_record[results_key::comparison_baseline_results] =
+          baseline_->file.string();
       progress_.info("Compared with baseline " + report_.baseline_name + ":\n" +
                      comparison_text(comparison));
       for (const auto& line : comparison.regression_lines())

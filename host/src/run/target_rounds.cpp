@@ -42,9 +42,8 @@ TargetResult result_skeleton(const PlannedTarget& target) {
   return result;
 }
 
-// Statistics and warnings, then the progress line; the result is marked
-// invalid if even that fails.
-void finish(TargetResult& result, const RoundRunner& runner) {
+// Statistics and warnings; the result is marked invalid if even that fails.
+void analyse(TargetResult& result, const RoundRunner& runner) {
   result.timestamp = rfc3339_now();
   try {
     finalize_target_result(result, runner.noisy_relative_mad);
@@ -53,7 +52,18 @@ void finish(TargetResult& result, const RoundRunner& runner) {
     result.reason = std::string("the host could not analyse the samples: ") + e.what();
     result.measurement.reset();
   }
-  runner.progress.target_finished(result);
+}
+
+// "old, round 3": what a progress line of this side and round is labelled.
+std::string line_label(const RoundRunner& runner, std::uint32_t round) {
+  if (round < 2) return runner.side;
+  return runner.side + (runner.side.empty() ? "" : ", ") + "round " + std::to_string(round);
+}
+
+// Statistics, then the progress line.
+void finish(TargetResult& result, const RoundRunner& runner, std::uint32_t round) {
+  analyse(result, runner);
+  runner.progress.target_finished(result, line_label(runner, round));
 }
 
 }  // namespace
@@ -72,7 +82,7 @@ TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& tar
   result.reason = outcome.reason;
   result.plugin_output = std::move(outcome.plugin_output);
   if (outcome.status == TargetStatus::ok) result.measurement = std::move(outcome.measurement);
-  finish(result, runner);
+  finish(result, runner, position.round);
   if (!result.plugin_output.empty())
     runner.progress.detail("  output of " + result.target_id + ":\n" +
                            for_terminal(result.plugin_output));
@@ -86,16 +96,24 @@ void run_later_round(const RoundRunner& runner, TargetResult& result, const Plan
   runner.progress.target_started(result.target_id, position.index, position.total);
   TargetOutcome outcome = guarded_run(runner.executor, target, again);
   if (outcome.status == TargetStatus::ok) {
+    // The line shows this round alone: a slow process stays visible instead
+    // of vanishing into the median of every round so far.
+    TargetResult round_only = result_skeleton(target);
+    round_only.status = TargetStatus::ok;
+    round_only.measurement = outcome.measurement;
+    finish(round_only, runner, position.round);
     merge_round(*result.measurement, std::move(outcome.measurement));
+    analyse(result, runner);
+    if (!counts_as_success(result.status)) runner.progress.target_finished(result, "all rounds");
   } else if (outcome.status == TargetStatus::not_run && interrupt_requested()) {
     return;  // Ctrl-C: the rounds that finished stand
   } else {
     result.status = outcome.status;
     result.reason = "in round " + std::to_string(position.round) + ": " + outcome.reason;
     result.measurement.reset();
+    finish(result, runner, position.round);
   }
   if (!outcome.plugin_output.empty()) result.plugin_output += outcome.plugin_output;
-  finish(result, runner);
 }
 
 }  // namespace costops::host

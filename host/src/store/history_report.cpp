@@ -7,6 +7,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
+#include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
 
@@ -30,8 +31,9 @@ std::string short_commit(const std::string& commit) {
   return commit.empty() ? "unknown" : commit.substr(0, 12);
 }
 
+// The change of the shown medians (the processes basis: the test's own change).
 std::string change_text(const HistoryRow& row) {
-  return row.change ? format_double("%+.1f%%", 100 * row.change->change) : "";
+  return row.change ? format_double("%+.1f%%", 100 * row.change->change_of_medians()) : "";
 }
 
 std::string step_text(const HistoryRow& row) {
@@ -46,7 +48,11 @@ std::string step_text(const HistoryRow& row) {
 }
 
 std::string median_text(const HistoryEntry& e) {
-  return e.status == "ok" ? human_duration(e.median_ns) : "-";
+  return e.status == "ok" ? human_duration(shown_history_median(e)) : "-";
+}
+
+StoredTarget stored_target(const std::string& target_id, const HistoryEntry& e) {
+  return StoredTarget{target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition, e.process};
 }
 
 std::string history_text(const std::string& target_id, const std::vector<HistoryRow>& rows) {
@@ -64,13 +70,16 @@ std::string history_text(const std::string& target_id, const std::vector<History
                   step_text(row).c_str());
     out << line;
   }
+  out << "* median of process medians; change: of that median from the machine's previous ok "
+         "run\n";
   return out.str();
 }
 
 std::string history_markdown(const std::string& target_id, const std::vector<HistoryRow>& rows) {
-  std::string md = "## History of `" + markdown_cell(target_id) +
-                   "`\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
-                   "| Change | Step |\n|---:|---|---|---|---|---|---|---:|---:|---|\n";
+  std::string md =
+      "## History of `" + markdown_cell(target_id) +
+      "`\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
+      "of process medians | Change | Step |\n|---:|---|---|---|---|---|---|---:|---:|---|\n";
   for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
     md += "| " + std::to_string(e.run_id) + " | " + markdown_cell(e.timestamp) + " | " +
@@ -92,6 +101,8 @@ std::string history_json(const std::string& target_id, const std::vector<History
                       {"provenance", provenance_json(e.run)},
                       {"status", e.status},
                       {"median_ns", e.status == "ok" ? finite_or_null(e.median_ns) : nullptr},
+                      {"median_of_process_medians_ns",
+                       e.status == "ok" ? finite_or_null(shown_history_median(e)) : nullptr},
                       {"samples", e.ns_per_operation.size()}};
     if (row.level_change)
       item["level_change"] = json::object{{"relative", finite_or_null(row.level_change->change)},
@@ -100,6 +111,7 @@ std::string history_json(const std::string& target_id, const std::vector<History
     if (row.change)
       item["change"] = json::object{{"previous_run_id", row.previous->run_id},
                                     {"relative", finite_or_null(row.change->change)},
+                                    {"of", "median_of_process_medians_ns"},
                                     {"p_value", finite_or_null(row.change->p_value)},
                                     {"verdict", verdict_name(row.change->verdict)},
                                     {"step", row.step()}};
@@ -133,14 +145,16 @@ std::optional<HistoryFormat> parse_history_format(const std::string& text) {
   return std::nullopt;
 }
 
+double shown_history_median(const HistoryEntry& entry) {
+  if (entry.ns_per_operation.empty()) return entry.median_ns;
+  return median_of(process_medians(samples_by_process(stored_target("", entry))));
+}
+
 TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
                                          const HistoryEntry& after,
                                          const ComparisonSettings& settings) {
-  const auto stored = [&](const HistoryEntry& e) {
-    return StoredTarget{target_id,          TargetStatus::ok, {},
-                        e.ns_per_operation, e.repetition,     e.process};
-  };
-  return compare_targets(stored(before), stored(after), settings);
+  return compare_targets(stored_target(target_id, before), stored_target(target_id, after),
+                         settings);
 }
 
 std::vector<HistoryRow> history_rows(const std::string& target_id,

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/result_store.hpp"
@@ -25,8 +26,11 @@ struct RunHistoryStore {
 
 // Writes them (each failure reported through `progress`, the others still
 // written) and announces the report's path. False when one failed.
+// `baseline_label` names the baseline in the report (--baseline's NAME, or
+// the A/B run's baseline side).
 bool write_after_run_files(const std::filesystem::path& output_root, const RunOptions& options,
-                           const std::optional<StoredRun>& baseline, ProgressReporter& progress,
+                           const std::optional<StoredRun>& baseline,
+                           const std::string& baseline_label, ProgressReporter& progress,
                            const RunHistoryStore& history = {});
 
 }  // namespace costops::host

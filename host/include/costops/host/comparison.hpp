@@ -45,6 +45,12 @@ std::string_view verdict_name(Verdict verdict);
 // deterministic, so a plain threshold decides and there is no p-value.
 enum class ComparisonBasis { processes, paired_rounds, instructions };
 std::string_view basis_key(ComparisonBasis basis);  // as in compare --format json
+// The test the verdict of `basis` rests on, as readers see it named:
+// "Mann-Whitney U", "Wilcoxon signed-rank", "instruction count threshold".
+std::string_view basis_test_name(ComparisonBasis basis);
+// What the basis's unit is, for labels: "process medians", "paired rounds",
+// "instruction counts".
+std::string_view basis_unit_name(ComparisonBasis basis);
 
 struct TargetComparison {
   std::string target_id;
@@ -59,6 +65,12 @@ struct TargetComparison {
   double smallest_p = 0;
   Verdict verdict = Verdict::no_change;
   bool can_be_significant(double alpha) const { return smallest_p < alpha; }
+  // The change of the two medians shown beside it (new_median/base_median - 1).
+  // Equal to `change` except for paired rounds, whose `change` is the median
+  // of per-round ratios: every renderer shows this one in its change column
+  // and names the paired estimate separately, so the column agrees with the
+  // values beside it.
+  double change_of_medians() const { return base_median > 0 ? new_median / base_median - 1 : 0; }
 };
 
 // A target in both runs that is not measured in at least one of them.

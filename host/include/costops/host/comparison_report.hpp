@@ -4,6 +4,7 @@
 // cannot show.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 
 #include "costops/host/comparison.hpp"
@@ -13,5 +14,10 @@ namespace costops::host {
 std::string comparison_text(const RunComparison& comparison);
 std::string comparison_markdown(const RunComparison& comparison);
 std::string comparison_json(const RunComparison& comparison);
+// The object comparison_json prints; also results.json's "comparison" block.
+// Per target: base/new medians, change_of_medians (the change of those two),
+// change with its 95% interval (the estimate the test uses, which for paired
+// rounds is the median of per-round ratios), p, basis, test, counts, verdict.
+boost::json::object comparison_json_object(const RunComparison& comparison);
 
 }  // namespace costops::host

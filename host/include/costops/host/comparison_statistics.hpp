@@ -33,9 +33,13 @@ double smallest_p_value(std::size_t base_count, std::size_t new_count);
 // below alpha.
 std::size_t processes_needed(double alpha);
 
+// Up to this many non-zero paired differences the signed-rank test uses its
+// exact distribution.
+inline constexpr std::size_t kExactSignedRankLimit = 30;
+
 // Two-sided p-value of the Wilcoxon signed-rank test that `differences`
 // (paired, e.g. log ratios of A/B rounds) are centred on zero. Zeros are
-// dropped (Wilcoxon's method). Exact for up to 30 non-zero differences,
+// dropped (Wilcoxon's method). Exact up to kExactSignedRankLimit differences,
 // normal approximation above. 1 when no difference is non-zero.
 double wilcoxon_signed_rank_p_value(std::span<const double> differences);
 

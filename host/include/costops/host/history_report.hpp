@@ -20,6 +20,12 @@ namespace costops::host {
 enum class HistoryFormat { text, json, markdown };
 std::optional<HistoryFormat> parse_history_format(const std::string& text);
 
+// The median a history shows for one recorded run: the median of its
+// process medians, the statistic its change from the run before is
+// computed on (so a change column agrees with the medians beside it); the
+// stored pooled median for rows recorded without samples.
+double shown_history_median(const HistoryEntry& entry);
+
 // One entry with its comparison to the previous ok entry of its series.
 struct HistoryRow {
   const HistoryEntry* entry = nullptr;

@@ -29,7 +29,8 @@ class ProgressReporter {
   // the estimate of the time left.
   void run_started(std::size_t target_runs);
   void target_started(const std::string& target_id, std::size_t index, std::size_t total);
-  void target_finished(const TargetResult& result);
+  // `label` ("new, round 2") says which side and round the line's figures are.
+  void target_finished(const TargetResult& result, std::string_view label = {});
   // "37 targets: 35 ok, 1 failed, 1 skipped in 42.3 s".
   void run_finished(const SuiteReport& report);
 
@@ -47,7 +48,9 @@ class ProgressReporter {
 
 // "✓ cost_calculator  81.20 ns/op  12.32 M ops/s  ±0.8% MAD" (median-based),
 // "✗ bad  crashed: ...", in `style`.
-std::string progress_line(const TargetResult& result, const TerminalStyle& style);
+// With a `label`, "✓ cost_calculator [new, round 2]  81.20 ns/op ...".
+std::string progress_line(const TargetResult& result, const TerminalStyle& style,
+                          std::string_view label = {});
 
 // "37 targets: 35 ok, 1 failed, 1 crashed in 42.3 s" (statuses in a fixed order).
 std::string tally_line(const SuiteReport& report, double elapsed_seconds,

@@ -18,6 +18,12 @@ inline constexpr std::string_view targets = "targets";
 inline constexpr std::string_view summary = "summary";
 inline constexpr std::string_view families = "families";
 inline constexpr std::string_view source = "source";  // {commit, branch, dirty}
+// The run's comparison with its baseline (--baseline or the A/B side), when
+// there was one: comparison_json_object plus "baseline" and "baseline_results".
+inline constexpr std::string_view comparison = "comparison";
+inline constexpr std::string_view comparison_baseline = "baseline";
+inline constexpr std::string_view comparison_baseline_results = "baseline_results";
+inline constexpr std::string_view comparison_method = "method";
 
 // One entry of "targets" (also "plugins" share path/name/version/status/reason).
 inline constexpr std::string_view target_id = "target_id";

@@ -46,6 +46,9 @@ struct SuiteReport {
   // Markdown of the comparison with a baseline (--baseline), "" when none.
   std::string baseline_name;
   std::string baseline_comparison;
+  // The same comparison for results.json's "comparison" block (verdicts,
+  // test, basis, threshold, alpha, counts); empty when there is none.
+  boost::json::object comparison_record;
 };
 
 }  // namespace costops::host

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/progress_reporter.hpp"
@@ -26,6 +27,10 @@ struct RoundRunner {
   ProgressReporter& progress;
   const MeasurementSettings& measurement;
   double noisy_relative_mad;  // the noise warning's limit (target_analysis.hpp)
+  // Which build's side an A/B run measures ("old", "new"); "" otherwise.
+  // Progress lines carry it, and from round 2 on "round N": each such line
+  // shows that round's own figures, not the samples merged so far.
+  std::string side = {};
 };
 
 // Round 1: run, finalize and report the target. not_run when interrupted

@@ -29,7 +29,17 @@ struct TerminalStyle {
   std::string_view plus_minus() const { return unicode ? "±" : "+/-"; }
   // A duration in scaled units ("81.20 ns", "1.234 µs"; "us" without Unicode).
   std::string duration(double ns) const;
+  // `text` as this terminal can show it: without Unicode, the symbols the
+  // host writes become ASCII (µs -> us, × -> x, → -> ->, ≤ -> <=, … -> ...).
+  std::string in_charset(std::string_view text) const;
 };
+
+// Columns of the terminal on `fd` (TIOCGWINSZ, else $COLUMNS); 0 = unknown.
+std::size_t terminal_columns(int fd);
+
+// `text` (no escape sequences) cut to at most `width` columns, ending in
+// `ellipsis` when cut.
+std::string truncate_to_width(std::string_view text, std::size_t width, std::string_view ellipsis);
 
 // Columns `text` takes on a terminal: UTF-8 decoded, East Asian wide
 // characters count two, combining marks and escape sequences none.

@@ -30,7 +30,7 @@
              data: { labels: labels,
                      datasets: [{ label: "samples", data: chart.counts, backgroundColor: colors.bars,
                                   barPercentage: 1, categoryPercentage: 1 }] },
-             options: base({ scales: { x: { title: { display: true, text: "ns per operation" },
+             options: base({ scales: { x: { title: { display: true, text: "time per operation (bin centre)" },
                                             ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 4 } },
                                        y: { beginAtZero: true, title: { display: true, text: "samples" } } } }) };
   }
@@ -50,6 +50,21 @@
                                        y: logAxis("ns per operation", duration) } }) };
   }
 
+  // Shades -threshold .. +threshold: changes inside never count.
+  function thresholdBand(threshold) {
+    return { id: "threshold-band", beforeDatasetsDraw: function (c) {
+      if (!(threshold > 0)) return;
+      var x = c.scales.x, area = c.chartArea;
+      var left = Math.max(x.getPixelForValue(-threshold), area.left);
+      var right = Math.min(x.getPixelForValue(threshold), area.right);
+      if (!(right > left)) return;
+      c.ctx.save();
+      c.ctx.fillStyle = "rgba(87, 96, 106, 0.15)";
+      c.ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      c.ctx.restore();
+    } };
+  }
+
   function comparison(chart) {
     var verdictColor = function (verdict) {
       return verdict === "slower" ? colors.slower : verdict === "faster" ? colors.faster : colors.neutral;
@@ -59,12 +74,15 @@
              data: { labels: chart.labels, datasets: [
                { type: "bar", label: "95% interval of the change (%)", data: intervals,
                  backgroundColor: colors.interval, barPercentage: 0.5 },
-               { type: "line", label: "change of the median (%)", data: chart.change_percent,
+               { type: "line", label: "estimated change (%)", data: chart.change_percent,
                  showLine: false, pointRadius: 5, pointStyle: "rectRot",
                  pointBackgroundColor: chart.verdicts.map(verdictColor),
                  borderColor: chart.verdicts.map(verdictColor) }] },
+             plugins: [thresholdBand(chart.threshold_percent)],
              options: base({ indexAxis: "y", plugins: { legend: { display: true } },
-                             scales: { x: { title: { display: true, text: "change of the median (%)" } } } }) };
+                             scales: { x: { suggestedMin: -2 * chart.threshold_percent,
+                                            suggestedMax: 2 * chart.threshold_percent,
+                                            title: { display: true, text: "estimated change (%), band: below the threshold" } } } }) };
   }
 
   function trend(chart) {
@@ -79,7 +97,8 @@
                  pointRadius: chart.steps.map(function (s) { return s ? 8 : 3; }),
                  pointBackgroundColor: chart.steps.map(stepColor),
                  pointBorderColor: chart.steps.map(stepColor) }] },
-             options: base({ scales: { y: { title: { display: true, text: "median per operation" },
+             options: base({ scales: { y: { beginAtZero: true,
+                                            title: { display: true, text: "median of process medians per operation (axis from 0)" },
                                             ticks: { callback: function (v) { return duration(v); } } } } }) };
   }
 
@@ -113,6 +132,9 @@
     }
   });
   var check = document.getElementById("render-check");
+  // page_width > viewport_width: something makes the whole page scroll sideways.
   check.textContent = JSON.stringify({ charts: drawn, errors: window.costopsReportErrors,
-                                       canvases: document.querySelectorAll("canvas").length });
+                                       canvases: document.querySelectorAll("canvas").length,
+                                       page_width: document.documentElement.scrollWidth,
+                                       viewport_width: window.innerWidth });
 })();

@@ -3,6 +3,7 @@
 // and writes one self-contained HTML page (report_html.hpp) atomically.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,8 +31,18 @@ struct ReportRequest {
   double store_timeout_s = kDefaultStoreTimeoutSeconds;
 };
 
+// The threshold and alpha `run` compared with, from results.json's
+// "comparison" block; nullopt when the run recorded no comparison.
+std::optional<ComparisonSettings> recorded_comparison_settings(const boost::json::value& results);
+
+// The A/B baseline side of the run in `run_dir` (<run_dir>/ab-baseline/
+// written by the same A/B invocation, same settings.ab_pairing); nullopt
+// when the run is not an A/B run or the side is missing or unreadable.
+std::optional<StoredRun> ab_baseline_of(const std::filesystem::path& run_dir);
+
 // The page of `request`. Throws ResultsFileError (the run cannot be read),
-// HistoryError (nor the history), std::runtime_error (not a results file).
+// std::runtime_error (not a results file). A history that cannot be read is
+// not an error: the page's history section names the problem.
 std::string html_report(const ReportRequest& request);
 
 // html_report written to `file` atomically. Also throws FileWriteError.

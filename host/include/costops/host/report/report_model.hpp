@@ -72,6 +72,18 @@ struct ReportModel {
   std::vector<ReportTrend> trends;          // targets with two or more recorded runs
 };
 
+// One line of the verdict summary at the top of a page with a comparison.
+struct ReportVerdictLine {
+  std::string target_id;
+  std::string verdict;  // "slower", "faster", "noisy", "no change", "ok → crashed"
+  bool regression = false;
+  std::string detail;  // "+12.3% (95% CI +8.1% .. +16.0%, p 0.002, Wilcoxon signed-rank, pairs 20)"
+};
+
+// The comparison's verdicts, regressions first (status regressions, then
+// slower targets by size of the change), then faster, noisy, unchanged.
+std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison);
+
 struct ReportSources {
   boost::json::value results;    // the parsed results.json
   std::optional<StoredRun> run;  // the same file, read for comparing

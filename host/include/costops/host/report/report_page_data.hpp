@@ -28,7 +28,8 @@ struct HistogramBin {
 };
 
 // Equal-width bins over [min, max] of `values` (finite ones): ceil(sqrt(n))
-// bins, between 1 and 40; one bin when every value is the same.
+// bins but at least min(n, 10), so a short run still shows a shape; at most
+// 40; one bin when every value is the same.
 std::vector<HistogramBin> histogram(const std::vector<double>& values);
 
 }  // namespace costops::host
