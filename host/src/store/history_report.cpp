@@ -178,15 +178,20 @@ std::vector<HistoryRow> history_rows(const std::string& target_id,
     rows.push_back(std::move(row));
   }
   // The level of each series over its run medians: the step of one-process runs.
+  // Over each series' newest kLevelWindowRuns runs, as `history --regressions`
+  // tests them (the fit is quadratic in the runs it looks at).
   const SeriesStepSettings level{settings.threshold, settings.alpha};
   for (const auto& [series, indices] : ok_rows) {
+    const std::size_t first =
+        indices.size() > kLevelWindowRuns ? indices.size() - kLevelWindowRuns : 0;
     std::vector<double> medians;
-    for (std::size_t i : indices) medians.push_back(rows[i].entry->median_ns);
-    if (medians.size() >= 2 * level.min_runs)
+    for (std::size_t k = first; k < indices.size(); ++k)
+      medians.push_back(rows[indices[k]].entry->median_ns);
+    if (indices.size() >= 2 * level.min_runs)
       for (HistoryRow& row : rows)
         if (row.series == series) row.level_tested = true;
     if (const auto step = detect_series_step(medians, level))
-      rows[indices[step->first_after]].level_change = step;
+      rows[indices[first + step->first_after]].level_change = step;
   }
   return rows;
 }

@@ -55,6 +55,10 @@ TargetComparison compare_history_entries(const std::string& target_id, const His
                                          const HistoryEntry& after,
                                          const ComparisonSettings& settings);
 
+// How many of a series' newest runs the level test looks at (the default
+// of `history --regressions --last`).
+inline constexpr std::size_t kLevelWindowRuns = 50;
+
 // The rows of `entries` (oldest first), each compared within its series.
 std::vector<HistoryRow> history_rows(const std::string& target_id,
                                      const std::vector<HistoryEntry>& entries,

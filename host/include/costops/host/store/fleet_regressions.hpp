@@ -22,7 +22,7 @@ struct SeriesRegression {
   std::size_t runs = 0;    // runs of the series examined
 };
 
-inline constexpr int kDefaultRegressionRuns = 50;
+inline constexpr int kDefaultRegressionRuns = static_cast<int>(kLevelWindowRuns);
 
 // The slower steps in the newest `last_runs` runs of each series `filter`
 // selects; `filter.since`/`until` select the first slow run (the runs before
