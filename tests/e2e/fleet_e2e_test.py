@@ -106,7 +106,7 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertIn("cannot connect to the result store", proc.stderr)
         self.assertIn("cost-ops history upload", proc.stderr)
         self.assertTrue((out / "results.json").exists())
-        self.assertIn("The history could not be read", (out / "report.html").read_text())
+        self.assertIn("History not shown", (out / "report.html").read_text())
         queued = list((out / "history-outbox").glob("*.json"))
         self.assertEqual(len(queued), 1)
         proc = run("history", "upload", "--history", URL, str(out))
@@ -233,7 +233,7 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertIn("cannot connect to the result store", proc.stderr)
         self.assertEqual(len(accepted), 1)  # the report did not connect again
         report = (out / "report.html").read_text()
-        self.assertIn("The history could not be read", report)
+        self.assertIn("History not shown", report)
         self.assertEqual(len(list((out / "history-outbox").glob("*.json"))), 1)
 
     def test_store_migrate_and_regressions_from_the_command_line(self):

@@ -251,8 +251,7 @@ void history_section(std::ostream& out, const ReportModel& m) {
          "that is significant and at least the threshold, as <code>cost-ops history</code> "
          "reports it.</p>\n";
   if (!m.history_problem.empty())
-    out << "<p class=\"note\">The history could not be read: " << esc(m.history_problem)
-        << "</p>\n";
+    out << "<p class=\"status-bad\">History not shown: " << esc(m.history_problem) << "</p>\n";
   else if (m.trends.empty())
     out << "<p class=\"note\">No target of this run has two recorded runs yet.</p>\n";
   out << "<div class=\"grid\">\n";
