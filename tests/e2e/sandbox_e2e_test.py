@@ -159,6 +159,14 @@ class Sandbox(unittest.TestCase):
             self.assertTrue(layers["mount_namespace"] or layers["landlock"], layers)
             print(f"\n  unprivileged {mode}: layers held:",
                   ", ".join(name for name, held in layers.items() if held), file=sys.stderr)
+        # The process limit holds for an ordinary user in a user namespace.
+        _, results, target = self.run_mode(
+            "threads", "--max-processes", "64",
+            preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY), os.setuid(NOBODY)))
+        if results["environment"]["isolation"]["layers"]["process_limit"]:
+            self.assertIn("--max-processes", target["reason"])
+            count = int(target["plugin_output"].split(" of ")[0].split()[-1])
+            self.assertLess(count, 64, target["plugin_output"])
 
 
 if __name__ == "__main__":
