@@ -40,8 +40,14 @@ std::uint32_t set_up_mounts(const MountPlan& plan, bool in_pid_namespace) {
     held |= kFreshProc;
   if (::mount("tmpfs", plan.private_tmp, "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_size_option) == 0)
     held |= kPrivateTmp;
-  if (plan.writable_file != nullptr)
-    ::mount(plan.writable_file, plan.writable_file, nullptr, MS_BIND, nullptr);
+  // A bind mount starts with its source's flags (read-only by now): the
+  // read-only flag is then cleared on that one file.
+  if (plan.writable_file != nullptr &&
+      ::mount(plan.writable_file, plan.writable_file, nullptr, MS_BIND, nullptr) == 0) {
+    mount_attr writable{};
+    writable.attr_clr = MOUNT_ATTR_RDONLY;
+    ::syscall(SYS_mount_setattr, AT_FDCWD, plan.writable_file, 0, &writable, sizeof writable);
+  }
   bool hidden = true;
   for (const char* const* path = plan.hidden_paths; path && *path; ++path)
     if (::access(*path, F_OK) == 0 && !mount_empty(*path)) hidden = false;
