@@ -83,7 +83,8 @@ std::string describe_leftovers(const WorkerLeftovers& leftovers) {
                      "before teardown returns";
   rlimit limit{};
   if (::getrlimit(RLIMIT_NPROC, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-      leftovers.threads + leftovers.processes + 2 >= limit.rlim_cur)
+      // The worker, the sandbox's init and a thread being created count too.
+      leftovers.threads + leftovers.processes + 4 >= limit.rlim_cur)
     text +=
         " (it reached the process limit " + std::to_string(limit.rlim_cur) + " of --max-processes)";
   return text;
