@@ -9,6 +9,7 @@
 #include "costops/host/baselines.hpp"
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/plugin_discovery.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_provenance.hpp"
 #include "costops/host/suite_run.hpp"
@@ -274,6 +275,10 @@ int run_command(const Arguments& args, const CommandContext& context) {
     return kExitUsage;
   install_interrupt_handlers();
   ProgressReporter progress(options.verbosity);
+  // Workers must not read or change the run's files, nor earlier runs'.
+  auto needed_by_workers = plugin_search_path(options.plugins.plugin_dirs, context.self);
+  needed_by_workers.push_back(context.self);
+  sandbox::hide_output_directory(options.plugins.sandbox, options.output_dir, needed_by_workers);
   const auto executor = make_executor(options.plugins, context.self);
   return run_suite(options, context.self, *executor, progress);
 }

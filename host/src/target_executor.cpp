@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <iostream>
 #include <map>
 
 #include <unistd.h>
@@ -9,6 +10,10 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/instruction_counter.hpp"
 #include "costops/host/result_plausibility.hpp"
+#include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/isolation_report.hpp"
+#include "costops/host/sandbox/limit_reasons.hpp"
+#include "costops/host/sandbox/worker_sandbox.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/plugin_library.hpp"
@@ -65,13 +70,15 @@ TargetStatus status_of_abnormal_end(const ChildResult& child) {
 class IsolatedExecutor final : public TargetExecutor {
  public:
   explicit IsolatedExecutor(IsolationSettings settings)
-      : settings_(std::move(settings)), worker_(worker_executable(settings_.host_executable)) {}
+      : settings_(std::move(settings)),
+        worker_(worker_executable(settings_.host_executable)),
+        sandbox_(settings_.sandbox) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
     ChildRequest request{worker_,
                          encode_worker_arguments({WorkerTask::probe, library.string(), {}, {}}),
                          settings_.probe_timeout_seconds};
-    ChildResult child = run_child(request);
+    ChildResult child = start(request);
     if (!child.result.empty()) {
       try {
         PluginProbe probe = probe_from_json(parse_message(child.result));
@@ -100,8 +107,27 @@ class IsolatedExecutor final : public TargetExecutor {
   }
 
  private:
-  TargetOutcome run_request(const ChildRequest& request) {
+  // Every child, probe or target, runs plugin code: each enters the sandbox.
+  ChildResult start(ChildRequest request) {
+    request.sandbox = &sandbox_;
     ChildResult child = run_child(request);
+    sandbox::record_worker_layers(child.isolation_layers);
+    warn_once_without_file_system_layer(child.isolation_layers);
+    return child;
+  }
+
+  // Neither a mount namespace nor Landlock: plugins can write wherever this
+  // user can. Said once per run, not per worker.
+  void warn_once_without_file_system_layer(std::uint32_t layers) {
+    if (warned_ || layers == 0 || (layers & (sandbox::kMountNamespace | sandbox::kLandlock)))
+      return;
+    warned_ = true;
+    std::cerr << "warning: no mount namespace and no Landlock here: plugins can read and write "
+                 "every file this user can (docs/isolation.md lists what still holds)\n";
+  }
+
+  TargetOutcome run_request(const ChildRequest& request) {
+    ChildResult child = start(request);
     TargetOutcome outcome;
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
       try {
@@ -119,7 +145,8 @@ class IsolatedExecutor final : public TargetExecutor {
       }
     } else {
       outcome.status = status_of_abnormal_end(child);
-      outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
+      outcome.reason = sandbox::limit_reason(child, settings_.sandbox) +
+                       describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
     }
     outcome.plugin_output = valid_utf8(child.output);  // captured bytes: anything at all
     return outcome;
@@ -172,6 +199,8 @@ class IsolatedExecutor final : public TargetExecutor {
 
   IsolationSettings settings_;
   std::string worker_;  // the program each child runs
+  sandbox::WorkerSandbox sandbox_;
+  bool warned_ = false;
 };
 
 class InProcessExecutor final : public TargetExecutor {

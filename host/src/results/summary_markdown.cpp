@@ -184,6 +184,7 @@ std::string environment_section(const SuiteReport& report) {
   md += "- Virtualization: " + env.virtualization + "\n";
   md += "- cost-ops " + env.host_version + " (" + env.host_compiler + ", " + env.host_build_type +
         (env.git_commit.empty() ? "" : ", commit " + env.git_commit) + ")\n";
+  md += sandbox::isolation_markdown(env.isolation);
   return md + hardware_counters_line(report) + "\n";
 }
 

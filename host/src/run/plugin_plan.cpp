@@ -17,7 +17,7 @@ std::unique_ptr<TargetExecutor> make_executor(const PluginSelection& selection,
   if (selection.isolation == IsolationMode::none) return make_in_process_executor();
   return make_caching_executor(
       make_isolated_executor({host_executable.string(), selection.probe_timeout_seconds,
-                              selection.run_timeout_seconds}),
+                              selection.run_timeout_seconds, selection.sandbox}),
       default_probe_cache_file(), host_executable);
 }
 

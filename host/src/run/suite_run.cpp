@@ -182,8 +182,11 @@ class SuiteRun {
     try {
       if (finished)
         output_->write_journal_entry(*finished);  // constant cost per target
-      else
+      else {
+        report_.environment.isolation = sandbox::isolation_report(
+            options_.plugins.isolation == IsolationMode::process, options_.plugins.sandbox);
         output_->write_suite_files(report_, options_.write_summary);
+      }
     } catch (const FileWriteError& e) {
       progress_.error(e.what());
       write_failed_ = true;

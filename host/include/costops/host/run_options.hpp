@@ -12,6 +12,7 @@
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/run_provenance.hpp"
+#include "costops/host/sandbox/sandbox_policy.hpp"
 #include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
@@ -27,6 +28,9 @@ struct PluginSelection {
   IsolationMode isolation = IsolationMode::process;
   double probe_timeout_seconds = 10;
   double run_timeout_seconds = 120;
+  // --memory-limit, --max-processes, --file-size-limit, and what workers must
+  // not see (the output directory): the worker sandbox (docs/isolation.md).
+  sandbox::SandboxPolicy sandbox;
 };
 
 // How a comparison with a baseline gates: `slower` turns a regression into

@@ -11,6 +11,7 @@
 
 #include "costops/host/measurement.hpp"
 #include "costops/host/plugin_probe.hpp"
+#include "costops/host/sandbox/sandbox_policy.hpp"
 
 namespace costops::host {
 
@@ -35,6 +36,8 @@ struct IsolationSettings {
   std::string host_executable;
   double probe_timeout_seconds = 10;
   double run_timeout_seconds = 120;
+  // Every worker runs in a sandbox with these limits (docs/isolation.md).
+  sandbox::SandboxPolicy sandbox;
 };
 
 // The program a worker child runs: `cost-ops-worker` in the directory of
