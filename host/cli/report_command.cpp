@@ -73,8 +73,11 @@ int report_command(const Arguments& args, const CommandContext&) {
   try {
     const fs::path run_dir =
         fs::is_directory(request.run) ? request.run : request.run.parent_path();
-    if (!text.baseline.empty())
-      request.baseline = load_stored_run(baseline_location(run_dir, text.baseline));
+    if (!text.baseline.empty()) {  // a saved baseline must carry this host's signature
+      std::string unsigned_note;
+      request.baseline = load_checked_baseline(run_dir, text.baseline, unsigned_note);
+      if (!unsigned_note.empty()) std::cerr << "warning: " << unsigned_note << "\n";
+    }
     write_html_report(request, text.output);
   } catch (const std::exception& e) {  // ResultsFileError, HistoryError, FileWriteError, ...
     std::cerr << "error: " << e.what() << "\n";

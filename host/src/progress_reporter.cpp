@@ -49,16 +49,16 @@ void emit(Severity severity, const std::string& message) {
 std::string progress_line(const TargetResult& result, const TerminalStyle& style) {
   // Reasons and warnings carry plugin text: no escape sequence reaches the terminal.
   const std::string reason = for_terminal(result.reason, false);
+  const std::string id = for_terminal(result.target_id, false);
   if (result.status == TargetStatus::skipped)
-    return style.paint(style.skipped_mark(), Colour::yellow) + " " + result.target_id +
-           "  skipped: " + reason;
+    return style.paint(style.skipped_mark(), Colour::yellow) + " " + id + "  skipped: " + reason;
   if (result.status != TargetStatus::ok)
-    return style.paint(style.failed_mark(), Colour::red) + " " + result.target_id + "  " +
+    return style.paint(style.failed_mark(), Colour::red) + " " + id + "  " +
            std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
-  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + result.target_id +
-                     "  median " + style.duration(median) + "/op  " +
+  std::string line = style.paint(style.ok_mark(), Colour::green) + " " + id + "  median " +
+                     style.duration(median) + "/op  " +
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
   for (const auto& w : result.warnings)
@@ -100,21 +100,25 @@ void ProgressReporter::clear_live_line() {
   live_line_shown_ = false;
 }
 
+// Messages may carry plugin text or paths a plugin chose (file names can
+// hold escapes and newlines): the second check before the terminal, after
+// the one where the text entered the host. Only the reporter's own
+// colours are painted after it.
 void ProgressReporter::info(const std::string& message) {
   clear_live_line();
-  emit(Severity::info, message);
+  emit(Severity::info, for_terminal(message));
 }
 void ProgressReporter::detail(const std::string& message) {
   clear_live_line();
-  emit(Severity::debug, message);
+  emit(Severity::debug, for_terminal(message));
 }
 void ProgressReporter::warning(const std::string& message) {
   clear_live_line();
-  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + message);
+  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + for_terminal(message));
 }
 void ProgressReporter::error(const std::string& message) {
   clear_live_line();
-  emit(Severity::error, style_.paint("error: ", Colour::red) + message);
+  emit(Severity::error, style_.paint("error: ", Colour::red) + for_terminal(message));
 }
 
 void ProgressReporter::run_started(std::size_t target_runs) {
@@ -140,14 +144,15 @@ std::string ProgressReporter::time_left() const {
 void ProgressReporter::target_started(const std::string& target_id, std::size_t index,
                                       std::size_t total) {
   const std::string where = "[" + std::to_string(index + 1) + "/" + std::to_string(total) + "]";
+  const std::string id = for_terminal(target_id, false);
+  clear_live_line();
   if (!live_) {
-    info(style_.paint(where, Colour::dim) + " running " + target_id + time_left());
+    emit(Severity::info, style_.paint(where, Colour::dim) + " running " + id + time_left());
     return;
   }
-  clear_live_line();
-  std::clog << style_.paint(std::string(style_.ellipsis()) + " " + where + " running " + target_id +
-                                time_left(),
-                            Colour::dim)
+  std::clog << style_.paint(
+                   std::string(style_.ellipsis()) + " " + where + " running " + id + time_left(),
+                   Colour::dim)
             << std::flush;
   live_line_shown_ = true;
 }
@@ -160,13 +165,14 @@ void ProgressReporter::target_finished(const TargetResult& result) {
        progress_line(result, style_));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)
-      detail("  [" + result.target_id + "] " + for_terminal(l, false));
+      detail("  [" + result.target_id + "] " + for_terminal(l, false));  // detail() checks again
 }
 
 void ProgressReporter::run_finished(const SuiteReport& report) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  info(tally_line(report, elapsed, style_));
+  clear_live_line();
+  emit(Severity::info, tally_line(report, elapsed, style_));
 }
 
 }  // namespace costops::host

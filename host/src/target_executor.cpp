@@ -188,13 +188,8 @@ class IsolatedExecutor final : public TargetExecutor {
   // The last line of a child's output often names the problem (a loader
   // error, an assertion); it is appended to the reason.
   static std::string tail_of(const std::string& output) {
-    std::string text = output;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (text.empty()) return {};
-    const auto start = text.find_last_of('\n');
-    std::string last = start == std::string::npos ? text : text.substr(start + 1);
-    if (last.size() > 300) last = last.substr(0, 300) + "...";
-    return "; last output: " + last;
+    const std::string last = last_output_line(output, 300);
+    return last.empty() ? std::string() : "; last output: " + last;
   }
 
   IsolationSettings settings_;

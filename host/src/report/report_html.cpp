@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
+#include "costops/host/json_text.hpp"
 #include "costops/host/report/report_page_data.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "report_assets.hpp"
@@ -196,7 +197,7 @@ std::string report_html(const ReportModel& m) {
   key_value_table(out, m.settings);
   out << "</section>\n<pre id=\"render-check\"></pre>\n<script type=\"application/json\" "
          "id=\"report-data\">"
-      << script_safe_json(boost::json::serialize(report_page_data(m))) << "</script>\n<script>\n"
+      << script_safe_json(to_compact_json(report_page_data(m))) << "</script>\n<script>\n"
       << chart_js_source() << "\n</script>\n<script>\n"
       << report_script() << "</script>\n</body></html>\n";
   return out.str();

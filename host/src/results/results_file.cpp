@@ -8,10 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/json_fields.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/run_journal.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 
@@ -372,22 +374,14 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
 // /dev/zero would never end) and what is larger than any real run.
 std::string read_results_text(const fs::path& file) {
   std::error_code ec;
-  const fs::file_status status = fs::status(file, ec);
-  if (ec || !fs::exists(status))
+  if (!fs::exists(fs::symlink_status(file, ec)))
     bad_file(file,
              "cannot be read; pass an output directory of `cost-ops run` or its results.json");
-  if (!fs::is_regular_file(status))
-    bad_file(file, "is not a regular file (a directory, FIFO or device); pass a results.json");
-  const std::uintmax_t size = fs::file_size(file, ec);
-  if (ec || size > kMaxResultsFileBytes)
-    bad_file(file, "is larger than " + std::to_string(kMaxResultsFileBytes >> 20) +
-                       " MiB, more than any run writes; is it the right file?");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) bad_file(file, "cannot be opened for reading");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
+  try {
+    return read_regular_file(file, kMaxResultsFileBytes);
+  } catch (const UnsafeFileError& e) {
+    throw ResultsFileError(e.what());
+  }
 }
 
 StoredRun read_stored_run(const json::value& doc, const fs::path& file) {
@@ -427,26 +421,13 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
 
 namespace {
 
-// {"targets": [...]} from the journal's lines: the last line of each target
-// wins (a later round's), in the order targets first appear. A torn last
-// line (the host died while appending) is ignored.
+// The targets the journal holds (run_journal.hpp checks every line), the
+// run marked partial.
 StoredRun load_journal(const fs::path& journal) {
-  std::istringstream lines(read_results_text(journal));
-  std::vector<std::string> order;
-  std::map<std::string, std::string> latest;
-  for (std::string line; std::getline(lines, line);) {
-    boost::system::error_code ec;
-    const json::value entry = json::parse(line, ec);
-    const json::value* id =
-        !ec && entry.is_object() ? entry.get_object().if_contains(K::target_id) : nullptr;
-    if (!id || !id->is_string()) continue;
-    const std::string key(id->get_string());
-    if (!latest.count(key)) order.push_back(key);
-    latest[key] = line;
-  }
-  std::string text = "{\"targets\":[";
-  for (std::size_t i = 0; i < order.size(); ++i) text += (i ? "," : "") + latest[order[i]];
-  return parse_stored_run(text + "]}", journal);
+  const JournalContents contents = read_journal(journal);
+  StoredRun run = parse_stored_run(contents.targets_json, journal);
+  run.partial = contents.partial_note;
+  return run;
 }
 
 }  // namespace

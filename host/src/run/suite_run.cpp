@@ -58,6 +58,7 @@ class SuiteRun {
     if (options_.list_only) return list();
     if (!open_output() || !load_baseline()) return exit_code_;
     output_->clear_previous_run();  // after reading the baseline: it may live here
+    start_journal();
     run_rounds();
     compare_with_baseline();
     keep_baseline();
@@ -144,9 +145,13 @@ class SuiteRun {
       std::cout << to_pretty_json(targets);
       return kExitOk;
     }
+    // One line per target, tab-separated: no field may hold a tab, newline
+    // or escape sequence (a plugin's name or description could).
+    const auto field = [](const std::string& text) { return for_terminal(text, false); };
     for (const auto& p : plan_.planned)
-      std::cout << p.target.id << "\t" << p.plugin->name << " " << p.plugin->version << "\t"
-                << p.plugin->path << "\t" << p.target.description << "\n";
+      std::cout << field(p.target.id) << "\t" << field(p.plugin->name) << " "
+                << field(p.plugin->version) << "\t" << field(p.plugin->path) << "\t"
+                << field(p.target.description) << "\n";
     return kExitOk;
   }
 
@@ -167,12 +172,23 @@ class SuiteRun {
   bool load_baseline() {
     if (options_.baseline.empty()) return true;
     try {
-      baseline_ = load_stored_run(baseline_location(output_->root(), options_.baseline));
+      std::string unsigned_note;
+      baseline_ = load_checked_baseline(output_->root(), options_.baseline, unsigned_note);
+      if (!unsigned_note.empty()) progress_.warning(unsigned_note);
     } catch (const ResultsFileError& e) {
       return fail(std::string("baseline: ") + e.what());
     }
     report_.baseline_name = options_.baseline;
     return true;
+  }
+
+  void start_journal() {
+    try {
+      output_->start_journal(plan_.planned.size());
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
   }
 
   // Journals a finished target, or writes results.json and summary.md when
@@ -277,11 +293,19 @@ class SuiteRun {
     }
   }
 
+  // Names only files that exist: after a failed write (full disk) the
+  // error said what is missing, and no line may point at a file that is not there.
   void announce_files() {
     const fs::path& root = output_->root();
-    progress_.info("Results: " + (root / "results.json").string() +
-                   (options_.write_summary ? ", " + (root / "summary.md").string() : "") + ", " +
-                   (root / "raw").string() + "/");
+    std::string written;
+    for (const fs::path& file : {root / "results.json", root / "summary.md"}) {
+      std::error_code ec;
+      if (file.filename() == "summary.md" && !options_.write_summary) continue;
+      if (fs::is_regular_file(fs::symlink_status(file, ec)))
+        written += (written.empty() ? "" : ", ") + file.string();
+    }
+    if (written.empty()) return;
+    progress_.info("Results: " + written + ", " + (root / "raw").string() + "/");
   }
 
   // Appends the run to the result store in one transaction. When the store

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/json_text.hpp"
 
 namespace costops::host {
@@ -177,13 +178,13 @@ OutboxUpload upload_outbox(ResultStore& store, const fs::path& directory) {
   std::sort(files.begin(), files.end());
   OutboxUpload result;
   for (const fs::path& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
     RunRecord record;
     try {
-      record = parse_run_record(text.str(), file);
+      record = parse_run_record(read_regular_file(file), file);
     } catch (const HistoryError& e) {
+      result.refused.emplace_back(file, e.what());
+      continue;
+    } catch (const UnsafeFileError& e) {
       result.refused.emplace_back(file, e.what());
       continue;
     }

@@ -61,11 +61,15 @@ struct StoredRun {
   std::string timestamp;
   std::vector<StoredTarget> targets;  // every target, in file order; ids unique
   std::string ab_pairing = {};        // settings.ab_pairing; empty unless an A/B run
+  // Read from the journal of a run whose host did not finish: "partial run:
+  // N of M targets, host did not finish" (run_journal.hpp). Empty otherwise.
+  std::string partial = {};
 };
 
 // Reads DIR/results.json, or the file itself; a directory without
 // results.json but with a journal (the host crashed mid-run) is read from
-// its journal: every target that finished, without the run's settings. Throws ResultsFileError
+// its journal: every target that finished, without the run's settings, `partial` set; a journal
+// line not signed by this host refuses the whole journal (run_journal.hpp). Throws ResultsFileError
 // naming the file and what is wrong: not a regular file, larger than kMaxResultsFileBytes, not
 // JSON, not a results file, a duplicate target id, malformed samples. Never crashes on malformed
 // input. Files without samples.process (written before it existed) get it from the repetition: with
