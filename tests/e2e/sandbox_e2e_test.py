@@ -72,8 +72,11 @@ class Sandbox(unittest.TestCase):
             os.close(master)
 
     def test_secrets_and_inherited_descriptors_stay_with_the_host(self):
+        # The host key's location is not passed either (docs/isolation.md).
         env = dict(os.environ, PGPASSWORD=SECRET, GITHUB_TOKEN=SECRET,
-                   COSTOPS_TEST_SECRET_NAME="x", COSTOPS_PLUGIN_GREETING="hello")
+                   COSTOPS_TEST_SECRET_NAME="x", COSTOPS_PLUGIN_GREETING="hello",
+                   COST_OPS_HOST_KEY=str(self.tmp / "keys" / "host.key"),
+                   XDG_STATE_HOME=str(self.tmp / "state"))
         (self.tmp / "host-secret.txt").write_text(SECRET)
         inherited = os.open(self.tmp / "host-secret.txt", os.O_RDONLY)
         try:
@@ -89,6 +92,35 @@ class Sandbox(unittest.TestCase):
         self.assertFalse((self.tmp / "plugins" / "planted.so").exists())
         self.assertFalse(pathlib.Path("/tmp/costops-contained-escape").exists())
         self.assertTrue((self.out / "sentinel.txt").exists())
+
+    def place_host_key(self, key):
+        key.parent.mkdir(parents=True, mode=0o700)
+        key.write_bytes(os.urandom(32))
+        os.chmod(key, 0o600)
+
+    def test_the_host_key_and_probe_cache_are_hidden(self):
+        # The key that signs the journal, baselines and probe cache must not
+        # reach plugin code: its directory is covered like the output one.
+        key = self.tmp / "state" / "cost-ops" / "host.key"
+        self.place_host_key(key)
+        env = dict(os.environ, XDG_STATE_HOME=str(self.tmp / "state"),
+                   XDG_CACHE_HOME=str(self.tmp / "cache"))
+        env.pop("COST_OPS_HOST_KEY", None)
+        env.pop("COST_OPS_NO_PROBE_CACHE", None)
+        self.assert_contained_ok("files", env=env)  # probes once: the cache is written
+        self.assertTrue((self.tmp / "cache" / "cost-ops" / "probe-cache.json").exists())
+        results = self.assert_contained_ok("files", env=env)
+        output = results["targets"][0]["plugin_output"]
+        self.assertIn("read state/cost-ops/host.key: No such file", output)
+        self.assertIn("read cache/cost-ops/probe-cache.json: No such file", output)
+        self.assertEqual(len(key.read_bytes()), 32)
+
+    def test_a_host_key_named_by_cost_ops_host_key_is_hidden(self):
+        key = self.tmp / "keys" / "host.key"
+        self.place_host_key(key)
+        env = dict(os.environ, COST_OPS_HOST_KEY=str(key))
+        results = self.assert_contained_ok("files", env=env)
+        self.assertIn("read keys/host.key: No such file", results["targets"][0]["plugin_output"])
 
     def test_no_core_dump_even_when_the_plugin_asks(self):
         proc, _, target = self.run_mode("core", cwd=self.tmp)

@@ -45,6 +45,9 @@ TEST_CASE("the worker's environment is the allowlist and a private TMPDIR") {
                         "ASAN_OPTIONS=detect_leaks=1",
                         "TMPDIR=/host/tmp",
                         "AWS_SECRET_ACCESS_KEY=k",
+                        "COST_OPS_HOST_KEY=/home/u/key",
+                        "XDG_STATE_HOME=/home/u/.local/state",
+                        "XDG_CACHE_HOME=/home/u/.cache",
                         "LC_=odd",
                         "NOEQUALS",
                         nullptr};
@@ -57,7 +60,20 @@ TEST_CASE("the worker's environment is the allowlist and a private TMPDIR") {
   CHECK(has("COSTOPS_PLUGIN_SEED=7"));
   CHECK(has("ASAN_OPTIONS=detect_leaks=1"));
   CHECK(has("TMPDIR=/private/tmp"));
-  CHECK(env.size() == 5);  // nothing else: no PG*, token, the host's TMPDIR, odd names
+  CHECK(env.size() == 5);  // nothing else: no PG*, token, the host key's path, odd names
+}
+
+TEST_CASE("the host key's directory is hidden unless a worker needs something inside it") {
+  SandboxPolicy policy;
+  const std::vector<std::filesystem::path> needed = {"/opt/plugins", "/usr/bin/cost-ops", "/tmp"};
+  CHECK(hide_directory(policy, "/home/u/.local/state/cost-ops", needed));
+  CHECK(hide_directory(policy, "/home/u/.local/state/cost-ops", needed));  // once
+  CHECK(policy.hidden_paths.size() == 1);
+  CHECK_FALSE(hide_directory(policy, "/opt", needed));  // holds the plugins
+  CHECK_FALSE(hide_directory(policy, "/tmp", needed));  // the workers' temporary directory
+  CHECK_FALSE(hide_directory(policy, "/", needed));
+  CHECK_FALSE(hide_directory(policy, "", needed));
+  CHECK(policy.hidden_paths.size() == 1);
 }
 
 TEST_CASE("a sandboxed child has its own session, descriptors 0-3 and no core dumps") {

@@ -1,7 +1,8 @@
 // Layers: what the worker sees of the file system. In its own mount
 // namespace every mount is read-only and nosuid (the store, the probe cache,
-// the host's configuration, the plugins themselves), the output directory is
-// covered by an empty read-only tmpfs, its cwd and TMPDIR are a fresh tmpfs
+// the host's configuration, the plugins themselves), the output directory
+// and the host key's and probe cache's directories are covered by an empty
+// read-only tmpfs, its cwd and TMPDIR are a fresh tmpfs
 // of limited size that vanishes with it, /proc is its PID namespace's, and
 // the users' terminals under /dev/pts are gone.
 #include <fcntl.h>

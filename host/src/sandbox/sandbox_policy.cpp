@@ -19,16 +19,25 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& dire
 
 }  // namespace
 
-void hide_output_directory(SandboxPolicy& policy, const std::filesystem::path& output_dir,
-                           const std::vector<std::filesystem::path>& needed_by_workers) {
+bool hide_directory(SandboxPolicy& policy, const std::filesystem::path& directory,
+                    const std::vector<std::filesystem::path>& needed_by_workers) {
+  if (directory.empty()) return false;
   std::error_code ec;
-  const auto output = std::filesystem::weakly_canonical(output_dir, ec);
-  if (ec) return;
+  const auto hidden = std::filesystem::weakly_canonical(directory, ec);
+  if (ec || hidden.empty() || hidden == hidden.root_path()) return false;
   for (const auto& needed : needed_by_workers) {
     const auto path = std::filesystem::weakly_canonical(needed, ec);
-    if (ec || inside(path, output)) return;
+    if (ec || inside(path, hidden)) return false;
   }
-  policy.hidden_paths.push_back(output);
+  for (const auto& already : policy.hidden_paths)
+    if (already == hidden) return true;
+  policy.hidden_paths.push_back(hidden);
+  return true;
+}
+
+void hide_output_directory(SandboxPolicy& policy, const std::filesystem::path& output_dir,
+                           const std::vector<std::filesystem::path>& needed_by_workers) {
+  hide_directory(policy, output_dir, needed_by_workers);
 }
 
 std::uint64_t default_memory_limit() {

@@ -28,6 +28,12 @@ struct SandboxPolicy {
   std::vector<std::filesystem::path> hidden_paths;
 };
 
+// Adds `directory` to the paths hidden from workers, unless it is "/" or a
+// path in `needed_by_workers` (plugin directories, the worker program, the
+// temporary directory) lies inside it. Whether it was added.
+bool hide_directory(SandboxPolicy& policy, const std::filesystem::path& directory,
+                    const std::vector<std::filesystem::path>& needed_by_workers);
+
 // Adds `output_dir` to the paths hidden from workers, unless a plugin
 // directory or the worker program lies inside it (`-o .` in a checkout):
 // hidden, the worker could not load them; it stays read-only then.
