@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/plugin_library.hpp"
@@ -40,9 +41,11 @@ TEST_CASE("calibration sizes batches to the target sample time and meets the min
   CHECK(m.samples.size() >= 14);
   std::size_t second_round = 0;
   double total_ns = 0;
+  double fastest_batch_ns = std::numeric_limits<double>::infinity();
   for (const Sample& s : m.samples) {
     CHECK(s.iterations == m.batch_iterations);  // one batch size for all samples
     total_ns += s.elapsed_ns;
+    fastest_batch_ns = std::min(fastest_batch_ns, static_cast<double>(s.elapsed_ns));
     second_round += s.repetition == 1;
   }
   CHECK(second_round >= 7);
@@ -53,7 +56,9 @@ TEST_CASE("calibration sizes batches to the target sample time and meets the min
                                     1000 * std::max(m.clock_overhead_ns, m.empty_batch_ns));
   const double mean_batch_ns = total_ns / static_cast<double>(m.samples.size());
   CHECK(mean_batch_ns > 0.3 * target_ns);
-  CHECK(mean_batch_ns < 5 * target_ns);
+  // The calibrated batch is not far too long: judged on the fastest sample,
+  // since preemption on a loaded machine only ever lengthens a sample.
+  CHECK(fastest_batch_ns < 5 * target_ns);
   CHECK(m.empty_batch_ns > 0);
   CHECK(m.clock_overhead_ns > 0);
   CHECK(m.items_per_operation == 1000);
