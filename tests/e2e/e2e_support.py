@@ -1,10 +1,20 @@
 """Helpers shared by the end-to-end tests: schema validation of the files
-the host writes."""
+the host writes, finding cargo, and the scipy stand-in for compare.py."""
 import json
 import pathlib
+import shutil
 
 import jsonschema
 from jsonschema import Draft202012Validator
+
+
+def find_cargo():
+    """cargo on the PATH, else rustup's in ~/.cargo/bin; None when neither."""
+    found = shutil.which("cargo")
+    if found:
+        return found
+    rustup = pathlib.Path.home() / ".cargo/bin/cargo"
+    return str(rustup) if rustup.exists() else None
 
 
 def results_validator(schemas_dir):

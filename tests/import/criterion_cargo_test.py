@@ -20,15 +20,10 @@ import unittest
 
 HOST, CRATE_SOURCE, TARGET = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 del sys.argv[1:4]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
+from e2e_support import find_cargo  # noqa: E402
+
 RUNS = 5
-
-
-def find_cargo():
-    found = shutil.which("cargo")
-    if found:
-        return found
-    rustup = pathlib.Path.home() / ".cargo/bin/cargo"
-    return str(rustup) if rustup.exists() else None
 
 
 class CriterionCargo(unittest.TestCase):
@@ -77,7 +72,7 @@ class CriterionCargo(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, proc.stderr)
         doc = json.loads((runs["normal"] / "results.json").read_text())
         fold = [t for t in doc["targets"] if t["target_id"] == "sums_fold_2048"][0]
-        self.assertEqual(len(fold["samples"]["iterations"]), RUNS * 10)
+        self.assertEqual(len(fold["samples"]["iterations"]), RUNS * 20)
         self.assertEqual(fold["metrics"]["items_per_operation"], 2048)
         proc = self.cost_ops("compare", runs["normal"], runs["slow"], "--threshold", "50",
                              "--format", "json")
