@@ -142,9 +142,14 @@ class GoogleBenchmark(ImportTestCase):
         self.assertEqual(proc.returncode, 3, proc.stdout)
         self.assertEqual(verdicts(proc)["bm_mix_2048"], "slower")
         self.assertEqual(verdicts(proc)["bm_mix_256"], "slower")
-        # run --baseline reads an imported run like any other
+        # the text form says which test decided: processes, not repetitions
         text = cost_ops("compare", a, slow, "--threshold", "50")
-        self.assertIn("Mann-Whitney", text.stdout)
+        self.assertIn("Mann-Whitney U test on per-process medians", text.stdout)
+        # aggregate reads the imported runs' canonical records like a native run's
+        table = self.tmp / "aggregate"
+        proc = cost_ops("aggregate", a, slow, "-o", table)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue((table / "results.json").is_file())
 
     def test_aggregates_only_is_summary_only_and_never_slower(self):
         files = {}
@@ -159,6 +164,7 @@ class GoogleBenchmark(ImportTestCase):
         self.assertTrue(mix["summary_only"])
         self.assertIn("samples: summary only", " ".join(mix["warnings"]))
         self.assertIn("samples: summary only", (a / "summary.md").read_text())
+        self.assertIn("summary only", (a / "report.html").read_text())
         proc = self.compare(a, slow, "--threshold", "50")
         self.assertEqual(proc.returncode, 0, proc.stdout)  # a summary is never gated
         doc = json.loads(proc.stdout)

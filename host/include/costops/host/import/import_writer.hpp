@@ -15,7 +15,7 @@
 
 namespace costops::host {
 
-// The warning a summary-only target carries (summary.md, the report, results.json).
+// The warning a summary-only target carries (results.json, summary.md).
 inline constexpr const char* kSummaryOnlyWarning =
     "samples: summary only (the tool kept no per-sample times; its median or mean stands for "
     "the target, and `compare` tests nothing on it)";

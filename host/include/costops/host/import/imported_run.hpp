@@ -29,7 +29,8 @@ class ImportError : public std::runtime_error {
 
 // Where the tool's numbers come from, per target. A summary-only target is
 // written with `"summary_only": true` in results.json and the warning
-// `samples: summary only` (summary.md, the report); `compare` then compares
+// `samples: summary only` (results.json, summary.md; the report's samples
+// column says `summary only`); `compare` then compares
 // its one value by the threshold alone and says that no test applies.
 enum class SampleOrigin {
   per_sample,    // the tool's own samples (batch iterations and elapsed time each)
