@@ -15,7 +15,7 @@ import unittest
 
 COST_OPS = sys.argv[1]
 DOCS = sys.argv[2]
-COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate"]
+COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate", "import"]
 
 
 def cost_ops(*args):

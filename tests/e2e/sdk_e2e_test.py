@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+from e2e_support import find_cargo
+
 HOST, BUILD, SOURCE = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 CMAKE = sys.argv[4]
 del sys.argv[1:5]
@@ -25,14 +27,6 @@ CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
 C_TARGETS = ["example_c_format_usd", "example_c_price_records_100", "example_c_price_records_1000",
              "example_c_price_records_10000"]
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
-
-
-def find_cargo():
-    found = shutil.which("cargo")
-    if found:
-        return found
-    rustup = pathlib.Path.home() / ".cargo/bin/cargo"
-    return str(rustup) if rustup.exists() else None
 
 
 def check(args, **kwargs):

@@ -30,6 +30,8 @@ std::string_view basis_key(ComparisonBasis basis) {
       return "paired_rounds";
     case ComparisonBasis::instructions:
       return "instructions";
+    case ComparisonBasis::summary_values:
+      return "summary_values";
     case ComparisonBasis::processes:
       break;
   }
@@ -162,9 +164,26 @@ TargetComparison compare_instruction_counts(const StoredTarget& base, const Stor
   return c;
 }
 
+TargetComparison compare_summary_values(const StoredTarget& base, const StoredTarget& current,
+                                        const ComparisonSettings& settings) {
+  TargetComparison c;
+  c.target_id = base.target_id;
+  c.basis = ComparisonBasis::summary_values;
+  c.base_count = c.new_count = 1;
+  c.base_median = median_of(base.ns_per_operation);
+  c.new_median = median_of(current.ns_per_operation);
+  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
+  c.change_ci_low = c.change_ci_high = c.change;
+  c.p_value = c.smallest_p = 1;
+  c.verdict = std::abs(c.change) < settings.threshold ? Verdict::no_change : Verdict::noisy;
+  return c;
+}
+
 TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
                                         const StoredRun& current_run, const StoredTarget& current,
                                         const ComparisonSettings& settings) {
+  if (base.summary_only || current.summary_only)
+    return compare_summary_values(base, current, settings);
   if (base.instructions_per_operation > 0 && current.instructions_per_operation > 0)
     return compare_instruction_counts(base, current, settings);
   if (!base_run.ab_pairing.empty() && base_run.ab_pairing == current_run.ab_pairing)
@@ -176,7 +195,8 @@ std::string insufficient_data_line(const RunComparison& comparison) {
   const double alpha = comparison.settings.alpha;
   std::vector<const TargetComparison*> short_of_data;
   for (const TargetComparison& t : comparison.targets)
-    if (!t.can_be_significant(alpha)) short_of_data.push_back(&t);
+    if (!t.can_be_significant(alpha) && t.basis != ComparisonBasis::summary_values)
+      short_of_data.push_back(&t);
   if (short_of_data.empty()) return {};
   const TargetComparison& first = *short_of_data.front();
   const bool paired = first.basis == ComparisonBasis::paired_rounds;
@@ -187,7 +207,8 @@ std::string insufficient_data_line(const RunComparison& comparison) {
              : std::to_string(first.base_count) + " vs " + std::to_string(first.new_count) +
                    " processes cannot show p < " + alpha_text +
                    "; use --rounds >= " + std::to_string(processes_needed(alpha)) +
-                   " on both sides (better: the A/B mode, docs/comparison.md)";
+                   " on both sides (better: the A/B mode, docs/comparison.md; for an imported "
+                   "run, import that many invocations of the tool, docs/import.md)";
   line += short_of_data.size() == 1 ? " (target " + first.target_id + ")"
                                     : " (" + std::to_string(short_of_data.size()) +
                                           " targets, e.g. " + first.target_id + ")";

@@ -65,7 +65,10 @@ void targets_section(std::ostream& out, const ReportModel& m) {
         << (s.reason.empty() ? "" : ": " + esc(s.reason)) << "</td>"
         << duration_cell(s.ok, s.median_ns) << "<td class=\"number\">"
         << (s.ok ? esc(human_duration(s.ci_low_ns) + " – " + human_duration(s.ci_high_ns)) : "-")
-        << "</td><td class=\"number\">" << t.ns_per_operation.size() << "</td></tr>\n";
+        << "</td><td class=\"number\">"
+        << (t.summary_only ? std::string("summary only")
+                           : std::to_string(t.ns_per_operation.size()))
+        << "</td></tr>\n";
   }
   out << "</tbody></table>\n<p class=\"note\">Distributions: each sample is one timed batch, "
          "its time divided by its iterations.</p>\n<div class=\"grid\">\n";

@@ -141,7 +141,7 @@ const TargetResult* pick(const SuiteReport& report, bool fastest) {
 }  // namespace
 
 json::object results_target_json(const TargetResult& t) {
-  return json::object{
+  json::object entry{
       {K::target_id, t.target_id},
       {K::description, t.description},
       {K::status, to_string(t.status)},
@@ -159,6 +159,8 @@ json::object results_target_json(const TargetResult& t) {
                                    : json::object{{"name", t.family},
                                                   {"argument", t.argument},
                                                   {"variable", t.complexity_variable}}}};
+  if (t.summary_only) entry[K::summary_only] = true;
+  return entry;
 }
 
 namespace {
@@ -365,6 +367,8 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
   target.repetition = read_sample_indices(samples->get_object(), K::sample_repetition,
                                           target.ns_per_operation.size(), target.target_id, file);
   target.instructions_per_operation = read_instructions(o, target.target_id, file);
+  const json::value* summary_only = o.if_contains(K::summary_only);
+  target.summary_only = summary_only && summary_only->is_bool() && summary_only->get_bool();
   target.process = read_sample_indices(samples->get_object(), K::sample_process,
                                        target.ns_per_operation.size(), target.target_id, file);
   return target;

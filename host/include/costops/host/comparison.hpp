@@ -43,7 +43,9 @@ std::string_view verdict_name(Verdict verdict);
 // independent runs, or per-round ratios of an A/B run.
 // instructions: both sides counted instructions (--measure instructions):
 // deterministic, so a plain threshold decides and there is no p-value.
-enum class ComparisonBasis { processes, paired_rounds, instructions };
+// summary_values: a side is an import of a tool that kept only a summary
+// (StoredTarget::summary_only): one value a side, no test is possible.
+enum class ComparisonBasis { processes, paired_rounds, instructions, summary_values };
 std::string_view basis_key(ComparisonBasis basis);  // as in compare --format json
 
 struct TargetComparison {
@@ -113,6 +115,13 @@ TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTa
 TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
                                             const ComparisonSettings& settings);
 
+// One summary value a side (an imported tool kept no samples): p is 1, so
+// the verdict is `no change`, or `noisy` when the values differ by at least
+// the threshold; never `slower`, since nothing can tell the change from noise.
+TargetComparison compare_summary_values(const StoredTarget& base, const StoredTarget& current,
+                                        const ComparisonSettings& settings);
+
+// compare_summary_values when either side is summary only, else
 // compare_instruction_counts when both sides counted instructions, else
 // compare_paired_targets when both runs come from one A/B invocation (same
 // StoredRun::ab_pairing), else compare_targets.

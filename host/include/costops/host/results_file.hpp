@@ -54,6 +54,9 @@ struct StoredTarget {
   std::vector<std::uint32_t> process = {};
   // measurement.instructions_per_operation (--measure instructions); 0 = not counted.
   double instructions_per_operation = 0;
+  // The one sample is an imported tool's summary value (results.json
+  // "summary_only"): no test applies to it.
+  bool summary_only = false;
 };
 
 struct StoredRun {

@@ -33,6 +33,8 @@ inline constexpr std::string_view warnings = "warnings";
 inline constexpr std::string_view plugin_log = "plugin_log";
 inline constexpr std::string_view plugin_output = "plugin_output";
 inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
+// true when the one sample is a summary value (`cost-ops import`); absent otherwise
+inline constexpr std::string_view summary_only = "summary_only";
 
 // "plugin" and each entry of "plugins".
 inline constexpr std::string_view path = "path";

@@ -32,6 +32,9 @@ struct TargetResult {
   SampleStats stats;  // of ns per operation, one value per sample
   std::vector<std::string> warnings;
   std::string plugin_output;
+  // Imported from a tool that kept only summary statistics (`cost-ops
+  // import`): the one sample is the tool's median or mean, not a measurement.
+  bool summary_only = false;
 };
 
 struct SuiteReport {
