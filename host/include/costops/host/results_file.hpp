@@ -54,6 +54,8 @@ struct StoredTarget {
   std::vector<std::uint32_t> process = {};
   // measurement.instructions_per_operation (--measure instructions); 0 = not counted.
   double instructions_per_operation = 0;
+  // measurement.allocations.allocations_per_op; < 0 = not counted.
+  double allocations_per_op = -1;
 };
 
 struct StoredRun {
