@@ -373,7 +373,7 @@ class HostEndToEnd(unittest.TestCase):
         listing = {pathlib.Path(p["path"]).name: p for p in json.loads(proc.stdout)}
         future = listing["abi_future_minor.so"]
         self.assertEqual(future["status"], "ok")
-        self.assertEqual(future["abi_version"], "1.3")  # one minor past this host
+        self.assertEqual(future["abi_version"], "1.4")  # one minor past this host (1.3)
         self.assertEqual(future["version"], "9.1.0")
         next_major = listing["abi_next_major.so"]
         self.assertEqual(next_major["status"], "incompatible")
@@ -390,7 +390,7 @@ class HostEndToEnd(unittest.TestCase):
         # The plugin saw an older services table and took its fallback path
         # instead of calling a service this host does not have.
         self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
-        self.assertEqual(target["metrics"]["host_abi_minor"], 2)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 3)
         self.assertEqual(target["plugin"]["version"], "9.1.0")
         self.assertIn("abi_next_major.so", proc.stderr)
 
