@@ -14,6 +14,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/target_analysis.hpp"
 #include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
@@ -61,6 +62,10 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
                      style.duration(median) + "/op  " +
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
+  if (result.measurement)
+    if (const std::string resources = cpu_and_allocations_text(*result.measurement);
+        !resources.empty())
+      line += "  " + resources;
   for (const auto& w : result.warnings)
     line += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
                                Colour::yellow);

@@ -165,11 +165,25 @@ PluginProbe probe_from_json(const json::value& value) {
   return probe;
 }
 
+namespace {
+
+json::object allocations_to_json(const AllocationCounts& a) {
+  return json::object{{"unavailable", text(a.unavailable)},
+                      {"iterations", a.iterations},
+                      {"allocations", a.allocations},
+                      {"frees", a.frees},
+                      {"bytes_allocated", a.bytes_allocated},
+                      {"peak_live_bytes", a.peak_live_bytes},
+                      {"live_bytes_after_teardown", a.live_bytes_after_teardown}};
+}
+
+}  // namespace
+
 json::value measurement_to_json(const TargetMeasurement& m) {
   json::array samples;
   samples.reserve(m.samples.size());
   for (const Sample& s : m.samples)
-    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition});
+    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition, s.cpu_ns});
   json::array metrics;
   for (const auto& [key, value] : m.plugin_metrics) {
     if (const double* number = std::get_if<double>(&value))
@@ -200,7 +214,8 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                                                 {"iterations", m.hardware.iterations},
                                                 {"instructions", m.hardware.instructions},
                                                 {"cycles", m.hardware.cycles},
-                                                {"branch_misses", m.hardware.branch_misses}}}};
+                                                {"branch_misses", m.hardware.branch_misses}}},
+                      {"allocations", allocations_to_json(m.allocations)}};
 }
 
 namespace {
@@ -221,6 +236,23 @@ void read_hardware_counts(const json::object& message, HardwareCounts& counts) {
   counts.branch_misses = unsigned_field(hardware, "branch_misses");
 }
 
+// Optional too: a worker that did not count says nothing.
+void read_allocation_counts(const json::object& message, AllocationCounts& counts) {
+  const json::value* value = message.if_contains("allocations");
+  if (value == nullptr) {
+    counts.unavailable = "not reported by the worker";
+    return;
+  }
+  const json::object& a = as_object(*value, "field \"allocations\"");
+  counts.unavailable = string_field(a, "unavailable");
+  counts.iterations = unsigned_field(a, "iterations");
+  counts.allocations = unsigned_field(a, "allocations");
+  counts.frees = unsigned_field(a, "frees");
+  counts.bytes_allocated = unsigned_field(a, "bytes_allocated");
+  counts.peak_live_bytes = unsigned_field(a, "peak_live_bytes");
+  counts.live_bytes_after_teardown = unsigned_field(a, "live_bytes_after_teardown");
+}
+
 }  // namespace
 
 TargetMeasurement measurement_from_json(const json::value& value) {
@@ -236,14 +268,20 @@ TargetMeasurement measurement_from_json(const json::value& value) {
     throw MessageError("failure_status is out of range");
   m.failure_status = static_cast<std::int32_t>(status);
   for (const json::value& s : array_field(o, "samples")) {
-    if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
+    // [iterations, elapsed_ns, repetition] and, from workers that measure
+    // it, the process CPU time (< 0: unknown).
+    if (!s.is_array() || s.get_array().size() < 3 || s.get_array().size() > 4)
+      throw MessageError("malformed sample");
     const json::array& a = s.get_array();
-    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number())
+    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number() ||
+        (a.size() == 4 && !a[3].is_number()))
       throw MessageError("malformed sample");
     const double elapsed = exact_number<double>(a[1], "a sample's time");
     if (!(elapsed >= 0) || elapsed > 1e18) throw MessageError("a sample's time is out of range");
+    const double cpu = a.size() == 4 ? exact_number<double>(a[3], "a sample's CPU time") : -1;
+    if (!(cpu >= -1) || cpu > 1e18) throw MessageError("a sample's CPU time is out of range");
     m.samples.push_back({exact_number<std::uint64_t>(a[0], "a sample's iterations"), elapsed,
-                         exact_number<std::uint32_t>(a[2], "a sample's repetition")});
+                         exact_number<std::uint32_t>(a[2], "a sample's repetition"), 0, cpu});
   }
   m.batch_iterations = unsigned_field(o, "batch_iterations");
   m.warmup_iterations = unsigned_field(o, "warmup_iterations");
@@ -270,6 +308,7 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
   m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
   read_hardware_counts(o, m.hardware);
+  read_allocation_counts(o, m.allocations);
   return m;
 }
 

@@ -179,9 +179,11 @@ TargetComparison compare_summary_values(const StoredTarget& base, const StoredTa
   return c;
 }
 
-TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
-                                        const StoredRun& current_run, const StoredTarget& current,
-                                        const ComparisonSettings& settings) {
+namespace {
+
+TargetComparison compare_stored_times(const StoredRun& base_run, const StoredTarget& base,
+                                      const StoredRun& current_run, const StoredTarget& current,
+                                      const ComparisonSettings& settings) {
   if (base.summary_only || current.summary_only)
     return compare_summary_values(base, current, settings);
   if (base.instructions_per_operation > 0 && current.instructions_per_operation > 0)
@@ -189,6 +191,20 @@ TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredT
   if (!base_run.ab_pairing.empty() && base_run.ab_pairing == current_run.ab_pairing)
     return compare_paired_targets(base, current, settings);
   return compare_targets(base, current, settings);
+}
+
+}  // namespace
+
+TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
+                                        const StoredRun& current_run, const StoredTarget& current,
+                                        const ComparisonSettings& settings) {
+  TargetComparison c = compare_stored_times(base_run, base, current_run, current, settings);
+  c.base_allocations_per_op = base.allocations_per_op;
+  c.new_allocations_per_op = current.allocations_per_op;
+  if (base.allocations_per_op >= 0 && current.allocations_per_op >= 0)
+    c.allocates_more = current.allocations_per_op - base.allocations_per_op >
+                       settings.threshold * std::max(base.allocations_per_op, 1.0);
+  return c;
 }
 
 std::string insufficient_data_line(const RunComparison& comparison) {
@@ -216,8 +232,9 @@ std::string insufficient_data_line(const RunComparison& comparison) {
 }
 
 bool RunComparison::has_regression() const {
-  return std::any_of(targets.begin(), targets.end(),
-                     [](const auto& t) { return t.verdict == Verdict::slower; }) ||
+  return std::any_of(
+             targets.begin(), targets.end(),
+             [](const auto& t) { return t.verdict == Verdict::slower || t.allocates_more; }) ||
          std::any_of(status_changes.begin(), status_changes.end(),
                      [](const StatusChange& c) { return c.is_regression(); });
 }
@@ -228,6 +245,11 @@ std::vector<std::string> RunComparison::regression_lines() const {
     if (t.verdict == Verdict::slower)
       lines.push_back(t.target_id + ": slower " + format_double("%+.1f%%", 100 * t.change) +
                       " (p " + format_double("%.2g", t.p_value) + ")");
+  for (const auto& t : targets)
+    if (t.allocates_more)
+      lines.push_back(t.target_id + ": more allocations, " +
+                      format_double("%.4g", t.base_allocations_per_op) + " → " +
+                      format_double("%.4g", t.new_allocations_per_op) + " per operation");
   for (const auto& c : status_changes)
     if (c.is_regression())
       lines.push_back(c.target_id + ": " + std::string(to_string(c.base_status)) + " → " +

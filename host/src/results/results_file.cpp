@@ -40,11 +40,13 @@ json::value statistics_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const SampleStats& s = r.stats;
   const ProcessSpread spread = process_spread(*r.measurement);
+  const double cpu = cpu_ns_per_operation(*r.measurement);
   return json::object{
       {"basis", "ns_per_operation_of_batch_mean"},
       {"samples", s.count},
       {"mean_ns", finite_or_null(s.mean)},
       {"median_ns", finite_or_null(s.median)},
+      {K::cpu_time_per_op_ns, cpu >= 0 ? finite_or_null(cpu) : json::value(nullptr)},
       {"min_ns", finite_or_null(s.min)},
       {"max_ns", finite_or_null(s.max)},
       {"stddev_ns", finite_or_null(s.stddev)},
@@ -89,6 +91,20 @@ json::value hardware_counters_json(const HardwareCounts& h) {
                                           : json::value(nullptr)}};
 }
 
+// Per operation when counted, else why not: {"unavailable": "..."}.
+json::value allocations_json(const AllocationCounts& a) {
+  if (!a.counted())
+    return json::object{
+        {"unavailable", a.unavailable.empty() ? std::string("not counted") : a.unavailable}};
+  return json::object{
+      {K::allocations_per_op, finite_or_null(a.per_operation(a.allocations))},
+      {K::frees_per_op, finite_or_null(a.per_operation(a.frees))},
+      {K::bytes_allocated_per_op, finite_or_null(a.per_operation(a.bytes_allocated))},
+      {K::peak_live_bytes, a.peak_live_bytes},
+      {K::leaked_bytes_per_op, finite_or_null(a.per_operation(a.live_bytes_after_teardown))},
+      {"counted_iterations", a.iterations}};
+}
+
 json::value measurement_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const TargetMeasurement& m = *r.measurement;
@@ -103,22 +119,25 @@ json::value measurement_json(const TargetResult& r) {
                       {K::instructions_per_operation,
                        m.instructions_per_operation > 0 ? json::value(m.instructions_per_operation)
                                                         : json::value(nullptr)},
-                      {"hardware_counters", hardware_counters_json(m.hardware)}};
+                      {"hardware_counters", hardware_counters_json(m.hardware)},
+                      {K::allocations, allocations_json(m.allocations)}};
 }
 
 json::value samples_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
-  json::array iterations, elapsed, repetition, process;
+  json::array iterations, elapsed, repetition, process, cpu;
   for (const Sample& s : r.measurement->samples) {
     iterations.push_back(s.iterations);
     elapsed.push_back(finite_or_null(s.elapsed_ns));
+    cpu.push_back(s.cpu_ns >= 0 ? finite_or_null(s.cpu_ns) : json::value(nullptr));
     repetition.push_back(s.repetition);
     process.push_back(s.process);
   }
   return json::object{{results_key::sample_iterations, std::move(iterations)},
                       {results_key::sample_elapsed_ns, std::move(elapsed)},
                       {results_key::sample_repetition, std::move(repetition)},
-                      {results_key::sample_process, std::move(process)}};
+                      {results_key::sample_process, std::move(process)},
+                      {results_key::sample_cpu_ns, std::move(cpu)}};
 }
 
 json::array strings_json(const std::vector<std::string>& lines) {
@@ -326,6 +345,26 @@ double read_instructions(const json::object& target, const std::string& id, cons
   return value;
 }
 
+// measurement.allocations.allocations_per_op: optional (not counted, or a
+// file written before allocations were); < 0 then.
+double read_allocations_per_op(const json::object& target, const std::string& id,
+                               const fs::path& file) {
+  const json::value* measurement = target.if_contains(K::measurement);
+  const json::value* allocations = measurement && measurement->is_object()
+                                       ? measurement->get_object().if_contains(K::allocations)
+                                       : nullptr;
+  const json::value* count = allocations && allocations->is_object()
+                                 ? allocations->get_object().if_contains(K::allocations_per_op)
+                                 : nullptr;
+  if (!count) return -1;
+  boost::system::error_code ec;
+  const double value = count->is_number() ? count->to_number<double>(ec) : -1;
+  if (ec || !(value >= 0) || !std::isfinite(value))
+    bad_file(file,
+             "target " + id + ": measurement.allocations.allocations_per_op is not a number >= 0");
+  return value;
+}
+
 std::uint64_t settings_count(const json::object& root, std::string_view key) {
   const json::value* settings = root.if_contains(K::settings);
   const json::value* v =
@@ -369,6 +408,7 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
   target.instructions_per_operation = read_instructions(o, target.target_id, file);
   const json::value* summary_only = o.if_contains(K::summary_only);
   target.summary_only = summary_only && summary_only->is_bool() && summary_only->get_bool();
+  target.allocations_per_op = read_allocations_per_op(o, target.target_id, file);
   target.process = read_sample_indices(samples->get_object(), K::sample_process,
                                        target.ns_per_operation.size(), target.target_id, file);
   return target;

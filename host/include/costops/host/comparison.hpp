@@ -60,6 +60,12 @@ struct TargetComparison {
   // alpha, no verdict but `no change` or `noisy` is possible.
   double smallest_p = 0;
   Verdict verdict = Verdict::no_change;
+  // Allocations per operation of each side (< 0: not counted). Counted
+  // exactly, so a plain threshold gates them, apart from the time verdict:
+  // more allocations by more than the threshold (relative to the base, a
+  // base below one counting as one) is a regression.
+  double base_allocations_per_op = -1, new_allocations_per_op = -1;
+  bool allocates_more = false;
   bool can_be_significant(double alpha) const { return smallest_p < alpha; }
 };
 

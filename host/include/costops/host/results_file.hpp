@@ -57,6 +57,8 @@ struct StoredTarget {
   // The one sample is an imported tool's summary value (results.json
   // "summary_only"): no test applies to it.
   bool summary_only = false;
+  // measurement.allocations.allocations_per_op; < 0 = not counted.
+  double allocations_per_op = -1;
 };
 
 struct StoredRun {
