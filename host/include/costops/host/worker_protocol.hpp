@@ -23,17 +23,20 @@ namespace costops::host {
 using MessageError = JsonFieldError;
 
 // What a worker child is asked to do.
-enum class WorkerTask { probe, run_target };
+enum class WorkerTask { probe, run_target, run_paired };
 
 // The hidden subcommands, argv[1] of a worker child.
 inline constexpr std::string_view kProbeSubcommand = "__probe";
 inline constexpr std::string_view kRunTargetSubcommand = "__run-target";
+// The paired A/B worker (worker/paired_measurement.hpp): both builds in one.
+inline constexpr std::string_view kRunPairedSubcommand = "__run-paired";
 
 struct WorkerRequest {
   WorkerTask task = WorkerTask::probe;
   std::string plugin;            // absolute path of the library
-  std::string target;            // run_target only
-  MeasurementSettings settings;  // run_target only: every field travels
+  std::string target;            // run_target and run_paired
+  MeasurementSettings settings;  // run_target and run_paired: every field travels
+  std::string baseline_plugin = {};  // run_paired only: the old build's library
 };
 
 // argv[1..] of the child: the subcommand, then `--name value` pairs. Doubles
