@@ -38,7 +38,7 @@ import time
 
 AB_ARGS = ["--rounds", "20", "--min-time", "0.05", "--warmup-time", "0.02"]
 AB_GATE = ["--threshold", "3", "--alpha", "0.01"]
-PAIRED_ARGS = ("--ab-paired --min-time 0.1 --warmup-time 0.02 --threshold 1 --alpha 0.01 "
+PAIRED_ARGS = ("--ab-paired --min-time 0.1 --warmup-time 0.02 --threshold 0.5 --alpha 0.01 "
                "--ab-max-time 2 --ab-max-processes 10")
 
 
