@@ -107,7 +107,9 @@ class PairedAbTest(unittest.TestCase):
             proc = run("run", "--plugin-dir", str(current), "--ab-baseline-plugin-dir",
                        str(baseline), "-o", str(out), "--targets", target, "--threshold", "50",
                        *QUICK)
-            self.assertIn(proc.returncode, (0, 3), f"{baseline} vs {current}: {proc.stderr}")
+            # 1 when the new side's directory holds a plugin that is not ok
+            # (abi_1_0 has a declining one); the target itself must run.
+            self.assertIn(proc.returncode, (0, 1, 3), f"{baseline} vs {current}: {proc.stderr}")
             doc = self.results(out)
             self.assertEqual([t["status"] for t in doc["targets"]], ["ok"], proc.stderr)
             self.assertGreater(doc["ab_paired"]["targets"][0]["pairs"], 0)
