@@ -98,8 +98,9 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       po::value<std::string>(&options.ab_baseline_plugin_dir)->value_name("DIR"),
       "A/B mode: also run the same targets from the plugins in this directory (the old build), "
       "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
-      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
-      "workflow of docs/comparison.md")(
+      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. With "
+      "--ab-paired, both builds run inside each worker instead: the gating workflow of "
+      "docs/comparison.md")(
       "history", po::value<std::string>(&options.history)->value_name("FILE|URL"),
       (std::string("append this run (provenance, environment, every target's metrics and "
                    "samples) to ") +

@@ -50,16 +50,12 @@ json::value paired_to_json(const PairedMeasurement& m) {
 PairedMeasurement paired_from_json(const json::value& value) {
   const json::object& o = as_object(value, "paired measurement message");
   PairedMeasurement m;
-  const json::value& succeeded = field(o, "succeeded");
-  if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
-  m.succeeded = succeeded.get_bool();
+  WorkerResultHeader header = read_result_header(o);
+  m.succeeded = header.succeeded;
   m.failure_side = string_field(o, "failure_side");
-  m.failure_phase = string_field(o, "failure_phase");
-  m.failure_message = string_field(o, "failure_message");
-  const std::int64_t status = signed_field(o, "failure_status");
-  if (status < INT32_MIN || status > INT32_MAX)
-    throw MessageError("failure_status is out of range");
-  m.failure_status = static_cast<std::int32_t>(status);
+  m.failure_phase = std::move(header.failure_phase);
+  m.failure_message = std::move(header.failure_message);
+  m.failure_status = header.failure_status;
   m.batch_iterations = unsigned_field(o, "batch_iterations");
   m.warmup_ns = number_field(o, "warmup_ns");
   for (const json::value& p : array_field(o, "pairs")) {

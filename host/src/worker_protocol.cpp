@@ -232,18 +232,28 @@ void read_hardware_counts(const json::object& message, HardwareCounts& counts) {
 
 }  // namespace
 
-TargetMeasurement measurement_from_json(const json::value& value) {
-  const json::object& o = as_object(value, "measurement message");
-  TargetMeasurement m;
+WorkerResultHeader read_result_header(const json::object& o) {
+  WorkerResultHeader header;
   const json::value& succeeded = field(o, "succeeded");
   if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
-  m.succeeded = succeeded.get_bool();
-  m.failure_phase = string_field(o, "failure_phase");
-  m.failure_message = string_field(o, "failure_message");
+  header.succeeded = succeeded.get_bool();
+  header.failure_phase = string_field(o, "failure_phase");
+  header.failure_message = string_field(o, "failure_message");
   const std::int64_t status = signed_field(o, "failure_status");
   if (status < INT32_MIN || status > INT32_MAX)
     throw MessageError("failure_status is out of range");
-  m.failure_status = static_cast<std::int32_t>(status);
+  header.failure_status = static_cast<std::int32_t>(status);
+  return header;
+}
+
+TargetMeasurement measurement_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "measurement message");
+  TargetMeasurement m;
+  WorkerResultHeader header = read_result_header(o);
+  m.succeeded = header.succeeded;
+  m.failure_phase = std::move(header.failure_phase);
+  m.failure_message = std::move(header.failure_message);
+  m.failure_status = header.failure_status;
   for (const json::value& s : array_field(o, "samples")) {
     if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
     const json::array& a = s.get_array();

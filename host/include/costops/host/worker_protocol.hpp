@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ bool is_worker_subcommand(std::string_view first_argument);
 
 boost::json::value probe_to_json(const PluginProbe& probe);
 PluginProbe probe_from_json(const boost::json::value& json);  // throws MessageError
+
+// The fields every result message of a measuring worker starts with.
+struct WorkerResultHeader {
+  bool succeeded = false;
+  std::string failure_phase;
+  std::string failure_message;
+  std::int32_t failure_status = 0;
+};
+// Throws MessageError naming a missing or malformed field.
+WorkerResultHeader read_result_header(const boost::json::object& message);
 
 boost::json::value measurement_to_json(const TargetMeasurement& measurement);
 TargetMeasurement measurement_from_json(const boost::json::value& json);  // throws MessageError
