@@ -13,6 +13,7 @@
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_provenance.hpp"
 #include "costops/host/suite_run.hpp"
+#include "paired_options.hpp"
 
 namespace costops::cli {
 
@@ -98,8 +99,9 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       po::value<std::string>(&options.ab_baseline_plugin_dir)->value_name("DIR"),
       "A/B mode: also run the same targets from the plugins in this directory (the old build), "
       "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
-      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
-      "workflow of docs/comparison.md")(
+      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. With "
+      "--ab-paired, both builds run inside each worker instead: the gating workflow of "
+      "docs/comparison.md")(
       "history", po::value<std::string>(&options.history)->value_name("FILE|URL"),
       (std::string("append this run (provenance, environment, every target's metrics and "
                    "samples) to ") +
@@ -226,10 +228,12 @@ void install_interrupt_handlers() {
 // Every option of `run`, bound to the given storage.
 po::options_description all_run_options(RunOptions& options, RunOptionText& text,
                                         PluginOptions& plugin_options,
-                                        ComparisonOptions& comparison_options) {
+                                        ComparisonOptions& comparison_options,
+                                        PairedOptions& paired_options) {
   po::options_description all;
   all.add(describe_run_options(options, text))
       .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(paired_options.describe())
       .add(describe_provenance_options(text.provenance))
       .add(plugin_options.describe());
   return all;
@@ -242,7 +246,8 @@ po::options_description run_options_for_documentation() {
   static RunOptionText text;
   static PluginOptions plugin_options;
   static ComparisonOptions comparison_options(true);
-  return all_run_options(options, text, plugin_options, comparison_options);
+  static PairedOptions paired_options;
+  return all_run_options(options, text, plugin_options, comparison_options, paired_options);
 }
 
 int run_command(const Arguments& args, const CommandContext& context) {
@@ -251,8 +256,9 @@ int run_command(const Arguments& args, const CommandContext& context) {
   RunOptionText text;
   PluginOptions plugin_options;
   ComparisonOptions comparison_options(true);
+  PairedOptions paired_options;
   const po::options_description all =
-      all_run_options(options, text, plugin_options, comparison_options);
+      all_run_options(options, text, plugin_options, comparison_options, paired_options);
   po::options_description with_positionals;
   with_positionals.add(all).add_options()("unexpected",
                                           po::value<std::vector<std::string>>(&text.unexpected));
@@ -271,7 +277,7 @@ int run_command(const Arguments& args, const CommandContext& context) {
     return kExitOk;
   }
   if (!plugin_options.apply(options.plugins) || !comparison_options.apply(options.gate) ||
-      !apply_run_text(vm, text, options))
+      !apply_run_text(vm, text, options) || !paired_options.apply(options))
     return kExitUsage;
   install_interrupt_handlers();
   ProgressReporter progress(options.verbosity);

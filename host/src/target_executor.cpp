@@ -16,6 +16,7 @@
 #include "costops/host/sandbox/worker_sandbox.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/paired_measurement.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_measurement.hpp"
 #include "costops/host/worker_protocol.hpp"
@@ -106,7 +107,46 @@ class IsolatedExecutor final : public TargetExecutor {
     return run_request(request);
   }
 
+  PairedOutcome run_paired(const std::filesystem::path& baseline_library,
+                           const std::filesystem::path& library, const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    WorkerRequest paired{WorkerTask::run_paired, library.string(), target_id, settings};
+    paired.baseline_plugin = baseline_library.string();
+    const ChildResult child = start(
+        ChildRequest{worker_, encode_worker_arguments(paired), settings_.run_timeout_seconds});
+    PairedOutcome outcome;
+    if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
+      try {
+        outcome = outcome_from_paired(paired_from_json(parse_message(child.result)));
+        if (const std::string why = paired_implausibility(outcome.measurement, child);
+            !why.empty()) {
+          outcome.status = TargetStatus::invalid;
+          outcome.reason = "the paired worker's result is not plausible: " + why;
+          outcome.measurement = {};
+        }
+      } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
+        outcome.status = TargetStatus::crashed;
+        outcome.reason = std::string("the paired worker returned a malformed result: ") + e.what();
+      }
+    } else {
+      outcome.status = status_of_abnormal_end(child);
+      outcome.reason = sandbox::limit_reason(child, settings_.sandbox) +
+                       describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
+    }
+    outcome.plugin_output = valid_utf8(child.output);
+    return outcome;
+  }
+
  private:
+  // The batches cannot have taken longer than the worker lived.
+  static std::string paired_implausibility(const PairedMeasurement& m, const ChildResult& child) {
+    double total_ns = 0;
+    for (const TimedPair& p : m.pairs) total_ns += p.baseline_ns + p.new_ns;
+    if (total_ns > child.elapsed_seconds * 1e9 * 1.05 + 1e6)
+      return "its batches add up to more time than the worker process lived";
+    return {};
+  }
+
   // Every child, probe or target, runs plugin code: each enters the sandbox.
   ChildResult start(ChildRequest request) {
     request.sandbox = &sandbox_;
@@ -219,6 +259,16 @@ class InProcessExecutor final : public TargetExecutor {
     return outcome_from_measurement(measure_target(*call, settings));
   }
 
+  PairedOutcome run_paired(const std::filesystem::path& baseline_library,
+                           const std::filesystem::path& library, const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    WorkerRequest paired{WorkerTask::run_paired, library.string(), target_id, settings};
+    paired.baseline_plugin = baseline_library.string();
+    PairedOutcome outcome =
+        outcome_from_paired(paired_from_json(parse_message(paired_worker_message(paired))));
+    return outcome;
+  }
+
  private:
   // Libraries stay loaded until the executor dies: descriptors and strings
   // they returned must outlive every use (Boost.DLL lifetime rule).
@@ -249,6 +299,29 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
         (wrong_answer ? "verification failed in " : measurement.failure_phase + " failed: ") +
         (wrong_answer ? measurement.failure_phase + ": " : std::string()) +
         measurement.failure_message;
+  }
+  outcome.measurement = std::move(measurement);
+  return outcome;
+}
+
+PairedOutcome TargetExecutor::run_paired(const std::filesystem::path&, const std::filesystem::path&,
+                                         const std::string&, const MeasurementSettings&) {
+  PairedOutcome outcome;
+  outcome.reason = "this executor does not run paired A/B workers";
+  return outcome;
+}
+
+PairedOutcome outcome_from_paired(PairedMeasurement measurement) {
+  PairedOutcome outcome;
+  if (measurement.succeeded) {
+    outcome.status = TargetStatus::ok;
+  } else {
+    const bool unsupported = measurement.failure_phase == "setup" &&
+                             measurement.failure_status == BENCH_STATUS_UNSUPPORTED;
+    outcome.status = unsupported ? TargetStatus::skipped : TargetStatus::failed;
+    outcome.reason = "the " + measurement.failure_side + " build's " + measurement.failure_phase +
+                     (unsupported ? " says it cannot run here: " : " failed: ") +
+                     measurement.failure_message;
   }
   outcome.measurement = std::move(measurement);
   return outcome;

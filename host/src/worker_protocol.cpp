@@ -68,7 +68,8 @@ constexpr SettingCodec kSettingCodecs[] = {
 }  // namespace
 
 bool is_worker_subcommand(std::string_view first_argument) {
-  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand;
+  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand ||
+         first_argument == kRunPairedSubcommand;
 }
 
 std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
@@ -77,8 +78,10 @@ std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
     args = {std::string(kProbeSubcommand), "--plugin", request.plugin};
     return args;
   }
-  args = {std::string(kRunTargetSubcommand), "--plugin", request.plugin, "--target",
-          request.target};
+  const bool paired = request.task == WorkerTask::run_paired;
+  args = {std::string(paired ? kRunPairedSubcommand : kRunTargetSubcommand), "--plugin",
+          request.plugin, "--target", request.target};
+  if (paired) args.insert(args.end(), {"--baseline-plugin", request.baseline_plugin});
   for (const SettingCodec& codec : kSettingCodecs) {
     args.emplace_back(codec.option);
     args.push_back(codec.encode(request.settings));
@@ -90,26 +93,32 @@ WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
   if (args.empty() || !is_worker_subcommand(args.front()))
     throw MessageError("not a worker subcommand: `" + (args.empty() ? "" : args.front()) + "`");
   WorkerRequest request;
-  request.task = args.front() == kProbeSubcommand ? WorkerTask::probe : WorkerTask::run_target;
+  request.task = args.front() == kProbeSubcommand       ? WorkerTask::probe
+                 : args.front() == kRunPairedSubcommand ? WorkerTask::run_paired
+                                                        : WorkerTask::run_target;
+  const bool measures = request.task != WorkerTask::probe;
   for (std::size_t i = 1; i < args.size(); i += 2) {
     const std::string& option = args[i];
     if (i + 1 >= args.size()) throw MessageError("worker option " + option + " has no value");
     const std::string& value = args[i + 1];
     if (option == "--plugin") {
       request.plugin = value;
-    } else if (option == "--target" && request.task == WorkerTask::run_target) {
+    } else if (option == "--target" && measures) {
       request.target = value;
+    } else if (option == "--baseline-plugin" && request.task == WorkerTask::run_paired) {
+      request.baseline_plugin = value;
     } else {
       const auto codec = std::find_if(std::begin(kSettingCodecs), std::end(kSettingCodecs),
                                       [&](const SettingCodec& c) { return option == c.option; });
-      if (codec == std::end(kSettingCodecs) || request.task != WorkerTask::run_target)
+      if (codec == std::end(kSettingCodecs) || !measures)
         throw MessageError("unknown worker option " + option);
       codec->decode(request.settings, value);
     }
   }
   if (request.plugin.empty()) throw MessageError("the worker needs --plugin");
-  if (request.task == WorkerTask::run_target && request.target.empty())
-    throw MessageError("the worker needs --target");
+  if (measures && request.target.empty()) throw MessageError("the worker needs --target");
+  if (request.task == WorkerTask::run_paired && request.baseline_plugin.empty())
+    throw MessageError("the paired worker needs --baseline-plugin");
   return request;
 }
 
@@ -255,18 +264,28 @@ void read_allocation_counts(const json::object& message, AllocationCounts& count
 
 }  // namespace
 
-TargetMeasurement measurement_from_json(const json::value& value) {
-  const json::object& o = as_object(value, "measurement message");
-  TargetMeasurement m;
+WorkerResultHeader read_result_header(const json::object& o) {
+  WorkerResultHeader header;
   const json::value& succeeded = field(o, "succeeded");
   if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
-  m.succeeded = succeeded.get_bool();
-  m.failure_phase = string_field(o, "failure_phase");
-  m.failure_message = string_field(o, "failure_message");
+  header.succeeded = succeeded.get_bool();
+  header.failure_phase = string_field(o, "failure_phase");
+  header.failure_message = string_field(o, "failure_message");
   const std::int64_t status = signed_field(o, "failure_status");
   if (status < INT32_MIN || status > INT32_MAX)
     throw MessageError("failure_status is out of range");
-  m.failure_status = static_cast<std::int32_t>(status);
+  header.failure_status = static_cast<std::int32_t>(status);
+  return header;
+}
+
+TargetMeasurement measurement_from_json(const json::value& value) {
+  const json::object& o = as_object(value, "measurement message");
+  TargetMeasurement m;
+  WorkerResultHeader header = read_result_header(o);
+  m.succeeded = header.succeeded;
+  m.failure_phase = std::move(header.failure_phase);
+  m.failure_message = std::move(header.failure_message);
+  m.failure_status = header.failure_status;
   for (const json::value& s : array_field(o, "samples")) {
     // [iterations, elapsed_ns, repetition] and, from workers that measure
     // it, the process CPU time (< 0: unknown).

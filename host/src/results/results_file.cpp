@@ -246,19 +246,21 @@ json::value results_json(const SuiteReport& report) {
   for (const auto& t : report.targets) targets.push_back(results_target_json(t));
   json::array families;
   for (const auto& f : family_results(report)) families.push_back(family_json(f));
-  return json::object{{K::schema_version, kResultsSchemaVersion},
-                      {K::host_version, report.host_version},
-                      {K::timestamp, report.started_at},
-                      {K::command_line, strings_json(report.command_line)},
-                      {K::source, json::object{{"commit", report.source.commit},
-                                               {"branch", report.source.branch},
-                                               {"dirty", report.source.dirty}}},
-                      {K::settings, report.settings},
-                      {K::environment, environment_to_json(report.environment)},
-                      {K::plugins, plugins_json(report.plugin_files)},
-                      {K::targets, std::move(targets)},
-                      {K::families, std::move(families)},
-                      {K::summary, suite_summary_json(report)}};
+  json::object root{{K::schema_version, kResultsSchemaVersion},
+                    {K::host_version, report.host_version},
+                    {K::timestamp, report.started_at},
+                    {K::command_line, strings_json(report.command_line)},
+                    {K::source, json::object{{"commit", report.source.commit},
+                                             {"branch", report.source.branch},
+                                             {"dirty", report.source.dirty}}},
+                    {K::settings, report.settings},
+                    {K::environment, environment_to_json(report.environment)},
+                    {K::plugins, plugins_json(report.plugin_files)},
+                    {K::targets, std::move(targets)},
+                    {K::families, std::move(families)},
+                    {K::summary, suite_summary_json(report)}};
+  if (!report.ab_paired.empty()) root["ab_paired"] = report.ab_paired;
+  return root;
 }
 
 // ---- Reader ----------------------------------------------------------------

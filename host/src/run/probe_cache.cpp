@@ -121,6 +121,12 @@ class CachingExecutor final : public TargetExecutor {
     return inner_->run(library, target_id, settings);
   }
 
+  PairedOutcome run_paired(const fs::path& baseline_library, const fs::path& library,
+                           const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    return inner_->run_paired(baseline_library, library, target_id, settings);
+  }
+
  private:
   const PluginProbe* lookup(const std::string& key, const std::string& identity) {
     const json::value* entry = entries_.if_contains(key);

@@ -14,6 +14,7 @@
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
+#include "costops/host/paired_ab.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/result_store.hpp"
 #include "costops/host/target_analysis.hpp"
@@ -213,7 +214,9 @@ class SuiteRun {
   // later round (--rounds) runs the targets still ok again, in order, in a
   // fresh process: targets compared side by side see the same drift.
   void run_rounds() {
-    if (ab_)
+    if (ab_ && options_.ab_paired)
+      run_paired_ab();
+    else if (ab_)
       run_ab();
     else
       run_plain_rounds();
@@ -233,6 +236,29 @@ class SuiteRun {
       side.write_suite_files(ab_->report, false);
       baseline_ = load_stored_run(side.root() / "results.json");
       report_.baseline_name = "A/B baseline " + options_.ab_baseline_plugin_dir;
+    } catch (const std::exception& e) {
+      progress_.error(std::string("A/B baseline side: ") + e.what());
+      write_failed_ = true;
+    }
+  }
+
+  // Paired A/B mode: both builds inside each worker; the verdicts are the
+  // paired test's (paired_ab.hpp), not compare's, so no baseline is loaded.
+  void run_paired_ab() {
+    const PairedAbSettings settings = paired_settings(options_);
+    const PairedAbReport paired =
+        host::run_paired_ab(options_, settings, plan_, report_.targets, *ab_, executor_, progress_,
+                            [this](const TargetResult& r) { save(&r); });
+    report_.ab_paired = paired_ab_json(paired, settings);
+    report_.baseline_name = "paired A/B baseline " + options_.ab_baseline_plugin_dir;
+    report_.baseline_comparison = paired_ab_markdown(paired, settings);
+    regression_ = paired.regression();
+    progress_.info("Paired A/B against " + options_.ab_baseline_plugin_dir + ", " +
+                   for_terminal(paired_ab_text(paired, settings)));
+    for (const auto& line : paired_regression_lines(paired))
+      progress_.warning("regression: " + for_terminal(line, false));
+    try {
+      OutputDirectory(output_->root() / kAbBaselineDirectory).write_suite_files(ab_->report, false);
     } catch (const std::exception& e) {
       progress_.error(std::string("A/B baseline side: ") + e.what());
       write_failed_ = true;

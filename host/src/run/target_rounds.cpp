@@ -31,6 +31,8 @@ TargetOutcome guarded_run(TargetExecutor& executor, const PlannedTarget& target,
   }
 }
 
+}  // namespace
+
 TargetResult result_skeleton(const PlannedTarget& target) {
   TargetResult result;
   result.target_id = target.target.id;
@@ -55,8 +57,6 @@ void finish(TargetResult& result, const RoundRunner& runner) {
   }
   runner.progress.target_finished(result);
 }
-
-}  // namespace
 
 TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& target,
                              TargetPosition position) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 
@@ -500,6 +501,35 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
                              "reports nanoseconds");
   out.succeeded = true;
   return out;
+}
+
+struct TargetSession::Parts {
+  explicit Parts(const TargetCall& call) : services(record, call), driver(*call.target, record) {}
+  TargetMeasurement record;
+  HostServices services;
+  TargetDriver driver;
+};
+
+TargetSession::TargetSession(const TargetCall& call) : parts_(std::make_unique<Parts>(call)) {}
+
+TargetSession::~TargetSession() {
+  parts_->driver.teardown();
+}
+
+bool TargetSession::setup() {
+  return parts_->driver.setup(parts_->services.table());
+}
+
+double TargetSession::timed_batch(std::uint64_t iterations) {
+  return parts_->driver.timed_batch(iterations);
+}
+
+bool TargetSession::teardown() {
+  return parts_->driver.teardown();
+}
+
+const TargetMeasurement& TargetSession::record() const {
+  return parts_->record;
 }
 
 }  // namespace costops::host

@@ -9,6 +9,7 @@
 #include "costops/host/sandbox/limit_reasons.hpp"
 #include "costops/host/sandbox/worker_leftovers.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/paired_measurement.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_measurement.hpp"
 #include "costops/host/worker_protocol.hpp"
@@ -71,6 +72,8 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
 int run_worker(const std::vector<std::string>& args) {
   const WorkerRequest request = decode_worker_arguments(args);
   if (request.task == WorkerTask::probe) return run_probe_worker(request.plugin);
+  if (request.task == WorkerTask::run_paired)
+    return write_all(kWorkerResultFd, paired_worker_message(request)) ? 0 : 1;
   return run_target_worker(request.plugin, request.target, request.settings);
 }
 

@@ -69,6 +69,12 @@ struct RunOptions {
   GateOptions gate;
   // --ab-baseline-plugin-dir: A/B mode (ab_rounds.hpp); "" = off.
   std::string ab_baseline_plugin_dir;
+  // --ab-paired: the A/B mode inside one worker (paired_ab.hpp), with its
+  // bounds per target and --ab-self-check; false = the process-level mode.
+  bool ab_paired = false;
+  bool ab_self_check = false;
+  double ab_max_seconds = 2;
+  std::uint32_t ab_max_processes = 10;
   // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
   std::string history;
   // Written after the run (also after Ctrl-C, from the results.json written):

@@ -49,6 +49,9 @@ struct SuiteReport {
   // Markdown of the comparison with a baseline (--baseline), "" when none.
   std::string baseline_name;
   std::string baseline_comparison;
+  // The paired A/B comparison (`run --ab-paired`, paired_ab.hpp); written
+  // to results.json as "ab_paired" when not empty.
+  boost::json::object ab_paired;
 };
 
 }  // namespace costops::host
