@@ -284,6 +284,8 @@ int run_command(const Arguments& args, const CommandContext& context) {
   // Workers must not read or change the run's files, nor earlier runs'.
   auto needed_by_workers = plugin_search_path(options.plugins.plugin_dirs, context.self);
   needed_by_workers.push_back(context.self);
+  if (!options.ab_baseline_plugin_dir.empty())  // A/B: the old build's plugins, loaded too
+    needed_by_workers.push_back(options.ab_baseline_plugin_dir);
   sandbox::hide_output_directory(options.plugins.sandbox, options.output_dir, needed_by_workers);
   const auto executor = make_executor(options.plugins, context.self);
   return run_suite(options, context.self, *executor, progress);
