@@ -504,7 +504,8 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
 }
 
 struct TargetSession::Parts {
-  explicit Parts(const TargetCall& call) : services(record, call), driver(*call.target, record) {}
+  explicit Parts(const TargetCall& call)
+      : services(record, call), driver(*call.target, record, services.timing()) {}
   TargetMeasurement record;
   HostServices services;
   TargetDriver driver;
