@@ -3,13 +3,15 @@
 # or costops-core sources and runs it for a bounded time from its seed corpus
 # (tests/fuzz/corpus/NAME/).
 # usage: run_fuzzer.sh SOURCE_DIR WORK_DIR SECONDS NAME GENERATED_INCLUDE_DIR SOURCE...
-# A SOURCE is a path under host/src/ or, failing that, under SOURCE_DIR.
+# A SOURCE is an absolute path (a generated file), a path under host/src/ or,
+# failing that, under SOURCE_DIR.
 set -euo pipefail
 src="$1"; work="$2"; seconds="$3"; name="$4"; generated="$5"
 shift 5
 sources=()
 for file in "$@"; do
-  if [[ -f "$src/host/src/$file" ]]; then sources+=("$src/host/src/$file"); else sources+=("$src/$file"); fi
+  if [[ "$file" == /* ]]; then sources+=("$file")
+  elif [[ -f "$src/host/src/$file" ]]; then sources+=("$src/host/src/$file"); else sources+=("$src/$file"); fi
 done
 mkdir -p "$work/corpus-$name"
 cp -n "$src/tests/fuzz/corpus/$name/"* "$work/corpus-$name/" 2>/dev/null || true
