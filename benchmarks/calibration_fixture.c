@@ -1,5 +1,5 @@
 /* Fixed-work targets for benchmarks/gate_calibration.py: the same source is
- * built with -DWORK_PERCENT=0, 3, 5, 10 and 30 into build/benchmarks/
+ * built with -DWORK_PERCENT=0, 1, 2, 3, 5, 10 and 30 into build/benchmarks/
  * calibration/work_<percent>/, so a build's targets do exactly that much more
  * work than the 0% build's, with the same ids. Three kinds of work, to see
  * the gate on short and long operations and on memory-bound code:

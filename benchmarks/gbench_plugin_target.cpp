@@ -34,6 +34,10 @@ const bench_host_services_v1 kServices = {sizeof(bench_host_services_v1),
                                           ignore_log,
                                           0,  // ABI 1.1: argument, user_data, target_id
                                           nullptr,
+                                          nullptr,
+                                          nullptr,  // ABI 1.3: no manual timing offered
+                                          nullptr,
+                                          nullptr,
                                           nullptr};
 
 const bench_target_v1* load_target(const char* library, const char* id) {

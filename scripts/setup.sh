@@ -28,6 +28,10 @@ packages=(
   # The export test: Google Benchmark's compare.py (with numpy; scipy cannot sit
   # beside Boost 1.81) and xmllint for the JUnit schema.
   libbenchmark-tools python3-numpy libxml2-utils
+  # `cost-ops import` is tested on the real tools' output: hyperfine,
+  # pytest-benchmark and Criterion.rs (built offline from Debian's crate
+  # registry; libbenchmark-dev above is the Google Benchmark side).
+  hyperfine python3-pytest-benchmark librust-criterion-dev
   # --measure instructions runs workers under callgrind; the worker includes
   # <valgrind/callgrind.h> (the package ships the headers).
   valgrind

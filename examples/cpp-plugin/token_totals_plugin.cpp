@@ -6,6 +6,9 @@
 //                                 verified against a closed form
 //   example_cpp_cheapest_model    a plain target: pick the cheapest of a
 //                                 price list for one request
+//   example_cpp_sort_costs        sort 1,000 request costs; each iteration
+//                                 restores the unsorted input with the
+//                                 host's clock paused (ABI 1.3)
 #include <costops/bench_target_v1.hpp>
 
 #include <algorithm>
@@ -76,6 +79,35 @@ class CheapestModel {
   Host& host_;
 };
 
+// Per-iteration setup that is not the operation: sorting needs unsorted
+// input every time, so the copy back happens in an UntimedScope (the host's
+// clock pauses; the pair of clock reads it costs is far below the sort).
+class SortCosts {
+ public:
+  explicit SortCosts(Host& host) : host_(host), unsorted_(1000) {
+    std::uint64_t seed = 12345;
+    for (std::uint64_t& cost : unsorted_) cost = (seed = seed * 6364136223846793005u + 1) >> 40;
+    host.set_items_per_operation(unsorted_.size());
+  }
+  void run(std::uint64_t iterations) {
+    for (std::uint64_t i = 0; i < iterations; ++i) {
+      {
+        UntimedScope untimed(host_);
+        costs_ = unsorted_;
+      }
+      std::sort(costs_.begin(), costs_.end());
+      do_not_optimize(costs_.data());
+    }
+  }
+  void teardown() {
+    if (!std::is_sorted(costs_.begin(), costs_.end())) throw VerificationError("not sorted");
+  }
+
+ private:
+  Host& host_;
+  std::vector<std::uint64_t> unsorted_, costs_;
+};
+
 constexpr std::int64_t kRecordCounts[] = {1000, 10000, 100000};
 
 const bench_target_v1 kTargets[] = {
@@ -83,6 +115,7 @@ const bench_target_v1 kTargets[] = {
                              kRecordCounts, "records"),
     make_target<CheapestModel>("example_cpp_cheapest_model",
                                "pick the cheapest of 4 models for one request"),
+    make_target<SortCosts>("example_cpp_sort_costs", "sort 1,000 request costs"),
 };
 
 }  // namespace

@@ -154,7 +154,19 @@ po::options_description PluginOptions::describe() {
       po::value<double>(&values_.probe_timeout_seconds)->default_value(10)->value_name("S"),
       "seconds loading one plugin file may take")(
       "allow-insecure-plugins", po::bool_switch(&values_.allow_insecure),
-      "load plugin files or directories that other users can write to");
+      "load plugin files or directories that other users can write to")(
+      "memory-limit", po::value<std::string>(&memory_limit_)->value_name("SIZE"),
+      "address space one worker may use, e.g. 4G or 512M, or `none` (default: the machine's "
+      "physical memory); see docs/isolation.md")(
+      "max-processes",
+      po::value<std::uint64_t>(&values_.sandbox.max_processes)
+          ->default_value(values_.sandbox.max_processes)
+          ->value_name("N"),
+      "processes and threads one worker may have at once, itself included (0: no limit)")(
+      "file-size-limit",
+      po::value<std::string>(&file_size_limit_)->default_value("1G")->value_name("SIZE"),
+      "largest file a worker may write; its private temporary directory holds twice that "
+      "(`none`: no limit)");
   return d;
 }
 
@@ -174,6 +186,22 @@ bool PluginOptions::apply(host::PluginSelection& selection) const {
       return false;
     }
   selection = values_;
+  for (const auto& [option, text, into] :
+       {std::tuple{"--memory-limit", &memory_limit_, &selection.sandbox.memory_limit_bytes},
+        std::tuple{"--file-size-limit", &file_size_limit_,
+                   &selection.sandbox.file_size_limit_bytes}}) {
+    if (text->empty()) continue;
+    const auto bytes = host::sandbox::parse_byte_size(*text);
+    if (!bytes) {
+      std::cerr << "error: " << option << " " << *text
+                << " is not a size: give bytes with an optional k, M, G or T (e.g. 4G), or "
+                   "`none`\n";
+      return false;
+    }
+    *into = *bytes;
+  }
+  if (memory_limit_.empty())
+    selection.sandbox.memory_limit_bytes = host::sandbox::default_memory_limit();
   selection.isolation =
       isolation_ == "none" ? host::IsolationMode::none : host::IsolationMode::process;
   return true;

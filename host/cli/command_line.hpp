@@ -46,7 +46,8 @@ void parse_with_positionals(const std::vector<std::string>& args,
 void parse_arguments(const std::vector<std::string>& args, const po::options_description& options,
                      const po::positional_options_description& positional, po::variables_map& vm);
 
-// --plugin-dir, --isolation, --timeout, --probe-timeout, --allow-insecure-plugins.
+// --plugin-dir, --isolation, --timeout, --probe-timeout, --allow-insecure-plugins, and the
+// worker sandbox's limits (--memory-limit, --max-processes, --file-size-limit).
 class PluginOptions {
  public:
   po::options_description describe();
@@ -56,6 +57,8 @@ class PluginOptions {
  private:
   host::PluginSelection values_;
   std::string isolation_ = "process";
+  std::string memory_limit_;  // "" = default_memory_limit()
+  std::string file_size_limit_ = "1G";
 };
 
 // --threshold and --alpha (and --fail-on when gating): the same names,

@@ -6,7 +6,7 @@ namespace costops::cli {
 
 namespace {
 
-constexpr std::array<CommandSpec, 12> kCommands = {{
+constexpr std::array<CommandSpec, 13> kCommands = {{
     {"run", "run [options]", "discover plugins, run their targets, write results", run_command,
      run_options_for_documentation},
     {"plugins", "plugins list|check [FILE...] [options]",
@@ -36,11 +36,17 @@ constexpr std::array<CommandSpec, 12> kCommands = {{
      "create or upgrade the result store's schema, as its owner (readers and writers never "
      "need to)",
      store_command, store_options_for_documentation, "migrate"},
+    {"import", "import FORMAT PATH... -o DIR [options]",
+     "a run directory from Criterion, Google Benchmark, hyperfine, pytest-benchmark, BMF or "
+     "canonical records, for compare, history and the report",
+     import_command, import_options_for_documentation,
+     "google-benchmark hyperfine criterion pytest-benchmark bmf raw"},
     {"new-plugin", "new-plugin NAME [--lang c|cpp|rust] [-o DIR]",
      "write a plugin project (C, C++ or Rust) against the installed SDK", new_plugin_command,
      new_plugin_options_for_documentation},
     {"help", "help [COMMAND]", "show the help of cost-ops or of one command", help_command, nullptr,
-     "run plugins compare history aggregate export report store new-plugin completion manpage"},
+     "run plugins compare history aggregate export report store import new-plugin completion "
+     "manpage"},
     {"completion", "completion bash|zsh|fish",
      "print a shell completion script (installed with cost-ops)", completion_command, nullptr,
      "bash zsh fish"},

@@ -24,6 +24,7 @@ int new_plugin_command(const Arguments& args, const CommandContext& context);
 int export_command(const Arguments& args, const CommandContext& context);
 int report_command(const Arguments& args, const CommandContext& context);
 int store_command(const Arguments& args, const CommandContext& context);
+int import_command(const Arguments& args, const CommandContext& context);
 int help_command(const Arguments& args, const CommandContext& context);
 int completion_command(const Arguments& args, const CommandContext& context);
 int manpage_command(const Arguments& args, const CommandContext& context);
@@ -38,6 +39,7 @@ po::options_description new_plugin_options_for_documentation();
 po::options_description export_options_for_documentation();
 po::options_description report_options_for_documentation();
 po::options_description store_options_for_documentation();
+po::options_description import_options_for_documentation();
 
 struct CommandSpec {
   std::string_view name;

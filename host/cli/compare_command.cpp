@@ -120,7 +120,8 @@ int compare_command(const Arguments& args, const CommandContext&) {
     (help ? std::cout : std::cerr)
         << kCompareUsage << options
         << exit_codes_help(
-               "0 no regression, 2 usage error, a run that cannot be read or no target\n"
+               "0 no regression, 2 usage error, a run that cannot be read, a partial run\n"
+               "            (read from the journal of a host that did not finish) or no target\n"
                "            in common, 3 a target is significantly slower or no longer ok.");
     return help ? kExitOk : kExitUsage;
   }
@@ -133,10 +134,19 @@ int compare_command(const Arguments& args, const CommandContext&) {
   if (!comparison_options.apply(gate) || !apply_time_filters(filter)) return kExitUsage;
   RunComparison comparison;
   if (!location.location.empty() && !check_store_options(location)) return kExitUsage;
+  bool partial = false;
   try {
     RunSource source(location, filter);
-    comparison =
-        compare_runs(source.load(positional[0]), source.load(positional[1]), gate.comparison);
+    const StoredRun base = source.load(positional[0]);
+    const StoredRun current = source.load(positional[1]);
+    // A run read from its journal is not a finished run: say so, and never
+    // let it pass a gate (exit 2 after the comparison, unless a regression's 3).
+    for (const StoredRun* run : {&base, &current})
+      if (!run->partial.empty()) {
+        std::cerr << "warning: " << run->file.string() << ": " << run->partial << "\n";
+        partial = true;
+      }
+    comparison = compare_runs(base, current, gate.comparison);
   } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError, HistoryError
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
@@ -145,7 +155,8 @@ int compare_command(const Arguments& args, const CommandContext&) {
     for (const auto& line : comparison.regression_lines()) std::cout << line << "\n";
   else
     std::cout << render(comparison, *format);
-  return comparison.has_regression() && gate.fail_on == FailOn::slower ? kExitRegression : kExitOk;
+  if (comparison.has_regression() && gate.fail_on == FailOn::slower) return kExitRegression;
+  return partial ? kExitUsage : kExitOk;
 }
 
 }  // namespace costops::cli

@@ -6,6 +6,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -18,15 +19,22 @@ bool all_ok(const std::vector<PluginProbe>& probes) {
                      [](const PluginProbe& p) { return p.status == TargetStatus::ok; });
 }
 
+// Every field is plugin text or a file name a plugin author chose: one
+// line each, no control characters or escape sequences (for_terminal).
+std::string line_text(std::string_view text) {
+  return for_terminal(text, false);
+}
+
 void print_probe(const PluginProbe& p) {
-  std::cout << p.path << "\n  status: " << to_string(p.status);
-  if (!p.reason.empty()) std::cout << " — " << p.reason;
+  std::cout << line_text(p.path) << "\n  status: " << to_string(p.status);
+  if (!p.reason.empty()) std::cout << " — " << line_text(p.reason);
   std::cout << "\n";
   if (p.status != TargetStatus::ok) return;
-  std::cout << "  plugin: " << p.name << " " << p.version << " (ABI " << p.abi_major << "."
-            << p.abi_minor << (p.build_info.empty() ? "" : ", " + p.build_info) << ")\n";
+  std::cout << "  plugin: " << line_text(p.name) << " " << line_text(p.version) << " (ABI "
+            << p.abi_major << "." << p.abi_minor
+            << (p.build_info.empty() ? "" : ", " + line_text(p.build_info)) << ")\n";
   for (const auto& t : p.targets)
-    std::cout << "  target: " << t.id << " — " << t.description << "\n";
+    std::cout << "  target: " << line_text(t.id) << " — " << line_text(t.description) << "\n";
 }
 
 int list_plugins(const PluginSelection& selection, bool as_json, const CommandContext& context) {
@@ -53,8 +61,13 @@ PluginProbe check_file(const std::string& name, const PluginSelection& selection
   std::error_code ec;
   const std::filesystem::path path = std::filesystem::canonical(name, ec);
   probe.path = ec ? name : path.string();
-  if (ec) {
+  std::error_code exists_ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(name, exists_ec))) {
     probe.reason = "the file does not exist";
+    return probe;
+  }
+  if (const std::string not_file = not_a_plugin_file_reason(name); !not_file.empty()) {
+    probe.reason = not_file;  // a link loop, a directory or a device: said what it is
     return probe;
   }
   if (const std::string insecure = selection.allow_insecure ? "" : insecure_permission_reason(path);
@@ -66,14 +79,15 @@ PluginProbe check_file(const std::string& name, const PluginSelection& selection
 }
 
 void print_check(const PluginProbe& probe) {
-  std::cout << probe.path << ": " << to_string(probe.status);
-  if (!probe.reason.empty()) std::cout << " — " << probe.reason;
+  std::cout << line_text(probe.path) << ": " << to_string(probe.status);
+  if (!probe.reason.empty()) std::cout << " — " << line_text(probe.reason);
   std::cout << "\n";
   if (probe.status != TargetStatus::ok) return;
-  std::cout << "  plugin " << probe.name << " " << probe.version << ", ABI " << probe.abi_major
-            << "." << probe.abi_minor << ", " << probe.targets.size() << " target(s): ";
+  std::cout << "  plugin " << line_text(probe.name) << " " << line_text(probe.version) << ", ABI "
+            << probe.abi_major << "." << probe.abi_minor << ", " << probe.targets.size()
+            << " target(s): ";
   for (std::size_t i = 0; i < probe.targets.size(); ++i)
-    std::cout << (i ? ", " : "") << probe.targets[i].id;
+    std::cout << (i ? ", " : "") << line_text(probe.targets[i].id);
   std::cout << "\n";
 }
 
@@ -89,11 +103,12 @@ bool exercise_target(TargetExecutor& executor, const PluginProbe& probe,
   once.repetitions = 1;
   once.fixed_batch_iterations = 1;
   const TargetOutcome outcome = executor.run(probe.path, target.id, once);
-  std::cout << "  " << target.id << ": " << to_string(outcome.status);
+  std::cout << "  " << line_text(target.id) << ": " << to_string(outcome.status);
   if (outcome.status == TargetStatus::ok) std::cout << " (setup, run and teardown succeeded)";
-  if (!outcome.reason.empty()) std::cout << " — " << outcome.reason;
+  if (!outcome.reason.empty()) std::cout << " — " << line_text(outcome.reason);
   std::cout << "\n";
-  for (const auto& line : outcome.measurement.plugin_log) std::cout << "    log: " << line << "\n";
+  for (const auto& line : outcome.measurement.plugin_log)
+    std::cout << "    log: " << line_text(line) << "\n";
   return counts_as_success(outcome.status);
 }
 

@@ -94,8 +94,10 @@ int report_command(const Arguments& args, const CommandContext&) {
       if (!comparison.threshold_given()) request.comparison.threshold = recorded->threshold;
       if (!comparison.alpha_given()) request.comparison.alpha = recorded->alpha;
     }
-    if (!text.baseline.empty()) {
-      request.baseline = load_stored_run(baseline_location(run_dir, text.baseline));
+    if (!text.baseline.empty()) {  // a saved baseline must carry this host's signature
+      std::string unsigned_note;
+      request.baseline = load_checked_baseline(run_dir, text.baseline, unsigned_note);
+      if (!unsigned_note.empty()) std::cerr << "warning: " << unsigned_note << "\n";
     } else if ((request.baseline = ab_baseline_of(run_dir))) {
       request.baseline_label = "A/B baseline " + (run_dir / kAbBaselineDirectory).string();
     }

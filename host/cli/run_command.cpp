@@ -9,9 +9,11 @@
 #include "costops/host/baselines.hpp"
 #include "costops/host/child_process.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/plugin_discovery.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_provenance.hpp"
 #include "costops/host/suite_run.hpp"
+#include "paired_options.hpp"
 
 namespace costops::cli {
 
@@ -97,8 +99,9 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       po::value<std::string>(&options.ab_baseline_plugin_dir)->value_name("DIR"),
       "A/B mode: also run the same targets from the plugins in this directory (the old build), "
       "alternating with the new one in fresh processes every round (--rounds N: N pairs), and "
-      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. The gating "
-      "workflow of docs/comparison.md")(
+      "compare them pair by pair; the old side is kept in <output>/ab-baseline/. With "
+      "--ab-paired, both builds run inside each worker instead: the gating workflow of "
+      "docs/comparison.md")(
       "history", po::value<std::string>(&options.history)->value_name("FILE|URL"),
       (std::string("append this run (provenance, environment, every target's metrics and "
                    "samples) to ") +
@@ -232,10 +235,12 @@ void install_interrupt_handlers() {
 // Every option of `run`, bound to the given storage.
 po::options_description all_run_options(RunOptions& options, RunOptionText& text,
                                         PluginOptions& plugin_options,
-                                        ComparisonOptions& comparison_options) {
+                                        ComparisonOptions& comparison_options,
+                                        PairedOptions& paired_options) {
   po::options_description all;
   all.add(describe_run_options(options, text))
       .add(comparison_options.describe("Baseline comparison (with --baseline)"))
+      .add(paired_options.describe())
       .add(describe_provenance_options(text.provenance))
       .add(plugin_options.describe());
   return all;
@@ -248,7 +253,8 @@ po::options_description run_options_for_documentation() {
   static RunOptionText text;
   static PluginOptions plugin_options;
   static ComparisonOptions comparison_options(true);
-  return all_run_options(options, text, plugin_options, comparison_options);
+  static PairedOptions paired_options;
+  return all_run_options(options, text, plugin_options, comparison_options, paired_options);
 }
 
 int run_command(const Arguments& args, const CommandContext& context) {
@@ -257,8 +263,9 @@ int run_command(const Arguments& args, const CommandContext& context) {
   RunOptionText text;
   PluginOptions plugin_options;
   ComparisonOptions comparison_options(true);
+  PairedOptions paired_options;
   const po::options_description all =
-      all_run_options(options, text, plugin_options, comparison_options);
+      all_run_options(options, text, plugin_options, comparison_options, paired_options);
   po::options_description with_positionals;
   with_positionals.add(all).add_options()("unexpected",
                                           po::value<std::vector<std::string>>(&text.unexpected));
@@ -275,10 +282,16 @@ int run_command(const Arguments& args, const CommandContext& context) {
     return kExitOk;
   }
   if (!plugin_options.apply(options.plugins) || !comparison_options.apply(options.gate) ||
-      !apply_run_text(vm, text, options))
+      !apply_run_text(vm, text, options) || !paired_options.apply(options))
     return kExitUsage;
   install_interrupt_handlers();
   ProgressReporter progress(options.verbosity);
+  // Workers must not read or change the run's files, nor earlier runs'.
+  auto needed_by_workers = plugin_search_path(options.plugins.plugin_dirs, context.self);
+  needed_by_workers.push_back(context.self);
+  if (!options.ab_baseline_plugin_dir.empty())  // A/B: the old build's plugins, loaded too
+    needed_by_workers.push_back(options.ab_baseline_plugin_dir);
+  sandbox::hide_output_directory(options.plugins.sandbox, options.output_dir, needed_by_workers);
   const auto executor = make_executor(options.plugins, context.self);
   return run_suite(options, context.self, *executor, progress);
 }

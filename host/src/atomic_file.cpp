@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "costops/host/files/safe_open.hpp"
+
 namespace costops::host {
 
 namespace {
@@ -32,13 +34,17 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   temporary_name.append(kTemporaryMarker);
   temporary_name.append(std::to_string(::getpid()));
   const std::filesystem::path temporary = path.parent_path() / temporary_name;
-  const int fd =
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+  // A fresh file of our own: whatever sits at the temporary's name (a stale
+  // temporary, or a FIFO or link planted there) is removed, never opened.
+  ::unlink(temporary.c_str());
+  const int fd = ::open(temporary.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0640);
   if (fd < 0) fail(path, "creating the temporary file");
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;  // a zero-byte write makes no progress: the disk is full
     if (n <= 0) {
       const int saved = errno;
       ::close(fd);
@@ -73,22 +79,32 @@ void flush_file_system(const std::filesystem::path& dir) {
 }
 
 void append_line(const std::filesystem::path& path, std::string_view line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0) fail(path, "opening to append");
+  FileDescriptor fd;
+  try {
+    fd = open_regular_file(path, O_WRONLY | O_APPEND | O_CREAT, 0640);
+  } catch (const UnsafeFileError& e) {
+    throw FileWriteError(std::string("cannot append to ") + e.what());
+  }
+  const off_t start = ::lseek(fd.get(), 0, SEEK_END);
   std::string text(line);
   text += '\n';
   std::size_t written = 0;
   while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    const ssize_t n = ::write(fd.get(), text.data() + written, text.size() - written);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;  // a zero-byte write makes no progress: the disk is full
     if (n <= 0) break;
     written += static_cast<std::size_t>(n);
   }
-  const bool complete = written == text.size();
+  if (written == text.size()) return;
   const int saved = errno;
-  ::close(fd);
+  // Never leave half a line: cut the file back to where this line began.
+  if (start >= 0 && written > 0 && ::ftruncate(fd.get(), start) != 0) {
+    errno = saved;
+    fail(path, "appending (and a partial line could not be removed)");
+  }
   errno = saved;
-  if (!complete) fail(path, "appending");
+  fail(path, "appending");
 }
 
 void remove_stale_temporaries(const std::filesystem::path& dir) {

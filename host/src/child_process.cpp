@@ -18,6 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/sandbox_layers.hpp"
+#include "costops/host/sandbox/worker_sandbox.hpp"
+
 namespace costops::host {
 
 namespace {
@@ -269,62 +273,24 @@ class ChildSupervisor {
   Clock::time_point kill_at_{};
 };
 
-// Ends this process the way `status` (a waitpid status) says its child
-// ended, so the host sees the worker's own signal or exit code.
-[[noreturn]] void end_like(int status) {
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    ::signal(sig, SIG_DFL);
-    sigset_t unblock;
-    sigemptyset(&unblock);
-    sigaddset(&unblock, sig);
-    ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
-    ::kill(::getpid(), sig);
-    ::_exit(128 + sig);
-  }
-  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
-}
-
 // Runs the worker as pid 2 of a new PID namespace whose pid 1 is a minimal
-// init: when that init dies, the kernel kills everything in the namespace,
-// whatever it did (setsid, double fork, another process group). The init
-// dies with this process (PR_SET_PDEATHSIG), and this process dies with the
-// host, so even a SIGKILL of the host leaves nothing behind. The worker's
-// own end is passed up unchanged. Returns only when no namespace can be
-// made here (no privilege, no user namespaces): then the worker runs without.
+// init (sandbox::layers::continue_as_pid_namespace_worker): when that init
+// dies, the kernel kills everything in the namespace. Returns only when no
+// namespace can be made here: then the worker runs without.
 void exec_in_pid_namespace(const ChildRequest& request, std::vector<char*>& argv) {
   if (::unshare(CLONE_NEWPID) != 0 && ::unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0) return;
-  int status_pipe[2];
-  if (::pipe(status_pipe) != 0) return;
-  const pid_t init = ::fork();
-  if (init < 0) return;
-  if (init == 0) {  // pid 1 of the namespace
-    ::close(status_pipe[0]);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    const pid_t worker = ::fork();
-    if (worker == 0) {
-      ::close(status_pipe[1]);
-      ::execv(request.executable.c_str(), argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
-    }
-    (void)!::write(status_pipe[1], &status, sizeof status);
-    ::_exit(0);
-  }
-  ::close(status_pipe[1]);
-  int status = 0;
-  const bool reported = ::read(status_pipe[0], &status, sizeof status) == sizeof status;
-  while (::waitpid(init, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  end_like(reported ? status : (127 << 8));
+  if (!sandbox::layers::continue_as_pid_namespace_worker()) return;
+  ::execv(request.executable.c_str(), argv.data());
+  ::_exit(127);
 }
 
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void become_worker(const ChildRequest& request, std::vector<char*>& argv, pid_t parent,
-                                int result_fd, int output_fd) {
-  ::setpgid(0, 0);
+                                int result_fd, int output_fd, int report_fd) {
+  // A sandboxed worker gets its own session: no controlling terminal, so no
+  // TIOCSTI into the user's shell and no /dev/tty. Otherwise its own group.
+  const bool own_session = request.sandbox != nullptr && ::setsid() == ::getpid();
+  if (request.sandbox == nullptr) ::setpgid(0, 0);
   // If the host dies (even by SIGKILL), the worker dies with it: no orphan
   // keeps running a plugin nobody waits for.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -335,6 +301,10 @@ void exec_in_pid_namespace(const ChildRequest& request, std::vector<char*>& argv
   ::dup2(output_fd, STDERR_FILENO);
   ::dup2(result_fd, kWorkerResultFd);  // dup2 clears O_CLOEXEC
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(sig, SIG_DFL);
+  if (request.sandbox != nullptr)
+    request.sandbox->enter_and_exec(
+        request.executable.c_str(), argv.data(), report_fd, own_session ? sandbox::kSession : 0,
+        request.writable_file.empty() ? nullptr : request.writable_file.c_str());
   exec_in_pid_namespace(request, argv);
   ::execv(request.executable.c_str(), argv.data());
   const char message[] = "cost-ops: cannot execute the worker\n";
@@ -350,8 +320,8 @@ bool adopt_orphaned_descendants() {
 
 ChildResult run_child(const ChildRequest& request) {
   ChildResult result;
-  Pipe result_pipe, output_pipe;
-  if (!result_pipe.ok() || !output_pipe.ok()) {
+  Pipe result_pipe, output_pipe, report_pipe;
+  if (!result_pipe.ok() || !output_pipe.ok() || !report_pipe.ok()) {
     result.spawn_error = std::string("cannot create pipes: ") + std::strerror(errno);
     return result;
   }
@@ -367,11 +337,22 @@ ChildResult run_child(const ChildRequest& request) {
     return result;
   }
   if (pid == 0)
-    become_worker(request, argv, parent, result_pipe.write_end(), output_pipe.write_end());
-  ::setpgid(pid, pid);  // also in the parent: no race with the child's own call
+    become_worker(request, argv, parent, result_pipe.write_end(), output_pipe.write_end(),
+                  report_pipe.write_end());
+  // Also in the parent: no race with the child's own call. Not for a
+  // sandboxed child: it must not lead a group before its setsid().
+  if (request.sandbox == nullptr) ::setpgid(pid, pid);
   result_pipe.close_write();
   output_pipe.close_write();
-  return ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
+  report_pipe.close_write();
+  result =
+      ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
+  // Written before the worker program started, so it is in the pipe now.
+  ::fcntl(report_pipe.read_end(), F_SETFL, O_NONBLOCK);
+  std::uint32_t layers = 0;
+  if (::read(report_pipe.read_end(), &layers, sizeof layers) == sizeof layers)
+    result.isolation_layers = layers;
+  return result;
 }
 
 }  // namespace costops::host

@@ -101,6 +101,7 @@ boost::json::object environment_to_json(const EnvironmentInfo& info) {
                         {"git_commit", info.git_commit},
                         {"git_dirty", info.git_dirty},
                         {"warnings", std::move(warnings)}};
+  if (!info.isolation.mode.empty()) o["isolation"] = sandbox::isolation_to_json(info.isolation);
   if (info.load_average_1m >= 0)
     o["load_average_1m"] = info.load_average_1m;
   else

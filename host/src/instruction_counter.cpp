@@ -40,6 +40,7 @@ ChildRequest under_callgrind(const ChildRequest& worker, const std::string& valg
                              const fs::path& out_file) {
   ChildRequest request = worker;
   request.executable = valgrind;
+  request.writable_file = out_file.string();  // valgrind writes it from inside the sandbox
   request.arguments = {"--tool=callgrind",
                        "--collect-atstart=no",
                        "--callgrind-out-file=" + out_file.string(),

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "costops/host/untrusted_text.hpp"
+
 namespace costops::host {
 
 namespace {
@@ -21,8 +23,18 @@ void append_number(std::string& out, double value) {
   if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
 }
 
-void write(std::string& out, const boost::json::value& value, int depth) {
-  const auto indent = [&](int d) { out.append(static_cast<std::size_t>(d) * 2, ' '); };
+// A string literal that is always valid UTF-8: whatever bytes a plugin got
+// into a string, invalid sequences are written as U+FFFD here, so no path
+// through the host can produce a file that is not UTF-8.
+void append_string(std::string& out, std::string_view text) {
+  out += boost::json::serialize(boost::json::string_view(valid_utf8(text)));
+}
+
+void write(std::string& out, const boost::json::value& value, int depth, bool pretty) {
+  const auto indent = [&](int d) {
+    if (pretty) out.append(static_cast<std::size_t>(d) * 2, ' ');
+  };
+  const char* newline = pretty ? "\n" : "";
   switch (value.kind()) {
     case boost::json::kind::object: {
       const auto& object = value.get_object();
@@ -30,17 +42,21 @@ void write(std::string& out, const boost::json::value& value, int depth) {
         out += "{}";
         return;
       }
-      out += "{\n";
+      out += "{";
+      out += newline;
       bool first = true;
       for (const auto& [key, item] : object) {
-        if (!first) out += ",\n";
+        if (!first) {
+          out += ",";
+          out += newline;
+        }
         first = false;
         indent(depth + 1);
-        out += boost::json::serialize(boost::json::string_view(key));
-        out += ": ";
-        write(out, item, depth + 1);
+        append_string(out, key);
+        out += pretty ? ": " : ":";
+        write(out, item, depth + 1, pretty);
       }
-      out += "\n";
+      out += newline;
       indent(depth);
       out += "}";
       return;
@@ -52,15 +68,16 @@ void write(std::string& out, const boost::json::value& value, int depth) {
         return;
       }
       // Arrays of scalars (samples) stay on one line.
-      const bool flat = std::all_of(array.begin(), array.end(),
-                                    [](const auto& v) { return !v.is_object() && !v.is_array(); });
+      const bool flat = !pretty || std::all_of(array.begin(), array.end(), [](const auto& v) {
+        return !v.is_object() && !v.is_array();
+      });
       out += flat ? "[" : "[\n";
       bool first = true;
       for (const auto& item : array) {
-        if (!first) out += flat ? ", " : ",\n";
+        if (!first) out += !flat ? ",\n" : pretty ? ", " : ",";
         first = false;
         if (!flat) indent(depth + 1);
-        write(out, item, depth + 1);
+        write(out, item, depth + 1, pretty);
       }
       if (!flat) {
         out += "\n";
@@ -72,6 +89,9 @@ void write(std::string& out, const boost::json::value& value, int depth) {
     case boost::json::kind::double_:
       append_number(out, value.get_double());
       return;
+    case boost::json::kind::string:
+      append_string(out, value.get_string());
+      return;
     default:
       out += boost::json::serialize(value);
       return;
@@ -82,8 +102,14 @@ void write(std::string& out, const boost::json::value& value, int depth) {
 
 std::string to_pretty_json(const boost::json::value& value) {
   std::string out;
-  write(out, value, 0);
+  write(out, value, 0, true);
   out += "\n";
+  return out;
+}
+
+std::string to_compact_json(const boost::json::value& value) {
+  std::string out;
+  write(out, value, 0, false);
   return out;
 }
 

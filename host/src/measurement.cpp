@@ -2,6 +2,8 @@
 
 #include "costops/host/measurement.hpp"
 
+#include "costops/host/sample_stats.hpp"
+
 namespace costops::host {
 
 MeasurementTotals totals_of(const TargetMeasurement& measurement) {
@@ -17,6 +19,14 @@ double overhead_per_iteration(const TargetMeasurement& measurement) {
   return measurement.batch_iterations
              ? measurement.empty_batch_ns / static_cast<double>(measurement.batch_iterations)
              : 0;
+}
+
+double cpu_ns_per_operation(const TargetMeasurement& measurement) {
+  std::vector<double> values;
+  for (const Sample& s : measurement.samples)
+    if (s.cpu_ns >= 0 && s.iterations > 0)
+      values.push_back(s.cpu_ns / static_cast<double>(s.iterations));
+  return values.empty() ? -1 : median_of(std::move(values));
 }
 
 std::uint32_t repetition_count(const TargetMeasurement& measurement) {
@@ -46,6 +56,22 @@ void add_hardware_counts(HardwareCounts& merged, const HardwareCounts& round) {
   merged.branch_misses += round.branch_misses;
 }
 
+// Counts from every round (each counted its own pass), the highest peak, or
+// the first reason one round could not count.
+void add_allocation_counts(AllocationCounts& merged, const AllocationCounts& round) {
+  if (!merged.unavailable.empty()) return;
+  if (!round.unavailable.empty()) {
+    merged = AllocationCounts{round.unavailable};
+    return;
+  }
+  merged.iterations += round.iterations;
+  merged.allocations += round.allocations;
+  merged.frees += round.frees;
+  merged.bytes_allocated += round.bytes_allocated;
+  merged.peak_live_bytes = std::max(merged.peak_live_bytes, round.peak_live_bytes);
+  merged.live_bytes_after_teardown += round.live_bytes_after_teardown;
+}
+
 }  // namespace
 
 void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
@@ -63,6 +89,7 @@ void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
       std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
   merged.heap_growth_bytes = std::max(merged.heap_growth_bytes, round.heap_growth_bytes);
   add_hardware_counts(merged.hardware, round.hardware);
+  add_allocation_counts(merged.allocations, round.allocations);
   for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));
 }
 

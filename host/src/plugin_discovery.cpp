@@ -9,6 +9,7 @@
 #include <set>
 
 #include "costops/host/build_info.hpp"
+#include "costops/host/files/safe_open.hpp"
 
 namespace costops::host {
 
@@ -77,28 +78,44 @@ namespace {
 // the host loads, or "". `is_ancestor`: above the plugin's own directory,
 // where a sticky bit suffices (others cannot rename or remove what they do
 // not own); in the plugin's own directory it does not (anyone may add a file).
+//
+// The advice is safe to follow: changing the mode of a device, of a shared
+// directory like /tmp, or of anything that is not yours would break the
+// system or is not yours to change, so those cases say what the path is and
+// to move the plugin instead.
 std::string unsafe_link(const fs::path& path, bool is_ancestor) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return {};
   const uid_t user = ::getuid();
+  constexpr const char* kMove =
+      "; copy the plugin into a directory that only you can write and load it from there";
+  if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode))
+    return path.string() + " is " + describe_path_kind(path) + ", not a plugin file" + kMove;
   if (info.st_uid != 0 && info.st_uid != user)
     return path.string() + " belongs to user " + std::to_string(info.st_uid) +
-           ", neither root nor you, who could replace the code the host runs; fix it with "
-           "`chown root " +
-           path.string() + "`";
+           ", neither root nor you, who could replace the code the host runs" + kMove;
   const bool writable_by_others = (info.st_mode & (S_IWGRP | S_IWOTH)) != 0;
   // In a sticky directory owned by root or you, others cannot rename or
   // remove what they do not own (like /tmp above a private directory).
-  const bool sticky_ancestor = is_ancestor && S_ISDIR(info.st_mode) && (info.st_mode & S_ISVTX);
-  if (writable_by_others && !sticky_ancestor)
-    return path.string() + " is writable by " +
-           ((info.st_mode & S_IWOTH) ? "every user" : "its group") +
-           ", so another user could replace the code the host runs; fix it with `chmod go-w " +
-           path.string() + "`";
-  return {};
+  const bool sticky = S_ISDIR(info.st_mode) && (info.st_mode & S_ISVTX);
+  if (!writable_by_others || (is_ancestor && sticky)) return {};
+  const std::string who = (info.st_mode & S_IWOTH) ? "every user" : "its group";
+  if (sticky || info.st_uid != user)  // a shared directory (/tmp) or a system one
+    return path.string() + " is " + (sticky ? "a shared directory" : "a directory of root's") +
+           " writable by " + who + ", so another user could replace the code the host runs" + kMove;
+  return path.string() + " is writable by " + who +
+         ", so another user could replace the code the host runs; fix it with `chmod go-w " +
+         path.string() + "`";
 }
 
 }  // namespace
+
+std::string not_a_plugin_file_reason(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return {};
+  return path.string() + " is " + describe_path_kind(path) +
+         ", not a shared library file; remove it or point --plugin-dir elsewhere";
+}
 
 // Like OpenSSH's StrictModes: the file and every directory from it up to /.
 // `path` is already canonical (symbolic links resolved), so a link into an
@@ -132,14 +149,23 @@ std::vector<DiscoveredFile> discover_plugin_files(const std::vector<fs::path>& d
       throw DiscoveryError("cannot read plugin directory " + canonical_dir.string() + ": " +
                            ec.message());
     std::vector<fs::path> here;
+    std::vector<DiscoveredFile> not_files;
     for (const auto& entry : it) {
       if (!is_shared_library_name(entry.path())) continue;
       std::error_code entry_ec;
       const fs::path real = fs::canonical(entry.path(), entry_ec);
-      if (entry_ec || !fs::is_regular_file(real, entry_ec)) continue;
+      if (entry_ec || !fs::is_regular_file(real, entry_ec)) {
+        // Said, not skipped: a directory, FIFO, device or broken link named *.so.
+        not_files.push_back({entry.path(), not_a_plugin_file_reason(entry.path())});
+        continue;
+      }
       here.push_back(real);
     }
     std::sort(here.begin(), here.end());
+    std::sort(not_files.begin(), not_files.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
+    for (auto& refused : not_files)
+      if (seen.insert(refused.path).second) files.push_back(std::move(refused));
     for (const fs::path& file : here) {
       if (!seen.insert(file).second) continue;
       std::string refusal = dir_refusal;

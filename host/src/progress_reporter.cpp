@@ -15,6 +15,7 @@
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/target_analysis.hpp"
 #include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
@@ -51,8 +52,8 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
                           std::string_view label) {
   // Reasons and warnings carry plugin text: no escape sequence reaches the terminal.
   const std::string reason = for_terminal(result.reason, false);
-  const std::string name =
-      result.target_id + (label.empty() ? "" : " [" + std::string(label) + "]");
+  const std::string name = for_terminal(result.target_id, false) +
+                           (label.empty() ? "" : " [" + std::string(label) + "]");
   if (result.status == TargetStatus::skipped)
     return style.paint(style.skipped_mark(), Colour::yellow) + " " + name + "  skipped: " + reason;
   if (result.status != TargetStatus::ok)
@@ -64,6 +65,10 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
                      style.duration(median) + "/op  " +
                      (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
                      std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
+  if (result.measurement)
+    if (const std::string resources = cpu_and_allocations_text(*result.measurement);
+        !resources.empty())
+      line += "  " + resources;
   for (const auto& w : result.warnings)
     line += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
                                Colour::yellow);
@@ -115,21 +120,27 @@ void ProgressReporter::clear_live_line() {
   live_line_shown_ = false;
 }
 
+// Messages may carry plugin text or paths a plugin chose (file names can
+// hold escapes and newlines): the second check before the terminal, after
+// the one where the text entered the host. Only the reporter's own
+// colours are painted after it.
 void ProgressReporter::info(const std::string& message) {
   clear_live_line();
-  emit(Severity::info, style_.in_charset(message));
+  emit(Severity::info, style_.in_charset(for_terminal(message)));
 }
 void ProgressReporter::detail(const std::string& message) {
   clear_live_line();
-  emit(Severity::debug, style_.in_charset(message));
+  emit(Severity::debug, style_.in_charset(for_terminal(message)));
 }
 void ProgressReporter::warning(const std::string& message) {
   clear_live_line();
-  emit(Severity::warning, style_.paint("warning: ", Colour::yellow) + style_.in_charset(message));
+  emit(Severity::warning,
+       style_.paint("warning: ", Colour::yellow) + style_.in_charset(for_terminal(message)));
 }
 void ProgressReporter::error(const std::string& message) {
   clear_live_line();
-  emit(Severity::error, style_.paint("error: ", Colour::red) + style_.in_charset(message));
+  emit(Severity::error,
+       style_.paint("error: ", Colour::red) + style_.in_charset(for_terminal(message)));
 }
 
 void ProgressReporter::run_started(std::size_t target_runs) {
@@ -155,11 +166,12 @@ std::string ProgressReporter::time_left() const {
 void ProgressReporter::target_started(const std::string& target_id, std::size_t index,
                                       std::size_t total) {
   const std::string where = "[" + std::to_string(index + 1) + "/" + std::to_string(total) + "]";
+  const std::string id = for_terminal(target_id, false);
+  clear_live_line();
   if (!live_) {
-    info(style_.paint(where, Colour::dim) + " running " + target_id + time_left());
+    emit(Severity::info, style_.paint(where, Colour::dim) + " running " + id + time_left());
     return;
   }
-  clear_live_line();
   // One line less than the terminal is wide: a line that wrapped could not be
   // erased by the next one, and a narrow terminal would keep stale lines.
   std::string text = style_.in_charset(std::string(style_.ellipsis()) + " " + where + " running " +
@@ -178,13 +190,14 @@ void ProgressReporter::target_finished(const TargetResult& result, std::string_v
        style_.in_charset(progress_line(result, style_, label)));
   if (result.measurement)
     for (const auto& l : result.measurement->plugin_log)
-      detail("  [" + result.target_id + "] " + for_terminal(l, false));
+      detail("  [" + result.target_id + "] " + for_terminal(l, false));  // detail() checks again
 }
 
 void ProgressReporter::run_finished(const SuiteReport& report) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  info(tally_line(report, elapsed, style_));
+  clear_live_line();
+  emit(Severity::info, tally_line(report, elapsed, style_));
 }
 
 }  // namespace costops::host

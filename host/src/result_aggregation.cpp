@@ -2,16 +2,17 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_probe.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/run_journal.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
@@ -19,22 +20,23 @@ namespace costops::host {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
-
 SourceRecords read_source(const fs::path& directory) {
   SourceRecords source;
   source.directory = directory;
   source.name = directory.filename().string();
   std::error_code ec;
+  // The host died before results.json: the records are an unfinished run's.
+  // They are merged, but the source is never clean (exit 1) and says why.
+  if (fs::exists(fs::symlink_status(directory / kJournalFile, ec)) &&
+      !fs::exists(fs::symlink_status(directory / "results.json", ec))) {
+    try {
+      source.refused.push_back(
+          {directory / kJournalFile, read_journal(directory / kJournalFile).partial_note +
+                                         "; its raw/ records come from a run that did not end"});
+    } catch (const ResultsFileError& e) {
+      source.refused.push_back({directory / kJournalFile, e.what()});
+    }
+  }
   const fs::path raw = fs::is_directory(directory / "raw", ec) ? directory / "raw" : directory;
   std::vector<fs::path> files;
   for (auto it = fs::directory_iterator(raw, ec); !ec && it != fs::directory_iterator();
@@ -47,7 +49,13 @@ SourceRecords read_source(const fs::path& directory) {
   std::sort(files.begin(), files.end());
   std::set<std::string> seen;
   for (const fs::path& file : files) {
-    const std::string text = read_text(file);
+    std::string text;
+    try {
+      text = read_regular_file(file, kMaxResultsFileBytes);
+    } catch (const UnsafeFileError& e) {
+      source.refused.push_back({file, e.what()});
+      continue;
+    }
     if (const std::string problem = canonical_record_problem(text); !problem.empty()) {
       source.refused.push_back({file, problem});
       continue;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <iostream>
 #include <map>
 
 #include <unistd.h>
@@ -9,8 +10,13 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/instruction_counter.hpp"
 #include "costops/host/result_plausibility.hpp"
+#include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/isolation_report.hpp"
+#include "costops/host/sandbox/limit_reasons.hpp"
+#include "costops/host/sandbox/worker_sandbox.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/paired_measurement.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_measurement.hpp"
 #include "costops/host/worker_protocol.hpp"
@@ -65,13 +71,15 @@ TargetStatus status_of_abnormal_end(const ChildResult& child) {
 class IsolatedExecutor final : public TargetExecutor {
  public:
   explicit IsolatedExecutor(IsolationSettings settings)
-      : settings_(std::move(settings)), worker_(worker_executable(settings_.host_executable)) {}
+      : settings_(std::move(settings)),
+        worker_(worker_executable(settings_.host_executable)),
+        sandbox_(settings_.sandbox) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
     ChildRequest request{worker_,
                          encode_worker_arguments({WorkerTask::probe, library.string(), {}, {}}),
                          settings_.probe_timeout_seconds};
-    ChildResult child = run_child(request);
+    ChildResult child = start(request);
     if (!child.result.empty()) {
       try {
         PluginProbe probe = probe_from_json(parse_message(child.result));
@@ -99,9 +107,67 @@ class IsolatedExecutor final : public TargetExecutor {
     return run_request(request);
   }
 
+  PairedOutcome run_paired(const std::filesystem::path& baseline_library,
+                           const std::filesystem::path& library, const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    WorkerRequest paired{WorkerTask::run_paired, library.string(), target_id, settings};
+    paired.baseline_plugin = baseline_library.string();
+    const ChildResult child = start(
+        ChildRequest{worker_, encode_worker_arguments(paired), settings_.run_timeout_seconds});
+    PairedOutcome outcome;
+    if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
+      try {
+        outcome = outcome_from_paired(paired_from_json(parse_message(child.result)));
+        if (const std::string why = paired_implausibility(outcome.measurement, child);
+            !why.empty()) {
+          outcome.status = TargetStatus::invalid;
+          outcome.reason = "the paired worker's result is not plausible: " + why;
+          outcome.measurement = {};
+        }
+      } catch (const std::exception& e) {  // MessageError, or anything a bug lets through
+        outcome.status = TargetStatus::crashed;
+        outcome.reason = std::string("the paired worker returned a malformed result: ") + e.what();
+      }
+    } else {
+      outcome.status = status_of_abnormal_end(child);
+      outcome.reason = sandbox::limit_reason(child, settings_.sandbox) +
+                       describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
+    }
+    outcome.plugin_output = valid_utf8(child.output);
+    return outcome;
+  }
+
  private:
-  TargetOutcome run_request(const ChildRequest& request) {
+  // The batches cannot have taken longer than the worker lived.
+  static std::string paired_implausibility(const PairedMeasurement& m, const ChildResult& child) {
+    double total_ns = 0;
+    for (const TimedPair& p : m.pairs) total_ns += p.baseline_ns + p.new_ns;
+    if (total_ns > child.elapsed_seconds * 1e9 * 1.05 + 1e6)
+      return "its batches add up to more time than the worker process lived";
+    return {};
+  }
+
+  // Every child, probe or target, runs plugin code: each enters the sandbox.
+  ChildResult start(ChildRequest request) {
+    request.sandbox = &sandbox_;
     ChildResult child = run_child(request);
+    sandbox::record_worker_layers(child.isolation_layers);
+    warn_once_without_file_system_layer(child.isolation_layers);
+    return child;
+  }
+
+  // Neither a mount namespace nor Landlock: plugins can write wherever this
+  // user can. Said once per run, not per worker.
+  void warn_once_without_file_system_layer(std::uint32_t layers) {
+    if (warned_ || layers == 0 || (layers & (sandbox::kMountNamespace | sandbox::kLandlock)))
+      return;
+    warned_ = true;
+    std::cerr << "warning: no mount namespace and no Landlock here: plugins can read and write "
+                 "every file this user can (docs/isolation.md lists what still holds)\n";
+  }
+
+  TargetOutcome run_request(const ChildRequest& request) {
+    ChildResult child = start(request);
     TargetOutcome outcome;
     if (!child.result.empty() && child.ending == ChildResult::Ending::exited) {
       try {
@@ -119,7 +185,8 @@ class IsolatedExecutor final : public TargetExecutor {
       }
     } else {
       outcome.status = status_of_abnormal_end(child);
-      outcome.reason = describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
+      outcome.reason = sandbox::limit_reason(child, settings_.sandbox) +
+                       describe_abnormal_end(child, settings_.run_timeout_seconds, "--timeout");
     }
     outcome.plugin_output = valid_utf8(child.output);  // captured bytes: anything at all
     return outcome;
@@ -161,17 +228,14 @@ class IsolatedExecutor final : public TargetExecutor {
   // The last line of a child's output often names the problem (a loader
   // error, an assertion); it is appended to the reason.
   static std::string tail_of(const std::string& output) {
-    std::string text = output;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (text.empty()) return {};
-    const auto start = text.find_last_of('\n');
-    std::string last = start == std::string::npos ? text : text.substr(start + 1);
-    if (last.size() > 300) last = last.substr(0, 300) + "...";
-    return "; last output: " + last;
+    const std::string last = last_output_line(output, 300);
+    return last.empty() ? std::string() : "; last output: " + last;
   }
 
   IsolationSettings settings_;
   std::string worker_;  // the program each child runs
+  sandbox::WorkerSandbox sandbox_;
+  bool warned_ = false;
 };
 
 class InProcessExecutor final : public TargetExecutor {
@@ -193,6 +257,16 @@ class InProcessExecutor final : public TargetExecutor {
       return outcome;
     }
     return outcome_from_measurement(measure_target(*call, settings));
+  }
+
+  PairedOutcome run_paired(const std::filesystem::path& baseline_library,
+                           const std::filesystem::path& library, const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    WorkerRequest paired{WorkerTask::run_paired, library.string(), target_id, settings};
+    paired.baseline_plugin = baseline_library.string();
+    PairedOutcome outcome =
+        outcome_from_paired(paired_from_json(parse_message(paired_worker_message(paired))));
+    return outcome;
   }
 
  private:
@@ -225,6 +299,29 @@ TargetOutcome outcome_from_measurement(TargetMeasurement measurement) {
         (wrong_answer ? "verification failed in " : measurement.failure_phase + " failed: ") +
         (wrong_answer ? measurement.failure_phase + ": " : std::string()) +
         measurement.failure_message;
+  }
+  outcome.measurement = std::move(measurement);
+  return outcome;
+}
+
+PairedOutcome TargetExecutor::run_paired(const std::filesystem::path&, const std::filesystem::path&,
+                                         const std::string&, const MeasurementSettings&) {
+  PairedOutcome outcome;
+  outcome.reason = "this executor does not run paired A/B workers";
+  return outcome;
+}
+
+PairedOutcome outcome_from_paired(PairedMeasurement measurement) {
+  PairedOutcome outcome;
+  if (measurement.succeeded) {
+    outcome.status = TargetStatus::ok;
+  } else {
+    const bool unsupported = measurement.failure_phase == "setup" &&
+                             measurement.failure_status == BENCH_STATUS_UNSUPPORTED;
+    outcome.status = unsupported ? TargetStatus::skipped : TargetStatus::failed;
+    outcome.reason = "the " + measurement.failure_side + " build's " + measurement.failure_phase +
+                     (unsupported ? " says it cannot run here: " : " failed: ") +
+                     measurement.failure_message;
   }
   outcome.measurement = std::move(measurement);
   return outcome;

@@ -54,6 +54,17 @@ std::string valid_utf8(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string last_output_line(std::string_view output, std::size_t max_bytes) {
+  while (!output.empty() &&
+         (output.back() == '\n' || output.back() == ' ' || output.back() == '\r'))
+    output.remove_suffix(1);
+  const std::size_t start = output.find_last_of('\n');
+  const std::string whole =
+      valid_utf8(start == std::string_view::npos ? output : output.substr(start + 1));
+  const std::string cut = valid_utf8(whole, max_bytes);
+  return cut.size() < whole.size() ? cut + "..." : cut;
+}
+
 std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t max_bytes) {
   if (text == nullptr) return {};
   const void* nul = std::memchr(text, '\0', capacity);
@@ -62,7 +73,9 @@ std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t
   return valid_utf8(std::string_view(text, length), max_bytes);
 }
 
-std::string for_terminal(std::string_view text, bool keep_newlines) {
+std::string for_terminal(std::string_view raw, bool keep_newlines) {
+  const std::string valid = valid_utf8(raw);  // no stray byte can start a sequence either
+  const std::string_view text = valid;
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -70,8 +83,8 @@ std::string for_terminal(std::string_view text, bool keep_newlines) {
       if (i + 1 < text.size() && text[i + 1] == '[') {
         i += 2;
         while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7E)) ++i;
-      } else {
-        ++i;
+      } else if (i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x80) {
+        ++i;  // never half of a multi-byte character: only an ASCII final byte
       }
       continue;
     }
@@ -91,7 +104,8 @@ std::string for_terminal(std::string_view text, bool keep_newlines) {
   return out;
 }
 
-std::string markdown_escaped(std::string_view text) {
+std::string markdown_escaped(std::string_view raw) {
+  const std::string text = valid_utf8(raw);
   std::string out;
   for (char c : text) {
     if (c == '\n' || c == '\r') {

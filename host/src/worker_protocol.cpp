@@ -68,7 +68,8 @@ constexpr SettingCodec kSettingCodecs[] = {
 }  // namespace
 
 bool is_worker_subcommand(std::string_view first_argument) {
-  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand;
+  return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand ||
+         first_argument == kRunPairedSubcommand;
 }
 
 std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
@@ -77,8 +78,10 @@ std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
     args = {std::string(kProbeSubcommand), "--plugin", request.plugin};
     return args;
   }
-  args = {std::string(kRunTargetSubcommand), "--plugin", request.plugin, "--target",
-          request.target};
+  const bool paired = request.task == WorkerTask::run_paired;
+  args = {std::string(paired ? kRunPairedSubcommand : kRunTargetSubcommand), "--plugin",
+          request.plugin, "--target", request.target};
+  if (paired) args.insert(args.end(), {"--baseline-plugin", request.baseline_plugin});
   for (const SettingCodec& codec : kSettingCodecs) {
     args.emplace_back(codec.option);
     args.push_back(codec.encode(request.settings));
@@ -90,26 +93,32 @@ WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
   if (args.empty() || !is_worker_subcommand(args.front()))
     throw MessageError("not a worker subcommand: `" + (args.empty() ? "" : args.front()) + "`");
   WorkerRequest request;
-  request.task = args.front() == kProbeSubcommand ? WorkerTask::probe : WorkerTask::run_target;
+  request.task = args.front() == kProbeSubcommand       ? WorkerTask::probe
+                 : args.front() == kRunPairedSubcommand ? WorkerTask::run_paired
+                                                        : WorkerTask::run_target;
+  const bool measures = request.task != WorkerTask::probe;
   for (std::size_t i = 1; i < args.size(); i += 2) {
     const std::string& option = args[i];
     if (i + 1 >= args.size()) throw MessageError("worker option " + option + " has no value");
     const std::string& value = args[i + 1];
     if (option == "--plugin") {
       request.plugin = value;
-    } else if (option == "--target" && request.task == WorkerTask::run_target) {
+    } else if (option == "--target" && measures) {
       request.target = value;
+    } else if (option == "--baseline-plugin" && request.task == WorkerTask::run_paired) {
+      request.baseline_plugin = value;
     } else {
       const auto codec = std::find_if(std::begin(kSettingCodecs), std::end(kSettingCodecs),
                                       [&](const SettingCodec& c) { return option == c.option; });
-      if (codec == std::end(kSettingCodecs) || request.task != WorkerTask::run_target)
+      if (codec == std::end(kSettingCodecs) || !measures)
         throw MessageError("unknown worker option " + option);
       codec->decode(request.settings, value);
     }
   }
   if (request.plugin.empty()) throw MessageError("the worker needs --plugin");
-  if (request.task == WorkerTask::run_target && request.target.empty())
-    throw MessageError("the worker needs --target");
+  if (measures && request.target.empty()) throw MessageError("the worker needs --target");
+  if (request.task == WorkerTask::run_paired && request.baseline_plugin.empty())
+    throw MessageError("the paired worker needs --baseline-plugin");
   return request;
 }
 
@@ -165,11 +174,25 @@ PluginProbe probe_from_json(const json::value& value) {
   return probe;
 }
 
+namespace {
+
+json::object allocations_to_json(const AllocationCounts& a) {
+  return json::object{{"unavailable", text(a.unavailable)},
+                      {"iterations", a.iterations},
+                      {"allocations", a.allocations},
+                      {"frees", a.frees},
+                      {"bytes_allocated", a.bytes_allocated},
+                      {"peak_live_bytes", a.peak_live_bytes},
+                      {"live_bytes_after_teardown", a.live_bytes_after_teardown}};
+}
+
+}  // namespace
+
 json::value measurement_to_json(const TargetMeasurement& m) {
   json::array samples;
   samples.reserve(m.samples.size());
   for (const Sample& s : m.samples)
-    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition});
+    samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition, s.cpu_ns});
   json::array metrics;
   for (const auto& [key, value] : m.plugin_metrics) {
     if (const double* number = std::get_if<double>(&value))
@@ -200,7 +223,8 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                                                 {"iterations", m.hardware.iterations},
                                                 {"instructions", m.hardware.instructions},
                                                 {"cycles", m.hardware.cycles},
-                                                {"branch_misses", m.hardware.branch_misses}}}};
+                                                {"branch_misses", m.hardware.branch_misses}}},
+                      {"allocations", allocations_to_json(m.allocations)}};
 }
 
 namespace {
@@ -221,29 +245,62 @@ void read_hardware_counts(const json::object& message, HardwareCounts& counts) {
   counts.branch_misses = unsigned_field(hardware, "branch_misses");
 }
 
+// Optional too: a worker that did not count says nothing.
+void read_allocation_counts(const json::object& message, AllocationCounts& counts) {
+  const json::value* value = message.if_contains("allocations");
+  if (value == nullptr) {
+    counts.unavailable = "not reported by the worker";
+    return;
+  }
+  const json::object& a = as_object(*value, "field \"allocations\"");
+  counts.unavailable = string_field(a, "unavailable");
+  counts.iterations = unsigned_field(a, "iterations");
+  counts.allocations = unsigned_field(a, "allocations");
+  counts.frees = unsigned_field(a, "frees");
+  counts.bytes_allocated = unsigned_field(a, "bytes_allocated");
+  counts.peak_live_bytes = unsigned_field(a, "peak_live_bytes");
+  counts.live_bytes_after_teardown = unsigned_field(a, "live_bytes_after_teardown");
+}
+
 }  // namespace
+
+WorkerResultHeader read_result_header(const json::object& o) {
+  WorkerResultHeader header;
+  const json::value& succeeded = field(o, "succeeded");
+  if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
+  header.succeeded = succeeded.get_bool();
+  header.failure_phase = string_field(o, "failure_phase");
+  header.failure_message = string_field(o, "failure_message");
+  const std::int64_t status = signed_field(o, "failure_status");
+  if (status < INT32_MIN || status > INT32_MAX)
+    throw MessageError("failure_status is out of range");
+  header.failure_status = static_cast<std::int32_t>(status);
+  return header;
+}
 
 TargetMeasurement measurement_from_json(const json::value& value) {
   const json::object& o = as_object(value, "measurement message");
   TargetMeasurement m;
-  const json::value& succeeded = field(o, "succeeded");
-  if (!succeeded.is_bool()) throw MessageError("field \"succeeded\" is not a boolean");
-  m.succeeded = succeeded.get_bool();
-  m.failure_phase = string_field(o, "failure_phase");
-  m.failure_message = string_field(o, "failure_message");
-  const std::int64_t status = signed_field(o, "failure_status");
-  if (status < INT32_MIN || status > INT32_MAX)
-    throw MessageError("failure_status is out of range");
-  m.failure_status = static_cast<std::int32_t>(status);
+  WorkerResultHeader header = read_result_header(o);
+  m.succeeded = header.succeeded;
+  m.failure_phase = std::move(header.failure_phase);
+  m.failure_message = std::move(header.failure_message);
+  m.failure_status = header.failure_status;
   for (const json::value& s : array_field(o, "samples")) {
-    if (!s.is_array() || s.get_array().size() != 3) throw MessageError("malformed sample");
+    // [iterations, elapsed_ns, repetition] and, from workers that measure
+    // it, the process CPU time (< 0: unknown).
+    if (!s.is_array() || s.get_array().size() < 3 || s.get_array().size() > 4)
+      throw MessageError("malformed sample");
     const json::array& a = s.get_array();
-    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number())
+    if (!a[0].is_number() || !a[1].is_number() || !a[2].is_number() ||
+        (a.size() == 4 && !a[3].is_number()))
       throw MessageError("malformed sample");
     const double elapsed = exact_number<double>(a[1], "a sample's time");
     if (!(elapsed >= 0) || elapsed > 1e18) throw MessageError("a sample's time is out of range");
+    const double cpu = a.size() == 4 ? exact_number<double>(a[3], "a sample's CPU time") : -1;
+    if (!(cpu >= -1) || cpu > 1e18) throw MessageError("a sample's CPU time is out of range");
     m.samples.push_back({exact_number<std::uint64_t>(a[0], "a sample's iterations"), elapsed,
-                         exact_number<std::uint32_t>(a[2], "a sample's repetition")});
+                         exact_number<std::uint32_t>(a[2], "a sample's repetition"), 0, cpu});
   }
   m.batch_iterations = unsigned_field(o, "batch_iterations");
   m.warmup_iterations = unsigned_field(o, "warmup_iterations");
@@ -270,6 +327,7 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.leaked_file_descriptors = signed_field(o, "leaked_file_descriptors");
   m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
   read_hardware_counts(o, m.hardware);
+  read_allocation_counts(o, m.allocations);
   return m;
 }
 

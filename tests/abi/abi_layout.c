@@ -1,5 +1,5 @@
-/* Prints the offset of every field up to ABI minor LAYOUT_MINOR (0 or 1).
- * Built against a frozen header (tests/abi/v1_0, tests/abi/v1_1) and against
+/* Prints the offset of every field up to ABI minor LAYOUT_MINOR (0, 1 or 2).
+ * Built against a frozen header (tests/abi/v1_0, v1_1, v1_2) and against
  * today's header with the same LAYOUT_MINOR; the two outputs must be
  * identical, so a later minor can only have appended. */
 #include <costops/bench_target_v1.h>
@@ -54,8 +54,13 @@ int main(void) {
   FIELD(bench_target_v1, range_multiplier);
   FIELD(bench_target_v1, range_first);
   FIELD(bench_target_v1, range_last);
-  printf("sizes %u %u %u\n", (unsigned)sizeof(bench_host_info_v1),
-         (unsigned)sizeof(bench_host_services_v1), (unsigned)sizeof(bench_plugin_v1));
+  /* 1.3 appended to bench_host_services_v1: only the structs no later
+   * minor grew keep their size. */
+  printf("sizes %u %u\n", (unsigned)sizeof(bench_host_info_v1), (unsigned)sizeof(bench_plugin_v1));
+#endif
+#if LAYOUT_MINOR >= 2
+  FIELD(bench_target_v1, reset);
+  printf("target size %u\n", (unsigned)sizeof(bench_target_v1));
 #endif
   printf("status ok %d error %d invalid %d unsupported %d verification %d\n", BENCH_STATUS_OK,
          BENCH_STATUS_ERROR, BENCH_STATUS_INVALID_ARGUMENT, BENCH_STATUS_UNSUPPORTED,

@@ -15,7 +15,7 @@ import unittest
 
 COST_OPS = sys.argv[1]
 DOCS = sys.argv[2]
-COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate", "store"]
+COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate", "store", "import"]
 
 
 def cost_ops(*args):

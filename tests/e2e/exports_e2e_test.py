@@ -22,35 +22,12 @@ import tempfile
 import textwrap
 import unittest
 
+from e2e_support import SCIPY_SHIM
+
 HOST, FIXTURES, SOURCE = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 del sys.argv[1:4]
 GOOD = FIXTURES / "good"
 COMPARE_PY = pathlib.Path("/usr/share/benchmark/compare.py")
-SCIPY_SHIM = '''
-import math
-from types import SimpleNamespace
-def gmean(rows):
-    import numpy
-    return numpy.exp(numpy.mean(numpy.log(numpy.array(rows, dtype=float)), axis=0))
-def mannwhitneyu(a, b, alternative="two-sided"):
-    values = sorted([(v, 0) for v in a] + [(v, 1) for v in b])
-    ranks, i = {}, 0
-    rank_sum_a, ties = 0.0, 0.0
-    while i < len(values):
-        j = i
-        while j < len(values) and values[j][0] == values[i][0]:
-            j += 1
-        rank = (i + j + 1) / 2
-        ties += (j - i) ** 3 - (j - i)
-        rank_sum_a += sum(rank for k in range(i, j) if values[k][1] == 0)
-        i = j
-    n1, n2 = len(a), len(b)
-    u = rank_sum_a - n1 * (n1 + 1) / 2
-    n = n1 + n2
-    var = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1)))
-    z = (abs(u - n1 * n2 / 2) - 0.5) / math.sqrt(var) if var > 0 else 0
-    return SimpleNamespace(statistic=u, pvalue=min(1.0, math.erfc(max(z, 0) / math.sqrt(2))))
-'''
 
 
 def cost_ops(*args):

@@ -31,6 +31,7 @@ EVOLUTION = FIXTURES / "evolution"
 ABI_1_0 = FIXTURES / "abi_1_0"  # built from the frozen ABI 1.0 header
 FAMILY = FIXTURES / "family"
 RESET = FIXTURES / "reset"  # ABI 1.2: reset() between batches
+ALLOCATING = FIXTURES / "allocating"  # ABI 1.3: allocations known per operation
 QUICK = ["--warmup-time", "0.01", "--min-time", "0.02", "--min-samples", "3"]
 
 
@@ -154,10 +155,24 @@ class HostEndToEnd(unittest.TestCase):
         leak = by_id["misbehaving_leak"][0]
         self.assertGreater(leak["metrics"]["leaked_file_descriptors"], 0)
         self.assertTrue(any("file descriptor" in w for w in leak["warnings"]))
-        # Sanitized builds run far fewer iterations: the leak stays below the
-        # 16 MiB the warning needs, so only optimised builds must show it.
+        # The leak is counted by the host's malloc interposer: 4096 bytes
+        # per operation still live after teardown, whatever the iteration
+        # count or machine load. AddressSanitizer owns malloc, so sanitized
+        # builds say the counts are unavailable instead.
+        allocations = leak["measurement"]["allocations"]
         if "asan" not in run("--version").stdout:
-            self.assertTrue(any("did not free" in w for w in leak["warnings"]))
+            # One malloc(4096) per operation, plus the FILE of one fopen per
+            # run() call spread over the counted iterations.
+            n = allocations["counted_iterations"]
+            self.assertAlmostEqual(allocations["allocations_per_op"], 1 + 1 / n)
+            self.assertGreaterEqual(allocations["leaked_bytes_per_op"], 4096.0)
+            self.assertLess(allocations["leaked_bytes_per_op"], 4096.0 + 4096 / n)
+            self.assertEqual(allocations["leaked_bytes_per_op"],
+                             allocations["bytes_allocated_per_op"])
+            self.assertTrue(any("still live after teardown" in w for w in leak["warnings"]),
+                            leak["warnings"])
+        else:
+            self.assertIn("AddressSanitizer", allocations["unavailable"])
         self.assertEqual(plugins["empty.so"]["status"], "invalid")
         self.assertEqual(plugins["random_bytes.so"]["status"], "invalid")
         # Only finished targets have raw records.
@@ -168,6 +183,38 @@ class HostEndToEnd(unittest.TestCase):
         self.assertIn("**crashed**: killed by SIGSEGV", summary)
         self.assertIn("## Plugin problems", summary)
         self.assertIn("✗ misbehaving_hang_run  timed_out", proc.stderr)
+
+    def test_allocations_are_exact_in_a_worker_and_in_process(self):
+        sanitized = "asan" in run("--version").stdout
+        for isolation in ["process", "none"]:
+            with self.subTest(isolation=isolation):
+                shutil.rmtree(self.out, ignore_errors=True)
+                proc = run("run", "--plugin-dir", str(ALLOCATING), "-o", str(self.out), *QUICK,
+                           "--isolation", isolation, "--targets",
+                           "fixture_alloc_blocks_3,fixture_alloc_cxx,fixture_alloc_none")
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                self.check_every_file()
+                by_id = {t["target_id"]: t for t in self.results()["targets"]}
+                counts = {i: t["measurement"]["allocations"] for i, t in by_id.items()}
+                if sanitized:
+                    for c in counts.values():
+                        self.assertIn("AddressSanitizer", c["unavailable"])
+                    continue
+                # 3 blocks of 100 bytes; new[48] + aligned new(128) + vector of 10 ints.
+                self.assertEqual(counts["fixture_alloc_blocks_3"]["allocations_per_op"], 3)
+                self.assertEqual(counts["fixture_alloc_blocks_3"]["bytes_allocated_per_op"], 300)
+                self.assertEqual(counts["fixture_alloc_blocks_3"]["peak_live_bytes"], 300)
+                self.assertEqual(counts["fixture_alloc_cxx"]["allocations_per_op"], 3)
+                self.assertEqual(counts["fixture_alloc_cxx"]["bytes_allocated_per_op"], 216)
+                self.assertEqual(counts["fixture_alloc_none"]["allocations_per_op"], 0)
+                self.assertEqual(counts["fixture_alloc_none"]["bytes_allocated_per_op"], 0)
+                for c in counts.values():
+                    self.assertEqual(c["leaked_bytes_per_op"], 0)
+                record = json.loads((self.out / "raw" / "fixture_alloc_blocks_3.json").read_text())
+                self.assertEqual(record["metrics"]["allocations_per_op"], 3)
+                self.assertGreater(by_id["fixture_alloc_none"]["statistics"]["cpu_time_per_op_ns"], 0)
+                self.assertIn("3 allocs 300 B/op", proc.stderr)
+                self.assertIn("3 allocs 300 B/op", (self.out / "summary.md").read_text())
 
     def test_rounds_interleave_targets_and_merge_their_samples(self):
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "3")
@@ -250,7 +297,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("--version")
         self.assertEqual(proc.returncode, 0)
         self.assertRegex(proc.stdout, r"cost-ops \d+\.\d+\.\d+")
-        self.assertIn("bench_target_v1 1.2", proc.stdout)
+        self.assertIn("bench_target_v1 1.3", proc.stdout)
 
     def test_plugin_path_environment_and_in_process_isolation(self):
         env = dict(os.environ, COST_OPS_PLUGIN_PATH=f"{self.tmp / 'nothing-here'}:{GOOD}")
@@ -331,7 +378,7 @@ class HostEndToEnd(unittest.TestCase):
         listing = {pathlib.Path(p["path"]).name: p for p in json.loads(proc.stdout)}
         future = listing["abi_future_minor.so"]
         self.assertEqual(future["status"], "ok")
-        self.assertEqual(future["abi_version"], "1.3")  # one minor past this host
+        self.assertEqual(future["abi_version"], "1.4")  # one minor past this host (1.3)
         self.assertEqual(future["version"], "9.1.0")
         next_major = listing["abi_next_major.so"]
         self.assertEqual(next_major["status"], "incompatible")
@@ -348,7 +395,7 @@ class HostEndToEnd(unittest.TestCase):
         # The plugin saw an older services table and took its fallback path
         # instead of calling a service this host does not have.
         self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
-        self.assertEqual(target["metrics"]["host_abi_minor"], 2)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 3)
         self.assertEqual(target["plugin"]["version"], "9.1.0")
         self.assertIn("abi_next_major.so", proc.stderr)
 

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+from e2e_support import find_cargo
+
 HOST, BUILD, SOURCE = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 CMAKE = sys.argv[4]
 del sys.argv[1:5]
@@ -25,14 +27,6 @@ CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
 C_TARGETS = ["example_c_format_usd", "example_c_price_records_100", "example_c_price_records_1000",
              "example_c_price_records_10000"]
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
-
-
-def find_cargo():
-    found = shutil.which("cargo")
-    if found:
-        return found
-    rustup = pathlib.Path.home() / ".cargo/bin/cargo"
-    return str(rustup) if rustup.exists() else None
 
 
 def check(args, **kwargs):
@@ -126,7 +120,8 @@ class PluginSdk(unittest.TestCase):
         self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
         results, proc = self.run_host(self.tmp / "cpp-out", plugin.parent)
         by_id = {t["target_id"]: t for t in results["targets"]}
-        self.assertEqual(sorted(by_id), ["example_cpp_cheapest_model", "example_cpp_total_tokens_1000",
+        self.assertEqual(sorted(by_id), ["example_cpp_cheapest_model", "example_cpp_sort_costs",
+                                         "example_cpp_total_tokens_1000",
                                          "example_cpp_total_tokens_10000", "example_cpp_total_tokens_100000"])
         for target in by_id.values():
             self.assertEqual(target["status"], "ok", target["reason"])
@@ -154,7 +149,7 @@ class PluginSdk(unittest.TestCase):
                                f"-DCMAKE_PREFIX_PATH={self.sdk}"], capture_output=True, text=True, timeout=120)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("CostOpsPluginAPI", proc.stderr)
-        self.assertIn("1.2", proc.stderr)  # the version it found
+        self.assertIn("1.3", proc.stderr)  # the version it found
 
     def test_c_example_built_with_pkg_config_runs_in_the_host(self):
         env = dict(os.environ, PKG_CONFIG_PATH=str(self.sdk / "share/pkgconfig"))
@@ -162,7 +157,7 @@ class PluginSdk(unittest.TestCase):
         def pkg_config(*args):
             return check(["pkg-config", *args, "costops-plugin-api"], env=env).stdout.split()
 
-        self.assertEqual(pkg_config("--modversion"), ["1.2"])
+        self.assertEqual(pkg_config("--modversion"), ["1.3"])
         out_dir = self.tmp / "pc-plugins"
         out_dir.mkdir()
         library = out_dir / "example_c_pkgconfig.so"

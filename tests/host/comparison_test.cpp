@@ -391,3 +391,24 @@ TEST_CASE("the bootstrap interval of large processes costs one sort and covers t
   CHECK(interval.high > 0.10);
   CHECK(interval.high - interval.low < 0.01);  // processes this steady pin the median down
 }
+
+TEST_CASE("more allocations per operation than the threshold allows is a regression") {
+  StoredTarget base = measured_in_processes({10, 10, 10, 10, 10}, 1);
+  StoredTarget same_time = measured_in_processes({10, 10, 10, 10, 10}, 2);
+  base.allocations_per_op = 2;
+  same_time.allocations_per_op = 2;
+  CHECK_FALSE(compare_runs({"a", "", {base}}, {"b", "", {same_time}}, {}).has_regression());
+  same_time.allocations_per_op = 3;  // +50%, above the default threshold
+  const RunComparison more = compare_runs({"a", "", {base}}, {"b", "", {same_time}}, {});
+  CHECK(more.has_regression());
+  REQUIRE(more.regression_lines().size() == 1);
+  CHECK(more.regression_lines()[0] == "t: more allocations, 2 → 3 per operation");
+  // From none to a few: a base of 0 counts as 1, so 0.5 more is a regression.
+  base.allocations_per_op = 0;
+  same_time.allocations_per_op = 0.5;
+  CHECK(compare_runs({"a", "", {base}}, {"b", "", {same_time}}, {}).has_regression());
+  // Fewer is never a regression, and a side without counts is not gated.
+  same_time.allocations_per_op = -1;
+  base.allocations_per_op = 5;
+  CHECK_FALSE(compare_runs({"a", "", {base}}, {"b", "", {same_time}}, {}).has_regression());
+}

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/plugin_library.hpp"
@@ -55,11 +56,11 @@ TEST_CASE("calibration sizes batches to the target sample time and meets the min
   // makes the later ones shorter than planned; so the fastest batch bounds
   // the batch size from above and the slowest from below, whatever the
   // machine is doing.
-  double fastest_batch_ns = m.samples.front().elapsed_ns;
+  double fastest_batch_ns = static_cast<double>(m.samples.front().elapsed_ns);
   double slowest_batch_ns = fastest_batch_ns;
   for (const Sample& s : m.samples) {
-    fastest_batch_ns = std::min(fastest_batch_ns, s.elapsed_ns);
-    slowest_batch_ns = std::max(slowest_batch_ns, s.elapsed_ns);
+    fastest_batch_ns = std::min(fastest_batch_ns, static_cast<double>(s.elapsed_ns));
+    slowest_batch_ns = std::max(slowest_batch_ns, static_cast<double>(s.elapsed_ns));
   }
   CHECK(slowest_batch_ns > 0.3 * target_ns);
   CHECK(fastest_batch_ns < 5 * target_ns);

@@ -213,9 +213,10 @@ TEST_CASE("the journal: one line per finished target, read back when results.jso
   // The host died here: no results.json, but compare and --baseline still
   // find everything measured.
   CHECK_FALSE(fs::exists(dir / "results.json"));
-  // A torn last line (the host died while appending) is skipped.
+  // A torn last line (the host died while appending) is not read, and said.
   std::ofstream(dir / kJournalFile, std::ios::app) << "{\"target_id\":\"del";
   const StoredRun recovered = load_stored_run(dir);
+  CHECK(recovered.partial.find("is cut short") != std::string::npos);
   REQUIRE(recovered.targets.size() == 3);
   CHECK(recovered.targets[0].target_id == "alpha");
   CHECK(recovered.targets[0].ns_per_operation.front() < 20);  // the later line won

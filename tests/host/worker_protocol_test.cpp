@@ -9,19 +9,28 @@ using namespace costops::host;
 TEST_CASE("measurements survive the trip through the result pipe") {
   TargetMeasurement m;
   m.succeeded = true;
-  m.samples = {{100, 1234.5, 0}, {100, 1300.25, 1}};
+  m.samples = {{100, 1234.5, 0, 0, 2400.0}, {100, 1300.25, 1}};
   m.batch_iterations = 100;
   m.empty_batch_ns = 41.5;
   m.bytes_per_operation = 1 << 20;
   m.plugin_metrics = {{"rows", 1000.0}, {"database", std::string("wal")}};
   m.plugin_log = {"info: hello"};
   m.hardware = {"", 200, 51000, 20000, 7};
+  m.allocations = {"", 1000, 3000, 2999, 300000, 300, 100};
   const TargetMeasurement back =
       measurement_from_json(parse_message(boost::json::serialize(measurement_to_json(m))));
   CHECK(back.succeeded);
   REQUIRE(back.samples.size() == 2);
   CHECK(back.samples[1].elapsed_ns == 1300.25);
   CHECK(back.samples[1].repetition == 1);
+  CHECK(back.samples[0].cpu_ns == 2400.0);
+  CHECK(back.samples[1].cpu_ns < 0);  // not measured stays not measured
+  CHECK(back.allocations.counted());
+  CHECK(back.allocations.allocations == 3000);
+  CHECK(back.allocations.frees == 2999);
+  CHECK(back.allocations.bytes_allocated == 300000);
+  CHECK(back.allocations.peak_live_bytes == 300);
+  CHECK(back.allocations.live_bytes_after_teardown == 100);
   CHECK(back.bytes_per_operation == 1 << 20);
   CHECK(std::get<std::string>(back.plugin_metrics[1].second) == "wal");
   CHECK(back.plugin_log.at(0) == "info: hello");
@@ -68,8 +77,15 @@ TEST_CASE("numbers a worker cannot mean are refused (found by the fuzzer)") {
     "samples":)";
   // The base itself is valid: each refusal below is for the value it changes.
   CHECK(measurement_from_json(parse_message(std::string(base) + "[[1, 1.0, 0]]}")).succeeded);
+  // No "allocations" (an older worker): unavailable, with the reason.
+  CHECK(measurement_from_json(parse_message(std::string(base) + "[[1, 1.0, 0]]}"))
+            .allocations.unavailable == "not reported by the worker");
+  CHECK(measurement_from_json(parse_message(std::string(base) + "[[1, 1.0, 0, 5.5]]}"))
+            .samples.at(0)
+            .cpu_ns == 5.5);
   for (const char* samples :
-       {"[[-1, 1.0, 0]]", "[[1.5, 1.0, 0]]", "[[1, -3, 0]]", "[[1, 1, 99999999999]]"}) {
+       {"[[-1, 1.0, 0]]", "[[1.5, 1.0, 0]]", "[[1, -3, 0]]", "[[1, 1, 99999999999]]",
+        "[[1, 1, 0, -7]]", "[[1, 1, 0, \"x\"]]", "[[1, 1, 0, 1, 1]]"}) {
     CAPTURE(samples);
     CHECK_THROWS_AS(measurement_from_json(parse_message(std::string(base) + samples + "}")),
                     MessageError);

@@ -37,6 +37,8 @@ BasisNames basis_names(ComparisonBasis basis) {
       return {"paired_rounds", "Wilcoxon signed-rank", "paired rounds"};
     case ComparisonBasis::instructions:
       return {"instructions", "instruction count threshold", "instruction counts"};
+    case ComparisonBasis::summary_values:
+      return {"summary_values", "summary statistics threshold", "summary statistics"};
     case ComparisonBasis::processes:
       break;
   }
@@ -183,9 +185,28 @@ TargetComparison compare_instruction_counts(const StoredTarget& base, const Stor
   return c;
 }
 
-TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
-                                        const StoredRun& current_run, const StoredTarget& current,
+TargetComparison compare_summary_values(const StoredTarget& base, const StoredTarget& current,
                                         const ComparisonSettings& settings) {
+  TargetComparison c;
+  c.target_id = base.target_id;
+  c.basis = ComparisonBasis::summary_values;
+  c.base_count = c.new_count = 1;
+  c.base_median = median_of(base.ns_per_operation);
+  c.new_median = median_of(current.ns_per_operation);
+  c.change = c.base_median > 0 ? c.new_median / c.base_median - 1 : 0;
+  c.change_ci_low = c.change_ci_high = c.change;
+  c.p_value = c.smallest_p = 1;
+  c.verdict = std::abs(c.change) < settings.threshold ? Verdict::no_change : Verdict::noisy;
+  return c;
+}
+
+namespace {
+
+TargetComparison compare_stored_times(const StoredRun& base_run, const StoredTarget& base,
+                                      const StoredRun& current_run, const StoredTarget& current,
+                                      const ComparisonSettings& settings) {
+  if (base.summary_only || current.summary_only)
+    return compare_summary_values(base, current, settings);
   if (base.instructions_per_operation > 0 && current.instructions_per_operation > 0)
     return compare_instruction_counts(base, current, settings);
   if (!base_run.ab_pairing.empty() && base_run.ab_pairing == current_run.ab_pairing)
@@ -193,11 +214,26 @@ TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredT
   return compare_targets(base, current, settings);
 }
 
+}  // namespace
+
+TargetComparison compare_stored_targets(const StoredRun& base_run, const StoredTarget& base,
+                                        const StoredRun& current_run, const StoredTarget& current,
+                                        const ComparisonSettings& settings) {
+  TargetComparison c = compare_stored_times(base_run, base, current_run, current, settings);
+  c.base_allocations_per_op = base.allocations_per_op;
+  c.new_allocations_per_op = current.allocations_per_op;
+  if (base.allocations_per_op >= 0 && current.allocations_per_op >= 0)
+    c.allocates_more = current.allocations_per_op - base.allocations_per_op >
+                       settings.threshold * std::max(base.allocations_per_op, 1.0);
+  return c;
+}
+
 std::string insufficient_data_line(const RunComparison& comparison) {
   const double alpha = comparison.settings.alpha;
   std::vector<const TargetComparison*> short_of_data;
   for (const TargetComparison& t : comparison.targets)
-    if (!t.can_be_significant(alpha)) short_of_data.push_back(&t);
+    if (!t.can_be_significant(alpha) && t.basis != ComparisonBasis::summary_values)
+      short_of_data.push_back(&t);
   if (short_of_data.empty()) return {};
   const TargetComparison& first = *short_of_data.front();
   const bool paired = first.basis == ComparisonBasis::paired_rounds;
@@ -208,7 +244,8 @@ std::string insufficient_data_line(const RunComparison& comparison) {
              : std::to_string(first.base_count) + " vs " + std::to_string(first.new_count) +
                    " processes cannot show p < " + alpha_text +
                    "; use --rounds >= " + std::to_string(processes_needed(alpha)) +
-                   " on both sides (better: the A/B mode, docs/comparison.md)";
+                   " on both sides (better: the A/B mode, docs/comparison.md; for an imported "
+                   "run, import that many invocations of the tool, docs/import.md)";
   line += short_of_data.size() == 1 ? " (target " + first.target_id + ")"
                                     : " (" + std::to_string(short_of_data.size()) +
                                           " targets, e.g. " + first.target_id + ")";
@@ -216,8 +253,9 @@ std::string insufficient_data_line(const RunComparison& comparison) {
 }
 
 bool RunComparison::has_regression() const {
-  return std::any_of(targets.begin(), targets.end(),
-                     [](const auto& t) { return t.verdict == Verdict::slower; }) ||
+  return std::any_of(
+             targets.begin(), targets.end(),
+             [](const auto& t) { return t.verdict == Verdict::slower || t.allocates_more; }) ||
          std::any_of(status_changes.begin(), status_changes.end(),
                      [](const StatusChange& c) { return c.is_regression(); });
 }
@@ -228,6 +266,11 @@ std::vector<std::string> RunComparison::regression_lines() const {
     if (t.verdict == Verdict::slower)
       lines.push_back(t.target_id + ": slower " + format_double("%+.1f%%", 100 * t.change) +
                       " (p " + format_double("%.2g", t.p_value) + ")");
+  for (const auto& t : targets)
+    if (t.allocates_more)
+      lines.push_back(t.target_id + ": more allocations, " +
+                      format_double("%.4g", t.base_allocations_per_op) + " → " +
+                      format_double("%.4g", t.new_allocations_per_op) + " per operation");
   for (const auto& c : status_changes)
     if (c.is_regression())
       lines.push_back(c.target_id + ": " + std::string(to_string(c.base_status)) + " → " +

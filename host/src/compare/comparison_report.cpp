@@ -43,6 +43,7 @@ std::string figure(const TargetComparison& t, double value) {
 
 std::string basis_name(const TargetComparison& t) {
   if (t.basis == ComparisonBasis::instructions) return "instructions";
+  if (t.basis == ComparisonBasis::summary_values) return "summary";
   return t.basis == ComparisonBasis::paired_rounds
              ? "pairs " + std::to_string(t.base_count)
              : "procs " + std::to_string(t.base_count) + "/" + std::to_string(t.new_count);
@@ -82,6 +83,12 @@ std::string method_line(const RunComparison& c) {
         " Basis `instructions` (--measure instructions on both sides): instructions per "
         "operation counted by callgrind in run() only, deterministic, so the threshold alone "
         "decides and p is 0.";
+  if (std::any_of(c.targets.begin(), c.targets.end(),
+                  [](const auto& t) { return t.basis == ComparisonBasis::summary_values; }))
+    line +=
+        " Basis `summary` (an imported side kept only summary statistics, docs/import.md): "
+        "one value a side, so no test applies; p is 1 and a change beyond the threshold is "
+        "`noisy`, never `slower`: such targets are not gated.";
   if (const std::string short_of_data = insufficient_data_line(c); !short_of_data.empty())
     line += "\n" + short_of_data;
   return line;

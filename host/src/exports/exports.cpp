@@ -10,6 +10,7 @@
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/comparison.hpp"
 #include "costops/host/exports_view.hpp"
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/results_file.hpp"
 
 namespace costops::host {
@@ -45,17 +46,18 @@ boost::json::value load_results_document(const std::filesystem::path& dir_or_fil
   const auto refuse = [&](const std::string& why) {
     return ResultsFileError(file.string() + ": " + why);
   };
-  if (!std::filesystem::is_regular_file(file, ec))
+  if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec)))
     throw refuse(
         "not a readable file; pass an output directory of `cost-ops run` or its "
         "results.json");
-  if (std::filesystem::file_size(file, ec) > kMaxResultsFileBytes || ec)
-    throw refuse("larger than any run writes; is it the right file?");
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  try {
+    text = read_regular_file(file, kMaxResultsFileBytes);
+  } catch (const UnsafeFileError& e) {
+    throw ResultsFileError(e.what());
+  }
   boost::system::error_code parse_error;
-  boost::json::value document = boost::json::parse(text.str(), parse_error);
+  boost::json::value document = boost::json::parse(text, parse_error);
   if (parse_error) throw refuse("not valid JSON (" + parse_error.message() + ")");
   const boost::json::object* root = document.if_object();
   if (!root || !root->contains("targets") || !root->at("targets").is_array())

@@ -64,9 +64,16 @@ std::string testcase(const ExportedTarget& t) {
   return xml + "    </testcase>\n";
 }
 
+// A text cell (never a number: csv_number writes those, so a negative
+// number stays a number). Per OWASP's CSV injection rule, a cell a
+// spreadsheet would run as a formula (starting with = + - @, tab or
+// carriage return) gets a leading apostrophe and is quoted.
 std::string csv_field(std::string_view raw) {
-  const std::string text = valid_utf8(raw);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string text = valid_utf8(raw);
+  const bool formula =
+      !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+  if (formula) text.insert(0, 1, '\'');
+  if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
+#include "costops/host/json_text.hpp"
 #include "costops/host/report/report_page_data.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "report_assets.hpp"
@@ -124,7 +125,10 @@ void targets_section(std::ostream& out, const ReportModel& m) {
         << (s.reason.empty() ? "" : ": " + esc(s.reason)) << "</td>"
         << duration_cell(s.ok, s.median_ns) << "<td class=\"number\">"
         << (s.ok ? esc(human_duration(s.ci_low_ns) + " – " + human_duration(s.ci_high_ns)) : "-")
-        << "</td><td class=\"number\">" << t.ns_per_operation.size() << "</td></tr>\n";
+        << "</td><td class=\"number\">"
+        << (t.summary_only ? std::string("summary only")
+                           : std::to_string(t.ns_per_operation.size()))
+        << "</td></tr>\n";
   }
   out << "</tbody></table></div>\n<p class=\"note\">Distributions: each sample is one timed batch, "
          "its time divided by its iterations.</p>\n<div class=\"grid\">\n";
@@ -171,6 +175,8 @@ std::string basis_label(const TargetComparison& t) {
       return std::to_string(t.base_count) + " pairs";
     case ComparisonBasis::instructions:
       return "instructions";
+    case ComparisonBasis::summary_values:
+      return "summary statistics";
     case ComparisonBasis::processes:
       break;
   }
@@ -284,7 +290,7 @@ std::string report_html(const ReportModel& m) {
   key_value_table(out, m.settings);
   out << "</section>\n<pre id=\"render-check\"></pre>\n<script type=\"application/json\" "
          "id=\"report-data\">"
-      << script_safe_json(boost::json::serialize(report_page_data(m))) << "</script>\n<script>\n"
+      << script_safe_json(to_compact_json(report_page_data(m))) << "</script>\n<script>\n"
       << chart_js_source() << "\n</script>\n<script>\n"
       << report_script() << "</script>\n</body></html>\n";
   return out.str();

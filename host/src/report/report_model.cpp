@@ -236,8 +236,10 @@ ReportModel build_report_model(const ReportSources& sources) {
   for (const json::value& entry : root.at(K::targets).get_array()) {
     if (!entry.is_object()) continue;  // read_export_view leaves them out too
     const ExportedTarget& target = view.targets.at(next++);
-    model.targets.push_back(
-        {target, target.ok ? sample_times(entry.get_object()) : std::vector<double>{}});
+    const json::value* summary_only = entry.get_object().if_contains(K::summary_only);
+    model.targets.push_back({target,
+                             target.ok ? sample_times(entry.get_object()) : std::vector<double>{},
+                             summary_only && summary_only->is_bool() && summary_only->get_bool()});
   }
   if (const json::value* f = root.if_contains(K::families); f && f->is_array())
     for (const json::value& family : f->get_array())

@@ -8,11 +8,15 @@
 #include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <cstring>
+#include <set>
+#include <vector>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/run_journal.hpp"
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/utc_time.hpp"
 
@@ -46,9 +50,12 @@ void make_private_directory(const std::filesystem::path& dir, bool must_not_be_l
 // naming the holder when another run has it.
 int lock_output(const std::filesystem::path& root) {
   const std::filesystem::path lock_file = root / ".lock";
-  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0)
-    throw FileWriteError("cannot open " + lock_file.string() + ": " + std::strerror(errno));
+  int fd = -1;
+  try {
+    fd = open_regular_file(lock_file, O_RDWR | O_CREAT, 0640).release();
+  } catch (const UnsafeFileError& e) {
+    throw FileWriteError(std::string("cannot take the output directory's lock: ") + e.what());
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = {};
     const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
@@ -116,21 +123,61 @@ void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_su
   // ok one, whose record stays.
   for (const TargetResult& t : report.targets)
     if (t.status != TargetStatus::ok) remove_raw_record(t.target_id);
+  // One failed write (a full disk) does not stop the others: every file
+  // that can be written is, and all failures are reported together.
+  std::string failures;
+  const auto attempt = [&failures](const auto& write) {
+    try {
+      write();
+    } catch (const FileWriteError& e) {
+      failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+    }
+  };
   for (const TargetResult& t : report.targets)
     if (t.status == TargetStatus::ok)
-      write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
-                            to_pretty_json(raw_record_json(t)), Flush::later);
-  write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)), Flush::later);
-  if (write_summary)
-    write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()),
+      attempt([&] {
+        write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
+                              to_pretty_json(raw_record_json(t)), Flush::later);
+      });
+  remove_foreign_raw_records(report);
+  attempt([&] {
+    write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)),
                           Flush::later);
-  flush_file_system(root_);
+  });
+  if (write_summary)
+    attempt([&] {
+      write_file_atomically(root_ / "summary.md", summary_markdown(report, rfc3339_now()),
+                            Flush::later);
+    });
+  attempt([&] { flush_file_system(root_); });
+  if (!failures.empty()) throw FileWriteError(failures);  // the journal stays: it is still needed
   std::error_code ignored;
   std::filesystem::remove(root_ / kJournalFile, ignored);
 }
 
-void OutputDirectory::write_journal_entry(const TargetResult& result) const {
-  append_line(root_ / kJournalFile, boost::json::serialize(results_target_json(result)));
+void OutputDirectory::start_journal(std::size_t planned_targets) {
+  journal_run_id_ = new_journal_run_id();
+  append_line(root_ / kJournalFile,
+              journal_header_line(journal_run_id_, planned_targets, rfc3339_now()));
+}
+
+void OutputDirectory::write_journal_entry(const TargetResult& result) {
+  if (journal_run_id_.empty()) start_journal(0);
+  append_line(root_ / kJournalFile,
+              journal_target_line(journal_run_id_, to_compact_json(results_target_json(result))));
+}
+
+void OutputDirectory::remove_foreign_raw_records(const SuiteReport& report) const {
+  namespace fs = std::filesystem;
+  std::set<std::string> ours;
+  for (const TargetResult& t : report.targets)
+    if (t.status == TargetStatus::ok) ours.insert(t.target_id + ".json");
+  std::error_code ec;
+  std::vector<fs::path> foreign;
+  for (auto it = fs::directory_iterator(root_ / "raw", ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (!ours.count(it->path().filename().string())) foreign.push_back(it->path());
+  for (const fs::path& path : foreign) fs::remove_all(path, ec);  // never follows a link
 }
 
 }  // namespace costops::host

@@ -5,6 +5,7 @@
 
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_probe.hpp"
+#include "costops/host/results_keys.hpp"
 
 namespace costops::host {
 
@@ -61,6 +62,15 @@ json::object canonical_metrics(const TargetResult& result) {
   if (m.instructions_per_operation > 0)
     metrics["instructions_per_operation"] = finite_or_null(m.instructions_per_operation);
   if (m.leaked_file_descriptors > 0) metrics["leaked_file_descriptors"] = m.leaked_file_descriptors;
+  if (m.allocations.counted()) {
+    const AllocationCounts& a = m.allocations;
+    metrics[results_key::allocations_per_op] = finite_or_null(a.per_operation(a.allocations));
+    metrics[results_key::bytes_allocated_per_op] =
+        finite_or_null(a.per_operation(a.bytes_allocated));
+    metrics[results_key::peak_live_bytes] = a.peak_live_bytes;
+  }
+  if (const double cpu = cpu_ns_per_operation(m); cpu >= 0)
+    metrics[results_key::cpu_time_per_op_ns] = finite_or_null(cpu);
   for (const auto& [key, value] : m.plugin_metrics) {
     if (metrics.contains(key)) continue;  // the host's own keys win
     if (const double* number = std::get_if<double>(&value))

@@ -8,10 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/json_fields.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/run_journal.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
 
@@ -38,11 +40,13 @@ json::value statistics_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const SampleStats& s = r.stats;
   const ProcessSpread spread = process_spread(*r.measurement);
+  const double cpu = cpu_ns_per_operation(*r.measurement);
   return json::object{
       {"basis", "ns_per_operation_of_batch_mean"},
       {"samples", s.count},
       {"mean_ns", finite_or_null(s.mean)},
       {"median_ns", finite_or_null(s.median)},
+      {K::cpu_time_per_op_ns, cpu >= 0 ? finite_or_null(cpu) : json::value(nullptr)},
       {"min_ns", finite_or_null(s.min)},
       {"max_ns", finite_or_null(s.max)},
       {"stddev_ns", finite_or_null(s.stddev)},
@@ -87,6 +91,20 @@ json::value hardware_counters_json(const HardwareCounts& h) {
                                           : json::value(nullptr)}};
 }
 
+// Per operation when counted, else why not: {"unavailable": "..."}.
+json::value allocations_json(const AllocationCounts& a) {
+  if (!a.counted())
+    return json::object{
+        {"unavailable", a.unavailable.empty() ? std::string("not counted") : a.unavailable}};
+  return json::object{
+      {K::allocations_per_op, finite_or_null(a.per_operation(a.allocations))},
+      {K::frees_per_op, finite_or_null(a.per_operation(a.frees))},
+      {K::bytes_allocated_per_op, finite_or_null(a.per_operation(a.bytes_allocated))},
+      {K::peak_live_bytes, a.peak_live_bytes},
+      {K::leaked_bytes_per_op, finite_or_null(a.per_operation(a.live_bytes_after_teardown))},
+      {"counted_iterations", a.iterations}};
+}
+
 json::value measurement_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
   const TargetMeasurement& m = *r.measurement;
@@ -101,22 +119,25 @@ json::value measurement_json(const TargetResult& r) {
                       {K::instructions_per_operation,
                        m.instructions_per_operation > 0 ? json::value(m.instructions_per_operation)
                                                         : json::value(nullptr)},
-                      {"hardware_counters", hardware_counters_json(m.hardware)}};
+                      {"hardware_counters", hardware_counters_json(m.hardware)},
+                      {K::allocations, allocations_json(m.allocations)}};
 }
 
 json::value samples_json(const TargetResult& r) {
   if (!r.measurement) return nullptr;
-  json::array iterations, elapsed, repetition, process;
+  json::array iterations, elapsed, repetition, process, cpu;
   for (const Sample& s : r.measurement->samples) {
     iterations.push_back(s.iterations);
     elapsed.push_back(finite_or_null(s.elapsed_ns));
+    cpu.push_back(s.cpu_ns >= 0 ? finite_or_null(s.cpu_ns) : json::value(nullptr));
     repetition.push_back(s.repetition);
     process.push_back(s.process);
   }
   return json::object{{results_key::sample_iterations, std::move(iterations)},
                       {results_key::sample_elapsed_ns, std::move(elapsed)},
                       {results_key::sample_repetition, std::move(repetition)},
-                      {results_key::sample_process, std::move(process)}};
+                      {results_key::sample_process, std::move(process)},
+                      {results_key::sample_cpu_ns, std::move(cpu)}};
 }
 
 json::array strings_json(const std::vector<std::string>& lines) {
@@ -139,7 +160,7 @@ const TargetResult* pick(const SuiteReport& report, bool fastest) {
 }  // namespace
 
 json::object results_target_json(const TargetResult& t) {
-  return json::object{
+  json::object entry{
       {K::target_id, t.target_id},
       {K::description, t.description},
       {K::status, to_string(t.status)},
@@ -157,6 +178,8 @@ json::object results_target_json(const TargetResult& t) {
                                    : json::object{{"name", t.family},
                                                   {"argument", t.argument},
                                                   {"variable", t.complexity_variable}}}};
+  if (t.summary_only) entry[K::summary_only] = true;
+  return entry;
 }
 
 namespace {
@@ -225,19 +248,21 @@ json::object results_object(const SuiteReport& report) {
   for (const auto& t : report.targets) targets.push_back(results_target_json(t));
   json::array families;
   for (const auto& f : family_results(report)) families.push_back(family_json(f));
-  return json::object{{K::schema_version, kResultsSchemaVersion},
-                      {K::host_version, report.host_version},
-                      {K::timestamp, report.started_at},
-                      {K::command_line, strings_json(report.command_line)},
-                      {K::source, json::object{{"commit", report.source.commit},
-                                               {"branch", report.source.branch},
-                                               {"dirty", report.source.dirty}}},
-                      {K::settings, report.settings},
-                      {K::environment, environment_to_json(report.environment)},
-                      {K::plugins, plugins_json(report.plugin_files)},
-                      {K::targets, std::move(targets)},
-                      {K::families, std::move(families)},
-                      {K::summary, suite_summary_json(report)}};
+  json::object root{{K::schema_version, kResultsSchemaVersion},
+                    {K::host_version, report.host_version},
+                    {K::timestamp, report.started_at},
+                    {K::command_line, strings_json(report.command_line)},
+                    {K::source, json::object{{"commit", report.source.commit},
+                                             {"branch", report.source.branch},
+                                             {"dirty", report.source.dirty}}},
+                    {K::settings, report.settings},
+                    {K::environment, environment_to_json(report.environment)},
+                    {K::plugins, plugins_json(report.plugin_files)},
+                    {K::targets, std::move(targets)},
+                    {K::families, std::move(families)},
+                    {K::summary, suite_summary_json(report)}};
+  if (!report.ab_paired.empty()) root["ab_paired"] = report.ab_paired;
+  return root;
 }
 
 }  // namespace
@@ -332,6 +357,26 @@ double read_instructions(const json::object& target, const std::string& id, cons
   return value;
 }
 
+// measurement.allocations.allocations_per_op: optional (not counted, or a
+// file written before allocations were); < 0 then.
+double read_allocations_per_op(const json::object& target, const std::string& id,
+                               const fs::path& file) {
+  const json::value* measurement = target.if_contains(K::measurement);
+  const json::value* allocations = measurement && measurement->is_object()
+                                       ? measurement->get_object().if_contains(K::allocations)
+                                       : nullptr;
+  const json::value* count = allocations && allocations->is_object()
+                                 ? allocations->get_object().if_contains(K::allocations_per_op)
+                                 : nullptr;
+  if (!count) return -1;
+  boost::system::error_code ec;
+  const double value = count->is_number() ? count->to_number<double>(ec) : -1;
+  if (ec || !(value >= 0) || !std::isfinite(value))
+    bad_file(file,
+             "target " + id + ": measurement.allocations.allocations_per_op is not a number >= 0");
+  return value;
+}
+
 std::uint64_t settings_count(const json::object& root, std::string_view key) {
   const json::value* settings = root.if_contains(K::settings);
   const json::value* v =
@@ -373,6 +418,9 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
   target.repetition = read_sample_indices(samples->get_object(), K::sample_repetition,
                                           target.ns_per_operation.size(), target.target_id, file);
   target.instructions_per_operation = read_instructions(o, target.target_id, file);
+  const json::value* summary_only = o.if_contains(K::summary_only);
+  target.summary_only = summary_only && summary_only->is_bool() && summary_only->get_bool();
+  target.allocations_per_op = read_allocations_per_op(o, target.target_id, file);
   target.process = read_sample_indices(samples->get_object(), K::sample_process,
                                        target.ns_per_operation.size(), target.target_id, file);
   return target;
@@ -382,22 +430,14 @@ StoredTarget read_target(const json::value& entry, const fs::path& file) {
 // /dev/zero would never end) and what is larger than any real run.
 std::string read_results_text(const fs::path& file) {
   std::error_code ec;
-  const fs::file_status status = fs::status(file, ec);
-  if (ec || !fs::exists(status))
+  if (!fs::exists(fs::symlink_status(file, ec)))
     bad_file(file,
              "cannot be read; pass an output directory of `cost-ops run` or its results.json");
-  if (!fs::is_regular_file(status))
-    bad_file(file, "is not a regular file (a directory, FIFO or device); pass a results.json");
-  const std::uintmax_t size = fs::file_size(file, ec);
-  if (ec || size > kMaxResultsFileBytes)
-    bad_file(file, "is larger than " + std::to_string(kMaxResultsFileBytes >> 20) +
-                       " MiB, more than any run writes; is it the right file?");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) bad_file(file, "cannot be opened for reading");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
+  try {
+    return read_regular_file(file, kMaxResultsFileBytes);
+  } catch (const UnsafeFileError& e) {
+    throw ResultsFileError(e.what());
+  }
 }
 
 StoredRun read_stored_run(const json::value& doc, const fs::path& file) {
@@ -437,26 +477,13 @@ StoredRun parse_stored_run(const std::string& text, const fs::path& file) {
 
 namespace {
 
-// {"targets": [...]} from the journal's lines: the last line of each target
-// wins (a later round's), in the order targets first appear. A torn last
-// line (the host died while appending) is ignored.
+// The targets the journal holds (run_journal.hpp checks every line), the
+// run marked partial.
 StoredRun load_journal(const fs::path& journal) {
-  std::istringstream lines(read_results_text(journal));
-  std::vector<std::string> order;
-  std::map<std::string, std::string> latest;
-  for (std::string line; std::getline(lines, line);) {
-    boost::system::error_code ec;
-    const json::value entry = json::parse(line, ec);
-    const json::value* id =
-        !ec && entry.is_object() ? entry.get_object().if_contains(K::target_id) : nullptr;
-    if (!id || !id->is_string()) continue;
-    const std::string key(id->get_string());
-    if (!latest.count(key)) order.push_back(key);
-    latest[key] = line;
-  }
-  std::string text = "{\"targets\":[";
-  for (std::size_t i = 0; i < order.size(); ++i) text += (i ? "," : "") + latest[order[i]];
-  return parse_stored_run(text + "]}", journal);
+  const JournalContents contents = read_journal(journal);
+  StoredRun run = parse_stored_run(contents.targets_json, journal);
+  run.partial = contents.partial_note;
+  return run;
 }
 
 }  // namespace

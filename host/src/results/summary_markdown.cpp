@@ -74,6 +74,9 @@ std::string performance_row(const TargetResult& t) {
   const double median = t.stats.median;
   const double spread = median > 0 ? t.stats.median_absolute_deviation / median : 0;
   std::string notes = "ok; ±" + format_double("%.1f%%", 100 * spread) + " MAD";
+  if (t.measurement)
+    if (const std::string resources = cpu_and_allocations_text(*t.measurement); !resources.empty())
+      notes += "; " + resources;
   for (const auto& w : t.warnings) notes += "; ⚠ " + w;  // escaped with the cell below
   return "| " + t.target_id + " | " + (median > 0 ? human_rate(1e9 / median) : "0") + " | " +
          human_duration(median) + " | " + escape_table_cell(notes) + " |\n";
@@ -184,6 +187,7 @@ std::string environment_section(const SuiteReport& report) {
   md += "- Virtualization: " + env.virtualization + "\n";
   md += "- cost-ops " + env.host_version + " (" + env.host_compiler + ", " + env.host_build_type +
         (env.git_commit.empty() ? "" : ", commit " + env.git_commit) + ")\n";
+  md += sandbox::isolation_markdown(env.isolation);
   return md + hardware_counters_line(report) + "\n";
 }
 

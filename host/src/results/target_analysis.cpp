@@ -33,7 +33,19 @@ void warn_about_resources(TargetResult& result) {
     result.warnings.push_back(
         "leaked " + std::to_string(m.leaked_file_descriptors) +
         " file descriptor(s): open after teardown, not before setup; close them in teardown");
-  if (m.heap_growth_bytes > kHeapGrowthWarningBytes)
+  if (m.allocations.counted()) {
+    // Exact and deterministic: blocks the counted run() allocated that
+    // reset() and teardown() never freed, whatever the load or batch size.
+    if (m.allocations.live_bytes_after_teardown > 0)
+      result.warnings.push_back(
+          "leak: " +
+          format_double("%.1f",
+                        m.allocations.per_operation(m.allocations.live_bytes_after_teardown)) +
+          " bytes per operation allocated by run() are still live after teardown (counted over " +
+          std::to_string(m.allocations.iterations) +
+          " operations): memory the target never frees; free it in run(), reset() or teardown(), "
+          "or find it with valgrind --leak-check=full");
+  } else if (m.heap_growth_bytes > kHeapGrowthWarningBytes)
     result.warnings.push_back(
         "heap memory in use grew by " +
         format_double("%.1f MiB", static_cast<double>(m.heap_growth_bytes) / 1048576.0) +
@@ -67,6 +79,17 @@ void warn_about_harness_overhead(TargetResult& result) {
 }
 
 }  // namespace
+
+std::string cpu_and_allocations_text(const TargetMeasurement& m) {
+  std::string text;
+  if (const double cpu = cpu_ns_per_operation(m); cpu >= 0)
+    text = "cpu " + human_duration(cpu) + "/op";
+  if (const AllocationCounts& a = m.allocations; a.counted())
+    text += (text.empty() ? "" : " · ") +
+            format_double("%.4g allocs ", a.per_operation(a.allocations)) +
+            format_double("%.4g B/op", a.per_operation(a.bytes_allocated));
+  return text;
+}
 
 ProcessSpread process_spread(const TargetMeasurement& measurement) {
   std::vector<std::vector<double>> by_process(process_count(measurement));

@@ -1,10 +1,9 @@
 #include "costops/host/baselines.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
-
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/files/host_key.hpp"
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/output_directory.hpp"
 
 namespace costops::host {
@@ -32,11 +31,72 @@ fs::path save_baseline(const fs::path& output_root, const std::string& name) {
                          "(not \".\" or \"..\")");
   const fs::path dir = output_root / "baselines" / name;
   make_private_directories(dir);
-  std::ifstream in(output_root / "results.json", std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  write_file_atomically(dir / "results.json", text.str());
+  std::string text;
+  try {
+    text = read_regular_file(output_root / "results.json", kMaxResultsFileBytes);
+  } catch (const UnsafeFileError& e) {
+    throw FileWriteError(std::string("cannot save the baseline: ") + e.what());
+  }
+  const HostKey& key = host_key();
+  if (!key.bytes)
+    throw FileWriteError("cannot save the baseline " + name + ": it could not be signed (" +
+                         key.problem + ")");
+  // The signature goes first: a crash between the two leaves the old
+  // results.json with a signature that no longer fits, which is refused,
+  // never a new results.json trusted under an old signature.
+  write_file_atomically(dir / (std::string("results.json") + kSignatureSuffix),
+                        signature(*key.bytes, SignedKind::baseline, text) + "\n");
+  write_file_atomically(dir / "results.json", text);
   return dir;
+}
+
+StoredRun load_checked_baseline(const fs::path& output_root, const std::string& value,
+                                std::string& unsigned_note) {
+  std::error_code ec;
+  const bool named_by_path = fs::exists(fs::symlink_status(value, ec));
+  const fs::path location = baseline_location(output_root, value);
+  const fs::path file = fs::is_directory(location, ec) ? location / "results.json" : location;
+  if (!fs::exists(fs::symlink_status(file, ec)))
+    throw ResultsFileError(
+        file.string() +
+        " does not exist: a baseline is a complete run's results.json (saved with "
+        "--save-baseline NAME, or a directory or file you name); a run whose host did not "
+        "finish is not one");
+  std::string text;
+  try {
+    text = read_regular_file(file, kMaxResultsFileBytes);
+  } catch (const UnsafeFileError& e) {
+    throw ResultsFileError(e.what());
+  }
+  const fs::path sidecar = file.string() + kSignatureSuffix;
+  std::string tag;
+  try {
+    tag = read_regular_file(sidecar, 1024);
+  } catch (const UnsafeFileError& e) {
+    if (fs::exists(fs::symlink_status(sidecar, ec))) throw ResultsFileError(e.what());
+  }
+  while (!tag.empty() && (tag.back() == '\n' || tag.back() == ' ')) tag.pop_back();
+  const HostKey& key = host_key();
+  const std::string save_again = "; if you trust its content, run again with --save-baseline " +
+                                 (named_by_path ? std::string("NAME") : value) +
+                                 " to sign a new baseline";
+  if (tag.empty()) {
+    if (!named_by_path)
+      throw ResultsFileError("baseline " + file.string() + " has no signature (" +
+                             sidecar.filename().string() +
+                             "): it was not saved by this host, or was altered" + save_again);
+    unsigned_note = "baseline " + file.string() +
+                    " carries no signature of this host; it is trusted because you named the "
+                    "file";
+  } else if (!key.bytes) {
+    throw ResultsFileError("baseline " + file.string() + " cannot be checked: " + key.problem);
+  } else if (!signature_matches(*key.bytes, SignedKind::baseline, text, tag)) {
+    throw ResultsFileError("baseline " + file.string() +
+                           " does not match its signature: it was changed after this host saved "
+                           "it (or saved with another user's host key), so it is not trusted" +
+                           save_again);
+  }
+  return parse_stored_run(text, file);
 }
 
 }  // namespace costops::host

@@ -5,7 +5,9 @@
 #include <map>
 
 #include "costops/host/child_process.hpp"
+#include "costops/host/files/host_key.hpp"
 #include "costops/host/probe_cache.hpp"
+#include "costops/host/sandbox/sandbox_policy.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::host {
@@ -15,10 +17,22 @@ std::unique_ptr<TargetExecutor> make_executor(const PluginSelection& selection,
   // Probes are remembered per file only when made in a worker: an in-process
   // probe (debugging) should see the library as it is loaded now.
   if (selection.isolation == IsolationMode::none) return make_in_process_executor();
+  // The host key signs what the host trusts later (journal, baselines, probe
+  // cache): its directory and the probe cache's are covered in the worker
+  // like the output directory, unless something the worker needs is inside.
+  auto policy = selection.sandbox;
+  auto needed_by_workers = plugin_search_path(selection.plugin_dirs, host_executable);
+  needed_by_workers.push_back(host_executable);
+  std::error_code ec;
+  if (const auto tmp = std::filesystem::temp_directory_path(ec); !ec)
+    needed_by_workers.push_back(tmp);
+  const auto probe_cache = default_probe_cache_file();
+  for (const auto& file : {default_host_key_file(), probe_cache})
+    if (!file.empty()) sandbox::hide_directory(policy, file.parent_path(), needed_by_workers);
   return make_caching_executor(
       make_isolated_executor({host_executable.string(), selection.probe_timeout_seconds,
-                              selection.run_timeout_seconds}),
-      default_probe_cache_file(), host_executable);
+                              selection.run_timeout_seconds, std::move(policy)}),
+      probe_cache, host_executable);
 }
 
 std::vector<DiscoveredFile> discover_plugins(const PluginSelection& selection,

@@ -7,13 +7,16 @@
 
 #include <boost/json.hpp>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "costops/bench_target_v1.h"
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/build_info.hpp"
+#include "costops/host/files/host_key.hpp"
+#include "costops/host/files/safe_open.hpp"
+#include "costops/host/files/sha256.hpp"
+#include "costops/host/json_text.hpp"
 #include "costops/host/worker_protocol.hpp"
 
 namespace costops::host {
@@ -33,24 +36,59 @@ fs::path default_probe_cache_file() {
 
 namespace {
 
-// What must be unchanged for a remembered probe of `file` to hold.
-std::string file_identity(const fs::path& file) {
+// Larger than any plugin or cache file: a bigger one is not hashed or read.
+constexpr std::size_t kMaxPluginBytes = std::size_t{1} << 30;
+constexpr std::size_t kMaxCacheBytes = std::size_t{64} << 20;
+
+// The host binary's identity: its path, size, modification and change
+// times, inode and device (hashing a multi-megabyte binary each run would
+// cost more than it protects: only the user can replace it).
+std::string host_file_identity(const fs::path& file) {
   struct stat s {};
   if (::stat(file.c_str(), &s) != 0) return {};
   std::ostringstream id;
   id << file.string() << "|" << s.st_size << "|" << s.st_mtim.tv_sec << "." << s.st_mtim.tv_nsec
-     << "|" << s.st_ino << "|" << s.st_dev;
+     << "|" << s.st_ctim.tv_sec << "." << s.st_ctim.tv_nsec << "|" << s.st_ino << "|" << s.st_dev;
   return id.str();
 }
 
+// A plugin's identity is its content: a file rewritten in place with the
+// same size and times (touch -r) is a different plugin. "" when unreadable.
+std::string plugin_identity(const fs::path& file) {
+  try {
+    return file.string() + "|sha256:" + to_hex(sha256(read_regular_file(file, kMaxPluginBytes)));
+  } catch (const UnsafeFileError&) {
+    return {};
+  }
+}
+
+// The cache file is "<signature>\n<entries as JSON>"; anything that does not
+// verify under the host key (absent, damaged, edited by a plugin, a FIFO
+// planted in its place) is an empty cache: every plugin is probed again.
 json::object read_cache(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
+  const HostKey& key = host_key();
+  if (!key.bytes) return {};
+  std::string text;
+  try {
+    text = read_regular_file(file, kMaxCacheBytes);
+  } catch (const UnsafeFileError&) {
+    return {};
+  }
+  const std::size_t newline = text.find('\n');
+  if (newline == std::string::npos) return {};
+  const std::string_view entries = std::string_view(text).substr(newline + 1);
+  if (!signature_matches(*key.bytes, SignedKind::probe_cache, entries,
+                         std::string_view(text).substr(0, newline)))
+    return {};
   boost::system::error_code ec;
-  json::value doc = json::parse(text.str(), ec);
-  if (ec || !doc.is_object()) return {};  // absent or damaged: start afresh
+  json::value doc = json::parse(entries, ec);
+  if (ec || !doc.is_object()) return {};
   return std::move(doc.get_object());
+}
+
+std::string signed_cache_text(const std::string& key, const json::object& entries) {
+  const std::string text = to_compact_json(entries);
+  return signature(key, SignedKind::probe_cache, text) + "\n" + text;
 }
 
 class CachingExecutor final : public TargetExecutor {
@@ -61,7 +99,7 @@ class CachingExecutor final : public TargetExecutor {
         cache_file_(std::move(cache_file)),
         host_identity_(
             std::string(kHostVersion) + "|abi " + std::to_string(BENCH_TARGET_V1_ABI_MAJOR) + "." +
-            std::to_string(BENCH_TARGET_V1_ABI_MINOR) + "|" + file_identity(host_executable)),
+            std::to_string(BENCH_TARGET_V1_ABI_MINOR) + "|" + host_file_identity(host_executable)),
         entries_(read_cache(cache_file_)) {}
 
   ~CachingExecutor() override {
@@ -70,7 +108,7 @@ class CachingExecutor final : public TargetExecutor {
 
   PluginProbe probe(const fs::path& library) override {
     const std::string key = library.string();
-    const std::string identity = host_identity_ + "|" + file_identity(library);
+    const std::string identity = host_identity_ + "|" + plugin_identity(library);
     if (const PluginProbe* known = lookup(key, identity)) return *known;
     PluginProbe probe = inner_->probe(library);
     if (probe.status == TargetStatus::ok && identity != host_identity_ + "|")
@@ -81,6 +119,12 @@ class CachingExecutor final : public TargetExecutor {
   TargetOutcome run(const fs::path& library, const std::string& target_id,
                     const MeasurementSettings& settings) override {
     return inner_->run(library, target_id, settings);
+  }
+
+  PairedOutcome run_paired(const fs::path& baseline_library, const fs::path& library,
+                           const std::string& target_id,
+                           const MeasurementSettings& settings) override {
+    return inner_->run_paired(baseline_library, library, target_id, settings);
   }
 
  private:
@@ -105,9 +149,11 @@ class CachingExecutor final : public TargetExecutor {
       const fs::path dir = cache_file_.parent_path();
       fs::create_directories(dir);
       fs::permissions(dir, fs::perms::owner_all);
-      const int lock =
-          ::open((dir / "probe-cache.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-      if (lock < 0) return;
+      const HostKey& host = host_key();
+      if (!host.bytes) return;
+      const FileDescriptor lock_file =
+          open_regular_file(dir / "probe-cache.lock", O_RDWR | O_CREAT, 0600);
+      const int lock = lock_file.get();
       if (::flock(lock, LOCK_EX) == 0) {
         json::object merged = read_cache(cache_file_);
         for (auto& [key, entry] : learned_) merged[key] = entry;
@@ -115,9 +161,8 @@ class CachingExecutor final : public TargetExecutor {
         for (const auto& [key, entry] : merged)
           if (!fs::exists(fs::path(std::string(key)))) gone.emplace_back(key);
         for (const auto& key : gone) merged.erase(key);
-        write_file_atomically(cache_file_, json::serialize(merged), Flush::later);
+        write_file_atomically(cache_file_, signed_cache_text(*host.bytes, merged), Flush::later);
       }
-      ::close(lock);
     } catch (...) {
       // Best effort: without a cache, the next run probes again.
     }

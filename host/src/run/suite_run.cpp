@@ -14,6 +14,7 @@
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
+#include "costops/host/paired_ab.hpp"
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/result_store.hpp"
 #include "costops/host/results_keys.hpp"
@@ -65,6 +66,7 @@ class SuiteRun {
     if (options_.list_only) return list();
     if (!open_output() || !load_baseline()) return exit_code_;
     output_->clear_previous_run();  // after reading the baseline: it may live here
+    start_journal();
     run_rounds();
     compare_with_baseline();
     keep_baseline();
@@ -152,9 +154,13 @@ class SuiteRun {
       std::cout << to_pretty_json(targets);
       return kExitOk;
     }
+    // One line per target, tab-separated: no field may hold a tab, newline
+    // or escape sequence (a plugin's name or description could).
+    const auto field = [](const std::string& text) { return for_terminal(text, false); };
     for (const auto& p : plan_.planned)
-      std::cout << p.target.id << "\t" << p.plugin->name << " " << p.plugin->version << "\t"
-                << p.plugin->path << "\t" << p.target.description << "\n";
+      std::cout << field(p.target.id) << "\t" << field(p.plugin->name) << " "
+                << field(p.plugin->version) << "\t" << field(p.plugin->path) << "\t"
+                << field(p.target.description) << "\n";
     return kExitOk;
   }
 
@@ -175,12 +181,23 @@ class SuiteRun {
   bool load_baseline() {
     if (options_.baseline.empty()) return true;
     try {
-      baseline_ = load_stored_run(baseline_location(output_->root(), options_.baseline));
+      std::string unsigned_note;
+      baseline_ = load_checked_baseline(output_->root(), options_.baseline, unsigned_note);
+      if (!unsigned_note.empty()) progress_.warning(unsigned_note);
     } catch (const ResultsFileError& e) {
       return fail(std::string("baseline: ") + e.what());
     }
     report_.baseline_name = options_.baseline;
     return true;
+  }
+
+  void start_journal() {
+    try {
+      output_->start_journal(plan_.planned.size());
+    } catch (const FileWriteError& e) {
+      progress_.error(e.what());
+      write_failed_ = true;
+    }
   }
 
   // Journals a finished target, or writes results.json and summary.md when
@@ -190,8 +207,11 @@ class SuiteRun {
     try {
       if (finished)
         output_->write_journal_entry(*finished);  // constant cost per target
-      else
+      else {
+        report_.environment.isolation = sandbox::isolation_report(
+            options_.plugins.isolation == IsolationMode::process, options_.plugins.sandbox);
         output_->write_suite_files(report_, options_.write_summary);
+      }
     } catch (const FileWriteError& e) {
       progress_.error(e.what());
       write_failed_ = true;
@@ -202,7 +222,9 @@ class SuiteRun {
   // later round (--rounds) runs the targets still ok again, in order, in a
   // fresh process: targets compared side by side see the same drift.
   void run_rounds() {
-    if (ab_)
+    if (ab_ && options_.ab_paired)
+      run_paired_ab();
+    else if (ab_)
       run_ab();
     else
       run_plain_rounds();
@@ -222,6 +244,29 @@ class SuiteRun {
       side.write_suite_files(ab_->report, false);
       baseline_ = load_stored_run(side.root() / "results.json");
       report_.baseline_name = "A/B baseline " + options_.ab_baseline_plugin_dir;
+    } catch (const std::exception& e) {
+      progress_.error(std::string("A/B baseline side: ") + e.what());
+      write_failed_ = true;
+    }
+  }
+
+  // Paired A/B mode: both builds inside each worker; the verdicts are the
+  // paired test's (paired_ab.hpp), not compare's, so no baseline is loaded.
+  void run_paired_ab() {
+    const PairedAbSettings settings = paired_settings(options_);
+    const PairedAbReport paired =
+        host::run_paired_ab(options_, settings, plan_, report_.targets, *ab_, executor_, progress_,
+                            [this](const TargetResult& r) { save(&r); });
+    report_.ab_paired = paired_ab_json(paired, settings);
+    report_.baseline_name = "paired A/B baseline " + options_.ab_baseline_plugin_dir;
+    report_.baseline_comparison = paired_ab_markdown(paired, settings);
+    regression_ = paired.regression();
+    progress_.info("Paired A/B against " + options_.ab_baseline_plugin_dir + ", " +
+                   for_terminal(paired_ab_text(paired, settings)));
+    for (const auto& line : paired_regression_lines(paired))
+      progress_.warning("regression: " + for_terminal(line, false));
+    try {
+      OutputDirectory(output_->root() / kAbBaselineDirectory).write_suite_files(ab_->report, false);
     } catch (const std::exception& e) {
       progress_.error(std::string("A/B baseline side: ") + e.what());
       write_failed_ = true;
@@ -286,11 +331,19 @@ class SuiteRun {
     }
   }
 
+  // Names only files that exist: after a failed write (full disk) the
+  // error said what is missing, and no line may point at a file that is not there.
   void announce_files() {
     const fs::path& root = output_->root();
-    progress_.info("Results: " + (root / "results.json").string() +
-                   (options_.write_summary ? ", " + (root / "summary.md").string() : "") + ", " +
-                   (root / "raw").string() + "/");
+    std::string written;
+    for (const fs::path& file : {root / "results.json", root / "summary.md"}) {
+      std::error_code ec;
+      if (file.filename() == "summary.md" && !options_.write_summary) continue;
+      if (fs::is_regular_file(fs::symlink_status(file, ec)))
+        written += (written.empty() ? "" : ", ") + file.string();
+    }
+    if (written.empty()) return;
+    progress_.info("Results: " + written + ", " + (root / "raw").string() + "/");
   }
 
   // Appends the run to the result store in one transaction, over the one

@@ -31,6 +31,8 @@ TargetOutcome guarded_run(TargetExecutor& executor, const PlannedTarget& target,
   }
 }
 
+}  // namespace
+
 TargetResult result_skeleton(const PlannedTarget& target) {
   TargetResult result;
   result.target_id = target.target.id;
@@ -60,13 +62,10 @@ std::string line_label(const RoundRunner& runner, std::uint32_t round) {
   return runner.side + (runner.side.empty() ? "" : ", ") + "round " + std::to_string(round);
 }
 
-// Statistics, then the progress line.
 void finish(TargetResult& result, const RoundRunner& runner, std::uint32_t round) {
   analyse(result, runner);
   runner.progress.target_finished(result, line_label(runner, round));
 }
-
-}  // namespace
 
 TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& target,
                              TargetPosition position) {

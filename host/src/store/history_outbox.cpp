@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/files/safe_open.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/target_status.hpp"
@@ -262,12 +263,17 @@ OutboxUpload upload_outbox(ResultStore& store, const fs::path& directory) {
   std::sort(files.begin(), files.end());
   OutboxUpload result;
   for (const fs::path& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) continue;  // a concurrent upload took it
-    std::stringstream text;
-    text << in.rdbuf();
+    std::string text;
     try {
-      const RunRecord record = parse_run_record(text.str(), file);
+      text = read_regular_file(file);
+    } catch (const UnsafeFileError& e) {  // a FIFO, device or link where a file was queued
+      result.rejected.emplace_back(file, e.what());
+      continue;
+    } catch (const std::exception&) {
+      continue;  // a concurrent upload took it
+    }
+    try {
+      const RunRecord record = parse_run_record(text, file);
       const AppendResult stored = store.store_run(record);
       (stored.already_stored ? result.already_stored : result.stored)
           .emplace_back(file, stored.run_id);

@@ -2,12 +2,18 @@
 
 #include "costops/host/worker/descriptor_check.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <bit>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 
 #include "costops/host/build_info.hpp"
+#include "costops/host/files/safe_open.hpp"
 
 namespace costops::host {
 
@@ -67,11 +73,25 @@ constexpr unsigned char kHostClass = 0;
 }  // namespace
 
 BinaryCheck check_binary_format(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {TargetStatus::invalid, "cannot open the file: " + std::string(strerror(errno))};
+  // A directory, FIFO or device named *.so is said to be one, never read
+  // (a FIFO would block, a directory would read as "empty").
+  FileDescriptor fd;
+  try {
+    fd = open_regular_file(path, O_RDONLY);
+  } catch (const UnsafeFileError& e) {
+    return {TargetStatus::invalid, e.what()};
+  }
+  if (fd.get() < 0)
+    return {TargetStatus::invalid, "cannot open the file: " + std::string(strerror(errno))};
   std::array<unsigned char, 20> header{};
-  in.read(reinterpret_cast<char*>(header.data()), header.size());
-  const auto got = in.gcount();
+  ssize_t got = 0;
+  while (got < static_cast<ssize_t>(header.size())) {
+    const ssize_t n =
+        ::read(fd.get(), header.data() + got, header.size() - static_cast<std::size_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += n;
+  }
   if (got == 0) return {TargetStatus::invalid, "the file is empty, not a shared library"};
   if (got < 20 || std::memcmp(header.data(),
                               "\x7f"
@@ -80,14 +100,29 @@ BinaryCheck check_binary_format(const std::filesystem::path& path) {
     return {TargetStatus::invalid, "not an ELF shared library (wrong magic bytes)"};
   const unsigned char elf_class = header[4];
   const unsigned char data = header[5];  // 1 little-endian, 2 big-endian
+  const unsigned char host_data = std::endian::native == std::endian::little ? 1 : 2;
+  const auto byte_order = [](unsigned char d) {
+    return d == 1 ? "little-endian" : d == 2 ? "big-endian" : "unknown byte order";
+  };
+  if (data != host_data)
+    return {TargetStatus::incompatible, std::string("an ELF file for ") + byte_order(data) +
+                                            " machines (this host is " + byte_order(host_data) +
+                                            "); rebuild the plugin for this machine"};
   const std::uint16_t type = data == 2 ? static_cast<std::uint16_t>(header[16] << 8 | header[17])
                                        : static_cast<std::uint16_t>(header[17] << 8 | header[16]);
   const std::uint16_t machine = data == 2
                                     ? static_cast<std::uint16_t>(header[18] << 8 | header[19])
                                     : static_cast<std::uint16_t>(header[19] << 8 | header[18]);
-  if (type != 3)  // ET_DYN
-    return {TargetStatus::invalid,
-            "an ELF file but not a shared library (e_type " + std::to_string(type) + ")"};
+  if (type != 3) {  // ET_DYN
+    const char* what = type == 1   ? "a relocatable object (.o); link it with -shared"
+                       : type == 2 ? "an executable (not position-independent); build the plugin "
+                                     "with -shared -fPIC"
+                       : type == 4 ? "a core dump"
+                                   : "of an unknown kind";
+    return {TargetStatus::invalid, "an ELF file but not a shared library: it is " +
+                                       std::string(what) + " (e_type " + std::to_string(type) +
+                                       ")"};
+  }
   if (kHostMachine != 0 && (machine != kHostMachine || elf_class != kHostClass))
     return {TargetStatus::incompatible, "built for " + machine_name(machine) +
                                             (elf_class == 1 ? " (32-bit)" : "") + ", host is " +

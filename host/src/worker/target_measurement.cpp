@@ -5,12 +5,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 
 #include "costops/host/sample_stats.hpp"
 #include "costops/host/untrusted_text.hpp"
+#include "costops/host/worker/allocation_counting.hpp"
 #include "costops/host/worker/hardware_counters.hpp"
 #include "costops/host/worker/instruction_count.hpp"
 #include "costops/host/worker/peak_memory.hpp"
@@ -24,6 +27,41 @@ using Clock = std::chrono::steady_clock;
 double nanoseconds_between(Clock::time_point start, Clock::time_point end) {
   return std::chrono::duration<double, std::nano>(end - start).count();
 }
+
+// CPU time of the whole process: the worker's thread plus any threads run()
+// starts (they are joined before it returns, so their time is in).
+double process_cpu_ns() {
+  timespec now{};
+  if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now) != 0) return -1;
+  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+}
+
+// What the plugin's manual timing services (1.3) did during one run() call.
+struct ManualTiming {
+  bool reported = false;  // add_manual_time_ns was called
+  double reported_ns = 0;
+  bool paused = false;
+  Clock::time_point paused_at;
+  double paused_ns = 0;
+  std::uint64_t implausible_batches = 0;  // reported more than the wall clock saw
+
+  void begin_run() {
+    reported = paused = false;
+    reported_ns = paused_ns = 0;
+  }
+  // The sample's time from the wall-clock time of the run() call that
+  // ended at `end`: the plugin's own time when it reported any, else the
+  // wall time without the paused spans.
+  double end_run(double wall_ns, Clock::time_point end) {
+    if (paused) paused_ns += nanoseconds_between(paused_at, end);
+    paused = false;
+    if (!reported) return std::max(0.0, wall_ns - paused_ns);
+    // A little slack: the plugin's clock and the host's are read at
+    // different moments around the same work.
+    if (reported_ns > wall_ns * 1.01 + 1000) ++implausible_batches;
+    return reported_ns;
+  }
+};
 
 // The host side of bench_host_services_v1. Every callback catches
 // everything: nothing may unwind into plugin frames.
@@ -41,11 +79,33 @@ class HostServices {
     table_.argument = call.argument;  // 1.1: which target setup() sets up
     table_.user_data = call.user_data;
     table_.target_id = call.id.c_str();
+    table_.add_manual_time_ns = &add_manual_time;  // 1.3: manual timing
+    table_.pause_timing = &pause;
+    table_.resume_timing = &resume;
   }
   const bench_host_services_v1* table() const { return &table_; }
+  ManualTiming& timing() { return timing_; }
 
  private:
   static HostServices& self(void* context) { return *static_cast<HostServices*>(context); }
+  static void BENCH_TARGET_V1_CALL add_manual_time(void* context, std::uint64_t nanoseconds) {
+    ManualTiming& timing = self(context).timing_;
+    timing.reported = true;
+    timing.reported_ns += static_cast<double>(nanoseconds);
+  }
+  static void BENCH_TARGET_V1_CALL pause(void* context) {
+    ManualTiming& timing = self(context).timing_;
+    if (timing.paused) return;
+    timing.paused = true;
+    timing.paused_at = Clock::now();
+  }
+  static void BENCH_TARGET_V1_CALL resume(void* context) {
+    const auto now = Clock::now();
+    ManualTiming& timing = self(context).timing_;
+    if (!timing.paused) return;
+    timing.paused = false;
+    timing.paused_ns += nanoseconds_between(timing.paused_at, now);
+  }
   static void BENCH_TARGET_V1_CALL set_bytes(void* context, std::uint64_t bytes) {
     self(context).out_.bytes_per_operation = bytes;
   }
@@ -53,6 +113,7 @@ class HostServices {
     self(context).out_.items_per_operation = items;
   }
   static void BENCH_TARGET_V1_CALL report_number(void* context, const char* key, double value) {
+    const HostAllocations host_allocations;  // the host's copies are not the plugin's
     try {
       auto& host = self(context);
       if (key == nullptr) return host.note("report_metric_number called with a NULL key");
@@ -65,6 +126,7 @@ class HostServices {
   }
   static void BENCH_TARGET_V1_CALL report_string(void* context, const char* key,
                                                  const char* value) {
+    const HostAllocations host_allocations;
     try {
       auto& host = self(context);
       if (key == nullptr || value == nullptr)
@@ -74,6 +136,7 @@ class HostServices {
     }
   }
   static void BENCH_TARGET_V1_CALL log(void* context, bench_log_level level, const char* message) {
+    const HostAllocations host_allocations;
     try {
       static constexpr std::array<std::string_view, 4> names = {"debug", "info", "warning",
                                                                 "error"};
@@ -129,13 +192,14 @@ class HostServices {
   std::unordered_map<std::string, std::size_t> index_;
   std::size_t metric_bytes_ = 0;
   bool cap_noted_ = false;
+  ManualTiming timing_;
   bench_host_services_v1 table_{};
 };
 
 class TargetDriver {
  public:
-  TargetDriver(const bench_target_v1& target, TargetMeasurement& out)
-      : target_(target), out_(out) {}
+  TargetDriver(const bench_target_v1& target, TargetMeasurement& out, ManualTiming& timing)
+      : target_(target), out_(out), timing_(timing) {}
 
   bool fail(const char* phase, bench_status status) {
     out_.succeeded = false;
@@ -168,13 +232,19 @@ class TargetDriver {
   }
 
   // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
+  // The process CPU time is read outside the wall-clock pair, so its cost
+  // (a system call) does not show in the elapsed time.
   double timed_run(std::uint64_t iterations) {
     bench_status status;
     Clock::time_point start, end;
+    double cpu_start = 0, cpu_end = 0;
     try {
+      timing_.begin_run();
+      cpu_start = process_cpu_ns();
       start = Clock::now();
       status = target_.run(state_, iterations, error_.data(), error_.size());
       end = Clock::now();
+      cpu_end = process_cpu_ns();
     } catch (const std::exception& e) {
       escaped("run", e.what());
       return -1;
@@ -186,8 +256,11 @@ class TargetDriver {
       fail("run", status);
       return -1;
     }
-    return nanoseconds_between(start, end);
+    last_cpu_ns_ = cpu_start >= 0 && cpu_end >= cpu_start ? cpu_end - cpu_start : -1;
+    return timing_.end_run(nanoseconds_between(start, end), end);
   }
+  // The process CPU time of the last successful timed_run; < 0 if unknown.
+  double last_cpu_ns() const { return last_cpu_ns_; }
 
   // reset(state) (1.2), untimed; true when the target has none. Read only
   // when the plugin's struct_size covers the field: a 1.0 or 1.1 target's
@@ -235,8 +308,10 @@ class TargetDriver {
 
   const bench_target_v1& target_;
   TargetMeasurement& out_;
+  ManualTiming& timing_;
   void* state_ = nullptr;
   bool has_state_ = false;
+  double last_cpu_ns_ = -1;
   std::array<char, 4096> error_{};
 };
 
@@ -270,7 +345,7 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
     counters.stop();
     if (elapsed >= 0 && !driver.reset()) return false;
     if (elapsed < 0) return false;
-    out.samples.push_back({out.batch_iterations, elapsed, repetition});
+    out.samples.push_back({out.batch_iterations, elapsed, repetition, 0, driver.last_cpu_ns()});
     ++taken;
     if (taken >= settings.min_samples && nanoseconds_between(start, Clock::now()) >= min_time_ns)
       break;
@@ -369,18 +444,44 @@ bool measure_between_setup_and_teardown(TargetDriver& driver, const MeasurementS
   return true;
 }
 
+// After the timed samples, so they pay nothing: one untimed run(state, n)
+// with every allocation counted, then reset() and teardown() with the
+// blocks that run made still followed, so what is live after teardown is
+// exactly what the target never frees (independent of how many iterations
+// the samples ran). n is the calibrated batch size, capped so the blocks
+// of a leaking target fit the counter's table. False when a call failed.
+bool count_allocations_through_teardown(TargetDriver& driver, TargetMeasurement& out) {
+  if (std::string why = allocation_counting_unavailable(); !why.empty()) {
+    out.allocations.unavailable = std::move(why);
+    return driver.teardown();
+  }
+  constexpr std::uint64_t kMaxCountedIterations = 100000;
+  const std::uint64_t iterations =
+      std::clamp<std::uint64_t>(out.batch_iterations, 1, kMaxCountedIterations);
+  start_allocation_counting();
+  const bool ran = driver.timed_run(iterations) >= 0;
+  pause_allocation_counting();
+  const bool reset = ran && driver.reset();
+  const bool torn_down = driver.teardown();
+  AllocationCounts counts = finish_allocation_counting(iterations);
+  if (!ran || !reset || !torn_down) return false;
+  out.allocations = std::move(counts);
+  return true;
+}
+
 }  // namespace
 
 TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings) {
   TargetMeasurement out;
   HostServices services(out, call);
-  TargetDriver driver(*call.target, out);
+  TargetDriver driver(*call.target, out, services.timing());
   out.clock_overhead_ns = measure_clock_overhead();
   reset_peak_rss();
   const std::int64_t fds_before = count_open_file_descriptors();
   const auto heap_before = static_cast<std::int64_t>(heap_in_use_bytes());
   if (!driver.setup(services.table())) return out;
   if (settings.instruction_iterations > 0) {
+    out.allocations.unavailable = "not counted with --measure instructions";
     const bool counted = count_instructions(driver, settings, out);
     out.succeeded = driver.teardown() && counted;
     return out;
@@ -389,12 +490,47 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
     driver.teardown();  // the failure already recorded is the one reported
     return out;
   }
-  if (!driver.teardown()) return out;
+  if (!count_allocations_through_teardown(driver, out)) return out;
   out.peak_rss_bytes = read_peak_rss_bytes();
   out.leaked_file_descriptors = count_open_file_descriptors() - fds_before;
   out.heap_growth_bytes = static_cast<std::int64_t>(heap_in_use_bytes()) - heap_before;
+  if (const std::uint64_t n = services.timing().implausible_batches; n > 0)
+    out.plugin_log.push_back("warning: (host) in " + std::to_string(n) +
+                             " batch(es) the time reported with add_manual_time_ns exceeded the "
+                             "wall-clock time of run(): check the plugin's clock and that it "
+                             "reports nanoseconds");
   out.succeeded = true;
   return out;
+}
+
+struct TargetSession::Parts {
+  explicit Parts(const TargetCall& call)
+      : services(record, call), driver(*call.target, record, services.timing()) {}
+  TargetMeasurement record;
+  HostServices services;
+  TargetDriver driver;
+};
+
+TargetSession::TargetSession(const TargetCall& call) : parts_(std::make_unique<Parts>(call)) {}
+
+TargetSession::~TargetSession() {
+  parts_->driver.teardown();
+}
+
+bool TargetSession::setup() {
+  return parts_->driver.setup(parts_->services.table());
+}
+
+double TargetSession::timed_batch(std::uint64_t iterations) {
+  return parts_->driver.timed_batch(iterations);
+}
+
+bool TargetSession::teardown() {
+  return parts_->driver.teardown();
+}
+
+const TargetMeasurement& TargetSession::record() const {
+  return parts_->record;
 }
 
 }  // namespace costops::host

@@ -6,7 +6,10 @@
 #include <cstdio>
 
 #include "costops/host/child_process.hpp"
+#include "costops/host/sandbox/limit_reasons.hpp"
+#include "costops/host/sandbox/worker_leftovers.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/paired_measurement.hpp"
 #include "costops/host/worker/plugin_library.hpp"
 #include "costops/host/worker/target_measurement.hpp"
 #include "costops/host/worker_protocol.hpp"
@@ -30,6 +33,20 @@ int run_probe_worker(const std::filesystem::path& library) {
   return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
 }
 
+// `ok` means clean (docs/isolation.md): a target that left threads or
+// processes running fails, and a failure at the memory limit names it.
+void account_for_sandbox(TargetMeasurement& measurement) {
+  if (!measurement.succeeded) {
+    measurement.failure_message = sandbox::memory_limit_note() + measurement.failure_message;
+    return;
+  }
+  const sandbox::WorkerLeftovers leftovers = sandbox::count_leftovers();
+  if (leftovers.clean()) return;
+  measurement.succeeded = false;
+  measurement.failure_phase = "teardown";
+  measurement.failure_message = sandbox::describe_leftovers(leftovers);
+}
+
 int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
                       const MeasurementSettings& settings) {
   PluginLibrary plugin(library);
@@ -39,6 +56,7 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
     measurement.failure_message = plugin.probe().reason;
   } else if (const auto call = find_target_call(plugin.descriptor(), target_id)) {
     measurement = measure_target(*call, settings);
+    account_for_sandbox(measurement);
   } else {
     measurement.failure_phase = "load";
     measurement.failure_message = "the plugin does not offer target " + target_id;
@@ -54,6 +72,8 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
 int run_worker(const std::vector<std::string>& args) {
   const WorkerRequest request = decode_worker_arguments(args);
   if (request.task == WorkerTask::probe) return run_probe_worker(request.plugin);
+  if (request.task == WorkerTask::run_paired)
+    return write_all(kWorkerResultFd, paired_worker_message(request)) ? 0 : 1;
   return run_target_worker(request.plugin, request.target, request.settings);
 }
 

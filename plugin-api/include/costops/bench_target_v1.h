@@ -27,7 +27,11 @@
  *     variable per family, and a reason buffer for declining plugins.
  *     1.2: an optional, untimed reset() per target that the host calls
  *     between timed batches, so every batch starts from the same state.
- *     A plugin built against 1.0 or 1.1 runs unchanged on a 1.2 host.
+ *     1.3: manual timing in the host services table (the plugin reports
+ *     the time it measured itself, or pauses the host's clock around work
+ *     that is not the operation); the host also counts the target's heap
+ *     allocations and CPU time, which needs nothing from the plugin.
+ *     A plugin built against 1.0, 1.1 or 1.2 runs unchanged on a 1.3 host.
  *
  * Ownership
  *   - Every pointer a plugin returns (descriptors, strings) is owned by the
@@ -47,6 +51,9 @@
  *   - The host calls every function of one plugin from a single thread, one
  *     call at a time. A plugin may start threads inside run(), but must join
  *     them before run() returns.
+ *   - What the host measures besides time covers those threads too: CPU time
+ *     (1.3) is the whole process's, and allocations (1.3) are counted on
+ *     every thread during the host's one counted run() call.
  *
  * Strings are UTF-8 and NUL-terminated.
  */
@@ -63,7 +70,7 @@
 /** The ABI major version. Also spelled in the entry symbol's name. */
 #define BENCH_TARGET_V1_ABI_MAJOR 1
 /** The ABI minor version this header describes. Grows when structs grow. */
-#define BENCH_TARGET_V1_ABI_MINOR 2
+#define BENCH_TARGET_V1_ABI_MINOR 3
 
 /** Name of the one symbol a plugin exports, for hosts that look it up. */
 #define BENCH_TARGET_V1_ENTRY_SYMBOL "bench_target_v1_entry"
@@ -217,6 +224,35 @@ typedef struct bench_host_services_v1 {
   /** (1.1) The id of the target being set up, after family expansion
    *  ("myhash_1024"), for messages. Default NULL. */
   const char* target_id;
+
+  /* Manual timing (1.3). Only from inside run(), on the thread the host
+   * called run() on. Use the bench_host_* wrappers below: they do nothing
+   * (and return 0) on an older host. The host's plausibility checks apply
+   * to the resulting times as to its own. */
+
+  /** (1.3) Adds `nanoseconds` of time the plugin measured itself (a GPU
+   *  kernel's event timer, an I/O completion, an async task's own clock) to
+   *  the current run() call. When a run() call reports any, the sample's time
+   *  is the sum reported instead of the host's wall clock: report each
+   *  iteration's time (as Google Benchmark's SetIterationTime) or the whole
+   *  batch's once (as Criterion's iter_custom). Costs a call and an add.
+   *  The host notes in the plugin log when a batch's reported time exceeds
+   *  its wall-clock time (a clock or unit mistake). */
+  void(BENCH_TARGET_V1_CALL* add_manual_time_ns)(void* host_context, uint64_t nanoseconds);
+  /** (1.3) Stops the host's clock for the current run() call until
+   *  resume_timing(): for per-iteration setup that is not the operation
+   *  (refilling a buffer, shuffling an input). Each pause/resume pair costs
+   *  two clock reads (tens of nanoseconds, which stay in the sample): pause
+   *  only around work much longer than that, or use reset() (1.2) for
+   *  per-batch setup. A pause still open when run() returns ends there; a
+   *  pause while paused, or a resume while running, is ignored. The CPU
+   *  time the host reports is not paused. */
+  void(BENCH_TARGET_V1_CALL* pause_timing)(void* host_context);
+  /** (1.3) Restarts the host's clock after pause_timing(). */
+  void(BENCH_TARGET_V1_CALL* resume_timing)(void* host_context);
+  /** (1.3) Reserved, NULL. Keeps the struct free of padding on 32-bit
+   *  platforms that align int64_t to 8 (an odd pointer count would not). */
+  const void* reserved_1_3;
 } bench_host_services_v1;
 
 /* ------------------------------------------------------------------------ */
@@ -399,6 +435,32 @@ static inline const void* bench_host_user_data(const bench_host_services_v1* hos
                                                                             : NULL;
 }
 
+/** (1.3) Manual timing wrappers: call the service when the host offers it
+ *  (struct_size covers it), else do nothing and return 0, so one plugin
+ *  runs on every host; 1 when the host took the call. */
+static inline int bench_host_add_manual_time_ns(const bench_host_services_v1* host,
+                                                uint64_t nanoseconds) {
+  if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, add_manual_time_ns) ||
+      host->add_manual_time_ns == NULL)
+    return 0;
+  host->add_manual_time_ns(host->host_context, nanoseconds);
+  return 1;
+}
+static inline int bench_host_pause_timing(const bench_host_services_v1* host) {
+  if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, pause_timing) ||
+      host->pause_timing == NULL)
+    return 0;
+  host->pause_timing(host->host_context);
+  return 1;
+}
+static inline int bench_host_resume_timing(const bench_host_services_v1* host) {
+  if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, resume_timing) ||
+      host->resume_timing == NULL)
+    return 0;
+  host->resume_timing(host->host_context);
+  return 1;
+}
+
 /** Copies `message` into a caller buffer of `capacity` bytes: truncated,
  *  always NUL-terminated (the rule for every message buffer). */
 static inline void bench_write_message(char* buffer, uint64_t capacity, const char* message) {
@@ -549,10 +611,15 @@ static inline void bench_clobber_memory(void) {
 
 /* 1.0 sizes were 16 + 2P, 8 + 6P, 8 + 5P and 16 + 5P (P = sizeof(void*));
  * 1.1 appended fields so that 64-bit fields stay 8-aligned on ILP32 too;
- * 1.2 appended two pointers to bench_target_v1 (1.1: 32 + 8P). */
+ * 1.2 appended two pointers to bench_target_v1 (1.1: 32 + 8P); 1.3 appended
+ * three function pointers and a reserved one to bench_host_services_v1
+ * (1.2: 16 + 8P). */
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_info_v1) == 24 + 3 * sizeof(void*), host_info_size);
-BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_services_v1) == 16 + 8 * sizeof(void*),
+BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_services_v1) == 16 + 12 * sizeof(void*),
                               host_services_size);
+BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_host_services_v1, add_manual_time_ns) ==
+                                  16 + 8 * sizeof(void*),
+                              manual_timing_appended_where_1_2_ended);
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_target_v1) == 32 + 10 * sizeof(void*), target_size);
 BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_target_v1, reset) == 32 + 8 * sizeof(void*),
                               reset_appended_where_1_1_ended);

@@ -117,6 +117,16 @@ class Host {
                ? services_->target_id
                : "";
   }
+  /// (1.3) Adds time the plugin measured itself to the current run() call;
+  /// the sample's time is then the sum reported (bench_host_add_manual_time_ns).
+  /// False on an older host, which times run() with its own clock.
+  bool add_manual_time_ns(std::uint64_t nanoseconds) const noexcept {
+    return bench_host_add_manual_time_ns(services_, nanoseconds) != 0;
+  }
+  /// (1.3) Stops and restarts the host's clock inside run() around work that
+  /// is not the operation (two clock reads per pair; see the C header).
+  bool pause_timing() const noexcept { return bench_host_pause_timing(services_) != 0; }
+  bool resume_timing() const noexcept { return bench_host_resume_timing(services_) != 0; }
 
  private:
   // A function exists only if the host's table is large enough to hold it.
@@ -124,6 +134,19 @@ class Host {
     return services_ != nullptr && services_->struct_size >= offset + sizeof(void*);
   }
   const bench_host_services_v1* services_;
+};
+
+/// (1.3) Pauses the host's clock for its lifetime, inside run():
+///   { costops::bench::UntimedScope untimed(host); refill(buffer); }
+class UntimedScope {
+ public:
+  explicit UntimedScope(const Host& host) noexcept : host_(host) { host_.pause_timing(); }
+  ~UntimedScope() { host_.resume_timing(); }
+  UntimedScope(const UntimedScope&) = delete;
+  UntimedScope& operator=(const UntimedScope&) = delete;
+
+ private:
+  const Host& host_;
 };
 
 /// Keeps the compiler from deleting the computation that produced `value`:

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "costops/host/results_file.hpp"
+
 namespace costops::host {
 
 // A name is [A-Za-z0-9._-]+ and not "." or "..": it can never leave
@@ -19,9 +21,24 @@ std::filesystem::path baseline_location(const std::filesystem::path& output_root
                                         const std::string& value);
 
 // Copies output_root/results.json to output_root/baselines/NAME/results.json
-// (atomically, directories created owner/group only) and returns the
-// directory. Throws FileWriteError naming the path, or for an invalid name.
+// (atomically, directories created owner/group only) with its signature
+// beside it in results.json.sig (HMAC-SHA256 under the host key,
+// host_key.hpp), and returns the directory. Throws FileWriteError naming
+// the path, or for an invalid name.
 std::filesystem::path save_baseline(const std::filesystem::path& output_root,
                                     const std::string& name);
+
+// The sidecar holding a baseline's signature: <results.json>.sig.
+inline constexpr const char* kSignatureSuffix = ".sig";
+
+// Reads the run `--baseline VALUE` names (baseline_location) and checks it
+// was written by this host before it is trusted: a saved baseline (by
+// name) must carry a signature that verifies; a path the user named is
+// checked when it has a signature and trusted on the user's word when it
+// has none (`unsigned_note` then says so). A baseline must be a complete
+// run (results.json; a journal alone is refused). Throws ResultsFileError
+// naming the file and what to do when the signature is missing or wrong.
+StoredRun load_checked_baseline(const std::filesystem::path& output_root, const std::string& value,
+                                std::string& unsigned_note);
 
 }  // namespace costops::host

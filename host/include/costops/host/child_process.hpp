@@ -5,10 +5,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace costops::host {
+
+namespace sandbox {
+class WorkerSandbox;
+}
 
 // The file descriptor on which a worker child writes its result message.
 inline constexpr int kWorkerResultFd = 3;
@@ -23,6 +28,12 @@ struct ChildRequest {
   // worker sends at most 100,000 samples, about 4 MiB with everything
   // else), far below what would hurt the host's memory.
   std::size_t max_result_bytes = std::size_t{16} << 20;
+  // When set, the child enters this sandbox (its own session, allowlisted
+  // environment, namespaces or Landlock, limits: docs/isolation.md) instead
+  // of only its own process group and PID namespace. Must outlive the call.
+  const sandbox::WorkerSandbox* sandbox = nullptr;
+  // A host file the sandboxed child may write (callgrind's output), or "".
+  std::string writable_file = {};
 };
 
 struct ChildResult {
@@ -35,6 +46,9 @@ struct ChildResult {
   std::size_t output_bytes_dropped = 0;
   std::string spawn_error;     // when spawn_failed
   double elapsed_seconds = 0;  // from fork to reaping, by the parent's clock
+  // With a sandbox: the sandbox::Layer bits that held, as the child reported
+  // them before the worker program started (0 when it never got that far).
+  std::uint32_t isolation_layers = 0;
 };
 
 // The host adopts orphans (PR_SET_CHILD_SUBREAPER): a worker's descendants

@@ -43,7 +43,9 @@ std::string_view verdict_name(Verdict verdict);
 // independent runs, or per-round ratios of an A/B run.
 // instructions: both sides counted instructions (--measure instructions):
 // deterministic, so a plain threshold decides and there is no p-value.
-enum class ComparisonBasis { processes, paired_rounds, instructions };
+// summary_values: a side is an import of a tool that kept only a summary
+// (StoredTarget::summary_only): one value a side, no test is possible.
+enum class ComparisonBasis { processes, paired_rounds, instructions, summary_values };
 std::string_view basis_key(ComparisonBasis basis);  // as in compare --format json
 // The test the verdict of `basis` rests on, as readers see it named:
 // "Mann-Whitney U", "Wilcoxon signed-rank", "instruction count threshold".
@@ -64,6 +66,12 @@ struct TargetComparison {
   // alpha, no verdict but `no change` or `noisy` is possible.
   double smallest_p = 0;
   Verdict verdict = Verdict::no_change;
+  // Allocations per operation of each side (< 0: not counted). Counted
+  // exactly, so a plain threshold gates them, apart from the time verdict:
+  // more allocations by more than the threshold (relative to the base, a
+  // base below one counting as one) is a regression.
+  double base_allocations_per_op = -1, new_allocations_per_op = -1;
+  bool allocates_more = false;
   bool can_be_significant(double alpha) const { return smallest_p < alpha; }
   // The change of the two medians shown beside it (new_median/base_median - 1).
   // Equal to `change` except for paired rounds, whose `change` is the median
@@ -125,6 +133,13 @@ TargetComparison compare_paired_targets(const StoredTarget& base, const StoredTa
 TargetComparison compare_instruction_counts(const StoredTarget& base, const StoredTarget& current,
                                             const ComparisonSettings& settings);
 
+// One summary value a side (an imported tool kept no samples): p is 1, so
+// the verdict is `no change`, or `noisy` when the values differ by at least
+// the threshold; never `slower`, since nothing can tell the change from noise.
+TargetComparison compare_summary_values(const StoredTarget& base, const StoredTarget& current,
+                                        const ComparisonSettings& settings);
+
+// compare_summary_values when either side is summary only, else
 // compare_instruction_counts when both sides counted instructions, else
 // compare_paired_targets when both runs come from one A/B invocation (same
 // StoredRun::ab_pairing), else compare_targets.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "costops/host/sandbox/isolation_report.hpp"
+
 namespace costops::host {
 
 struct EnvironmentInfo {
@@ -22,6 +24,9 @@ struct EnvironmentInfo {
   bool git_dirty = false;  // the host was built from a tree with uncommitted changes
   // Conditions that make timings less trustworthy, in words.
   std::vector<std::string> warnings;
+  // Which sandbox layers held for the run's workers; set when the run's
+  // files are written (mode "" until then: not reported).
+  sandbox::IsolationReport isolation;
 };
 
 EnvironmentInfo collect_environment();

@@ -37,6 +37,9 @@ struct Sample {
   // worker measures; merge_round numbers later rounds' processes). Unlike
   // repetitions, processes are independent of each other.
   std::uint32_t process = 0;
+  // CPU time the worker process (all its threads) spent during the batch;
+  // < 0 when not measured (a message from an older worker).
+  double cpu_ns = -1;
   double ns_per_operation() const {
     return iterations ? elapsed_ns / static_cast<double>(iterations) : 0;
   }
@@ -55,6 +58,29 @@ struct HardwareCounts {
   std::uint64_t branch_misses = 0;
 
   bool counted() const { return unavailable.empty() && iterations > 0; }
+};
+
+// Heap allocations of the target, counted by the host's malloc interposer
+// (worker/allocation_counting.hpp) during one untimed run(state, iterations)
+// after the timed samples; the live blocks it made are followed through
+// reset() and teardown(). Either counted, or `unavailable` says why not.
+struct AllocationCounts {
+  std::string unavailable;
+  std::uint64_t iterations = 0;       // of the counted run() call(s)
+  std::uint64_t allocations = 0;      // malloc, calloc, realloc, aligned, operator new
+  std::uint64_t frees = 0;            // free, realloc of a block, operator delete
+  std::uint64_t bytes_allocated = 0;  // bytes requested by those allocations
+  // Highest sum of bytes requested by blocks the counted run() allocated and
+  // had not freed yet (the heap the operation needs on top of its state).
+  std::uint64_t peak_live_bytes = 0;
+  // Bytes of blocks allocated by the counted run() still live after
+  // teardown(): what the target never gives back.
+  std::uint64_t live_bytes_after_teardown = 0;
+
+  bool counted() const { return unavailable.empty() && iterations > 0; }
+  double per_operation(std::uint64_t count) const {
+    return iterations ? static_cast<double>(count) / static_cast<double>(iterations) : 0;
+  }
 };
 
 struct TargetMeasurement {
@@ -86,6 +112,7 @@ struct TargetMeasurement {
   std::int64_t leaked_file_descriptors = 0;
   std::int64_t heap_growth_bytes = 0;
   HardwareCounts hardware;
+  AllocationCounts allocations;
 };
 
 // Sums over every sample of a measurement.
@@ -98,6 +125,11 @@ MeasurementTotals totals_of(const TargetMeasurement& measurement);
 // The empty-batch time spread over one batch's iterations: what the harness
 // adds to each operation (reported, never subtracted).
 double overhead_per_iteration(const TargetMeasurement& measurement);
+
+// Median over the samples of the process CPU time per operation (all the
+// worker's threads, so a target running k busy threads shows about k times
+// its wall time); < 0 when no sample carries a CPU time.
+double cpu_ns_per_operation(const TargetMeasurement& measurement);
 
 // Number of distinct repetitions (highest repetition index + 1).
 std::uint32_t repetition_count(const TargetMeasurement& measurement);

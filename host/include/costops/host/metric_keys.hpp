@@ -14,7 +14,9 @@ inline constexpr std::string_view kRequiredMetricKeys[] = {
 
 // Present when the target declares its work or the host measured it.
 inline constexpr std::string_view kDerivedMetricKeys[] = {
-    "bytes_per_operation", "throughput_mb_per_sec", "items_per_operation",
-    "items_per_second",    "peak_rss_bytes",        "leaked_file_descriptors"};
+    "bytes_per_operation", "throughput_mb_per_sec",  "items_per_operation",
+    "items_per_second",    "peak_rss_bytes",         "leaked_file_descriptors",
+    "allocations_per_op",  "bytes_allocated_per_op", "peak_live_bytes",
+    "cpu_time_per_op_ns"};
 
 }  // namespace costops::host

@@ -2,6 +2,7 @@
 // results.json and summary.md, each replaced atomically.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -32,20 +33,27 @@ class OutputDirectory {
   void write_raw_record(const TargetResult& result) const;
   // Removes raw/<target_id>.json (a later --rounds round failed the target).
   void remove_raw_record(const std::string& target_id) const;
-  // Writes raw/<id>.json of every ok target (removing those of the others),
-  // results.json and summary.md, flushes them to the disk once, then drops
-  // the journal: the complete files now hold everything it held.
+  // Writes raw/<id>.json of every ok target (removing those of the others
+  // and anything else in raw/: the run owns raw/, so a record a plugin
+  // planted there never survives it), results.json and summary.md, flushes
+  // them to the disk once, then drops the journal: the complete files now
+  // hold everything it held.
   void write_suite_files(const SuiteReport& report, bool write_summary) const;
   // The journal, <output>/.journal.jsonl: one line per finished target (or
   // finished round of it), its results.json entry, appended in one write as
   // it finishes (see append_line: the host's own crash cannot lose it). A
   // constant cost per target, whatever their number; if the host dies, load_stored_run reads the
   // journal (the last line of each target wins) when results.json is missing. A new OutputDirectory
-  // starts an empty journal.
-  void write_journal_entry(const TargetResult& result) const;
+  // starts an empty journal. Lines are signed (run_journal.hpp).
+  void write_journal_entry(const TargetResult& result);
+  // Begins the journal with its signed header: `planned_targets` targets
+  // are planned, so a reader of an unfinished run can say "N of M".
+  void start_journal(std::size_t planned_targets);
 
  private:
+  void remove_foreign_raw_records(const SuiteReport& report) const;
   std::filesystem::path root_;
+  std::string journal_run_id_;
   int lock_fd_ = -1;
 };
 

@@ -35,12 +35,23 @@ struct DiscoveredFile {
 };
 
 // Shared-library files in `dirs`, absolute, de-duplicated, sorted by path.
+// An entry named like a library that is not a regular file (a directory, a
+// FIFO, a device, a dangling link or a link loop) is listed too, refused
+// with not_a_plugin_file_reason (its path then is the entry's own).
 // Throws DiscoveryError naming a directory that is missing or unreadable.
 std::vector<DiscoveredFile> discover_plugin_files(const std::vector<std::filesystem::path>& dirs,
                                                   bool allow_insecure);
 
+// "" when `path` is (or links to) a regular file, else what it really is
+// ("... is a directory, not a shared library file ...", "a symbolic link
+// loop", "a symbolic link to /dev/zero, a character device").
+std::string not_a_plugin_file_reason(const std::filesystem::path& path);
+
 // A file or directory anyone may write to can be replaced by anyone: "" when
-// safe, else the explanation.
+// safe, else the explanation. Advises `chmod` only for a file or directory
+// of your own, never for a device, a shared directory such as /tmp or
+// anything of root's or another user's (it says what the path is and to
+// move the plugin).
 std::string insecure_permission_reason(const std::filesystem::path& path);
 
 }  // namespace costops::host

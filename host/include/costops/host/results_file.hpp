@@ -54,6 +54,11 @@ struct StoredTarget {
   std::vector<std::uint32_t> process = {};
   // measurement.instructions_per_operation (--measure instructions); 0 = not counted.
   double instructions_per_operation = 0;
+  // The one sample is an imported tool's summary value (results.json
+  // "summary_only"): no test applies to it.
+  bool summary_only = false;
+  // measurement.allocations.allocations_per_op; < 0 = not counted.
+  double allocations_per_op = -1;
 };
 
 struct StoredRun {
@@ -61,11 +66,15 @@ struct StoredRun {
   std::string timestamp;
   std::vector<StoredTarget> targets;  // every target, in file order; ids unique
   std::string ab_pairing = {};        // settings.ab_pairing; empty unless an A/B run
+  // Read from the journal of a run whose host did not finish: "partial run:
+  // N of M targets, host did not finish" (run_journal.hpp). Empty otherwise.
+  std::string partial = {};
 };
 
 // Reads DIR/results.json, or the file itself; a directory without
 // results.json but with a journal (the host crashed mid-run) is read from
-// its journal: every target that finished, without the run's settings. Throws ResultsFileError
+// its journal: every target that finished, without the run's settings, `partial` set; a journal
+// line not signed by this host refuses the whole journal (run_journal.hpp). Throws ResultsFileError
 // naming the file and what is wrong: not a regular file, larger than kMaxResultsFileBytes, not
 // JSON, not a results file, a duplicate target id, malformed samples. Never crashes on malformed
 // input. Files without samples.process (written before it existed) get it from the repetition: with

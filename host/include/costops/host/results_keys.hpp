@@ -39,6 +39,8 @@ inline constexpr std::string_view warnings = "warnings";
 inline constexpr std::string_view plugin_log = "plugin_log";
 inline constexpr std::string_view plugin_output = "plugin_output";
 inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
+// true when the one sample is a summary value (`cost-ops import`); absent otherwise
+inline constexpr std::string_view summary_only = "summary_only";
 
 // "plugin" and each entry of "plugins".
 inline constexpr std::string_view path = "path";
@@ -50,12 +52,25 @@ inline constexpr std::string_view plugin_targets = "targets";
 
 // "measurement".
 inline constexpr std::string_view instructions_per_operation = "instructions_per_operation";
+// "measurement.allocations" (and, but for frees, "metrics"): counted by the
+// host's malloc interposer in one untimed pass (docs/plugin-authors.md).
+inline constexpr std::string_view allocations = "allocations";
+inline constexpr std::string_view allocations_per_op = "allocations_per_op";
+inline constexpr std::string_view frees_per_op = "frees_per_op";
+inline constexpr std::string_view bytes_allocated_per_op = "bytes_allocated_per_op";
+inline constexpr std::string_view peak_live_bytes = "peak_live_bytes";
+inline constexpr std::string_view leaked_bytes_per_op = "leaked_bytes_per_op";
+
+// "statistics": median process CPU time per operation (all the worker's
+// threads) beside the wall-clock figures; null when not measured.
+inline constexpr std::string_view cpu_time_per_op_ns = "cpu_time_per_op_ns";
 
 // "samples": parallel arrays, one element per timed batch.
 inline constexpr std::string_view sample_iterations = "iterations";
 inline constexpr std::string_view sample_elapsed_ns = "elapsed_ns";
 inline constexpr std::string_view sample_repetition = "repetition";
 inline constexpr std::string_view sample_process = "process";
+inline constexpr std::string_view sample_cpu_ns = "cpu_ns";  // null: not measured
 
 // "settings" entries readers use.
 inline constexpr std::string_view settings_rounds = "rounds";

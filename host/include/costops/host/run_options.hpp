@@ -12,6 +12,7 @@
 #include "costops/host/measurement.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/run_provenance.hpp"
+#include "costops/host/sandbox/sandbox_policy.hpp"
 #include "costops/host/target_analysis.hpp"
 
 namespace costops::host {
@@ -27,6 +28,9 @@ struct PluginSelection {
   IsolationMode isolation = IsolationMode::process;
   double probe_timeout_seconds = 10;
   double run_timeout_seconds = 120;
+  // --memory-limit, --max-processes, --file-size-limit, and what workers must
+  // not see (the output directory): the worker sandbox (docs/isolation.md).
+  sandbox::SandboxPolicy sandbox;
 };
 
 // How a comparison with a baseline gates: `slower` turns a regression into
@@ -65,6 +69,12 @@ struct RunOptions {
   GateOptions gate;
   // --ab-baseline-plugin-dir: A/B mode (ab_rounds.hpp); "" = off.
   std::string ab_baseline_plugin_dir;
+  // --ab-paired: the A/B mode inside one worker (paired_ab.hpp), with its
+  // bounds per target and --ab-self-check; false = the process-level mode.
+  bool ab_paired = false;
+  bool ab_self_check = false;
+  double ab_max_seconds = 2;
+  std::uint32_t ab_max_processes = 10;
   // --history FILE or postgresql:// URL: append the run to the result store; "" = off.
   std::string history;
   // --store-timeout: the longest wait for the store (connect, statement, lock).

@@ -32,6 +32,9 @@ struct TargetResult {
   SampleStats stats;  // of ns per operation, one value per sample
   std::vector<std::string> warnings;
   std::string plugin_output;
+  // Imported from a tool that kept only summary statistics (`cost-ops
+  // import`): the one sample is the tool's median or mean, not a measurement.
+  bool summary_only = false;
 };
 
 struct SuiteReport {
@@ -49,6 +52,9 @@ struct SuiteReport {
   // The same comparison for results.json's "comparison" block (verdicts,
   // test, basis, threshold, alpha, counts); empty when there is none.
   boost::json::object comparison_record;
+  // The paired A/B comparison (`run --ab-paired`, paired_ab.hpp); written
+  // to results.json as "ab_paired" when not empty.
+  boost::json::object ab_paired;
 };
 
 }  // namespace costops::host

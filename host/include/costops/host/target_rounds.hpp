@@ -33,6 +33,14 @@ struct RoundRunner {
   std::string side = {};
 };
 
+// A target's result before anything ran: its id, description and plugin.
+TargetResult result_skeleton(const PlannedTarget& target);
+
+// Statistics and warnings of a result whose samples are in, then the
+// progress line (labelled with the side and, from round 2 on, the round);
+// the result is marked invalid if even that fails.
+void finish(TargetResult& result, const RoundRunner& runner, std::uint32_t round = 0);
+
 // Round 1: run, finalize and report the target. not_run when interrupted
 // before it started.
 TargetResult run_first_round(const RoundRunner& runner, const PlannedTarget& target,

@@ -21,12 +21,18 @@ std::string valid_utf8(std::string_view text, std::size_t max_bytes = std::strin
 // beyond its end), then valid_utf8(…, max_bytes). Null gives "".
 std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t max_bytes);
 
-// For a terminal: C0 and C1 controls, DEL and escape sequences removed
+// The last line of a child's output (trailing blank lines skipped), made
+// valid UTF-8 and cut on a character boundary to at most `max_bytes`, then
+// "..." when it was cut: it goes into reasons in results.json.
+std::string last_output_line(std::string_view output, std::size_t max_bytes);
+
+// For a terminal: made valid UTF-8, C0 and C1 controls, DEL and escape sequences removed
 // (newline and tab kept when `keep_newlines`), so a plugin's message cannot
 // move the cursor, erase a line or change colours.
 std::string for_terminal(std::string_view text, bool keep_newlines = true);
 
-// For one line of Markdown (a table cell or a list item), mid-line: the
+// For one line of Markdown (a table cell or a list item), mid-line: made
+// valid UTF-8, the
 // characters that make emphasis, code, links, tables or quotes there
 // (\ ` * _ [ ] | > ~) are backslash-escaped, newlines become spaces, and '<'
 // is written as &lt; so no HTML is injected.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,17 +24,20 @@ namespace costops::host {
 using MessageError = JsonFieldError;
 
 // What a worker child is asked to do.
-enum class WorkerTask { probe, run_target };
+enum class WorkerTask { probe, run_target, run_paired };
 
 // The hidden subcommands, argv[1] of a worker child.
 inline constexpr std::string_view kProbeSubcommand = "__probe";
 inline constexpr std::string_view kRunTargetSubcommand = "__run-target";
+// The paired A/B worker (worker/paired_measurement.hpp): both builds in one.
+inline constexpr std::string_view kRunPairedSubcommand = "__run-paired";
 
 struct WorkerRequest {
   WorkerTask task = WorkerTask::probe;
   std::string plugin;            // absolute path of the library
-  std::string target;            // run_target only
-  MeasurementSettings settings;  // run_target only: every field travels
+  std::string target;            // run_target and run_paired
+  MeasurementSettings settings;  // run_target and run_paired: every field travels
+  std::string baseline_plugin = {};  // run_paired only: the old build's library
 };
 
 // argv[1..] of the child: the subcommand, then `--name value` pairs. Doubles
@@ -50,6 +54,16 @@ bool is_worker_subcommand(std::string_view first_argument);
 
 boost::json::value probe_to_json(const PluginProbe& probe);
 PluginProbe probe_from_json(const boost::json::value& json);  // throws MessageError
+
+// The fields every result message of a measuring worker starts with.
+struct WorkerResultHeader {
+  bool succeeded = false;
+  std::string failure_phase;
+  std::string failure_message;
+  std::int32_t failure_status = 0;
+};
+// Throws MessageError naming a missing or malformed field.
+WorkerResultHeader read_result_header(const boost::json::object& message);
 
 boost::json::value measurement_to_json(const TargetMeasurement& measurement);
 TargetMeasurement measurement_from_json(const boost::json::value& json);  // throws MessageError

@@ -24,6 +24,7 @@ namespace costops::host {
 struct ReportTarget {
   ExportedTarget summary;  // id, status, plugin, median and its interval, ...
   std::vector<double> ns_per_operation;
+  bool summary_only = false;  // results.json "summary_only": an imported tool's one value
 };
 
 struct ReportFamilyMember {

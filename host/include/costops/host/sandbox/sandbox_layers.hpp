@@ -1,0 +1,60 @@
+// The layers of the worker sandbox, one function each. They run in the
+// worker child between fork and exec, so each uses only async-signal-safe
+// calls (no allocation, no locks) and returns the Layer bits that held; a
+// layer the kernel refuses is skipped, never fatal (docs/isolation.md).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "costops/host/sandbox/sandbox_policy.hpp"
+
+namespace costops::host::sandbox::layers {
+
+// Moves `report_fd` to descriptor 4 (close-on-exec) and closes every
+// descriptor above it: the worker program starts with 0-3 only.
+std::uint32_t close_inherited_descriptors(int report_fd);
+inline constexpr int kReportFd = 4;
+
+// RLIMIT_CORE 0 (hard), RLIMIT_FSIZE and RLIMIT_AS from the policy.
+std::uint32_t apply_resource_limits(const SandboxPolicy& policy);
+
+// unshare: user + mount + PID namespaces (uid and gid mapped to themselves),
+// else mount + PID without a user namespace (root), else PID only. `uid`
+// and `gid` are the host's, read before fork.
+std::uint32_t enter_namespaces(uid_t uid, gid_t gid);
+
+// After unshare(CLONE_NEWPID): forks the namespace's init (pid 1), which
+// forks the worker (pid 2) and waits for it. Returns true in the worker;
+// the calling process waits for the init and ends as the worker ended, so
+// the host's view of its child is unchanged; the init dies with it
+// (PR_SET_PDEATHSIG), and with the init the whole namespace. False when no
+// process could be forked (the caller goes on without).
+bool continue_as_pid_namespace_worker();
+
+// Paths the mount layer needs, prepared before fork.
+struct MountPlan {
+  const char* private_tmp = nullptr;          // mount point of the worker's tmpfs
+  const char* tmp_size_option = nullptr;      // "size=...,mode=0700"
+  const char* const* hidden_paths = nullptr;  // null-terminated
+  const char* writable_file = nullptr;        // bound writable (callgrind's output), or null
+};
+
+// In the new mount namespace (and PID namespace): private propagation, every
+// mount read-only and nosuid, a fresh /proc, a fresh tmpfs at private_tmp,
+// empty tmpfs over the hidden paths, /dev/pts and /dev/shm.
+std::uint32_t set_up_mounts(const MountPlan& plan, bool in_pid_namespace);
+
+// Fallback without a mount namespace: Landlock allows writes only beneath
+// `private_tmp`, to /dev/null, /dev/zero, /dev/full, /proc and `writable_file`.
+std::uint32_t restrict_writes_with_landlock(const char* private_tmp, const char* writable_file);
+
+// RLIMIT_NPROC; counted per user namespace, so only applied inside one.
+std::uint32_t limit_processes(std::uint64_t max_processes);
+
+// PR_SET_NO_NEW_PRIVS, and an empty capability bounding set, ambient set and
+// capabilities: the program exec'd has no privilege, even as root.
+std::uint32_t drop_privileges();
+
+}  // namespace costops::host::sandbox::layers

@@ -1,0 +1,56 @@
+// The sandbox a worker child enters between fork and exec (docs/isolation.md).
+// Built once per executor: it creates the private temporary directory (the
+// mount point of each worker's tmpfs, or with the Landlock fallback the one
+// directory workers may write) and prepares everything the child needs, so
+// the child itself only makes system calls.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "costops/host/sandbox/sandbox_policy.hpp"
+
+namespace costops::host::sandbox {
+
+class WorkerSandbox {
+ public:
+  explicit WorkerSandbox(SandboxPolicy policy);
+  ~WorkerSandbox();  // removes the private temporary directory
+  WorkerSandbox(const WorkerSandbox&) = delete;
+  WorkerSandbox& operator=(const WorkerSandbox&) = delete;
+
+  const SandboxPolicy& policy() const { return policy_; }
+  const std::string& private_tmp() const { return private_tmp_; }
+  // The worker's whole environment (allowlist, TMPDIR = private_tmp), NAME=VALUE.
+  const std::vector<std::string>& environment() const { return environment_; }
+
+  // In the child after fork, once its descriptors 0-3 are in place: enters
+  // every layer the kernel allows, writes the Layer bits that held (with
+  // `held_so_far`) to `report_fd` and execs. Never returns.
+  // `writable_file` (or null) stays writable for the worker.
+  [[noreturn]] void enter_and_exec(const char* executable, char* const argv[], int report_fd,
+                                   std::uint32_t held_so_far,
+                                   const char* writable_file) const noexcept;
+
+ private:
+  SandboxPolicy policy_;
+  std::string private_tmp_;
+  std::string tmp_size_option_;
+  std::vector<std::string> hidden_paths_;
+  std::vector<const char*> hidden_path_pointers_;  // null-terminated
+  std::vector<std::string> environment_;
+  std::vector<char*> envp_;
+  uid_t uid_;
+  gid_t gid_;
+};
+
+// The worker's environment from the host's: PATH, HOME, LANG, LC_*, TZ,
+// LD_LIBRARY_PATH, the sanitizers' *SAN_OPTIONS, VALGRIND_LIB and
+// COSTOPS_PLUGIN_*; TMPDIR is `private_tmp`. Nothing else (no PG*, tokens).
+std::vector<std::string> allowlisted_environment(const char* const* host_environment,
+                                                 const std::string& private_tmp);
+
+}  // namespace costops::host::sandbox

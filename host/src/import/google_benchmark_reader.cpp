@@ -1,0 +1,164 @@
+// Google Benchmark JSON (--benchmark_format=json, --benchmark_out=FILE).
+// Repetitions run inside one process, so they are repetitions, not
+// processes: only separate files (separate invocations) are processes.
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+
+#include "costops/host/import/import_readers.hpp"
+#include "import_json.hpp"
+
+namespace costops::host {
+
+namespace json = boost::json;
+using import_json::Where;
+
+namespace {
+
+// Nanoseconds in one `time_unit`.
+double unit_ns(const std::string& unit, const Where& where) {
+  if (unit == "ns") return 1;
+  if (unit == "us") return 1e3;
+  if (unit == "ms") return 1e6;
+  if (unit == "s") return 1e9;
+  const json::value shown(unit);
+  import_json::refuse(where, &shown, "one of ns, us, ms, s");
+}
+
+// Entries that are not per-run measurements or their bookkeeping: the
+// counters a benchmark sets (state.counters) are numbers beside them.
+const std::set<std::string, std::less<>> kKnownKeys = {"name",
+                                                       "family_index",
+                                                       "per_family_instance_index",
+                                                       "run_name",
+                                                       "run_type",
+                                                       "repetitions",
+                                                       "repetition_index",
+                                                       "threads",
+                                                       "iterations",
+                                                       "real_time",
+                                                       "cpu_time",
+                                                       "time_unit",
+                                                       "aggregate_name",
+                                                       "aggregate_unit",
+                                                       "error_occurred",
+                                                       "error_message",
+                                                       "label",
+                                                       "big_o",
+                                                       "rms",
+                                                       "complexity_n",
+                                                       "bytes_per_second",
+                                                       "items_per_second"};
+
+std::vector<std::pair<std::string, MetricValue>> counters_of(const json::object& b,
+                                                             double unit_in_ns) {
+  std::vector<std::pair<std::string, MetricValue>> metrics;
+  for (const auto& [key, value] : b) {
+    if (kKnownKeys.count(key) || !value.is_number()) continue;
+    metrics.emplace_back("counter_" + import_target_id(key, "counter"), value.to_number<double>());
+  }
+  // The tool's rates under their own names: Google Benchmark divides by CPU
+  // time unless the benchmark uses real time, so they are not the host's.
+  for (const char* rate : {"bytes_per_second", "items_per_second"})
+    if (const json::value* v = b.if_contains(rate); v && v->is_number())
+      metrics.emplace_back(std::string("gbench_") + rate, v->to_number<double>());
+  if (const json::value* v = b.if_contains("cpu_time"); v && v->is_number())
+    metrics.emplace_back("gbench_cpu_time_ns", v->to_number<double>() * unit_in_ns);
+  return metrics;
+}
+
+struct PendingTarget {
+  ImportedTarget target;
+  bool has_iterations = false;
+  std::map<std::string, double> aggregates_ns;  // aggregate_name -> time per iteration
+};
+
+void read_file(const std::filesystem::path& file, ImportedRun& run, ImportCollector& collector) {
+  const json::value doc = import_json::parse_file(file);
+  const Where top{file, ""};
+  const json::object& root = import_json::object_of(doc, top);
+  if (const json::value* context = root.if_contains("context"); context && context->is_object()) {
+    const json::object& c = context->get_object();
+    if (auto date = import_json::optional_string(c, "date", top.at("context"));
+        date && run.started_at.empty())
+      run.started_at = *date;
+    if (auto exe = import_json::optional_string(c, "executable", top.at("context"));
+        exe && run.tool_command.empty())
+      run.tool_command = *exe;
+  }
+  const json::array& benchmarks = import_json::array_member(root, "benchmarks", top);
+  std::vector<std::string> order;
+  std::map<std::string, PendingTarget> pending;
+  for (std::size_t i = 0; i < benchmarks.size(); ++i) {
+    const Where at = top.at("benchmarks").at(i);
+    const json::object& b = import_json::object_of(benchmarks[i], at);
+    const std::string name = import_json::string_member(b, "name", at);
+    const std::string run_name = import_json::optional_string(b, "run_name", at).value_or(name);
+    const std::string run_type =
+        import_json::optional_string(b, "run_type", at).value_or("iteration");
+    if (run_type != "iteration" && run_type != "aggregate") {
+      const json::value shown(run_type);
+      import_json::refuse(at.at("run_type"), &shown, "iteration or aggregate");
+    }
+    auto [slot, is_new] = pending.try_emplace(run_name);
+    PendingTarget& p = slot->second;
+    if (is_new) {
+      order.push_back(run_name);
+      p.target.source = file.string() + ": benchmark " + run_name;
+      p.target.target_id = import_target_id(run_name, p.target.source);
+      p.target.description = run_name;
+    }
+    const json::value* error = b.if_contains("error_occurred");
+    if (error && error->is_bool() && error->get_bool()) {
+      p.target.status = TargetStatus::failed;
+      p.target.reason =
+          import_json::optional_string(b, "error_message", at).value_or("error_occurred");
+      continue;
+    }
+    const double per_unit = unit_ns(import_json::optional_string(b, "time_unit", at).value_or("ns"),
+                                    at.at("time_unit"));
+    const double real_time = import_json::number_member(b, "real_time", at) * per_unit;
+    if (run_type == "aggregate") {
+      // cv is a ratio and percentiles a user's own statistic: only the
+      // time aggregates stand for the benchmark.
+      const std::string aggregate =
+          import_json::optional_string(b, "aggregate_name", at).value_or("");
+      if (import_json::optional_string(b, "aggregate_unit", at).value_or("time") == "time")
+        p.aggregates_ns[aggregate] = real_time;
+      continue;
+    }
+    const std::uint64_t iterations = import_json::count_member(b, "iterations", at);
+    const double repetition = import_json::optional_number(b, "repetition_index", at).value_or(0);
+    if (repetition > 1e6) {
+      const json::value shown(repetition);
+      import_json::refuse(at.at("repetition_index"), &shown, "a repetition index below 1000000");
+    }
+    p.has_iterations = true;
+    p.target.samples.push_back({iterations, real_time * static_cast<double>(iterations),
+                                static_cast<std::uint32_t>(repetition), 0});
+    p.target.metrics = counters_of(b, per_unit);  // the last repetition's counters
+  }
+  for (const std::string& run_name : order) {
+    PendingTarget& p = pending.at(run_name);
+    if (p.target.status == TargetStatus::ok && !p.has_iterations) {
+      const auto median = p.aggregates_ns.find("median");
+      const auto mean = p.aggregates_ns.find("mean");
+      const auto central = median != p.aggregates_ns.end() ? median : mean;
+      if (central == p.aggregates_ns.end())
+        throw ImportError(p.target.source +
+                          " has neither iteration runs nor a mean or median aggregate");
+      p.target.origin = SampleOrigin::summary_only;
+      p.target.samples = {{1, central->second, 0, 0}};
+    }
+    if (p.target.status != TargetStatus::ok) p.target.samples.clear();
+    collector.add(std::move(p.target));
+  }
+}
+
+}  // namespace
+
+ImportedRun read_google_benchmark(const ImportPaths& files) {
+  return import_each("google-benchmark", "Google Benchmark", files, read_file);
+}
+
+}  // namespace costops::host

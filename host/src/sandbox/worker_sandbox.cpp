@@ -1,0 +1,94 @@
+#include "costops/host/sandbox/worker_sandbox.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/sandbox_layers.hpp"
+
+extern char** environ;
+
+namespace costops::host::sandbox {
+
+namespace {
+
+// A directory only this user can enter, under $TMPDIR (else /tmp): the mount
+// point of each worker's tmpfs, or with Landlock the directory it writes.
+std::string make_private_tmp() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern =
+      std::string(base && *base == '/' ? base : "/tmp") + "/cost-ops-worker-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create the workers' private temporary directory " + pattern +
+                             ": " + std::strerror(errno) + "; set TMPDIR to a writable directory");
+  return pattern;
+}
+
+}  // namespace
+
+WorkerSandbox::WorkerSandbox(SandboxPolicy policy)
+    : policy_(std::move(policy)),
+      private_tmp_(make_private_tmp()),
+      uid_(::getuid()),
+      gid_(::getgid()) {
+  tmp_size_option_ = "mode=0700";
+  // Twice the largest file: a file at the limit fits, so exceeding the limit
+  // is named as such, not as a full directory.
+  if (policy_.file_size_limit_bytes != 0)
+    tmp_size_option_ += ",size=" + std::to_string(2 * policy_.file_size_limit_bytes);
+  for (const auto& path : policy_.hidden_paths) {
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(path, ec);
+    hidden_paths_.push_back((ec ? path : absolute).lexically_normal().string());
+  }
+  for (const auto& path : hidden_paths_) hidden_path_pointers_.push_back(path.c_str());
+  hidden_path_pointers_.push_back(nullptr);
+  environment_ = allowlisted_environment(environ, private_tmp_);
+  for (auto& entry : environment_) envp_.push_back(entry.data());
+  envp_.push_back(nullptr);
+}
+
+WorkerSandbox::~WorkerSandbox() {
+  std::error_code ignored;
+  std::filesystem::remove_all(private_tmp_, ignored);
+}
+
+void WorkerSandbox::enter_and_exec(const char* executable, char* const argv[], int report_fd,
+                                   std::uint32_t held_so_far,
+                                   const char* writable_file) const noexcept {
+  std::uint32_t held = held_so_far | kEnvironment;
+  held |= layers::close_inherited_descriptors(report_fd);
+  held |= layers::apply_resource_limits(policy_);
+  const std::uint32_t namespaces = layers::enter_namespaces(uid_, gid_);
+  held |= namespaces;
+  bool in_pid_namespace = false;
+  if (namespaces & kPidNamespace) {
+    in_pid_namespace = layers::continue_as_pid_namespace_worker();
+    if (!in_pid_namespace) held &= ~std::uint32_t{kPidNamespace};
+  }
+  if (namespaces & kMountNamespace) {
+    const layers::MountPlan plan{private_tmp_.c_str(), tmp_size_option_.c_str(),
+                                 hidden_path_pointers_.data(), writable_file};
+    held |= layers::set_up_mounts(plan, in_pid_namespace);
+  } else {
+    held |= layers::restrict_writes_with_landlock(private_tmp_.c_str(), writable_file);
+  }
+  if (::chdir(private_tmp_.c_str()) != 0) held &= ~std::uint32_t{kPrivateTmp};
+  // The kernel never applies RLIMIT_NPROC to the global root user, user
+  // namespace or not: as root there is no process limit (docs/isolation.md).
+  if ((namespaces & kUserNamespace) && uid_ != 0)
+    held |= layers::limit_processes(policy_.max_processes);
+  held |= layers::drop_privileges();
+  (void)!::write(layers::kReportFd, &held, sizeof held);
+  ::execve(executable, argv, envp_.data());
+  const char message[] = "cost-ops: cannot execute the worker\n";
+  (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+  ::_exit(127);
+}
+
+}  // namespace costops::host::sandbox

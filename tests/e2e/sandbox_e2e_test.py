@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""The worker sandbox (docs/isolation.md): plugins that try to reach the
+terminal, the host's environment, descriptors and files, that exceed each
+resource limit, or leave threads and processes behind. Each fixture fails
+its target with "ESCAPED: ..." when its attempt works, so every test here
+fails if a layer stops holding.
+
+usage: sandbox_e2e_test.py COST_OPS_BINARY FIXTURE_DIR SCHEMA_DIR
+"""
+import fcntl
+import json
+import os
+import pathlib
+import pty
+import shutil
+import subprocess
+import sys
+import tempfile
+import termios
+import unittest
+
+import e2e_support
+
+HOST, FIXTURES, SCHEMAS = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
+del sys.argv[1:4]
+CONTAINED = FIXTURES / "contained"
+QUICK = ["--warmup-time", "0", "--min-time", "0.02", "--min-samples", "2"]
+SECRET = "COSTOPS_TEST_SECRET_value"
+NOBODY = 65534
+
+
+class Sandbox(unittest.TestCase):
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-sandbox-"))
+        os.chmod(self.tmp, 0o755)
+        self.out = self.tmp / "out"
+        self.out.mkdir()
+        (self.out / "sentinel.txt").write_text("the host's own file\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_mode(self, mode, *options, env=None, **popen):
+        plugins = self.tmp / "plugins"
+        shutil.rmtree(plugins, ignore_errors=True)
+        plugins.mkdir()
+        shutil.copy(CONTAINED / mode / f"contained_{mode}.so", plugins)
+        proc = subprocess.run([HOST, "run", "--plugin-dir", plugins, "-o", self.out, *QUICK,
+                               "--timeout", "60", *options], capture_output=True, text=True,
+                              timeout=120, env=env, **popen)
+        results = json.loads((self.out / "results.json").read_text())
+        target = results["targets"][0]
+        self.assertNotIn("ESCAPED", target.get("reason", ""), target)
+        return proc, results, target
+
+    def assert_contained_ok(self, mode, *options, **kwargs):
+        proc, results, target = self.run_mode(mode, *options, **kwargs)
+        self.assertEqual(target["status"], "ok", (target, proc.stderr))
+        self.assertIn("contained: ", target["plugin_output"])
+        return results
+
+    def test_the_terminal_is_out_of_reach(self):
+        # The host gets a real controlling terminal (a pty); the worker must not.
+        master, slave = pty.openpty()
+        def own_terminal():
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        try:
+            self.assert_contained_ok("terminal", stdin=slave, preexec_fn=own_terminal)
+        finally:
+            os.close(slave)
+            os.close(master)
+
+    def test_secrets_and_inherited_descriptors_stay_with_the_host(self):
+        # The host key's location is not passed either (docs/isolation.md).
+        env = dict(os.environ, PGPASSWORD=SECRET, GITHUB_TOKEN=SECRET,
+                   COSTOPS_TEST_SECRET_NAME="x", COSTOPS_PLUGIN_GREETING="hello",
+                   COST_OPS_HOST_KEY=str(self.tmp / "keys" / "host.key"),
+                   XDG_STATE_HOME=str(self.tmp / "state"))
+        (self.tmp / "host-secret.txt").write_text(SECRET)
+        inherited = os.open(self.tmp / "host-secret.txt", os.O_RDONLY)
+        try:
+            os.dup2(inherited, 9, inheritable=True)
+            self.assert_contained_ok("environment", env=env, pass_fds=(9,), cwd=self.tmp)
+        finally:
+            os.close(inherited)
+            os.close(9)
+
+    def test_host_files_are_read_only_and_the_output_hidden(self):
+        self.assert_contained_ok("files")
+        self.assertFalse((self.out / "planted.json").exists())
+        self.assertFalse((self.tmp / "plugins" / "planted.so").exists())
+        self.assertFalse(pathlib.Path("/tmp/costops-contained-escape").exists())
+        self.assertTrue((self.out / "sentinel.txt").exists())
+
+    def place_host_key(self, key):
+        key.parent.mkdir(parents=True, mode=0o700)
+        key.write_bytes(os.urandom(32))
+        os.chmod(key, 0o600)
+
+    def test_the_host_key_and_probe_cache_are_hidden(self):
+        # The key that signs the journal, baselines and probe cache must not
+        # reach plugin code: its directory is covered like the output one.
+        key = self.tmp / "state" / "cost-ops" / "host.key"
+        self.place_host_key(key)
+        env = dict(os.environ, XDG_STATE_HOME=str(self.tmp / "state"),
+                   XDG_CACHE_HOME=str(self.tmp / "cache"))
+        env.pop("COST_OPS_HOST_KEY", None)
+        env.pop("COST_OPS_NO_PROBE_CACHE", None)
+        self.assert_contained_ok("files", env=env)  # probes once: the cache is written
+        self.assertTrue((self.tmp / "cache" / "cost-ops" / "probe-cache.json").exists())
+        results = self.assert_contained_ok("files", env=env)
+        output = results["targets"][0]["plugin_output"]
+        self.assertIn("read state/cost-ops/host.key: No such file", output)
+        self.assertIn("read cache/cost-ops/probe-cache.json: No such file", output)
+        self.assertEqual(len(key.read_bytes()), 32)
+
+    def test_a_host_key_named_by_cost_ops_host_key_is_hidden(self):
+        key = self.tmp / "keys" / "host.key"
+        self.place_host_key(key)
+        env = dict(os.environ, COST_OPS_HOST_KEY=str(key))
+        results = self.assert_contained_ok("files", env=env)
+        self.assertIn("read keys/host.key: No such file", results["targets"][0]["plugin_output"])
+
+    def test_no_core_dump_even_when_the_plugin_asks(self):
+        proc, _, target = self.run_mode("core", cwd=self.tmp)
+        self.assertEqual(target["status"], "crashed")
+        self.assertIn("SIGABRT", target["reason"])
+        self.assertIn("RLIMIT_CORE stays 0", target["plugin_output"])
+        for where in (self.tmp, self.out, self.tmp / "plugins"):
+            self.assertEqual([p for p in where.iterdir() if p.name.startswith("core")], [])
+
+    def test_memory_limit_names_itself(self):
+        proc, results, target = self.run_mode("memory", "--memory-limit", "256M")
+        if not results["environment"]["isolation"]["layers"]["memory_limit"]:
+            self.skipTest("no address-space limit in a sanitizer build")
+        self.assertEqual(target["status"], "failed")
+        self.assertIn("memory limit 256 MiB (--memory-limit) reached", target["reason"])
+
+    def test_threads_and_processes_are_limited_and_must_not_stay(self):
+        for mode, started in (("threads", "threads"), ("forks", "children")):
+            proc, results, target = self.run_mode(mode, "--max-processes", "64")
+            self.assertEqual(target["status"], "failed", mode)
+            self.assertIn("running after teardown", target["reason"])
+            if results["environment"]["isolation"]["layers"]["process_limit"]:
+                self.assertIn("--max-processes", target["reason"])
+                count = int(target["plugin_output"].split(f" of ")[0].split()[-1])
+                self.assertLess(count, 64, target["plugin_output"])
+
+    def test_file_size_limit_names_itself(self):
+        _, _, target = self.run_mode("file_size", "--file-size-limit", "1M")
+        self.assertEqual(target["status"], "crashed")
+        self.assertIn("file size limit 1 MiB (--file-size-limit) exceeded", target["reason"])
+
+    def test_filling_the_working_directory_stays_in_the_sandbox(self):
+        self.assert_contained_ok("fill_cwd", "--file-size-limit", "2M", cwd=self.tmp)
+        self.assertEqual(list(self.tmp.glob("fill-*")), [])
+
+    def test_leftovers_make_a_target_fail(self):
+        for mode, left in (("detached_thread", "left 1 thread"), ("zombie_child", "left 1 process")):
+            _, _, target = self.run_mode(mode)
+            self.assertEqual(target["status"], "failed", mode)
+            self.assertIn(left, target["reason"])
+
+    def test_which_layers_held_is_reported(self):
+        _, results, _ = self.run_mode("files")
+        e2e_support.results_validator(SCHEMAS).validate(results)
+        isolation = results["environment"]["isolation"]
+        self.assertEqual(isolation["mode"], "process")
+        self.assertGreaterEqual(isolation["workers"], 2)  # the probe and the target
+        for layer in ("session", "descriptors", "environment_allowlist", "no_new_privileges",
+                      "core_dumps_off", "file_size_limit", "capabilities_dropped"):
+            self.assertTrue(isolation["layers"][layer], layer)
+        self.assertTrue(isolation["layers"]["mount_namespace"] or isolation["layers"]["landlock"])
+        summary = (self.out / "summary.md").read_text()
+        self.assertIn("- Isolation: process; layers that held", summary)
+        _, results, _ = self.run_mode("detached_thread", "--isolation", "none")
+        self.assertEqual(results["environment"]["isolation"]["mode"], "none")
+
+    @unittest.skipUnless(os.geteuid() == 0, "switching to an unprivileged user needs root")
+    def test_an_unprivileged_user_is_contained_too(self):
+        os.chown(self.out, NOBODY, NOBODY)
+        for mode in ("environment", "files", "terminal"):
+            env = dict(os.environ, COSTOPS_PLUGIN_GREETING="hello", PGPASSWORD=SECRET,
+                       HOME="/nonexistent")
+            _, results, target = self.run_mode(
+                mode, env=env, preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY),
+                                                  os.setuid(NOBODY)))
+            self.assertEqual(target["status"], "ok", target)
+            layers = results["environment"]["isolation"]["layers"]
+            self.assertTrue(layers["mount_namespace"] or layers["landlock"], layers)
+            print(f"\n  unprivileged {mode}: layers held:",
+                  ", ".join(name for name, held in layers.items() if held), file=sys.stderr)
+        # The process limit holds for an ordinary user in a user namespace.
+        _, results, target = self.run_mode(
+            "threads", "--max-processes", "64",
+            preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY), os.setuid(NOBODY)))
+        if results["environment"]["isolation"]["layers"]["process_limit"]:
+            self.assertIn("--max-processes", target["reason"])
+            count = int(target["plugin_output"].split(" of ")[0].split()[-1])
+            self.assertLess(count, 64, target["plugin_output"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,54 @@
+// A tiny Google Benchmark program for the import tests, built twice: as is
+// and with COSTOPS_TINY_SLOWDOWN=3 (three times the work per operation), so
+// a comparison of their imports must say `slower` however loaded the
+// machine is. `--spin` instead does a fixed amount of that work once and
+// exits: the command hyperfine times.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstring>
+
+#ifndef COSTOPS_TINY_SLOWDOWN
+#define COSTOPS_TINY_SLOWDOWN 1
+#endif
+
+namespace {
+
+std::uint64_t mix(std::uint64_t rounds) {
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (std::uint64_t i = 0; i < rounds * COSTOPS_TINY_SLOWDOWN; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    benchmark::DoNotOptimize(x);
+  }
+  return x;
+}
+
+void BM_mix(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(mix(static_cast<std::uint64_t>(state.range(0))));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["rounds"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_mix)->Arg(256)->Arg(2048);
+
+void BM_broken(benchmark::State& state) {
+  for (auto _ : state) {
+  }
+  state.SkipWithError("broken on purpose");
+}
+BENCHMARK(BM_broken);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--spin") == 0) {
+    benchmark::DoNotOptimize(mix(20'000'000));  // about 20 ms unslowed
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
