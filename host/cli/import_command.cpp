@@ -65,8 +65,7 @@ bool record_in_store(const SuiteReport& report, const StoreOptionValues& locatio
                      const fs::path& dir) {
   const RunRecord record = make_run_record(report);
   try {
-    const auto store =
-        open_result_store(location.location, location.open_for(StoreAccess::write));
+    const auto store = open_result_store(location.location, location.open_for(StoreAccess::write));
     const std::int64_t run_id = store->append(record);
     std::cout << "Recorded as run " << run_id << " in " << store->location() << "\n";
     return true;
