@@ -34,9 +34,9 @@ inline constexpr std::string_view kRunPairedSubcommand = "__run-paired";
 
 struct WorkerRequest {
   WorkerTask task = WorkerTask::probe;
-  std::string plugin;            // absolute path of the library
-  std::string target;            // run_target and run_paired
-  MeasurementSettings settings;  // run_target and run_paired: every field travels
+  std::string plugin;                // absolute path of the library
+  std::string target;                // run_target and run_paired
+  MeasurementSettings settings;      // run_target and run_paired: every field travels
   std::string baseline_plugin = {};  // run_paired only: the old build's library
 };
 
