@@ -15,4 +15,8 @@ fi
 cd "$build_dir"
 # setup.sh installed PostgreSQL: its tests must run, never be skipped.
 export COSTOPS_REQUIRE_POSTGRES=1
-ctest --output-on-failure -j"$(nproc)"
+# The fuzzers are always built with ASan and UBSan by clang (tests/fuzz/), so
+# the sanitizer run leaves them to the plain one instead of repeating them.
+skip=()
+if [ "${1:-}" = "--sanitize" ]; then skip=(-LE fuzz); fi
+ctest --output-on-failure -j"$(nproc)" "${skip[@]}"
