@@ -101,12 +101,17 @@ int aggregate_command(const Arguments& args, const CommandContext&) {
   const po::options_description options = describe_aggregate_options(help, output, store);
   parse_with_positionals(args, options, positional);
   const bool from_store = !store.store.location.empty();
-  if (help || positional.empty() == !from_store || output.empty()) {
-    (help ? std::cout : std::cerr)
-        << kAggregateUsage << options
-        << exit_codes_help("0 every record merged, 1 some file refused, 2 usage error.");
-    return help ? kExitOk : kExitUsage;
+  if (help) {
+    std::cout << kAggregateUsage << options
+              << exit_codes_help("0 every record merged, 1 some file refused, 2 usage error.");
+    return kExitOk;
   }
+  if (positional.empty() && !from_store)
+    return usage_error("aggregate", "name the run directories to merge, or a store with --history");
+  if (!positional.empty() && from_store)
+    return usage_error("aggregate", "merge either run directories (" + quoted_list(positional) +
+                                        ") or the store given by --history, not both");
+  if (output.empty()) return usage_error("aggregate", "name the directory to write with -o DIR");
   if (from_store && (!check_store_options(store.store) || !apply_time_filters(store.filter)))
     return kExitUsage;
   const std::vector<fs::path> directories(positional.begin(), positional.end());

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <tuple>
 
+#include "costops/host/exit_codes.hpp"
 #include "costops/host/store/store_location.hpp"
 #include "costops/host/utc_time.hpp"
 
@@ -13,6 +14,17 @@ namespace costops::cli {
 
 std::string exit_codes_help(std::string_view codes) {
   return "\nExit codes: " + std::string(codes) + "\n";
+}
+
+int usage_error(std::string_view command, std::string_view message) {
+  std::cerr << "error: " << message << "\nSee `cost-ops " << command << " --help`.\n";
+  return host::kExitUsage;
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "`" : ", `") + item + "`";
+  return text;
 }
 
 void parse_with_positionals(const std::vector<std::string>& args,

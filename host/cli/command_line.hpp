@@ -27,6 +27,14 @@ struct CommandContext {
 // "\nExit codes: CODES\n" for a command's --help.
 std::string exit_codes_help(std::string_view codes);
 
+// A usage error: "error: MESSAGE" and where the command's help is, on
+// stderr, instead of the whole help, so that what is missing or wrong is the
+// one thing read. Returns kExitUsage.
+int usage_error(std::string_view command, std::string_view message);
+
+// The operands as given, for a message: "`a`, `b`".
+std::string quoted_list(const std::vector<std::string>& items);
+
 // The codes of commands that run targets (run, plugins, the top level).
 inline constexpr std::string_view kRunExitCodes =
     "0 all selected targets ok, 1 some target or plugin not ok (or interrupted),\n"

@@ -116,15 +116,22 @@ int compare_command(const Arguments& args, const CommandContext&) {
   const po::options_description options =
       describe_compare_options(help, quiet, format_text, comparison_options, location, filter);
   parse_with_positionals(args, options, positional);
-  if (help || positional.size() != 2) {
-    (help ? std::cout : std::cerr)
+  if (help) {
+    std::cout
         << kCompareUsage << options
         << exit_codes_help(
                "0 no regression, 2 usage error, a run that cannot be read, a partial run\n"
                "            (read from the journal of a host that did not finish) or no target\n"
                "            in common, 3 a target is significantly slower or no longer ok.");
-    return help ? kExitOk : kExitUsage;
+    return kExitOk;
   }
+  if (positional.size() != 2)
+    return usage_error(
+        "compare", positional.empty() ? "name the two runs to compare: BASE NEW"
+                   : positional.size() == 1
+                       ? "name the run to compare " + quoted_list(positional) + " with: BASE NEW"
+                       : "compare takes two runs, BASE and NEW, not " +
+                             std::to_string(positional.size()) + ": " + quoted_list(positional));
   const auto format = parse_format(format_text);
   if (!format) {
     std::cerr << "error: --format takes text, markdown or json, not `" << format_text << "`\n";

@@ -59,16 +59,24 @@ int export_command(const Arguments& args, const CommandContext&) {
   const po::options_description options = describe_export_options(text, comparison);
   parse_with_positionals(args, options, positional);
   const auto format = parse_export_format(text.format);
-  if (text.help || positional.size() != 1 || !format) {
-    if (!text.help && !text.format.empty() && !format)
-      std::cerr << "error: --format `" << text.format << "` is not one of " << kExportFormatNames
-                << "\n";
-    (text.help ? std::cout : std::cerr)
-        << "Usage: cost-ops export RUN --format FORMAT [-o FILE] [--baseline DIR]\n\n"
-           "RUN is an output directory of `cost-ops run` or its results.json.\n\n"
-        << options << exit_codes_help("0 exported, 2 usage error or a run that cannot be read.");
-    return text.help ? kExitOk : kExitUsage;
+  if (text.help) {
+    std::cout << "Usage: cost-ops export RUN --format FORMAT [-o FILE] [--baseline DIR]\n\n"
+                 "RUN is an output directory of `cost-ops run` or its results.json.\n\n"
+              << options
+              << exit_codes_help("0 exported, 2 usage error or a run that cannot be read.");
+    return kExitOk;
   }
+  if (positional.size() != 1)
+    return usage_error("export", positional.empty()
+                                     ? "name the run to export: an output directory of `cost-ops "
+                                       "run` or its results.json"
+                                     : "export takes one run, not " + quoted_list(positional));
+  if (!format)
+    return usage_error(
+        "export",
+        text.format.empty()
+            ? "name the format with --format: one of " + std::string(kExportFormatNames)
+            : "--format `" + text.format + "` is not one of " + std::string(kExportFormatNames));
   try {
     const boost::json::value document = load_results_document(positional.front());
     const auto marked = text.baseline.empty()

@@ -101,11 +101,22 @@ int history_command(const Arguments& args, const CommandContext&) {
   parse_with_positionals(args, options, positional);
   const bool uploading = !positional.empty() && positional[0] == "upload";
   const std::size_t operands = uploading ? 2u : values.regressions ? 0u : 1u;
-  if (values.help || positional.size() != operands || values.store.location.empty()) {
-    (values.help ? std::cout : std::cerr)
-        << kHistoryUsage << options << exit_codes_help(kHistoryExitCodes);
-    return values.help ? kExitOk : kExitUsage;
+  if (values.help) {
+    std::cout << kHistoryUsage << options << exit_codes_help(kHistoryExitCodes);
+    return kExitOk;
   }
+  if (positional.size() != operands)
+    return usage_error("history",
+                       uploading ? "history upload takes one run directory: "
+                                   "history upload --history FILE|URL DIR"
+                       : values.regressions
+                           ? "history --regressions takes no TARGET, not " + quoted_list(positional)
+                       : positional.empty()
+                           ? "name the TARGET whose history to show (or use "
+                             "--regressions for every target)"
+                           : "history takes one TARGET, not " + quoted_list(positional));
+  if (values.store.location.empty())
+    return usage_error("history", "name the result store with --history FILE|URL");
   const auto format = parse_history_format(values.format_text);
   GateOptions gate;
   if (!format)
@@ -124,8 +135,15 @@ int history_command(const Arguments& args, const CommandContext&) {
     const auto entries =
         open_result_store(values.store.location, values.store.open_for(StoreAccess::read))
             ->entries(positional[0], values.filter);
+    if (entries.empty()) {
+      std::cerr << "error: " << redacted_location(values.store.location)
+                << " holds no result of target `" << positional[0]
+                << "` that the filters select: check the target id (`cost-ops run --list` "
+                   "lists them) and --repository, --branch, --machine, --since, --until\n";
+      return kExitUsage;
+    }
     std::cout << render_history(positional[0], entries, gate.comparison, *format);
-    return entries.empty() ? kExitUsage : kExitOk;
+    return kExitOk;
   } catch (const std::runtime_error& e) {  // HistoryError, FileWriteError (rejecting a file)
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;

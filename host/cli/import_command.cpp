@@ -97,20 +97,22 @@ int import_command(const Arguments& args, const CommandContext& context) {
   parse_with_positionals(args, options, positional);
   const ImportFormat* format =
       positional.empty() ? nullptr : find_import_format(positional.front());
-  if (text.help || positional.size() < 2 || !format || text.output.empty()) {
-    if (!text.help && !positional.empty() && !format)
-      std::cerr << "error: `" << positional.front() << "` is not a format cost-ops imports\n";
-    else if (!text.help && positional.size() < 2)
-      std::cerr << "error: name the format and at least one PATH the tool wrote\n";
-    else if (!text.help)
-      std::cerr << "error: name the run directory to write with -o DIR\n";
-    (text.help ? std::cout : std::cerr)
-        << usage() << options
-        << exit_codes_help(
-               "0 imported, 2 usage error, input that cannot be imported (nothing is\n"
-               "            written), or a run that could not be recorded with --history.");
-    return text.help ? kExitOk : kExitUsage;
+  if (text.help) {
+    std::cout << usage() << options
+              << exit_codes_help(
+                     "0 imported, 2 usage error, input that cannot be imported (nothing is\n"
+                     "            written), or a run that could not be recorded with --history.");
+    return kExitOk;
   }
+  if (positional.empty()) return usage_error("import", "name the format and the files to import");
+  if (!format)
+    return usage_error("import", "`" + positional.front() +
+                                     "` is not a format cost-ops imports; the formats:\n" +
+                                     format_list());
+  if (positional.size() < 2)
+    return usage_error("import", "name at least one file " + positional.front() + " wrote");
+  if (text.output.empty())
+    return usage_error("import", "name the run directory to write with -o DIR");
   // A store location that cannot be used is found before anything is written.
   if (!text.history.location.empty() && !check_store_options(text.history, false))
     return kExitUsage;

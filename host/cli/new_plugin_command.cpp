@@ -120,15 +120,19 @@ int new_plugin_command(const Arguments& args, const CommandContext& context) {
   std::vector<std::string> positional;
   const po::options_description options = describe_new_plugin_options(help, language, output, sdk);
   parse_with_positionals(args, options, positional);
-  if (help || positional.size() != 1) {
-    (help ? std::cout : std::cerr)
-        << "Usage: cost-ops new-plugin NAME [--lang c|cpp|rust] [-o DIR] [--sdk DIR]\n\n"
-           "Writes a plugin project built against the installed SDK: one family and one\n"
-           "plain target that check their answers, a README and a Debian packaging recipe\n"
-           "depending on cost-ops-bench-abi-1 (>= 1.1).\n\n"
-        << options << exit_codes_help("0 the project was written, 2 usage error.");
-    return help ? host::kExitOk : host::kExitUsage;
+  if (help) {
+    std::cout << "Usage: cost-ops new-plugin NAME [--lang c|cpp|rust] [-o DIR] [--sdk DIR]\n\n"
+                 "Writes a plugin project built against the installed SDK: one family and one\n"
+                 "plain target that check their answers, a README and a Debian packaging recipe\n"
+                 "depending on cost-ops-bench-abi-1 (>= 1.1).\n\n"
+              << options << exit_codes_help("0 the project was written, 2 usage error.");
+    return host::kExitOk;
   }
+  if (positional.size() != 1)
+    return usage_error("new-plugin",
+                       positional.empty()
+                           ? "name the plugin: cost-ops new-plugin NAME"
+                           : "new-plugin takes one NAME, not " + quoted_list(positional));
   ScaffoldValues values;
   values.name = positional.front();
   values.package = values.name;

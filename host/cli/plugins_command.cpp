@@ -150,15 +150,17 @@ int plugins_command(const Arguments& args, const CommandContext& context) {
   PluginOptions plugin_options;
   const po::options_description options = describe_plugins_options(help, json, plugin_options);
   parse_with_positionals(args, options, positional);
-  if (help || positional.empty()) {
-    (help ? std::cout : std::cerr)
+  if (help) {
+    std::cout
         << "Usage: cost-ops plugins list [--json] [options]\n"
            "       cost-ops plugins check FILE... [options]\n\n"
         << options
         << exit_codes_help(
                "0 every plugin file is ok, 1 some file is not, 2 usage or environment error.");
-    return help ? kExitOk : kExitUsage;
+    return kExitOk;
   }
+  if (positional.empty())
+    return usage_error("plugins", "name what to do: `plugins list` or `plugins check FILE...`");
   PluginSelection selection;
   if (!plugin_options.apply(selection)) return kExitUsage;
   const std::string sub = positional.front();

@@ -69,15 +69,19 @@ int report_command(const Arguments& args, const CommandContext&) {
   std::vector<std::string> positional;
   const po::options_description options = describe_report_options(text, comparison);
   parse_with_positionals(args, options, positional);
-  if (text.help || positional.size() != 1 || text.output.empty()) {
-    if (!text.help && positional.size() == 1) std::cerr << "error: name the page with -o FILE\n";
-    (text.help ? std::cout : std::cerr)
-        << kUsage << options
-        << exit_codes_help(
-               "0 written, 2 usage error, or a run, baseline or history that\n"
-               "            cannot be read, or a page that cannot be written.");
-    return text.help ? kExitOk : kExitUsage;
+  if (text.help) {
+    std::cout << kUsage << options
+              << exit_codes_help(
+                     "0 written, 2 usage error, or a run, baseline or history that\n"
+                     "            cannot be read, or a page that cannot be written.");
+    return kExitOk;
   }
+  if (positional.size() != 1)
+    return usage_error("report", positional.empty()
+                                     ? "name the run to report: an output directory of `cost-ops "
+                                       "run` or its results.json"
+                                     : "report takes one run, not " + quoted_list(positional));
+  if (text.output.empty()) return usage_error("report", "name the page to write with -o FILE");
   GateOptions gate;
   if (!comparison.apply(gate) || !apply_time_filters(text.filter)) return kExitUsage;
   if (!text.history.location.empty() && !check_store_options(text.history)) return kExitUsage;

@@ -43,15 +43,23 @@ int store_command(const Arguments& args, const CommandContext&) {
   parse_with_positionals(args, options, positional);
   // The URL may also come as the operand: `cost-ops store migrate URL`.
   if (positional.size() == 2 && store.location.empty()) store.location = positional.back();
-  if (help || positional.empty() || positional[0] != "migrate" || store.location.empty() ||
-      positional.size() > 2) {
-    (help ? std::cout : std::cerr)
-        << kStoreUsage << options
-        << exit_codes_help(
-               "0 the schema is at this cost-ops's version, 2 usage error or a\n"
-               "            store that cannot be reached or migrated.");
-    return help ? kExitOk : kExitUsage;
+  if (help) {
+    std::cout << kStoreUsage << options
+              << exit_codes_help(
+                     "0 the schema is at this cost-ops's version, 2 usage error or a\n"
+                     "            store that cannot be reached or migrated.");
+    return kExitOk;
   }
+  if (positional.empty() || positional[0] != "migrate")
+    return usage_error("store", positional.empty() ? "name what to do: `store migrate`"
+                                                   : "`" + positional[0] +
+                                                         "` is not a store command; the one "
+                                                         "there is: `store migrate`");
+  if (positional.size() > 2)
+    return usage_error("store", "store migrate takes one store, not " +
+                                    quoted_list({positional.begin() + 1, positional.end()}));
+  if (store.location.empty())
+    return usage_error("store", "name the store to migrate with --history FILE|URL");
   if (!check_store_options(store, false)) return kExitUsage;
   try {
     const auto [from, to] =

@@ -37,6 +37,34 @@ class CliDocs(unittest.TestCase):
         self.assertEqual(cost_ops("help", "nonsense").returncode, 2)
         self.assertIn("Exit codes:", cost_ops("--help").stdout)
 
+    def test_a_missing_operand_or_option_is_named_not_buried_in_the_help(self):
+        cases = [
+            (["compare"], "compare", "name the two runs"),
+            (["compare", "only-one"], "compare", "`only-one`"),
+            (["compare", "a", "b", "c"], "compare", "not 3"),
+            (["history"], "history", "name the TARGET"),
+            (["history", "aggregator_100"], "history", "--history FILE|URL"),
+            (["history", "upload", "--history", "h.db"], "history", "one run directory"),
+            (["export", "run-dir"], "export", "name the format with --format: one of"),
+            (["export", "run-dir", "--format", "xml"], "export", "`xml` is not one of"),
+            (["export", "--format", "csv"], "export", "name the run to export"),
+            (["report", "run-dir"], "report", "-o FILE"),
+            (["aggregate", "-o", "out"], "aggregate", "name the run directories"),
+            (["import", "nope", "x", "-o", "out"], "import", "`nope` is not a format"),
+            (["import", "hyperfine", "-o", "out"], "import", "at least one file"),
+            (["plugins"], "plugins", "plugins list"),
+            (["store", "drop"], "store", "`drop` is not a store command"),
+            (["new-plugin"], "new-plugin", "name the plugin"),
+        ]
+        for args, command, expected in cases:
+            proc = cost_ops(*args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertEqual(proc.stdout, "", args)
+            self.assertTrue(proc.stderr.startswith("error: "), (args, proc.stderr))
+            self.assertIn(expected, proc.stderr, args)
+            self.assertIn(f"See `cost-ops {command} --help`.", proc.stderr, args)
+            self.assertNotIn("Usage:", proc.stderr, args)
+
     def test_every_value_has_a_named_placeholder(self):
         for command in COMMANDS_WITH_OPTIONS:
             text = cost_ops(command, "--help").stdout

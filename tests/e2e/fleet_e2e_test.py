@@ -53,7 +53,7 @@ def sql(statement):
 
 def history(target, *filters):
     proc = run("history", target, "--history", URL, "--format", "json", *filters)
-    if proc.returncode == 2 and "no recorded" not in proc.stdout:
+    if proc.returncode == 2 and "holds no result of target" in proc.stderr:
         return {"runs": []}
     return json.loads(proc.stdout)
 
