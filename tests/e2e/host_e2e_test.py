@@ -580,6 +580,13 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--baseline", "no-such-baseline")
         self.assertEqual(proc.returncode, 2)
         self.assertIn("no-such-baseline", proc.stderr)
+        self.assertIn("the baselines saved in " + str(self.out / "baselines") + ": main", proc.stderr)
+        # A bad baseline is refused before the output directory is made or locked.
+        fresh = self.tmp / "never-made"
+        proc = run("run", "--plugin-dir", str(GOOD), "-o", str(fresh), *QUICK, "--baseline", "main")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("holds none yet: save one with `cost-ops run --save-baseline NAME`", proc.stderr)
+        self.assertFalse(fresh.exists())
 
     def run_in_terminal(self, columns, env):
         """Runs a two-round run in a pseudo-terminal `columns` wide; returns what it showed."""

@@ -1,6 +1,8 @@
 #include "costops/host/baselines.hpp"
 
 #include <algorithm>
+#include <vector>
+
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/files/host_key.hpp"
 #include "costops/host/files/safe_open.hpp"
@@ -50,6 +52,34 @@ fs::path save_baseline(const fs::path& output_root, const std::string& name) {
   return dir;
 }
 
+std::vector<std::string> saved_baseline_names(const fs::path& output_root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(output_root / "baselines", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (is_valid_baseline_name(name) && fs::is_regular_file(it->path() / "results.json", ec))
+      names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+namespace {
+
+// "; saved baselines in out/baselines: a, b" or how to save one.
+std::string saved_baselines_hint(const fs::path& output_root) {
+  const std::vector<std::string> names = saved_baseline_names(output_root);
+  if (names.empty())
+    return "; " + (output_root / "baselines").string() +
+           " holds none yet: save one with `cost-ops run --save-baseline NAME`";
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  return "; the baselines saved in " + (output_root / "baselines").string() + ": " + list;
+}
+
+}  // namespace
+
 StoredRun load_checked_baseline(const fs::path& output_root, const std::string& value,
                                 std::string& unsigned_note) {
   std::error_code ec;
@@ -61,7 +91,8 @@ StoredRun load_checked_baseline(const fs::path& output_root, const std::string& 
         file.string() +
         " does not exist: a baseline is a complete run's results.json (saved with "
         "--save-baseline NAME, or a directory or file you name); a run whose host did not "
-        "finish is not one");
+        "finish is not one" +
+        (named_by_path ? std::string() : saved_baselines_hint(output_root)));
   std::string text;
   try {
     text = read_regular_file(file, kMaxResultsFileBytes);

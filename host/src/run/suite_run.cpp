@@ -64,7 +64,9 @@ class SuiteRun {
     if (!plan(host_executable)) return exit_code_;
     if (interrupt_requested() && !options_.list_only) return record_interrupted_probing();
     if (options_.list_only) return list();
-    if (!open_output() || !load_baseline()) return exit_code_;
+    // The baseline is read before the output directory is made or locked:
+    // a bad --baseline leaves nothing behind.
+    if (!load_baseline() || !open_output()) return exit_code_;
     output_->clear_previous_run();  // after reading the baseline: it may live here
     start_journal();
     run_rounds();
@@ -182,7 +184,8 @@ class SuiteRun {
     if (options_.baseline.empty()) return true;
     try {
       std::string unsigned_note;
-      baseline_ = load_checked_baseline(output_->root(), options_.baseline, unsigned_note);
+      const fs::path root = options_.output_dir.empty() ? fs::path(".") : options_.output_dir;
+      baseline_ = load_checked_baseline(root, options_.baseline, unsigned_note);
       if (!unsigned_note.empty()) progress_.warning(unsigned_note);
     } catch (const ResultsFileError& e) {
       return fail(std::string("baseline: ") + e.what());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "costops/host/results_file.hpp"
 
@@ -27,6 +28,9 @@ std::filesystem::path baseline_location(const std::filesystem::path& output_root
 // the path, or for an invalid name.
 std::filesystem::path save_baseline(const std::filesystem::path& output_root,
                                     const std::string& name);
+
+// The names of the baselines saved under output_root/baselines, sorted.
+std::vector<std::string> saved_baseline_names(const std::filesystem::path& output_root);
 
 // The sidecar holding a baseline's signature: <results.json>.sig.
 inline constexpr const char* kSignatureSuffix = ".sig";
