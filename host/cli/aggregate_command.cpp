@@ -69,7 +69,7 @@ AggregateReport aggregate_from_store(StoreSelection s) {
 }
 
 void write_aggregate(const AggregateReport& report, const fs::path& output) {
-  make_private_directories(output);
+  make_output_directories(output);
   write_file_atomically(output / "results.json", aggregate_results_json(report));
   write_file_atomically(output / "summary.md", aggregate_summary_markdown(report));
 }

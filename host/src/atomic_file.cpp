@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "costops/host/files/file_modes.hpp"
 #include "costops/host/files/safe_open.hpp"
 
 namespace costops::host {
@@ -37,8 +38,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   // A fresh file of our own: whatever sits at the temporary's name (a stale
   // temporary, or a FIFO or link planted there) is removed, never opened.
   ::unlink(temporary.c_str());
-  const int fd = ::open(temporary.c_str(),
-                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0640);
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+             kOutputFileMode);
   if (fd < 0) fail(path, "creating the temporary file");
   std::size_t written = 0;
   while (written < content.size()) {
@@ -81,7 +83,7 @@ void flush_file_system(const std::filesystem::path& dir) {
 void append_line(const std::filesystem::path& path, std::string_view line) {
   FileDescriptor fd;
   try {
-    fd = open_regular_file(path, O_WRONLY | O_APPEND | O_CREAT, 0640);
+    fd = open_regular_file(path, O_WRONLY | O_APPEND | O_CREAT, kOutputFileMode);
   } catch (const UnsafeFileError& e) {
     throw FileWriteError(std::string("cannot append to ") + e.what());
   }

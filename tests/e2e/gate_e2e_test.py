@@ -120,16 +120,24 @@ class Gate(unittest.TestCase):
         doc = json.loads((self.out / "results.json").read_text())
         self.assertEqual([t["target_id"] for t in doc["targets"]], ["fixture_sum_array"])
 
-    def test_directories_are_private_whatever_the_umask(self):
-        proc = subprocess.run(
-            f"umask 000 && '{HOST}' run --plugin-dir '{GOOD}' -o '{self.out}' "
-            f"--warmup-time 0 --min-time 0.02 --save-baseline main && "
-            f"'{HOST}' aggregate '{self.out}' -o '{self.tmp / 'merged'}'",
-            shell=True, capture_output=True, text=True, timeout=120)
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        for directory in [self.out, self.out / "raw", self.out / "baselines",
-                          self.out / "baselines" / "main", self.tmp / "merged"]:
-            self.assertEqual(stat.S_IMODE(directory.stat().st_mode), 0o750, directory)
+    def test_output_is_readable_as_the_umask_allows_and_never_writable_by_others(self):
+        # umask 000 would make anything world-writable; 077 asks for privacy.
+        for umask, directory_mode, file_mode in [("000", 0o755, 0o644), ("077", 0o700, 0o600)]:
+            out, merged = self.tmp / f"out-{umask}", self.tmp / f"merged-{umask}"
+            proc = subprocess.run(
+                f"umask {umask} && '{HOST}' run --plugin-dir '{GOOD}' -o '{out}' "
+                f"--warmup-time 0 --min-time 0.02 --save-baseline main && "
+                f"'{HOST}' aggregate '{out}' -o '{merged}'",
+                shell=True, capture_output=True, text=True, timeout=120)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            for directory in [out, out / "raw", out / "baselines", out / "baselines" / "main",
+                              merged]:
+                self.assertEqual(stat.S_IMODE(directory.stat().st_mode), directory_mode,
+                                 (umask, directory))
+            for file in [out / "results.json", out / "summary.md", out / "report.html",
+                         out / "baselines" / "main" / "results.json",
+                         *sorted((out / "raw").iterdir())]:
+                self.assertEqual(stat.S_IMODE(file.stat().st_mode), file_mode, (umask, file))
 
     def test_baseline_names_and_aggregate_outputs_cannot_escape(self):
         proc = run("run", "--plugin-dir", GOOD, "-o", self.out, *QUICK, "--save-baseline", "../../x")

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/files/file_modes.hpp"
 #include "costops/host/files/safe_open.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
@@ -24,9 +25,9 @@ namespace costops::host {
 
 namespace {
 
-// Creates `dir` (and missing parents) with owner/group access only; refuses
-// a raw/ that is a symbolic link, so nothing is written outside the output.
-void make_private_directory(const std::filesystem::path& dir, bool must_not_be_link) {
+// Creates `dir` (and missing parents) with kOutputDirectoryMode; refuses a
+// raw/ that is a symbolic link, so nothing is written outside the output.
+void make_output_directory(const std::filesystem::path& dir, bool must_not_be_link) {
   struct stat info {};
   if (::lstat(dir.c_str(), &info) == 0) {
     if (must_not_be_link && S_ISLNK(info.st_mode))
@@ -39,11 +40,10 @@ void make_private_directory(const std::filesystem::path& dir, bool must_not_be_l
     return;
   }
   if (dir.has_parent_path() && dir.parent_path() != dir)
-    make_private_directory(dir.parent_path(), false);
-  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+    make_output_directory(dir.parent_path(), false);
+  if (::mkdir(dir.c_str(), kOutputDirectoryMode) != 0 && errno != EEXIST)
     throw FileWriteError("cannot create output directory " + dir.string() + ": " +
                          std::strerror(errno) + "; choose another with --output");
-  ::chmod(dir.c_str(), 0750);  // mkdir's mode is cut by the umask; never widened by it
 }
 
 // Takes the run's lock on <root>/.lock and writes this pid into it; throws
@@ -52,7 +52,7 @@ int lock_output(const std::filesystem::path& root) {
   const std::filesystem::path lock_file = root / ".lock";
   int fd = -1;
   try {
-    fd = open_regular_file(lock_file, O_RDWR | O_CREAT, 0640).release();
+    fd = open_regular_file(lock_file, O_RDWR | O_CREAT, kOutputFileMode).release();
   } catch (const UnsafeFileError& e) {
     throw FileWriteError(std::string("cannot take the output directory's lock: ") + e.what());
   }
@@ -74,14 +74,14 @@ int lock_output(const std::filesystem::path& root) {
 
 }  // namespace
 
-void make_private_directories(const std::filesystem::path& dir) {
-  make_private_directory(dir, false);
+void make_output_directories(const std::filesystem::path& dir) {
+  make_output_directory(dir, false);
 }
 
 OutputDirectory::OutputDirectory(std::filesystem::path root) : root_(std::move(root)) {
   if (root_.empty()) root_ = ".";
-  make_private_directory(root_, false);
-  make_private_directory(root_ / "raw", true);
+  make_output_directory(root_, false);
+  make_output_directory(root_ / "raw", true);
   if (::access(root_.c_str(), W_OK) != 0 || ::access((root_ / "raw").c_str(), W_OK) != 0)
     throw FileWriteError("output directory " + root_.string() +
                          " is not writable; choose another with --output");

@@ -32,7 +32,7 @@ fs::path save_baseline(const fs::path& output_root, const std::string& name) {
                          "\" is not allowed: use letters, digits, '.', '_' and '-' only "
                          "(not \".\" or \"..\")");
   const fs::path dir = output_root / "baselines" / name;
-  make_private_directories(dir);
+  make_output_directories(dir);
   std::string text;
   try {
     text = read_regular_file(output_root / "results.json", kMaxResultsFileBytes);

@@ -21,7 +21,7 @@ class FileWriteError : public std::runtime_error {
 enum class Flush { now, later };
 
 // Throws FileWriteError naming the file and the system's reason. Refuses to
-// replace a symbolic link. Files are created with mode 0640 (owner and group only).
+// replace a symbolic link. Files are created with kOutputFileMode (files/file_modes.hpp).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            Flush flush = Flush::now);
 
@@ -29,7 +29,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // written with Flush::later. Throws FileWriteError.
 void flush_file_system(const std::filesystem::path& dir);
 
-// Appends `line` and a newline to `path` (created 0640, never through a
+// Appends `line` and a newline to `path` (created with kOutputFileMode, never through a
 // symbolic link) in one write. Not flushed to the disk: once write() returns
 // the line is in the kernel's page cache and survives the writer's crash,
 // SIGKILL or Ctrl-C; only losing the machine itself could lose it, and a

@@ -10,11 +10,12 @@
 
 namespace costops::host {
 
-// Creates `dir` and its missing parents with mode 0750 whatever the umask
-// (owner and group only). Throws FileWriteError naming the path.
-void make_private_directories(const std::filesystem::path& dir);
+// Creates `dir` and its missing parents with kOutputDirectoryMode (0755 cut
+// by the umask: never writable by others; file_modes.hpp says why).
+// Throws FileWriteError naming the path.
+void make_output_directories(const std::filesystem::path& dir);
 
-// An output directory, owned by one run at a time: created with mode 0750 if
+// An output directory, owned by one run at a time: created with kOutputDirectoryMode if
 // missing; an advisory lock (<output>/.lock, holding the owner's pid) is
 // held for the object's lifetime, and a second run is refused naming that
 // pid; only the owner cleans stale temporaries; raw/ must not be a symbolic

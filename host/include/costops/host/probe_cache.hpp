@@ -9,7 +9,7 @@
 // once.
 //
 // The cache lives in $XDG_CACHE_HOME/cost-ops/probe-cache.json (default
-// ~/.cache/...), directory mode 0700, file 0640: the user's cache, never a
+// ~/.cache/...), directory mode 0700 (the file inside it: 0644): the user's cache, never a
 // plugin or output directory. The file is signed with the host key
 // (host_key.hpp); a cache that does not verify (edited by a plugin,
 // damaged, a FIFO or link in its place) is ignored and every plugin probed
