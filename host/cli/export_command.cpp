@@ -1,10 +1,11 @@
-// `cost-ops export RUN --format F [-o FILE] [--baseline DIR]`: a run's
+// `cost-ops export RUN --format F [-o FILE] [--baseline NAME|DIR]`: a run's
 // results in a format other tools read.
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "commands.hpp"
 #include "costops/host/atomic_file.hpp"
+#include "costops/host/baselines.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/exports.hpp"
 #include "costops/host/results_file.hpp"
@@ -29,19 +30,25 @@ po::options_description describe_export_options(ExportText& text, ComparisonOpti
       "github-action-benchmark (customSmallerIsBetter), junit (JUnit XML), csv")(
       "output,o", po::value<std::string>(&text.output)->value_name("FILE"),
       "write here (atomically) instead of standard output")(
-      "baseline", po::value<std::string>(&text.baseline)->value_name("DIR"),
-      "junit: compare with this run; regressions become failures");
+      "baseline", po::value<std::string>(&text.baseline)->value_name("NAME|DIR"),
+      "junit: compare with this run (a baseline saved in RUN with --save-baseline NAME, or a "
+      "run directory or results.json); regressions become failures");
   options.add(comparison.describe("Regressions (junit with --baseline)"));
   return options;
 }
 
-// Target id -> what regressed, from a comparison with the baseline.
+// Target id -> what regressed, from a comparison with the baseline: a name
+// saved in the run's directory (signature checked, as `run --baseline`
+// does) or a path.
 std::map<std::string, std::string> regressions(const std::string& baseline, const std::string& run,
                                                const ComparisonOptions& comparison) {
   GateOptions gate;
   if (!comparison.apply(gate)) throw std::runtime_error("bad comparison options");
-  return regressions_by_target(
-      compare_runs(load_stored_run(baseline), load_stored_run(run), gate.comparison));
+  const fs::path run_dir = fs::is_directory(run) ? fs::path(run) : fs::path(run).parent_path();
+  std::string unsigned_note;
+  StoredRun base = load_checked_baseline(run_dir, baseline, unsigned_note);
+  if (!unsigned_note.empty()) std::cerr << "warning: " << unsigned_note << "\n";
+  return regressions_by_target(compare_runs(base, load_stored_run(run), gate.comparison));
 }
 
 }  // namespace
@@ -60,7 +67,7 @@ int export_command(const Arguments& args, const CommandContext&) {
   parse_with_positionals(args, options, positional);
   const auto format = parse_export_format(text.format);
   if (text.help) {
-    std::cout << "Usage: cost-ops export RUN --format FORMAT [-o FILE] [--baseline DIR]\n\n"
+    std::cout << "Usage: cost-ops export RUN --format FORMAT [-o FILE] [--baseline NAME|DIR]\n\n"
                  "RUN is an output directory of `cost-ops run` or its results.json.\n\n"
               << options
               << exit_codes_help("0 exported, 2 usage error or a run that cannot be read.");

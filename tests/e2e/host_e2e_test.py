@@ -545,6 +545,14 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("Compared with baseline main", proc.stderr)
         self.assertIn("## Comparison with baseline main", (self.out / "summary.md").read_text())
+        # export takes a saved baseline by name too, as run and report do.
+        proc = run("export", str(self.out), "--format", "junit", "--baseline", "main",
+                   "--threshold", "1000")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("<testsuite", proc.stdout)
+        proc = run("export", str(self.out), "--format", "junit", "--baseline", "mian")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("the baselines saved in " + str(self.out / "baselines") + ": main", proc.stderr)
         # A run compared with itself: no change, exit 0, in all three formats.
         for fmt in ["text", "markdown", "json"]:
             proc = run("compare", str(self.out), str(self.out / "results.json"), "--format", fmt)
