@@ -190,3 +190,29 @@ TEST_CASE("a plugin built against the 1.3 header runs on the 1.4 host") {
   CHECK(m.threads == 1);
   for (const Sample& s : m.samples) CHECK(s.ns_per_operation() == 1000.0);
 }
+
+TEST_CASE("threads and counters through the C++ helper; product families keep valid ids") {
+  PluginLibrary plugin(std::string(COSTOPS_FIXTURE_DIR) + "/cpp_threads/cpp_threads_plugin.so");
+  REQUIRE(plugin.usable());
+  const PluginProbe probe = inspect_descriptor(&plugin.descriptor(), "");
+  REQUIRE(probe.status == TargetStatus::ok);
+  std::vector<std::string> ids;
+  for (const TargetDescription& t : probe.targets) ids.push_back(t.id);
+  CHECK(ids == std::vector<std::string>{"cpp_grid_2_16", "cpp_grid_2_1024", "cpp_grid_8_16",
+                                        "cpp_grid_8_1024", "cpp_threads_t1", "cpp_threads_t2"});
+  CHECK(probe.targets[1].family == "cpp_grid_2");  // the fit runs over the width
+  CHECK(probe.targets[1].argument == 1024);
+
+  const TargetMeasurement grid = measure(plugin, "cpp_grid_8_1024");
+  REQUIRE_MESSAGE(grid.succeeded, grid.failure_phase << ": " << grid.failure_message);
+  CHECK(*number_metric(grid, "rows") == 8.0);
+  CHECK(*number_metric(grid, "width") == 1024.0);
+  const double* cells = number_metric(grid, "cells_per_op");
+  REQUIRE(cells != nullptr);
+  CHECK(*cells == doctest::Approx(8.0 * 1024).epsilon(1e-12));
+
+  const TargetMeasurement two = measure(plugin, "cpp_threads_t2");
+  REQUIRE_MESSAGE(two.succeeded, two.failure_phase << ": " << two.failure_message);
+  CHECK(two.threads == 2);
+  CHECK(*number_metric(two, "slots") == 2.0);
+}
