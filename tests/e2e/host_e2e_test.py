@@ -395,7 +395,7 @@ class HostEndToEnd(unittest.TestCase):
         # The plugin saw an older services table and took its fallback path
         # instead of calling a service this host does not have.
         self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
-        self.assertEqual(target["metrics"]["host_abi_minor"], 3)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 4)
         self.assertEqual(target["plugin"]["version"], "9.1.0")
         self.assertIn("abi_next_major.so", proc.stderr)
 
