@@ -38,6 +38,10 @@ const bench_host_services_v1 kServices = {sizeof(bench_host_services_v1),
                                           nullptr,  // ABI 1.3: no manual timing offered
                                           nullptr,
                                           nullptr,
+                                          nullptr,
+                                          1,  // ABI 1.4: one thread, no counters offered
+                                          0,
+                                          nullptr,
                                           nullptr};
 
 const bench_target_v1* load_target(const char* library, const char* id) {

@@ -11,7 +11,7 @@
 # A plugin needs a host speaking its ABI major and nothing else from this
 # project (costops-core is linked into each plugin statically), so the host
 # package provides the virtual package cost-ops-bench-abi-1 at the ABI
-# version it speaks, "cost-ops-bench-abi-1 (= 1.3)", and every plugin package
+# version it speaks, "cost-ops-bench-abi-1 (= 1.4)", and every plugin package
 # depends on "cost-ops-bench-abi-1 (>= 1.<minor it was built against>)" plus
 # the system libraries dpkg-shlibdeps finds in it (libsqlite3 for storage,
 # zlib for compression, ...). A third-party plugin package depends the same

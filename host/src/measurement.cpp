@@ -88,6 +88,7 @@ void merge_round(TargetMeasurement& merged, TargetMeasurement&& round) {
   merged.leaked_file_descriptors =
       std::max(merged.leaked_file_descriptors, round.leaked_file_descriptors);
   merged.heap_growth_bytes = std::max(merged.heap_growth_bytes, round.heap_growth_bytes);
+  merged.threads = round.threads;  // the same target: the same count
   add_hardware_counts(merged.hardware, round.hardware);
   add_allocation_counts(merged.allocations, round.allocations);
   for (auto& line : round.plugin_log) merged.plugin_log.push_back(std::move(line));

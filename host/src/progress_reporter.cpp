@@ -61,10 +61,17 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
            std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
+  // A threaded target (ABI 1.4): the median is one thread's time per
+  // operation, the rate the aggregate over its threads (as in the record).
+  const std::uint32_t threads = result.measurement ? result.measurement->threads : 1;
+  const std::string rate =
+      (median > 0 ? human_rate(1e9 / median * threads) : std::string("0.00")) + " ops/s  " +
+      (threads > 1 ? "(" + std::to_string(threads) + " threads, " +
+                         human_rate(median > 0 ? 1e9 / median : 0) + " per thread)  "
+                   : std::string());
   std::string line = style.paint(style.ok_mark(), Colour::green) + " " + name + "  median " +
-                     style.duration(median) + "/op  " +
-                     (median > 0 ? human_rate(1e9 / median) : std::string("0.00")) + " ops/s  " +
-                     std::string(style.plus_minus()) + format_double("%.1f%% MAD", 100 * spread);
+                     style.duration(median) + "/op  " + rate + std::string(style.plus_minus()) +
+                     format_double("%.1f%% MAD", 100 * spread);
   if (result.measurement)
     if (const std::string resources = cpu_and_allocations_text(*result.measurement);
         !resources.empty())

@@ -224,7 +224,8 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                                                 {"instructions", m.hardware.instructions},
                                                 {"cycles", m.hardware.cycles},
                                                 {"branch_misses", m.hardware.branch_misses}}},
-                      {"allocations", allocations_to_json(m.allocations)}};
+                      {"allocations", allocations_to_json(m.allocations)},
+                      {"threads", m.threads}};
 }
 
 namespace {
@@ -328,6 +329,12 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.heap_growth_bytes = signed_field(o, "heap_growth_bytes");
   read_hardware_counts(o, m.hardware);
   read_allocation_counts(o, m.allocations);
+  // Optional: a worker from before threaded targets (1.4) ran one thread.
+  if (o.contains("threads")) {
+    const std::uint64_t threads = unsigned_field(o, "threads");
+    if (threads < 1 || threads > 256) throw MessageError("threads is out of range");
+    m.threads = static_cast<std::uint32_t>(threads);
+  }
   return m;
 }
 

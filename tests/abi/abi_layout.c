@@ -1,5 +1,5 @@
-/* Prints the offset of every field up to ABI minor LAYOUT_MINOR (0, 1 or 2).
- * Built against a frozen header (tests/abi/v1_0, v1_1, v1_2) and against
+/* Prints the offset of every field up to ABI minor LAYOUT_MINOR (0 .. 3).
+ * Built against a frozen header (tests/abi/v1_0 .. v1_3) and against
  * today's header with the same LAYOUT_MINOR; the two outputs must be
  * identical, so a later minor can only have appended. */
 #include <costops/bench_target_v1.h>
@@ -60,7 +60,13 @@ int main(void) {
 #endif
 #if LAYOUT_MINOR >= 2
   FIELD(bench_target_v1, reset);
-  printf("target size %u\n", (unsigned)sizeof(bench_target_v1));
+  /* 1.4 appended to bench_target_v1: its size is no longer 1.2's. */
+#endif
+#if LAYOUT_MINOR >= 3
+  FIELD(bench_host_services_v1, add_manual_time_ns);
+  FIELD(bench_host_services_v1, pause_timing);
+  FIELD(bench_host_services_v1, resume_timing);
+  FIELD(bench_host_services_v1, reserved_1_3);
 #endif
   printf("status ok %d error %d invalid %d unsupported %d verification %d\n", BENCH_STATUS_OK,
          BENCH_STATUS_ERROR, BENCH_STATUS_INVALID_ARGUMENT, BENCH_STATUS_UNSUPPORTED,

@@ -70,7 +70,7 @@ class FirstPartyPlugins(unittest.TestCase):
             self.assertEqual(plugin["name"], "costops-" + pathlib.Path(plugin["path"]).stem.replace("_", "-"))
             self.assertEqual(plugin["version"], self.results["host_version"])  # one project version
             self.assertRegex(plugin["build_info"], r"^(gcc|clang) .+, \w+")
-            self.assertEqual(plugin["abi_version"], "1.3")
+            self.assertEqual(plugin["abi_version"], "1.4")
 
     def test_table_metrics(self):
         for target, keys in EXPECTED_METRICS.items():

@@ -297,7 +297,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("--version")
         self.assertEqual(proc.returncode, 0)
         self.assertRegex(proc.stdout, r"cost-ops \d+\.\d+\.\d+")
-        self.assertIn("bench_target_v1 1.3", proc.stdout)
+        self.assertIn("bench_target_v1 1.4", proc.stdout)
 
     def test_plugin_path_environment_and_in_process_isolation(self):
         env = dict(os.environ, COST_OPS_PLUGIN_PATH=f"{self.tmp / 'nothing-here'}:{GOOD}")
@@ -378,7 +378,7 @@ class HostEndToEnd(unittest.TestCase):
         listing = {pathlib.Path(p["path"]).name: p for p in json.loads(proc.stdout)}
         future = listing["abi_future_minor.so"]
         self.assertEqual(future["status"], "ok")
-        self.assertEqual(future["abi_version"], "1.4")  # one minor past this host (1.3)
+        self.assertEqual(future["abi_version"], "1.5")  # one minor past this host (1.4)
         self.assertEqual(future["version"], "9.1.0")
         next_major = listing["abi_next_major.so"]
         self.assertEqual(next_major["status"], "incompatible")
@@ -395,7 +395,7 @@ class HostEndToEnd(unittest.TestCase):
         # The plugin saw an older services table and took its fallback path
         # instead of calling a service this host does not have.
         self.assertEqual(target["metrics"]["newer_service_fallback"], 1)
-        self.assertEqual(target["metrics"]["host_abi_minor"], 3)
+        self.assertEqual(target["metrics"]["host_abi_minor"], 4)
         self.assertEqual(target["plugin"]["version"], "9.1.0")
         self.assertIn("abi_next_major.so", proc.stderr)
 

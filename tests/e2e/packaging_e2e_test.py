@@ -72,13 +72,13 @@ class Packaging(unittest.TestCase):
 
     def test_plugin_packages_depend_on_the_abi_runtime_and_system_libraries_only(self):
         # Versioned, so third-party packages can depend on "cost-ops-bench-abi-1 (>= 1.1)".
-        self.assertEqual(self.field(self.deb("cost-ops"), "Provides"), "cost-ops-bench-abi-1 (= 1.3)")
+        self.assertEqual(self.field(self.deb("cost-ops"), "Provides"), "cost-ops-bench-abi-1 (= 1.4)")
         for plugin in PLUGINS:
             with self.subTest(plugin=plugin):
                 depends = [d.strip().split()[0]
                            for d in self.field(self.deb("cost-ops-plugin-" + plugin.replace("_", "-")),
                                                "Depends").split(",")]
-                self.assertIn("cost-ops-bench-abi-1 (>= 1.3)",
+                self.assertIn("cost-ops-bench-abi-1 (>= 1.4)",
                               self.field(self.deb("cost-ops-plugin-" + plugin.replace("_", "-")), "Depends"))
                 # No other package of this project: not the host by name, not
                 # another plugin, not the headers.

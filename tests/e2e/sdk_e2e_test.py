@@ -149,7 +149,7 @@ class PluginSdk(unittest.TestCase):
                                f"-DCMAKE_PREFIX_PATH={self.sdk}"], capture_output=True, text=True, timeout=120)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("CostOpsPluginAPI", proc.stderr)
-        self.assertIn("1.3", proc.stderr)  # the version it found
+        self.assertIn("1.4", proc.stderr)  # the version it found
 
     def test_c_example_built_with_pkg_config_runs_in_the_host(self):
         env = dict(os.environ, PKG_CONFIG_PATH=str(self.sdk / "share/pkgconfig"))
@@ -157,7 +157,7 @@ class PluginSdk(unittest.TestCase):
         def pkg_config(*args):
             return check(["pkg-config", *args, "costops-plugin-api"], env=env).stdout.split()
 
-        self.assertEqual(pkg_config("--modversion"), ["1.3"])
+        self.assertEqual(pkg_config("--modversion"), ["1.4"])
         out_dir = self.tmp / "pc-plugins"
         out_dir.mkdir()
         library = out_dir / "example_c_pkgconfig.so"

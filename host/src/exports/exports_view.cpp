@@ -77,6 +77,9 @@ ExportedTarget read_target(const json::object& t) {
         static_cast<std::uint64_t>(number(m->get_object(), "total_iterations"));
     target.total_seconds = number(m->get_object(), "total_duration_ms") / 1e3;
     target.throughput_mb_per_sec = number(m->get_object(), "throughput_mb_per_sec", -1);
+    // Present only for a threaded target (threads > 1); 1 otherwise.
+    const double threads = number(m->get_object(), "threads", 1);
+    target.threads = threads >= 1 && threads <= 256 ? static_cast<std::uint32_t>(threads) : 1;
   }
   if (const json::value* s = t.if_contains(K::samples); target.ok && s && s->is_object())
     target.repetitions = repetitions_of(s->get_object());

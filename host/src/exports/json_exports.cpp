@@ -14,12 +14,9 @@ namespace json = boost::json;
 namespace {
 
 json::object gbench_entry(const ExportedTarget& t, std::size_t family_index) {
-  return json::object{{"name", t.id},
-                      {"family_index", family_index},
-                      {"per_family_instance_index", 0},
-                      {"run_name", t.id},
-                      {"threads", 1},
-                      {"time_unit", "ns"}};
+  return json::object{
+      {"name", t.id},     {"family_index", family_index}, {"per_family_instance_index", 0},
+      {"run_name", t.id}, {"threads", t.threads},         {"time_unit", "ns"}};
 }
 
 // A target that did not finish: present, written as Google Benchmark writes

@@ -35,7 +35,10 @@ json::object canonical_metrics(const TargetResult& result) {
   const TargetMeasurement& m = *result.measurement;
   const MeasurementTotals totals = totals_of(m);
   const double seconds = totals.nanoseconds / 1e9;
-  const double ops_per_second = seconds > 0 ? static_cast<double>(totals.iterations) / seconds : 0;
+  // A threaded target (ABI 1.4) did each sample's iterations on every
+  // thread: per thread, and in aggregate threads times that.
+  const double per_thread = seconds > 0 ? static_cast<double>(totals.iterations) / seconds : 0;
+  const double ops_per_second = per_thread * m.threads;
   const double avg_ns =
       totals.iterations ? totals.nanoseconds / static_cast<double>(totals.iterations) : 0;
 
@@ -48,6 +51,10 @@ json::object canonical_metrics(const TargetResult& result) {
   metrics["p99_duration_ns"] = whole_ns(result.stats.p99);
   metrics["total_iterations"] = totals.iterations;
   metrics["total_duration_ms"] = finite_or_null(totals.nanoseconds / 1e6);
+  if (m.threads > 1) {
+    metrics[results_key::threads] = m.threads;
+    metrics[results_key::operations_per_second_per_thread] = finite_or_null(per_thread);
+  }
   if (m.bytes_per_operation) {
     metrics["bytes_per_operation"] = m.bytes_per_operation;
     metrics["throughput_mb_per_sec"] =

@@ -231,7 +231,9 @@ std::string measurement_details(const TargetResult& t) {
 // throughput of the median too (one statistic per file).
 double median_based(const TargetResult& t, std::string_view key, double value) {
   if (t.stats.median <= 0) return value;
-  const double operations_per_second = 1e9 / t.stats.median;
+  // Aggregate over the threads of a threaded target (ABI 1.4), as the record.
+  const double operations_per_second = 1e9 / t.stats.median * t.measurement->threads;
+  if (key == "operations_per_second_per_thread") return 1e9 / t.stats.median;
   if (key == "throughput_mb_per_sec")
     return static_cast<double>(t.measurement->bytes_per_operation) * operations_per_second / 1e6;
   if (key == "items_per_second")

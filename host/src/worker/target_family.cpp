@@ -1,5 +1,6 @@
 #include "costops/host/worker/target_family.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -52,7 +53,54 @@ std::vector<std::int64_t> declared_arguments(const bench_target_v1& t, std::stri
   return range_arguments(t.range_first, t.range_last, t.range_multiplier);
 }
 
+constexpr std::uint32_t kMaxThreads = 256;
+
+// The thread counts a threaded target declares ({1} for an unthreaded one),
+// or an error message.
+std::vector<std::uint32_t> declared_threads(const bench_target_v1& t, std::string& error) {
+  if (!BENCH_TARGET_V1_HAS_FIELD(&t, bench_target_v1, run_thread)) return {1};
+  if (t.run_thread == nullptr) {
+    if (t.threads > 1 || t.threads_last != 0) error = "declares threads but no run_thread function";
+    return {1};
+  }
+  const std::uint32_t first = std::max<std::uint32_t>(t.threads, 1);
+  const std::uint32_t last = t.threads_last == 0 ? first : t.threads_last;
+  if (last < first || last > kMaxThreads) {
+    error = "threads " + std::to_string(first) + ".." + std::to_string(last) +
+            " is not a range of 1.." + std::to_string(kMaxThreads) + " threads";
+    return {};
+  }
+  return thread_counts(first, last);
+}
+
+// One call per thread count; a range of counts gets "_t<count>" ids.
+void add_thread_counts(const bench_target_v1& target, TargetCall call,
+                       const std::vector<std::uint32_t>& counts, TargetExpansion& out) {
+  const bool threaded = BENCH_TARGET_V1_HAS_FIELD(&target, bench_target_v1, run_thread) &&
+                        target.run_thread != nullptr;
+  for (const std::uint32_t threads : counts) {
+    TargetCall member = call;
+    member.threads = threads;
+    member.threaded = threaded;
+    if (counts.size() > 1) {
+      member.id += "_t" + std::to_string(threads);
+      // Each thread count is its own family over the arguments: the
+      // complexity fit compares one count's members only.
+      if (!member.family.empty()) member.family += "_t" + std::to_string(threads);
+    }
+    out.calls.push_back(std::move(member));
+  }
+}
+
 }  // namespace
+
+std::vector<std::uint32_t> thread_counts(std::uint32_t first, std::uint32_t last) {
+  std::vector<std::uint32_t> counts;
+  for (std::uint64_t n = std::max<std::uint32_t>(first, 1); n < last; n *= 2)
+    counts.push_back(static_cast<std::uint32_t>(n));
+  counts.push_back(std::max<std::uint32_t>(last, 1));
+  return counts;
+}
 
 TargetCall plain_call(const bench_target_v1& target) {
   TargetCall call;
@@ -78,12 +126,14 @@ std::vector<std::int64_t> range_arguments(std::int64_t first, std::int64_t last,
 TargetExpansion expand_target(const bench_target_v1& target) {
   TargetExpansion out;
   const TargetCall plain = plain_call(target);
+  const std::vector<std::uint32_t> counts = declared_threads(target, out.error);
+  if (!out.error.empty()) return out;
   if (!bench_target_is_family(&target)) {
     if (BENCH_TARGET_V1_HAS_FIELD(&target, bench_target_v1, complexity_variable) &&
         target.complexity_variable != nullptr)
       out.error = "declares a complexity_variable but no arguments; give it a list or a range";
     else
-      out.calls.push_back(plain);
+      add_thread_counts(target, plain, counts, out);
     return out;
   }
   const std::vector<std::int64_t> arguments = declared_arguments(target, out.error);
@@ -101,7 +151,7 @@ TargetExpansion expand_target(const bench_target_v1& target) {
     call.id = plain.id + "_" + std::to_string(argument);
     call.argument = argument;
     call.complexity_variable = *variable;
-    out.calls.push_back(std::move(call));
+    add_thread_counts(target, std::move(call), counts, out);
   }
   if (!out.error.empty()) out.calls.clear();
   return out;

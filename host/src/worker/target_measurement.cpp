@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +19,7 @@
 #include "costops/host/worker/hardware_counters.hpp"
 #include "costops/host/worker/instruction_count.hpp"
 #include "costops/host/worker/peak_memory.hpp"
+#include "costops/host/worker/thread_team.hpp"
 
 namespace costops::host {
 
@@ -82,24 +85,84 @@ class HostServices {
     table_.add_manual_time_ns = &add_manual_time;  // 1.3: manual timing
     table_.pause_timing = &pause;
     table_.resume_timing = &resume;
+    table_.threads = call.threads;  // 1.4: threaded targets and counters
+    table_.report_counter = &report_counter;
   }
   const bench_host_services_v1* table() const { return &table_; }
   ManualTiming& timing() { return timing_; }
 
+  // While run_thread() runs on several threads, every service call is
+  // ignored (the header's rule: none from run_thread) and counted, so no
+  // two threads ever touch the services' state at once.
+  void set_threaded_run(bool active) { threaded_run_.store(active, std::memory_order_relaxed); }
+
+  // Turns the counters (1.4) into metrics once every run() call is over:
+  // `operations` and `run_ns` are the totals of all run() calls.
+  void finish_counters(std::uint64_t operations, double run_ns) {
+    if (const std::uint64_t n = ignored_calls_.load(); n > 0)
+      note("warning: (host) " + std::to_string(n) +
+           " host service call(s) from run_thread() were ignored: report from setup(), reset() "
+           "or teardown()");
+    for (auto& [key, counter] : counters_) {
+      const auto& [value, flags] = counter;
+      if (flags == BENCH_COUNTER_RATE && run_ns > 0)
+        put(key, value / (run_ns / 1e9));
+      else if (flags == BENCH_COUNTER_AVG_ITERATIONS && operations > 0)
+        put(key, value / static_cast<double>(operations));
+      else if (flags == 0)
+        put(key, value);
+    }
+  }
+
  private:
   static HostServices& self(void* context) { return *static_cast<HostServices*>(context); }
+  // True (and the call counted) when the call comes from run_thread().
+  static bool ignored(void* context) {
+    HostServices& host = self(context);
+    if (!host.threaded_run_.load(std::memory_order_relaxed)) return false;
+    host.ignored_calls_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  static void BENCH_TARGET_V1_CALL report_counter(void* context, const char* key, double value,
+                                                  std::uint32_t flags) {
+    if (ignored(context)) return;
+    const HostAllocations host_allocations;
+    try {
+      auto& host = self(context);
+      if (key == nullptr) return host.note("report_counter called with a NULL key");
+      const std::string name = plugin_text(key, kMaxKeyBytes + 1);
+      if (!std::isfinite(value))
+        return host.note("counter " + name + " is not finite and was dropped");
+      if (flags != 0 && flags != BENCH_COUNTER_RATE && flags != BENCH_COUNTER_AVG_ITERATIONS)
+        return host.note("counter " + name + " has flags " + std::to_string(flags) +
+                         " (one of BENCH_COUNTER_RATE, BENCH_COUNTER_AVG_ITERATIONS or 0); "
+                         "dropped");
+      if (const std::string problem = metric_key_problem(name); !problem.empty())
+        return host.note("counter key \"" + name + "\" " + problem + "; dropped");
+      // Keyed by the reported name: one key may be both a rate and an average.
+      const std::string reported = flags == BENCH_COUNTER_RATE             ? name + "_per_second"
+                                   : flags == BENCH_COUNTER_AVG_ITERATIONS ? name + "_per_op"
+                                                                           : name;
+      if (host.counters_.size() >= kMaxMetrics && !host.counters_.contains(reported)) return;
+      host.counters_[reported] = {value, flags};
+    } catch (...) {
+    }
+  }
   static void BENCH_TARGET_V1_CALL add_manual_time(void* context, std::uint64_t nanoseconds) {
+    if (ignored(context)) return;
     ManualTiming& timing = self(context).timing_;
     timing.reported = true;
     timing.reported_ns += static_cast<double>(nanoseconds);
   }
   static void BENCH_TARGET_V1_CALL pause(void* context) {
+    if (ignored(context)) return;
     ManualTiming& timing = self(context).timing_;
     if (timing.paused) return;
     timing.paused = true;
     timing.paused_at = Clock::now();
   }
   static void BENCH_TARGET_V1_CALL resume(void* context) {
+    if (ignored(context)) return;
     const auto now = Clock::now();
     ManualTiming& timing = self(context).timing_;
     if (!timing.paused) return;
@@ -107,12 +170,15 @@ class HostServices {
     timing.paused_ns += nanoseconds_between(timing.paused_at, now);
   }
   static void BENCH_TARGET_V1_CALL set_bytes(void* context, std::uint64_t bytes) {
+    if (ignored(context)) return;
     self(context).out_.bytes_per_operation = bytes;
   }
   static void BENCH_TARGET_V1_CALL set_items(void* context, std::uint64_t items) {
+    if (ignored(context)) return;
     self(context).out_.items_per_operation = items;
   }
   static void BENCH_TARGET_V1_CALL report_number(void* context, const char* key, double value) {
+    if (ignored(context)) return;
     const HostAllocations host_allocations;  // the host's copies are not the plugin's
     try {
       auto& host = self(context);
@@ -126,6 +192,7 @@ class HostServices {
   }
   static void BENCH_TARGET_V1_CALL report_string(void* context, const char* key,
                                                  const char* value) {
+    if (ignored(context)) return;
     const HostAllocations host_allocations;
     try {
       auto& host = self(context);
@@ -136,6 +203,7 @@ class HostServices {
     }
   }
   static void BENCH_TARGET_V1_CALL log(void* context, bench_log_level level, const char* message) {
+    if (ignored(context)) return;
     const HostAllocations host_allocations;
     try {
       static constexpr std::array<std::string_view, 4> names = {"debug", "info", "warning",
@@ -193,13 +261,25 @@ class HostServices {
   std::size_t metric_bytes_ = 0;
   bool cap_noted_ = false;
   ManualTiming timing_;
+  std::atomic<bool> threaded_run_{false};
+  std::atomic<std::uint64_t> ignored_calls_{0};
+  // Reported key ("<key>_per_second", ...) -> (value, BENCH_COUNTER_*
+  // flags); the last report wins.
+  std::map<std::string, std::pair<double, std::uint32_t>, std::less<>> counters_;
   bench_host_services_v1 table_{};
 };
 
 class TargetDriver {
  public:
-  TargetDriver(const bench_target_v1& target, TargetMeasurement& out, ManualTiming& timing)
-      : target_(target), out_(out), timing_(timing) {}
+  TargetDriver(const TargetCall& call, TargetMeasurement& out, HostServices& services)
+      : target_(*call.target),
+        out_(out),
+        services_(services),
+        timing_(services.timing()),
+        threaded_(call.threaded),
+        threads_(call.threaded ? std::max<std::uint32_t>(call.threads, 1) : 1) {
+    out_.threads = threads_;
+  }
 
   bool fail(const char* phase, bench_status status) {
     out_.succeeded = false;
@@ -228,13 +308,31 @@ class TargetDriver {
         }))
       return false;
     has_state_ = true;
+    // The helper threads start now, outside every timed and counted call.
+    if (threaded_ && !team_) {
+      team_ = std::make_unique<ThreadTeam>(threads_);
+      thread_results_.resize(threads_);
+    }
     return true;
   }
+
+  // Operations and sample time of every run() call so far (counters, 1.4).
+  std::uint64_t run_operations() const { return run_operations_; }
+  double run_ns() const { return run_ns_; }
 
   // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
   // The process CPU time is read outside the wall-clock pair, so its cost
   // (a system call) does not show in the elapsed time.
   double timed_run(std::uint64_t iterations) {
+    const double elapsed = threaded_ ? threaded_run(iterations) : single_run(iterations);
+    if (elapsed >= 0) {
+      run_operations_ += iterations * threads_;
+      run_ns_ += elapsed;
+    }
+    return elapsed;
+  }
+
+  double single_run(std::uint64_t iterations) {
     bench_status status;
     Clock::time_point start, end;
     double cpu_start = 0, cpu_end = 0;
@@ -259,6 +357,42 @@ class TargetDriver {
     last_cpu_ns_ = cpu_start >= 0 && cpu_end >= cpu_start ? cpu_end - cpu_start : -1;
     return timing_.end_run(nanoseconds_between(start, end), end);
   }
+  // run_thread(state, i, iterations) on every thread of the team (1.4),
+  // timed from the start barrier's release to the last thread's end. The
+  // process CPU time covers every thread. Manual timing is not offered to
+  // run_thread (the services ignore calls during the batch).
+  double threaded_run(std::uint64_t iterations) {
+    batch_iterations_ = iterations;
+    for (ThreadResult& r : thread_results_) {
+      r.status = BENCH_STATUS_OK;
+      r.error[0] = '\0';
+      r.escaped = nullptr;
+    }
+    timing_.begin_run();
+    services_.set_threaded_run(true);
+    const double cpu_start = process_cpu_ns();
+    const ThreadTeam::Batch batch = team_->run(&run_one_thread, this);
+    const double cpu_end = process_cpu_ns();
+    services_.set_threaded_run(false);
+    for (std::uint32_t i = 0; i < threads_; ++i) {
+      const ThreadResult& r = thread_results_[i];
+      if (r.escaped != nullptr) {
+        escaped("run", r.escaped);
+        return -1;
+      }
+      if (r.status != BENCH_STATUS_OK) {
+        std::snprintf(error_.data(), error_.size(), "thread %u of %u: %s", i, threads_,
+                      r.error[0]
+                          ? text_from_plugin(r.error.data(), r.error.size(), r.error.size()).c_str()
+                          : "no message");
+        fail("run", r.status);
+        return -1;
+      }
+    }
+    last_cpu_ns_ = cpu_start >= 0 && cpu_end >= cpu_start ? cpu_end - cpu_start : -1;
+    return timing_.end_run(nanoseconds_between(batch.start, batch.end), batch.end);
+  }
+
   // The process CPU time of the last successful timed_run; < 0 if unknown.
   double last_cpu_ns() const { return last_cpu_ns_; }
 
@@ -306,9 +440,35 @@ class TargetDriver {
     return true;
   }
 
+  // One thread's outcome of a threaded batch: its own message buffer, as
+  // the header promises (preallocated: a batch allocates nothing).
+  struct ThreadResult {
+    bench_status status = BENCH_STATUS_OK;
+    const char* escaped = nullptr;  // an exception escaped run_thread
+    std::array<char, 1024> error{};
+  };
+  static void run_one_thread(void* context, std::uint32_t index) {
+    auto& self = *static_cast<TargetDriver*>(context);
+    ThreadResult& r = self.thread_results_[index];
+    try {
+      r.status = self.target_.run_thread(self.state_, index, self.batch_iterations_, r.error.data(),
+                                         r.error.size());
+    } catch (...) {
+      r.escaped = "an exception";
+    }
+  }
+
   const bench_target_v1& target_;
   TargetMeasurement& out_;
+  HostServices& services_;
   ManualTiming& timing_;
+  const bool threaded_;
+  const std::uint32_t threads_;
+  std::unique_ptr<ThreadTeam> team_;
+  std::vector<ThreadResult> thread_results_;
+  std::uint64_t batch_iterations_ = 0;
+  std::uint64_t run_operations_ = 0;
+  double run_ns_ = 0;
   void* state_ = nullptr;
   bool has_state_ = false;
   double last_cpu_ns_ = -1;
@@ -463,7 +623,8 @@ bool count_allocations_through_teardown(TargetDriver& driver, TargetMeasurement&
   pause_allocation_counting();
   const bool reset = ran && driver.reset();
   const bool torn_down = driver.teardown();
-  AllocationCounts counts = finish_allocation_counting(iterations);
+  // A threaded batch does `iterations` on every thread.
+  AllocationCounts counts = finish_allocation_counting(iterations * out.threads);
   if (!ran || !reset || !torn_down) return false;
   out.allocations = std::move(counts);
   return true;
@@ -474,7 +635,7 @@ bool count_allocations_through_teardown(TargetDriver& driver, TargetMeasurement&
 TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettings& settings) {
   TargetMeasurement out;
   HostServices services(out, call);
-  TargetDriver driver(*call.target, out, services.timing());
+  TargetDriver driver(call, out, services);
   out.clock_overhead_ns = measure_clock_overhead();
   reset_peak_rss();
   const std::int64_t fds_before = count_open_file_descriptors();
@@ -484,6 +645,7 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
     out.allocations.unavailable = "not counted with --measure instructions";
     const bool counted = count_instructions(driver, settings, out);
     out.succeeded = driver.teardown() && counted;
+    services.finish_counters(driver.run_operations(), driver.run_ns());
     return out;
   }
   if (!measure_between_setup_and_teardown(driver, settings, out)) {
@@ -491,6 +653,9 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
     return out;
   }
   if (!count_allocations_through_teardown(driver, out)) return out;
+  // Over every run() call, the counted one included: the plugin's totals
+  // cover the same calls.
+  services.finish_counters(driver.run_operations(), driver.run_ns());
   out.peak_rss_bytes = read_peak_rss_bytes();
   out.leaked_file_descriptors = count_open_file_descriptors() - fds_before;
   out.heap_growth_bytes = static_cast<std::int64_t>(heap_in_use_bytes()) - heap_before;
@@ -504,8 +669,7 @@ TargetMeasurement measure_target(const TargetCall& call, const MeasurementSettin
 }
 
 struct TargetSession::Parts {
-  explicit Parts(const TargetCall& call)
-      : services(record, call), driver(*call.target, record, services.timing()) {}
+  explicit Parts(const TargetCall& call) : services(record, call), driver(call, record, services) {}
   TargetMeasurement record;
   HostServices services;
   TargetDriver driver;

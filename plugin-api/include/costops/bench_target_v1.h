@@ -31,7 +31,11 @@
  *     the time it measured itself, or pauses the host's clock around work
  *     that is not the operation); the host also counts the target's heap
  *     allocations and CPU time, which needs nothing from the plugin.
- *     A plugin built against 1.0, 1.1 or 1.2 runs unchanged on a 1.3 host.
+ *     1.4: threaded targets (run_thread() called on N threads at once with a
+ *     start barrier, or a family over thread counts) and counters reported
+ *     as rates or per-operation averages (report_counter in the host
+ *     services table).
+ *     A plugin built against 1.0 .. 1.3 runs unchanged on a 1.4 host.
  *
  * Ownership
  *   - Every pointer a plugin returns (descriptors, strings) is owned by the
@@ -51,6 +55,9 @@
  *   - The host calls every function of one plugin from a single thread, one
  *     call at a time. A plugin may start threads inside run(), but must join
  *     them before run() returns.
+ *   - The one exception (1.4): a target that declares `threads` has its
+ *     run_thread() called on that many threads at once (see "Threaded
+ *     targets" at bench_target_v1.threads for what each thread may touch).
  *   - What the host measures besides time covers those threads too: CPU time
  *     (1.3) is the whole process's, and allocations (1.3) are counted on
  *     every thread during the host's one counted run() call.
@@ -70,7 +77,7 @@
 /** The ABI major version. Also spelled in the entry symbol's name. */
 #define BENCH_TARGET_V1_ABI_MAJOR 1
 /** The ABI minor version this header describes. Grows when structs grow. */
-#define BENCH_TARGET_V1_ABI_MINOR 3
+#define BENCH_TARGET_V1_ABI_MINOR 4
 
 /** Name of the one symbol a plugin exports, for hosts that look it up. */
 #define BENCH_TARGET_V1_ENTRY_SYMBOL "bench_target_v1_entry"
@@ -253,7 +260,35 @@ typedef struct bench_host_services_v1 {
   /** (1.3) Reserved, NULL. Keeps the struct free of padding on 32-bit
    *  platforms that align int64_t to 8 (an odd pointer count would not). */
   const void* reserved_1_3;
+
+  /** (1.4) How many threads will call run_thread() at once for the target
+   *  being set up (1 for a target that does not declare threads), so setup()
+   *  can build one slot of per-thread state for each. Read it with
+   *  bench_host_threads(), which gives 1 on an older host. */
+  uint32_t threads;
+  /** (1.4) Reserved, zero. */
+  uint32_t reserved_1_4;
+  /** (1.4) Like report_metric_number, with BENCH_COUNTER_* flags saying how
+   *  the host turns the value into the reported figure (Google Benchmark's
+   *  Counter flags): 0 = as is; BENCH_COUNTER_RATE = value divided by the
+   *  seconds of all run() calls of this target, reported as
+   *  "<key>_per_second"; BENCH_COUNTER_AVG_ITERATIONS = value divided by the
+   *  operations of all run() calls (iterations x threads), reported as
+   *  "<key>_per_op"; both bits together are refused (dropped with a note).
+   *  The value is a total the plugin accumulates over every run() call
+   *  since setup() (warm-up and calibration batches included: the host
+   *  divides by the same calls' totals), reported from reset() or teardown()
+   *  (the last call for a key wins). Use bench_host_report_counter(). */
+  void(BENCH_TARGET_V1_CALL* report_counter)(void* host_context, const char* key, double value,
+                                             uint32_t flags);
+  /** (1.4) Reserved, NULL (keeps an even pointer count after the int64_t). */
+  const void* reserved_1_4_pointer;
 } bench_host_services_v1;
+
+/** Flags of report_counter (1.4). Unknown bits: the counter is dropped with
+ *  a note in the plugin log. */
+#define BENCH_COUNTER_RATE 0x1u
+#define BENCH_COUNTER_AVG_ITERATIONS 0x2u
 
 /* ------------------------------------------------------------------------ */
 /* What the plugin tells the host                                            */
@@ -368,6 +403,51 @@ typedef struct bench_target_v1 {
   /** (1.2) Reserved, NULL. Keeps the struct free of padding on 32-bit
    *  platforms, where a lone pointer after range_last would leave 4 bytes. */
   const void* reserved_1_2;
+
+  /* ---- Threaded targets (1.4) ---------------------------------------------
+   * A target with threads >= 1 and a run_thread function is threaded: for
+   * every timed batch the host starts run_thread(state, i, n, ...) on
+   * `threads` threads at once (i = 0 .. threads-1, one worker process, the
+   * same n on each), releases them together from a start barrier and times
+   * the batch from the release to the end of the last thread (Google
+   * Benchmark's ->Threads(n)). Reported: the time per operation as one
+   * thread sees it, operations per second per thread and in aggregate
+   * (threads x per thread), and CPU time per operation over all threads
+   * (about threads x the wall time when every thread is busy).
+   * With threads_last > threads the target is a family over thread counts
+   * (->ThreadRange): threads, doubled while below threads_last, then
+   * threads_last (1..8 gives 1, 2, 4, 8), one target per count with the id
+   *  <id>_t<count>  (after the argument of an argument family: myhash_64_t4).
+   *
+   * What each thread may touch:
+   *   - `state` (from setup) is shared by all threads: read it freely; write
+   *     only the slot that belongs to your thread index (size it with
+   *     bench_host_threads() in setup), or synchronise yourself (that
+   *     synchronisation is then part of what is measured).
+   *   - `error` is a buffer of the thread's own; a failing thread fails the
+   *     batch and the target (phase "run"), after every thread has returned.
+   *   - No host service from run_thread(): the manual timing, metric and
+   *     log calls are ignored there (and counted in the plugin log). Report
+   *     from setup(), reset() or teardown(), which the host calls on one
+   *     thread after all run_thread() calls returned.
+   *   - run_thread() must return; the host joins every thread before reset().
+   * run() stays required and is what an older host (1.0 .. 1.3) calls, on
+   * one thread; a threaded target's run() usually calls run_thread(state, 0,
+   * ...). The host calls run_thread() also with iterations == 0 (its own
+   * overhead) and for the allocation count. At most 256 threads. */
+
+  /** (1.4) Threads that call run_thread at once; 0 or 1 with run_thread ==
+   *  NULL: a plain target. Default 0. */
+  uint32_t threads;
+  /** (1.4) 0, or > threads for a family over thread counts. Default 0. */
+  uint32_t threads_last;
+  /** (1.4) run() for one thread of a threaded target; `thread_index` is
+   *  0 .. threads-1. NULL for an unthreaded target. */
+  bench_status(BENCH_TARGET_V1_CALL* run_thread)(void* state, uint32_t thread_index,
+                                                 uint64_t iterations, char* error,
+                                                 uint64_t error_capacity);
+  /** (1.4) Reserved, NULL (no padding after an odd pointer count). */
+  const void* reserved_1_4;
 } bench_target_v1;
 
 /**
@@ -438,6 +518,25 @@ static inline const void* bench_host_user_data(const bench_host_services_v1* hos
 /** (1.3) Manual timing wrappers: call the service when the host offers it
  *  (struct_size covers it), else do nothing and return 0, so one plugin
  *  runs on every host; 1 when the host took the call. */
+/** (1.4) Threads that run_thread() runs on for the target being set up;
+ *  1 from an older host or for an unthreaded target. */
+static inline uint32_t bench_host_threads(const bench_host_services_v1* host) {
+  return BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, threads) && host->threads > 0
+             ? host->threads
+             : 1;
+}
+
+/** (1.4) report_counter when the host offers it, else 0 and nothing (an
+ *  older host cannot divide by its run() totals): 1 when the host took it. */
+static inline int bench_host_report_counter(const bench_host_services_v1* host, const char* key,
+                                            double value, uint32_t flags) {
+  if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, report_counter) ||
+      host->report_counter == NULL)
+    return 0;
+  host->report_counter(host->host_context, key, value, flags);
+  return 1;
+}
+
 static inline int bench_host_add_manual_time_ns(const bench_host_services_v1* host,
                                                 uint64_t nanoseconds) {
   if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, add_manual_time_ns) ||
@@ -483,6 +582,11 @@ static inline const bench_plugin_v1* bench_decline(const bench_host_info_v1* hos
   return NULL;
 }
 
+/** True when target `t` is threaded (1.4): run_thread on `threads` threads. */
+static inline int bench_target_is_threaded(const bench_target_v1* t) {
+  return BENCH_TARGET_V1_HAS_FIELD(t, bench_target_v1, run_thread) && t->run_thread != NULL;
+}
+
 /** True when target `t` declares a family (arguments or a range). */
 static inline int bench_target_is_family(const bench_target_v1* t) {
   return BENCH_TARGET_V1_HAS_FIELD(t, bench_target_v1, range_last) &&
@@ -518,22 +622,32 @@ static inline int bench_target_is_family(const bench_target_v1* t) {
  *    BENCH_TARGET_V1_TARGET("my_sort", "sort 1,000 keys", setup, run, teardown)
  *    BENCH_TARGET_V1_FAMILY("my_hash", "hash n bytes", setup, run, teardown, "bytes", kSizes)
  *    BENCH_TARGET_V1_RANGE_FAMILY("my_scan", "scan n rows", setup, run, teardown, "rows", 8, 8192,
- * 8) `arguments` must be a static array of int64_t (its length is taken with sizeof). */
+ * 8) `arguments` must be a static array of int64_t (its length is taken with sizeof).
+ *    BENCH_TARGET_V1_THREADED("my_count", "count on n threads", setup, run, run_thread, teardown,
+ *                             1, 4)  (1.4: threads 1, 2 and 4; last == first: one count) */
 #define BENCH_TARGET_V1_TARGET(id, description, setup, run, teardown)                             \
   {                                                                                               \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, NULL, NULL, 0, 0, 0, \
-        0, NULL, NULL                                                                             \
+        0, NULL, NULL, 0, 0, NULL, NULL                                                           \
   }
 #define BENCH_TARGET_V1_FAMILY(id, description, setup, run, teardown, variable, arguments)        \
   {                                                                                               \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, arguments, \
-        (uint32_t)(sizeof(arguments) / sizeof((arguments)[0])), 0, 0, 0, NULL, NULL               \
+        (uint32_t)(sizeof(arguments) / sizeof((arguments)[0])), 0, 0, 0, NULL, NULL, 0, 0, NULL,  \
+        NULL                                                                                      \
   }
 #define BENCH_TARGET_V1_RANGE_FAMILY(id, description, setup, run, teardown, variable, first, last, \
                                      multiplier)                                                   \
   {                                                                                                \
     sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, variable, NULL, 0,    \
-        multiplier, first, last, NULL, NULL                                                        \
+        multiplier, first, last, NULL, NULL, 0, 0, NULL, NULL                                      \
+  }
+
+#define BENCH_TARGET_V1_THREADED(id, description, setup, run, run_thread, teardown, threads,      \
+                                 threads_last)                                                    \
+  {                                                                                               \
+    sizeof(bench_target_v1), 0, id, description, setup, run, teardown, NULL, NULL, NULL, 0, 0, 0, \
+        0, NULL, NULL, threads, (threads_last) > (threads) ? (threads_last) : 0, run_thread, NULL \
   }
 
 /**
@@ -613,14 +727,20 @@ static inline void bench_clobber_memory(void) {
  * 1.1 appended fields so that 64-bit fields stay 8-aligned on ILP32 too;
  * 1.2 appended two pointers to bench_target_v1 (1.1: 32 + 8P); 1.3 appended
  * three function pointers and a reserved one to bench_host_services_v1
- * (1.2: 16 + 8P). */
+ * (1.2: 16 + 8P); 1.4 appended two uint32_t and two pointers to
+ * bench_host_services_v1 (1.3: 16 + 12P) and to bench_target_v1 (1.3:
+ * 32 + 10P). */
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_info_v1) == 24 + 3 * sizeof(void*), host_info_size);
-BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_services_v1) == 16 + 12 * sizeof(void*),
+BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_host_services_v1) == 24 + 14 * sizeof(void*),
                               host_services_size);
+BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_host_services_v1, threads) == 16 + 12 * sizeof(void*),
+                              threads_appended_where_1_3_ended);
 BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_host_services_v1, add_manual_time_ns) ==
                                   16 + 8 * sizeof(void*),
                               manual_timing_appended_where_1_2_ended);
-BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_target_v1) == 32 + 10 * sizeof(void*), target_size);
+BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_target_v1) == 40 + 12 * sizeof(void*), target_size);
+BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_target_v1, threads) == 32 + 10 * sizeof(void*),
+                              threads_appended_where_1_3_ended_in_target);
 BENCH_TARGET_V1_STATIC_ASSERT(offsetof(bench_target_v1, reset) == 32 + 8 * sizeof(void*),
                               reset_appended_where_1_1_ended);
 BENCH_TARGET_V1_STATIC_ASSERT(sizeof(bench_plugin_v1) == 16 + 5 * sizeof(void*), plugin_size);

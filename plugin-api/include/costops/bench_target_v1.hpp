@@ -46,10 +46,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 namespace costops::bench {
 
@@ -127,6 +130,17 @@ class Host {
   /// is not the operation (two clock reads per pair; see the C header).
   bool pause_timing() const noexcept { return bench_host_pause_timing(services_) != 0; }
   bool resume_timing() const noexcept { return bench_host_resume_timing(services_) != 0; }
+  /// (1.4) Threads run_thread() runs on for this target (1 when unthreaded or
+  /// on an older host): size per-thread state with it in the constructor.
+  std::uint32_t threads() const noexcept { return bench_host_threads(services_); }
+  /// (1.4) A counter: a total accumulated over every run()/run_thread()
+  /// call, turned by the host into "<key>_per_second" (kCounterRate) or
+  /// "<key>_per_op" (kCounterAvgIterations), or kept as is (0). Report it
+  /// from reset() or teardown(), never from run_thread(). False on an older
+  /// host (nothing reported).
+  bool report_counter(const char* key, double value, std::uint32_t flags) const noexcept {
+    return bench_host_report_counter(services_, key, value, flags) != 0;
+  }
 
  private:
   // A function exists only if the host's table is large enough to hold it.
@@ -135,6 +149,11 @@ class Host {
   }
   const bench_host_services_v1* services_;
 };
+
+/// Counter flags of Host::report_counter (Google Benchmark's Counter::kIsRate
+/// and Counter::kAvgIterations).
+inline constexpr std::uint32_t kCounterRate = BENCH_COUNTER_RATE;
+inline constexpr std::uint32_t kCounterAvgIterations = BENCH_COUNTER_AVG_ITERATIONS;
 
 /// (1.3) Pauses the host's clock for its lifetime, inside run():
 ///   { costops::bench::UntimedScope untimed(host); refill(buffer); }
@@ -182,6 +201,17 @@ struct has_teardown : std::false_type {};
 template <class T>
 struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())>> : std::true_type {};
 template <class T, class = void>
+struct has_run : std::false_type {};
+template <class T>
+struct has_run<T, std::void_t<decltype(std::declval<T&>().run(std::uint64_t{}))>> : std::true_type {
+};
+template <class T, class = void>
+struct has_run_thread : std::false_type {};
+template <class T>
+struct has_run_thread<
+    T, std::void_t<decltype(std::declval<T&>().run_thread(std::uint32_t{}, std::uint64_t{}))>>
+    : std::true_type {};
+template <class T, class = void>
 struct has_reset : std::false_type {};
 template <class T>
 struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())>> : std::true_type {};
@@ -217,7 +247,12 @@ struct Instance {
 
  private:
   T make() {
-    if constexpr (std::is_constructible_v<T, Host&, std::int64_t>)
+    // A product family member (make_product_family): the first parameter
+    // arrives through user_data, the second as the argument.
+    if constexpr (std::is_constructible_v<T, Host&, std::int64_t, std::int64_t>)
+      return T(host, host.user_data() ? *static_cast<const std::int64_t*>(host.user_data()) : 0,
+               host.argument());
+    else if constexpr (std::is_constructible_v<T, Host&, std::int64_t>)
       return T(host, host.argument());
     else
       return T(host);
@@ -226,9 +261,13 @@ struct Instance {
 
 template <class T>
 struct TargetAdapter {
-  static_assert(std::is_constructible_v<T, Host&, std::int64_t> ||
+  static_assert(std::is_constructible_v<T, Host&, std::int64_t, std::int64_t> ||
+                    std::is_constructible_v<T, Host&, std::int64_t> ||
                     std::is_constructible_v<T, Host&>,
                 "a target class needs a constructor T(Host&) or T(Host&, std::int64_t argument)");
+  static_assert(has_run<T>::value || has_run_thread<T>::value,
+                "a target class needs run(std::uint64_t iterations) or (1.4) "
+                "run_thread(std::uint32_t thread_index, std::uint64_t iterations)");
 
   static bench_status BENCH_TARGET_V1_CALL setup(const bench_host_services_v1* services,
                                                  void** state, char* error,
@@ -237,8 +276,22 @@ struct TargetAdapter {
   }
   static bench_status BENCH_TARGET_V1_CALL run(void* state, std::uint64_t iterations, char* error,
                                                std::uint64_t capacity) noexcept {
-    return guarded(error, capacity,
-                   [&] { static_cast<Instance<T>*>(state)->target.run(iterations); });
+    return guarded(error, capacity, [&] {
+      // Without run(), an older host's one-thread run is thread 0's work.
+      if constexpr (has_run<T>::value)
+        static_cast<Instance<T>*>(state)->target.run(iterations);
+      else
+        static_cast<Instance<T>*>(state)->target.run_thread(0, iterations);
+    });
+  }
+  // (1.4) On `threads` threads at once: only the thread's own slot of the
+  // object may be written (see the C header's rules).
+  static bench_status BENCH_TARGET_V1_CALL run_thread(void* state, std::uint32_t thread_index,
+                                                      std::uint64_t iterations, char* error,
+                                                      std::uint64_t capacity) noexcept {
+    return guarded(error, capacity, [&] {
+      static_cast<Instance<T>*>(state)->target.run_thread(thread_index, iterations);
+    });
   }
   static bench_status BENCH_TARGET_V1_CALL reset(void* state, char* error,
                                                  std::uint64_t capacity) noexcept {
@@ -264,28 +317,26 @@ constexpr auto reset_of() noexcept -> decltype(bench_target_v1::reset) {
     return nullptr;
 }
 
+// TargetAdapter<T>::run_thread when T has run_thread(), else NULL.
+template <class T>
+constexpr auto run_thread_of() noexcept -> decltype(bench_target_v1::run_thread) {
+  if constexpr (has_run_thread<T>::value)
+    return &TargetAdapter<T>::run_thread;
+  else
+    return nullptr;
+}
+
 template <class T>
 constexpr bench_target_v1 descriptor(const char* id, const char* description,
                                      bench_target_flags flags, const char* variable,
                                      const std::int64_t* arguments, std::uint32_t count,
                                      std::uint32_t multiplier, std::int64_t first,
                                      std::int64_t last) noexcept {
-  return bench_target_v1{sizeof(bench_target_v1),
-                         flags,
-                         id,
-                         description,
-                         &TargetAdapter<T>::setup,
-                         &TargetAdapter<T>::run,
-                         &TargetAdapter<T>::teardown,
-                         nullptr,
-                         variable,
-                         arguments,
-                         count,
-                         multiplier,
-                         first,
-                         last,
-                         reset_of<T>(),
-                         nullptr};
+  return bench_target_v1{sizeof(bench_target_v1), flags, id, description, &TargetAdapter<T>::setup,
+                         &TargetAdapter<T>::run, &TargetAdapter<T>::teardown, nullptr, variable,
+                         arguments, count, multiplier, first, last, reset_of<T>(), nullptr,
+                         // (1.4) threaded when with_threads() sets a count
+                         0, 0, run_thread_of<T>(), nullptr};
 }
 
 }  // namespace detail
@@ -322,6 +373,61 @@ constexpr bench_target_v1 make_range_family(const char* id, const char* descript
                                last);
 }
 
+/// (1.4) The same target run on `threads` threads at once (T needs
+/// run_thread(thread_index, iterations)), or with `last` > `threads` a family
+/// over thread counts: threads, doubled while below last, then last, ids
+/// "<id>_t<count>" (Google Benchmark's Threads / ThreadRange):
+///   with_threads(make_target<Counter>("count", "count"), 1, 8)  // _t1 _t2 _t4 _t8
+constexpr bench_target_v1 with_threads(bench_target_v1 target, std::uint32_t threads,
+                                       std::uint32_t last = 0) noexcept {
+  target.threads = threads;
+  target.threads_last = last > threads ? last : 0;
+  return target;
+}
+
+/// A plugin's target list built at load time, for what a static array cannot
+/// spell: product families. Keeps every id string it makes alive as long as
+/// the list (a function-local static of COSTOPS_BENCH_PLUGIN_TARGETS).
+class Targets {
+ public:
+  /// Any target from make_target, make_family, with_threads, ...
+  Targets& add(const bench_target_v1& target) {
+    targets_.push_back(target);
+    return *this;
+  }
+
+  /// Every combination of two parameters (Google Benchmark's ArgsProduct):
+  /// targets "<id>_<a>_<b>" for each a in `first` and b in `second`, set up
+  /// as T(Host&, a, b). Made of one list family "<id>_<a>" per a, over the
+  /// arguments `second`, so the ids stay valid family ids and the host fits
+  /// the complexity over the second parameter for each a. Uses the target's
+  /// user_data (for a); `first` and `second` must be static arrays.
+  template <class T, std::size_t N1, std::size_t N2>
+  Targets& add_product(const char* id, const char* description, const std::int64_t (&first)[N1],
+                       const std::int64_t (&second)[N2], const char* variable = "n",
+                       bench_target_flags flags = 0) {
+    static_assert(std::is_constructible_v<T, Host&, std::int64_t, std::int64_t>,
+                  "a product family's class needs a constructor T(Host&, std::int64_t a, "
+                  "std::int64_t b)");
+    for (const std::int64_t& a : first) {
+      ids_.push_back(std::string(id) + "_" + std::to_string(a));
+      bench_target_v1 target =
+          detail::descriptor<T>(ids_.back().c_str(), description, flags, variable, second,
+                                static_cast<std::uint32_t>(N2), 0, 0, 0);
+      target.user_data = &a;
+      targets_.push_back(target);
+    }
+    return *this;
+  }
+
+  std::size_t size() const noexcept { return targets_.size(); }
+  const bench_target_v1& operator[](std::size_t i) const noexcept { return targets_[i]; }
+
+ private:
+  std::vector<bench_target_v1> targets_;
+  std::deque<std::string> ids_;  // a deque: c_str() pointers survive later additions
+};
+
 }  // namespace costops::bench
 
 /// Set by costops_add_bench_plugin to the CMake build type.
@@ -338,5 +444,49 @@ constexpr bench_target_v1 make_range_family(const char* id, const char* descript
                          BENCH_TARGET_V1_COMPILER ", " COSTOPS_BENCH_BUILD_TYPE      \
                                                   ", " BENCH_TARGET_V1_OPTIMIZATION, \
                          targets_array)
+
+/// COSTOPS_BENCH_PLUGIN for a list built at load time: `make_targets` is a
+/// function returning costops::bench::Targets, called once (on the first
+/// call of the entry function; it must be cheap, and an exception from it
+/// declines the plugin):
+///   costops::bench::Targets targets() {
+///     static constexpr std::int64_t kRows[] = {8, 64}, kWidth[] = {16, 1024};
+///     costops::bench::Targets t;
+///     t.add_product<Scan>("scan", "scan rows x width", kRows, kWidth, "width");
+///     return t;  // scan_8_16, scan_8_1024, scan_64_16, scan_64_1024
+///   }
+///   COSTOPS_BENCH_PLUGIN_TARGETS("my-plugin", "1.0.0", targets)
+#define COSTOPS_BENCH_PLUGIN_TARGETS(plugin_name, plugin_version, make_targets)                  \
+  static const ::costops::bench::Targets& costops_bench_targets() {                              \
+    static const ::costops::bench::Targets list = make_targets();                                \
+    return list;                                                                                 \
+  }                                                                                              \
+  static const bench_target_v1* BENCH_TARGET_V1_CALL costops_bench_get_target(std::uint32_t i) { \
+    const ::costops::bench::Targets& list = costops_bench_targets();                             \
+    return i < list.size() ? &list[i] : nullptr;                                                 \
+  }                                                                                              \
+  BENCH_TARGET_V1_EXPORT const bench_plugin_v1* BENCH_TARGET_V1_CALL bench_target_v1_entry(      \
+      const bench_host_info_v1* host) {                                                          \
+    if (host == nullptr || host->abi_major != BENCH_TARGET_V1_ABI_MAJOR) return nullptr;         \
+    try {                                                                                        \
+      const ::costops::bench::Targets& list = costops_bench_targets();                           \
+      for (std::size_t i = 0; i < list.size(); ++i)                                              \
+        if (host->abi_minor < 1 && bench_target_is_family(&list[i])) return nullptr;             \
+      static const bench_plugin_v1 plugin = {sizeof(bench_plugin_v1),                            \
+                                             BENCH_TARGET_V1_ABI_MAJOR,                          \
+                                             BENCH_TARGET_V1_ABI_MINOR,                          \
+                                             static_cast<std::uint32_t>(list.size()),            \
+                                             plugin_name,                                        \
+                                             plugin_version,                                     \
+                                             BENCH_TARGET_V1_COMPILER                            \
+                                             ", " COSTOPS_BENCH_BUILD_TYPE                       \
+                                             ", " BENCH_TARGET_V1_OPTIMIZATION,                  \
+                                             costops_bench_get_target,                           \
+                                             nullptr};                                           \
+      return &plugin;                                                                            \
+    } catch (...) {                                                                              \
+      return nullptr;                                                                            \
+    }                                                                                            \
+  }
 
 #endif  // COSTOPS_BENCH_TARGET_V1_HPP

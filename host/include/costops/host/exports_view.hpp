@@ -23,6 +23,7 @@ struct ExportedTarget {
   std::uint64_t samples = 0, total_iterations = 0;
   double total_seconds = 0;
   double throughput_mb_per_sec = -1;  // -1: not declared
+  std::uint32_t threads = 1;          // a threaded target's (ABI 1.4)
   std::vector<ExportedRepetition> repetitions;
   // Set by the JUnit writer's caller when a baseline comparison flags it.
   std::string regression;

@@ -113,6 +113,11 @@ struct TargetMeasurement {
   std::int64_t heap_growth_bytes = 0;
   HardwareCounts hardware;
   AllocationCounts allocations;
+  // Threads run_thread() ran on at once (ABI 1.4); 1 for an unthreaded
+  // target. Each sample's `iterations` ran on every thread, so its time per
+  // operation is one thread's and the target did threads x iterations
+  // operations: the aggregate throughput is threads x the per-thread one.
+  std::uint32_t threads = 1;
 };
 
 // Sums over every sample of a measurement.

@@ -13,10 +13,17 @@ inline constexpr std::string_view kRequiredMetricKeys[] = {
     "p99_duration_ns",       "total_iterations", "total_duration_ms"};
 
 // Present when the target declares its work or the host measured it.
-inline constexpr std::string_view kDerivedMetricKeys[] = {
-    "bytes_per_operation", "throughput_mb_per_sec",  "items_per_operation",
-    "items_per_second",    "peak_rss_bytes",         "leaked_file_descriptors",
-    "allocations_per_op",  "bytes_allocated_per_op", "peak_live_bytes",
-    "cpu_time_per_op_ns"};
+inline constexpr std::string_view kDerivedMetricKeys[] = {"bytes_per_operation",
+                                                          "throughput_mb_per_sec",
+                                                          "items_per_operation",
+                                                          "items_per_second",
+                                                          "peak_rss_bytes",
+                                                          "leaked_file_descriptors",
+                                                          "allocations_per_op",
+                                                          "bytes_allocated_per_op",
+                                                          "peak_live_bytes",
+                                                          "cpu_time_per_op_ns",
+                                                          "threads",
+                                                          "operations_per_second_per_thread"};
 
 }  // namespace costops::host

@@ -65,6 +65,13 @@ inline constexpr std::string_view leaked_bytes_per_op = "leaked_bytes_per_op";
 // threads) beside the wall-clock figures; null when not measured.
 inline constexpr std::string_view cpu_time_per_op_ns = "cpu_time_per_op_ns";
 
+// "metrics" of a threaded target (ABI 1.4), present when threads > 1:
+// run_thread() ran on `threads` threads at once; operations_per_second is
+// then the aggregate, threads x operations_per_second_per_thread.
+inline constexpr std::string_view threads = "threads";
+inline constexpr std::string_view operations_per_second_per_thread =
+    "operations_per_second_per_thread";
+
 // "samples": parallel arrays, one element per timed batch.
 inline constexpr std::string_view sample_iterations = "iterations";
 inline constexpr std::string_view sample_elapsed_ns = "elapsed_ns";

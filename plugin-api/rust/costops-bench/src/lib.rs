@@ -108,6 +108,24 @@ pub trait Benchmark: Sized {
     /// Do the operation `iterations` times. Use [`do_not_optimize`] and
     /// [`clobber_memory`] so the compiler cannot delete or hoist the work.
     fn run(&mut self, iterations: u64) -> Result<(), Error>;
+    /// (ABI 1.2) Untimed, after every batch: restore the state so every
+    /// batch starts alike (delete the rows the batch inserted). The default
+    /// does nothing.
+    fn reset(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+    /// (ABI 1.4) The operation `iterations` times on thread `thread_index`
+    /// of a threaded target ([`threaded`], [`threaded!`]): the host calls it
+    /// on every thread at once, sharing `&self`, so each thread writes only
+    /// its own slot (an atomic, a `Mutex` per thread). `Host` cannot be used
+    /// here (it is not `Sync`, and the host ignores service calls from
+    /// threads). The default fails: only threaded targets are called so.
+    fn run_thread(&self, thread_index: u32, iterations: u64) -> Result<(), Error> {
+        let _ = (thread_index, iterations);
+        Err(Error::failed(
+            "run_thread is not implemented for this target",
+        ))
+    }
     /// Verify once more if useful. Dropping `self` frees the state.
     fn teardown(self) -> Result<(), Error> {
         Ok(())
@@ -174,6 +192,82 @@ impl Host {
             self.table().argument
         } else {
             0
+        }
+    }
+    /// The target's `user_data` (1.1); NULL when absent.
+    pub fn user_data(&self) -> *const c_void {
+        let end = abi::offset_of_argument()
+            + std::mem::size_of::<i64>()
+            + std::mem::size_of::<*const c_void>();
+        if self.has(end) {
+            self.table().user_data
+        } else {
+            std::ptr::null()
+        }
+    }
+    fn has_function(&self, offset: usize) -> bool {
+        self.has(offset + std::mem::size_of::<*const c_void>())
+    }
+    /// (1.3) Adds time the plugin measured itself to the current `run` call:
+    /// the sample's time is then the sum reported. False on an older host.
+    pub fn add_manual_time_ns(&self, nanoseconds: u64) -> bool {
+        let t = self.table();
+        match t.add_manual_time_ns {
+            Some(f) if self.has_function(abi::offset_of_add_manual_time_ns()) => {
+                f(t.host_context, nanoseconds);
+                true
+            }
+            _ => false,
+        }
+    }
+    /// (1.3) Stops the host's clock inside `run` until [`Host::resume_timing`]
+    /// (two clock reads per pair: pause only around longer work).
+    pub fn pause_timing(&self) -> bool {
+        let t = self.table();
+        let offset = abi::offset_of_add_manual_time_ns() + std::mem::size_of::<*const c_void>();
+        match t.pause_timing {
+            Some(f) if self.has_function(offset) => {
+                f(t.host_context);
+                true
+            }
+            _ => false,
+        }
+    }
+    /// (1.3) Restarts the host's clock after [`Host::pause_timing`].
+    pub fn resume_timing(&self) -> bool {
+        let t = self.table();
+        let offset = abi::offset_of_add_manual_time_ns() + 2 * std::mem::size_of::<*const c_void>();
+        match t.resume_timing {
+            Some(f) if self.has_function(offset) => {
+                f(t.host_context);
+                true
+            }
+            _ => false,
+        }
+    }
+    /// (1.4) Threads `run_thread` runs on for this target; 1 when unthreaded
+    /// or on an older host. Size per-thread state with it in `setup`.
+    pub fn threads(&self) -> u32 {
+        if self.has(abi::offset_of_threads() + std::mem::size_of::<u32>())
+            && self.table().threads > 0
+        {
+            self.table().threads
+        } else {
+            1
+        }
+    }
+    /// (1.4) A counter: a total over every `run` call since setup, reported
+    /// as `<key>_per_second` (`abi::COUNTER_RATE`), `<key>_per_op`
+    /// (`abi::COUNTER_AVG_ITERATIONS`) or as is (0). Report it from `reset`
+    /// or `teardown`. False on an older host (nothing reported).
+    pub fn report_counter(&self, key: &str, value: f64, flags: u32) -> bool {
+        let (t, key) = (self.table(), c_string(key));
+        match t.report_counter {
+            Some(f) if self.has_function(abi::offset_of_report_counter()) => {
+                f(t.host_context, key.as_ptr(), value, flags);
+                true
+            }
+            _ => false,
         }
     }
     /// The id being set up after family expansion ("sum_values_1000"); "" when absent.
@@ -320,6 +414,30 @@ pub mod adapter {
         })
     }
 
+    pub extern "C" fn reset<T: Benchmark>(
+        state: *mut c_void,
+        error: *mut c_char,
+        capacity: u64,
+    ) -> Status {
+        // SAFETY: `state` is what setup stored; no run_thread is running.
+        guarded(error, capacity, || {
+            unsafe { &mut *(state as *mut T) }.reset()
+        })
+    }
+
+    pub extern "C" fn run_thread<T: Benchmark + Sync>(
+        state: *mut c_void,
+        thread_index: u32,
+        iterations: u64,
+        error: *mut c_char,
+        capacity: u64,
+    ) -> Status {
+        // SAFETY: every thread gets a shared reference only; T is Sync.
+        guarded(error, capacity, || {
+            unsafe { &*(state as *const T) }.run_thread(thread_index, iterations)
+        })
+    }
+
     pub extern "C" fn teardown<T: Benchmark>(
         state: *mut c_void,
         error: *mut c_char,
@@ -358,7 +476,32 @@ const fn descriptor<T: Benchmark>(id: &'static str, description: &'static str) -
         range_multiplier: 0,
         range_first: 0,
         range_last: 0,
+        reset: Some(adapter::reset::<T>), // untimed; the default does nothing
+        reserved_1_2: std::ptr::null(),
+        threads: 0,
+        threads_last: 0,
+        run_thread: None,
+        reserved_1_4: std::ptr::null(),
     }
+}
+
+/// `target` with `abi::TARGET_FLAG_*` bits set (`USES_THREADS`, `DOES_IO`).
+pub const fn with_flags(target: Target, flags: u32) -> Target {
+    let mut t = target;
+    t.flags = flags;
+    t
+}
+
+/// (ABI 1.4) `target` (from [`target`], [`family`], ...) run on `threads`
+/// threads at once through [`Benchmark::run_thread`], or with `last` >
+/// `threads` a family over thread counts (doubling, then `last`; ids
+/// `<id>_t<count>`). `run` stays what an older host calls on one thread.
+pub const fn threaded<T: Benchmark + Sync>(target: Target, threads: u32, last: u32) -> Target {
+    let mut t = target;
+    t.threads = threads;
+    t.threads_last = if last > threads { last } else { 0 };
+    t.run_thread = Some(adapter::run_thread::<T>);
+    t
 }
 
 /// A plain target of type `T`. Strings end with `\0` (the [`target!`]
@@ -484,6 +627,20 @@ macro_rules! target {
     };
 }
 
+/// `threaded!(Type, "id", "description", 1, 8)` (ABI 1.4): a target run on
+/// 1, 2, 4 and 8 threads through `run_thread` (ids `id_t1` .. `id_t8`);
+/// `threaded!(Type, "id", "description", 4, 4)` runs on 4 threads only.
+#[macro_export]
+macro_rules! threaded {
+    ($ty:ty, $id:expr, $description:expr, $threads:expr, $last:expr $(,)?) => {
+        $crate::threaded::<$ty>(
+            $crate::target::<$ty>(concat!($id, "\0"), concat!($description, "\0")),
+            $threads,
+            $last,
+        )
+    };
+}
+
 /// `family!(Type, "id", "description", [1000, 10000], "records")`: a family
 /// with a list of arguments, or
 /// `family!(Type, "id", "description", range(8, 1024, 8), "n")`.
@@ -580,6 +737,14 @@ mod tests {
             argument,
             user_data: std::ptr::null(),
             target_id: target_id.as_ptr() as *const c_char,
+            add_manual_time_ns: None,
+            pause_timing: None,
+            resume_timing: None,
+            reserved_1_3: std::ptr::null(),
+            threads: 0,
+            reserved_1_4: 0,
+            report_counter: None,
+            reserved_1_4_pointer: std::ptr::null(),
         }
     }
 
@@ -638,6 +803,74 @@ mod tests {
         let host = Host { services: &table };
         assert_eq!(host.argument(), 0);
         assert_eq!(host.target_id(), "");
+    }
+
+    #[test]
+    fn a_1_3_services_table_has_no_threads_or_counters() {
+        extern "C" fn counter(_: *mut c_void, _: *const c_char, _: f64, _: u32) {}
+        let mut table = services(0, "x\0");
+        table.threads = 4;
+        table.report_counter = Some(counter);
+        let host = Host { services: &table };
+        assert_eq!(host.threads(), 4);
+        assert!(host.report_counter("rows", 1.0, abi::COUNTER_AVG_ITERATIONS));
+        assert!(!host.add_manual_time_ns(5)); // offered as NULL
+        table.struct_size = abi::offset_of_threads() as u32; // a 1.3 host's table
+        let host = Host { services: &table };
+        assert_eq!(host.threads(), 1);
+        assert!(!host.report_counter("rows", 1.0, 0));
+    }
+
+    struct Counts(Vec<std::sync::atomic::AtomicU64>);
+    impl Benchmark for Counts {
+        fn setup(host: Host, _: i64) -> Result<Self, Error> {
+            Ok(Counts(
+                (0..host.threads()).map(|_| Default::default()).collect(),
+            ))
+        }
+        fn run(&mut self, iterations: u64) -> Result<(), Error> {
+            self.run_thread(0, iterations)
+        }
+        fn run_thread(&self, thread_index: u32, iterations: u64) -> Result<(), Error> {
+            let slot = self.0.get(thread_index as usize).ok_or("no such thread")?;
+            slot.fetch_add(iterations, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn threaded_targets_declare_counts_and_call_run_thread() {
+        let t = threaded::<Counts>(target::<Counts>("c\0", "d\0"), 1, 8);
+        assert_eq!((t.threads, t.threads_last), (1, 8));
+        let mut table = services(0, "c\0");
+        table.threads = 2;
+        let mut state: *mut c_void = std::ptr::null_mut();
+        let mut error = [0 as c_char; 64];
+        assert_eq!(
+            (t.setup.unwrap())(&table, &mut state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        let run_thread = t.run_thread.unwrap();
+        assert_eq!(
+            run_thread(state, 1, 7, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(
+            run_thread(state, 2, 7, error.as_mut_ptr(), 64),
+            abi::STATUS_ERROR
+        );
+        assert_eq!(message(&error), "no such thread");
+        let counts = unsafe { &*(state as *const Counts) };
+        assert_eq!(counts.0[1].load(std::sync::atomic::Ordering::Relaxed), 7);
+        assert_eq!(
+            (t.reset.unwrap())(state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(
+            (t.teardown.unwrap())(state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(with_flags(t, abi::TARGET_FLAG_USES_THREADS).flags, 1);
     }
 
     #[test]
