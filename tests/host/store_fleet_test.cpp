@@ -322,11 +322,13 @@ TEST_SUITE("result_store") {
     const std::string location = fresh_store(s);
     open_result_store(location)->append(
         run_at(s.tag, s.tag + "-t", 10, 1, "m", "main", day(1), "c"));
-    // Back to version 4, as an older cost-ops left it.
+    // Back to version 4, as an older cost-ops left it (without what
+    // migrations 5 and 6 add).
     const bool postgres = is_postgres_location(location);
-    admin_sql(location, std::string(postgres ? "DELETE FROM schema_migrations WHERE version = 5;"
+    admin_sql(location, std::string(postgres ? "DELETE FROM schema_migrations WHERE version >= 5;"
                                              : "PRAGMA user_version = 4;") +
-                            "DROP INDEX idx_runs_series; DROP INDEX idx_runs_timestamp");
+                            "DROP INDEX idx_runs_series; DROP INDEX idx_runs_timestamp;"
+                            "ALTER TABLE target_results DROP COLUMN summary_only");
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
                          doctest::Contains("cost-ops store migrate"), HistoryError);
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
@@ -335,6 +337,12 @@ TEST_SUITE("result_store") {
     CHECK_THROWS_AS(open_result_store(location, {StoreAccess::read}), HistoryError);
     CHECK(migrate_result_store(location) == std::pair{4, latest_store_schema_version()});
     CHECK(open_result_store(location, {StoreAccess::read})->runs({}).size() == 1);
+    // A row from before the store kept summary_only reads as measured.
+    const auto old_rows =
+        open_result_store(location, {StoreAccess::read})->entries(s.tag + "-t", {});
+    REQUIRE(old_rows.size() == 1);
+    CHECK_FALSE(old_rows[0].summary_only);
+    CHECK(old_rows[0].ns_per_operation.size() == 10);
     CHECK(migrate_result_store(location) ==
           std::pair{latest_store_schema_version(), latest_store_schema_version()});
   }

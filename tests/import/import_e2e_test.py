@@ -191,6 +191,40 @@ class GoogleBenchmark(ImportTestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertEqual(verdicts(proc)["bm_mix_256"], "no change")  # the same samples
 
+    def test_summary_only_through_the_store(self):
+        """A summary-only import keeps its mark in the store: `compare` of two
+        stored runs and `history` use the summary-values basis, never a test."""
+        store = STORE_URL or str(self.tmp / "summary-history.db")
+        repository = f"example.org/team/summary-{os.getpid()}"
+        run_ids = {}
+        for side, exe in (("a", GBENCH), ("slow", GBENCH_SLOW)):
+            data = self.tmp / f"store-aggregates-{side}.json"
+            check([exe, "--benchmark_format=json", "--benchmark_min_time=0.01",
+                   "--benchmark_repetitions=3", "--benchmark_report_aggregates_only=true",
+                   "--benchmark_filter=BM_mix", f"--benchmark_out={data}"])
+            proc = cost_ops("import", "google-benchmark", data, "-o", self.tmp / f"store-agg-{side}",
+                            "--history", store, "--repository", repository, "--branch", "main",
+                            "--machine", "ci-1", "--commit", f"c0ffee{len(run_ids)}")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            run_ids[side] = proc.stdout.split("Recorded as run ")[1].split()[0]
+        proc = cost_ops("compare", f"run:{run_ids['a']}", f"run:{run_ids['slow']}", "--history",
+                        store, "--format", "json", "--threshold", "50")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)  # never gated
+        row = [t for t in json.loads(proc.stdout)["targets"] if t["target_id"] == "bm_mix_2048"][0]
+        self.assertEqual(row["basis"], "summary_values")
+        self.assertEqual(row["verdict"], "noisy")  # +200%, but no test can say so
+        text = cost_ops("compare", f"run:{run_ids['a']}", f"run:{run_ids['slow']}", "--history",
+                        store)
+        self.assertIn("no test applies", text.stdout)
+        proc = cost_ops("history", "bm_mix_2048", "--history", store, "--format", "json",
+                        "--repository", repository)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        runs = json.loads(proc.stdout)["runs"]
+        self.assertEqual(len(runs), 2)
+        self.assertTrue(all(r.get("summary_only") for r in runs))
+        self.assertEqual(runs[1]["change"]["basis"], "summary_values")
+        self.assertFalse(runs[1]["change"]["step"])
+
     def test_export_into_compare_py(self):
         if not COMPARE_PY.exists():
             self.fail("libbenchmark-tools is not installed (scripts/setup.sh installs it)")

@@ -46,6 +46,11 @@ const std::vector<std::string> kSharedMigrations = {
     // machine): `history --regressions` reads each series' newest runs.
     "CREATE INDEX idx_runs_series ON runs (repository, source_branch, machine_id, timestamp);"
     "CREATE INDEX idx_runs_timestamp ON runs (timestamp)",
+    // 6: a target imported from a tool that kept only summary statistics
+    // (`cost-ops import`, results.json "summary_only"): its one sample is the
+    // tool's median or mean, so compare and history use the summary-values
+    // basis, never a test. 1 when so; NULL (rows from before) reads as not.
+    "ALTER TABLE target_results ADD COLUMN summary_only INTEGER",
 };
 
 namespace {
@@ -150,6 +155,11 @@ double parse_real(const std::string& text) {
   return text.empty() ? 0 : std::strtod(text.c_str(), nullptr);
 }
 
+// The summary_only column: 1, or NULL like every row stored before it existed.
+std::optional<std::string> summary_only_value(bool summary_only) {
+  return summary_only ? std::optional<std::string>("1") : std::nullopt;
+}
+
 std::string labels_json(const std::vector<std::string>& labels) {
   json::array a;
   for (const auto& l : labels) a.emplace_back(l);
@@ -219,10 +229,11 @@ AppendResult SqlResultStore::store_run(const RunRecord& run) {
     for (const StoredTargetRow& t : run.targets)
       query(
           "INSERT INTO target_results (run_id, target_id, status, reason, median_ns, metrics, "
-          "ns_per_operation, repetition, process) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          "ns_per_operation, repetition, process, summary_only) VALUES ($1, $2, $3, $4, $5, $6, "
+          "$7, $8, $9, CAST($10 AS INTEGER))",
           {run_id, t.target_id, t.status, t.reason, format_double("%.17g", t.median_ns),
            t.metrics_json, numbers_json(t.ns_per_operation), counts_json(t.repetition),
-           counts_json(t.process)});
+           counts_json(t.process), summary_only_value(t.summary_only)});
     pause_inside_transaction_for_tests();
     execute("COMMIT");
     return {std::stoll(run_id), false};
@@ -241,7 +252,7 @@ std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
   add_filter_params(params, filter);
   const SqlRows rows = query(
       std::string("SELECT r.id, r.timestamp, t.status, t.median_ns, t.ns_per_operation, "
-                  "t.repetition, t.process, ") +
+                  "t.repetition, t.process, t.summary_only, ") +
           kProvenanceColumns +
           " FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = $1 AND " +
           filter_sql(2) + " ORDER BY " + kRunOrder,
@@ -257,7 +268,8 @@ std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
     e.ns_per_operation = parse_numbers(row[4]);
     e.repetition = parse_sample_indices(row[5], e.ns_per_operation.size());
     e.process = parse_sample_indices(row[6], e.ns_per_operation.size());
-    e.run = provenance_of(row, 7);
+    e.summary_only = row[7] == "1";
+    e.run = provenance_of(row, 8);
     out.push_back(std::move(e));
   }
   return out;
@@ -318,12 +330,14 @@ std::vector<StoredTargetRow> SqlResultStore::target_rows(const std::string& run_
   std::vector<StoredTargetRow> out;
   for (const auto& row :
        query("SELECT target_id, status, reason, median_ns, metrics, ns_per_operation, "
-             "repetition, process FROM target_results WHERE run_id = $1 ORDER BY target_id",
+             "repetition, process, summary_only FROM target_results WHERE run_id = $1 ORDER BY "
+             "target_id",
              {run_id})) {
     StoredTargetRow t{row[0], row[1], row[2], parse_real(row[3]), row[4], parse_numbers(row[5]),
                       {},     {}};
     t.repetition = parse_sample_indices(row[6], t.ns_per_operation.size());
     t.process = parse_sample_indices(row[7], t.ns_per_operation.size());
+    t.summary_only = row[8] == "1";  // NULL (a row from before migration 6): not
     out.push_back(std::move(t));
   }
   return out;
