@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
+#include <tuple>
 
 #include "costops/host/human_units.hpp"
 
@@ -286,30 +288,56 @@ std::vector<RunSummary> SqlResultStore::runs(const HistoryFilter& filter) {
   return out;
 }
 
-// The newest runs of each repository x branch x machine first (a window over
-// `runs` alone, small), then their targets by the primary key: the cost
-// grows with the runs asked for, not with the store.
+// Two statements. First the newest runs of each repository x branch x
+// machine: a window over `runs` alone (one row per run, small). Then their
+// targets by the primary key of target_results (run_id, target_id), a chunk
+// of runs at a time. Never one join of the two: the planner cannot know how
+// few runs the window keeps, so PostgreSQL hashed them and read all of
+// target_results (10,000 runs x 40 targets: 400,000 rows, 220 MB read for
+// 8,000), making the cost grow with the store instead of with the runs asked
+// for (EXPLAIN ANALYZE in docs/fleet.md, "Scale").
 std::vector<SeriesPoint> SqlResultStore::series_points(const HistoryFilter& filter, int last_runs) {
   SqlParams params{std::to_string(last_runs)};
   add_filter_params(params, filter);
-  const SqlRows rows = query(
-      std::string("WITH recent AS (SELECT id FROM (SELECT r.id, ROW_NUMBER() OVER (PARTITION BY "
-                  "r.repository, r.source_branch, r.machine_id ORDER BY r.timestamp DESC, r.id "
-                  "DESC) AS newest FROM runs r WHERE ") +
-          filter_sql(2) +
-          ") ranked WHERE newest <= CAST($1 AS INTEGER)) SELECT r.id, r.timestamp, "
-          "COALESCE(r.repository, ''), COALESCE(r.source_branch, ''), COALESCE(r.machine_id, "
-          "''), " +
-          kCommitColumn +
-          ", t.target_id, t.status, t.median_ns FROM recent JOIN runs r ON r.id = recent.id "
-          "JOIN target_results t ON t.run_id = r.id ORDER BY 3, 4, 5, 7, " +
-          kRunOrder,
-      params);
+  const SqlRows runs =
+      query(std::string("SELECT ranked.id, ranked.started, ranked.repository, ranked.branch, "
+                        "ranked.machine, ranked.source_commit FROM (SELECT r.id, r.timestamp AS "
+                        "started, COALESCE(r.repository, '') AS repository, "
+                        "COALESCE(r.source_branch, '') AS branch, COALESCE(r.machine_id, '') AS "
+                        "machine, ") +
+                kCommitColumn +
+                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY r.repository, r.source_branch, "
+                "r.machine_id ORDER BY r.timestamp DESC, r.id DESC) AS newest FROM runs r WHERE " +
+                filter_sql(2) + ") ranked WHERE ranked.newest <= CAST($1 AS INTEGER)",
+            params);
+  std::map<std::int64_t, const std::vector<std::string>*> run_by_id;
+  for (const auto& row : runs) run_by_id.emplace(std::stoll(row[0]), &row);
   std::vector<SeriesPoint> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows)
-    out.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                   parse_real(row[8])});
+  // Ids the store itself returned, as parameters; chunks stay far below
+  // either engine's limit on parameters.
+  constexpr std::size_t kRunsPerStatement = 500;
+  for (std::size_t first = 0; first < runs.size(); first += kRunsPerStatement) {
+    const std::size_t count = std::min(kRunsPerStatement, runs.size() - first);
+    SqlParams ids;
+    std::string placeholders;
+    for (std::size_t i = 0; i < count; ++i) {
+      ids.emplace_back(runs[first + i][0]);
+      placeholders += (i ? ", $" : "$") + std::to_string(i + 1);
+    }
+    for (const auto& row : query("SELECT run_id, target_id, status, median_ns FROM "
+                                 "target_results WHERE run_id IN (" +
+                                     placeholders + ")",
+                                 ids)) {
+      const auto& run = *run_by_id.at(std::stoll(row[0]));
+      out.push_back({std::stoll(run[0]), run[1], run[2], run[3], run[4], run[5], row[1], row[2],
+                     parse_real(row[3])});
+    }
+  }
+  // By series (repository, branch, machine, target), then in the order the runs ran.
+  std::sort(out.begin(), out.end(), [](const SeriesPoint& a, const SeriesPoint& b) {
+    return std::tie(a.repository, a.branch, a.machine, a.target_id, a.timestamp, a.run_id) <
+           std::tie(b.repository, b.branch, b.machine, b.target_id, b.timestamp, b.run_id);
+  });
   return out;
 }
 
