@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 
-#include "costops/host/human_units.hpp"
 #include "costops/host/import/import_readers.hpp"
 #include "import_json.hpp"
 
@@ -74,7 +73,8 @@ std::vector<std::pair<std::string, MetricValue>> counters_of(const json::object&
 unsigned small_count(const json::value& v, const Where& where, double most) {
   const double n = import_json::number_of(v, where, 0);
   if (n > most || n != std::floor(n)) {
-    const std::string expected = "a whole number from 0 to " + format_double("%.0f", most);
+    const std::string expected =
+        "a whole number from 0 to " + std::to_string(static_cast<long long>(most));
     import_json::refuse(where, &v, expected);
   }
   return static_cast<unsigned>(n);
