@@ -9,6 +9,7 @@
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/import/import_readers.hpp"
 #include "costops/host/import/import_writer.hpp"
+#include "costops/host/import/imported_environment.hpp"
 
 namespace costops::cli {
 
@@ -123,8 +124,9 @@ int import_command(const Arguments& args, const CommandContext& context) {
     if (!text.tool_command.empty()) run.tool_command = text.tool_command;
     for (const std::string& note : run.notes) std::cerr << "note: " << note << "\n";
     RunProvenance source = collect_provenance(text.provenance, process_environment(), ".");
-    const EnvironmentInfo environment = collect_environment();
-    identify_machine(source, environment.host_name, environment.cpu_model);
+    const EnvironmentInfo here = collect_environment();
+    const EnvironmentInfo environment = imported_environment(run.machine, here);
+    identify_imported_machine(source, environment, here.host_name);
     const SuiteReport report =
         imported_suite_report(run, source, environment, context.command_line);
     write_imported_run(report, text.output);

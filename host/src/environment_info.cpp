@@ -68,22 +68,27 @@ EnvironmentInfo collect_environment() {
   info.host_version = kHostVersion;
   info.git_commit = kHostGitCommit;
   info.git_dirty = kHostGitDirty;
+  info.warnings = environment_warnings(info);
+  return info;
+}
 
+std::vector<std::string> environment_warnings(const EnvironmentInfo& info) {
+  std::vector<std::string> warnings;
   if (info.logical_cpus != 0 && info.load_average_1m > static_cast<double>(info.logical_cpus)) {
     char text[160];
     std::snprintf(text, sizeof text, "load average %.2f is above the %u logical CPUs",
                   info.load_average_1m, info.logical_cpus);
-    info.warnings.emplace_back(text);
+    warnings.emplace_back(text);
   }
   if (!info.frequency_governor.empty() && info.frequency_governor != "performance")
-    info.warnings.push_back("CPU frequency governor is \"" + info.frequency_governor +
-                            "\", not \"performance\": frequency scaling adds noise");
+    warnings.push_back("CPU frequency governor is \"" + info.frequency_governor +
+                       "\", not \"performance\": frequency scaling adds noise");
   if (info.virtualization != "none" && info.virtualization != "unknown")
-    info.warnings.push_back("running under virtualization (" + info.virtualization +
-                            "): neighbours and steal time add noise");
+    warnings.push_back("running under virtualization (" + info.virtualization +
+                       "): neighbours and steal time add noise");
   if (info.host_build_type != "Release" && info.host_build_type != "RelWithDebInfo")
-    info.warnings.push_back("the host is a " + info.host_build_type + " build");
-  return info;
+    warnings.push_back("the host is a " + info.host_build_type + " build");
+  return warnings;
 }
 
 boost::json::object environment_to_json(const EnvironmentInfo& info) {
@@ -102,6 +107,17 @@ boost::json::object environment_to_json(const EnvironmentInfo& info) {
                         {"git_dirty", info.git_dirty},
                         {"warnings", std::move(warnings)}};
   if (!info.isolation.mode.empty()) o["isolation"] = sandbox::isolation_to_json(info.isolation);
+  if (info.cpu_mhz > 0) o["cpu_mhz"] = info.cpu_mhz;
+  if (!info.cpu_caches.empty()) {
+    boost::json::array caches;
+    for (const CpuCache& c : info.cpu_caches)
+      caches.push_back(boost::json::object{{"type", c.type},
+                                           {"level", c.level},
+                                           {"size_bytes", c.size_bytes},
+                                           {"shared_by_cpus", c.shared_by_cpus}});
+    o["cpu_caches"] = std::move(caches);
+  }
+  if (!info.tool_build_type.empty()) o["tool_build_type"] = info.tool_build_type;
   if (info.load_average_1m >= 0)
     o["load_average_1m"] = info.load_average_1m;
   else

@@ -209,14 +209,19 @@ class Gate(unittest.TestCase):
         proc = run("run", "--plugin-dir", GOOD, "-o", self.out, *QUICK, cwd=repo)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         doc = json.loads((self.out / "results.json").read_text())
-        self.assertEqual(doc["source"], {"commit": head, "branch": "feature", "dirty": True})
+        checkout = {k: doc["source"][k] for k in ("commit", "branch", "dirty")}
+        self.assertEqual(checkout, {"commit": head, "branch": "feature", "dirty": True})
+        # the run's series in the store: the checkout's name (no origin) and this machine
+        self.assertEqual(doc["source"]["repository"], "repo")
+        self.assertTrue(doc["source"]["machine_id"])
         self.assertNotEqual(doc["environment"]["git_commit"], head)  # the host's own build
         self.assertIn("git_dirty", doc["environment"])
         proc = run("run", "--plugin-dir", GOOD, "-o", self.out, *QUICK, "--commit", "abc123",
                    "--branch", "main", "--history", self.tmp / "h.db", cwd=repo)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         doc = json.loads((self.out / "results.json").read_text())
-        self.assertEqual(doc["source"], {"commit": "abc123", "branch": "main", "dirty": False})
+        checkout = {k: doc["source"][k] for k in ("commit", "branch", "dirty")}
+        self.assertEqual(checkout, {"commit": "abc123", "branch": "main", "dirty": False})
         history = run("history", "fixture_sum_array", "--history", self.tmp / "h.db")
         self.assertIn("abc123", history.stdout)
 

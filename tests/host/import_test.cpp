@@ -1,10 +1,17 @@
 // cost-ops import's shared pieces: the documented id mapping, merging the
 // files of several invocations, refusing ids that collide, the tools' time
-// stamps, and comparing summary-only targets without pretending to a test.
+// stamps, comparing summary-only targets without pretending to a test, and
+// the machine a Google Benchmark context describes as the run's environment.
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "costops/host/comparison.hpp"
+#include "costops/host/import/import_readers.hpp"
 #include "costops/host/import/import_writer.hpp"
+#include "costops/host/import/imported_environment.hpp"
 #include "costops/host/import/imported_run.hpp"
 #include "costops/host/plugin_probe.hpp"
 
@@ -83,4 +90,127 @@ TEST_CASE("compare: summary-only targets get no test and are never slower") {
   CHECK(
       compare_stored_targets(base_run, base, current_run, current, ComparisonSettings{}).verdict ==
       Verdict::no_change);
+}
+
+namespace {
+
+// A Google Benchmark file with `context` as its context block, in the temp directory.
+std::filesystem::path gbench_file(const std::string& name, const std::string& context) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("costops-import-" + std::to_string(::getpid()) + "-" + name + ".json");
+  std::ofstream(file) << "{\"context\": " << context
+                      << ", \"benchmarks\": [{\"name\": \"BM_x\", \"run_type\": "
+                         "\"iteration\", \"iterations\": 10, \"real_time\": 5, "
+                         "\"time_unit\": \"ns\"}]}";
+  return file;
+}
+
+EnvironmentInfo importing_host() {
+  EnvironmentInfo here;
+  here.host_name = "importer";
+  here.os = "Linux 6.1 x86_64";
+  here.cpu_model = "Importer CPU";
+  here.logical_cpus = 64;
+  here.load_average_1m = 0.5;
+  here.frequency_governor = "performance";
+  here.virtualization = "none";
+  here.host_build_type = "Debug";  // cost-ops's own build: no matter for imported numbers
+  return here;
+}
+
+}  // namespace
+
+TEST_CASE("google benchmark context: the machine it describes becomes the run's environment") {
+  const auto file =
+      gbench_file("context",
+                  R"({"date": "2026-12-02T19:30:03+00:00", "host_name": "bench-box-7", "executable":
+      "./bm", "num_cpus": 8, "mhz_per_cpu": 3400, "cpu_scaling_enabled": true, "caches":
+      [{"type": "Data", "level": 1, "size": 32768, "num_sharing": 2}, {"type": "Unified",
+      "level": 3, "size": 16777216, "num_sharing": 8}], "load_avg": [9.5, 2, 1],
+      "library_build_type": "debug", "library_version": "v1.8.3"})");
+  const ImportedRun run = read_google_benchmark({file});
+  std::filesystem::remove(file);
+  CHECK(run.tool_version == "v1.8.3");
+  CHECK(run.tool_command == "./bm");
+  CHECK(run.machine.host_name == "bench-box-7");
+  CHECK(run.machine.logical_cpus == 8);
+  REQUIRE(run.machine.caches.size() == 2);
+  CHECK(run.machine.caches[1].size_bytes == 16777216);
+  CHECK(run.machine.caches[0].shared_by_cpus == 2);
+
+  // Another host than the importing one: only what the file says is known.
+  const EnvironmentInfo env = imported_environment(run.machine, importing_host());
+  CHECK(env.host_name == "bench-box-7");
+  CHECK(env.logical_cpus == 8);
+  CHECK(env.cpu_mhz == 3400);
+  CHECK(env.load_average_1m == doctest::Approx(9.5));
+  CHECK(env.cpu_model == "unknown");
+  CHECK(env.os == "unknown");
+  CHECK(env.tool_build_type == "debug");
+  const auto warned = [&](const std::string& what) {
+    for (const auto& w : env.warnings)
+      if (w.find(what) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(warned("load average 9.50 is above the 8 logical CPUs"));
+  CHECK(warned("frequency scaling enabled"));
+  CHECK(warned("debug build"));
+  CHECK(warned("ran on bench-box-7"));
+  CHECK_FALSE(warned("the host is a"));
+  const auto json = environment_to_json(env);
+  CHECK(json.at("cpu_mhz").to_number<double>() == 3400);
+  CHECK(json.at("cpu_caches").as_array().size() == 2);
+  CHECK(json.at("cpu_caches").as_array()[1].as_object().at("level").to_number<int>() == 3);
+  CHECK(json.at("tool_build_type").as_string() == "debug");
+  RunProvenance elsewhere;
+  identify_imported_machine(elsewhere, env, "importer");
+  CHECK(elsewhere.machine_id == "bench-box-7");  // not the importer's machine id
+  CHECK(elsewhere.host_name == "bench-box-7");
+  RunProvenance named;
+  named.machine_id = "ci-runner-3";
+  identify_imported_machine(named, env, "importer");
+  CHECK(named.machine_id == "ci-runner-3");  // --machine wins
+
+  // The importing host itself: its own facts stay, the file's complete them.
+  ImportedMachine same = run.machine;
+  same.host_name = "importer";
+  same.frequency_scaling = false;
+  same.library_build_type = "release";
+  const EnvironmentInfo here = imported_environment(same, importing_host());
+  CHECK(here.cpu_model == "Importer CPU");
+  CHECK(here.os == "Linux 6.1 x86_64");
+  CHECK(here.logical_cpus == 8);
+  CHECK(here.warnings.size() == 1);  // the load only
+  RunProvenance local;
+  identify_imported_machine(local, here, "importer");
+  CHECK(local.machine_id == default_machine_name("importer"));
+  // A file without a context changes nothing but the host build's warning.
+  const EnvironmentInfo plain = imported_environment(ImportedMachine{}, importing_host());
+  CHECK(plain.host_name == "importer");
+  CHECK(plain.load_average_1m == doctest::Approx(0.5));
+  CHECK(plain.warnings.empty());
+  CHECK(environment_to_json(plain).if_contains("cpu_mhz") == nullptr);
+}
+
+TEST_CASE("google benchmark context: wrong types and values are refused by field") {
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"num_cpus": "eight"})", "context.num_cpus"},
+      {R"({"num_cpus": 2.5})", "context.num_cpus"},
+      {R"({"mhz_per_cpu": -1})", "context.mhz_per_cpu"},
+      {R"({"cpu_scaling_enabled": "yes"})", "context.cpu_scaling_enabled"},
+      {R"({"caches": {}})", "context.caches"},
+      {R"({"caches": [{"size": 1e300}]})", "context.caches[0].size"},
+      {R"({"caches": [{"level": 99}]})", "context.caches[0].level"},
+      {R"({"load_avg": ["high"]})", "context.load_avg[0]"},
+      {R"({"host_name": 7})", "context.host_name"}};
+  for (const auto& [context, field] : bad) {
+    CAPTURE(context);
+    const auto file = gbench_file("bad", context);
+    CHECK_THROWS_WITH_AS(read_google_benchmark({file}), doctest::Contains(field), ImportError);
+    std::filesystem::remove(file);
+  }
+  // Unknown fields and an empty context are fine.
+  const auto file = gbench_file("extra", R"({"json_schema_version": 1, "new_field": [1]})");
+  CHECK(read_google_benchmark({file}).machine.host_name.empty());
+  std::filesystem::remove(file);
 }

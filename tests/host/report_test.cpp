@@ -156,6 +156,88 @@ TEST_CASE("report model: history trends mark significant steps") {
   CHECK(model.trends[0].points[2].change == doctest::Approx(1.0).epsilon(0.01));
 }
 
+TEST_CASE("report history: one line per series, this run's first; no step across series") {
+  json::value results = hostile_results();
+  results.as_object()["source"] = {{"repository", "github.com/acme/bench"},
+                                   {"branch", "main"},
+                                   {"machine_id", "fast-box"},
+                                   {"host_name", "h"}};
+  ReportSources sources = sources_with(results);
+  const auto entry = [](std::int64_t run, const std::string& machine, const std::string& branch,
+                        double ns) {
+    HistoryEntry e;
+    e.run_id = run;
+    e.status = "ok";
+    e.median_ns = ns;
+    e.run.repository = "github.com/acme/bench";
+    e.run.branch = branch;
+    e.run.machine_id = machine;
+    for (std::uint32_t i = 0; i < 20; ++i) {  // 5 processes a run: enough to show p < 0.05
+      e.ns_per_operation.push_back(ns + i * 0.01);
+      e.process.push_back(i % 5);
+    }
+    return e;
+  };
+  // Two machines of different speed and a branch, interleaved as runs are
+  // stored: one line through them all would step at every run. The slow
+  // machine's series appears first; the fast machine's is this run's.
+  sources.history["b"] = {entry(1, "slow-box", "main", 10), entry(2, "fast-box", "main", 5),
+                          entry(3, "slow-box", "main", 10), entry(4, "fast-box", "main", 5),
+                          entry(5, "fast-box", "dev", 7),   entry(6, "fast-box", "main", 10)};
+  sources.history_label = "history.db";
+  const ReportModel model = build_report_model(sources);
+  REQUIRE(model.trends.size() == 1);
+  const ReportTrend& trend = model.trends[0];
+  REQUIRE(trend.series.size() == 3);
+  CHECK(trend.series[0].name == "github.com/acme/bench · main · fast-box");
+  CHECK(trend.series[0].this_run);
+  CHECK(trend.series[1].name == "github.com/acme/bench · main · slow-box");
+  CHECK_FALSE(trend.series[1].this_run);
+  CHECK(trend.series[2].name == "github.com/acme/bench · dev · fast-box");
+  // Only the fast machine's own slowdown (run 6 against run 4) is a step.
+  std::vector<std::int64_t> steps;
+  for (const ReportHistoryPoint& p : trend.points)
+    if (p.step != Verdict::no_change) steps.push_back(p.entry.run_id);
+  CHECK(steps == std::vector<std::int64_t>{6});
+  CHECK(trend.points[5].series == 0);
+  CHECK(trend.points[4].series == 2);
+
+  const json::object data = report_page_data(model);
+  const json::object* chart = nullptr;
+  for (const json::value& c : data.at("charts").as_array())
+    if (c.as_object().at("kind") == "trend") chart = &c.as_object();
+  REQUIRE(chart);
+  CHECK(chart->at("labels").as_array().size() == 6);
+  const json::array& lines = chart->at("series").as_array();
+  REQUIRE(lines.size() == 3);
+  // Each line has values at its own runs only, null at the others'.
+  const auto values = [&](std::size_t line) {
+    std::vector<double> out;
+    for (const json::value& v : lines[line].as_object().at("median_ns").as_array())
+      out.push_back(v.is_null() ? -1 : v.to_number<double>());
+    return out;
+  };
+  // (the median of process medians: each run's ns + 0.095)
+  const std::vector<double> fast = values(0);
+  REQUIRE(fast.size() == 6);
+  CHECK(fast[0] == -1);
+  CHECK(fast[1] == doctest::Approx(5.095));
+  CHECK(fast[2] == -1);
+  CHECK(fast[3] == doctest::Approx(5.095));
+  CHECK(fast[4] == -1);
+  CHECK(fast[5] == doctest::Approx(10.095));
+  CHECK(values(1)[0] == doctest::Approx(10.095));
+  CHECK(values(1)[1] == -1);
+  CHECK(values(2)[4] == doctest::Approx(7.095));
+  CHECK(lines[0].as_object().at("steps").as_array()[5] == "slower");
+  CHECK(lines[1].as_object().at("steps").as_array()[5] == "");
+  CHECK(lines[0].as_object().at("this_run") == true);
+  const std::string html = report_html(model);
+  CHECK(html.find("in 3 series, one line each") != std::string::npos);
+  CHECK(html.find("at run 6 (") != std::string::npos);
+  CHECK(html.find("on github.com/acme/bench · main · fast-box") != std::string::npos);
+}
+
 TEST_CASE("report page: untrusted text escaped, one canvas per chart of the data") {
   const ReportModel model = build_report_model(sources_with(hostile_results()));
   const std::string html = report_html(model);

@@ -129,6 +129,70 @@ TEST_SUITE("result_store") {
     CHECK_FALSE(store->run(id + 1000000));
   }
 
+  TEST_CASE("a summary-only target stays summary only in the store: no test, never a step") {
+    StoreUnderTest s("summary-only");
+    const auto store = s.open();
+    const std::string summary = s.tag + "-summary", measured = s.tag + "-measured";
+    // As `cost-ops import` writes a tool's one summary value: +30% between
+    // the runs, which no test can tell from noise.
+    std::vector<std::int64_t> ids;
+    for (int run = 0; run < 2; ++run) {
+      SuiteReport report;
+      report.started_at = "2026-01-0" + std::to_string(run + 1) + "T00:00:00Z";
+      TargetResult imported;
+      imported.target_id = summary;
+      imported.status = TargetStatus::ok;
+      TargetMeasurement m;
+      m.succeeded = true;
+      m.samples.push_back({1, run == 0 ? 100.0 : 130.0, 0, 0});
+      imported.measurement = m;
+      finalize_target_result(imported);
+      imported.summary_only = true;
+      report.targets.push_back(imported);
+      report.targets.push_back(
+          measured_result(measured, run == 0 ? 100 : 130, static_cast<std::uint64_t>(run)));
+      ids.push_back(store->append(
+          record_with(report, {s.tag, "c" + std::to_string(run), "main", "m", "h", "", "", {}})));
+    }
+    // Read back by `compare run:ID`.
+    const auto before = s.open()->run(ids[0]), after = s.open()->run(ids[1]);
+    REQUIRE(before);
+    REQUIRE(after);
+    REQUIRE(before->targets.size() == 2);
+    CHECK(before->targets[0].target_id == measured);
+    CHECK_FALSE(before->targets[0].summary_only);
+    CHECK(before->targets[1].summary_only);
+    const RunComparison c =
+        compare_runs(stored_run_from_record(*before, store->location()),
+                     stored_run_from_record(*after, store->location()), ComparisonSettings{});
+    REQUIRE(c.targets.size() == 2);
+    const auto& by_summary = c.targets[0].target_id == summary ? c.targets[0] : c.targets[1];
+    const auto& by_samples = c.targets[0].target_id == summary ? c.targets[1] : c.targets[0];
+    CHECK(by_summary.basis == ComparisonBasis::summary_values);
+    CHECK(by_summary.verdict == Verdict::noisy);  // +30%, but no test can say so
+    CHECK(by_samples.basis == ComparisonBasis::processes);
+    CHECK(by_samples.verdict == Verdict::slower);
+    CHECK(c.has_regression());  // the measured target still gates
+    // Read back by `history TARGET`: the change is on the summary basis, no step.
+    const auto entries = s.open()->entries(summary, HistoryFilter{s.tag});
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[1].summary_only);
+    const auto rows = history_rows(summary, entries, {});
+    REQUIRE(rows[1].change);
+    CHECK(rows[1].change->basis == ComparisonBasis::summary_values);
+    CHECK_FALSE(rows[1].step());
+    const std::string json = render_history(summary, entries, {}, HistoryFormat::json);
+    CHECK(count_of(json, "\"summary_only\": true") == 2);
+    CHECK(json.find("\"basis\": \"summary_values\"") != std::string::npos);
+    CHECK(render_history(summary, entries, {}, HistoryFormat::text).find("step:") ==
+          std::string::npos);
+    CHECK_FALSE(s.open()->entries(measured, HistoryFilter{s.tag}).at(1).summary_only);
+    // The flag survives the outbox too.
+    const RunRecord parsed = parse_run_record(run_record_json(*after), "x.json");
+    CHECK(parsed.targets.at(1).summary_only);
+    CHECK_FALSE(parsed.targets.at(0).summary_only);
+  }
+
   TEST_CASE("a run is stored once per run_uid, and a failing insert leaves nothing") {
     StoreUnderTest s("once");
     const auto store = s.open();

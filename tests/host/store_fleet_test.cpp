@@ -115,6 +115,52 @@ TEST_SUITE("result_store") {
     CHECK(md.find("| " + s.tag + "-r1 | dev | m1 |") != std::string::npos);
   }
 
+  TEST_CASE(
+      "--regressions reads the newest runs of every series, however many: all their targets") {
+    StoreUnderTest s("many-runs");
+    const auto store = open_result_store(fresh_store(s));
+    // 2 machines x 300 runs of two targets: more runs than one statement
+    // asks targets for (series_points reads them in chunks of 500 runs).
+    // Machine m1's target `a` gets +20% from run 280 on.
+    for (int run = 0; run < 300; ++run)
+      for (const char* machine : {"m0", "m1"}) {
+        SuiteReport report;
+        char started[40];
+        std::snprintf(started, sizeof started, "2026-04-%02dT%02d:%02d:00.000Z", 1 + run / 100,
+                      run / 60 % 24, run % 60);
+        report.started_at = started;
+        const double step = std::string(machine) == "m1" && run >= 280 ? 1.2 : 1.0;
+        report.targets.push_back(measured_result(s.tag + "-a", 100 * step * (1 + 0.005 * (run % 3)),
+                                                 static_cast<std::uint64_t>(run), 3));
+        report.targets.push_back(
+            measured_result(s.tag + "-b", 50, static_cast<std::uint64_t>(run + 1000), 3));
+        store->append(record_with(
+            report, {s.tag, "c" + std::to_string(run), "main", machine, "vm", "", "", {}}));
+      }
+    const auto points = store->series_points(HistoryFilter{s.tag}, 300);
+    REQUIRE(points.size() == 2 * 300 * 2);
+    // Ordered by series (machine, then target), then by when the runs ran.
+    CHECK(points.front().machine == "m0");
+    CHECK(points.front().target_id == s.tag + "-a");
+    CHECK(points[299].target_id == s.tag + "-a");
+    CHECK(points[300].target_id == s.tag + "-b");
+    CHECK(points[600].machine == "m1");
+    for (std::size_t i = 1; i < points.size(); ++i)
+      if (points[i].machine == points[i - 1].machine &&
+          points[i].target_id == points[i - 1].target_id)
+        CHECK(points[i - 1].timestamp < points[i].timestamp);
+    CHECK(points[300].commit == "c0");
+    // --last 50: the newest 50 of each series only.
+    const auto newest = store->series_points(HistoryFilter{s.tag}, 50);
+    REQUIRE(newest.size() == 2 * 50 * 2);
+    CHECK(newest.front().commit == "c250");
+    const auto found = find_regressions(*store, HistoryFilter{s.tag}, 300, {});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].machine == "m1");
+    CHECK(found[0].target_id == s.tag + "-a");
+    CHECK(found[0].first_slow.commit == "c280");
+  }
+
   TEST_CASE("A/A history of the same fleet has no step") {
     StoreUnderTest s("fleet-aa");
     const auto store = open_result_store(fresh_store(s));
@@ -322,11 +368,13 @@ TEST_SUITE("result_store") {
     const std::string location = fresh_store(s);
     open_result_store(location)->append(
         run_at(s.tag, s.tag + "-t", 10, 1, "m", "main", day(1), "c"));
-    // Back to version 4, as an older cost-ops left it.
+    // Back to version 4, as an older cost-ops left it (without what
+    // migrations 5 and 6 add).
     const bool postgres = is_postgres_location(location);
-    admin_sql(location, std::string(postgres ? "DELETE FROM schema_migrations WHERE version = 5;"
+    admin_sql(location, std::string(postgres ? "DELETE FROM schema_migrations WHERE version >= 5;"
                                              : "PRAGMA user_version = 4;") +
-                            "DROP INDEX idx_runs_series; DROP INDEX idx_runs_timestamp");
+                            "DROP INDEX idx_runs_series; DROP INDEX idx_runs_timestamp;"
+                            "ALTER TABLE target_results DROP COLUMN summary_only");
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
                          doctest::Contains("cost-ops store migrate"), HistoryError);
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
@@ -335,6 +383,12 @@ TEST_SUITE("result_store") {
     CHECK_THROWS_AS(open_result_store(location, {StoreAccess::read}), HistoryError);
     CHECK(migrate_result_store(location) == std::pair{4, latest_store_schema_version()});
     CHECK(open_result_store(location, {StoreAccess::read})->runs({}).size() == 1);
+    // A row from before the store kept summary_only reads as measured.
+    const auto old_rows =
+        open_result_store(location, {StoreAccess::read})->entries(s.tag + "-t", {});
+    REQUIRE(old_rows.size() == 1);
+    CHECK_FALSE(old_rows[0].summary_only);
+    CHECK(old_rows[0].ns_per_operation.size() == 10);
     CHECK(migrate_result_store(location) ==
           std::pair{latest_store_schema_version(), latest_store_schema_version()});
   }

@@ -132,6 +132,44 @@ class GoogleBenchmark(ImportTestCase):
         self.assertIn("imported_from google-benchmark", summary)
         self.assertIn("cost-ops import google-benchmark", summary)
 
+    def test_context_is_the_environment(self):
+        """The context block of the installed Google Benchmark's own file is
+        the run's environment; from another host it is that host's."""
+        context = json.loads(self.files["a"][0].read_text())["context"]
+        out, doc = self.imported("google-benchmark", self.files["a"], "gb-context")
+        env = doc["environment"]
+        self.assertEqual(env["host_name"], context["host_name"])
+        self.assertEqual(env["logical_cpus"], context["num_cpus"])
+        self.assertEqual(env["load_average_1m"], context["load_avg"][0])
+        self.assertEqual(env["tool_build_type"], context["library_build_type"])
+        if context.get("mhz_per_cpu"):
+            self.assertEqual(env["cpu_mhz"], context["mhz_per_cpu"])
+        self.assertEqual([(c["type"], c["level"], c["size_bytes"], c["shared_by_cpus"])
+                          for c in env.get("cpu_caches", [])],
+                         [(c["type"], c["level"], c["size"], c["num_sharing"])
+                          for c in context["caches"]])
+        self.assertNotEqual(env["cpu_model"], "unknown")  # ran here: this machine's own facts
+        self.assertIn(f"- Host: {context['host_name']}", (out / "summary.md").read_text())
+        # exported back, Google Benchmark's context says what it said
+        proc = cost_ops("export", out, "--format", "gbench-json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        exported = json.loads(proc.stdout)["context"]
+        self.assertEqual(exported["caches"], context["caches"])
+        self.assertEqual(exported["mhz_per_cpu"], context["mhz_per_cpu"])
+        # The same file from another host: that host's, not this machine's.
+        moved = json.loads(self.files["a"][0].read_text())
+        moved["context"]["host_name"] = "bench-box-7"
+        other = self.tmp / "gbench-other-host.json"
+        other.write_text(json.dumps(moved))
+        out = self.tmp / "gb-other-host"
+        proc = cost_ops("import", "google-benchmark", other, "-o", out, "--commit", "abc123")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        doc = json.loads((out / "results.json").read_text())
+        self.assertEqual(doc["environment"]["host_name"], "bench-box-7")
+        self.assertEqual(doc["environment"]["cpu_model"], "unknown")
+        self.assertEqual(doc["source"]["machine_id"], "bench-box-7")
+        self.assertTrue(any("ran on bench-box-7" in w for w in doc["environment"]["warnings"]))
+
     def test_same_build_no_change_slowed_build_slower(self):
         a, _ = self.imported("google-benchmark", self.files["a"], "cmp-a")
         b, _ = self.imported("google-benchmark", self.files["b"], "cmp-b")
@@ -190,6 +228,40 @@ class GoogleBenchmark(ImportTestCase):
         proc = cost_ops("compare", out, f"run:{run_id}", "--history", store, "--format", "json")
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertEqual(verdicts(proc)["bm_mix_256"], "no change")  # the same samples
+
+    def test_summary_only_through_the_store(self):
+        """A summary-only import keeps its mark in the store: `compare` of two
+        stored runs and `history` use the summary-values basis, never a test."""
+        store = STORE_URL or str(self.tmp / "summary-history.db")
+        repository = f"example.org/team/summary-{os.getpid()}"
+        run_ids = {}
+        for side, exe in (("a", GBENCH), ("slow", GBENCH_SLOW)):
+            data = self.tmp / f"store-aggregates-{side}.json"
+            check([exe, "--benchmark_format=json", "--benchmark_min_time=0.01",
+                   "--benchmark_repetitions=3", "--benchmark_report_aggregates_only=true",
+                   "--benchmark_filter=BM_mix", f"--benchmark_out={data}"])
+            proc = cost_ops("import", "google-benchmark", data, "-o", self.tmp / f"store-agg-{side}",
+                            "--history", store, "--repository", repository, "--branch", "main",
+                            "--machine", "ci-1", "--commit", f"c0ffee{len(run_ids)}")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            run_ids[side] = proc.stdout.split("Recorded as run ")[1].split()[0]
+        proc = cost_ops("compare", f"run:{run_ids['a']}", f"run:{run_ids['slow']}", "--history",
+                        store, "--format", "json", "--threshold", "50")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)  # never gated
+        row = [t for t in json.loads(proc.stdout)["targets"] if t["target_id"] == "bm_mix_2048"][0]
+        self.assertEqual(row["basis"], "summary_values")
+        self.assertEqual(row["verdict"], "noisy")  # +200%, but no test can say so
+        text = cost_ops("compare", f"run:{run_ids['a']}", f"run:{run_ids['slow']}", "--history",
+                        store)
+        self.assertIn("no test applies", text.stdout)
+        proc = cost_ops("history", "bm_mix_2048", "--history", store, "--format", "json",
+                        "--repository", repository)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        runs = json.loads(proc.stdout)["runs"]
+        self.assertEqual(len(runs), 2)
+        self.assertTrue(all(r.get("summary_only") for r in runs))
+        self.assertEqual(runs[1]["change"]["basis"], "summary_values")
+        self.assertFalse(runs[1]["change"]["step"])
 
     def test_export_into_compare_py(self):
         if not COMPARE_PY.exists():

@@ -103,6 +103,14 @@ ExportView read_export_view(const json::value& results) {
     view.build_type = text(e, "host_build_type");
     view.logical_cpus = static_cast<unsigned>(number(e, "logical_cpus"));
     view.load_average = number(e, "load_average_1m");
+    view.cpu_mhz = number(e, "cpu_mhz");
+    if (const json::value* caches = e.if_contains("cpu_caches"); caches && caches->is_array())
+      for (const json::value& c : caches->get_array())
+        if (c.is_object())
+          view.cpu_caches.push_back(
+              {text(c.get_object(), "type"), static_cast<int>(number(c.get_object(), "level")),
+               static_cast<std::uint64_t>(number(c.get_object(), "size_bytes")),
+               static_cast<unsigned>(number(c.get_object(), "shared_by_cpus"))});
   }
   for (const json::value& t : root.at(K::targets).get_array())
     if (t.is_object()) view.targets.push_back(read_target(t.get_object()));

@@ -90,13 +90,19 @@ std::string gbench_json(const ExportView& view) {
     add_gbench_aggregates(t, index, benchmarks);
     ++index;
   }
+  json::array caches;  // Google Benchmark's own keys, as imported
+  for (const CpuCache& c : view.cpu_caches)
+    caches.push_back(json::object{{"type", c.type},
+                                  {"level", c.level},
+                                  {"size", c.size_bytes},
+                                  {"num_sharing", c.shared_by_cpus}});
   json::object context{{"date", view.timestamp},
                        {"host_name", view.host_name},
                        {"executable", "cost-ops " + view.host_version},
                        {"num_cpus", view.logical_cpus},
-                       {"mhz_per_cpu", 0},
+                       {"mhz_per_cpu", std::llround(view.cpu_mhz)},
                        {"cpu_scaling_enabled", false},
-                       {"caches", json::array()},
+                       {"caches", std::move(caches)},
                        {"load_avg", json::array{finite_or_null(view.load_average)}},
                        {"library_build_type", view.build_type == "Debug" ? "debug" : "release"}};
   return to_pretty_json(json::object{{"context", std::move(context)}, {"benchmarks", benchmarks}});

@@ -2,6 +2,7 @@
 // Repetitions run inside one process, so they are repetitions, not
 // processes: only separate files (separate invocations) are processes.
 #include <boost/json.hpp>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -67,6 +68,79 @@ std::vector<std::pair<std::string, MetricValue>> counters_of(const json::object&
   return metrics;
 }
 
+// A count the context gives (CPUs, a cache's level or sharers): at most
+// `most`, else refused like any other wrong value.
+unsigned small_count(const json::value& v, const Where& where, double most) {
+  const double n = import_json::number_of(v, where, 0);
+  if (n > most || n != std::floor(n)) {
+    const std::string expected =
+        "a whole number from 0 to " + std::to_string(static_cast<long long>(most));
+    import_json::refuse(where, &v, expected);
+  }
+  return static_cast<unsigned>(n);
+}
+
+// The machine the benchmarks ran on, as the context block describes it
+// (host_name, num_cpus, mhz_per_cpu, cpu_scaling_enabled, caches, load_avg,
+// library_build_type): the run's environment (imported_environment.hpp).
+ImportedMachine machine_of(const json::object& c, const Where& at) {
+  ImportedMachine m;
+  m.host_name = import_json::optional_string(c, "host_name", at).value_or("");
+  if (const json::value* v = c.if_contains("num_cpus"); v && !v->is_null())
+    m.logical_cpus = small_count(*v, at.at("num_cpus"), 1e6);
+  m.cpu_mhz = import_json::optional_number(c, "mhz_per_cpu", at).value_or(0);
+  if (const json::value* v = c.if_contains("cpu_scaling_enabled"); v && !v->is_null()) {
+    if (!v->is_bool()) import_json::refuse(at.at("cpu_scaling_enabled"), v, "true or false");
+    m.frequency_scaling = v->get_bool();
+  }
+  if (const json::value* v = c.if_contains("caches"); v && !v->is_null()) {
+    const json::array& caches = import_json::array_of(*v, at.at("caches"));
+    for (std::size_t i = 0; i < caches.size(); ++i) {
+      const Where where = at.at("caches").at(i);
+      const json::object& cache = import_json::object_of(caches[i], where);
+      CpuCache entry;
+      entry.type = import_json::optional_string(cache, "type", where).value_or("");
+      if (const json::value* level = cache.if_contains("level"); level && !level->is_null())
+        entry.level = static_cast<int>(small_count(*level, where.at("level"), 16));
+      const double size = import_json::optional_number(cache, "size", where).value_or(0);
+      if (size > 1e15 || size != std::floor(size)) {
+        const json::value shown(size);
+        import_json::refuse(where.at("size"), &shown, "a whole number of bytes below 10^15");
+      }
+      entry.size_bytes = static_cast<std::uint64_t>(size);
+      if (const json::value* n = cache.if_contains("num_sharing"); n && !n->is_null())
+        entry.shared_by_cpus = small_count(*n, where.at("num_sharing"), 1e6);
+      m.caches.push_back(std::move(entry));
+    }
+  }
+  if (const json::value* v = c.if_contains("load_avg"); v && !v->is_null()) {
+    const json::array& load = import_json::array_of(*v, at.at("load_avg"));
+    if (!load.empty()) m.load_average_1m = import_json::number_of(load[0], at.at("load_avg").at(0));
+  }
+  m.library_build_type = import_json::optional_string(c, "library_build_type", at).value_or("");
+  return m;
+}
+
+void read_context(const json::object& c, const Where& at, ImportedRun& run) {
+  if (auto date = import_json::optional_string(c, "date", at); date && run.started_at.empty())
+    run.started_at = *date;
+  if (auto exe = import_json::optional_string(c, "executable", at); exe && run.tool_command.empty())
+    run.tool_command = *exe;
+  // Google Benchmark 1.8 on: its version ("v1.8.3").
+  if (auto version = import_json::optional_string(c, "library_version", at);
+      version && run.tool_version.empty())
+    run.tool_version = *version;
+  ImportedMachine machine = machine_of(c, at);
+  if (run.machine.host_name.empty() && run.machine.logical_cpus == 0) {
+    run.machine = std::move(machine);
+  } else if (machine.host_name != run.machine.host_name) {
+    run.notes.push_back(at.file.string() + " ran on " +
+                        (machine.host_name.empty() ? "an unnamed host" : machine.host_name) +
+                        ", not on " + run.machine.host_name +
+                        " like the first file: the environment is the first file's");
+  }
+}
+
 struct PendingTarget {
   ImportedTarget target;
   bool has_iterations = false;
@@ -77,15 +151,8 @@ void read_file(const std::filesystem::path& file, ImportedRun& run, ImportCollec
   const json::value doc = import_json::parse_file(file);
   const Where top{file, ""};
   const json::object& root = import_json::object_of(doc, top);
-  if (const json::value* context = root.if_contains("context"); context && context->is_object()) {
-    const json::object& c = context->get_object();
-    if (auto date = import_json::optional_string(c, "date", top.at("context"));
-        date && run.started_at.empty())
-      run.started_at = *date;
-    if (auto exe = import_json::optional_string(c, "executable", top.at("context"));
-        exe && run.tool_command.empty())
-      run.tool_command = *exe;
-  }
+  if (const json::value* context = root.if_contains("context"); context && context->is_object())
+    read_context(context->get_object(), top.at("context"), run);
   const json::array& benchmarks = import_json::array_member(root, "benchmarks", top);
   std::vector<std::string> order;
   std::map<std::string, PendingTarget> pending;

@@ -237,15 +237,27 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
   out << "</section>\n";
 }
 
+// The runs, the series they form (each its own line) and the steps, each
+// named with its series when there are several.
 std::string steps_caption(const ReportTrend& t) {
+  const bool several = t.series.size() > 1;
   std::string steps;
   for (const ReportHistoryPoint& p : t.points)
     if (p.step != Verdict::no_change)
       steps += (steps.empty() ? "" : ", ") +
                std::string(p.step == Verdict::slower ? "▲ slower " : "▼ faster ") +
                percent(p.change) + " at run " + std::to_string(p.entry.run_id) + " (" +
-               esc(p.entry.run.commit.substr(0, 12)) + ")";
-  return std::to_string(t.points.size()) + " recorded runs; " +
+               esc(p.entry.run.commit.substr(0, 12)) + ")" +
+               (several && p.series < t.series.size() ? " on " + esc(t.series[p.series].name) : "");
+  std::string series;
+  if (several) {
+    series = " in " + std::to_string(t.series.size()) + " series, one line each (";
+    for (std::size_t i = 0; i < t.series.size(); ++i)
+      series +=
+          (i ? "; " : "") + esc(t.series[i].name) + (t.series[i].this_run ? ": this run" : "");
+    series += ")";
+  }
+  return std::to_string(t.points.size()) + " recorded runs" + series + "; " +
          (steps.empty() ? std::string("no step change") : "step changes: " + steps);
 }
 
@@ -253,7 +265,8 @@ void history_section(std::ostream& out, const ReportModel& m) {
   if (m.history_label.empty()) return;
   out << "<section id=\"history\"><h2>History</h2>\n<p class=\"meta\">From <code>"
       << esc(m.history_label)
-      << "</code>. A step (triangle) is a change from the run before "
+      << "</code>. One line per series (repository · branch · machine): runs are compared "
+         "only within their series. A step (triangle) is a change from the run before "
          "that is significant and at least the threshold, as <code>cost-ops history</code> "
          "reports it.</p>\n";
   if (!m.history_problem.empty())

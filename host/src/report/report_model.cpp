@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "costops/host/history_report.hpp"
@@ -129,17 +130,50 @@ ReportFamily family_of(const json::object& f) {
   return family;
 }
 
+// The report's own run as a series key (history_series_key), from
+// results.json "source"; "" when the file has no provenance.
+std::string run_series_key(const json::object& root) {
+  const json::value* v = root.if_contains(K::source);
+  if (!v || !v->is_object()) return "";
+  const auto field = [&](std::string_view key) {
+    const json::value* f = v->get_object().if_contains(key);
+    return f && f->is_string() ? std::string(f->get_string()) : std::string();
+  };
+  RunProvenance run;
+  run.repository = field("repository");
+  run.branch = field("branch");
+  run.machine_id = field("machine_id");
+  run.host_name = field("host_name");
+  return history_series_key(run);
+}
+
+std::string series_name(const RunProvenance& run) {
+  const auto known = [](const std::string& text) { return text.empty() ? "unknown" : text; };
+  return known(run.repository) + " · " + known(run.branch) + " · " +
+         known(run.machine_id.empty() ? run.host_name : run.machine_id);
+}
+
 // The newest points, each step tested as `cost-ops history` does: within
 // its series (repository x branch x machine), per run and over the series'
-// level.
+// level; each point knows its series, which the page draws as its own line.
 ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntry>& entries,
-                     const ComparisonSettings& settings) {
-  ReportTrend trend{target_id, {}};
+                     const ComparisonSettings& settings, const std::string& this_series) {
+  ReportTrend trend{target_id, {}, {}};
   const std::size_t first = entries.size() > kMaxTrendPoints ? entries.size() - kMaxTrendPoints : 0;
   const std::vector<HistoryEntry> shown(entries.begin() + static_cast<long>(first), entries.end());
-  for (const HistoryRow& row : history_rows(target_id, shown, settings)) {
+  const std::vector<HistoryRow> rows = history_rows(target_id, shown, settings);
+  // This run's series first (when it has recorded runs), then in order of appearance.
+  std::map<std::string, std::size_t> index;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const HistoryRow& row : rows)
+      if ((pass == 1 || row.series == this_series) && !index.contains(row.series)) {
+        index.emplace(row.series, trend.series.size());
+        trend.series.push_back({series_name(row.entry->run), row.series == this_series});
+      }
+  for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
     ReportHistoryPoint point{e};
+    point.series = index.at(row.series);
     if (row.level_change) {
       point.change = row.level_change->change;
       point.p_value = row.level_change->p_value;
@@ -250,7 +284,8 @@ ReportModel build_report_model(const ReportSources& sources) {
   for (const ReportTarget& t : model.targets)
     if (const auto it = sources.history.find(t.summary.id);
         it != sources.history.end() && measured_runs(it->second) >= 2)
-      model.trends.push_back(trend_of(t.summary.id, it->second, sources.comparison));
+      model.trends.push_back(
+          trend_of(t.summary.id, it->second, sources.comparison, run_series_key(root)));
   return model;
 }
 

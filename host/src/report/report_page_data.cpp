@@ -83,21 +83,35 @@ json::object comparison_chart(const RunComparison& comparison) {
           {"verdicts", std::move(verdicts)}};
 }
 
+// One line per series over the runs of all (labels: every run, oldest
+// first): a series' medians and steps sit at its own runs, null elsewhere,
+// so no line joins runs of different machines or branches.
 json::object trend_chart(std::size_t index, const ReportTrend& trend) {
-  json::array labels, medians, steps;
+  json::array labels;
+  std::vector<json::array> medians(trend.series.size()), steps(trend.series.size());
   for (const ReportHistoryPoint& p : trend.points) {
     labels.push_back(json::string("run " + std::to_string(p.entry.run_id)));
-    medians.push_back(p.entry.status == "ok" ? finite_or_null(p.entry.median_ns) : nullptr);
-    steps.push_back(json::string(p.step == Verdict::slower   ? "slower"
-                                 : p.step == Verdict::faster ? "faster"
-                                                             : ""));
+    for (std::size_t s = 0; s < trend.series.size(); ++s) {
+      const bool own = s == p.series;
+      medians[s].push_back(own && p.entry.status == "ok" ? finite_or_null(p.entry.median_ns)
+                                                         : nullptr);
+      steps[s].push_back(json::string(!own                        ? ""
+                                      : p.step == Verdict::slower ? "slower"
+                                      : p.step == Verdict::faster ? "faster"
+                                                                  : ""));
+    }
   }
+  json::array series;
+  for (std::size_t s = 0; s < trend.series.size(); ++s)
+    series.push_back(json::object{{"name", trend.series[s].name},
+                                  {"this_run", trend.series[s].this_run},
+                                  {"median_ns", std::move(medians[s])},
+                                  {"steps", std::move(steps[s])}});
   return {{"id", "trend-" + std::to_string(index)},
           {"kind", "trend"},
           {"title", trend.target_id},
           {"labels", std::move(labels)},
-          {"median_ns", std::move(medians)},
-          {"steps", std::move(steps)}};
+          {"series", std::move(series)}};
 }
 
 }  // namespace

@@ -175,11 +175,30 @@ std::string hardware_counters_line(const SuiteReport& report) {
   return {};
 }
 
+// "- CPU caches: L1 Data 32 KiB (shared by 1), ...": only an imported
+// tool says (Google Benchmark's context).
+std::string caches_line(const EnvironmentInfo& env) {
+  if (env.cpu_caches.empty()) return {};
+  std::string line = "- CPU caches:";
+  for (std::size_t i = 0; i < env.cpu_caches.size(); ++i) {
+    const CpuCache& c = env.cpu_caches[i];
+    line += (i ? ", L" : " L") + std::to_string(c.level) + " " + escape_table_cell(c.type) + " " +
+            (c.size_bytes % 1024 == 0 ? std::to_string(c.size_bytes / 1024) + " KiB"
+                                      : std::to_string(c.size_bytes) + " B") +
+            (c.shared_by_cpus ? " (shared by " + std::to_string(c.shared_by_cpus) + ")" : "");
+  }
+  return line + "\n";
+}
+
 std::string environment_section(const SuiteReport& report) {
   const EnvironmentInfo& env = report.environment;
   std::string md = "## Environment\n\n";
   md += "- Host: " + env.host_name + " (" + env.os + ")\n";
-  md += "- CPU: " + env.cpu_model + ", " + std::to_string(env.logical_cpus) + " logical CPUs\n";
+  md += "- CPU: " + env.cpu_model + ", " + std::to_string(env.logical_cpus) + " logical CPUs" +
+        (env.cpu_mhz > 0 ? ", " + format_double("%.0f", env.cpu_mhz) + " MHz" : "") + "\n";
+  md += caches_line(env);
+  if (!env.tool_build_type.empty())
+    md += "- Imported tool's library build: " + escape_table_cell(env.tool_build_type) + "\n";
   md += "- Load average (1 min): " +
         (env.load_average_1m >= 0 ? format_double("%.2f", env.load_average_1m) : "unknown") + "\n";
   md += "- Frequency governor: " +

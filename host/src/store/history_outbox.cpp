@@ -26,14 +26,16 @@ json::object target_json(const StoredTargetRow& t) {
   for (double v : t.ns_per_operation) samples.push_back(v);
   for (auto r : t.repetition) repetition.push_back(r);
   for (auto p : t.process) process.push_back(p);
-  return {{"target_id", t.target_id},
-          {"status", t.status},
-          {"reason", t.reason},
-          {"median_ns", t.median_ns},
-          {"metrics", json::parse(t.metrics_json)},
-          {"ns_per_operation", std::move(samples)},
-          {"repetition", std::move(repetition)},
-          {"process", std::move(process)}};
+  json::object o{{"target_id", t.target_id},
+                 {"status", t.status},
+                 {"reason", t.reason},
+                 {"median_ns", t.median_ns},
+                 {"metrics", json::parse(t.metrics_json)},
+                 {"ns_per_operation", std::move(samples)},
+                 {"repetition", std::move(repetition)},
+                 {"process", std::move(process)}};
+  if (t.summary_only) o["summary_only"] = true;  // absent: measured (files from before it too)
+  return o;
 }
 
 // The reader's checks: every field present with its type, or the file is refused.
@@ -61,6 +63,8 @@ class RecordReader {
     if (!v || !v->is_bool()) fail(std::string("lacks the true/false field \"") + key + "\"");
     return v->get_bool();
   }
+  // A flag the first outbox files did not have yet: false when absent.
+  bool optional_flag(const char* key) const { return object_.contains(key) && flag(key); }
   double number(const char* key) const {
     const json::value* v = object_.if_contains(key);
     if (!v || !v->is_number()) fail(std::string("lacks the number \"") + key + "\"");
@@ -152,6 +156,7 @@ StoredTargetRow read_target(const json::value& value, const RecordReader& parent
   t.process = counts(r.optional_array("process"), "process");
   if (t.ns_per_operation.size() != t.process.size() && !t.process.empty())
     r.fail("has a target whose samples and processes differ in number");
+  t.summary_only = r.optional_flag("summary_only");
   return t;
 }
 

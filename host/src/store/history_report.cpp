@@ -15,12 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string series_key(const HistoryEntry& e) {
-  const std::string machine =
-      e.run.machine_id.empty() ? "host:" + e.run.host_name : e.run.machine_id;
-  return e.run.repository + '\n' + e.run.branch + '\n' + machine;
-}
-
 // The machine's name (--machine, or host name and machine-id); rows from
 // before names knew only the host.
 std::string machine_label(const HistoryEntry& e) {
@@ -52,7 +46,9 @@ std::string median_text(const HistoryEntry& e) {
 }
 
 StoredTarget stored_target(const std::string& target_id, const HistoryEntry& e) {
-  return StoredTarget{target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition, e.process};
+  StoredTarget t{target_id, TargetStatus::ok, {}, e.ns_per_operation, e.repetition, e.process};
+  t.summary_only = e.summary_only;
+  return t;
 }
 
 std::string history_text(const std::string& target_id, const std::vector<HistoryRow>& rows) {
@@ -104,6 +100,7 @@ std::string history_json(const std::string& target_id, const std::vector<History
                       {"median_of_process_medians_ns",
                        e.status == "ok" ? finite_or_null(shown_history_median(e)) : nullptr},
                       {"samples", e.ns_per_operation.size()}};
+    if (e.summary_only) item["summary_only"] = true;
     if (row.level_change)
       item["level_change"] = json::object{{"relative", finite_or_null(row.level_change->change)},
                                           {"p_value", finite_or_null(row.level_change->p_value)},
@@ -112,6 +109,7 @@ std::string history_json(const std::string& target_id, const std::vector<History
       item["change"] = json::object{{"previous_run_id", row.previous->run_id},
                                     {"relative", finite_or_null(row.change->change)},
                                     {"of", "median_of_process_medians_ns"},
+                                    {"basis", basis_key(row.change->basis)},
                                     {"p_value", finite_or_null(row.change->p_value)},
                                     {"verdict", verdict_name(row.change->verdict)},
                                     {"step", row.step()}};
@@ -138,6 +136,11 @@ std::string markdown_cell(const std::string& text) {
   return out;
 }
 
+std::string history_series_key(const RunProvenance& run) {
+  const std::string machine = run.machine_id.empty() ? "host:" + run.host_name : run.machine_id;
+  return run.repository + '\n' + run.branch + '\n' + machine;
+}
+
 std::optional<HistoryFormat> parse_history_format(const std::string& text) {
   if (text == "text") return HistoryFormat::text;
   if (text == "json") return HistoryFormat::json;
@@ -153,8 +156,12 @@ double shown_history_median(const HistoryEntry& entry) {
 TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
                                          const HistoryEntry& after,
                                          const ComparisonSettings& settings) {
-  return compare_targets(stored_target(target_id, before), stored_target(target_id, after),
-                         settings);
+  const StoredTarget base = stored_target(target_id, before);
+  const StoredTarget current = stored_target(target_id, after);
+  // An imported tool's one summary value a side: no test, never a step.
+  if (base.summary_only || current.summary_only)
+    return compare_summary_values(base, current, settings);
+  return compare_targets(base, current, settings);
 }
 
 std::vector<HistoryRow> history_rows(const std::string& target_id,
@@ -166,7 +173,7 @@ std::vector<HistoryRow> history_rows(const std::string& target_id,
   std::map<std::string, std::vector<std::size_t>> ok_rows;  // per series, oldest first
   std::vector<HistoryRow> rows;
   for (const HistoryEntry& e : entries) {
-    HistoryRow row{&e, series_key(e), nullptr, std::nullopt, std::nullopt, false};
+    HistoryRow row{&e, history_series_key(e.run), nullptr, std::nullopt, std::nullopt, false};
     const HistoryEntry*& previous = previous_ok[row.series];
     row.previous = previous;
     if (e.status == "ok" && previous)

@@ -34,6 +34,7 @@ StoredTargetRow target_row(const TargetResult& t) {
                       {},
                       {},
                       {}};
+  row.summary_only = t.summary_only;
   if (t.measurement)
     for (const Sample& s : t.measurement->samples) {
       row.ns_per_operation.push_back(s.ns_per_operation());
@@ -138,6 +139,7 @@ StoredRun stored_run_from_record(const RunRecord& record, const std::string& loc
       target.ns_per_operation = row.ns_per_operation;
       target.repetition = row.repetition;
       target.process = row.process;
+      target.summary_only = row.summary_only;
     }
     run.targets.push_back(std::move(target));
   }

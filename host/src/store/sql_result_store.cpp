@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
+#include <tuple>
 
 #include "costops/host/human_units.hpp"
 
@@ -46,6 +48,11 @@ const std::vector<std::string> kSharedMigrations = {
     // machine): `history --regressions` reads each series' newest runs.
     "CREATE INDEX idx_runs_series ON runs (repository, source_branch, machine_id, timestamp);"
     "CREATE INDEX idx_runs_timestamp ON runs (timestamp)",
+    // 6: a target imported from a tool that kept only summary statistics
+    // (`cost-ops import`, results.json "summary_only"): its one sample is the
+    // tool's median or mean, so compare and history use the summary-values
+    // basis, never a test. 1 when so; NULL (rows from before) reads as not.
+    "ALTER TABLE target_results ADD COLUMN summary_only INTEGER",
 };
 
 namespace {
@@ -150,6 +157,11 @@ double parse_real(const std::string& text) {
   return text.empty() ? 0 : std::strtod(text.c_str(), nullptr);
 }
 
+// The summary_only column: 1, or NULL like every row stored before it existed.
+std::optional<std::string> summary_only_value(bool summary_only) {
+  return summary_only ? std::optional<std::string>("1") : std::nullopt;
+}
+
 std::string labels_json(const std::vector<std::string>& labels) {
   json::array a;
   for (const auto& l : labels) a.emplace_back(l);
@@ -219,10 +231,11 @@ AppendResult SqlResultStore::store_run(const RunRecord& run) {
     for (const StoredTargetRow& t : run.targets)
       query(
           "INSERT INTO target_results (run_id, target_id, status, reason, median_ns, metrics, "
-          "ns_per_operation, repetition, process) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          "ns_per_operation, repetition, process, summary_only) VALUES ($1, $2, $3, $4, $5, $6, "
+          "$7, $8, $9, CAST($10 AS INTEGER))",
           {run_id, t.target_id, t.status, t.reason, format_double("%.17g", t.median_ns),
            t.metrics_json, numbers_json(t.ns_per_operation), counts_json(t.repetition),
-           counts_json(t.process)});
+           counts_json(t.process), summary_only_value(t.summary_only)});
     pause_inside_transaction_for_tests();
     execute("COMMIT");
     return {std::stoll(run_id), false};
@@ -241,7 +254,7 @@ std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
   add_filter_params(params, filter);
   const SqlRows rows = query(
       std::string("SELECT r.id, r.timestamp, t.status, t.median_ns, t.ns_per_operation, "
-                  "t.repetition, t.process, ") +
+                  "t.repetition, t.process, t.summary_only, ") +
           kProvenanceColumns +
           " FROM target_results t JOIN runs r ON r.id = t.run_id WHERE t.target_id = $1 AND " +
           filter_sql(2) + " ORDER BY " + kRunOrder,
@@ -257,7 +270,8 @@ std::vector<HistoryEntry> SqlResultStore::entries(const std::string& target_id,
     e.ns_per_operation = parse_numbers(row[4]);
     e.repetition = parse_sample_indices(row[5], e.ns_per_operation.size());
     e.process = parse_sample_indices(row[6], e.ns_per_operation.size());
-    e.run = provenance_of(row, 7);
+    e.summary_only = row[7] == "1";
+    e.run = provenance_of(row, 8);
     out.push_back(std::move(e));
   }
   return out;
@@ -274,30 +288,56 @@ std::vector<RunSummary> SqlResultStore::runs(const HistoryFilter& filter) {
   return out;
 }
 
-// The newest runs of each repository x branch x machine first (a window over
-// `runs` alone, small), then their targets by the primary key: the cost
-// grows with the runs asked for, not with the store.
+// Two statements. First the newest runs of each repository x branch x
+// machine: a window over `runs` alone (one row per run, small). Then their
+// targets by the primary key of target_results (run_id, target_id), a chunk
+// of runs at a time. Never one join of the two: the planner cannot know how
+// few runs the window keeps, so PostgreSQL hashed them and read all of
+// target_results (10,000 runs x 40 targets: 400,000 rows, 220 MB read for
+// 8,000), making the cost grow with the store instead of with the runs asked
+// for (EXPLAIN ANALYZE in docs/fleet.md, "Scale").
 std::vector<SeriesPoint> SqlResultStore::series_points(const HistoryFilter& filter, int last_runs) {
   SqlParams params{std::to_string(last_runs)};
   add_filter_params(params, filter);
-  const SqlRows rows = query(
-      std::string("WITH recent AS (SELECT id FROM (SELECT r.id, ROW_NUMBER() OVER (PARTITION BY "
-                  "r.repository, r.source_branch, r.machine_id ORDER BY r.timestamp DESC, r.id "
-                  "DESC) AS newest FROM runs r WHERE ") +
-          filter_sql(2) +
-          ") ranked WHERE newest <= CAST($1 AS INTEGER)) SELECT r.id, r.timestamp, "
-          "COALESCE(r.repository, ''), COALESCE(r.source_branch, ''), COALESCE(r.machine_id, "
-          "''), " +
-          kCommitColumn +
-          ", t.target_id, t.status, t.median_ns FROM recent JOIN runs r ON r.id = recent.id "
-          "JOIN target_results t ON t.run_id = r.id ORDER BY 3, 4, 5, 7, " +
-          kRunOrder,
-      params);
+  const SqlRows runs =
+      query(std::string("SELECT ranked.id, ranked.started, ranked.repository, ranked.branch, "
+                        "ranked.machine, ranked.source_commit FROM (SELECT r.id, r.timestamp AS "
+                        "started, COALESCE(r.repository, '') AS repository, "
+                        "COALESCE(r.source_branch, '') AS branch, COALESCE(r.machine_id, '') AS "
+                        "machine, ") +
+                kCommitColumn +
+                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY r.repository, r.source_branch, "
+                "r.machine_id ORDER BY r.timestamp DESC, r.id DESC) AS newest FROM runs r WHERE " +
+                filter_sql(2) + ") ranked WHERE ranked.newest <= CAST($1 AS INTEGER)",
+            params);
+  std::map<std::int64_t, const std::vector<std::string>*> run_by_id;
+  for (const auto& row : runs) run_by_id.emplace(std::stoll(row[0]), &row);
   std::vector<SeriesPoint> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows)
-    out.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                   parse_real(row[8])});
+  // Ids the store itself returned, as parameters; chunks stay far below
+  // either engine's limit on parameters.
+  constexpr std::size_t kRunsPerStatement = 500;
+  for (std::size_t first = 0; first < runs.size(); first += kRunsPerStatement) {
+    const std::size_t count = std::min(kRunsPerStatement, runs.size() - first);
+    SqlParams ids;
+    std::string placeholders;
+    for (std::size_t i = 0; i < count; ++i) {
+      ids.emplace_back(runs[first + i][0]);
+      placeholders += (i ? ", $" : "$") + std::to_string(i + 1);
+    }
+    for (const auto& row : query("SELECT run_id, target_id, status, median_ns FROM "
+                                 "target_results WHERE run_id IN (" +
+                                     placeholders + ")",
+                                 ids)) {
+      const auto& run = *run_by_id.at(std::stoll(row[0]));
+      out.push_back({std::stoll(run[0]), run[1], run[2], run[3], run[4], run[5], row[1], row[2],
+                     parse_real(row[3])});
+    }
+  }
+  // By series (repository, branch, machine, target), then in the order the runs ran.
+  std::sort(out.begin(), out.end(), [](const SeriesPoint& a, const SeriesPoint& b) {
+    return std::tie(a.repository, a.branch, a.machine, a.target_id, a.timestamp, a.run_id) <
+           std::tie(b.repository, b.branch, b.machine, b.target_id, b.timestamp, b.run_id);
+  });
   return out;
 }
 
@@ -318,12 +358,14 @@ std::vector<StoredTargetRow> SqlResultStore::target_rows(const std::string& run_
   std::vector<StoredTargetRow> out;
   for (const auto& row :
        query("SELECT target_id, status, reason, median_ns, metrics, ns_per_operation, "
-             "repetition, process FROM target_results WHERE run_id = $1 ORDER BY target_id",
+             "repetition, process, summary_only FROM target_results WHERE run_id = $1 ORDER BY "
+             "target_id",
              {run_id})) {
     StoredTargetRow t{row[0], row[1], row[2], parse_real(row[3]), row[4], parse_numbers(row[5]),
                       {},     {}};
     t.repetition = parse_sample_indices(row[6], t.ns_per_operation.size());
     t.process = parse_sample_indices(row[7], t.ns_per_operation.size());
+    t.summary_only = row[8] == "1";  // NULL (a row from before migration 6): not
     out.push_back(std::move(t));
   }
   return out;

@@ -2,12 +2,21 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "costops/host/sandbox/isolation_report.hpp"
 
 namespace costops::host {
+
+// One CPU cache as a benchmark tool reports it (Google Benchmark's context).
+struct CpuCache {
+  std::string type;  // "Data", "Instruction", "Unified"
+  int level = 0;
+  std::uint64_t size_bytes = 0;
+  unsigned shared_by_cpus = 0;  // logical CPUs sharing it; 0 = not said
+};
 
 struct EnvironmentInfo {
   std::string host_name;
@@ -27,9 +36,20 @@ struct EnvironmentInfo {
   // Which sandbox layers held for the run's workers; set when the run's
   // files are written (mode "" until then: not reported).
   sandbox::IsolationReport isolation;
+  // Said only by an imported tool's files (`cost-ops import`, Google
+  // Benchmark's context): the CPU clock in MHz (0 = not said), its caches,
+  // and the build type of the tool's library ("" = not said). Written to
+  // results.json only when said.
+  double cpu_mhz = 0;
+  std::vector<CpuCache> cpu_caches;
+  std::string tool_build_type;
 };
 
 EnvironmentInfo collect_environment();
+// The conditions of `info` that make timings less trustworthy, in words:
+// load above the CPUs, a frequency governor other than performance,
+// virtualization, a host that is not an optimised build.
+std::vector<std::string> environment_warnings(const EnvironmentInfo& info);
 boost::json::object environment_to_json(const EnvironmentInfo& info);
 
 }  // namespace costops::host

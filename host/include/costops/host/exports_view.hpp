@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "costops/host/environment_info.hpp"
+
 namespace costops::host {
 
 struct ExportedRepetition {
@@ -33,6 +35,9 @@ struct ExportView {
   std::string timestamp, host_name, cpu_model, host_version, build_type;
   unsigned logical_cpus = 0;
   double load_average = 0;
+  // An imported run's (environment.cpu_mhz, cpu_caches): 0 / empty when not said.
+  double cpu_mhz = 0;
+  std::vector<CpuCache> cpu_caches;
   std::vector<ExportedTarget> targets;
 };
 

@@ -26,6 +26,10 @@ std::optional<HistoryFormat> parse_history_format(const std::string& text);
 // stored pooled median for rows recorded without samples.
 double shown_history_median(const HistoryEntry& entry);
 
+// The series a run belongs to (repository, branch, machine; a run from
+// before machine names: "host:NAME"), as HistoryRow::series spells it.
+std::string history_series_key(const RunProvenance& run);
+
 // One entry with its comparison to the previous ok entry of its series.
 struct HistoryRow {
   const HistoryEntry* entry = nullptr;
@@ -50,7 +54,9 @@ std::string markdown_cell(const std::string& text);
 
 // A run's result for a target against an earlier one (both ok): the step
 // test of `cost-ops history` and of the report's trend charts, with the
-// worker process as the unit, like compare.
+// worker process as the unit, like compare; when either side was imported
+// as summary only (HistoryEntry::summary_only), the summary-values basis
+// (compare_summary_values: no test, never a step).
 TargetComparison compare_history_entries(const std::string& target_id, const HistoryEntry& before,
                                          const HistoryEntry& after,
                                          const ComparisonSettings& settings);

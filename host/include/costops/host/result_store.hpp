@@ -45,6 +45,10 @@ struct StoredTargetRow {
   std::vector<double> ns_per_operation;
   std::vector<std::uint32_t> repetition;  // per sample; empty = all one repetition
   std::vector<std::uint32_t> process;     // per sample; empty = all one worker process
+  // Imported from a tool that kept only summary statistics (results.json
+  // "summary_only"): the one sample is the tool's median or mean, and no
+  // test applies to it. False for rows stored before the store kept it.
+  bool summary_only = false;
 };
 
 // One run, as stored: what `append` writes and `run` reads back.
@@ -107,6 +111,7 @@ struct HistoryEntry {
   std::vector<double> ns_per_operation;
   std::vector<std::uint32_t> repetition;  // per sample; empty for old rows
   std::vector<std::uint32_t> process;     // per sample; empty for old rows (one process)
+  bool summary_only = false;              // StoredTargetRow::summary_only
 };
 
 // A run without its targets.

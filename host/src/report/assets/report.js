@@ -85,19 +85,31 @@
                                             title: { display: true, text: "estimated change (%), band: below the threshold" } } } }) };
   }
 
+  // One line per series (repository · branch · machine): runs of different
+  // series are never joined; the report's own series is drawn first and
+  // thicker. Steps are marked on the series they belong to.
+  var seriesColors = ["#0969da", "#bf8700", "#8250df", "#1b7c83", "#9a6700", "#6e7781",
+                      "#bc4c00", "#4d2d8c"];
   function trend(chart) {
-    var stepColor = function (step) {
-      return step === "slower" ? colors.slower : step === "faster" ? colors.faster : colors.bars;
-    };
+    var datasets = chart.series.map(function (series, i) {
+      var color = seriesColors[i % seriesColors.length];
+      var stepColor = function (step) {
+        return step === "slower" ? colors.slower : step === "faster" ? colors.faster : color;
+      };
+      return { label: series.name + (series.this_run ? " (this run)" : ""), data: series.median_ns,
+               spanGaps: true, borderColor: color, backgroundColor: color,
+               borderWidth: series.this_run ? 3 : 1.5,
+               pointStyle: series.steps.map(function (s) { return s ? "triangle" : "circle"; }),
+               pointRotation: series.steps.map(function (s) { return s === "faster" ? 180 : 0; }),
+               pointRadius: series.median_ns.map(function (v, k) {
+                 return v === null ? 0 : series.steps[k] ? 8 : 3; }),
+               pointBackgroundColor: series.steps.map(stepColor),
+               pointBorderColor: series.steps.map(stepColor) };
+    });
     return { type: "line",
-             data: { labels: chart.labels, datasets: [
-               { label: "median", data: chart.median_ns, spanGaps: true, borderColor: colors.bars,
-                 pointStyle: chart.steps.map(function (s) { return s ? "triangle" : "circle"; }),
-                 pointRotation: chart.steps.map(function (s) { return s === "faster" ? 180 : 0; }),
-                 pointRadius: chart.steps.map(function (s) { return s ? 8 : 3; }),
-                 pointBackgroundColor: chart.steps.map(stepColor),
-                 pointBorderColor: chart.steps.map(stepColor) }] },
-             options: base({ scales: { y: { beginAtZero: true,
+             data: { labels: chart.labels, datasets: datasets },
+             options: base({ plugins: { legend: { display: chart.series.length > 1 } },
+                             scales: { y: { beginAtZero: true,
                                             title: { display: true, text: "median of process medians per operation (axis from 0)" },
                                             ticks: { callback: function (v) { return duration(v); } } } } }) };
   }

@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "costops/host/environment_info.hpp"
 #include "costops/host/measurement.hpp"
 #include "costops/host/target_status.hpp"
 
@@ -58,12 +60,25 @@ struct ImportedTarget {
   std::string family_variable;
 };
 
+// What a tool's files say about the machine that ran the benchmarks and its
+// state then (Google Benchmark's `context` block). Empty or zero: not said.
+struct ImportedMachine {
+  std::string host_name;
+  unsigned logical_cpus = 0;
+  double cpu_mhz = 0;
+  std::vector<CpuCache> caches;
+  double load_average_1m = -1;            // -1 = not said
+  std::optional<bool> frequency_scaling;  // the tool saw CPU frequency scaling enabled
+  std::string library_build_type;         // the tool library's build: "debug", "release"
+};
+
 struct ImportedRun {
   std::string format;        // as given to `cost-ops import` (google-benchmark, hyperfine, ...)
   std::string tool;          // "Google Benchmark", "hyperfine", ...
   std::string tool_version;  // "" when the files do not say
   std::string tool_command;  // the command that produced them, "" when the files do not say
   std::string started_at;    // RFC 3339 UTC when the files say when they ran, else ""
+  ImportedMachine machine;   // from the first file that says, else empty
   std::vector<std::string> files;       // every input file read, in order
   std::vector<ImportedTarget> targets;  // ids unique, in first-seen order
   // What was read but not imported, in words (a BMF benchmark without a

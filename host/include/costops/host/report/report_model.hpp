@@ -43,17 +43,28 @@ struct ReportFamily {
   std::string no_fit_reason;
 };
 
-// One recorded run of a target, and the step from the ok run before it.
+// One recorded run of a target, and the step from the ok run before it in
+// its series.
 struct ReportHistoryPoint {
   HistoryEntry entry;
-  double change = 0;                  // relative to the previous ok entry
+  double change = 0;                  // relative to the previous ok entry of the series
   Verdict step = Verdict::no_change;  // slower/faster: a significant step
   double p_value = 1;
+  std::size_t series = 0;  // index into ReportTrend::series
+};
+
+// A series of a trend (repository x branch x machine): the page draws one
+// line per series, never one line through runs of different machines or
+// branches.
+struct ReportSeries {
+  std::string name;       // "repository · branch · machine", "unknown" for what is not known
+  bool this_run = false;  // the series of the report's own run
 };
 
 struct ReportTrend {
   std::string target_id;
-  std::vector<ReportHistoryPoint> points;  // oldest first
+  std::vector<ReportHistoryPoint> points;  // oldest first, all series
+  std::vector<ReportSeries> series;        // this run's series first, then as they appear
 };
 
 // Target id -> its recorded results, oldest first.
