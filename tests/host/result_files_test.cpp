@@ -121,6 +121,15 @@ TEST_CASE("results.json holds status, statistics, samples and the summary") {
   const auto& fast = json.at("targets").as_array()[0].as_object();
   CHECK(fast.at("samples").at("elapsed_ns").as_array().size() == 20);
   CHECK(fast.at("statistics").at("basis").as_string() == "ns_per_operation_of_batch_mean");
+  // The median-based rates beside the specification's mean-based metrics.
+  const auto& stats = fast.at("statistics").as_object();
+  const double median = stats.at("median_ns").to_number<double>();
+  CHECK(stats.at("operations_per_second_median").to_number<double>() ==
+        doctest::Approx(1e9 / median));
+  CHECK(stats.at("throughput_mb_per_sec_median").to_number<double>() ==
+        doctest::Approx(2'000'000 * 1e3 / median));
+  CHECK(stats.at("items_per_second_median").to_number<double>() ==
+        doctest::Approx(10 * 1e9 / median));
   CHECK(fast.at("measurement").at("overhead_ns_per_iteration").to_number<double>() ==
         doctest::Approx(0.04));
 

@@ -64,6 +64,12 @@ inline constexpr std::string_view leaked_bytes_per_op = "leaked_bytes_per_op";
 // "statistics": median process CPU time per operation (all the worker's
 // threads) beside the wall-clock figures; null when not measured.
 inline constexpr std::string_view cpu_time_per_op_ns = "cpu_time_per_op_ns";
+// "statistics": rates from median_ns (metrics' operations_per_second,
+// throughput_mb_per_sec and items_per_second are from total time); the
+// last two only when the target declares bytes or items per operation.
+inline constexpr std::string_view operations_per_second_median = "operations_per_second_median";
+inline constexpr std::string_view throughput_mb_per_sec_median = "throughput_mb_per_sec_median";
+inline constexpr std::string_view items_per_second_median = "items_per_second_median";
 
 // "samples": parallel arrays, one element per timed batch.
 inline constexpr std::string_view sample_iterations = "iterations";
