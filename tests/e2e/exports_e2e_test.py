@@ -353,6 +353,26 @@ class Exports(unittest.TestCase):
             self.assertIsInstance(entry.get("extra", ""), str)
         self.assertEqual(cost_ops("export", self.tmp / broken, "--format", "csv").stderr, "")
 
+    def test_what_authors_declare_is_shown(self):
+        """Declared throughput and plugin metrics in summary.md's table and
+        report.html's target table; flags and the median-based rate in
+        results.json."""
+        results = json.loads((self.tmp / "a/results.json").read_text())
+        for target in results["targets"]:
+            self.assertEqual(target["flags"], [])
+            stats = target["statistics"]
+            self.assertAlmostEqual(stats["operations_per_second_median"], 1e9 / stats["median_ns"],
+                                   delta=1e-9 * stats["operations_per_second_median"])
+        summary = (self.tmp / "a/summary.md").read_text()
+        self.assertIn("| Target | Throughput | Items/sec | Flags | Plugin metrics |", summary)
+        row = next(line for line in summary.splitlines() if line.startswith("| fixture_sum_array |")
+                   and "language c99" in line)
+        self.assertIn("values\\_per\\_sum", row)
+        report = (self.tmp / "a/report.html").read_text()
+        self.assertIn("declared: ", report)
+        self.assertIn(" items/s", report)
+        self.assertIn("B/s", report)
+
     def test_bad_requests(self):
         self.assertEqual(cost_ops("export", self.tmp / "a", "--format", "yaml").returncode, 2)
         self.assertEqual(cost_ops("export", self.tmp / "nowhere", "--format", "csv").returncode, 2)

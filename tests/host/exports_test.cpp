@@ -9,6 +9,7 @@
 #include <string>
 
 #include "costops/host/exports.hpp"
+#include "costops/host/target_flags.hpp"
 
 using namespace costops::host;
 namespace json = boost::json;
@@ -184,4 +185,11 @@ TEST_CASE("bmf and github-action-benchmark name the targets they cannot hold") {
 TEST_CASE("run_name_of: the run directory's name") {
   CHECK(run_name_of("/tmp/runs/before/results.json") == "before");
   CHECK(run_name_of("/") == "cost-ops");
+}
+
+TEST_CASE("target flags: one spelling for results.json, another for people") {
+  CHECK(target_flag_names(0).empty());
+  CHECK(target_flag_names(0x3) == std::vector<std::string>{"uses_threads", "does_io"});
+  CHECK(target_flag_names(0x5) == std::vector<std::string>{"uses_threads", "unknown_0x4"});
+  CHECK(target_flags_text(target_flag_names(0x3)) == "uses threads, does I/O");
 }

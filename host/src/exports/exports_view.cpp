@@ -99,6 +99,9 @@ ExportedTarget read_target(const json::object& t) {
     target.plugin_version = text(p->get_object(), K::version);
   }
   target.ok = target.status == "ok";
+  if (const json::value* f = t.if_contains(K::flags); f && f->is_array())
+    for (const json::value& flag : f->get_array())
+      if (flag.is_string()) target.flags.emplace_back(flag.get_string());
   const json::value* stats = t.if_contains(K::statistics);
   if (target.ok && stats && stats->is_object()) {
     const json::object& s = stats->get_object();

@@ -16,6 +16,7 @@
 #include "costops/host/run_journal.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
+#include "costops/host/target_flags.hpp"
 
 namespace costops::host {
 
@@ -190,6 +191,9 @@ json::object results_target_json(const TargetResult& t) {
                                    : json::object{{"name", t.family},
                                                   {"argument", t.argument},
                                                   {"variable", t.complexity_variable}}}};
+  json::array flags;
+  for (const std::string& name : target_flag_names(t.flags)) flags.emplace_back(name);
+  entry[K::flags] = std::move(flags);
   if (t.summary_only) entry[K::summary_only] = true;
   return entry;
 }

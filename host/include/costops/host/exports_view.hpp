@@ -46,6 +46,7 @@ struct ExportedTarget {
   std::map<std::string, std::string> plugin_texts;
   std::vector<ExportedRepetition> repetitions;
   std::vector<ExportedSample> sample_values;
+  std::vector<std::string> flags;  // results.json "flags": "uses_threads", "does_io"
   // Set by the JUnit writer's caller when a baseline comparison flags it.
   std::string regression;
 };

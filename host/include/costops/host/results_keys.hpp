@@ -38,6 +38,8 @@ inline constexpr std::string_view samples = "samples";
 inline constexpr std::string_view warnings = "warnings";
 inline constexpr std::string_view plugin_log = "plugin_log";
 inline constexpr std::string_view plugin_output = "plugin_output";
+// The flags the target declares: ["uses_threads", "does_io"] (target_flags.hpp).
+inline constexpr std::string_view flags = "flags";
 inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
 // true when the one sample is a summary value (`cost-ops import`); absent otherwise
 inline constexpr std::string_view summary_only = "summary_only";
