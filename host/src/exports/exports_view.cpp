@@ -38,7 +38,8 @@ std::vector<ExportedSample> samples_of(const json::object& samples) {
   std::vector<ExportedSample> out;
   for (std::size_t i = 0; i < its->size() && i < ns->size(); ++i) {
     const double count = (*its)[i].is_number() ? (*its)[i].to_number<double>() : 0;
-    if (!(count >= 1) || !(*ns)[i].is_number()) continue;
+    // A count no uint64_t holds is not a batch this host wrote.
+    if (!(count >= 1 && count < 1.8e19) || !(*ns)[i].is_number()) continue;
     ExportedSample sample;
     sample.iterations = static_cast<std::uint64_t>(count);
     sample.ns_per_op = (*ns)[i].to_number<double>() / count;
