@@ -179,6 +179,9 @@ TEST_CASE("bmf and github-action-benchmark name the targets they cannot hold") {
     CHECK(warning.find("hangs (timed_out: killed after 2 s)") != std::string::npos);
   }
   CHECK(left_out_warning(ExportFormat::bmf, {}).empty());
+  // Plugin text on a terminal: no escape sequence survives.
+  CHECK(left_out_warning(ExportFormat::bmf, {"x (crashed: \x1b[2Jgone)"}).find('\x1b') ==
+        std::string::npos);
   CHECK(export_results(results(), ExportFormat::csv).left_out.empty());
 }
 

@@ -12,6 +12,7 @@
 #include "costops/host/exports_view.hpp"
 #include "costops/host/files/safe_open.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -121,7 +122,8 @@ std::string left_out_warning(ExportFormat format, const std::vector<std::string>
                      " left out (the format has no failed or skipped state; a consumer shows a "
                      "gap): ";
   for (std::size_t i = 0; i < left_out.size(); ++i) text += (i ? ", " : "") + left_out[i];
-  return text;
+  // Reasons are plugin text and this goes to a terminal: no escape codes.
+  return for_terminal(text, false);
 }
 
 std::map<std::string, std::string> regressions_by_target(const RunComparison& comparison) {

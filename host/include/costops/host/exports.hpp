@@ -55,7 +55,8 @@ ExportedText export_results(const boost::json::value& results, ExportFormat form
 std::string run_name_of(const std::filesystem::path& dir_or_file);
 
 // "bmf: 1 target left out (...): a (crashed: ...)", the warning for
-// ExportedText::left_out; empty when nothing was left out.
+// ExportedText::left_out, safe for a terminal (plugin reasons lose their
+// control characters); empty when nothing was left out.
 std::string left_out_warning(ExportFormat format, const std::vector<std::string>& left_out);
 
 struct RunComparison;
