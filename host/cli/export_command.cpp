@@ -86,14 +86,17 @@ int export_command(const Arguments& args, const CommandContext&) {
             : "--format `" + text.format + "` is not one of " + std::string(kExportFormatNames));
   try {
     const boost::json::value document = load_results_document(positional.front());
-    const auto marked = text.baseline.empty()
-                            ? std::map<std::string, std::string>{}
-                            : regressions(text.baseline, positional.front(), comparison);
-    const std::string exported = export_results(document, *format, marked);
+    ExportOptions export_options;
+    if (!text.baseline.empty())
+      export_options.regressions = regressions(text.baseline, positional.front(), comparison);
+    export_options.run_name = run_name_of(positional.front());
+    const ExportedText exported = export_results(document, *format, export_options);
     if (text.output.empty())
-      std::cout << exported;
+      std::cout << exported.text;
     else
-      write_file_atomically(text.output, exported);
+      write_file_atomically(text.output, exported.text);
+    if (const std::string warning = left_out_warning(*format, exported.left_out); !warning.empty())
+      std::cerr << "warning: " << warning << "\n";
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;

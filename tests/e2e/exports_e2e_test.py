@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """`cost-ops export`, each format read by its consumer's own reader where
-one exists: Google Benchmark's compare.py (Debian libbenchmark-tools) on two
-gbench-json exports, xmllint against a JUnit schema, Python's csv module,
-and the shapes Bencher and github-action-benchmark document.
+one exists: Google Benchmark's compare.py and its gbench module (Debian
+libbenchmark-tools) on gbench-json exports, xmllint against a JUnit schema
+and xml.etree, Python's csv module, and the shapes Bencher and
+github-action-benchmark document; always with targets that crashed, timed
+out or were skipped among them, from a real run and from an edited one.
 
 Debian's python3-scipy cannot be installed beside Boost 1.81 (it pulls in
 libboost1.74-dev), so compare.py is given a minimal scipy.stats with the two
@@ -16,17 +18,21 @@ import json
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import unittest
 
+import xml.etree.ElementTree as ET
+
 from e2e_support import SCIPY_SHIM
 
 HOST, FIXTURES, SOURCE = (pathlib.Path(p).resolve() for p in sys.argv[1:4])
 del sys.argv[1:4]
 GOOD = FIXTURES / "good"
+HOSTILE = FIXTURES / "hostile"
 COMPARE_PY = pathlib.Path("/usr/share/benchmark/compare.py")
 
 
@@ -43,6 +49,19 @@ class Exports(unittest.TestCase):
             proc = cost_ops("run", "--plugin-dir", GOOD, "-o", cls.tmp / name, "--rounds", "3",
                             "--warmup-time", "0", "--min-time", "0.02", "--min-samples", "3")
             assert proc.returncode == 0, proc.stderr
+        # A real run where one target crashes and one is killed after
+        # --timeout, exported by `run --export` in every format.
+        plugins = cls.tmp / "plugins"
+        plugins.mkdir()
+        shutil.copy(GOOD / "good_c_plugin.so", plugins / "good_c_plugin.so")
+        for mode in ("crash_run", "hang_run"):
+            shutil.copy(HOSTILE / f"misbehaving_{mode}.so", plugins / f"misbehaving_{mode}.so")
+        exports = [f"{fmt}={cls.tmp / ('real.' + fmt)}" for fmt in
+                   ("gbench-json", "junit", "bmf", "github-action-benchmark", "csv")]
+        cls.real = cost_ops("run", "--plugin-dir", plugins, "-o", cls.tmp / "real", "--timeout", "2",
+                            "--warmup-time", "0", "--min-time", "0.02", "--min-samples", "3",
+                            *[arg for e in exports for arg in ("--export", e)])
+        assert cls.real.returncode == 1, cls.real.stderr  # targets failed; exports written
 
     @classmethod
     def tearDownClass(cls):
@@ -54,23 +73,73 @@ class Exports(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         return out
 
-    def test_google_benchmark_compare_py_reads_two_exports(self):
+    def compare_py_env(self):
         if not COMPARE_PY.exists():
             self.fail("libbenchmark-tools is not installed (scripts/setup.sh installs it)")
         shim = self.tmp / "shim" / "scipy"
         shim.mkdir(parents=True, exist_ok=True)
         (shim / "__init__.py").write_text("")
         (shim / "stats.py").write_text(SCIPY_SHIM)
-        env = dict(os.environ, PYTHONPATH=str(shim.parent))
-        proc = subprocess.run(["/usr/bin/python3", COMPARE_PY, "benchmarks",
-                               self.export("a", "gbench-json"), self.export("b", "gbench-json")],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return dict(os.environ, PYTHONPATH=str(shim.parent))
+
+    def compare_py(self, before, after):
+        proc = subprocess.run(["/usr/bin/python3", COMPARE_PY, "benchmarks", before, after],
+                              capture_output=True, text=True, env=self.compare_py_env(), timeout=120)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout
+
+    def gbench_difference(self, before, after):
+        """compare.py's own gbench.report on two exports: its rows by name."""
+        script = textwrap.dedent(f"""
+            import json, sys
+            sys.path.insert(0, {str(COMPARE_PY.parent)!r})
+            from gbench import report, util
+            a = util.load_benchmark_results({str(before)!r})
+            b = util.load_benchmark_results({str(after)!r})
+            print(json.dumps(report.get_difference_report(a, b, utest=True)))
+        """)
+        proc = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, text=True,
+                              env=self.compare_py_env(), timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return {row["name"]: row for row in json.loads(proc.stdout)}
+
+    def check_gbench_rows(self, doc):
+        """Every row as Google Benchmark's JSONReporter writes it: its keys
+        by run_type, numbers where it writes numbers; anything else is a user
+        counter (a number) or the label."""
+        self.assertTrue({"date", "host_name", "num_cpus", "library_build_type"} <= doc["context"].keys())
+        common = {"name": str, "family_index": int, "per_family_instance_index": int,
+                  "run_name": str, "run_type": str, "repetitions": int, "threads": int,
+                  "iterations": int, "real_time": (int, float), "time_unit": str}
+        for row in doc["benchmarks"]:
+            keys = dict(common)
+            if row["run_type"] == "iteration":
+                keys["repetition_index"] = int
+            else:
+                self.assertEqual(row["run_type"], "aggregate")
+                keys.update(aggregate_name=str, aggregate_unit=str)
+                self.assertIn(row["aggregate_unit"], ("time", "percentage"))
+                self.assertEqual(row["name"], row["run_name"] + "_" + row["aggregate_name"])
+            if row.get("error_occurred"):
+                keys.update(error_occurred=bool, error_message=str)
+            if row.get("skipped"):
+                keys.update(skipped=bool, skip_message=str)
+            if "cpu_time" in row:
+                keys["cpu_time"] = (int, float)
+            for key, kind in keys.items():
+                self.assertIsInstance(row.get(key), kind, f"{row['name']}: {key}")
+            self.assertEqual(row["time_unit"], "ns")
+            for key in row.keys() - keys.keys():
+                self.assertIsInstance(row[key], str if key == "label" else (int, float),
+                                      f"{row['name']}: counter {key}")
+
+    def test_google_benchmark_compare_py_reads_two_exports(self):
+        out = self.compare_py(self.export("a", "gbench-json"), self.export("b", "gbench-json"))
         for target in ("fixture_sum_array", "fixture_copy_bytes"):
-            self.assertIn(target, proc.stdout)
-        self.assertIn("U Test", proc.stdout)  # three repetitions a side: compare.py tested them
+            self.assertIn(target, out)
+        self.assertIn("U Test", out)  # three repetitions a side: compare.py tested them
         doc = json.loads(self.export("a", "gbench-json").read_text())
-        self.assertIn("context", doc)
+        self.check_gbench_rows(doc)
         rows = [b for b in doc["benchmarks"] if b["name"] == "fixture_sum_array"]
         self.assertEqual(len(rows), 3)
         self.assertTrue(all(r["time_unit"] == "ns" and r["iterations"] > 0 for r in rows))
@@ -78,15 +147,117 @@ class Exports(unittest.TestCase):
         # compare.py still compares the others.
         broken = self.broken_run()
         doc = json.loads(self.export(broken, "gbench-json").read_text())
+        self.check_gbench_rows(doc)
         crashed = [b for b in doc["benchmarks"] if b["name"] == "fixture_copy_bytes"]
         self.assertEqual(len(crashed), 1)
         self.assertTrue(crashed[0]["error_occurred"])
         self.assertIn("crashed: killed by SIGSEGV", crashed[0]["error_message"])
-        proc = subprocess.run(["/usr/bin/python3", COMPARE_PY, "benchmarks",
-                               self.export("a", "gbench-json"), self.tmp / f"{broken}.gbench-json"],
-                              capture_output=True, text=True, env=env, timeout=120)
+        skipped = [b for b in doc["benchmarks"] if b["name"] == "fixture_declined"]
+        self.assertEqual(len(skipped), 1)
+        self.assertTrue(skipped[0]["skipped"])
+        self.assertEqual(skipped[0]["skip_message"], "skipped: needs a GPU")
+        self.assertNotIn("error_occurred", skipped[0])
+        out = self.compare_py(self.export("a", "gbench-json"), self.tmp / f"{broken}.gbench-json")
+        self.assertIn("fixture_sum_array", out)
+        diff = self.gbench_difference(self.tmp / "a.gbench-json", self.tmp / f"{broken}.gbench-json")
+        self.assertEqual(diff["fixture_copy_bytes"]["measurements"][0]["real_time_other"], 0)
+        self.assertEqual(diff["fixture_copy_bytes"]["measurements"][0]["time"], -1.0)
+        self.assertEqual(len(diff["fixture_sum_array"]["measurements"]), 3)
+        self.assertIn("fixture_sum_array_median", diff)
+
+    def test_gbench_json_figures_are_the_runs(self):
+        """cpu_time from the measured CPU time, aggregates over the samples
+        (the median aggregate is the console's median), declared work as
+        bytes/items per second, the plugin's metrics as counters."""
+        results = json.loads((self.tmp / "a/results.json").read_text())
+        doc = json.loads(self.export("a", "gbench-json").read_text())
+        for target in results["targets"]:
+            rows = {(b["run_type"], b.get("aggregate_name"), b.get("repetition_index")): b
+                    for b in doc["benchmarks"] if b["run_name"] == target["target_id"]}
+            samples, stats = target["samples"], target["statistics"]
+            per_op = [e / i for e, i in zip(samples["elapsed_ns"], samples["iterations"])]
+            cpu_per_op = [c / i for c, i in zip(samples["cpu_ns"], samples["iterations"])]
+            mean = statistics.fmean(per_op)
+            self.assertAlmostEqual(rows["aggregate", "median", None]["real_time"],
+                                   stats["median_ns"], delta=1e-9 * stats["median_ns"])
+            self.assertAlmostEqual(rows["aggregate", "mean", None]["real_time"], mean,
+                                   delta=1e-9 * mean)
+            self.assertAlmostEqual(rows["aggregate", "stddev", None]["real_time"],
+                                   statistics.stdev(per_op), delta=1e-9 * mean)
+            self.assertGreater(rows["aggregate", "stddev", None]["real_time"], 0)
+            self.assertAlmostEqual(rows["aggregate", "cv", None]["real_time"],
+                                   statistics.stdev(per_op) / mean, delta=1e-9)
+            self.assertEqual(rows["aggregate", "mean", None]["iterations"], len(per_op))
+            self.assertAlmostEqual(rows["aggregate", "median", None]["cpu_time"],
+                                   stats["cpu_time_per_op_ns"], delta=1e-9 * stats["median_ns"])
+            for r in range(3):
+                mine = [(w, c) for w, c, rep in zip(per_op, cpu_per_op, samples["repetition"])
+                        if rep == r]
+                row = rows["iteration", None, r]
+                self.assertEqual(row["repetitions"], 3)
+                self.assertAlmostEqual(row["real_time"], statistics.median(w for w, _ in mine),
+                                       delta=1e-9 * row["real_time"])
+                self.assertAlmostEqual(row["cpu_time"], statistics.median(c for _, c in mine),
+                                       delta=1e-9 * row["real_time"])
+                metrics = target["metrics"]
+                if "bytes_per_operation" in metrics:
+                    self.assertAlmostEqual(row["bytes_per_second"],
+                                           metrics["bytes_per_operation"] * 1e9 / row["real_time"],
+                                           delta=1e-6 * row["bytes_per_second"])
+                else:
+                    self.assertNotIn("bytes_per_second", row)
+                if "items_per_operation" in metrics:
+                    self.assertAlmostEqual(row["items_per_second"],
+                                           metrics["items_per_operation"] * 1e9 / row["real_time"],
+                                           delta=1e-6 * row["items_per_second"])
+        summed = next(b for b in doc["benchmarks"] if b["name"] == "fixture_sum_array")
+        self.assertEqual(summed["values_per_sum"],
+                         next(t for t in results["targets"]
+                              if t["target_id"] == "fixture_sum_array")["metrics"]["values_per_sum"])
+        self.assertEqual(summed["label"], "language=c99")
+        # CPU time not measured: cpu_time is left out, not the wall time.
+        no_cpu = json.loads((self.tmp / "a/results.json").read_text())
+        for target in no_cpu["targets"]:
+            target["samples"]["cpu_ns"] = [None] * len(target["samples"]["cpu_ns"])
+            target["statistics"]["cpu_time_per_op_ns"] = None
+        (self.tmp / "no_cpu").mkdir(exist_ok=True)
+        (self.tmp / "no_cpu/results.json").write_text(json.dumps(no_cpu))
+        doc = json.loads(self.export("no_cpu", "gbench-json").read_text())
+        self.check_gbench_rows(doc)
+        self.assertTrue(all("cpu_time" not in b for b in doc["benchmarks"]))
+
+    def test_a_real_crash_and_timeout_in_every_export(self):
+        """`run --export` after a run where a target really crashed and one
+        was killed after --timeout."""
+        gbench = json.loads((self.tmp / "real.gbench-json").read_text())
+        self.check_gbench_rows(gbench)
+        errors = {b["name"]: b["error_message"] for b in gbench["benchmarks"] if b.get("error_occurred")}
+        self.assertIn("SIGSEGV", errors["misbehaving_crash_run"])
+        self.assertTrue(errors["misbehaving_hang_run"].startswith("timed_out"))
+        self.compare_py(self.export("a", "gbench-json"), self.tmp / "real.gbench-json")
+
+        junit = self.tmp / "real.junit"
+        proc = subprocess.run(["xmllint", "--noout", "--schema", SOURCE / "tests/e2e/junit.xsd",
+                               junit], capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("fixture_sum_array", proc.stdout)
+        suite = ET.parse(junit).getroot().find("testsuite")
+        self.assertEqual(suite.get("name"), "real")
+        self.assertEqual((suite.get("errors"), suite.get("failures"), suite.get("tests")), ("2", "0", "4"))
+        cases = {c.get("name"): c for c in suite.iter("testcase")}
+        self.assertEqual(cases["misbehaving_crash_run"].find("error").get("type"), "crashed")
+        self.assertIsNone(cases["misbehaving_crash_run"].find("failure"))
+        self.assertEqual(cases["misbehaving_hang_run"].find("error").get("type"), "timed_out")
+        self.assertIn("ns per operation", cases["fixture_sum_array"].find("system-out").text)
+
+        for fmt in ("bmf", "github-action-benchmark"):
+            text = (self.tmp / f"real.{fmt}").read_text()
+            self.assertNotIn("misbehaving_crash_run", text)
+            warning = next(line for line in self.real.stderr.splitlines() if f"{fmt}: 2 targets left out" in line)
+            self.assertIn("misbehaving_crash_run (crashed", warning)
+            self.assertIn("misbehaving_hang_run (timed_out", warning)
+        self.check_bmf(json.loads((self.tmp / "real.bmf").read_text()))
+        rows = list(csv.DictReader(io.StringIO((self.tmp / "real.csv").read_text(), newline="")))
+        self.assertEqual({r["target_id"]: r["status"] for r in rows}["misbehaving_crash_run"], "crashed")
 
     def broken_run(self):
         """Run a with fixture_copy_bytes crashed; its directory name."""
@@ -94,6 +265,9 @@ class Exports(unittest.TestCase):
         target = next(t for t in broken["targets"] if t["target_id"] == "fixture_copy_bytes")
         target.update(status="crashed", reason="killed by SIGSEGV <&>", samples=None,
                       statistics=None, measurement=None, metrics={})
+        for status, name, reason in (("timed_out", "fixture_hung", "killed after 2 s"),
+                                     ("skipped", "fixture_declined", "needs a GPU")):
+            broken["targets"].append(dict(target, target_id=name, status=status, reason=reason))
         (self.tmp / "broken").mkdir(exist_ok=True)
         (self.tmp / "broken/results.json").write_text(json.dumps(broken))
         return "broken"
@@ -103,20 +277,57 @@ class Exports(unittest.TestCase):
         proc = subprocess.run(["xmllint", "--noout", "--schema", xsd, self.export("a", "junit")],
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        # The same run with one target broken, against run a as the baseline.
-        junit = self.export(self.broken_run(), "junit", "--baseline", self.tmp / "a").read_text()
-        self.assertIn('failures="1"', junit)
-        self.assertIn('type="regression"', junit)
-        self.assertIn("ok → crashed: killed by SIGSEGV &lt;&amp;&gt;", junit)
-        proc = subprocess.run(["xmllint", "--noout", "--schema", xsd, self.tmp / "broken.junit"],
+        # The same run with targets broken and skipped, against run a as the
+        # baseline: a crash is an error (ok → crashed says the comparison),
+        # not a failure; a skipped target is skipped.
+        junit = self.export(self.broken_run(), "junit", "--baseline", self.tmp / "a")
+        proc = subprocess.run(["xmllint", "--noout", "--schema", xsd, junit],
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+        root = ET.parse(junit).getroot()
+        suite = root.find("testsuite")
+        self.assertEqual(suite.get("name"), "broken")
+        self.assertEqual({k: suite.get(k) for k in ("tests", "errors", "failures", "skipped")},
+                         {"tests": "4", "errors": "2", "failures": "0", "skipped": "1"})
+        self.assertEqual(root.get("errors"), "2")
+        cases = {c.get("name"): c for c in suite.iter("testcase")}
+        error = cases["fixture_copy_bytes"].find("error")
+        self.assertEqual(error.get("type"), "crashed")
+        self.assertIn("ok → crashed: killed by SIGSEGV <&>", error.get("message"))
+        self.assertIsNone(cases["fixture_copy_bytes"].find("failure"))
+        self.assertEqual(cases["fixture_hung"].find("error").get("type"), "timed_out")
+        self.assertEqual(cases["fixture_declined"].find("skipped").get("message"),
+                         "skipped: needs a GPU")
+        # A measured target carries its numbers.
+        out = cases["fixture_sum_array"].find("system-out").text
+        median = next(t for t in json.loads((self.tmp / "broken/results.json").read_text())["targets"]
+                      if t["target_id"] == "fixture_sum_array")["statistics"]["median_ns"]
+        self.assertIn(f"median {median:.6g} ns per operation (95% interval ", out)
+        self.assertIn("items per second", out)
+        # Two runs merged by a CI server stay two suites.
+        merged = ET.Element("testsuites")
+        for run in ("a", "b"):
+            merged.extend(ET.parse(self.export(run, "junit")).getroot().findall("testsuite"))
+        self.assertEqual([s.get("name") for s in merged.findall("testsuite")], ["a", "b"])
+
+    def check_bmf(self, bmf):
+        """Bencher Metric Format: {benchmark: {measure: {value, lower_value?,
+        upper_value?}}}, numbers, lower <= value <= upper."""
+        self.assertIsInstance(bmf, dict)
+        for benchmark, measures in bmf.items():
+            self.assertIsInstance(measures, dict, benchmark)
+            for measure, metric in measures.items():
+                self.assertLessEqual(metric.keys(), {"value", "lower_value", "upper_value"})
+                self.assertIsInstance(metric["value"], (int, float))
+                self.assertLessEqual(metric.get("lower_value", metric["value"]), metric["value"])
+                self.assertLessEqual(metric["value"], metric.get("upper_value", metric["value"]))
 
     def test_csv_bmf_and_github_action_benchmark(self):
         rows = list(csv.DictReader(io.StringIO(self.export("a", "csv").read_text(), newline="")))
         self.assertEqual({r["target_id"] for r in rows}, {"fixture_sum_array", "fixture_copy_bytes"})
         self.assertTrue(all(float(r["median_ns"]) > 0 and r["status"] == "ok" for r in rows))
         bmf = json.loads(self.export("a", "bmf").read_text())
+        self.check_bmf(bmf)
         latency = bmf["fixture_sum_array"]["latency"]
         self.assertLessEqual(latency["lower_value"], latency["value"])
         self.assertLessEqual(latency["value"], latency["upper_value"])
@@ -124,6 +335,43 @@ class Exports(unittest.TestCase):
         gab = json.loads(self.export("a", "github-action-benchmark").read_text())
         self.assertEqual({e["unit"] for e in gab}, {"ns"})
         self.assertTrue(all({"name", "value", "unit"} <= e.keys() for e in gab))
+        # The broken run: what the formats cannot hold is named on stderr.
+        broken = self.broken_run()
+        for fmt in ("bmf", "github-action-benchmark"):
+            proc = cost_ops("export", self.tmp / broken, "--format", fmt)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertNotIn("fixture_copy_bytes", proc.stdout)
+            self.assertIn(f"warning: {fmt}: 3 targets left out", proc.stderr)
+            self.assertIn("fixture_copy_bytes (crashed: killed by SIGSEGV <&>)", proc.stderr)
+            self.assertIn("fixture_declined (skipped: needs a GPU)", proc.stderr)
+        gab = json.loads(cost_ops("export", self.tmp / broken, "--format",
+                                  "github-action-benchmark").stdout)
+        for entry in gab:  # customSmallerIsBetter: name, unit, value; range and extra text
+            self.assertIsInstance(entry["name"], str)
+            self.assertIsInstance(entry["value"], (int, float))
+            self.assertIsInstance(entry.get("range", ""), str)
+            self.assertIsInstance(entry.get("extra", ""), str)
+        self.assertEqual(cost_ops("export", self.tmp / broken, "--format", "csv").stderr, "")
+
+    def test_what_authors_declare_is_shown(self):
+        """Declared throughput and plugin metrics in summary.md's table and
+        report.html's target table; flags and the median-based rate in
+        results.json."""
+        results = json.loads((self.tmp / "a/results.json").read_text())
+        for target in results["targets"]:
+            self.assertEqual(target["flags"], [])
+            stats = target["statistics"]
+            self.assertAlmostEqual(stats["operations_per_second_median"], 1e9 / stats["median_ns"],
+                                   delta=1e-9 * stats["operations_per_second_median"])
+        summary = (self.tmp / "a/summary.md").read_text()
+        self.assertIn("| Target | Throughput | Items/sec | Flags | Plugin metrics |", summary)
+        row = next(line for line in summary.splitlines() if line.startswith("| fixture_sum_array |")
+                   and "language c99" in line)
+        self.assertIn("values\\_per\\_sum", row)
+        report = (self.tmp / "a/report.html").read_text()
+        self.assertIn("declared: ", report)
+        self.assertIn(" items/s", report)
+        self.assertIn("B/s", report)
 
     def test_bad_requests(self):
         self.assertEqual(cost_ops("export", self.tmp / "a", "--format", "yaml").returncode, 2)

@@ -121,6 +121,16 @@ TEST_CASE("results.json holds status, statistics, samples and the summary") {
   const auto& fast = json.at("targets").as_array()[0].as_object();
   CHECK(fast.at("samples").at("elapsed_ns").as_array().size() == 20);
   CHECK(fast.at("statistics").at("basis").as_string() == "ns_per_operation_of_batch_mean");
+  CHECK(fast.at("flags").as_array().empty());
+  // The median-based rates beside the specification's mean-based metrics.
+  const auto& stats = fast.at("statistics").as_object();
+  const double median = stats.at("median_ns").to_number<double>();
+  CHECK(stats.at("operations_per_second_median").to_number<double>() ==
+        doctest::Approx(1e9 / median));
+  CHECK(stats.at("throughput_mb_per_sec_median").to_number<double>() ==
+        doctest::Approx(2'000'000 * 1e3 / median));
+  CHECK(stats.at("items_per_second_median").to_number<double>() ==
+        doctest::Approx(10 * 1e9 / median));
   CHECK(fast.at("measurement").at("overhead_ns_per_iteration").to_number<double>() ==
         doctest::Approx(0.04));
 
@@ -256,6 +266,7 @@ SuiteReport golden_report() {
   report.targets.back().measurement->plugin_metrics.emplace_back("yardstick_goal_ratio", 0.2);
   report.targets.push_back(finished_target("aggregator_1000", 1000.0));
   report.targets.back().measurement->plugin_metrics.emplace_back("big_count", 100000.0);
+  report.targets.back().flags = 0x3;  // uses threads, does I/O
   for (int i = 0; i < 2; ++i) {
     TargetResult& member = report.targets[static_cast<std::size_t>(i)];
     member.family = "aggregator";

@@ -12,6 +12,7 @@
 #include "costops/host/exports_view.hpp"
 #include "costops/host/files/safe_open.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -65,25 +66,64 @@ boost::json::value load_results_document(const std::filesystem::path& dir_or_fil
   return document;
 }
 
-std::string export_results(const boost::json::value& results, ExportFormat format,
-                           const std::map<std::string, std::string>& regressions) {
+ExportedText export_results(const boost::json::value& results, ExportFormat format,
+                            const ExportOptions& options) {
   ExportView view = read_export_view(results);
+  view.run_name = options.run_name.empty() ? "cost-ops" : options.run_name;
   for (auto& target : view.targets)
-    if (const auto it = regressions.find(target.id); it != regressions.end())
+    if (const auto it = options.regressions.find(target.id); it != options.regressions.end())
       target.regression = it->second;
+  ExportedText out;
+  // BMF and github-action-benchmark hold measurements only: a value for a
+  // target that did not finish would be a measurement that never happened.
+  if (format == ExportFormat::bmf || format == ExportFormat::github_action_benchmark) {
+    for (const auto& t : view.targets) {
+      if (!t.ok)
+        out.left_out.push_back(t.id + " (" + t.status + (t.reason.empty() ? "" : ": " + t.reason) +
+                               ")");
+      else if (format == ExportFormat::bmf && !(t.median_ns > 0))
+        out.left_out.push_back(t.id + " (a median of 0 ns has no throughput)");
+    }
+  }
   switch (format) {
     case ExportFormat::gbench_json:
-      return gbench_json(view);
+      out.text = gbench_json(view);
+      break;
     case ExportFormat::bmf:
-      return bencher_metric_format(view);
+      out.text = bencher_metric_format(view);
+      break;
     case ExportFormat::github_action_benchmark:
-      return github_action_benchmark(view);
+      out.text = github_action_benchmark(view);
+      break;
     case ExportFormat::junit:
-      return junit_xml(view);
+      out.text = junit_xml(view);
+      break;
     case ExportFormat::csv:
+      out.text = csv(view);
       break;
   }
-  return csv(view);
+  return out;
+}
+
+std::string run_name_of(const std::filesystem::path& dir_or_file) {
+  std::error_code ec;
+  std::filesystem::path dir =
+      std::filesystem::is_directory(dir_or_file, ec) ? dir_or_file : dir_or_file.parent_path();
+  dir = std::filesystem::absolute(dir, ec).lexically_normal();
+  if (!dir.empty() && !dir.has_filename()) dir = dir.parent_path();  // "out/" -> "out"
+  const std::string name = dir.filename().string();
+  return name.empty() || name == "/" ? "cost-ops" : name;
+}
+
+std::string left_out_warning(ExportFormat format, const std::vector<std::string>& left_out) {
+  if (left_out.empty()) return {};
+  std::string text = std::string(to_string(format)) + ": " + std::to_string(left_out.size()) +
+                     (left_out.size() == 1 ? " target" : " targets") +
+                     " left out (the format has no failed or skipped state; a consumer shows a "
+                     "gap): ";
+  for (std::size_t i = 0; i < left_out.size(); ++i) text += (i ? ", " : "") + left_out[i];
+  // Reasons are plugin text and this goes to a terminal: no escape codes.
+  return for_terminal(text, false);
 }
 
 std::map<std::string, std::string> regressions_by_target(const RunComparison& comparison) {
@@ -125,9 +165,11 @@ std::vector<ExportRequest> parse_export_requests(const std::vector<std::string>&
   return requests;
 }
 
-void write_export(const boost::json::value& results, const ExportRequest& request,
-                  const std::map<std::string, std::string>& regressions) {
-  write_file_atomically(request.file, export_results(results, request.format, regressions));
+std::vector<std::string> write_export(const boost::json::value& results,
+                                      const ExportRequest& request, const ExportOptions& options) {
+  ExportedText exported = export_results(results, request.format, options);
+  write_file_atomically(request.file, exported.text);
+  return std::move(exported.left_out);
 }
 
 }  // namespace costops::host

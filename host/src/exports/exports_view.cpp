@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "costops/host/exports_view.hpp"
+#include "costops/host/metric_keys.hpp"
 #include "costops/host/results_keys.hpp"
 #include "costops/host/sample_stats.hpp"
 
@@ -23,29 +24,69 @@ double number(const json::object& o, std::string_view key, double fallback = 0) 
   return v && v->is_number() ? v->to_number<double>() : fallback;
 }
 
-// Per repetition: the median ns/op of its samples and its iterations.
-std::vector<ExportedRepetition> repetitions_of(const json::object& samples) {
-  const json::value* iterations = samples.if_contains(K::sample_iterations);
-  const json::value* elapsed = samples.if_contains(K::sample_elapsed_ns);
-  const json::value* repetition = samples.if_contains(K::sample_repetition);
-  if (!iterations || !elapsed || !iterations->is_array() || !elapsed->is_array()) return {};
-  std::map<std::uint64_t, std::pair<std::vector<double>, std::uint64_t>> groups;
-  const auto& its = iterations->get_array();
-  const auto& ns = elapsed->get_array();
-  for (std::size_t i = 0; i < its.size() && i < ns.size(); ++i) {
-    const double count = its[i].is_number() ? its[i].to_number<double>() : 0;
-    if (!(count >= 1) || !ns[i].is_number()) continue;
-    std::uint64_t r = 0;
-    if (repetition && repetition->is_array() && i < repetition->get_array().size() &&
-        repetition->get_array()[i].is_number())
-      r = repetition->get_array()[i].to_number<std::uint64_t>();
-    auto& [values, total] = groups[r];
-    values.push_back(ns[i].to_number<double>() / count);
-    total += static_cast<std::uint64_t>(count);
+// Every timed batch with at least one iteration, in file order.
+std::vector<ExportedSample> samples_of(const json::object& samples) {
+  const auto array = [&](std::string_view key) -> const json::array* {
+    const json::value* v = samples.if_contains(key);
+    return v && v->is_array() ? &v->get_array() : nullptr;
+  };
+  const json::array* its = array(K::sample_iterations);
+  const json::array* ns = array(K::sample_elapsed_ns);
+  const json::array* repetition = array(K::sample_repetition);
+  const json::array* cpu = array(K::sample_cpu_ns);
+  if (!its || !ns) return {};
+  std::vector<ExportedSample> out;
+  for (std::size_t i = 0; i < its->size() && i < ns->size(); ++i) {
+    const double count = (*its)[i].is_number() ? (*its)[i].to_number<double>() : 0;
+    // A count no uint64_t holds is not a batch this host wrote.
+    if (!(count >= 1 && count < 1.8e19) || !(*ns)[i].is_number()) continue;
+    ExportedSample sample;
+    sample.iterations = static_cast<std::uint64_t>(count);
+    sample.ns_per_op = (*ns)[i].to_number<double>() / count;
+    if (cpu && i < cpu->size() && (*cpu)[i].is_number() && (*cpu)[i].to_number<double>() >= 0)
+      sample.cpu_ns_per_op = (*cpu)[i].to_number<double>() / count;
+    if (repetition && i < repetition->size() && (*repetition)[i].is_number()) {
+      const double r = (*repetition)[i].to_number<double>();
+      sample.repetition = r >= 0 && r < 1e9 ? static_cast<std::uint64_t>(r) : 0;
+    }
+    out.push_back(sample);
+  }
+  return out;
+}
+
+// Per repetition: the median ns/op of its samples (and of their CPU time
+// when every one was measured), and its iterations.
+std::vector<ExportedRepetition> repetitions_of(const std::vector<ExportedSample>& samples) {
+  struct Group {
+    std::vector<double> ns, cpu;
+    std::uint64_t iterations = 0;
+    bool all_cpu = true;
+  };
+  std::map<std::uint64_t, Group> groups;
+  for (const ExportedSample& s : samples) {
+    Group& g = groups[s.repetition];
+    g.ns.push_back(s.ns_per_op);
+    g.iterations += s.iterations;
+    if (s.cpu_ns_per_op >= 0)
+      g.cpu.push_back(s.cpu_ns_per_op);
+    else
+      g.all_cpu = false;
   }
   std::vector<ExportedRepetition> out;
-  for (auto& [r, group] : groups) out.push_back({median_of(std::move(group.first)), group.second});
+  for (auto& [r, g] : groups)
+    out.push_back(
+        {median_of(std::move(g.ns)), g.all_cpu ? median_of(std::move(g.cpu)) : -1, g.iterations});
   return out;
+}
+
+// The host's own metric names, which are not the plugin's counters.
+bool is_host_metric(std::string_view key) {
+  for (const std::string_view k : kRequiredMetricKeys)
+    if (k == key) return true;
+  for (const std::string_view k : kDerivedMetricKeys)
+    if (k == key) return true;
+  return key == K::instructions_per_operation || key == K::frees_per_op ||
+         key == K::leaked_bytes_per_op;
 }
 
 ExportedTarget read_target(const json::object& t) {
@@ -59,6 +100,9 @@ ExportedTarget read_target(const json::object& t) {
     target.plugin_version = text(p->get_object(), K::version);
   }
   target.ok = target.status == "ok";
+  if (const json::value* f = t.if_contains(K::flags); f && f->is_array())
+    for (const json::value& flag : f->get_array())
+      if (flag.is_string()) target.flags.emplace_back(flag.get_string());
   const json::value* stats = t.if_contains(K::statistics);
   if (target.ok && stats && stats->is_object()) {
     const json::object& s = stats->get_object();
@@ -71,6 +115,7 @@ ExportedTarget read_target(const json::object& t) {
     target.ci_high_ns = number(s, "median_ci95_high_ns", target.median_ns);
     target.cv = number(s, "coefficient_of_variation");
     target.samples = static_cast<std::uint64_t>(number(s, "samples"));
+    target.cpu_time_per_op_ns = number(s, K::cpu_time_per_op_ns, -1);
   }
   if (const json::value* m = t.if_contains(K::metrics); m && m->is_object()) {
     target.total_iterations =
@@ -80,9 +125,20 @@ ExportedTarget read_target(const json::object& t) {
     // Present only for a threaded target (threads > 1); 1 otherwise.
     const double threads = number(m->get_object(), "threads", 1);
     target.threads = threads >= 1 && threads <= 256 ? static_cast<std::uint32_t>(threads) : 1;
+    target.bytes_per_operation = number(m->get_object(), "bytes_per_operation");
+    target.items_per_operation = number(m->get_object(), "items_per_operation");
+    for (const auto& [key, value] : m->get_object()) {
+      if (is_host_metric(key)) continue;
+      if (value.is_number())
+        target.plugin_numbers[std::string(key)] = value.to_number<double>();
+      else if (value.is_string())
+        target.plugin_texts[std::string(key)] = std::string(value.get_string());
+    }
   }
-  if (const json::value* s = t.if_contains(K::samples); target.ok && s && s->is_object())
-    target.repetitions = repetitions_of(s->get_object());
+  if (const json::value* s = t.if_contains(K::samples); target.ok && s && s->is_object()) {
+    target.sample_values = samples_of(s->get_object());
+    target.repetitions = repetitions_of(target.sample_values);
+  }
   return target;
 }
 
@@ -111,6 +167,10 @@ ExportView read_export_view(const json::value& results) {
               {text(c.get_object(), "type"), static_cast<int>(number(c.get_object(), "level")),
                static_cast<std::uint64_t>(number(c.get_object(), "size_bytes")),
                static_cast<unsigned>(number(c.get_object(), "shared_by_cpus"))});
+  }
+  if (const json::value* src = root.if_contains(K::source); src && src->is_object()) {
+    view.source_commit = text(src->get_object(), "commit");
+    view.source_branch = text(src->get_object(), "branch");
   }
   for (const json::value& t : root.at(K::targets).get_array())
     if (t.is_object()) view.targets.push_back(read_target(t.get_object()));

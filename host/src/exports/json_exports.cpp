@@ -6,6 +6,7 @@
 
 #include "costops/host/exports_view.hpp"
 #include "costops/host/json_text.hpp"
+#include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
 
@@ -13,56 +14,124 @@ namespace json = boost::json;
 
 namespace {
 
-json::object gbench_entry(const ExportedTarget& t, std::size_t family_index) {
+json::object gbench_entry(const ExportedTarget& t, std::size_t family_index,
+                          std::string_view run_type, std::size_t repetitions) {
   return json::object{
       {"name", t.id},     {"family_index", family_index}, {"per_family_instance_index", 0},
-      {"run_name", t.id}, {"threads", t.threads},         {"time_unit", "ns"}};
+      {"run_name", t.id}, {"run_type", run_type},         {"repetitions", repetitions}};
 }
 
 // A target that did not finish: present, written as Google Benchmark writes
-// a benchmark that called SkipWithError (times 0, error_occurred), so a
-// reader sees the failure instead of a benchmark that was removed.
-json::object gbench_error(const ExportedTarget& t, std::size_t family_index) {
-  json::object row = gbench_entry(t, family_index);
-  row["run_type"] = "iteration";
-  row["repetitions"] = 0;
+// a benchmark that called SkipWithError (error_occurred, times 0) or, when
+// it was skipped or not run, SkipWithMessage (skipped), so a reader sees
+// what happened instead of a benchmark that was removed.
+json::object gbench_not_measured(const ExportedTarget& t, std::size_t family_index) {
+  json::object row = gbench_entry(t, family_index, "iteration", 0);
   row["repetition_index"] = 0;
+  row["threads"] = t.threads;
+  const std::string message = t.status + (t.reason.empty() ? "" : ": " + t.reason);
+  if (t.broken()) {
+    row["error_occurred"] = true;
+    row["error_message"] = message;
+  } else {
+    row["skipped"] = true;
+    row["skip_message"] = message;
+  }
   row["iterations"] = 0;
   row["real_time"] = 0;
   row["cpu_time"] = 0;
-  row["error_occurred"] = true;
-  row["error_message"] = t.status + (t.reason.empty() ? "" : ": " + t.reason);
+  row["time_unit"] = "ns";
   return row;
 }
 
-// Google Benchmark's aggregate rows (mean, median, stddev, cv) over the
-// per-repetition medians, so compare.py finds what it reads. Like Google
-// Benchmark, only with two or more repetitions: one value has no spread,
-// and a stddev of 0 would claim one.
+// Declared work as Google Benchmark's rate counters (SetBytesProcessed,
+// SetItemsProcessed) at `ns_per_op`.
+void add_rates(const ExportedTarget& t, double ns_per_op, json::object& row) {
+  if (!(ns_per_op > 0)) return;
+  if (t.bytes_per_operation > 0)
+    row["bytes_per_second"] = finite_or_null(t.bytes_per_operation * 1e9 / ns_per_op);
+  if (t.items_per_operation > 0)
+    row["items_per_second"] = finite_or_null(t.items_per_operation * 1e9 / ns_per_op);
+}
+
+// The plugin's numeric metrics as user counters and its text metrics as
+// the label ("key=value, ..."), as Google Benchmark writes state.counters
+// and SetLabel. A host key of the row is never overwritten.
+void add_plugin_metrics(const ExportedTarget& t, json::object& row) {
+  for (const auto& [key, value] : t.plugin_numbers)
+    if (!row.contains(key)) row[key] = finite_or_null(value);
+  std::string label;
+  for (const auto& [key, value] : t.plugin_texts)
+    label += (label.empty() ? "" : ", ") + key + "=" + value;
+  if (!label.empty() && !row.contains("label")) row["label"] = label;
+}
+
+// One iteration row per repetition: its median ns/op (and CPU time when
+// measured; omitted, never copied from the wall time, when not).
+void add_gbench_repetitions(const ExportedTarget& t, std::size_t index, json::array& out) {
+  for (std::size_t r = 0; r < t.repetitions.size(); ++r) {
+    const ExportedRepetition& rep = t.repetitions[r];
+    json::object row = gbench_entry(t, index, "iteration", t.repetitions.size());
+    row["repetition_index"] = r;
+    row["threads"] = t.threads;
+    row["iterations"] = rep.iterations;
+    row["real_time"] = finite_or_null(rep.median_ns);
+    if (rep.median_cpu_ns >= 0) row["cpu_time"] = finite_or_null(rep.median_cpu_ns);
+    row["time_unit"] = "ns";
+    add_rates(t, rep.median_ns, row);
+    add_plugin_metrics(t, row);
+    out.push_back(std::move(row));
+  }
+}
+
+// Google Benchmark's aggregate rows (mean, median, stddev, cv), computed
+// over every timed batch of the target: the statistics results.json's
+// "statistics" and the console show (the median row is the console's
+// median). Needs two batches: one value has no spread.
 void add_gbench_aggregates(const ExportedTarget& t, std::size_t index, json::array& out) {
-  if (t.repetitions.size() < 2) return;
-  std::vector<double> values;
-  for (const auto& r : t.repetitions) values.push_back(r.median_ns);
-  double mean = 0;
-  for (double v : values) mean += v / static_cast<double>(values.size());
-  double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  const double stddev =
-      values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0;
-  const std::pair<const char*, double> aggregates[] = {{"mean", mean},
-                                                       {"median", t.median_ns},
-                                                       {"stddev", stddev},
-                                                       {"cv", mean > 0 ? stddev / mean : 0}};
-  for (const auto& [name, value] : aggregates) {
-    json::object row = gbench_entry(t, index);
-    row["name"] = t.id + "_" + name;
-    row["run_type"] = "aggregate";
-    row["repetitions"] = t.repetitions.size();
+  const auto& samples = t.sample_values;
+  if (samples.size() < 2) return;
+  std::vector<double> ns, cpu, bytes_rate, items_rate;
+  bool all_cpu = true;
+  for (const ExportedSample& s : samples) {
+    ns.push_back(s.ns_per_op);
+    if (s.cpu_ns_per_op >= 0)
+      cpu.push_back(s.cpu_ns_per_op);
+    else
+      all_cpu = false;
+    if (s.ns_per_op > 0) {
+      bytes_rate.push_back(t.bytes_per_operation * 1e9 / s.ns_per_op);
+      items_rate.push_back(t.items_per_operation * 1e9 / s.ns_per_op);
+    }
+  }
+  const SampleStats wall = compute_sample_stats(ns);
+  const SampleStats cpu_stats = compute_sample_stats(cpu);
+  const SampleStats bytes = compute_sample_stats(bytes_rate);
+  const SampleStats items = compute_sample_stats(items_rate);
+  const auto pick = [](const SampleStats& st, std::string_view name) {
+    if (name == "mean") return st.mean;
+    if (name == "median") return st.median;
+    if (name == "stddev") return st.stddev;
+    return st.coefficient_of_variation;
+  };
+  for (const std::string_view name : {"mean", "median", "stddev", "cv"}) {
+    json::object row =
+        gbench_entry(t, index, "aggregate", t.repetitions.empty() ? 1 : t.repetitions.size());
+    row["name"] = t.id + "_" + std::string(name);
+    row["threads"] = t.threads;
     row["aggregate_name"] = name;
-    row["aggregate_unit"] = std::string(name) == "cv" ? "percentage" : "time";
-    row["iterations"] = t.repetitions.size();
-    row["real_time"] = finite_or_null(value);
-    row["cpu_time"] = finite_or_null(value);
+    row["aggregate_unit"] = name == "cv" ? "percentage" : "time";
+    row["iterations"] = samples.size();
+    row["real_time"] = finite_or_null(pick(wall, name));
+    if (all_cpu) row["cpu_time"] = finite_or_null(pick(cpu_stats, name));
+    row["time_unit"] = "ns";
+    if (t.bytes_per_operation > 0 && bytes.count)
+      row["bytes_per_second"] = finite_or_null(pick(bytes, name));
+    if (t.items_per_operation > 0 && items.count)
+      row["items_per_second"] = finite_or_null(pick(items, name));
+    // The plugin reports each metric once per target: its mean and median
+    // are that value; its spread is unknown, so stddev and cv leave it out.
+    if (name == "mean" || name == "median") add_plugin_metrics(t, row);
     out.push_back(std::move(row));
   }
 }
@@ -74,19 +143,10 @@ std::string gbench_json(const ExportView& view) {
   std::size_t index = 0;
   for (const auto& t : view.targets) {
     if (!t.ok || t.repetitions.empty()) {
-      benchmarks.push_back(gbench_error(t, index++));
+      benchmarks.push_back(gbench_not_measured(t, index++));
       continue;
     }
-    for (std::size_t r = 0; r < t.repetitions.size(); ++r) {
-      json::object row = gbench_entry(t, index);
-      row["run_type"] = "iteration";
-      row["repetitions"] = t.repetitions.size();
-      row["repetition_index"] = r;
-      row["iterations"] = t.repetitions[r].iterations;
-      row["real_time"] = finite_or_null(t.repetitions[r].median_ns);
-      row["cpu_time"] = finite_or_null(t.repetitions[r].median_ns);
-      benchmarks.push_back(std::move(row));
-    }
+    add_gbench_repetitions(t, index, benchmarks);
     add_gbench_aggregates(t, index, benchmarks);
     ++index;
   }
@@ -104,7 +164,11 @@ std::string gbench_json(const ExportView& view) {
                        {"cpu_scaling_enabled", false},
                        {"caches", std::move(caches)},
                        {"load_avg", json::array{finite_or_null(view.load_average)}},
-                       {"library_build_type", view.build_type == "Debug" ? "debug" : "release"}};
+                       {"library_build_type", view.build_type == "Debug" ? "debug" : "release"},
+                       // Custom context (benchmark::AddCustomContext): which run this is.
+                       {"cost_ops_run", view.run_name}};
+  if (!view.source_commit.empty()) context["source_commit"] = view.source_commit;
+  if (!view.source_branch.empty()) context["source_branch"] = view.source_branch;
   return to_pretty_json(json::object{{"context", std::move(context)}, {"benchmarks", benchmarks}});
 }
 

@@ -47,21 +47,63 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
+// Six significant digits, never in scientific notation (2657916743, not
+// 2.65792e+09): people read these lines.
+std::string number_text(double value) {
+  char text[64];
+  if (std::isfinite(value) && std::abs(value) >= 1e6 && std::abs(value) < 1e18)
+    std::snprintf(text, sizeof text, "%.0f", value);
+  else
+    std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+// The target's figures for a reader of the CI page: the statistic the
+// console shows, its interval and unit, and what the author declared.
+std::string figures(const ExportedTarget& t) {
+  std::string out = "median " + number_text(t.median_ns) + " ns per operation (95% interval " +
+                    number_text(t.ci_low_ns) + " .. " + number_text(t.ci_high_ns) + " ns), " +
+                    std::to_string(t.samples) + " samples, " + std::to_string(t.total_iterations) +
+                    " iterations\n";
+  if (t.cpu_time_per_op_ns >= 0)
+    out += "cpu time " + number_text(t.cpu_time_per_op_ns) + " ns per operation\n";
+  if (t.median_ns > 0) {
+    out += "operations per second " + number_text(1e9 / t.median_ns) + "\n";
+    if (t.bytes_per_operation > 0)
+      out += "throughput " + number_text(t.bytes_per_operation * 1e3 / t.median_ns) + " MB/s\n";
+    if (t.items_per_operation > 0)
+      out += "items per second " + number_text(t.items_per_operation * 1e9 / t.median_ns) + "\n";
+  }
+  for (const auto& [key, value] : t.plugin_numbers) out += key + " " + number_text(value) + "\n";
+  for (const auto& [key, value] : t.plugin_texts) out += key + " " + value + "\n";
+  return out;
+}
+
+// One testcase per target. A target that did not finish is an <error> (the
+// benchmark broke; nothing was asserted), with what the comparison said
+// about it when there was one; a measured target slower than its baseline
+// is a <failure> of type "regression"; skipped or not run is <skipped>.
 std::string testcase(const ExportedTarget& t) {
   std::string xml = "    <testcase classname=\"" +
                     xml_text(t.plugin.empty() ? "cost-ops" : t.plugin) + "\" name=\"" +
-                    xml_text(t.id) + "\" time=\"" + seconds_text(t.total_seconds) + "\"";
-  if (t.ok && t.regression.empty()) return xml + "/>\n";
-  xml += ">\n";
-  if (!t.regression.empty())
+                    xml_text(t.id) + "\" time=\"" + seconds_text(t.total_seconds) + "\">\n";
+  const std::string status = t.status + (t.reason.empty() ? "" : ": " + t.reason);
+  if (t.broken()) {
+    const std::string message = t.regression.empty() ? status : t.regression;
+    xml += "      <error message=\"" + xml_text(message) + "\" type=\"" + xml_text(t.status) +
+           "\">" + xml_text(message) + "</error>\n";
+  } else if (!t.ok) {
+    xml += "      <skipped message=\"" + xml_text(status) + "\"/>\n";
+  } else if (!t.regression.empty()) {
     xml += "      <failure message=\"" + xml_text(t.regression) + "\" type=\"regression\">" +
            xml_text(t.regression) + "</failure>\n";
-  else if (t.status == "skipped" || t.status == "not_run")
-    xml += "      <skipped message=\"" + xml_text(t.status + ": " + t.reason) + "\"/>\n";
-  else
-    xml += "      <failure message=\"" + xml_text(t.status + ": " + t.reason) + "\" type=\"" +
-           xml_text(t.status) + "\">" + xml_text(t.reason) + "</failure>\n";
+  }
+  if (t.ok) xml += "      <system-out>" + xml_text(figures(t)) + "</system-out>\n";
   return xml + "    </testcase>\n";
+}
+
+std::string property(std::string_view name, std::string_view value) {
+  return "      <property name=\"" + xml_text(name) + "\" value=\"" + xml_text(value) + "\"/>\n";
 }
 
 // A text cell (never a number: csv_number writes those, so a negative
@@ -89,24 +131,34 @@ std::string csv_number(double value) {
 }  // namespace
 
 std::string junit_xml(const ExportView& view) {
-  std::size_t failures = 0, skipped = 0;
+  std::size_t failures = 0, errors = 0, skipped = 0;
   double seconds = 0;
   std::string cases;
   for (const auto& t : view.targets) {
-    if (!t.regression.empty() || (!t.ok && t.status != "skipped" && t.status != "not_run"))
-      ++failures;
+    if (t.broken())
+      ++errors;
     else if (!t.ok)
       ++skipped;
+    else if (!t.regression.empty())
+      ++failures;
     seconds += t.total_seconds;
     cases += testcase(t);
   }
   const std::string counts = "tests=\"" + std::to_string(view.targets.size()) + "\" failures=\"" +
-                             std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
-                             std::to_string(skipped) + "\" time=\"" + seconds_text(seconds) + "\"";
+                             std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+                             "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
+                             seconds_text(seconds) + "\"";
+  std::string properties = property("cost_ops_version", view.host_version);
+  if (!view.source_commit.empty()) properties += property("source_commit", view.source_commit);
+  if (!view.source_branch.empty()) properties += property("source_branch", view.source_branch);
+  if (!view.cpu_model.empty()) properties += property("cpu_model", view.cpu_model);
+  // The suite is the run (its directory's name), so two runs merged into
+  // one CI report stay two suites.
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cost-ops\" " + counts +
-         ">\n  <testsuite name=\"cost-ops\" " + counts + " timestamp=\"" +
+         ">\n  <testsuite name=\"" + xml_text(view.run_name) + "\" " + counts + " timestamp=\"" +
          xml_text(view.timestamp.substr(0, 19)) + "\" hostname=\"" +
-         xml_text(view.host_name.empty() ? "localhost" : view.host_name) + "\">\n" + cases +
+         xml_text(view.host_name.empty() ? "localhost" : view.host_name) +
+         "\">\n    <properties>\n" + properties + "    </properties>\n" + cases +
          "  </testsuite>\n</testsuites>\n";
 }
 

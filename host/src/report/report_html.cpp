@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <sstream>
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/report/report_page_data.hpp"
+#include "costops/host/target_flags.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "report_assets.hpp"
 
@@ -112,6 +114,26 @@ void verdict_section(std::ostream& out, const ReportModel& m) {
   out << "</ul></section>\n";
 }
 
+// What the target's author declares: throughput and items per second (from
+// the median), its flags and its own metrics; "" when nothing.
+std::string declared_note(const ExportedTarget& s) {
+  std::vector<std::string> parts;
+  if (s.ok && s.median_ns > 0) {
+    if (s.bytes_per_operation > 0)
+      parts.push_back(human_rate(s.bytes_per_operation * 1e9 / s.median_ns) + "B/s");
+    if (s.items_per_operation > 0)
+      parts.push_back(human_rate(s.items_per_operation * 1e9 / s.median_ns) + " items/s");
+  }
+  if (const std::string flags = target_flags_text(s.flags); !flags.empty()) parts.push_back(flags);
+  for (const auto& [key, value] : s.plugin_numbers)
+    parts.push_back(key + " " + format_double(std::abs(value) >= 1e6 ? "%.0f" : "%.6g", value));
+  for (const auto& [key, value] : s.plugin_texts) parts.push_back(key + " " + value);
+  if (parts.empty()) return {};
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : "; ") + part;
+  return "<br><span class=\"note declared\">declared: " + esc(text) + "</span>";
+}
+
 void targets_section(std::ostream& out, const ReportModel& m) {
   out << "<section id=\"targets\"><h2>Targets</h2>\n<div "
          "class=\"scroll\"><table><thead><tr><th>target</th>"
@@ -120,9 +142,9 @@ void targets_section(std::ostream& out, const ReportModel& m) {
   for (const ReportTarget& t : m.targets) {
     const ExportedTarget& s = t.summary;
     out << "<tr><td><code>" << esc(s.id) << "</code><br><span class=\"note\">" << esc(s.description)
-        << "</span></td><td>" << esc(s.plugin) << " " << esc(s.plugin_version)
-        << "</td><td class=\"" << status_class(s.status) << "\">" << esc(s.status)
-        << (s.reason.empty() ? "" : ": " + esc(s.reason)) << "</td>"
+        << "</span>" << declared_note(s) << "</td><td>" << esc(s.plugin) << " "
+        << esc(s.plugin_version) << "</td><td class=\"" << status_class(s.status) << "\">"
+        << esc(s.status) << (s.reason.empty() ? "" : ": " + esc(s.reason)) << "</td>"
         << duration_cell(s.ok, s.median_ns) << "<td class=\"number\">"
         << (s.ok ? esc(human_duration(s.ci_low_ns) + " – " + human_duration(s.ci_high_ns)) : "-")
         << "</td><td class=\"number\">"

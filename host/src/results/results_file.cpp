@@ -16,6 +16,7 @@
 #include "costops/host/run_journal.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
+#include "costops/host/target_flags.hpp"
 
 namespace costops::host {
 
@@ -41,12 +42,17 @@ json::value statistics_json(const TargetResult& r) {
   const SampleStats& s = r.stats;
   const ProcessSpread spread = process_spread(*r.measurement);
   const double cpu = cpu_ns_per_operation(*r.measurement);
-  return json::object{
+  json::object stats{
       {"basis", "ns_per_operation_of_batch_mean"},
       {"samples", s.count},
       {"mean_ns", finite_or_null(s.mean)},
       {"median_ns", finite_or_null(s.median)},
       {K::cpu_time_per_op_ns, cpu >= 0 ? finite_or_null(cpu) : json::value(nullptr)},
+      // The rate every reader sees (console, summary.md, exports): from the
+      // median, beside metrics.operations_per_second, the specification's
+      // total iterations over total time.
+      {K::operations_per_second_median,
+       s.median > 0 ? finite_or_null(1e9 / s.median) : json::value(nullptr)},
       {"min_ns", finite_or_null(s.min)},
       {"max_ns", finite_or_null(s.max)},
       {"stddev_ns", finite_or_null(s.stddev)},
@@ -74,6 +80,13 @@ json::value statistics_json(const TargetResult& r) {
                                 {"low_mild", s.outliers.low_mild},
                                 {"high_mild", s.outliers.high_mild},
                                 {"high_severe", s.outliers.high_severe}}}};
+  if (s.median > 0 && r.measurement->bytes_per_operation)
+    stats[K::throughput_mb_per_sec_median] =
+        finite_or_null(static_cast<double>(r.measurement->bytes_per_operation) * 1e3 / s.median);
+  if (s.median > 0 && r.measurement->items_per_operation)
+    stats[K::items_per_second_median] =
+        finite_or_null(static_cast<double>(r.measurement->items_per_operation) * 1e9 / s.median);
+  return stats;
 }
 
 // Per operation when counted, else why not: {"unavailable": "..."}.
@@ -178,6 +191,9 @@ json::object results_target_json(const TargetResult& t) {
                                    : json::object{{"name", t.family},
                                                   {"argument", t.argument},
                                                   {"variable", t.complexity_variable}}}};
+  json::array flags;
+  for (const std::string& name : target_flag_names(t.flags)) flags.emplace_back(name);
+  entry[K::flags] = std::move(flags);
   if (t.summary_only) entry[K::summary_only] = true;
   return entry;
 }

@@ -30,12 +30,16 @@ bool write_exports(const fs::path& results_file, const RunOptions& options,
   bool ok = true;
   try {
     const boost::json::value results = load_results_document(results_file);
-    const auto marked = regressions(results_file, baseline, options);
+    const ExportOptions export_options{regressions(results_file, baseline, options),
+                                       run_name_of(results_file)};
     for (const ExportRequest& request : options.exports) {
       try {
-        write_export(results, request, marked);
+        const auto left_out = write_export(results, request, export_options);
         progress.info("Exported " + std::string(to_string(request.format)) + ": " +
                       request.file.string());
+        if (const std::string warning = left_out_warning(request.format, left_out);
+            !warning.empty())
+          progress.warning(warning);
       } catch (const std::runtime_error& e) {  // FileWriteError
         progress.error("--export " + request.file.string() + ": " + e.what());
         ok = false;

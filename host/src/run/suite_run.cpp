@@ -138,6 +138,7 @@ class SuiteRun {
     TargetResult result;
     result.target_id = p.target.id;
     result.description = p.target.description;
+    result.flags = p.target.flags;
     result.status = TargetStatus::not_run;
     result.reason = "not run: the host was interrupted";
     return result;

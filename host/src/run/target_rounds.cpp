@@ -40,6 +40,7 @@ TargetResult result_skeleton(const PlannedTarget& target) {
   result.family = target.target.family;
   result.argument = target.target.argument;
   result.complexity_variable = target.target.complexity_variable;
+  result.flags = target.target.flags;
   result.plugin = without_targets(*target.plugin);
   return result;
 }

@@ -29,12 +29,35 @@ inline constexpr std::string_view kExportFormatNames =
 // declaring one id: the second is recorded as a duplicate).
 boost::json::value load_results_document(const std::filesystem::path& dir_or_file);
 
-// The text of `results` (a parsed results.json) in `format`.
-// `regressions` (target id -> what regressed, from a comparison with a
-// baseline) become failures in JUnit. Throws std::runtime_error naming what
-// is missing when the document is not a cost-ops results file.
-std::string export_results(const boost::json::value& results, ExportFormat format,
-                           const std::map<std::string, std::string>& regressions = {});
+// What an export needs beside results.json.
+struct ExportOptions {
+  // Target id -> what regressed (from a comparison with a baseline): JUnit
+  // failures of type "regression".
+  std::map<std::string, std::string> regressions;
+  // The run's name, the JUnit suite's (run_name_of); empty: "cost-ops".
+  std::string run_name;
+};
+
+struct ExportedText {
+  std::string text;
+  // Targets the format has no way to hold (BMF and github-action-benchmark
+  // have no failed state), each "id (status: reason)": the caller warns.
+  std::vector<std::string> left_out;
+};
+
+// `results` (a parsed results.json) in `format`. Throws std::runtime_error
+// naming what is missing when the document is not a cost-ops results file.
+ExportedText export_results(const boost::json::value& results, ExportFormat format,
+                            const ExportOptions& options = {});
+
+// The name of the run in DIR (or DIR/results.json): the directory's name
+// ("output" for benchmarks/output), "cost-ops" when it has none.
+std::string run_name_of(const std::filesystem::path& dir_or_file);
+
+// "bmf: 1 target left out (...): a (crashed: ...)", the warning for
+// ExportedText::left_out, safe for a terminal (plugin reasons lose their
+// control characters); empty when nothing was left out.
+std::string left_out_warning(ExportFormat format, const std::vector<std::string>& left_out);
 
 struct RunComparison;
 
@@ -58,8 +81,10 @@ ExportRequest parse_export_request(std::string_view text);
 std::vector<ExportRequest> parse_export_requests(const std::vector<std::string>& values);
 
 // export_results of `results` written to request.file atomically (the same
-// steps as `cost-ops export -o FILE`). Throws FileWriteError.
-void write_export(const boost::json::value& results, const ExportRequest& request,
-                  const std::map<std::string, std::string>& regressions = {});
+// steps as `cost-ops export -o FILE`); returns the targets left out. Throws
+// FileWriteError.
+std::vector<std::string> write_export(const boost::json::value& results,
+                                      const ExportRequest& request,
+                                      const ExportOptions& options = {});
 
 }  // namespace costops::host

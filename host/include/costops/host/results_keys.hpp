@@ -38,6 +38,8 @@ inline constexpr std::string_view samples = "samples";
 inline constexpr std::string_view warnings = "warnings";
 inline constexpr std::string_view plugin_log = "plugin_log";
 inline constexpr std::string_view plugin_output = "plugin_output";
+// The flags the target declares: ["uses_threads", "does_io"] (target_flags.hpp).
+inline constexpr std::string_view flags = "flags";
 inline constexpr std::string_view family = "family";  // {name, argument, variable} or null
 // true when the one sample is a summary value (`cost-ops import`); absent otherwise
 inline constexpr std::string_view summary_only = "summary_only";
@@ -64,6 +66,12 @@ inline constexpr std::string_view leaked_bytes_per_op = "leaked_bytes_per_op";
 // "statistics": median process CPU time per operation (all the worker's
 // threads) beside the wall-clock figures; null when not measured.
 inline constexpr std::string_view cpu_time_per_op_ns = "cpu_time_per_op_ns";
+// "statistics": rates from median_ns (metrics' operations_per_second,
+// throughput_mb_per_sec and items_per_second are from total time); the
+// last two only when the target declares bytes or items per operation.
+inline constexpr std::string_view operations_per_second_median = "operations_per_second_median";
+inline constexpr std::string_view throughput_mb_per_sec_median = "throughput_mb_per_sec_median";
+inline constexpr std::string_view items_per_second_median = "items_per_second_median";
 
 // "metrics" of a threaded target (ABI 1.4), present when threads > 1:
 // run_thread() ran on `threads` threads at once; operations_per_second is

@@ -22,6 +22,7 @@ struct TargetResult {
   std::string family;
   std::int64_t argument = 0;
   std::string complexity_variable;
+  std::uint32_t flags = 0;  // bench_target_v1.flags as declared (target_flags.hpp)
   TargetStatus status = TargetStatus::not_run;
   std::string reason;
   std::string timestamp;  // RFC 3339 UTC, when the target finished

@@ -1,0 +1,198 @@
+// Every export carries every target in its own way: Google Benchmark's
+// error/skip rows, JUnit's error/failure/skipped, and the formats that
+// cannot hold a failure say which targets they left out. Built from a
+// results.json written here, so the expected figures are known exactly.
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <string>
+
+#include "costops/host/exports.hpp"
+#include "costops/host/target_flags.hpp"
+
+using namespace costops::host;
+namespace json = boost::json;
+
+namespace {
+
+// A measured target: two repetitions of two batches of 1000 iterations,
+// batch times 100, 300 | 200, 400 ns/op; CPU time half the wall time,
+// or not measured (null) when `cpu` is false.
+json::object measured(const std::string& id, bool cpu) {
+  json::array cpu_ns{50e3, 150e3, 100e3, 200e3};
+  if (!cpu) cpu_ns = {nullptr, nullptr, nullptr, nullptr};
+  return json::object{{"target_id", id},
+                      {"status", "ok"},
+                      {"reason", ""},
+                      {"plugin", {{"name", "fixture"}, {"version", "1.0"}}},
+                      {"statistics",
+                       {{"samples", 4},
+                        {"mean_ns", 250.0},
+                        {"median_ns", 250.0},
+                        {"median_ci95_low_ns", 100.0},
+                        {"median_ci95_high_ns", 400.0},
+                        {"cpu_time_per_op_ns", cpu ? json::value(125.0) : json::value(nullptr)}}},
+                      {"metrics",
+                       {{"total_iterations", 4000},
+                        {"total_duration_ms", 1.0},
+                        {"operations_per_second", 4e6},
+                        {"bytes_per_operation", 1000},
+                        {"throughput_mb_per_sec", 4000.0},
+                        {"values_per_sum", 64},
+                        {"language", "c99"}}},
+                      {"samples",
+                       {{"iterations", {1000, 1000, 1000, 1000}},
+                        {"elapsed_ns", {100e3, 300e3, 200e3, 400e3}},
+                        {"repetition", {0, 0, 1, 1}},
+                        {"process", {0, 0, 1, 1}},
+                        {"cpu_ns", cpu_ns}}}};
+}
+
+json::object not_measured(const std::string& id, const std::string& status,
+                          const std::string& reason) {
+  return json::object{
+      {"target_id", id},       {"status", status},
+      {"reason", reason},      {"plugin", {{"name", "fixture"}, {"version", "1.0"}}},
+      {"statistics", nullptr}, {"metrics", json::object()},
+      {"samples", nullptr}};
+}
+
+json::value results() {
+  return json::object{{"timestamp", "2026-12-03T02:00:00Z"},
+                      {"host_version", "1.0.0"},
+                      {"source", {{"commit", "abc123"}, {"branch", "main"}, {"dirty", false}}},
+                      {"targets",
+                       {measured("fast", true), measured("no_cpu", false),
+                        not_measured("crashes", "crashed", "killed by SIGSEGV <&>"),
+                        not_measured("hangs", "timed_out", "killed after 2 s"),
+                        not_measured("declines", "skipped", "needs a GPU")}}};
+}
+
+const json::object& row(const json::array& rows, std::string_view name,
+                        std::string_view run_type = "", int repetition = 0) {
+  for (const json::value& r : rows) {
+    const json::object& o = r.get_object();
+    if (o.at("name").get_string() != name) continue;
+    if (!run_type.empty() && o.at("run_type").get_string() != run_type) continue;
+    if (o.contains("repetition_index") && o.at("repetition_index").to_number<int>() != repetition)
+      continue;
+    return o;
+  }
+  FAIL("no row " << name);
+  throw 0;
+}
+
+double num(const json::object& o, std::string_view key) {
+  return o.at(key).to_number<double>();
+}
+
+}  // namespace
+
+TEST_CASE("gbench-json: error and skip rows, measured CPU time, real aggregates, counters") {
+  const ExportedText out = export_results(results(), ExportFormat::gbench_json, {{}, "before"});
+  CHECK(out.left_out.empty());
+  const json::value doc = json::parse(out.text);
+  const json::array& rows = doc.at("benchmarks").get_array();
+  CHECK(doc.at("context").at("cost_ops_run").get_string() == "before");
+  CHECK(doc.at("context").at("source_commit").get_string() == "abc123");
+
+  const json::object& crashed = row(rows, "crashes");
+  CHECK(crashed.at("error_occurred").get_bool());
+  CHECK(crashed.at("error_message").get_string() == "crashed: killed by SIGSEGV <&>");
+  CHECK(row(rows, "hangs").at("error_occurred").get_bool());
+  const json::object& skipped = row(rows, "declines");
+  CHECK_FALSE(skipped.contains("error_occurred"));
+  CHECK(skipped.at("skipped").get_bool());
+  CHECK(skipped.at("skip_message").get_string() == "skipped: needs a GPU");
+
+  // Iteration rows: one per repetition, its median, CPU time its own.
+  const json::object& first = row(rows, "fast", "iteration", 0);
+  CHECK(num(first, "real_time") == doctest::Approx(200));
+  CHECK(num(first, "cpu_time") == doctest::Approx(100));
+  CHECK(num(first, "iterations") == 2000);
+  CHECK(num(first, "repetitions") == 2);
+  CHECK(num(first, "bytes_per_second") == doctest::Approx(1000 * 1e9 / 200));
+  CHECK(num(first, "values_per_sum") == 64);
+  CHECK(first.at("label").get_string() == "language=c99");
+  CHECK(num(row(rows, "fast", "iteration", 1), "real_time") == doctest::Approx(300));
+  // Not measured: no cpu_time at all, never the wall time under its name.
+  CHECK_FALSE(row(rows, "no_cpu", "iteration", 0).contains("cpu_time"));
+  CHECK_FALSE(row(rows, "no_cpu_median").contains("cpu_time"));
+
+  // Aggregates over the four batches: 100, 200, 300, 400 ns/op.
+  const double stddev = std::sqrt((150.0 * 150 + 50 * 50 + 50 * 50 + 150 * 150) / 3);
+  const json::object& mean = row(rows, "fast_mean");
+  CHECK(mean.at("run_type").get_string() == "aggregate");
+  CHECK(mean.at("aggregate_name").get_string() == "mean");
+  CHECK(mean.at("time_unit").get_string() == "ns");
+  CHECK(num(mean, "iterations") == 4);
+  CHECK(num(mean, "real_time") == doctest::Approx(250));
+  CHECK(num(row(rows, "fast_median"), "real_time") == doctest::Approx(250));
+  CHECK(num(row(rows, "fast_median"), "cpu_time") == doctest::Approx(125));
+  CHECK(num(row(rows, "fast_stddev"), "real_time") == doctest::Approx(stddev));
+  CHECK(num(row(rows, "fast_stddev"), "cpu_time") == doctest::Approx(stddev / 2));
+  const json::object& cv = row(rows, "fast_cv");
+  CHECK(cv.at("aggregate_unit").get_string() == "percentage");
+  CHECK(num(cv, "real_time") == doctest::Approx(stddev / 250));
+  CHECK(num(cv, "bytes_per_second") > 0);
+  // A plugin metric is one value: no spread is claimed for it.
+  CHECK(num(row(rows, "fast_mean"), "values_per_sum") == 64);
+  CHECK_FALSE(cv.contains("values_per_sum"));
+}
+
+TEST_CASE("junit: crash and timeout are errors, skipped is skipped, regression is a failure") {
+  ExportOptions options;
+  options.run_name = "after & co";
+  options.regressions = {{"fast", "fast: +30% slower"}, {"crashes", "crashes: ok → crashed"}};
+  const std::string xml = export_results(results(), ExportFormat::junit, options).text;
+  CHECK(xml.find("<testsuite name=\"after &amp; co\" tests=\"5\" failures=\"1\" errors=\"2\" "
+                 "skipped=\"1\"") != std::string::npos);
+  CHECK(xml.find("<error message=\"crashes: ok → crashed\" type=\"crashed\">") !=
+        std::string::npos);
+  CHECK(xml.find("<error message=\"timed_out: killed after 2 s\" type=\"timed_out\">") !=
+        std::string::npos);
+  CHECK(xml.find("<skipped message=\"skipped: needs a GPU\"/>") != std::string::npos);
+  CHECK(xml.find("<failure message=\"fast: +30% slower\" type=\"regression\">") !=
+        std::string::npos);
+  CHECK(xml.find("type=\"crashed\"") < xml.find("name=\"hangs\""));  // in target order
+  // The numbers travel with the testcase.
+  CHECK(xml.find("<system-out>median 250 ns per operation (95% interval 100 .. 400 ns)") !=
+        std::string::npos);
+  CHECK(xml.find("throughput 4000 MB/s") != std::string::npos);
+  CHECK(xml.find("<property name=\"source_branch\" value=\"main\"/>") != std::string::npos);
+  // No comparison: nothing is a failure.
+  const std::string plain = export_results(results(), ExportFormat::junit).text;
+  CHECK(plain.find("<failure") == std::string::npos);
+  CHECK(plain.find("<testsuite name=\"cost-ops\"") != std::string::npos);
+}
+
+TEST_CASE("bmf and github-action-benchmark name the targets they cannot hold") {
+  for (const ExportFormat format : {ExportFormat::bmf, ExportFormat::github_action_benchmark}) {
+    const ExportedText out = export_results(results(), format);
+    REQUIRE(out.left_out.size() == 3);
+    CHECK(out.left_out[0] == "crashes (crashed: killed by SIGSEGV <&>)");
+    CHECK(out.text.find("crashes") == std::string::npos);
+    CHECK(out.text.find("\"fast\"") != std::string::npos);
+    const std::string warning = left_out_warning(format, out.left_out);
+    CHECK(warning.find("3 targets left out") != std::string::npos);
+    CHECK(warning.find("hangs (timed_out: killed after 2 s)") != std::string::npos);
+  }
+  CHECK(left_out_warning(ExportFormat::bmf, {}).empty());
+  // Plugin text on a terminal: no escape sequence survives.
+  CHECK(left_out_warning(ExportFormat::bmf, {"x (crashed: \x1b[2Jgone)"}).find('\x1b') ==
+        std::string::npos);
+  CHECK(export_results(results(), ExportFormat::csv).left_out.empty());
+}
+
+TEST_CASE("run_name_of: the run directory's name") {
+  CHECK(run_name_of("/tmp/runs/before/results.json") == "before");
+  CHECK(run_name_of("/") == "cost-ops");
+}
+
+TEST_CASE("target flags: one spelling for results.json, another for people") {
+  CHECK(target_flag_names(0).empty());
+  CHECK(target_flag_names(0x3) == std::vector<std::string>{"uses_threads", "does_io"});
+  CHECK(target_flag_names(0x5) == std::vector<std::string>{"uses_threads", "unknown_0x4"});
+  CHECK(target_flags_text(target_flag_names(0x3)) == "uses threads, does I/O");
+}
