@@ -215,7 +215,8 @@ class Exports(unittest.TestCase):
                          next(t for t in results["targets"]
                               if t["target_id"] == "fixture_sum_array")["metrics"]["values_per_sum"])
         self.assertEqual(summed["label"], "language=c99")
-        # CPU time not measured: cpu_time is left out, not the wall time.
+        # CPU time not measured: compare.py requires cpu_time, so it repeats
+        # real_time and the label says so.
         no_cpu = json.loads((self.tmp / "a/results.json").read_text())
         for target in no_cpu["targets"]:
             target["samples"]["cpu_ns"] = [None] * len(target["samples"]["cpu_ns"])
@@ -224,7 +225,12 @@ class Exports(unittest.TestCase):
         (self.tmp / "no_cpu/results.json").write_text(json.dumps(no_cpu))
         doc = json.loads(self.export("no_cpu", "gbench-json").read_text())
         self.check_gbench_rows(doc)
-        self.assertTrue(all("cpu_time" not in b for b in doc["benchmarks"]))
+        for b in doc["benchmarks"]:
+            if b.get("error_occurred") or b.get("skipped"):
+                continue
+            if b["run_type"] == "iteration" or b.get("aggregate_unit") == "time":
+                self.assertEqual(b["cpu_time"], b["real_time"], b["name"])
+                self.assertIn("cpu_time not measured: repeats real_time", b["label"], b["name"])
 
     def test_a_real_crash_and_timeout_in_every_export(self):
         """`run --export` after a run where a target really crashed and one

@@ -175,7 +175,7 @@ class GoogleBenchmark(ImportTestCase):
         b, _ = self.imported("google-benchmark", self.files["b"], "cmp-b")
         slow, _ = self.imported("google-benchmark", self.files["slow"], "cmp-slow")
         same = verdicts(self.compare(a, b, "--threshold", "50"))
-        self.assertEqual(same["bm_mix_2048"], "no change")
+        self.assertIn(same["bm_mix_2048"], ("no change", "noisy"))  # live: noisy under load
         proc = self.compare(a, slow, "--threshold", "50")
         self.assertEqual(proc.returncode, 3, proc.stdout)
         self.assertEqual(verdicts(proc)["bm_mix_2048"], "slower")
@@ -346,7 +346,8 @@ class Hyperfine(ImportTestCase):
         self.assertEqual(spin["samples"]["process"], list(range(10)))
         self.assertEqual(spin["samples"]["iterations"], [1] * 10)
         self.assertEqual(doc["settings"]["tool"], "hyperfine")
-        self.assertEqual(verdicts(self.compare(a, b, "--threshold", "50"))["spin"], "no change")
+        self.assertIn(verdicts(self.compare(a, b, "--threshold", "50"))["spin"],
+                      ("no change", "noisy"))  # measured live: noisy under load, never a change
         proc = self.compare(a, slow, "--threshold", "50")
         self.assertEqual(proc.returncode, 3, proc.stdout)
         self.assertEqual(verdicts(proc)["spin"], "slower")
@@ -399,8 +400,10 @@ class PytestBenchmark(ImportTestCase):
         self.assertGreaterEqual(len(target["samples"]["iterations"]), 4 * 10)
         self.assertEqual(sorted(set(target["samples"]["process"])), [0, 1, 2, 3])
         self.assertRegex(doc["settings"]["tool_version"], r"^\d+\.\d+")
-        self.assertEqual(verdicts(self.compare(a, b, "--threshold", "50"))["test_total_2000"],
-                         "no change")
+        # Measured live: on a loaded machine the same build may be `noisy`
+        # (the interval is too wide to tell), but never a change.
+        self.assertIn(verdicts(self.compare(a, b, "--threshold", "50"))["test_total_2000"],
+                      ("no change", "noisy"))
         proc = self.compare(a, slow, "--threshold", "50")
         self.assertEqual(verdicts(proc)["test_total_2000"], "slower", proc.stdout)
 

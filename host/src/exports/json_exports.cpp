@@ -68,6 +68,23 @@ void add_plugin_metrics(const ExportedTarget& t, json::object& row) {
 
 // One iteration row per repetition: its median ns/op (and CPU time when
 // measured; omitted, never copied from the wall time, when not).
+// compare.py and the other readers of Google Benchmark's JSON require
+// cpu_time in every row. Where CPU time was not measured (an imported
+// hyperfine or pytest-benchmark run) it repeats real_time, and the row's
+// label says so, so a reader is never left to take it for a measurement.
+void set_cpu_time(json::object& row, bool measured, double cpu_ns) {
+  if (measured) {
+    row["cpu_time"] = finite_or_null(cpu_ns);
+    return;
+  }
+  row["cpu_time"] = row.at("real_time");
+  const std::string note = "cpu_time not measured: repeats real_time";
+  if (const json::value* label = row.if_contains("label"); label && label->is_string())
+    row["label"] = std::string(label->get_string()) + ", " + note;
+  else
+    row["label"] = note;
+}
+
 void add_gbench_repetitions(const ExportedTarget& t, std::size_t index, json::array& out) {
   for (std::size_t r = 0; r < t.repetitions.size(); ++r) {
     const ExportedRepetition& rep = t.repetitions[r];
@@ -76,10 +93,10 @@ void add_gbench_repetitions(const ExportedTarget& t, std::size_t index, json::ar
     row["threads"] = t.threads;
     row["iterations"] = rep.iterations;
     row["real_time"] = finite_or_null(rep.median_ns);
-    if (rep.median_cpu_ns >= 0) row["cpu_time"] = finite_or_null(rep.median_cpu_ns);
     row["time_unit"] = "ns";
     add_rates(t, rep.median_ns, row);
     add_plugin_metrics(t, row);
+    set_cpu_time(row, rep.median_cpu_ns >= 0, rep.median_cpu_ns);  // after the label
     out.push_back(std::move(row));
   }
 }
@@ -123,7 +140,6 @@ void add_gbench_aggregates(const ExportedTarget& t, std::size_t index, json::arr
     row["aggregate_unit"] = name == "cv" ? "percentage" : "time";
     row["iterations"] = samples.size();
     row["real_time"] = finite_or_null(pick(wall, name));
-    if (all_cpu) row["cpu_time"] = finite_or_null(pick(cpu_stats, name));
     row["time_unit"] = "ns";
     if (t.bytes_per_operation > 0 && bytes.count)
       row["bytes_per_second"] = finite_or_null(pick(bytes, name));
@@ -132,6 +148,7 @@ void add_gbench_aggregates(const ExportedTarget& t, std::size_t index, json::arr
     // The plugin reports each metric once per target: its mean and median
     // are that value; its spread is unknown, so stddev and cv leave it out.
     if (name == "mean" || name == "median") add_plugin_metrics(t, row);
+    set_cpu_time(row, all_cpu, all_cpu ? pick(cpu_stats, name) : 0);  // after the label
     out.push_back(std::move(row));
   }
 }

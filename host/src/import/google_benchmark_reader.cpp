@@ -201,8 +201,12 @@ void read_file(const std::filesystem::path& file, ImportedRun& run, ImportCollec
       import_json::refuse(at.at("repetition_index"), &shown, "a repetition index below 1000000");
     }
     p.has_iterations = true;
-    p.target.samples.push_back({iterations, real_time * static_cast<double>(iterations),
-                                static_cast<std::uint32_t>(repetition), 0});
+    // Google Benchmark measures CPU time too: kept, so an export gives it back.
+    const double cpu_time = import_json::optional_number(b, "cpu_time", at).value_or(-1);
+    p.target.samples.push_back(
+        {iterations, real_time * static_cast<double>(iterations),
+         static_cast<std::uint32_t>(repetition), 0,
+         cpu_time >= 0 ? cpu_time * per_unit * static_cast<double>(iterations) : -1});
     p.target.metrics = counters_of(b, per_unit);  // the last repetition's counters
   }
   for (const std::string& run_name : order) {
