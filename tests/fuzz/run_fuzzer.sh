@@ -19,5 +19,18 @@ clang++ -std=gnu++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-re
   -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" \
   -I "$src/costops-core/include" -I "$generated" \
   "$src/tests/fuzz/$name.cpp" "${sources[@]}" -lboost_json -o "$work/$name"
+# A finding is printed whole (base64), so a CI log alone is enough to
+# reproduce it: save it to a file and run the fuzzer on that file.
+artifacts="$work/artifacts-$name"
+rm -rf "$artifacts" && mkdir -p "$artifacts"
+status=0
 "$work/$name" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$work/corpus-$name"
+  -print_final_stats=1 -artifact_prefix="$artifacts/" "$work/corpus-$name" || status=$?
+if [ "$status" -ne 0 ]; then
+  for input in "$artifacts"/*; do
+    [ -f "$input" ] || continue
+    echo "the input that failed, $(basename "$input"), as base64 (base64 -d > input; $name input):"
+    base64 "$input"
+  done
+fi
+exit "$status"
