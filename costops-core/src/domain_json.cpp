@@ -150,6 +150,24 @@ Decimal decimal_from_json(const json::value& v, std::string_view field) {
   field_error(field, "expected a decimal number or a string such as \"0.0025\"");
 }
 
+namespace {
+
+// Boost.JSON reads a literal such as 1e999 as infinity, which JSON cannot
+// write back: such a value is refused where it is read.
+bool all_numbers_finite(const json::value& value) {
+  if (value.is_double()) return std::isfinite(value.get_double());
+  if (value.is_array()) {
+    for (const json::value& item : value.get_array())
+      if (!all_numbers_finite(item)) return false;
+  } else if (value.is_object()) {
+    for (const auto& member : value.get_object())
+      if (!all_numbers_finite(member.value())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 json::value parse_json_text(std::string_view text, std::string_view source) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -199,6 +217,9 @@ UsageRecord usage_from_json(const json::value& value) {
     }
     if (const json::value* metadata = find(o, "metadata"); metadata && !metadata->is_null()) {
       if (!metadata->is_object()) field_error("metadata", "expected an object");
+      if (!all_numbers_finite(*metadata))
+        field_error("metadata",
+                    "holds a number too large for a double (it could not be written back)");
       r.metadata = metadata->get_object();
     }
   } catch (const JsonFieldError& e) {

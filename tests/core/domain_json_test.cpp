@@ -43,6 +43,16 @@ TEST_CASE("errors name the record and the field") {
                        JsonFieldError);
 }
 
+TEST_CASE("a metadata number no double holds is refused, never written back as invalid JSON") {
+  // Found by fuzz_usage_reader: Boost.JSON reads 1e999 as infinity.
+  CHECK_THROWS_WITH_AS(
+      usage_from_json(json::parse(R"({"id":"u7","timestamp":"2025-01-15T10:00:00Z",
+      "provider":"openai","model":"m","organization_id":"o","prompt_tokens":1,
+      "completion_tokens":1,"metadata":{"k":[1,{"deep":1e999}]}})")),
+      doctest::Contains("usage record u7: field \"metadata\": holds a number too large"),
+      JsonFieldError);
+}
+
 TEST_CASE("pricing tables round trip every model, exactly") {
   for (const char* model :
        {"gpt-4o", "claude-sonnet-4-5", "rust-cost-ops-gpt-4-example", "per-request-example"}) {

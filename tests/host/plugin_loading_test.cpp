@@ -86,3 +86,32 @@ TEST_CASE("descriptor checks without a library") {
   descriptor.target_count = 1;
   CHECK(inspect_descriptor(&descriptor).reason.find("returned NULL") != std::string::npos);
 }
+
+TEST_CASE("a family member's description names its argument where the family's says N") {
+  static const std::int64_t arguments[] = {100, 100000};
+  static bench_target_v1 family{};
+  family.struct_size = sizeof family;
+  family.id = "sum";
+  family.description = "sum N values (N-way: Nothing changes)";
+  family.setup = [](const bench_host_services_v1*, void**, char*, std::uint64_t) -> bench_status {
+    return BENCH_STATUS_OK;
+  };
+  family.run = [](void*, std::uint64_t, char*, std::uint64_t) -> bench_status {
+    return BENCH_STATUS_OK;
+  };
+  family.arguments = arguments;
+  family.argument_count = 2;
+  bench_plugin_v1 descriptor{};
+  descriptor.struct_size = sizeof descriptor;
+  descriptor.abi_major = 1;
+  descriptor.abi_minor = BENCH_TARGET_V1_ABI_MINOR;
+  descriptor.name = "families";
+  descriptor.version = "1";
+  descriptor.target_count = 1;
+  descriptor.get_target = [](std::uint32_t) -> const bench_target_v1* { return &family; };
+  const PluginProbe probe = inspect_descriptor(&descriptor);
+  REQUIRE(probe.targets.size() == 2);
+  CHECK(probe.targets[0].id == "sum_100");
+  CHECK(probe.targets[0].description == "sum 100 values (100-way: Nothing changes)");
+  CHECK(probe.targets[1].description == "sum 100,000 values (100,000-way: Nothing changes)");
+}

@@ -1,5 +1,6 @@
 #include "costops/host/worker/descriptor_check.hpp"
 
+#include <cctype>
 #include <cstring>
 #include <set>
 
@@ -9,6 +10,34 @@
 namespace costops::host {
 
 namespace {
+
+// "1,000": an argument as the descriptions of plain targets write counts.
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0 && digits[at - 1] != '-'; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
+
+// A family member's description: the family's, with each standalone "N"
+// (the convention for the argument, "aggregate N cost records") replaced
+// by the member's argument, so that a list of targets tells them apart.
+std::string member_description(const std::string& family_description, std::int64_t argument) {
+  std::string text;
+  for (std::size_t i = 0; i < family_description.size(); ++i) {
+    const auto word_char = [&](std::size_t at) {
+      const unsigned char c = static_cast<unsigned char>(family_description[at]);
+      return std::isalnum(c) || c == '_';
+    };
+    const bool standalone = family_description[i] == 'N' && (i == 0 || !word_char(i - 1)) &&
+                            (i + 1 == family_description.size() || !word_char(i + 1));
+    if (standalone)
+      text += with_thousands(argument);
+    else
+      text += family_description[i];
+  }
+  return text;
+}
 
 constexpr std::uint32_t kMaxTargets = 1024;
 constexpr std::size_t kMaxStringLength = 4096;
@@ -92,9 +121,11 @@ std::string add_target(const bench_plugin_v1& plugin, std::uint32_t index, Plugi
       return "target id " + call.id + " appears twice in the same plugin";
     if (probe.targets.size() >= kMaxTargets)
       return "more than " + std::to_string(kMaxTargets) + " targets after expanding families";
-    probe.targets.push_back({std::move(call.id), safe_string(target->description), target->flags,
-                             std::move(call.family), call.argument,
-                             std::move(call.complexity_variable)});
+    const std::string description =
+        call.family.empty() ? safe_string(target->description)
+                            : member_description(safe_string(target->description), call.argument);
+    probe.targets.push_back({std::move(call.id), description, target->flags, std::move(call.family),
+                             call.argument, std::move(call.complexity_variable)});
   }
   return {};
 }
