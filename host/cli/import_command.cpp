@@ -76,7 +76,7 @@ bool record_in_store(const SuiteReport& report, const StoreOptionValues& locatio
       const fs::path file = queue_in_outbox(dir, record);
       std::cerr << "error: queued in " << file.string()
                 << "; store it later with `cost-ops history upload --history "
-                << redacted_location(location.location) << " " << dir.string() << "`\n";
+                << pasteable_location(location.location) << " " << dir.string() << "`\n";
     } catch (const FileWriteError& queue_error) {
       std::cerr << "error: " << queue_error.what() << "\n";
     }

@@ -282,6 +282,11 @@ TEST_CASE("an unreachable PostgreSQL server is a clear error without the passwor
   CHECK(redacted_location("postgres://u:p@h:5432/db?password=x&sslmode=require") ==
         "postgres://u@h:5432/db?sslmode=require");
   CHECK(redacted_location("/tmp/history.db") == "/tmp/history.db");
+  // The upload hint's location is one shell word, still without the password.
+  CHECK(pasteable_location("/tmp/history.db") == "/tmp/history.db");
+  CHECK(pasteable_location("postgres://u:p@/db?host=/s&connect_timeout=2") ==
+        "'postgres://u@/db?host=/s&connect_timeout=2'");
+  CHECK(pasteable_location("host=db password=x dbname=it's") == "'host=db dbname=it'\\''s'");
   CHECK(is_postgres_location("postgres://h/db"));
   CHECK_FALSE(is_postgres_location("history.db"));
 }

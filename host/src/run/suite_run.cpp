@@ -375,7 +375,7 @@ class SuiteRun {
     try {
       const fs::path file = queue_in_outbox(output_->root(), record);
       progress_.error("queued in " + file.string() + "; store it later with `cost-ops history " +
-                      "upload --history " + redacted_location(options_.history) + " " +
+                      "upload --history " + pasteable_location(options_.history) + " " +
                       output_->root().string() + "`");
     } catch (const FileWriteError& e) {
       progress_.error(e.what());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <cstring>
 #include <ctime>
 #include <random>
 #include <set>
@@ -56,6 +57,17 @@ bool is_postgres_location(const std::string& location) {
 
 std::string redacted_location(const std::string& location) {
   return without_store_passwords(location);
+}
+
+std::string pasteable_location(const std::string& location) {
+  const std::string word = redacted_location(location);
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("@%+=:,./_-", c) != nullptr;
+  });
+  if (plain) return word;
+  std::string quoted = "'";
+  for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 std::unique_ptr<ResultStore> open_result_store(const std::string& location,

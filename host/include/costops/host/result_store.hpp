@@ -154,6 +154,11 @@ bool is_postgres_location(const std::string& location);
 // The location without its password: what messages and files show.
 std::string redacted_location(const std::string& location);
 
+// The redacted location as one shell word, for a command the user pastes:
+// single-quoted when it holds anything a shell would read (`&` in a URL's
+// query, spaces in a key=value string).
+std::string pasteable_location(const std::string& location);
+
 // What the caller will do, hence the least rights it needs. A reader needs
 // SELECT only and never changes the schema (SQLite: opened read-only); a
 // writer migrates only when the schema is behind and its role may (else a
