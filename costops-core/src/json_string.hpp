@@ -46,30 +46,45 @@ inline void append_json_string(std::string& out, std::string_view value) {
   out.push_back('"');
 }
 
-// True when no byte has its top bit: with whole-word loads (overlapping at
-// the ends) instead of a loop per byte, since short ids and names are the
-// usual case on the validation and export paths.
-inline bool is_ascii(std::string_view text) {
+// The bitwise OR of every byte of `text`, spread over a 64-bit word (which
+// byte lane holds which byte is unspecified): its 0x80 bits are clear exactly
+// when the text is ASCII. Whole-word loads, overlapping at the ends, instead
+// of a loop per byte, since short ids and names are the usual case on the
+// validation and export paths; several fields' results can be ORed and
+// tested once.
+inline std::uint64_t or_of_bytes(std::string_view text) {
   const char* p = text.data();
   const std::size_t n = text.size();
-  if (n >= 8) {
-    std::uint64_t acc, word;
-    std::memcpy(&acc, p + n - 8, 8);
+  std::uint64_t head, tail;
+  if (n > 16) {
+    std::uint64_t word;
+    std::memcpy(&tail, p + n - 8, 8);
     for (std::size_t i = 0; i + 8 <= n; i += 8) {
       std::memcpy(&word, p + i, 8);
-      acc |= word;
+      tail |= word;
     }
-    return !(acc & 0x8080808080808080u);
+    return tail;
+  }
+  if (n >= 8) {  // 8 to 16 bytes: two loads, no loop
+    std::memcpy(&head, p, 8);
+    std::memcpy(&tail, p + n - 8, 8);
+    return head | tail;
   }
   if (n >= 4) {
-    std::uint32_t head, tail;
-    std::memcpy(&head, p, 4);
-    std::memcpy(&tail, p + n - 4, 4);
-    return !((head | tail) & 0x80808080u);
+    std::uint32_t head4, tail4;
+    std::memcpy(&head4, p, 4);
+    std::memcpy(&tail4, p + n - 4, 4);
+    return head4 | tail4;
   }
-  unsigned acc = 0;
-  for (std::size_t i = 0; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
-  return !(acc & 0x80);
+  if (n == 0) return 0;
+  // 1 to 3 bytes: the first, middle and last cover them all.
+  return static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) |
+         static_cast<unsigned char>(p[n - 1]);
+}
+
+// True when no byte has its top bit.
+inline bool is_ascii(std::string_view text) {
+  return (or_of_bytes(text) & 0x8080808080808080u) == 0;
 }
 
 // The offset of the first byte that does not belong to well-formed UTF-8

@@ -127,3 +127,29 @@ TEST_CASE("counts above INT64_MAX, which no store can hold, are a named error pe
   CHECK(errors[1].field == "total_tokens");
   CHECK(rule_name(ValidationRule::count_too_large) == "count_too_large");
 }
+
+TEST_CASE("a byte that is not UTF-8 is found at every offset of every text field's length") {
+  // The valid path tests all text fields' bytes at once, in whole words
+  // whose loads overlap at the ends: every length and offset must still be
+  // seen, in a record whose other fields hold valid non-ASCII text.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      UsageRecord r = valid_record();
+      r.user_id = "caf\xc3\xa9";  // é: valid UTF-8, not ASCII
+      std::string tag(length, 't');
+      tag[at] = '\xff';
+      r.tags = {"env:prod", tag};
+      const auto errors = validate_usage(r, kNow);
+      CAPTURE(length);
+      CAPTURE(at);
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].rule == ValidationRule::invalid_utf8);
+      CHECK(errors[0].field == "tags");
+      CHECK(errors[0].message.find("at offset " + std::to_string(at)) != std::string::npos);
+    }
+  }
+  UsageRecord accented = valid_record();
+  accented.organization_id = "soci\xc3\xa9t\xc3\xa9";
+  accented.model = "\xe6\xa8\xa1\xe5\x9e\x8b";
+  CHECK(validate_usage(accented, kNow).empty());
+}
