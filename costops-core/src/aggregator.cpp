@@ -3,6 +3,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "group_table.hpp"
 #include "native_units.hpp"
 
 namespace costops::core {
@@ -89,11 +90,12 @@ Timestamp bucket_start(Timestamp t, TimeBucket bucket) {
 
 // Groups keyed by views into the records (they outlive the aggregation);
 // copied into ordered maps once at the end.
-using Groups = std::unordered_map<std::string_view, Tally>;
+using Groups = detail::GroupTable<Tally>;
 
 std::map<std::string, GroupTotal> ordered(const Groups& groups) {
   std::map<std::string, GroupTotal> out;
-  for (const auto& [key, value] : groups) out.emplace(std::string(key), value.total());
+  for (const auto& group : groups.entries())
+    out.emplace(std::string(group.key), group.value.total());
   return out;
 }
 
@@ -168,8 +170,8 @@ CostSummary aggregate_costs(std::span<const CostRecord> records, Period period, 
   if (summary.total.requests != 0)
     summary.average_cost_per_request = summary.total.cost.divided_by(summary.total.requests);
   summary.by_provider = ordered(by_provider);
-  for (const auto& [name, group] : by_custom_provider)
-    summary.by_provider.emplace(provider_key(Provider::custom, name), group.total());
+  for (const auto& group : by_custom_provider.entries())
+    summary.by_provider.emplace(provider_key(Provider::custom, group.key), group.value.total());
   summary.by_model = ordered(by_model);
   summary.by_organization = ordered(by_organization);
   summary.by_project = ordered(by_project);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
 #include <vector>
 
 using namespace costops::core;
@@ -160,4 +162,37 @@ TEST_CASE("credits and totals at the edge of the range sum exactly") {
   CHECK_THROWS_WITH_AS(aggregate_costs(records, kJanuary),
                        doctest::Contains("cost record c: adding its total 1.25"),
                        DecimalOverflowError);
+}
+
+TEST_CASE("groups whose names differ in one byte, at any length, stay apart") {
+  // Group names are hashed and compared in whole words that overlap at the
+  // ends: two names of the same length that differ in one middle byte are
+  // different groups, and hundreds of groups grow the table without losing
+  // any.
+  std::vector<std::string> names;
+  for (std::size_t length = 1; length <= 40; ++length)
+    for (std::size_t at = 0; at < length; ++at)
+      for (char c : {'a', 'b'}) {
+        std::string name(length, 'x');
+        name[at] = c;
+        names.push_back(name);
+      }
+  std::vector<CostRecord> records;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CostRecord r = record("r", "2025-01-03T00:00:00Z", Provider::openai, "gpt-4o", "org", "", "1");
+    r.organization_id = names[i];
+    r.input_tokens = i + 1;
+    records.push_back(r);
+    records.push_back(r);  // every group twice
+  }
+  const CostSummary s = aggregate_costs(records, kJanuary, TimeBucket::day);
+  REQUIRE(std::set<std::string>(names.begin(), names.end()).size() == names.size());
+  REQUIRE(s.by_organization.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const GroupTotal& group = s.by_organization.at(names[i]);
+    CAPTURE(names[i]);
+    CHECK(group.requests == 2);
+    CHECK(group.input_tokens == 2 * (i + 1));
+    CHECK(group.cost == Decimal::parse("2"));
+  }
 }
