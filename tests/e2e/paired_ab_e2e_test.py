@@ -101,7 +101,11 @@ class PairedAbTest(unittest.TestCase):
         pairs = [(FIXTURES / "abi_1_0", GOOD, "fixture_sum_array"),
                  (GOOD, FIXTURES / "abi_1_0", "fixture_sum_array"),
                  (FIXTURES / "abi_1_1", FIXTURES / "family", "fixture_scan_64"),
-                 (FIXTURES / "family", FIXTURES / "abi_1_1", "fixture_scan_64")]
+                 (FIXTURES / "family", FIXTURES / "abi_1_1", "fixture_scan_64"),
+                 (FIXTURES / "abi_1_2", FIXTURES / "reset", "fixture_reset_sleeps"),
+                 (FIXTURES / "reset", FIXTURES / "abi_1_2", "fixture_reset_sleeps"),
+                 (FIXTURES / "abi_1_3", FIXTURES / "manual_timing", "fixture_manual_time"),
+                 (FIXTURES / "manual_timing", FIXTURES / "abi_1_3", "fixture_manual_time")]
         for index, (baseline, current, target) in enumerate(pairs):
             out = self.tmp / f"abi{index}"
             proc = run("run", "--plugin-dir", str(current), "--ab-baseline-plugin-dir",
