@@ -40,9 +40,11 @@ constexpr const char* kCompareUsage =
     "run the filters select (e.g. --branch main --machine ID).\n"
     "Verdicts per target: faster, slower, no change, noisy. A target ok in BASE and\n"
     "failed, crashed, timed out or invalid in NEW is a regression too; runs with no\n"
-    "target in common are an error. The test uses the\n"
-    "per-repetition medians when both runs have two or more repetitions (record\n"
-    "them with `run --rounds 5`: a fresh process each), else the samples.\n\n";
+    "target in common are an error. The unit of the test is the worker process (one\n"
+    "per `run --rounds` round; repetitions inside one process count once): Mann-Whitney\n"
+    "U on the process medians, or for the two sides of an A/B run Wilcoxon signed-rank\n"
+    "on the paired rounds. Too few processes for --alpha are reported and never gate\n"
+    "(record 5 or more: `run --rounds 5`, or the paired gate, docs/comparison.md).\n\n";
 
 po::options_description describe_compare_options(bool& help, bool& quiet, std::string& format_text,
                                                  ComparisonOptions& comparison_options,
