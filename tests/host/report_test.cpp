@@ -232,10 +232,45 @@ TEST_CASE("report history: one line per series, this run's first; no step across
   CHECK(lines[0].as_object().at("steps").as_array()[5] == "slower");
   CHECK(lines[1].as_object().at("steps").as_array()[5] == "");
   CHECK(lines[0].as_object().at("this_run") == true);
+  // Error bars: the range of a run's five process medians (process p: ns +
+  // (p + 7.5) * 0.01), null where the line has no run.
+  const json::array& low = lines[0].as_object().at("low_ns").as_array();
+  const json::array& high = lines[0].as_object().at("high_ns").as_array();
+  CHECK(low[0].is_null());
+  CHECK(low[1].to_number<double>() == doctest::Approx(5.075));
+  CHECK(high[1].to_number<double>() == doctest::Approx(5.115));
+  CHECK(high[5].to_number<double>() == doctest::Approx(10.115));
+  CHECK(trend.points[1].low_ns <= trend.points[1].entry.median_ns);
+  CHECK(trend.points[1].high_ns >= trend.points[1].entry.median_ns);
   const std::string html = report_html(model);
   CHECK(html.find("in 3 series, one line each") != std::string::npos);
   CHECK(html.find("at run 6 (") != std::string::npos);
   CHECK(html.find("on github.com/acme/bench · main · fast-box") != std::string::npos);
+}
+
+TEST_CASE("report numbers: never scientific notation") {
+  CHECK(report_number(0.01, 6) == "0.01");
+  CHECK(report_number(120, 6) == "120");
+  CHECK(report_number(1234.5678, 3) == "1235");
+  CHECK(report_number(0.000123456, 3) == "0.000123");
+  CHECK(report_number(1e15, 6) == "1000000000000000");
+  CHECK(report_number(-0.0000000001, 3) == "0");
+  CHECK(report_p_value(0.0123) == "0.012");
+  CHECK(report_p_value(3e-9) == "< 0.0001");
+
+  json::value results = hostile_results();
+  results.as_object()["settings"] = {
+      {"min_time_s", 0.01}, {"warmup_s", 120.0}, {"gate", {{"alpha", 0.001}, {"threshold", 0.03}}}};
+  const ReportModel model = build_report_model(sources_with(results));
+  const std::string html = report_html(model);
+  const std::size_t settings = html.find("<h2>Settings</h2>");
+  REQUIRE(settings != std::string::npos);
+  const std::string table = html.substr(settings, html.find("</table>", settings) - settings);
+  CHECK(table.find("<td>0.01</td>") != std::string::npos);
+  CHECK(table.find("<td>120</td>") != std::string::npos);
+  CHECK(table.find("alpha 0.001, threshold 0.03") != std::string::npos);
+  for (const char* exponent : {"E-", "e-0", "E+", "e+0", "1E2"})
+    CHECK_MESSAGE(table.find(exponent) == std::string::npos, exponent);
 }
 
 TEST_CASE("report page: untrusted text escaped, one canvas per chart of the data") {

@@ -100,8 +100,8 @@ void verdict_section(std::ostream& out, const ReportModel& m) {
               ? std::to_string(regressions) + (regressions == 1 ? " regression" : " regressions")
               : std::string("No regression"))
       << " against <code>" << esc(m.baseline_label) << "</code></p>\n<p class=\"meta\">"
-      << esc(tests_used(c)) << ", two-sided, alpha " << esc(format_double("%g", c.settings.alpha))
-      << "; a change counts from " << esc(format_double("%g%%", 100 * c.settings.threshold))
+      << esc(tests_used(c)) << ", two-sided, alpha " << esc(report_number(c.settings.alpha, 6))
+      << "; a change counts from " << esc(report_number(100 * c.settings.threshold, 6) + "%")
       << ".</p>\n<ul class=\"verdicts\">\n";
   for (const ReportVerdictLine& l : lines)
     out << "<li><span class=\""
@@ -126,7 +126,7 @@ std::string declared_note(const ExportedTarget& s) {
   }
   if (const std::string flags = target_flags_text(s.flags); !flags.empty()) parts.push_back(flags);
   for (const auto& [key, value] : s.plugin_numbers)
-    parts.push_back(key + " " + format_double(std::abs(value) >= 1e6 ? "%.0f" : "%.6g", value));
+    parts.push_back(key + " " + report_number(value, 6));
   for (const auto& [key, value] : s.plugin_texts) parts.push_back(key + " " + value);
   if (parts.empty()) return {};
   std::string text;
@@ -165,8 +165,8 @@ void targets_section(std::ostream& out, const ReportModel& m) {
 std::string fit_caption(const ReportFamily& f) {
   if (f.big_o.empty())
     return "no fit: " + esc(f.no_fit_reason.empty() ? "not recorded" : f.no_fit_reason);
-  return "best fit " + esc(f.big_o) + ": " + esc(format_double("%.3g", f.coefficient_ns)) +
-         " ns × f(" + esc(f.variable) + "), normalised RMS " +
+  return "best fit " + esc(f.big_o) + ": " + esc(report_number(f.coefficient_ns, 3)) + " ns × f(" +
+         esc(f.variable) + "), normalised RMS " +
          esc(format_double("%.1f%%", 100 * f.normalized_rms)) + "; both axes logarithmic";
 }
 
@@ -214,7 +214,7 @@ void comparison_rows(std::ostream& out, const RunComparison& c) {
         << figure_cell(t, t.new_median) << "<td class=\"number\">" << percent(t.change_of_medians())
         << "</td><td class=\"number\">" << percent(t.change) << " (" << percent(t.change_ci_low)
         << " … " << percent(t.change_ci_high) << ")</td><td class=\"number\">"
-        << format_double("%.2g", t.p_value) << "</td><td>" << esc(basis_label(t))
+        << esc(report_p_value(t.p_value)) << "</td><td>" << esc(basis_label(t))
         << "</td><td class=\"verdict-" << verdict_name(t.verdict) << "\">"
         << verdict_name(t.verdict) << "</td></tr>\n";
   for (const StatusChange& s : c.status_changes)
@@ -242,9 +242,9 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
     return;
   }
   out << " A change counts when it is at least "
-      << format_double("%g%%", 100 * m.comparison->settings.threshold) << " and significant ("
-      << esc(tests_used(*m.comparison)) << ", two-sided, p &lt; "
-      << format_double("%g", m.comparison->settings.alpha)
+      << report_number(100 * m.comparison->settings.threshold, 6) + "%"
+      << " and significant (" << esc(tests_used(*m.comparison)) << ", two-sided, p &lt; "
+      << report_number(m.comparison->settings.alpha, 6)
       << "). Medians are medians of process medians (paired: of the paired rounds) and "
          "<em>change</em> is their change; the <em>estimate</em> is what the test and the "
          "verdict use (for paired rounds the median of per-round ratios) with its bootstrap 95% "
@@ -252,7 +252,7 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
   if (has_comparison_chart(m))
     out << figure("comparison-chart", "Estimated change per target",
                   "shaded band: changes smaller than the threshold (±" +
-                      esc(format_double("%g%%", 100 * m.comparison->settings.threshold)) +
+                      esc(report_number(100 * m.comparison->settings.threshold, 6) + "%") +
                       ") never count",
                   true);
   comparison_rows(out, *m.comparison);

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "costops/host/history_report.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
 
@@ -22,14 +24,8 @@ namespace {
 // nightly runs would make the page heavy and the chart unreadable.
 constexpr std::size_t kMaxTrendPoints = 200;
 
-// A number as people write it, never in scientific notation ("0.01", "120"):
-// up to nine decimals, trailing zeros dropped.
 std::string plain_number(double v) {
-  if (!std::isfinite(v)) return "-";
-  std::string text = format_double("%.9f", v);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text == "-0" ? "0" : text;
+  return report_number(v, 9);
 }
 
 // A value of the environment or the settings as one line of text; a list
@@ -43,7 +39,14 @@ std::string text_of(const json::value& value) {
     for (const json::value& item : *list) out += (out.empty() ? "" : "; ") + text_of(item);
     return out;
   }
-  return json::serialize(value);
+  // An object as "key value, ...": json::serialize would write 0.01 as 1E-2.
+  if (const json::object* object = value.if_object()) {
+    std::string out;
+    for (const auto& [key, item] : *object)
+      out += (out.empty() ? "" : ", ") + std::string(key) + " " + text_of(item);
+    return out;
+  }
+  return json::serialize(value);  // integers and booleans
 }
 
 std::vector<std::pair<std::string, std::string>> key_values(const json::object& root,
@@ -153,6 +156,22 @@ std::string series_name(const RunProvenance& run) {
          known(run.machine_id.empty() ? run.host_name : run.machine_id);
 }
 
+// The error bar of one recorded run (ReportHistoryPoint::low_ns/high_ns).
+std::pair<double, double> run_spread(const HistoryEntry& e) {
+  if (e.ns_per_operation.empty()) return {0, 0};
+  std::map<std::uint32_t, std::vector<double>> by_process;
+  for (std::size_t i = 0; i < e.ns_per_operation.size(); ++i)
+    by_process[i < e.process.size() ? e.process[i] : 0].push_back(e.ns_per_operation[i]);
+  if (by_process.size() == 1) {
+    const SampleStats stats = compute_sample_stats(e.ns_per_operation);
+    return {stats.median_ci_low, stats.median_ci_high};
+  }
+  std::vector<double> medians;
+  for (auto& [process, values] : by_process) medians.push_back(median_of(std::move(values)));
+  const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+  return {*lo, *hi};
+}
+
 // The newest points, each step tested as `cost-ops history` does: within
 // its series (repository x branch x machine), per run and over the series'
 // level; each point knows its series, which the page draws as its own line.
@@ -184,7 +203,10 @@ ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntr
       if (row.step()) point.step = row.change->verdict;
     }
     // The page draws the median the step's change is computed on.
-    if (e.status == "ok") point.entry.median_ns = shown_history_median(e);
+    if (e.status == "ok") {
+      point.entry.median_ns = shown_history_median(e);
+      std::tie(point.low_ns, point.high_ns) = run_spread(e);
+    }
     point.entry.ns_per_operation.clear();  // the page draws medians only
     point.entry.repetition.clear();
     point.entry.process.clear();
@@ -224,6 +246,23 @@ std::string percent_text(double fraction) {
 
 }  // namespace
 
+std::string report_number(double value, int significant) {
+  if (!std::isfinite(value)) return "-";
+  const double magnitude = value == 0 ? 0 : std::floor(std::log10(std::abs(value)));
+  const int decimals = std::clamp(significant - 1 - static_cast<int>(magnitude), 0, 9);
+  std::string text = format_double(("%." + std::to_string(decimals) + "f").c_str(), value);
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
+
+std::string report_p_value(double p) {
+  if (!std::isfinite(p)) return "-";
+  return p < 0.0001 ? "< 0.0001" : report_number(p, 2);
+}
+
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) {
   std::vector<std::pair<ReportVerdictLine, double>> lines;  // line, |change| for ordering
   for (const StatusChange& s : comparison.status_changes)
@@ -235,8 +274,7 @@ std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) 
   for (const TargetComparison& t : comparison.targets) {
     std::string detail = percent_text(t.change) + " (95% CI " + percent_text(t.change_ci_low) +
                          " .. " + percent_text(t.change_ci_high);
-    if (t.basis != ComparisonBasis::instructions)
-      detail += ", p " + format_double("%.2g", t.p_value);
+    if (t.basis != ComparisonBasis::instructions) detail += ", p " + report_p_value(t.p_value);
     detail += ", " + std::string(basis_test_name(t.basis)) + ", " +
               (t.basis == ComparisonBasis::paired_rounds ? std::to_string(t.base_count) + " pairs"
                : t.basis == ComparisonBasis::processes

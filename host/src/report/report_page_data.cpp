@@ -88,13 +88,17 @@ json::object comparison_chart(const RunComparison& comparison) {
 // so no line joins runs of different machines or branches.
 json::object trend_chart(std::size_t index, const ReportTrend& trend) {
   json::array labels;
-  std::vector<json::array> medians(trend.series.size()), steps(trend.series.size());
+  std::vector<json::array> medians(trend.series.size()), steps(trend.series.size()),
+      lows(trend.series.size()), highs(trend.series.size());
   for (const ReportHistoryPoint& p : trend.points) {
     labels.push_back(json::string("run " + std::to_string(p.entry.run_id)));
     for (std::size_t s = 0; s < trend.series.size(); ++s) {
       const bool own = s == p.series;
-      medians[s].push_back(own && p.entry.status == "ok" ? finite_or_null(p.entry.median_ns)
-                                                         : nullptr);
+      const bool drawn = own && p.entry.status == "ok";
+      const bool spread = drawn && p.high_ns > 0;
+      medians[s].push_back(drawn ? finite_or_null(p.entry.median_ns) : nullptr);
+      lows[s].push_back(spread ? finite_or_null(p.low_ns) : nullptr);
+      highs[s].push_back(spread ? finite_or_null(p.high_ns) : nullptr);
       steps[s].push_back(json::string(!own                        ? ""
                                       : p.step == Verdict::slower ? "slower"
                                       : p.step == Verdict::faster ? "faster"
@@ -106,6 +110,8 @@ json::object trend_chart(std::size_t index, const ReportTrend& trend) {
     series.push_back(json::object{{"name", trend.series[s].name},
                                   {"this_run", trend.series[s].this_run},
                                   {"median_ns", std::move(medians[s])},
+                                  {"low_ns", std::move(lows[s])},
+                                  {"high_ns", std::move(highs[s])},
                                   {"steps", std::move(steps[s])}});
   return {{"id", "trend-" + std::to_string(index)},
           {"kind", "trend"},

@@ -51,6 +51,10 @@ struct ReportHistoryPoint {
   Verdict step = Verdict::no_change;  // slower/faster: a significant step
   double p_value = 1;
   std::size_t series = 0;  // index into ReportTrend::series
+  // The run's spread around its median, drawn as an error bar: the range of
+  // its process medians, or for a one-process run the distribution-free 95%
+  // interval of its median; both 0 when the run has no samples (summary only).
+  double low_ns = 0, high_ns = 0;
 };
 
 // A series of a trend (repository x branch x machine): the page draws one
@@ -95,6 +99,13 @@ struct ReportVerdictLine {
 // The comparison's verdicts, regressions first (status regressions, then
 // slower targets by size of the change), then faster, noisy, unchanged.
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison);
+
+// Numbers as the report writes them, never in scientific notation (no
+// "1E-2", "1.2e+03"): `significant` digits in fixed notation, at most nine
+// decimals, trailing zeros dropped ("0.01", "1234.5", "120").
+std::string report_number(double value, int significant);
+// A p-value: two significant digits, "< 0.0001" below that.
+std::string report_p_value(double p);
 
 struct ReportSources {
   boost::json::value results;    // the parsed results.json
