@@ -289,8 +289,23 @@
       var count = Object.keys(lines).length, chars = (el.textContent || "").length;
       if (count > 1 && chars / count < 8) brokenIds.push(describe(el) + " on " + count + " lines");
     });
+    // A header is squeezed when its text overflows the cell or one of its
+    // words is split over two lines ("stat" / "us").
     document.querySelectorAll("th").forEach(function (el) {
-      if (el.scrollWidth > el.clientWidth + 1) squeezedHeaders.push(describe(el));
+      var split = false;
+      Array.prototype.forEach.call(el.childNodes, function (node) {
+        if (node.nodeType !== Node.TEXT_NODE) return;
+        var re = /\S+/g, match;
+        while ((match = re.exec(node.data)) !== null) {
+          var range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          var tops = {};
+          Array.prototype.forEach.call(range.getClientRects(), function (r) { if (r.width > 0) tops[Math.round(r.top)] = 1; });
+          if (Object.keys(tops).length > 1) split = true;
+        }
+      });
+      if (split || el.scrollWidth > el.clientWidth + 1) squeezedHeaders.push(describe(el));
     });
     var verdict = document.getElementById("verdict"), top = null, first = null;
     if (verdict) {
