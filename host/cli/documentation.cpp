@@ -30,8 +30,12 @@ std::vector<OptionDoc> option_docs(const CommandSpec& command) {
   const po::options_description options = command.documented_options();
   for (const auto& option : options.options()) {
     OptionDoc doc{option->long_name(), "", "", option->description(), ""};
-    const std::string shown = option->canonical_display_name(po::command_line_style::allow_short);
-    if (shown.size() == 2 && shown[0] == '-') doc.short_name = shown.substr(1);
+    // format_name() is "-o [ --output ]" for an option with a short name
+    // (canonical_display_name(allow_short) gives the long name in Boost 1.81).
+    const std::string shown = option->format_name();
+    if (shown.size() >= 2 && shown[0] == '-' && shown[1] != '-' &&
+        (shown.size() == 2 || shown[2] == ' '))
+      doc.short_name = shown.substr(1, 1);
     if (option->semantic()->max_tokens() > 0) {
       const std::string parameter = option->format_parameter();  // "DIR (=default)"
       doc.value_name = parameter.substr(0, parameter.find(' '));
