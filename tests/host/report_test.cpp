@@ -273,6 +273,50 @@ TEST_CASE("report numbers: never scientific notation") {
     CHECK_MESSAGE(table.find(exponent) == std::string::npos, exponent);
 }
 
+TEST_CASE("report page: a paired A/B run opens with its recorded verdicts, regressions first") {
+  json::value results = hostile_results();
+  const auto target = [](const std::string& id, const std::string& verdict, double change) {
+    return json::object{{"target_id", id},
+                        {"verdict", verdict},
+                        {"change_percent", change},
+                        {"ci_low_percent", change - 1},
+                        {"ci_high_percent", change + 250},
+                        {"p_value", 0.00001},
+                        {"processes", 4},
+                        {"pairs", 433},
+                        {"stopped", "decided"},
+                        {"threshold_percent", 3.0}};
+  };
+  results.as_object()["ab_paired"] = {
+      {"test", "one-sample t-test of per-process trimmed-mean log ratios"},
+      {"alpha", 0.01},
+      {"threshold_percent", 3.0},
+      {"targets", json::array{target("b", "no change", 0.5), target("a", "slower", 12)}}};
+  const ReportModel model = build_report_model(sources_with(results));
+  REQUIRE(model.paired);
+  const std::vector<ReportVerdictLine> lines = verdict_summary(*model.paired);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].target_id == "a");
+  CHECK(lines[0].regression);
+  CHECK(lines[0].detail ==
+        "+12.0% (95% CI +11.0% .. +262.0%, p < 0.0001, 4 processes, 433 pairs, "
+        "decided)");
+  const std::string html = report_html(model);
+  const auto verdict = html.find("<section id=\"verdict\">");
+  REQUIRE(verdict != std::string::npos);
+  CHECK(verdict < html.find("<section id=\"targets\">"));
+  CHECK(html.find("1 regression against the A/B baseline build") != std::string::npos);
+  CHECK(html.find("alpha 0.01; a change counts from 3%") != std::string::npos);
+  CHECK(html.find("Mann-Whitney") == std::string::npos);
+  CHECK(html.find("<canvas id=\"comparison-chart\"") != std::string::npos);
+  CHECK(has_paired_chart(model));
+  // With a baseline compared, the comparison is shown instead.
+  ReportSources with_baseline = sources_with(results);
+  with_baseline.baseline = with_baseline.run;
+  with_baseline.baseline_label = "base";
+  CHECK_FALSE(has_paired_chart(build_report_model(with_baseline)));
+}
+
 TEST_CASE("report page: untrusted text escaped, one canvas per chart of the data") {
   const ReportModel model = build_report_model(sources_with(hostile_results()));
   const std::string html = report_html(model);

@@ -244,6 +244,41 @@ std::string percent_text(double fraction) {
   return format_double("%+.1f%%", 100 * fraction);
 }
 
+double number_in(const json::object& o, std::string_view key, double otherwise = 0) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : otherwise;
+}
+
+std::string string_in(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// results.json "ab_paired" (written by a run with --ab-paired); absent or
+// not an object: no paired verdicts.
+std::optional<ReportPaired> paired_of(const json::object& root) {
+  const json::value* block = root.if_contains("ab_paired");
+  const json::object* b = block ? block->if_object() : nullptr;
+  if (!b) return std::nullopt;
+  ReportPaired paired{
+      string_in(*b, "test"), number_in(*b, "alpha"), number_in(*b, "threshold_percent"), {}};
+  if (const json::value* list = b->if_contains("targets"); list && list->is_array())
+    for (const json::value& item : list->get_array())
+      if (const json::object* t = item.if_object()) {
+        ReportPairedTarget target{string_in(*t, "target_id"), string_in(*t, "verdict"),
+                                  string_in(*t, "stopped")};
+        target.change_percent = number_in(*t, "change_percent");
+        target.ci_low_percent = number_in(*t, "ci_low_percent");
+        target.ci_high_percent = number_in(*t, "ci_high_percent");
+        target.p_value = number_in(*t, "p_value", 1);
+        target.threshold_percent = number_in(*t, "threshold_percent", paired.threshold_percent);
+        target.processes = static_cast<std::int64_t>(number_in(*t, "processes"));
+        target.pairs = static_cast<std::int64_t>(number_in(*t, "pairs"));
+        paired.targets.push_back(std::move(target));
+      }
+  return paired;
+}
+
 }  // namespace
 
 std::string report_number(double value, int significant) {
@@ -294,6 +329,26 @@ std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) 
   return out;
 }
 
+std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired) {
+  std::vector<std::pair<ReportVerdictLine, double>> lines;
+  for (const ReportPairedTarget& t : paired.targets) {
+    const auto pct = [](double percent) { return percent_text(percent / 100); };
+    std::string detail = pct(t.change_percent) + " (95% CI " + pct(t.ci_low_percent) + " .. " +
+                         pct(t.ci_high_percent) + ", p " + report_p_value(t.p_value) + ", " +
+                         std::to_string(t.processes) + " processes, " + std::to_string(t.pairs) +
+                         " pairs" + (t.stopped.empty() ? "" : ", " + t.stopped) + ")";
+    lines.push_back(
+        {{t.target_id, t.verdict, t.verdict == "slower", detail}, std::abs(t.change_percent)});
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
+    return ra != rb ? ra < rb : a.second > b.second;
+  });
+  std::vector<ReportVerdictLine> out;
+  for (auto& [line, size] : lines) out.push_back(std::move(line));
+  return out;
+}
+
 ReportModel build_report_model(const ReportSources& sources) {
   const ExportView view = read_export_view(sources.results);  // throws for a non-results file
   const json::object& root = sources.results.get_object();
@@ -317,6 +372,7 @@ ReportModel build_report_model(const ReportSources& sources) {
     for (const json::value& family : f->get_array())
       if (family.is_object()) model.families.push_back(family_of(family.get_object()));
   if (sources.baseline) add_comparison(sources, model);
+  model.paired = paired_of(root);
   model.history_label = sources.history_label;
   model.history_problem = sources.history_problem;
   for (const ReportTarget& t : model.targets)

@@ -83,6 +83,26 @@ json::object comparison_chart(const RunComparison& comparison) {
           {"verdicts", std::move(verdicts)}};
 }
 
+json::object paired_chart(const ReportPaired& paired) {
+  json::array ids, change, low, high, verdicts;
+  for (const ReportPairedTarget& t : paired.targets) {
+    ids.push_back(json::string(t.target_id));
+    change.push_back(finite_or_null(t.change_percent));
+    low.push_back(finite_or_null(t.ci_low_percent));
+    high.push_back(finite_or_null(t.ci_high_percent));
+    verdicts.push_back(json::string(t.verdict));
+  }
+  return {{"id", "comparison-chart"},
+          {"kind", "comparison"},
+          {"title", "estimated change"},
+          {"threshold_percent", finite_or_null(paired.threshold_percent)},
+          {"labels", std::move(ids)},
+          {"change_percent", std::move(change)},
+          {"ci_low_percent", std::move(low)},
+          {"ci_high_percent", std::move(high)},
+          {"verdicts", std::move(verdicts)}};
+}
+
 // One line per series over the runs of all (labels: every run, oldest
 // first): a series' medians and steps sit at its own runs, null elsewhere,
 // so no line joins runs of different machines or branches.
@@ -135,6 +155,11 @@ bool has_comparison_chart(const ReportModel& model) {
   return model.comparison && !model.comparison->targets.empty();
 }
 
+bool has_paired_chart(const ReportModel& model) {
+  return !model.comparison && model.baseline_label.empty() && model.paired &&
+         !model.paired->targets.empty();
+}
+
 std::vector<HistogramBin> histogram(const std::vector<double>& values) {
   std::vector<double> finite;
   std::copy_if(values.begin(), values.end(), std::back_inserter(finite),
@@ -165,6 +190,7 @@ json::object report_page_data(const ReportModel& model) {
   for (std::size_t i = 0; i < model.families.size(); ++i)
     if (has_scaling_chart(model.families[i])) charts.push_back(scaling_chart(i, model.families[i]));
   if (has_comparison_chart(model)) charts.push_back(comparison_chart(*model.comparison));
+  if (has_paired_chart(model)) charts.push_back(paired_chart(*model.paired));
   for (std::size_t i = 0; i < model.trends.size(); ++i)
     charts.push_back(trend_chart(i, model.trends[i]));
   return {{"charts", std::move(charts)}};

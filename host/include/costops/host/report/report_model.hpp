@@ -71,6 +71,21 @@ struct ReportTrend {
   std::vector<ReportSeries> series;        // this run's series first, then as they appear
 };
 
+// One target's verdict of a paired A/B run (results.json "ab_paired"):
+// what the run's sequential test decided and gated on, shown as recorded.
+struct ReportPairedTarget {
+  std::string target_id, verdict, stopped;  // verdict: "slower", "faster", "no change", ...
+  double change_percent = 0, ci_low_percent = 0, ci_high_percent = 0, p_value = 1;
+  double threshold_percent = 0;  // this target's (its layout sensitivity when larger)
+  std::int64_t processes = 0, pairs = 0;
+};
+
+struct ReportPaired {
+  std::string test;  // the run's own description of its test
+  double alpha = 0, threshold_percent = 0;
+  std::vector<ReportPairedTarget> targets;
+};
+
 // Target id -> its recorded results, oldest first.
 using HistoryByTarget = std::map<std::string, std::vector<HistoryEntry>>;
 
@@ -86,6 +101,7 @@ struct ReportModel {
   std::string history_label;                // "" = no history
   std::string history_problem;              // why the history could not be read
   std::vector<ReportTrend> trends;          // targets with two or more recorded runs
+  std::optional<ReportPaired> paired;       // a paired A/B run's recorded verdicts
 };
 
 // One line of the verdict summary at the top of a page with a comparison.
@@ -99,6 +115,8 @@ struct ReportVerdictLine {
 // The comparison's verdicts, regressions first (status regressions, then
 // slower targets by size of the change), then faster, noisy, unchanged.
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison);
+// The same for a paired A/B run's recorded verdicts.
+std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired);
 
 // Numbers as the report writes them, never in scientific notation (no
 // "1E-2", "1.2e+03"): `significant` digits in fixed notation, at most nine
