@@ -230,7 +230,7 @@
              options: base({ plugins: { legend: { display: chart.series.length > 1 } },
                              scales: { x: { ticks: { maxRotation: 0, autoSkip: true } },
                                        y: { min: 0, suggestedMax: top * 1.05,
-                                            title: { display: true, text: "median of process medians (axis from 0; bars: spread)" },
+                                            title: { display: true, text: "median per run (from 0; bars: spread)" },
                                             ticks: { maxTicksLimit: 6, callback: function (v) { return duration(v); } } } } }) };
   }
 
