@@ -30,8 +30,12 @@ std::vector<OptionDoc> option_docs(const CommandSpec& command) {
   const po::options_description options = command.documented_options();
   for (const auto& option : options.options()) {
     OptionDoc doc{option->long_name(), "", "", option->description(), ""};
-    const std::string shown = option->canonical_display_name(po::command_line_style::allow_short);
-    if (shown.size() == 2 && shown[0] == '-') doc.short_name = shown.substr(1);
+    // format_name() is "-o [ --output ]" for an option with a short name
+    // (canonical_display_name(allow_short) gives the long name in Boost 1.81).
+    const std::string shown = option->format_name();
+    if (shown.size() >= 2 && shown[0] == '-' && shown[1] != '-' &&
+        (shown.size() == 2 || shown[2] == ' '))
+      doc.short_name = shown.substr(1, 1);
     if (option->semantic()->max_tokens() > 0) {
       const std::string parameter = option->format_parameter();  // "DIR (=default)"
       doc.value_name = parameter.substr(0, parameter.find(' '));
@@ -94,8 +98,26 @@ std::string bash_completion() {
       if (const std::string_view values = option_values(c.name, o.long_name); !values.empty())
         out << "    \"" << c.name << " --" << o.long_name << "\") COMPREPLY=($(compgen -W \""
             << values << "\" -- \"$cur\")); return ;;\n";
-  out << "    \"run --targets\") COMPREPLY=($(compgen -W \"$(cost-ops run --list "
-         "2>/dev/null | cut -f1)\" -- \"$cur\")); return ;;\n"
+  // Target ids for --targets: listed by the cost-ops being completed (the
+  // command's first word), with the --plugin-dir options already typed;
+  // after a comma, the next id of the list. Only id-shaped words reach
+  // compgen -W, which would expand $(...) in a word.
+  out << "    \"run --targets\")\n"
+         "      local i plugin_dirs=()\n"
+         "      for ((i = 2; i < COMP_CWORD; i++)); do\n"
+         "        case \"${COMP_WORDS[i]}\" in\n"
+         "          --plugin-dir) if [ \"${COMP_WORDS[i+1]}\" = \"=\" ]; then "
+         "plugin_dirs+=(--plugin-dir \"${COMP_WORDS[i+2]}\"); "
+         "else plugin_dirs+=(--plugin-dir \"${COMP_WORDS[i+1]}\"); fi ;;\n"
+         "        esac\n"
+         "      done\n"
+         "      local ids\n"
+         "      ids=$(\"${COMP_WORDS[0]}\" run --list --json \"${plugin_dirs[@]}\" 2>/dev/null "
+         "| sed -n 's/^ *\"target_id\": *\"\\([a-z0-9_]*\\)\",*$/\\1/p')\n"
+         "      local done_ids=\"\" last=\"$cur\"\n"
+         "      case \"$cur\" in *,*) done_ids=\"${cur%,*},\"; last=\"${cur##*,}\" ;; esac\n"
+         "      COMPREPLY=($(compgen -P \"$done_ids\" -W \"$ids\" -- \"$last\"))\n"
+         "      compopt -o nospace 2>/dev/null; return ;;\n"
          "  esac\n"
          "  case \"${COMP_WORDS[1]}\" in\n";
   for (const CommandSpec& c : command_table()) {
@@ -218,7 +240,80 @@ std::string man_options(const CommandSpec& c) {
   return roff;
 }
 
-std::string man_page() {
+// What a command's --help says under "Exit codes:", on one line: the man
+// page's EXIT STATUS per command is the help's own text, so they agree.
+std::string exit_codes_of(const CommandSpec& c, const CommandContext& context) {
+  std::ostringstream help;
+  std::streambuf* const saved = std::cout.rdbuf(help.rdbuf());
+  try {
+    c.run({"--help"}, context);
+  } catch (...) {
+    std::cout.rdbuf(saved);
+    throw;
+  }
+  std::cout.rdbuf(saved);
+  const std::string text = help.str();
+  const auto at = text.find("Exit codes: ");
+  if (at == std::string::npos) return {};
+  std::string codes;
+  for (const char ch : text.substr(at + 12)) {
+    const bool space = ch == ' ' || ch == '\n';
+    if (space && (codes.empty() || codes.back() == ' ')) continue;
+    codes += space ? ' ' : ch;
+  }
+  while (!codes.empty() && codes.back() == ' ') codes.pop_back();
+  return codes;
+}
+
+std::string man_exit_status(const CommandContext& context) {
+  std::string roff =
+      ".SH EXIT STATUS\n.TP\n0\nEvery selected target (and plugin) is ok.\n.TP\n1\nSome "
+      "target or plugin is not ok, or the run was interrupted.\n.TP\n2\nUsage or environment "
+      "error.\n.TP\n3\nA comparison found a regression.\n.PP\nEach command uses these codes "
+      "as follows.\n";
+  for (const CommandSpec& c : command_table())
+    if (c.documented_options)
+      if (const std::string codes = exit_codes_of(c, context); !codes.empty())
+        roff += ".TP\n\\fB" + roff_escaped(c.name) + "\\fR\n" + roff_escaped(codes) + "\n";
+  return roff;
+}
+
+// Every variable the host reads (cli_docs_e2e_test.py checks the sources'
+// getenv calls and CI variables against this list).
+constexpr const char* kManEnvironment =
+    ".SH ENVIRONMENT\n.TP\nCOST_OPS_PLUGIN_PATH\nColon\\-separated plugin directories when no "
+    "\\-\\-plugin\\-dir is given (ignored when cost\\-ops runs set\\-uid or set\\-gid).\n"
+    ".TP\nNO_COLOR\nWhen set and not empty, progress output has no colour.\n"
+    ".TP\nTERM\nUnset or \\fBdumb\\fR: no colour and no rewritten progress line.\n"
+    ".TP\nLC_ALL, LC_CTYPE, LANG\nThe first one set decides whether the terminal gets "
+    "Unicode symbols (micro sign, multiplication sign, check mark) or ASCII (us, x, ok).\n"
+    ".TP\nCOLUMNS\nThe terminal width when it cannot be asked; the progress line is cut to "
+    "fit.\n"
+    ".TP\nCOST_OPS_NO_PROBE_CACHE\nWhen set, plugins are probed again on every run instead "
+    "of reusing the cache in $XDG_CACHE_HOME/cost\\-ops (else ~/.cache/cost\\-ops).\n"
+    ".TP\nCOST_OPS_HOST_KEY\nAn absolute path: the file of this machine's key, which signs "
+    "saved baselines, the run journal and the probe cache so that altered copies are "
+    "refused. Default $XDG_STATE_HOME/cost\\-ops/host.key, else "
+    "~/.local/state/cost\\-ops/host.key.\n"
+    ".TP\nXDG_CACHE_HOME, XDG_STATE_HOME, HOME\nWhere the probe cache and the host key live "
+    "(see above); only absolute paths are used.\n"
+    ".TP\nPATH\nSearched for \\fBvalgrind\\fR by \\-\\-measure instructions.\n"
+    ".TP\nTMPDIR\nWhere \\-\\-measure instructions keeps callgrind's output while it runs, "
+    "and where the worker sandbox makes its private temporary directory.\n"
+    ".TP\nPGHOST, PGUSER, PGPASSWORD, PGPASSFILE, PGCONNECT_TIMEOUT, ...\nlibpq's variables "
+    "fill in what a postgresql:// \\-\\-history URL leaves out; without PGCONNECT_TIMEOUT "
+    "the store's own timeout applies.\n"
+    ".TP\nGITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_SHA, GITHUB_HEAD_REF, "
+    "GITHUB_REF_NAME\nOn GitHub Actions: the run's repository, commit, branch and CI link "
+    "(results.json \\(lqsource\\(rq) where the \\-\\-repository, \\-\\-commit and "
+    "\\-\\-branch options and a git checkout say nothing.\n"
+    ".TP\nCI_PROJECT_PATH, CI_SERVER_HOST, CI_JOB_URL, CI_COMMIT_SHA, CI_COMMIT_REF_NAME\n"
+    "The same on GitLab CI.\n"
+    ".TP\nBUILDKITE_REPO, BUILDKITE_BUILD_URL, BUILDKITE_COMMIT, BUILDKITE_BRANCH\nThe same "
+    "on Buildkite.\n"
+    ".TP\nGIT_URL, GIT_COMMIT, GIT_BRANCH, BRANCH_NAME, BUILD_URL\nThe same on Jenkins.\n";
+
+std::string man_page(const CommandContext& context) {
   std::string roff =
       ".TH COST\\-OPS 1 \"\" \"cost\\-ops " + std::string(host::kHostVersion) +
       "\" \"User Commands\"\n"
@@ -239,23 +334,8 @@ std::string man_page() {
   roff += ".SH OPTIONS\n";
   for (const CommandSpec& c : command_table())
     if (c.documented_options) roff += man_options(c);
+  roff += man_exit_status(context) + kManEnvironment;
   roff +=
-      ".SH EXIT STATUS\n.TP\n0\nEvery selected target (and plugin) is ok.\n.TP\n1\nSome target or "
-      "plugin is not ok, or the run was interrupted.\n.TP\n2\nUsage or environment error.\n.TP\n3\n"
-      "A comparison found a regression.\n"
-      ".SH ENVIRONMENT\n.TP\nCOST_OPS_PLUGIN_PATH\nColon\\-separated plugin directories when no "
-      "\\-\\-plugin\\-dir is given (ignored when cost\\-ops runs set\\-uid or set\\-gid).\n"
-      ".TP\nNO_COLOR\nWhen set and not empty, progress output has no colour.\n"
-      ".TP\nTERM\nUnset or \\fBdumb\\fR: no colour and no rewritten progress line.\n"
-      ".TP\nLC_ALL, LC_CTYPE, LANG\nThe first one set decides whether the terminal gets "
-      "Unicode symbols (micro sign, multiplication sign, check mark) or ASCII (us, x, ok).\n"
-      ".TP\nCOLUMNS\nThe terminal width when it cannot be asked; the progress line is cut to "
-      "fit.\n"
-      ".TP\nCOST_OPS_NO_PROBE_CACHE\nWhen set, plugins are probed again on every run instead "
-      "of reusing the cache in $XDG_CACHE_HOME/cost\\-ops (else ~/.cache/cost\\-ops).\n"
-      ".TP\nPGHOST, PGUSER, PGPASSWORD, PGPASSFILE, PGCONNECT_TIMEOUT, ...\nlibpq's variables "
-      "fill in what a postgresql:// \\-\\-history URL leaves out.\n"
-      ".TP\nTMPDIR\nWhere \\-\\-measure instructions keeps callgrind's output while it runs.\n"
       ".SH FILES\n.TP\n\\fIOUT\\fR/results.json, summary.md, report.html, raw/\\fItarget\\fR.json\n"
       "What `run \\-o OUT` writes (default benchmarks/output); OUT/ab\\-baseline/ holds the old "
       "side of an A/B run, OUT/baselines/\\fINAME\\fR/ the runs kept with "
@@ -264,7 +344,8 @@ std::string man_page() {
       "$COST_OPS_PLUGIN_PATH and the directory beside the executable).\n"
       ".TP\n/usr/share/cost\\-ops/schemas/\nJSON Schemas of results.json and the raw records.\n"
       ".TP\n/usr/share/doc/cost\\-ops/\nREADME.md and docs/ (comparison.md, measurement.md, "
-      "isolation.md, exports.md, fleet.md, targets.md, plugin\\-authors.md, costops\\-core.md).\n"
+      "isolation.md, exports.md, fleet.md, import.md, targets.md, plugin\\-authors.md, "
+      "costops\\-core.md).\n"
       ".SH EXAMPLES\n.TP\ncost\\-ops run \\-\\-save\\-baseline main\nRun every target "
       "found and keep the run as the baseline `main`.\n"
       ".TP\ncost\\-ops run \\-\\-baseline main\nRun again and compare; exit 3 on a "
@@ -340,12 +421,12 @@ int completion_command(const Arguments& args, const CommandContext&) {
   return host::kExitOk;
 }
 
-int manpage_command(const Arguments& args, const CommandContext&) {
+int manpage_command(const Arguments& args, const CommandContext& context) {
   if (!args.empty()) {
     std::cerr << "Usage: cost-ops manpage\n";
     return host::kExitUsage;
   }
-  std::cout << man_page();
+  std::cout << man_page(context);
   return host::kExitOk;
 }
 

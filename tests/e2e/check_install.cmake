@@ -16,8 +16,28 @@ foreach(path bin/cost-ops include/costops/bench_target_v1.h share/cost-ops/schem
 endforeach()
 # The documents --help and the man page name, and every relative Markdown
 # link of the installed documents resolves inside the install.
+# The names are read from what the installed cost-ops prints (every
+# command's help and the man page), so a document named later is checked too.
+set(named_by_host "")
+foreach(words "--help" "manpage" "help;run" "help;plugins" "help;compare" "help;history"
+              "help;aggregate" "help;export" "help;report" "help;store" "help;import"
+              "help;new-plugin")
+  execute_process(COMMAND "${PREFIX}/bin/cost-ops" ${words} OUTPUT_VARIABLE text RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "installed cost-ops ${words} failed (${rc})")
+  endif()
+  string(REPLACE "\\-" "-" text "${text}")  # the man page's escaped hyphens
+  string(REGEX MATCHALL "docs/[a-z0-9-]+\\.md" found "${text}")
+  list(APPEND named_by_host ${found})
+endforeach()
+list(REMOVE_DUPLICATES named_by_host)
+list(LENGTH named_by_host named_count)
+if(named_count LESS 5)
+  message(FATAL_ERROR "the installed help and man page name only: ${named_by_host}")
+endif()
 foreach(doc README.md docs/comparison.md docs/isolation.md docs/exports.md docs/measurement.md
-            docs/fleet.md docs/targets.md docs/plugin-authors.md docs/costops-core.md)
+            docs/fleet.md docs/targets.md docs/plugin-authors.md docs/costops-core.md
+            docs/import.md ${named_by_host})
   if(NOT EXISTS "${PREFIX}/share/doc/cost-ops/${doc}")
     message(FATAL_ERROR "missing after install: share/doc/cost-ops/${doc}")
   endif()

@@ -4,17 +4,28 @@ every option of every command appears in each, the scripts parse in their
 shells, the man page renders without warnings, and no option shows Boost's
 anonymous `arg` placeholder.
 
-usage: cli_docs_e2e_test.py COST_OPS CLI_DOCS_DIR
+Bash completion completes values, directories and target ids (from `run
+--list --json` of the --plugin-dir given); the man page has short options,
+defaults, an exit status per command and every environment variable the
+host's sources read.
+
+usage: cli_docs_e2e_test.py COST_OPS CLI_DOCS_DIR SOURCE_DIR FIXTURE_DIR
 """
 import json
+import pathlib
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 COST_OPS = sys.argv[1]
 DOCS = sys.argv[2]
+SOURCE = pathlib.Path(sys.argv[3])
+FIXTURES = pathlib.Path(sys.argv[4])
+# Read by the tests only (a pause inside a store write), never by users.
+TEST_ONLY_VARIABLES = {"COSTOPS_TEST_PAUSE_IN_INSERT"}
 COMMANDS_WITH_OPTIONS = ["run", "plugins", "compare", "history", "aggregate", "store", "import"]
 
 
@@ -94,6 +105,67 @@ class CliDocs(unittest.TestCase):
                   "_cost_ops; echo ${COMPREPLY[@]}")
         out = subprocess.run(["bash", "-c", script], capture_output=True, text=True).stdout
         self.assertEqual(out.split("\n")[:2], ["run", "--min-time"])
+
+    def complete(self, *words):
+        """What bash completion offers for `words`, the last one being completed."""
+        array = " ".join("'" + w.replace("'", "'\\''") + "'" for w in (COST_OPS, *words))
+        script = (f"source {DOCS}/cost-ops; COMP_WORDS=({array}); COMP_CWORD={len(words)}; "
+                  "_cost_ops; printf '%s\\n' \"${COMPREPLY[@]}\"")
+        proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.stderr, "", words)
+        return [line for line in proc.stdout.split("\n") if line]
+
+    def test_bash_completion_completes_values_directories_and_target_ids(self):
+        self.assertEqual(self.complete("export", "run", "--format", "g"), ["gbench-json", "github-action-benchmark"])
+        self.assertEqual(self.complete("compare", "a", "b", "--format", "m"), ["markdown"])
+        self.assertEqual(self.complete("run", "--isolation", ""), ["process", "none"])
+        self.assertEqual(self.complete("run", "--measure", "i"), ["instructions"])
+        self.assertEqual(self.complete("new-plugin", "x", "--lang", "r"), ["rust"])
+        with tempfile.TemporaryDirectory() as tmp:
+            (pathlib.Path(tmp) / "subdir").mkdir()
+            (pathlib.Path(tmp) / "somefile").write_text("")
+            self.assertEqual(self.complete("run", "-o", f"{tmp}/s"), [f"{tmp}/subdir"])
+            self.assertEqual(self.complete("run", "--output", f"{tmp}/s"), [f"{tmp}/subdir"])
+        good = str(FIXTURES / "good")
+        listed = json.loads(cost_ops("run", "--list", "--json", "--plugin-dir", good).stdout)
+        ids = sorted(t["target_id"] for t in listed)
+        self.assertIn("fixture_sum_array", ids)
+        self.assertEqual(sorted(self.complete("run", "--plugin-dir", good, "--targets", "")), ids)
+        self.assertEqual(self.complete("run", "--plugin-dir", good, "--targets", "fixture_su"),
+                         ["fixture_sum_array"])
+        # After a comma: the next id, the ones typed kept.
+        self.assertEqual(self.complete("run", "--plugin-dir", good, "--targets",
+                                       "fixture_sum_array,fixture_su"),
+                         ["fixture_sum_array,fixture_sum_array"])
+        # Another plugin directory: its ids, not the first one's.
+        family = str(FIXTURES / "family")
+        family_ids = sorted(t["target_id"] for t in json.loads(
+            cost_ops("run", "--list", "--json", "--plugin-dir", family).stdout))
+        self.assertEqual(sorted(self.complete("run", "--plugin-dir", family, "--targets", "")),
+                         family_ids)
+        self.assertNotEqual(family_ids, ids)
+
+    def test_man_page_has_short_options_defaults_exit_status_environment_files_examples(self):
+        page = cost_ops("manpage").stdout
+        self.assertIn("\\fB\\-\\-output\\fR, \\fB\\-o\\fR \\fIDIR\\fR", page)
+        self.assertIn("Default: benchmarks/output.", page)
+        for section in ("EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"):
+            self.assertIn(f".SH {section}\n", page)
+        exit_status = page[page.index(".SH EXIT STATUS"):page.index(".SH ENVIRONMENT")]
+        for command in [*COMMANDS_WITH_OPTIONS, "export", "report", "new-plugin"]:
+            self.assertIn(f".TP\n\\fB{command.replace('-', chr(92) + '-')}\\fR\n", exit_status, command)
+        self.assertIn("3 a target is significantly slower", exit_status.replace("\\-", "-"))
+        environment = page[page.index(".SH ENVIRONMENT"):page.index(".SH FILES")].replace("\\-", "-")
+        read = set()
+        for source in (SOURCE / "host").rglob("*.cpp"):
+            text = source.read_text(errors="replace")
+            read |= set(re.findall(r'getenv\("([A-Z_]+)"\)', text))
+            for names in re.findall(r"first_of\(env, \{([^}]*)\}", text):
+                read |= set(re.findall(r'"([A-Z_]+)"', names))
+        read |= {"LC_ALL", "LC_CTYPE", "LANG"}  # terminal_style.cpp reads them in a loop
+        self.assertGreater(len(read), 20)
+        for name in sorted(read - TEST_ONLY_VARIABLES):
+            self.assertRegex(environment, rf"\b{name}\b", f"{name} is read but not in the man page")
 
     def test_man_page_renders_cleanly_and_lists_every_option(self):
         with open(f"{DOCS}/cost-ops.1", encoding="utf-8") as f:

@@ -7,8 +7,13 @@ that `run` writes (with a baseline and a history) and the one `cost-ops
 report` writes from a results.json with hostile plugin text are opened in
 headless Chromium (Debian's chromium): the page's own check, written into
 the DOM after drawing, must list no error and a painted canvas with drawn
-elements for every chart; Chromium's console log must be empty. The
-screenshot is kept as <build>/artifacts/report.png (a CI artifact).
+elements for every chart; Chromium's console log must be empty. Every kind
+of page (a plain run, a baseline, a history, both, an A/B run, a paired A/B
+run, a run with a regression) is opened at 1400 and 390 px: nothing reaches
+past the window outside a table's own scroll container, no target id is
+broken into short pieces, no header is wider than its cell, and a page with
+a comparison opens with its verdict (regressions first). The screenshots are
+kept as <build>/artifacts/report-<page>-<width>.png (CI artifacts).
 
 usage: report_e2e_test.py COST_OPS FIXTURE_DIR BUILD_DIR
 """
@@ -58,19 +63,43 @@ def open_in_chromium(page, workdir, screenshot=None, width=1280):
     return check, console, proc.stdout
 
 
-def check_page(test, page, workdir, screenshot=None, width=1280):
-    """Opens `page` at `width` px: no error, every chart drawn, nothing wider than the window."""
+def check_page(test, page, workdir, screenshot=None, width=1280, verdict=None):
+    """Opens `page` at `width` px: no error, every chart drawn, nothing wider
+    than the window, target ids and headers whole. `verdict`: True or the
+    first verdict expected: the verdict near the top; False: no verdict;
+    None: not checked."""
     if CHROMIUM is None:
         test.skipTest("chromium is not installed (scripts/setup.sh installs it)")
     check, console, dom = open_in_chromium(page, workdir, screenshot, width)
-    test.assertEqual(check["errors"], [])
-    test.assertEqual(console, [])
+    where = f"{page} at {width} px"
+    test.assertEqual(check["errors"], [], where)
+    test.assertEqual(console, [], where)
     test.assertEqual(len(check["charts"]), check["canvases"], check)
     for chart in check["charts"]:
         test.assertGreater(chart["painted_pixels"], 0, chart)
         test.assertGreater(chart["elements"], 0, chart)
-    test.assertLessEqual(check["page_width"], check["viewport_width"], f"{page} at {width} px")
+    test.assertLessEqual(check["page_width"], check["viewport_width"], where)
+    test.assertEqual(check["wide_elements"], [], where)
+    test.assertEqual(check["broken_ids"], [], where)
+    test.assertEqual(check["squeezed_headers"], [], where)
+    if verdict is False:
+        test.assertIsNone(check["verdict_top"], where)
+    elif verdict:
+        test.assertIsNotNone(check["verdict_top"], where)
+        test.assertLess(check["verdict_top"], 700, f"{where}: the verdict is not at the top")
+        if isinstance(verdict, str):
+            test.assertEqual(check["first_verdict"], verdict, where)
     return check, dom
+
+
+def check_both_widths(test, page, workdir, name, verdict=None):
+    checks = []
+    for width in (1400, 390):
+        with test.subTest(page=name, width=width):
+            checks.append(check_page(test, page, workdir,
+                                     BUILD / "artifacts" / f"report-{name}-{width}.png", width,
+                                     verdict)[0])
+    return checks
 
 
 class RunExportsAndReport(unittest.TestCase):
@@ -153,25 +182,46 @@ class RunExportsAndReport(unittest.TestCase):
         self.assertFalse((self.tmp / "none.db").exists(), "the report created a database")
         self.assertFalse((self.tmp / "x.html").exists())
 
-    def check_page(self, page, screenshot=None, width=1280):
-        return check_page(self, page, self.tmp, screenshot, width)
+    def check_page(self, page, screenshot=None, width=1280, verdict=None):
+        return check_page(self, page, self.tmp, screenshot, width, verdict)
 
-    def test_every_page_fits_a_phone_and_a_desktop(self):
-        for name in ("a", "b"):  # plain; baseline and history
-            for width in (1400, 390):
-                with self.subTest(run=name, width=width):
-                    self.check_page(self.tmp / name / "report.html",
-                                    BUILD / "artifacts" / f"report-{name}-{width}.png", width)
+    def report(self, name, *args):
+        page = self.tmp / f"{name}.html"
+        proc = cost_ops("report", *args, "-o", page)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return page
 
-    def _unused(self):
-        pass
+    def test_every_kind_of_page_fits_a_phone_and_a_desktop(self):
+        plain = self.report("plain", self.tmp / "a")
+        self.assertNotIn('id="verdict"', plain.read_text())
+        self.assertNotIn('id="history"', plain.read_text())
+        check_both_widths(self, plain, self.tmp, "plain", verdict=False)
+        baseline = self.report("baseline", self.tmp / "b", "--baseline", self.tmp / "a")
+        check_both_widths(self, baseline, self.tmp, "baseline", verdict=True)
+        history = self.report("history", self.tmp / "b", "--history", self.history)
+        self.assertNotIn('id="verdict"', history.read_text())
+        for check in check_both_widths(self, history, self.tmp, "history", verdict=False):
+            self.assertIn("trend", {chart["kind"] for chart in check["charts"]})
+        check_both_widths(self, self.tmp / "b" / "report.html", self.tmp, "baseline-history",
+                          verdict=True)
 
-    def test_run_report_with_baseline_and_history_draws_every_chart(self):
-        self.assertEqual(len(check["charts"]), check["canvases"], check)
-        for chart in check["charts"]:
-            self.assertGreater(chart["painted_pixels"], 0, chart)
-            self.assertGreater(chart["elements"], 0, chart)
-        return check, dom
+    def test_history_chart_has_zero_based_axis_and_error_bars(self):
+        html = (self.tmp / "b" / "report.html").read_text()
+        data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
+                                    html, re.S).group(1))
+        trends = [c for c in data["charts"] if c["kind"] == "trend"]
+        self.assertTrue(trends)
+        for chart in trends:
+            for series in chart["series"]:
+                for low, median, high in zip(series["low_ns"], series["median_ns"], series["high_ns"]):
+                    if median is not None:
+                        self.assertLessEqual(low, median)
+                        self.assertGreaterEqual(high, median)
+
+    def test_no_scientific_notation_on_any_page(self):
+        for page in (self.tmp / "a" / "report.html", self.tmp / "b" / "report.html"):
+            text = re.sub(r"<(script|style).*?</\1>", "", page.read_text(), flags=re.S)
+            self.assertNotRegex(text, r"(?<![\w/.-])[-+]?\d+(\.\d+)?[eE][+-]?\d+(?![\w/.-])", page)
 
     def test_run_report_with_baseline_and_history_draws_every_chart(self):
         page = self.tmp / "b" / "report.html"
@@ -246,9 +296,7 @@ class VerdictFirst(unittest.TestCase):
         html = page.read_text()
         self.verdict_page(html)
         self.assertIn("History not shown", html)
-        for width in (1400, 390):
-            check, _ = check_page(self, page, self.tmp, BUILD / "artifacts" / f"report-ab-{width}.png",
-                                  width)
+        for check in check_both_widths(self, page, self.tmp, "ab", verdict=True):
             self.assertIn("comparison", {chart["kind"] for chart in check["charts"]})
 
     def test_report_command_keeps_the_runs_threshold_and_alpha(self):
@@ -260,6 +308,56 @@ class VerdictFirst(unittest.TestCase):
         proc = cost_ops("report", self.out, "--alpha", "0.05", "-o", self.tmp / "override.html")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("alpha 0.05", (self.tmp / "override.html").read_text())
+
+
+class RegressionsFirst(unittest.TestCase):
+    """A run compared with a copy of itself made 4x faster for one target and
+    4x slower for another: the page opens with the regression."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-regression-"))
+        good = ["--plugin-dir", FIXTURES / "good", "--targets", "fixture_sum_array,fixture_copy_bytes"]
+        # Five processes a side: Mann-Whitney can then show p < 0.05.
+        proc = cost_ops("run", *good, *QUICK, "--rounds", "5", "-o", cls.tmp / "run")
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads((cls.tmp / "run" / "results.json").read_text())
+        factor = {"fixture_sum_array": 0.25, "fixture_copy_bytes": 4}  # baseline = run x factor
+        for target in doc["targets"]:
+            samples = target["samples"]
+            samples["elapsed_ns"] = [v * factor[target["target_id"]] for v in samples["elapsed_ns"]]
+        (cls.tmp / "base").mkdir()
+        (cls.tmp / "base" / "results.json").write_text(json.dumps(doc))
+        cls.page = cls.tmp / "regression.html"
+        cls.proc = cost_ops("report", cls.tmp / "run", "--baseline", cls.tmp / "base", "-o", cls.page)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_the_regression_is_the_first_thing_on_the_page(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        html = self.page.read_text()
+        self.assertIn("1 regression against", html)
+        verdicts = html[html.index('<ul class="verdicts">'):html.index("</ul>")]
+        self.assertLess(verdicts.index("fixture_sum_array"), verdicts.index("fixture_copy_bytes"))
+        check_both_widths(self, self.page, self.tmp, "regression", verdict="slower")
+
+
+class PairedAB(unittest.TestCase):
+    """`--ab-paired`: both builds in each worker; the report shows its verdict."""
+
+    def test_the_paired_run_report_opens_with_the_verdict(self):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-paired-"))
+        self.addCleanup(shutil.rmtree, tmp, True)
+        good = ["--plugin-dir", FIXTURES / "good", "--targets", "fixture_sum_array"]
+        proc = cost_ops("run", *good, "--ab-baseline-plugin-dir", FIXTURES / "good", "--ab-paired",
+                        "--ab-max-processes", "3", "--ab-max-time", "1", *QUICK, "-o", tmp / "ab")
+        self.assertIn(proc.returncode, (0, 3), proc.stderr)  # 3: an A/A fluke at alpha 0.05
+        html = (tmp / "ab" / "report.html").read_text()
+        self.assertLess(html.index('<section id="verdict">'), html.index('<section id="targets">'))
+        self.assertNotIn("Mann-Whitney", html[html.index('<section id="verdict">'):])
+        check_both_widths(self, tmp / "ab" / "report.html", tmp, "ab-paired", verdict=True)
 
 
 if __name__ == "__main__":

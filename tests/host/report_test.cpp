@@ -232,10 +232,89 @@ TEST_CASE("report history: one line per series, this run's first; no step across
   CHECK(lines[0].as_object().at("steps").as_array()[5] == "slower");
   CHECK(lines[1].as_object().at("steps").as_array()[5] == "");
   CHECK(lines[0].as_object().at("this_run") == true);
+  // Error bars: the range of a run's five process medians (process p: ns +
+  // (p + 7.5) * 0.01), null where the line has no run.
+  const json::array& low = lines[0].as_object().at("low_ns").as_array();
+  const json::array& high = lines[0].as_object().at("high_ns").as_array();
+  CHECK(low[0].is_null());
+  CHECK(low[1].to_number<double>() == doctest::Approx(5.075));
+  CHECK(high[1].to_number<double>() == doctest::Approx(5.115));
+  CHECK(high[5].to_number<double>() == doctest::Approx(10.115));
+  CHECK(trend.points[1].low_ns <= trend.points[1].entry.median_ns);
+  CHECK(trend.points[1].high_ns >= trend.points[1].entry.median_ns);
   const std::string html = report_html(model);
   CHECK(html.find("in 3 series, one line each") != std::string::npos);
   CHECK(html.find("at run 6 (") != std::string::npos);
   CHECK(html.find("on github.com/acme/bench · main · fast-box") != std::string::npos);
+}
+
+TEST_CASE("report numbers: never scientific notation") {
+  CHECK(report_number(0.01, 6) == "0.01");
+  CHECK(report_number(120, 6) == "120");
+  CHECK(report_number(1234.5678, 3) == "1235");
+  CHECK(report_number(0.000123456, 3) == "0.000123");
+  CHECK(report_number(1e15, 6) == "1000000000000000");
+  CHECK(report_number(-0.0000000001, 3) == "0");
+  CHECK(report_p_value(0.0123) == "0.012");
+  CHECK(report_p_value(3e-9) == "< 0.0001");
+
+  json::value results = hostile_results();
+  results.as_object()["settings"] = {
+      {"min_time_s", 0.01}, {"warmup_s", 120.0}, {"gate", {{"alpha", 0.001}, {"threshold", 0.03}}}};
+  const ReportModel model = build_report_model(sources_with(results));
+  const std::string html = report_html(model);
+  const std::size_t settings = html.find("<h2>Settings</h2>");
+  REQUIRE(settings != std::string::npos);
+  const std::string table = html.substr(settings, html.find("</table>", settings) - settings);
+  CHECK(table.find("<td>0.01</td>") != std::string::npos);
+  CHECK(table.find("<td>120</td>") != std::string::npos);
+  CHECK(table.find("alpha 0.001, threshold 0.03") != std::string::npos);
+  for (const char* exponent : {"E-", "e-0", "E+", "e+0", "1E2"})
+    CHECK_MESSAGE(table.find(exponent) == std::string::npos, exponent);
+}
+
+TEST_CASE("report page: a paired A/B run opens with its recorded verdicts, regressions first") {
+  json::value results = hostile_results();
+  const auto target = [](const std::string& id, const std::string& verdict, double change) {
+    return json::object{{"target_id", id},
+                        {"verdict", verdict},
+                        {"change_percent", change},
+                        {"ci_low_percent", change - 1},
+                        {"ci_high_percent", change + 250},
+                        {"p_value", 0.00001},
+                        {"processes", 4},
+                        {"pairs", 433},
+                        {"stopped", "decided"},
+                        {"threshold_percent", 3.0}};
+  };
+  results.as_object()["ab_paired"] = {
+      {"test", "one-sample t-test of per-process trimmed-mean log ratios"},
+      {"alpha", 0.01},
+      {"threshold_percent", 3.0},
+      {"targets", json::array{target("b", "no change", 0.5), target("a", "slower", 12)}}};
+  const ReportModel model = build_report_model(sources_with(results));
+  REQUIRE(model.paired);
+  const std::vector<ReportVerdictLine> lines = verdict_summary(*model.paired);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].target_id == "a");
+  CHECK(lines[0].regression);
+  CHECK(lines[0].detail ==
+        "+12.0% (95% CI +11.0% .. +262.0%, p < 0.0001, 4 processes, 433 pairs, "
+        "decided)");
+  const std::string html = report_html(model);
+  const auto verdict = html.find("<section id=\"verdict\">");
+  REQUIRE(verdict != std::string::npos);
+  CHECK(verdict < html.find("<section id=\"targets\">"));
+  CHECK(html.find("1 regression against the A/B baseline build") != std::string::npos);
+  CHECK(html.find("alpha 0.01; a change counts from 3%") != std::string::npos);
+  CHECK(html.find("Mann-Whitney") == std::string::npos);
+  CHECK(html.find("<canvas id=\"comparison-chart\"") != std::string::npos);
+  CHECK(has_paired_chart(model));
+  // With a baseline compared, the comparison is shown instead.
+  ReportSources with_baseline = sources_with(results);
+  with_baseline.baseline = with_baseline.run;
+  with_baseline.baseline_label = "base";
+  CHECK_FALSE(has_paired_chart(build_report_model(with_baseline)));
 }
 
 TEST_CASE("report page: untrusted text escaped, one canvas per chart of the data") {

@@ -40,6 +40,11 @@ std::optional<StoredRun> ab_baseline_of(const std::filesystem::path& run_dir) {
     StoredRun baseline = load_stored_run(side);
     const StoredRun run = load_stored_run(run_dir);
     if (baseline.ab_pairing.empty() || baseline.ab_pairing != run.ab_pairing) return std::nullopt;
+    // A paired A/B run (--ab-paired) was decided by its own sequential test
+    // over batch pairs, recorded in "ab_paired" and shown as recorded; a
+    // rank test of its few worker rounds would contradict it.
+    const boost::json::value results = load_results_document(run_dir);
+    if (results.is_object() && results.as_object().contains("ab_paired")) return std::nullopt;
     return baseline;
   } catch (const ResultsFileError&) {
     return std::nullopt;  // the page then simply has no comparison

@@ -51,6 +51,12 @@ bool has_comparison(const ReportModel& m) {
   return !m.baseline_label.empty() || m.comparison.has_value();
 }
 
+// A paired A/B run (--ab-paired) shown by its recorded verdicts: it has no
+// baseline run to compare, the verdicts are what the run gated on.
+bool has_paired(const ReportModel& m) {
+  return !has_comparison(m) && m.paired.has_value();
+}
+
 // "Wilcoxon signed-rank on paired rounds" or, for a mix, each named.
 std::string tests_used(const RunComparison& c) {
   std::vector<ComparisonBasis> bases;
@@ -73,16 +79,53 @@ void header(std::ostream& out, const ReportModel& m) {
       << " by cost-ops " << esc(m.host_version)
       << (m.source.empty() ? "" : ", source " + esc(m.source)) << "</p>\n<p class=\"meta\"><code>"
       << esc(m.command_line) << "</code></p>\n<nav>"
-      << (has_comparison(m) ? "<a href=\"#verdict\">Verdict</a>" : "")
+      << (has_comparison(m) || has_paired(m) ? "<a href=\"#verdict\">Verdict</a>" : "")
       << "<a href=\"#targets\">Targets</a><a href=\"#scaling\">Scaling</a>"
       << (has_comparison(m) ? "<a href=\"#comparison\">Baseline</a>" : "")
+      << (has_paired(m) ? "<a href=\"#comparison\">A/B</a>" : "")
       << (m.history_label.empty() ? "" : "<a href=\"#history\">History</a>")
       << "<a href=\"#environment\">Environment and settings</a></nav></header>\n";
 }
 
 // The first thing a reader sees when the run was compared: every target's
 // verdict, regressions first, with the test, basis, threshold and alpha.
+void verdict_lines(std::ostream& out, const std::vector<ReportVerdictLine>& lines) {
+  out << "<ul class=\"verdicts\">\n";
+  for (const ReportVerdictLine& l : lines)
+    out << "<li><span class=\""
+        << (l.regression            ? "verdict-slower"
+            : l.verdict == "faster" ? "verdict-faster"
+                                    : "verdict-other")
+        << "\">" << esc(l.verdict) << "</span> <code>" << esc(l.target_id) << "</code>"
+        << (l.detail.empty() ? "" : " <span class=\"note\">" + esc(l.detail) + "</span>")
+        << "</li>\n";
+  out << "</ul>";
+}
+
+std::string regressions_headline(const std::vector<ReportVerdictLine>& lines) {
+  const auto regressions =
+      std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.regression; });
+  return "<p class=\"verdict-headline " +
+         std::string(regressions ? "verdict-slower" : "verdict-faster") + "\">" +
+         (regressions
+              ? std::to_string(regressions) + (regressions == 1 ? " regression" : " regressions")
+              : std::string("No regression"));
+}
+
+// The verdicts of a paired A/B run, as the run decided them.
+void paired_verdict_section(std::ostream& out, const ReportPaired& p) {
+  const std::vector<ReportVerdictLine> lines = verdict_summary(p);
+  out << "<section id=\"verdict\"><h2>Verdict</h2>\n"
+      << regressions_headline(lines)
+      << " against the A/B baseline build (paired in each worker)</p>\n<p class=\"meta\">"
+      << esc(p.test) << "; alpha " << esc(report_number(p.alpha, 6)) << "; a change counts from "
+      << esc(report_number(p.threshold_percent, 6) + "%") << ".</p>\n";
+  verdict_lines(out, lines);
+  out << "</section>\n";
+}
+
 void verdict_section(std::ostream& out, const ReportModel& m) {
+  if (has_paired(m)) paired_verdict_section(out, *m.paired);
   if (!has_comparison(m)) return;
   out << "<section id=\"verdict\"><h2>Verdict</h2>\n";
   if (!m.comparison) {
@@ -92,26 +135,12 @@ void verdict_section(std::ostream& out, const ReportModel& m) {
   }
   const RunComparison& c = *m.comparison;
   const std::vector<ReportVerdictLine> lines = verdict_summary(c);
-  const auto regressions =
-      std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.regression; });
-  out << "<p class=\"verdict-headline " << (regressions ? "verdict-slower" : "verdict-faster")
-      << "\">"
-      << (regressions
-              ? std::to_string(regressions) + (regressions == 1 ? " regression" : " regressions")
-              : std::string("No regression"))
-      << " against <code>" << esc(m.baseline_label) << "</code></p>\n<p class=\"meta\">"
-      << esc(tests_used(c)) << ", two-sided, alpha " << esc(format_double("%g", c.settings.alpha))
-      << "; a change counts from " << esc(format_double("%g%%", 100 * c.settings.threshold))
-      << ".</p>\n<ul class=\"verdicts\">\n";
-  for (const ReportVerdictLine& l : lines)
-    out << "<li><span class=\""
-        << (l.regression            ? "verdict-slower"
-            : l.verdict == "faster" ? "verdict-faster"
-                                    : "verdict-other")
-        << "\">" << esc(l.verdict) << "</span> <code>" << esc(l.target_id) << "</code>"
-        << (l.detail.empty() ? "" : " <span class=\"note\">" + esc(l.detail) + "</span>")
-        << "</li>\n";
-  out << "</ul></section>\n";
+  out << regressions_headline(lines) << " against <code>" << esc(m.baseline_label)
+      << "</code></p>\n<p class=\"meta\">" << esc(tests_used(c)) << ", two-sided, alpha "
+      << esc(report_number(c.settings.alpha, 6)) << "; a change counts from "
+      << esc(report_number(100 * c.settings.threshold, 6) + "%") << ".</p>\n";
+  verdict_lines(out, lines);
+  out << "</section>\n";
 }
 
 // What the target's author declares: throughput and items per second (from
@@ -126,7 +155,7 @@ std::string declared_note(const ExportedTarget& s) {
   }
   if (const std::string flags = target_flags_text(s.flags); !flags.empty()) parts.push_back(flags);
   for (const auto& [key, value] : s.plugin_numbers)
-    parts.push_back(key + " " + format_double(std::abs(value) >= 1e6 ? "%.0f" : "%.6g", value));
+    parts.push_back(key + " " + report_number(value, 6));
   for (const auto& [key, value] : s.plugin_texts) parts.push_back(key + " " + value);
   if (parts.empty()) return {};
   std::string text;
@@ -165,8 +194,8 @@ void targets_section(std::ostream& out, const ReportModel& m) {
 std::string fit_caption(const ReportFamily& f) {
   if (f.big_o.empty())
     return "no fit: " + esc(f.no_fit_reason.empty() ? "not recorded" : f.no_fit_reason);
-  return "best fit " + esc(f.big_o) + ": " + esc(format_double("%.3g", f.coefficient_ns)) +
-         " ns × f(" + esc(f.variable) + "), normalised RMS " +
+  return "best fit " + esc(f.big_o) + ": " + esc(report_number(f.coefficient_ns, 3)) + " ns × f(" +
+         esc(f.variable) + "), normalised RMS " +
          esc(format_double("%.1f%%", 100 * f.normalized_rms)) + "; both axes logarithmic";
 }
 
@@ -214,7 +243,7 @@ void comparison_rows(std::ostream& out, const RunComparison& c) {
         << figure_cell(t, t.new_median) << "<td class=\"number\">" << percent(t.change_of_medians())
         << "</td><td class=\"number\">" << percent(t.change) << " (" << percent(t.change_ci_low)
         << " … " << percent(t.change_ci_high) << ")</td><td class=\"number\">"
-        << format_double("%.2g", t.p_value) << "</td><td>" << esc(basis_label(t))
+        << esc(report_p_value(t.p_value)) << "</td><td>" << esc(basis_label(t))
         << "</td><td class=\"verdict-" << verdict_name(t.verdict) << "\">"
         << verdict_name(t.verdict) << "</td></tr>\n";
   for (const StatusChange& s : c.status_changes)
@@ -233,7 +262,42 @@ void comparison_rows(std::ostream& out, const RunComparison& c) {
   list("Only in the baseline", c.removed);
 }
 
+std::string signed_percent(double percent) {
+  return format_double("%+.1f%%", percent);
+}
+
+void paired_section(std::ostream& out, const ReportModel& m) {
+  const ReportPaired& p = *m.paired;
+  out << "<section id=\"comparison\"><h2>Paired A/B comparison</h2>\n<p class=\"meta\">Both "
+         "builds ran inside each worker, batch by batch; "
+      << esc(p.test) << ". A change counts when it is at least "
+      << esc(report_number(p.threshold_percent, 6) + "%") << " and significant at alpha "
+      << esc(report_number(p.alpha, 6)) << ".</p>\n";
+  if (has_paired_chart(m))
+    out << figure("comparison-chart", "Estimated change per target",
+                  "shaded band: changes smaller than the threshold (±" +
+                      esc(report_number(p.threshold_percent, 6) + "%") + ") never count",
+                  true);
+  out << "<div class=\"scroll\"><table><thead><tr><th>target</th><th>change (95% "
+         "interval)</th><th>p</th><th>threshold</th><th>processes</th><th>pairs</th>"
+         "<th>stopped</th><th>verdict</th></tr></thead><tbody>\n";
+  for (const ReportPairedTarget& t : p.targets)
+    out << "<tr><td><code>" << esc(t.target_id) << "</code></td><td class=\"number\">"
+        << signed_percent(t.change_percent) << " (" << signed_percent(t.ci_low_percent) << " … "
+        << signed_percent(t.ci_high_percent) << ")</td><td class=\"number\">"
+        << esc(report_p_value(t.p_value)) << "</td><td class=\"number\">"
+        << esc(report_number(t.threshold_percent, 6) + "%") << "</td><td class=\"number\">"
+        << t.processes << "</td><td class=\"number\">" << t.pairs << "</td><td>" << esc(t.stopped)
+        << "</td><td class=\""
+        << (t.verdict == "slower"   ? "verdict-slower"
+            : t.verdict == "faster" ? "verdict-faster"
+                                    : "")
+        << "\">" << esc(t.verdict) << "</td></tr>\n";
+  out << "</tbody></table></div></section>\n";
+}
+
 void comparison_section(std::ostream& out, const ReportModel& m) {
+  if (has_paired(m)) paired_section(out, m);
   if (!has_comparison(m)) return;
   out << "<section id=\"comparison\"><h2>Compared with the baseline</h2>\n<p class=\"meta\">"
       << "Baseline <code>" << esc(m.baseline_label) << "</code>.";
@@ -242,9 +306,9 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
     return;
   }
   out << " A change counts when it is at least "
-      << format_double("%g%%", 100 * m.comparison->settings.threshold) << " and significant ("
-      << esc(tests_used(*m.comparison)) << ", two-sided, p &lt; "
-      << format_double("%g", m.comparison->settings.alpha)
+      << report_number(100 * m.comparison->settings.threshold, 6) + "%"
+      << " and significant (" << esc(tests_used(*m.comparison)) << ", two-sided, p &lt; "
+      << report_number(m.comparison->settings.alpha, 6)
       << "). Medians are medians of process medians (paired: of the paired rounds) and "
          "<em>change</em> is their change; the <em>estimate</em> is what the test and the "
          "verdict use (for paired rounds the median of per-round ratios) with its bootstrap 95% "
@@ -252,7 +316,7 @@ void comparison_section(std::ostream& out, const ReportModel& m) {
   if (has_comparison_chart(m))
     out << figure("comparison-chart", "Estimated change per target",
                   "shaded band: changes smaller than the threshold (±" +
-                      esc(format_double("%g%%", 100 * m.comparison->settings.threshold)) +
+                      esc(report_number(100 * m.comparison->settings.threshold, 6) + "%") +
                       ") never count",
                   true);
   comparison_rows(out, *m.comparison);

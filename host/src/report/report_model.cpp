@@ -5,11 +5,13 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "costops/host/history_report.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
 
@@ -22,14 +24,8 @@ namespace {
 // nightly runs would make the page heavy and the chart unreadable.
 constexpr std::size_t kMaxTrendPoints = 200;
 
-// A number as people write it, never in scientific notation ("0.01", "120"):
-// up to nine decimals, trailing zeros dropped.
 std::string plain_number(double v) {
-  if (!std::isfinite(v)) return "-";
-  std::string text = format_double("%.9f", v);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text == "-0" ? "0" : text;
+  return report_number(v, 9);
 }
 
 // A value of the environment or the settings as one line of text; a list
@@ -43,7 +39,14 @@ std::string text_of(const json::value& value) {
     for (const json::value& item : *list) out += (out.empty() ? "" : "; ") + text_of(item);
     return out;
   }
-  return json::serialize(value);
+  // An object as "key value, ...": json::serialize would write 0.01 as 1E-2.
+  if (const json::object* object = value.if_object()) {
+    std::string out;
+    for (const auto& [key, item] : *object)
+      out += (out.empty() ? "" : ", ") + std::string(key) + " " + text_of(item);
+    return out;
+  }
+  return json::serialize(value);  // integers and booleans
 }
 
 std::vector<std::pair<std::string, std::string>> key_values(const json::object& root,
@@ -153,6 +156,22 @@ std::string series_name(const RunProvenance& run) {
          known(run.machine_id.empty() ? run.host_name : run.machine_id);
 }
 
+// The error bar of one recorded run (ReportHistoryPoint::low_ns/high_ns).
+std::pair<double, double> run_spread(const HistoryEntry& e) {
+  if (e.ns_per_operation.empty()) return {0, 0};
+  std::map<std::uint32_t, std::vector<double>> by_process;
+  for (std::size_t i = 0; i < e.ns_per_operation.size(); ++i)
+    by_process[i < e.process.size() ? e.process[i] : 0].push_back(e.ns_per_operation[i]);
+  if (by_process.size() == 1) {
+    const SampleStats stats = compute_sample_stats(e.ns_per_operation);
+    return {stats.median_ci_low, stats.median_ci_high};
+  }
+  std::vector<double> medians;
+  for (auto& [process, values] : by_process) medians.push_back(median_of(std::move(values)));
+  const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+  return {*lo, *hi};
+}
+
 // The newest points, each step tested as `cost-ops history` does: within
 // its series (repository x branch x machine), per run and over the series'
 // level; each point knows its series, which the page draws as its own line.
@@ -184,7 +203,10 @@ ReportTrend trend_of(const std::string& target_id, const std::vector<HistoryEntr
       if (row.step()) point.step = row.change->verdict;
     }
     // The page draws the median the step's change is computed on.
-    if (e.status == "ok") point.entry.median_ns = shown_history_median(e);
+    if (e.status == "ok") {
+      point.entry.median_ns = shown_history_median(e);
+      std::tie(point.low_ns, point.high_ns) = run_spread(e);
+    }
     point.entry.ns_per_operation.clear();  // the page draws medians only
     point.entry.repetition.clear();
     point.entry.process.clear();
@@ -222,7 +244,59 @@ std::string percent_text(double fraction) {
   return format_double("%+.1f%%", 100 * fraction);
 }
 
+double number_in(const json::object& o, std::string_view key, double otherwise = 0) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : otherwise;
+}
+
+std::string string_in(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// results.json "ab_paired" (written by a run with --ab-paired); absent or
+// not an object: no paired verdicts.
+std::optional<ReportPaired> paired_of(const json::object& root) {
+  const json::value* block = root.if_contains("ab_paired");
+  const json::object* b = block ? block->if_object() : nullptr;
+  if (!b) return std::nullopt;
+  ReportPaired paired{
+      string_in(*b, "test"), number_in(*b, "alpha"), number_in(*b, "threshold_percent"), {}};
+  if (const json::value* list = b->if_contains("targets"); list && list->is_array())
+    for (const json::value& item : list->get_array())
+      if (const json::object* t = item.if_object()) {
+        ReportPairedTarget target{string_in(*t, "target_id"), string_in(*t, "verdict"),
+                                  string_in(*t, "stopped")};
+        target.change_percent = number_in(*t, "change_percent");
+        target.ci_low_percent = number_in(*t, "ci_low_percent");
+        target.ci_high_percent = number_in(*t, "ci_high_percent");
+        target.p_value = number_in(*t, "p_value", 1);
+        target.threshold_percent = number_in(*t, "threshold_percent", paired.threshold_percent);
+        target.processes = static_cast<std::int64_t>(number_in(*t, "processes"));
+        target.pairs = static_cast<std::int64_t>(number_in(*t, "pairs"));
+        paired.targets.push_back(std::move(target));
+      }
+  return paired;
+}
+
 }  // namespace
+
+std::string report_number(double value, int significant) {
+  if (!std::isfinite(value)) return "-";
+  const double magnitude = value == 0 ? 0 : std::floor(std::log10(std::abs(value)));
+  const int decimals = std::clamp(significant - 1 - static_cast<int>(magnitude), 0, 9);
+  std::string text = format_double(("%." + std::to_string(decimals) + "f").c_str(), value);
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
+
+std::string report_p_value(double p) {
+  if (!std::isfinite(p)) return "-";
+  return p < 0.0001 ? "< 0.0001" : report_number(p, 2);
+}
 
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) {
   std::vector<std::pair<ReportVerdictLine, double>> lines;  // line, |change| for ordering
@@ -235,8 +309,7 @@ std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) 
   for (const TargetComparison& t : comparison.targets) {
     std::string detail = percent_text(t.change) + " (95% CI " + percent_text(t.change_ci_low) +
                          " .. " + percent_text(t.change_ci_high);
-    if (t.basis != ComparisonBasis::instructions)
-      detail += ", p " + format_double("%.2g", t.p_value);
+    if (t.basis != ComparisonBasis::instructions) detail += ", p " + report_p_value(t.p_value);
     detail += ", " + std::string(basis_test_name(t.basis)) + ", " +
               (t.basis == ComparisonBasis::paired_rounds ? std::to_string(t.base_count) + " pairs"
                : t.basis == ComparisonBasis::processes
@@ -246,6 +319,26 @@ std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) 
     lines.push_back(
         {{t.target_id, std::string(verdict_name(t.verdict)), t.verdict == Verdict::slower, detail},
          std::abs(t.change)});
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
+    return ra != rb ? ra < rb : a.second > b.second;
+  });
+  std::vector<ReportVerdictLine> out;
+  for (auto& [line, size] : lines) out.push_back(std::move(line));
+  return out;
+}
+
+std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired) {
+  std::vector<std::pair<ReportVerdictLine, double>> lines;
+  for (const ReportPairedTarget& t : paired.targets) {
+    const auto pct = [](double percent) { return percent_text(percent / 100); };
+    std::string detail = pct(t.change_percent) + " (95% CI " + pct(t.ci_low_percent) + " .. " +
+                         pct(t.ci_high_percent) + ", p " + report_p_value(t.p_value) + ", " +
+                         std::to_string(t.processes) + " processes, " + std::to_string(t.pairs) +
+                         " pairs" + (t.stopped.empty() ? "" : ", " + t.stopped) + ")";
+    lines.push_back(
+        {{t.target_id, t.verdict, t.verdict == "slower", detail}, std::abs(t.change_percent)});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
     const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
@@ -279,6 +372,7 @@ ReportModel build_report_model(const ReportSources& sources) {
     for (const json::value& family : f->get_array())
       if (family.is_object()) model.families.push_back(family_of(family.get_object()));
   if (sources.baseline) add_comparison(sources, model);
+  model.paired = paired_of(root);
   model.history_label = sources.history_label;
   model.history_problem = sources.history_problem;
   for (const ReportTarget& t : model.targets)

@@ -83,18 +83,42 @@ json::object comparison_chart(const RunComparison& comparison) {
           {"verdicts", std::move(verdicts)}};
 }
 
+json::object paired_chart(const ReportPaired& paired) {
+  json::array ids, change, low, high, verdicts;
+  for (const ReportPairedTarget& t : paired.targets) {
+    ids.push_back(json::string(t.target_id));
+    change.push_back(finite_or_null(t.change_percent));
+    low.push_back(finite_or_null(t.ci_low_percent));
+    high.push_back(finite_or_null(t.ci_high_percent));
+    verdicts.push_back(json::string(t.verdict));
+  }
+  return {{"id", "comparison-chart"},
+          {"kind", "comparison"},
+          {"title", "estimated change"},
+          {"threshold_percent", finite_or_null(paired.threshold_percent)},
+          {"labels", std::move(ids)},
+          {"change_percent", std::move(change)},
+          {"ci_low_percent", std::move(low)},
+          {"ci_high_percent", std::move(high)},
+          {"verdicts", std::move(verdicts)}};
+}
+
 // One line per series over the runs of all (labels: every run, oldest
 // first): a series' medians and steps sit at its own runs, null elsewhere,
 // so no line joins runs of different machines or branches.
 json::object trend_chart(std::size_t index, const ReportTrend& trend) {
   json::array labels;
-  std::vector<json::array> medians(trend.series.size()), steps(trend.series.size());
+  std::vector<json::array> medians(trend.series.size()), steps(trend.series.size()),
+      lows(trend.series.size()), highs(trend.series.size());
   for (const ReportHistoryPoint& p : trend.points) {
     labels.push_back(json::string("run " + std::to_string(p.entry.run_id)));
     for (std::size_t s = 0; s < trend.series.size(); ++s) {
       const bool own = s == p.series;
-      medians[s].push_back(own && p.entry.status == "ok" ? finite_or_null(p.entry.median_ns)
-                                                         : nullptr);
+      const bool drawn = own && p.entry.status == "ok";
+      const bool spread = drawn && p.high_ns > 0;
+      medians[s].push_back(drawn ? finite_or_null(p.entry.median_ns) : nullptr);
+      lows[s].push_back(spread ? finite_or_null(p.low_ns) : nullptr);
+      highs[s].push_back(spread ? finite_or_null(p.high_ns) : nullptr);
       steps[s].push_back(json::string(!own                        ? ""
                                       : p.step == Verdict::slower ? "slower"
                                       : p.step == Verdict::faster ? "faster"
@@ -106,6 +130,8 @@ json::object trend_chart(std::size_t index, const ReportTrend& trend) {
     series.push_back(json::object{{"name", trend.series[s].name},
                                   {"this_run", trend.series[s].this_run},
                                   {"median_ns", std::move(medians[s])},
+                                  {"low_ns", std::move(lows[s])},
+                                  {"high_ns", std::move(highs[s])},
                                   {"steps", std::move(steps[s])}});
   return {{"id", "trend-" + std::to_string(index)},
           {"kind", "trend"},
@@ -127,6 +153,11 @@ bool has_scaling_chart(const ReportFamily& family) {
 
 bool has_comparison_chart(const ReportModel& model) {
   return model.comparison && !model.comparison->targets.empty();
+}
+
+bool has_paired_chart(const ReportModel& model) {
+  return !model.comparison && model.baseline_label.empty() && model.paired &&
+         !model.paired->targets.empty();
 }
 
 std::vector<HistogramBin> histogram(const std::vector<double>& values) {
@@ -159,6 +190,7 @@ json::object report_page_data(const ReportModel& model) {
   for (std::size_t i = 0; i < model.families.size(); ++i)
     if (has_scaling_chart(model.families[i])) charts.push_back(scaling_chart(i, model.families[i]));
   if (has_comparison_chart(model)) charts.push_back(comparison_chart(*model.comparison));
+  if (has_paired_chart(model)) charts.push_back(paired_chart(*model.paired));
   for (std::size_t i = 0; i < model.trends.size(); ++i)
     charts.push_back(trend_chart(i, model.trends[i]));
   return {{"charts", std::move(charts)}};

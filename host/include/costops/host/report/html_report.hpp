@@ -37,7 +37,8 @@ std::optional<ComparisonSettings> recorded_comparison_settings(const boost::json
 
 // The A/B baseline side of the run in `run_dir` (<run_dir>/ab-baseline/
 // written by the same A/B invocation, same settings.ab_pairing); nullopt
-// when the run is not an A/B run or the side is missing or unreadable.
+// when the run is not an A/B run or the side is missing or unreadable, and
+// for a paired A/B run (--ab-paired), whose recorded verdicts the page shows.
 std::optional<StoredRun> ab_baseline_of(const std::filesystem::path& run_dir);
 
 // The page of `request`. Throws ResultsFileError (the run cannot be read),

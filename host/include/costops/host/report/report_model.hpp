@@ -51,6 +51,10 @@ struct ReportHistoryPoint {
   Verdict step = Verdict::no_change;  // slower/faster: a significant step
   double p_value = 1;
   std::size_t series = 0;  // index into ReportTrend::series
+  // The run's spread around its median, drawn as an error bar: the range of
+  // its process medians, or for a one-process run the distribution-free 95%
+  // interval of its median; both 0 when the run has no samples (summary only).
+  double low_ns = 0, high_ns = 0;
 };
 
 // A series of a trend (repository x branch x machine): the page draws one
@@ -65,6 +69,21 @@ struct ReportTrend {
   std::string target_id;
   std::vector<ReportHistoryPoint> points;  // oldest first, all series
   std::vector<ReportSeries> series;        // this run's series first, then as they appear
+};
+
+// One target's verdict of a paired A/B run (results.json "ab_paired"):
+// what the run's sequential test decided and gated on, shown as recorded.
+struct ReportPairedTarget {
+  std::string target_id, verdict, stopped;  // verdict: "slower", "faster", "no change", ...
+  double change_percent = 0, ci_low_percent = 0, ci_high_percent = 0, p_value = 1;
+  double threshold_percent = 0;  // this target's (its layout sensitivity when larger)
+  std::int64_t processes = 0, pairs = 0;
+};
+
+struct ReportPaired {
+  std::string test;  // the run's own description of its test
+  double alpha = 0, threshold_percent = 0;
+  std::vector<ReportPairedTarget> targets;
 };
 
 // Target id -> its recorded results, oldest first.
@@ -82,6 +101,7 @@ struct ReportModel {
   std::string history_label;                // "" = no history
   std::string history_problem;              // why the history could not be read
   std::vector<ReportTrend> trends;          // targets with two or more recorded runs
+  std::optional<ReportPaired> paired;       // a paired A/B run's recorded verdicts
 };
 
 // One line of the verdict summary at the top of a page with a comparison.
@@ -95,6 +115,15 @@ struct ReportVerdictLine {
 // The comparison's verdicts, regressions first (status regressions, then
 // slower targets by size of the change), then faster, noisy, unchanged.
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison);
+// The same for a paired A/B run's recorded verdicts.
+std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired);
+
+// Numbers as the report writes them, never in scientific notation (no
+// "1E-2", "1.2e+03"): `significant` digits in fixed notation, at most nine
+// decimals, trailing zeros dropped ("0.01", "1234.5", "120").
+std::string report_number(double value, int significant);
+// A p-value: two significant digits, "< 0.0001" below that.
+std::string report_p_value(double p);
 
 struct ReportSources {
   boost::json::value results;    // the parsed results.json

@@ -17,6 +17,9 @@ namespace costops::host {
 bool has_distribution_chart(const ReportTarget& target);  // ok, with samples
 bool has_scaling_chart(const ReportFamily& family);       // a measured member
 bool has_comparison_chart(const ReportModel& model);      // a target compared
+// A paired A/B run's verdicts without a comparison: their forest plot
+// takes the comparison chart's place ("comparison-chart").
+bool has_paired_chart(const ReportModel& model);
 
 // {"charts": [{"id", "kind": "histogram"|"scaling"|"comparison"|"trend",
 // "title", ...}]}: every chart of the model, in page order.
