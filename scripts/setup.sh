@@ -14,6 +14,8 @@ packages=(
   # to build the host; the server (initdb, pg_ctl) for the tests, which start
   # a throwaway cluster of their own (scripts/with-test-postgres.sh).
   libpq-dev postgresql
+  # The worker sandbox's system call filter (seccomp) is compiled with libseccomp.
+  libseccomp-dev
   doctest-dev
   # End-to-end tests validate output files against the JSON Schemas.
   python3 python3-jsonschema

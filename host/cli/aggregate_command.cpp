@@ -6,6 +6,7 @@
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/output_directory.hpp"
 #include "costops/host/result_aggregation.hpp"
+#include "costops/host/results_signature.hpp"
 
 namespace costops::cli {
 
@@ -70,7 +71,7 @@ AggregateReport aggregate_from_store(StoreSelection s) {
 
 void write_aggregate(const AggregateReport& report, const fs::path& output) {
   make_output_directories(output);
-  write_file_atomically(output / "results.json", aggregate_results_json(report));
+  write_signed_results_file(output / "results.json", aggregate_results_json(report));
   write_file_atomically(output / "summary.md", aggregate_summary_markdown(report));
 }
 

@@ -150,11 +150,14 @@ int compare_command(const Arguments& args, const CommandContext&) {
     const StoredRun current = source.load(positional[1]);
     // A run read from its journal is not a finished run: say so, and never
     // let it pass a gate (exit 2 after the comparison, unless a regression's 3).
-    for (const StoredRun* run : {&base, &current})
+    for (const StoredRun* run : {&base, &current}) {
+      // Read, but not vouched for by this host (results_signature.hpp).
+      if (!run->signature_note.empty()) std::cerr << "note: " << run->signature_note << "\n";
       if (!run->partial.empty()) {
         std::cerr << "warning: " << run->file.string() << ": " << run->partial << "\n";
         partial = true;
       }
+    }
     comparison = compare_runs(base, current, gate.comparison);
   } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError, HistoryError
     std::cerr << "error: " << e.what() << "\n";

@@ -73,6 +73,28 @@ std::string text_from_plugin(const char* text, std::size_t capacity, std::size_t
   return valid_utf8(std::string_view(text, length), max_bytes);
 }
 
+namespace {
+
+// The length of an invisible format character at text[i] that reorders or
+// breaks what a terminal shows, or 0: the bidirectional embeddings,
+// overrides and isolates (U+202A..U+202E, U+2066..U+2069), the marks
+// U+200E, U+200F and U+061C (a "Trojan Source" name reads as another on
+// screen), and the line and paragraph separators U+2028, U+2029.
+std::size_t display_control_length(std::string_view text, std::size_t i) {
+  const auto at = [&](std::size_t k) {
+    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
+  };
+  if (at(i) == 0xD8 && at(i + 1) == 0x9C) return 2;  // U+061C
+  if (at(i) != 0xE2) return 0;
+  const unsigned second = at(i + 1), third = at(i + 2);
+  if (second == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)))
+    return 3;
+  if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return 3;
+  return 0;
+}
+
+}  // namespace
+
 std::string for_terminal(std::string_view raw, bool keep_newlines) {
   const std::string valid = valid_utf8(raw);  // no stray byte can start a sequence either
   const std::string_view text = valid;
@@ -93,6 +115,13 @@ std::string for_terminal(std::string_view raw, bool keep_newlines) {
       continue;
     }
     if (c < 0x20 || c == 0x7F) continue;
+    if (const std::size_t length = display_control_length(text, i); length != 0) {
+      // A separator still separates: one record per line stays one line.
+      if (length == 3 && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9'))
+        out += ' ';
+      i += length - 1;
+      continue;
+    }
     // C1 controls U+0080..U+009F arrive as C2 80..C2 9F in UTF-8.
     if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
         static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
@@ -107,8 +136,12 @@ std::string for_terminal(std::string_view raw, bool keep_newlines) {
 std::string markdown_escaped(std::string_view raw) {
   const std::string text = valid_utf8(raw);
   std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (const std::size_t length = display_control_length(text, i); length != 0) {
+      out += ' ';  // a rendered table cell cannot read as another either
+      i += length - 1;
+    } else if (c == '\n' || c == '\r') {
       out += ' ';
     } else if (c == '<') {
       out += "&lt;";

@@ -94,6 +94,45 @@ class HostTrust(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn(b"has no signature", proc.stderr)
 
+    def test_a_results_json_changed_after_its_run_is_refused(self):
+        # A run's results.json, used later as a baseline by directory, is
+        # signed beside it (results.json.sig); a plugin of a later run tries
+        # to rewrite it in place.
+        base = self.tmp / "base"
+        self.assert_ran(self.host("run", "--plugin-dir", self.plugins(GOOD), "-o", base, *QUICK))
+        signature = base / "results.json.sig"
+        self.assertTrue(signature.is_file())
+        original = (base / "results.json").read_bytes()
+        env = dict(self.env, COSTOPS_PLUGIN_TAMPER=str(base / "results.json"))
+        tamper = self.plugins(trust_plugin("tamper_results"), name="tamper")
+        # In the sandbox another run's files are read-only: the write fails.
+        self.assert_ran(self.host("run", "--plugin-dir", tamper, "-o", self.out, *QUICK, env=env))
+        self.assertEqual((base / "results.json").read_bytes(), original)
+        target = json.loads((self.out / "results.json").read_text())["targets"][0]
+        self.assertIn("tamper: open", target["plugin_output"])
+        proc = self.host("compare", base, base)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn(b"signature", proc.stderr)
+        # --isolation none: the plugin runs inside the host and rewrites it;
+        # every command that reads it back refuses it.
+        proc = self.host("run", "--plugin-dir", tamper, "-o", self.out, *QUICK, "--isolation",
+                         "none", env=env)
+        self.assert_ran(proc)
+        self.assertNotEqual((base / "results.json").read_bytes(), original)
+        json.loads((base / "results.json").read_text())  # still a valid results.json
+        for command in (("compare", base, self.out),
+                        ("report", base, "-o", self.tmp / "report.html"),
+                        ("run", "--plugin-dir", self.plugins(GOOD), "-o", self.tmp / "new",
+                         *QUICK, "--baseline", base)):
+            proc = self.host(*command)
+            self.assertEqual(proc.returncode, 2, (command, proc.stderr))
+            self.assertIn(b"does not match its signature (results.json.sig)", proc.stderr)
+        # The signature removed as well: read, but never silently.
+        signature.unlink()
+        proc = self.host("compare", base, base)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(b"carries no signature of this host", proc.stderr)
+
     def test_a_forged_journal_is_refused_and_a_real_one_is_a_partial_run(self):
         forged = self.tmp / "forged"
         forged.mkdir()
@@ -228,6 +267,14 @@ class HostTrust(unittest.TestCase):
         proc = self.run_good("--baseline", fifo_dir / "results.json")
         self.assertEqual(proc.returncode, 2)
         self.assertIn(b"FIFO", proc.stderr)
+        # New case: the signature beside a results.json is a FIFO.
+        signed = self.tmp / "sig_fifo"
+        signed.mkdir()
+        shutil.copy(self.out / "results.json", signed / "results.json")
+        os.mkfifo(signed / "results.json.sig")
+        proc = self.host("compare", self.out, signed, timeout=60)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"results.json.sig is a FIFO", proc.stderr)
         # New case: the output directory's lock file is a FIFO.
         (self.out / ".lock").unlink()
         os.mkfifo(self.out / ".lock")
@@ -269,6 +316,16 @@ class HostTrust(unittest.TestCase):
         self.assertIn(b"summary.md", results_lines[0])
         self.assertNotIn(b"results.json", results_lines[0])
         self.assertTrue((self.out / "summary.md").is_file())
+        # New case: only the signature beside results.json cannot be written;
+        # results.json is then not written either (never one without it).
+        proc = self.host("run", "--plugin-dir", plugins, "-o", self.out, *QUICK,
+                         env=self.full_disk_env("results.json.sig"))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(b"results.json.sig", proc.stderr)
+        self.assertIn(b"No space left on device", proc.stderr)
+        for line in (l for l in proc.stderr.splitlines() if b"Results:" in l):
+            self.assertNotIn(b"results.json", line)
+        self.assertFalse((self.out / "results.json").exists())
 
     # --- plugin text: terminals, line formats, JSON, CSV ----------------------------------
 
@@ -284,6 +341,7 @@ class HostTrust(unittest.TestCase):
             for control in CONTROLS:
                 self.assertNotIn(control, listing)
             self.assertNotIn(b"\xc2\x9b", listing)  # C1 CSI
+            self.assertNotIn(b"\xe2\x80\xae", listing)  # new case: U+202E turns text around
         self.assertIn(b"line one line two", proc.stdout)
         run = self.host("run", "--plugin-dir", plugins, "-o", self.out, *QUICK, "-v")
         self.assert_ran(run)
@@ -320,6 +378,21 @@ class HostTrust(unittest.TestCase):
                     float(cell)
 
     # --- messages that are true and safe --------------------------------------------------
+
+    def test_a_host_key_path_that_is_no_key_is_never_to_be_removed_or_chmodded(self):
+        # New case: COST_OPS_HOST_KEY names a file that is not a key (think
+        # /etc/hostname): the host must not advise removing it or its mode.
+        hostname = self.tmp / "hostname"
+        hostname.write_text("build-machine\n")
+        os.chmod(hostname, 0o644)
+        env = dict(self.env, COST_OPS_HOST_KEY=str(hostname))
+        proc = self.host("run", "--plugin-dir", self.plugins(GOOD), "-o", self.out, *QUICK,
+                         "--save-baseline", "main", env=env)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(b"is not a host key", proc.stderr)
+        self.assertNotIn(b"chmod", proc.stderr)
+        self.assertNotIn(b"remove it", proc.stderr)
+        self.assertEqual(hostname.read_text(), "build-machine\n")
 
     def test_messages_name_what_a_path_is_and_never_advise_chmod_on_shared_paths(self):
         plugins = self.tmp / "odd"

@@ -27,6 +27,26 @@ CONTAINED = FIXTURES / "contained"
 QUICK = ["--warmup-time", "0", "--min-time", "0.02", "--min-samples", "2"]
 SECRET = "COSTOPS_TEST_SECRET_value"
 NOBODY = 65534
+# What contained_syscalls tries; each must be refused by the seccomp layer.
+REFUSED_SYSCALLS = (
+    "ioctl(TIOCSTI)", "ioctl(TIOCLINUX)", "ptrace", "process_vm_readv", "process_vm_writev",
+    "keyctl", "add_key", "request_key", "mount", "umount2", "pivot_root", "chroot", "bpf",
+    "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+    "delete_module", "setns", "unshare", "clone(CLONE_NEWUSER)", "clone3",
+    "personality(ADDR_NO_RANDOMIZE)", "perf_event_open(pid 1)", "io_uring_setup",
+    "open_by_handle_at")
+
+
+def sanitizer_build():
+    return "asan" in subprocess.run([HOST, "--version"], capture_output=True, text=True).stdout
+
+
+def syscall_env(env=None):
+    """LeakSanitizer needs ptrace: a sanitizer build's filter lets it pass."""
+    env = dict(env or os.environ)
+    if sanitizer_build():
+        env["COSTOPS_PLUGIN_PTRACE_ALLOWED"] = "1"
+    return env
 
 
 class Sandbox(unittest.TestCase):
@@ -82,7 +102,10 @@ class Sandbox(unittest.TestCase):
         inherited = os.open(self.tmp / "host-secret.txt", os.O_RDONLY)
         try:
             os.dup2(inherited, 9, inheritable=True)
-            self.assert_contained_ok("environment", env=env, pass_fds=(9,), cwd=self.tmp)
+            # A secret on the host's command line too: the sandbox's init
+            # (pid 1 of the worker's PID namespace) is a fork of the host.
+            self.assert_contained_ok("environment", "--repository", SECRET, env=env,
+                                     pass_fds=(9,), cwd=self.tmp)
         finally:
             os.close(inherited)
             os.close(9)
@@ -161,11 +184,46 @@ class Sandbox(unittest.TestCase):
         self.assert_contained_ok("fill_cwd", "--file-size-limit", "2M", cwd=self.tmp)
         self.assertEqual(list(self.tmp.glob("fill-*")), [])
 
+    def test_filling_shared_memory_stays_in_the_sandbox(self):
+        # /dev/shm is memory, shared by every process of the user: the
+        # worker's is private and as small as its temporary directory.
+        try:
+            self.assert_contained_ok("fill_shm", "--file-size-limit", "2M")
+        finally:
+            leaked = list(pathlib.Path("/dev/shm").glob("costops-contained-*"))
+            for path in leaked:  # never leave memory behind
+                path.unlink()
+        self.assertEqual(leaked, [])
+
     def test_leftovers_make_a_target_fail(self):
         for mode, left in (("detached_thread", "left 1 thread"), ("zombie_child", "left 1 process")):
             _, _, target = self.run_mode(mode)
             self.assertEqual(target["status"], "failed", mode)
             self.assertIn(left, target["reason"])
+
+    def test_disks_consoles_and_the_kernel_log_stay_closed(self):
+        # As root the worker would open them by owner permission alone:
+        # the disk under every host file, the consoles' screens, /dev/kmsg.
+        results = self.assert_contained_ok("devices")
+        layers = results["environment"]["isolation"]["layers"]
+        if layers["mount_namespace"]:
+            self.assertTrue(layers["devices"], layers)
+
+    def test_system_calls_a_benchmark_never_needs_are_refused(self):
+        # Each with arguments that would fail otherwise than with EPERM (or
+        # succeed) without the filter; threads, fork and the worker's own
+        # perf counters still work (the fixture checks).
+        results = self.assert_contained_ok("syscalls", env=syscall_env())
+        self.assertTrue(results["environment"]["isolation"]["layers"]["syscall_filter"])
+        output = results["targets"][0]["plugin_output"]
+        for name in REFUSED_SYSCALLS:
+            if name == "ptrace" and sanitizer_build():
+                self.assertIn("contained: syscall ptrace allowed (sanitizer build", output)
+                continue
+            expected = "Function not implemented" if name == "clone3" else "Operation not permitted"
+            self.assertIn(f"contained: syscall {name} refused: {expected}", output)
+        self.assertIn("- Isolation: process; layers that held", (self.out / "summary.md").read_text())
+        self.assertIn("syscall_filter", (self.out / "summary.md").read_text())
 
     def test_which_layers_held_is_reported(self):
         _, results, _ = self.run_mode("files")
@@ -174,20 +232,24 @@ class Sandbox(unittest.TestCase):
         self.assertEqual(isolation["mode"], "process")
         self.assertGreaterEqual(isolation["workers"], 2)  # the probe and the target
         for layer in ("session", "descriptors", "environment_allowlist", "no_new_privileges",
-                      "core_dumps_off", "file_size_limit", "capabilities_dropped"):
+                      "core_dumps_off", "file_size_limit", "capabilities_dropped",
+                      "syscall_filter"):
             self.assertTrue(isolation["layers"][layer], layer)
         self.assertTrue(isolation["layers"]["mount_namespace"] or isolation["layers"]["landlock"])
+        # No cgroup v2 leaf limits a worker: said plainly, with why.
+        self.assertRegex(isolation["cgroup"], r"^not (used|available): ")
         summary = (self.out / "summary.md").read_text()
         self.assertIn("- Isolation: process; layers that held", summary)
+        self.assertIn("- Isolation cgroup: " + isolation["cgroup"], summary)
         _, results, _ = self.run_mode("detached_thread", "--isolation", "none")
         self.assertEqual(results["environment"]["isolation"]["mode"], "none")
 
     @unittest.skipUnless(os.geteuid() == 0, "switching to an unprivileged user needs root")
     def test_an_unprivileged_user_is_contained_too(self):
         os.chown(self.out, NOBODY, NOBODY)
-        for mode in ("environment", "files", "terminal"):
-            env = dict(os.environ, COSTOPS_PLUGIN_GREETING="hello", PGPASSWORD=SECRET,
-                       HOME="/nonexistent")
+        for mode in ("environment", "files", "terminal", "syscalls", "devices"):
+            env = syscall_env(dict(os.environ, COSTOPS_PLUGIN_GREETING="hello",
+                                   PGPASSWORD=SECRET, HOME="/nonexistent"))
             _, results, target = self.run_mode(
                 mode, env=env, preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY),
                                                   os.setuid(NOBODY)))

@@ -22,6 +22,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/output_directory.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/results_signature.hpp"
 #include "costops/host/untrusted_text.hpp"
 
 using namespace costops::host;
@@ -116,11 +117,63 @@ TEST_CASE("the host key is made once, private, and its signatures bind the kind 
   CHECK(signature_matches(key, SignedKind::baseline, "content", tag));
   CHECK_FALSE(signature_matches(key, SignedKind::baseline, "content!", tag));
   CHECK_FALSE(signature_matches(key, SignedKind::journal, "content", tag));
+  CHECK_FALSE(signature_matches(key, SignedKind::results, "content", tag));
+  // The key's public id: stable, 16 hex digits, not the key.
+  CHECK(host_key_id(key) == host_key_id(key));
+  CHECK(host_key_id(key).size() == 16);
+  CHECK(host_key_id(key) != host_key_id(std::string(32, 'x')));
   ::chmod(file.c_str(), 0644);
   CHECK(message_of([&] { load_or_create_host_key(file); }).find("chmod 600") != std::string::npos);
   fs::remove(file);
   ::mkfifo(file.c_str(), 0600);  // a FIFO in the key's place never blocks
   CHECK(message_of([&] { load_or_create_host_key(file); }).find("FIFO") != std::string::npos);
+}
+
+TEST_CASE("a file COST_OPS_HOST_KEY names that is no key is never to be removed or chmodded") {
+  // Like COST_OPS_HOST_KEY=/etc/hostname: not a key, and not the host's to change.
+  TempDir dir;
+  const fs::path file = dir.path / "hostname";
+  std::ofstream(file) << "build-machine\n";
+  ::chmod(file.c_str(), 0644);
+  const std::string own_key = std::getenv("COST_OPS_HOST_KEY");  // kOwnKey's, put back
+  ::setenv("COST_OPS_HOST_KEY", file.c_str(), 1);
+  const std::string message = message_of([&] { load_or_create_host_key(file); });
+  ::setenv("COST_OPS_HOST_KEY", own_key.c_str(), 1);
+  CHECK(message.find("is not a host key (a host key is 32 bytes, this file 14)") !=
+        std::string::npos);
+  CHECK(message.find("point it at a key file of your own") != std::string::npos);
+  CHECK(message.find("chmod") == std::string::npos);
+  CHECK(message.find("remove it") == std::string::npos);
+  CHECK(fs::file_size(file) == 14);  // untouched
+  // Where the host keeps its own key, the advice to remove it stays.
+  CHECK(message_of([&] { load_or_create_host_key(file); }).find("remove it") != std::string::npos);
+}
+
+TEST_CASE("a results.json is signed beside it, and a change, another key or none is told apart") {
+  (void)kOwnKey;
+  TempDir dir;
+  const fs::path file = dir.path / "results.json";
+  const std::string text = "{\"targets\": []}\n";
+  write_signed_results_file(file, text);
+  CHECK(fs::is_regular_file(signature_file(file)));
+  CHECK(check_results_signature(file, text).state == SignatureCheck::State::matches);
+  const SignatureCheck changed = check_results_signature(file, "{\"targets\": [1]}\n");
+  CHECK(changed.state == SignatureCheck::State::mismatch);
+  CHECK(changed.problem.find("does not match its signature (results.json.sig)") !=
+        std::string::npos);
+  // Signed elsewhere: the tag with another key's id.
+  const std::string sidecar = read_regular_file(signature_file(file));
+  std::ofstream(signature_file(file))
+      << sidecar.substr(0, sidecar.find(' ')) << " 0123456789abcdef\n";
+  CHECK(check_results_signature(file, text).state == SignatureCheck::State::foreign);
+  std::ofstream(signature_file(file)) << sidecar.substr(0, sidecar.find(' ')) << " \x1b[2Jxx\n";
+  CHECK(check_results_signature(file, text).state == SignatureCheck::State::mismatch);
+  fs::remove(signature_file(file));
+  CHECK(check_results_signature(file, text).state == SignatureCheck::State::unsigned_);
+  ::mkfifo(signature_file(file).c_str(), 0600);  // never blocks
+  const SignatureCheck fifo = check_results_signature(file, text);
+  CHECK(fifo.state == SignatureCheck::State::mismatch);
+  CHECK(fifo.problem.find("FIFO") != std::string::npos);
 }
 
 TEST_CASE("the safe opener refuses every path that is not a regular file, naming it") {
@@ -234,4 +287,12 @@ TEST_CASE("random bytes through every text writer give valid UTF-8 (property)") 
     }
     REQUIRE(is_valid_utf8(last_output_line(text, 300)));
   }
+}
+
+TEST_CASE("a name cannot read as another on a terminal (bidirectional overrides)") {
+  // "Trojan Source": U+202E turns what follows around on screen.
+  CHECK(for_terminal("safe\u202Egnp.exe") == "safegnp.exe");
+  CHECK(for_terminal("a\u2066b\u2069c\u200Fd\u061Ce") == "abcde");
+  CHECK(for_terminal("one\u2028two\u2029three", false) == "one two three");
+  CHECK(for_terminal("\u00e9\u20ac\u2030") == "\u00e9\u20ac\u2030");  // other text stays
 }

@@ -13,6 +13,7 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/sandbox/isolation_layers.hpp"
 #include "costops/host/sandbox/isolation_report.hpp"
+#include "costops/host/sandbox/sandbox_layers.hpp"
 #include "costops/host/sandbox/sandbox_policy.hpp"
 #include "costops/host/sandbox/worker_sandbox.hpp"
 
@@ -89,7 +90,8 @@ TEST_CASE("a sandboxed child has its own session, descriptors 0-3 and no core du
        "  ls /proc/self/fd | tr '\\n' ' '; echo;"
        "  echo core=$(ulimit -c); ulimit -c unlimited 2>/dev/null || echo raise=no;"
        "  echo cwd=$(pwd) tmp=$TMPDIR; echo secret=${PGPASSWORD:-none};"
-       "  echo tty=$(cut -d' ' -f7 /proc/self/stat); } >&3"},
+       "  echo tty=$(cut -d' ' -f7 /proc/self/stat);"
+       "  grep '^Seccomp:' /proc/self/status | tr -d ' \\t'; } >&3"},
       10,
       0.5,
       4096};
@@ -106,13 +108,24 @@ TEST_CASE("a sandboxed child has its own session, descriptors 0-3 and no core du
   CHECK(r.result.find("core=0") != std::string::npos);
   CHECK(r.result.find("raise=no") != std::string::npos);
   CHECK(r.result.find("tty=0") != std::string::npos);
+  // The system call filter holds, and the shell still forks and execs under it.
+  CHECK(r.result.find("Seccomp:2") != std::string::npos);
   CHECK(r.result.find("cwd=" + sandbox.private_tmp() + " tmp=" + sandbox.private_tmp()) !=
         std::string::npos);
   // `ls` itself holds 0-3 and the directory it reads; never 9.
   CHECK(r.result.find(" 9 ") == std::string::npos);
   for (Layer layer : {kSession, kDescriptors, kEnvironment, kCoreDumpsOff, kFileSizeLimit,
-                      kNoNewPrivileges, kCapabilitiesDropped})
+                      kNoNewPrivileges, kCapabilitiesDropped, kSyscallFilter})
     CHECK((r.isolation_layers & layer) != 0);
+}
+
+TEST_CASE("the system call filter is compiled once, before any worker starts") {
+  const auto& program = layers::syscall_filter_program();
+  CHECK_FALSE(program.empty());
+  CHECK(&layers::syscall_filter_program() == &program);
+  // A classic BPF program ends in a return; the kernel takes at most 4,096.
+  CHECK(program.size() < 4096);
+  CHECK(BPF_CLASS(program.back().code) == BPF_RET);
 }
 
 TEST_CASE("the isolation report names every layer and the limits") {
@@ -124,6 +137,10 @@ TEST_CASE("the isolation report names every layer and the limits") {
   CHECK(json.at("layers").at("session").as_bool());
   CHECK_FALSE(json.at("layers").at("landlock").as_bool());
   CHECK(json.at("limits").at("file_size_bytes").as_uint64() == std::uint64_t{1} << 30);
+  // Whether a cgroup v2 leaf could limit a worker is said plainly.
+  const std::string cgroup(json.at("cgroup").as_string());
+  CHECK((cgroup.starts_with("not used:") || cgroup.starts_with("not available:")));
+  CHECK(isolation_markdown(report).find("- Isolation cgroup: " + cgroup) != std::string::npos);
   CHECK(isolation_markdown(report).find("landlock") != std::string::npos);
   CHECK(isolation_to_json(isolation_report(false, SandboxPolicy{})).at("mode").as_string() ==
         "none");

@@ -12,6 +12,7 @@
 #include "costops/host/exports_view.hpp"
 #include "costops/host/files/safe_open.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/results_signature.hpp"
 #include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
@@ -57,6 +58,10 @@ boost::json::value load_results_document(const std::filesystem::path& dir_or_fil
   } catch (const UnsafeFileError& e) {
     throw ResultsFileError(e.what());
   }
+  // Changed after the host signed it: not exported (results_signature.hpp).
+  if (const SignatureCheck check = check_results_signature(file, text);
+      check.state == SignatureCheck::State::mismatch)
+    throw ResultsFileError(check.problem);
   boost::system::error_code parse_error;
   boost::json::value document = boost::json::parse(text, parse_error);
   if (parse_error) throw refuse("not valid JSON (" + parse_error.message() + ")");

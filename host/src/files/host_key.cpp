@@ -28,6 +28,8 @@ const char* kind_label(SignedKind kind) {
       return "cost-ops journal v1";
     case SignedKind::probe_cache:
       return "cost-ops probe cache v1";
+    case SignedKind::results:
+      return "cost-ops results v1";
   }
   return "cost-ops";
 }
@@ -97,19 +99,35 @@ std::string load_or_create_host_key(const fs::path& file) {
   }
   if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0)
     throw HostKeyError("cannot read the host key " + file.string() + ": " + std::strerror(errno));
+  // A file COST_OPS_HOST_KEY names may be anything (/etc/hostname): the
+  // advice to remove it or change its mode is given only for a file that is
+  // a key (32 bytes of this user's) or lies where the host keeps its own.
+  const char* named = std::getenv("COST_OPS_HOST_KEY");
+  const bool named_by_user = named != nullptr && fs::path(named) == file;
+  const std::string point_elsewhere =
+      "; COST_OPS_HOST_KEY names it: point it at a key file of your own, or unset it to use "
+      "the default";
   if (info.st_uid != ::getuid())
-    throw HostKeyError("the host key " + file.string() +
-                       " belongs to another user; remove it (a new key is made) or set "
-                       "COST_OPS_HOST_KEY to a key file of your own");
+    throw HostKeyError("the host key " + file.string() + " belongs to another user" +
+                       (named_by_user ? point_elsewhere
+                                      : "; remove it (a new key is made) or set "
+                                        "COST_OPS_HOST_KEY to a key file of your own"));
+  if (info.st_size != static_cast<off_t>(kKeyBytes))
+    throw HostKeyError(
+        named_by_user
+            ? file.string() + " is not a host key (a host key is " + std::to_string(kKeyBytes) +
+                  " bytes, this file " + std::to_string(info.st_size) + ")" + point_elsewhere
+            : "the host key " + file.string() + " is not " + std::to_string(kKeyBytes) +
+                  " bytes; remove it and the host makes a new one (files it signed before are "
+                  "then no longer trusted)");
   if (info.st_mode & 0077)
     throw HostKeyError("the host key " + file.string() +
                        " can be read by other users; run `chmod 600 " + file.string() + "`");
   std::string key(kKeyBytes + 1, '\0');
   const ssize_t n = ::read(fd.get(), key.data(), key.size());
   if (n != static_cast<ssize_t>(kKeyBytes))
-    throw HostKeyError("the host key " + file.string() + " is not " + std::to_string(kKeyBytes) +
-                       " bytes; remove it and the host makes a new one (files it signed "
-                       "before are then no longer trusted)");
+    throw HostKeyError("cannot read the host key " + file.string() + ": " +
+                       (n < 0 ? std::strerror(errno) : "it changed while being read"));
   key.resize(kKeyBytes);
   return key;
 }
@@ -137,6 +155,10 @@ std::string signature(const std::string& key, SignedKind kind, std::string_view 
   message += '\0';
   message += content;
   return to_hex(hmac_sha256(key, message));
+}
+
+std::string host_key_id(const std::string& key) {
+  return to_hex(hmac_sha256(key, std::string("cost-ops host key id v1"))).substr(0, 16);
 }
 
 bool signature_matches(const std::string& key, SignedKind kind, std::string_view content,

@@ -17,6 +17,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/results_signature.hpp"
 #include "costops/host/run_journal.hpp"
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/utc_time.hpp"
@@ -104,6 +105,7 @@ void OutputDirectory::clear_previous_run() const {
        it.increment(ec))
     if (it->path().extension() == ".json") fs::remove(it->path(), ec);
   fs::remove(root_ / "results.json", ec);
+  fs::remove(signature_file(root_ / "results.json"), ec);
   fs::remove(root_ / "summary.md", ec);
   fs::remove(root_ / "report.html", ec);
 }
@@ -141,8 +143,8 @@ void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_su
       });
   remove_foreign_raw_records(report);
   attempt([&] {
-    write_file_atomically(root_ / "results.json", to_pretty_json(results_json(report)),
-                          Flush::later);
+    write_signed_results_file(root_ / "results.json", to_pretty_json(results_json(report)),
+                              Flush::later);
   });
   if (write_summary)
     attempt([&] {

@@ -13,6 +13,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_keys.hpp"
+#include "costops/host/results_signature.hpp"
 #include "costops/host/run_journal.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "costops/host/target_families.hpp"
@@ -512,7 +513,18 @@ StoredRun load_stored_run(const fs::path& dir_or_file) {
   const fs::path file = is_directory ? dir_or_file / "results.json" : dir_or_file;
   if (is_directory && !fs::exists(file, ec) && fs::exists(dir_or_file / kJournalFile, ec))
     return load_journal(dir_or_file / kJournalFile);
-  return parse_stored_run(read_results_text(file), file);
+  const std::string text = read_results_text(file);
+  const SignatureCheck check = check_results_signature(file, text);
+  if (check.state == SignatureCheck::State::mismatch) throw ResultsFileError(check.problem);
+  StoredRun run = parse_stored_run(text, file);
+  if (check.state == SignatureCheck::State::unsigned_)
+    run.signature_note = file.string() +
+                         " carries no signature of this host (results.json.sig): imported, "
+                         "written on another machine or by another user, or changed and its "
+                         "signature removed; read as it is";
+  else if (check.state != SignatureCheck::State::matches)  // foreign, unchecked
+    run.signature_note = check.problem + "; read as it is";
+  return run;
 }
 
 }  // namespace costops::host

@@ -39,6 +39,10 @@ fs::path save_baseline(const fs::path& output_root, const std::string& name) {
   } catch (const UnsafeFileError& e) {
     throw FileWriteError(std::string("cannot save the baseline: ") + e.what());
   }
+  // Never launder a changed results.json into a signed baseline.
+  if (const SignatureCheck check = check_results_signature(output_root / "results.json", text);
+      check.state == SignatureCheck::State::mismatch)
+    throw FileWriteError("cannot save the baseline " + name + ": " + check.problem);
   const HostKey& key = host_key();
   if (!key.bytes)
     throw FileWriteError("cannot save the baseline " + name + ": it could not be signed (" +
@@ -46,8 +50,9 @@ fs::path save_baseline(const fs::path& output_root, const std::string& name) {
   // The signature goes first: a crash between the two leaves the old
   // results.json with a signature that no longer fits, which is refused,
   // never a new results.json trusted under an old signature.
-  write_file_atomically(dir / (std::string("results.json") + kSignatureSuffix),
-                        signature(*key.bytes, SignedKind::baseline, text) + "\n");
+  write_file_atomically(
+      signature_file(dir / "results.json"),
+      signature(*key.bytes, SignedKind::baseline, text) + " " + host_key_id(*key.bytes) + "\n");
   write_file_atomically(dir / "results.json", text);
   return dir;
 }
@@ -99,33 +104,30 @@ StoredRun load_checked_baseline(const fs::path& output_root, const std::string& 
   } catch (const UnsafeFileError& e) {
     throw ResultsFileError(e.what());
   }
-  const fs::path sidecar = file.string() + kSignatureSuffix;
-  std::string tag;
-  try {
-    tag = read_regular_file(sidecar, 1024);
-  } catch (const UnsafeFileError& e) {
-    if (fs::exists(fs::symlink_status(sidecar, ec))) throw ResultsFileError(e.what());
-  }
-  while (!tag.empty() && (tag.back() == '\n' || tag.back() == ' ')) tag.pop_back();
-  const HostKey& key = host_key();
+  const SignatureCheck check = check_results_signature(file, text);
   const std::string save_again = "; if you trust its content, run again with --save-baseline " +
                                  (named_by_path ? std::string("NAME") : value) +
                                  " to sign a new baseline";
-  if (tag.empty()) {
-    if (!named_by_path)
-      throw ResultsFileError("baseline " + file.string() + " has no signature (" +
-                             sidecar.filename().string() +
-                             "): it was not saved by this host, or was altered" + save_again);
-    unsigned_note = "baseline " + file.string() +
-                    " carries no signature of this host; it is trusted because you named the "
-                    "file";
-  } else if (!key.bytes) {
-    throw ResultsFileError("baseline " + file.string() + " cannot be checked: " + key.problem);
-  } else if (!signature_matches(*key.bytes, SignedKind::baseline, text, tag)) {
-    throw ResultsFileError("baseline " + file.string() +
-                           " does not match its signature: it was changed after this host saved "
-                           "it (or saved with another user's host key), so it is not trusted" +
-                           save_again);
+  switch (check.state) {
+    case SignatureCheck::State::matches:
+      break;
+    case SignatureCheck::State::unsigned_:
+      if (!named_by_path)
+        throw ResultsFileError("baseline " + file.string() + " has no signature (" +
+                               signature_file(file).filename().string() +
+                               "): it was not saved by this host, or was altered" + save_again);
+      unsigned_note = "baseline " + file.string() +
+                      " carries no signature of this host; it is trusted because you named the "
+                      "file";
+      break;
+    case SignatureCheck::State::foreign:
+      if (!named_by_path) throw ResultsFileError("baseline " + check.problem + save_again);
+      unsigned_note = "baseline " + check.problem + "; it is trusted because you named the file";
+      break;
+    case SignatureCheck::State::unchecked:
+      throw ResultsFileError("baseline " + check.problem);
+    case SignatureCheck::State::mismatch:
+      throw ResultsFileError("baseline " + check.problem + save_again);
   }
   return parse_stored_run(text, file);
 }

@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "costops/host/sandbox/isolation_layers.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
@@ -59,6 +62,29 @@ bool map_ids(uid_t uid, gid_t gid) {
 }
 
 }  // namespace
+
+ArgumentArea own_argument_area() {
+  ArgumentArea area;
+  std::ifstream stat("/proc/self/stat");
+  std::string line;
+  std::getline(stat, line);
+  // After the command name (in parentheses, may hold spaces): fields 3 to 52.
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return area;
+  std::istringstream fields(line.substr(close + 1));
+  std::string field;
+  for (int number = 3; number <= 49 && fields >> field; ++number) {
+    if (number == 48) area.start = std::stoull(field);
+    if (number == 49) area.end = std::stoull(field);
+  }
+  if (area.end <= area.start) area = {};
+  return area;
+}
+
+void erase_argument_area(const ArgumentArea& area) {
+  if (area.end > area.start)
+    std::memset(reinterpret_cast<void*>(area.start), 0, area.end - area.start);
+}
 
 std::uint32_t enter_namespaces(uid_t uid, gid_t gid) {
   if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) == 0) {

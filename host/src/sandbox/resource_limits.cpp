@@ -18,21 +18,6 @@ bool set_limit(int resource, std::uint64_t value) {
   return ::setrlimit(resource, &limit) == 0;
 }
 
-// A sanitizer runtime reserves terabytes of address space for its shadow
-// memory: an address-space limit would stop the worker before main.
-constexpr bool kSanitizerBuild =
-#if defined(__SANITIZE_ADDRESS__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    true;
-#else
-    false;
-#endif
-#else
-    false;
-#endif
-
 }  // namespace
 
 std::uint32_t apply_resource_limits(const SandboxPolicy& policy) {

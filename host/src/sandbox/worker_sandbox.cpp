@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
 #include "costops/host/sandbox/isolation_layers.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
@@ -29,11 +30,33 @@ std::string make_private_tmp() {
   return pattern;
 }
 
+// The device files a worker may still open under nodev (docs/isolation.md):
+// what ordinary programs read and write, and the GPUs a plugin may offload
+// to. The rest of /dev (disks, consoles, the kernel log) stays closed: as
+// root the worker would otherwise open them by owner permission alone.
+std::vector<std::string> usable_devices() {
+  std::vector<std::string> devices;
+  for (const char* name : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"})
+    if (::access(name, F_OK) == 0) devices.emplace_back(name);
+  std::error_code ec;
+  for (const char* directory : {"/dev", "/dev/dri"})
+    for (auto it = std::filesystem::directory_iterator(directory, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const bool gpu = std::string_view(directory) == "/dev/dri" || name.rfind("nvidia", 0) == 0 ||
+                       name == "kfd";
+      if (gpu && it->is_character_file(ec)) devices.push_back(it->path().string());
+    }
+  return devices;
+}
+
 }  // namespace
 
 WorkerSandbox::WorkerSandbox(SandboxPolicy policy)
     : policy_(std::move(policy)),
       private_tmp_(make_private_tmp()),
+      syscall_filter_(layers::syscall_filter_program()),
+      argument_area_(layers::own_argument_area()),
       uid_(::getuid()),
       gid_(::getgid()) {
   tmp_size_option_ = "mode=0700";
@@ -48,6 +71,9 @@ WorkerSandbox::WorkerSandbox(SandboxPolicy policy)
   }
   for (const auto& path : hidden_paths_) hidden_path_pointers_.push_back(path.c_str());
   hidden_path_pointers_.push_back(nullptr);
+  devices_ = usable_devices();
+  for (const auto& device : devices_) device_pointers_.push_back(device.c_str());
+  device_pointers_.push_back(nullptr);
   environment_ = allowlisted_environment(environ, private_tmp_);
   for (auto& entry : environment_) envp_.push_back(entry.data());
   envp_.push_back(nullptr);
@@ -61,6 +87,7 @@ WorkerSandbox::~WorkerSandbox() {
 void WorkerSandbox::enter_and_exec(const char* executable, char* const argv[], int report_fd,
                                    std::uint32_t held_so_far,
                                    const char* writable_file) const noexcept {
+  layers::erase_argument_area(argument_area_);
   std::uint32_t held = held_so_far | kEnvironment;
   held |= layers::close_inherited_descriptors(report_fd);
   held |= layers::apply_resource_limits(policy_);
@@ -73,7 +100,8 @@ void WorkerSandbox::enter_and_exec(const char* executable, char* const argv[], i
   }
   if (namespaces & kMountNamespace) {
     const layers::MountPlan plan{private_tmp_.c_str(), tmp_size_option_.c_str(),
-                                 hidden_path_pointers_.data(), writable_file};
+                                 hidden_path_pointers_.data(), writable_file,
+                                 device_pointers_.data()};
     held |= layers::set_up_mounts(plan, in_pid_namespace);
   } else {
     held |= layers::restrict_writes_with_landlock(private_tmp_.c_str(), writable_file);
@@ -84,6 +112,7 @@ void WorkerSandbox::enter_and_exec(const char* executable, char* const argv[], i
   if ((namespaces & kUserNamespace) && uid_ != 0)
     held |= layers::limit_processes(policy_.max_processes);
   held |= layers::drop_privileges();
+  held |= layers::install_syscall_filter(syscall_filter_);
   (void)!::write(layers::kReportFd, &held, sizeof held);
   ::execve(executable, argv, envp_.data());
   const char message[] = "cost-ops: cannot execute the worker\n";

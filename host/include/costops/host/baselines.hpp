@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "costops/host/results_file.hpp"
+#include "costops/host/results_signature.hpp"
 
 namespace costops::host {
 
@@ -31,9 +32,6 @@ std::filesystem::path save_baseline(const std::filesystem::path& output_root,
 
 // The names of the baselines saved under output_root/baselines, sorted.
 std::vector<std::string> saved_baseline_names(const std::filesystem::path& output_root);
-
-// The sidecar holding a baseline's signature: <results.json>.sig.
-inline constexpr const char* kSignatureSuffix = ".sig";
 
 // Reads the run `--baseline VALUE` names (baseline_location) and checks it
 // was written by this host before it is trusted: a saved baseline (by

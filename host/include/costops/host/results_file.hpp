@@ -69,9 +69,14 @@ struct StoredRun {
   // Read from the journal of a run whose host did not finish: "partial run:
   // N of M targets, host did not finish" (run_journal.hpp). Empty otherwise.
   std::string partial = {};
+  // A results.json with no signature of this host beside it
+  // (results_signature.hpp): why it is read anyway. Empty when it is signed.
+  std::string signature_note = {};
 };
 
-// Reads DIR/results.json, or the file itself; a directory without
+// Reads DIR/results.json, or the file itself, checked against its signature
+// (results_signature.hpp): one that does not match is refused, one without
+// gets `signature_note`; a directory without
 // results.json but with a journal (the host crashed mid-run) is read from
 // its journal: every target that finished, without the run's settings, `partial` set; a journal
 // line not signed by this host refuses the whole journal (run_journal.hpp). Throws ResultsFileError

@@ -28,14 +28,17 @@ std::string last_output_line(std::string_view output, std::size_t max_bytes);
 
 // For a terminal: made valid UTF-8, C0 and C1 controls, DEL and escape sequences removed
 // (newline and tab kept when `keep_newlines`), so a plugin's message cannot
-// move the cursor, erase a line or change colours.
+// move the cursor, erase a line or change colours; the bidirectional
+// overrides, isolates and marks removed too (a name cannot read as another
+// on screen), and U+2028/U+2029 made spaces.
 std::string for_terminal(std::string_view text, bool keep_newlines = true);
 
 // For one line of Markdown (a table cell or a list item), mid-line: made
 // valid UTF-8, the
 // characters that make emphasis, code, links, tables or quotes there
 // (\ ` * _ [ ] | > ~) are backslash-escaped, newlines become spaces, and '<'
-// is written as &lt; so no HTML is injected.
+// is written as &lt; so no HTML is injected; bidirectional overrides and
+// marks and U+2028/U+2029 become spaces.
 std::string markdown_escaped(std::string_view text);
 
 // For HTML text or a quoted attribute value: made valid UTF-8, & < > " '

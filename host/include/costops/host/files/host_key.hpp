@@ -3,7 +3,7 @@
 // ~/.local/state/cost-ops/host.key), mode 0600 in a 0700 directory.
 //
 // Files the host writes and later trusts (the journal, stored baselines,
-// the probe cache) carry an HMAC-SHA256 tag under this key, so a plugin
+// the probe cache, a run's results.json) carry an HMAC-SHA256 tag under this key, so a plugin
 // that rewrites one cannot make the host believe it. The key is only as
 // secret as the worker's view of it: the worker sandbox hides the host's
 // files where the kernel allows (docs/isolation.md), and the file mode
@@ -26,7 +26,7 @@ class HostKeyError : public std::runtime_error {
 
 // What a tag protects; part of what is signed, so a tag made for one kind
 // of file never verifies another.
-enum class SignedKind { baseline, journal, probe_cache };
+enum class SignedKind { baseline, journal, probe_cache, results };
 
 // The key file for this user, or "" when none can be placed (no
 // COST_OPS_HOST_KEY, XDG_STATE_HOME or HOME).
@@ -47,6 +47,11 @@ const HostKey& host_key();
 
 // Hex HMAC-SHA256 of `content` for `kind` under `key`.
 std::string signature(const std::string& key, SignedKind kind, std::string_view content);
+
+// A public name for `key` (hex, 16 digits: an HMAC of a fixed label, which
+// reveals nothing of the key): written beside a signature, it says which
+// host key made it.
+std::string host_key_id(const std::string& key);
 
 // Whether `tag` is the signature of `content` (constant-time comparison).
 bool signature_matches(const std::string& key, SignedKind kind, std::string_view content,

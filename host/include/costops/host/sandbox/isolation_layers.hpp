@@ -46,6 +46,11 @@ inline constexpr Layer kFileSizeLimit = 1u << 15;
 inline constexpr Layer kMemoryLimit = 1u << 16;
 // RLIMIT_NPROC counted in the worker's own user namespace
 inline constexpr Layer kProcessLimit = 1u << 17;
+// seccomp: terminal injection, tracing, keyring, namespaces, mounts, kernel
+// code and personality changes refused with EPERM
+inline constexpr Layer kSyscallFilter = 1u << 18;
+// nodev everywhere: only /dev/null, zero, full, random, urandom (and GPUs) open
+inline constexpr Layer kDevices = 1u << 19;
 
 struct LayerName {
   Layer layer;
@@ -65,9 +70,11 @@ inline constexpr LayerName kLayerNames[] = {
     {kPrivateTmp, "private_tmp"},
     {kHiddenOutput, "hidden_output"},
     {kHiddenTerminals, "hidden_terminals"},
+    {kDevices, "devices"},
     {kLandlock, "landlock"},
     {kNoNewPrivileges, "no_new_privileges"},
     {kCapabilitiesDropped, "capabilities_dropped"},
+    {kSyscallFilter, "syscall_filter"},
     {kCoreDumpsOff, "core_dumps_off"},
     {kFileSizeLimit, "file_size_limit"},
     {kMemoryLimit, "memory_limit"},

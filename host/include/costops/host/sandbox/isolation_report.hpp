@@ -18,7 +18,13 @@ struct IsolationReport {
   std::uint32_t held = 0;     // Layer bits that held for every worker
   std::uint64_t workers = 0;  // worker processes started
   SandboxPolicy limits;       // what was asked (hidden_paths is not reported)
+  std::string cgroup;         // cgroup_status(), for an isolated run
 };
+
+// Whether a cgroup v2 leaf per worker is possible here and used: the host
+// creates none, and on a cgroup v1 (or hybrid) machine none could be made;
+// said plainly in results.json (environment.isolation.cgroup) and summary.md.
+std::string cgroup_status();
 
 // Called by the isolated executor for each worker it started.
 void record_worker_layers(std::uint32_t held);

@@ -5,12 +5,14 @@
 // the child itself only makes system calls.
 #pragma once
 
+#include <linux/filter.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "costops/host/sandbox/sandbox_layers.hpp"
 #include "costops/host/sandbox/sandbox_policy.hpp"
 
 namespace costops::host::sandbox {
@@ -41,8 +43,14 @@ class WorkerSandbox {
   std::string tmp_size_option_;
   std::vector<std::string> hidden_paths_;
   std::vector<const char*> hidden_path_pointers_;  // null-terminated
+  std::vector<std::string> devices_;               // usable under nodev (worker_sandbox.cpp)
+  std::vector<const char*> device_pointers_;       // null-terminated
   std::vector<std::string> environment_;
   std::vector<char*> envp_;
+  // The seccomp program, compiled once per host process (syscall_filter.cpp).
+  const std::vector<sock_filter>& syscall_filter_;
+  // The host's command line in memory, erased in each worker child's copy.
+  layers::ArgumentArea argument_area_;
   uid_t uid_;
   gid_t gid_;
 };
