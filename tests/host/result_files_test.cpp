@@ -158,7 +158,10 @@ TEST_CASE("summary.md scales declared families by their argument, not by their i
   CHECK(md.find("### lonely\n") == std::string::npos);
   CHECK(md.find("| 10000 |") != std::string::npos);
   CHECK(md.find("2.00×") != std::string::npos);  // 10000 records cost twice as much per record
-  CHECK(md.find("aggregator: O(") != std::string::npos);
+  // 1, 1 and 2 ns per record: neither O(n) nor O(n log n) fits well enough
+  // to tell them apart, and the summary says so rather than pick one.
+  CHECK(md.find("aggregator: complexity not determined: O(records log records) fits only") !=
+        std::string::npos);
 }
 
 TEST_CASE("atomic writes replace whole files and refuse symlinks") {

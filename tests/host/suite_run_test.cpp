@@ -344,6 +344,9 @@ TEST_CASE("declared families get a complexity fit in results.json, from their ar
   CHECK(families[0].at("complexity").at("big_o").as_string() == "O(rows)");
   CHECK(families[0].at("complexity").at("coefficient_ns").to_number<double>() ==
         doctest::Approx(2.0).epsilon(0.01));
+  // Exactly linear: determined, with the order it was told apart from.
+  CHECK(families[0].at("complexity").at("determined").as_bool());
+  CHECK(families[0].at("complexity").at("next_best").as_string() == "O(rows log rows)");
 }
 
 TEST_CASE("run --baseline: a target that breaks is a regression (exit 3)") {

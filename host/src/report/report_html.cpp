@@ -165,6 +165,10 @@ void targets_section(std::ostream& out, const ReportModel& m) {
 std::string fit_caption(const ReportFamily& f) {
   if (f.big_o.empty())
     return "no fit: " + esc(f.no_fit_reason.empty() ? "not recorded" : f.no_fit_reason);
+  if (!f.determined)
+    return "order not determined: " + esc(f.big_o) + " fits only " +
+           esc(format_double("%.1f", f.separation)) + "× better than " + esc(f.next_best) +
+           "; the curve is that candidate's. Both axes logarithmic";
   return "best fit " + esc(f.big_o) + ": " + esc(format_double("%.3g", f.coefficient_ns)) +
          " ns × f(" + esc(f.variable) + "), normalised RMS " +
          esc(format_double("%.1f%%", 100 * f.normalized_rms)) + "; both axes logarithmic";

@@ -206,8 +206,12 @@ std::string scaling_section(const SuiteReport& report) {
   if (families.empty()) return {};
   std::string md =
       "## Scaling\n\nEach declared family's median time per operation against its argument, "
-      "with the best least-squares fit of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) "
-      "(lowest normalised RMS). A flat \"per\" column means linear growth.\n\n";
+      "with the order of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) that fits best "
+      "relative to each member's time, its least-squares coefficient and normalised RMS. "
+      "When the next-best order fits less than " +
+      format_double("%g", kMinComplexitySeparation) +
+      " times worse, the arguments cannot tell them apart and the order is not determined. A "
+      "flat \"per\" column means linear growth.\n\n";
   for (const auto& family : families) md += scaling_family_table(family);
   return md;
 }
