@@ -272,6 +272,9 @@ class HostEndToEnd(unittest.TestCase):
             (["report", "x", "--alpha=0.0x", "-o", "y"], "--alpha takes P, a plain number, not `0.0x`"),
             (["run", "--plugin-dir", str(GOOD), "-f", "zzz"], "no target matches"),
             (["run", "--plugin-dir", str(GOOD), "--isolation", "threads"], "--isolation"),
+            (["run", "--plugin-dir", str(GOOD), "--run-name", "a\x1bb"],
+             "--run-name takes a name of 1 to 200 characters without control characters, not `a"),
+            (["run", "--plugin-dir", str(GOOD), "--run-nme", "x"], "Did you mean `--run-name`?"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

@@ -31,16 +31,18 @@ namespace fs = std::filesystem;
 namespace {
 
 boost::json::object settings_json(const RunOptions& o) {
-  boost::json::object settings{{"warmup_time_s", o.measurement.warmup_seconds},
-                               {"min_time_s", o.measurement.min_time_seconds},
-                               {"min_samples", o.measurement.min_samples},
-                               {"repetitions", o.measurement.repetitions},
-                               {"rounds", o.rounds},
-                               {"isolation", to_string(o.plugins.isolation)},
-                               {"timeout_s", o.plugins.run_timeout_seconds},
-                               {"probe_timeout_s", o.plugins.probe_timeout_seconds},
-                               {"filter", o.filter},
-                               {"noise_threshold", o.noisy_relative_mad}};
+  boost::json::object settings{
+      {"warmup_time_s", o.measurement.warmup_seconds},
+      {"min_time_s", o.measurement.min_time_seconds},
+      {"min_samples", o.measurement.min_samples},
+      {"repetitions", o.measurement.repetitions},
+      {"rounds", o.rounds},
+      {"isolation", to_string(o.plugins.isolation)},
+      {"timeout_s", o.plugins.run_timeout_seconds},
+      {"probe_timeout_s", o.plugins.probe_timeout_seconds},
+      {"filter", o.filter},
+      {"noise_threshold", o.noisy_relative_mad},
+      {"run_name", o.run_name.empty() ? output_directory_name(o.output_dir) : o.run_name}};
   if (!o.target_ids.empty()) {  // --targets: a rerun selects the same
     boost::json::array ids;
     for (const std::string& id : o.target_ids) ids.emplace_back(id);
