@@ -19,6 +19,7 @@
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/target_analysis.hpp"
 #include "fixture_paths.hpp"
+#include "golden_files.hpp"
 
 using namespace costops::host;
 namespace fs = std::filesystem;
@@ -294,20 +295,7 @@ SuiteReport golden_report() {
   return report;
 }
 
-// Compares `actual` with the golden file; COSTOPS_UPDATE_GOLDEN=1 rewrites
-// it instead, so a deliberate format change is one command and a visible diff.
-void check_golden(const std::string& name, const std::string& actual) {
-  const fs::path file = fs::path(COSTOPS_GOLDEN_DIR) / name;
-  if (const char* update = std::getenv("COSTOPS_UPDATE_GOLDEN"); update && *update == '1') {
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  REQUIRE_MESSAGE(fs::exists(file), "missing golden file " << file.string());
-  CHECK_MESSAGE(read_file(file) == actual, "differs from "
-                                               << file.string()
-                                               << "; rerun with COSTOPS_UPDATE_GOLDEN=1 "
-                                                  "if the change is intended");
-}
+using costops::test::check_golden;
 
 }  // namespace
 

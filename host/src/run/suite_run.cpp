@@ -1,5 +1,7 @@
 #include "costops/host/suite_run.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 
@@ -10,6 +12,7 @@
 #include "costops/host/build_info.hpp"
 #include "costops/host/child_process.hpp"
 #include "costops/host/comparison_report.hpp"
+#include "costops/host/console/results_table.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/json_text.hpp"
@@ -19,7 +22,6 @@
 #include "costops/host/result_store.hpp"
 #include "costops/host/results_keys.hpp"
 #include "costops/host/target_analysis.hpp"
-#include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/utc_time.hpp"
@@ -236,7 +238,7 @@ class SuiteRun {
       run_plain_rounds();
     for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
     save(nullptr);  // the final state, including targets marked not_run
-    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
+    print_results(console::run_results_text(report_, stdout_style_, stdout_width_));
     progress_.run_finished(report_);
   }
 
@@ -315,8 +317,9 @@ class SuiteRun {
       report_.comparison_record[results_key::comparison_baseline] = report_.baseline_name;
       report_.comparison_record[results_key::comparison_baseline_results] =
           baseline_->file.string();
-      progress_.info("Compared with baseline " + report_.baseline_name + ":\n" +
-                     comparison_text(comparison));
+      print_results(stdout_style_.in_charset("Compared with baseline " +
+                                             for_terminal(report_.baseline_name, false) + ":\n") +
+                    comparison_text(comparison, stdout_style_, stdout_width_));
       for (const auto& line : comparison.regression_lines())
         progress_.warning("regression: " + line);
       save(nullptr);
@@ -384,6 +387,14 @@ class SuiteRun {
     }
   }
 
+  // Results for a person go to stdout, everything else (progress, warnings,
+  // the tally) to stderr: `cost-ops run > results.txt` keeps the results.
+  // --quiet prints neither.
+  void print_results(const std::string& text) const {
+    if (options_.verbosity == Verbosity::quiet || text.empty()) return;
+    std::cout << text << std::flush;
+  }
+
   int final_exit_code() const {
     if (write_failed_) return kExitUsage;
     if (regression_ && options_.gate.fail_on == FailOn::slower) return kExitRegression;
@@ -391,6 +402,9 @@ class SuiteRun {
   }
 
   const RunOptions& options_;
+  // stdout's own style and width: it may be a file while stderr is a terminal.
+  const TerminalStyle stdout_style_ = TerminalStyle::detect(STDOUT_FILENO);
+  const std::size_t stdout_width_ = terminal_columns(STDOUT_FILENO);
   TargetExecutor& executor_;
   ProgressReporter& progress_;
   SuiteReport report_;
