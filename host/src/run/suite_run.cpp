@@ -269,8 +269,10 @@ class SuiteRun {
     report_.baseline_name = "paired A/B baseline " + options_.ab_baseline_plugin_dir;
     report_.baseline_comparison = paired_ab_markdown(paired, settings);
     regression_ = paired.regression();
-    progress_.info("Paired A/B against " + options_.ab_baseline_plugin_dir + ", " +
-                   for_terminal(paired_ab_text(paired, settings)));
+    // The verdicts are results: stdout, like the verdict table of --baseline.
+    print_results(stdout_style_.in_charset(for_terminal("Paired A/B against " +
+                                                        options_.ab_baseline_plugin_dir + ", " +
+                                                        paired_ab_text(paired, settings))));
     for (const auto& line : paired_regression_lines(paired))
       progress_.warning("regression: " + for_terminal(line, false));
     try {
