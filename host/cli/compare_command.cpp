@@ -1,10 +1,13 @@
 // `cost-ops compare BASE NEW`: the verdict per target and the gate's exit code.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "commands.hpp"
 #include "costops/host/comparison_report.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/result_store.hpp"
+#include "costops/host/terminal_style.hpp"
 
 namespace costops::cli {
 
@@ -30,7 +33,10 @@ std::string render(const RunComparison& comparison, ComparisonFormat format) {
     case ComparisonFormat::text:
       break;
   }
-  return comparison_text(comparison);
+  // For a person: the terminal's charset and width (a pipe: no width limit
+  // unless $COLUMNS says one), never colour codes in a file.
+  const TerminalStyle style{false, TerminalStyle::detect(STDOUT_FILENO).unicode};
+  return comparison_text(comparison, style, terminal_columns(STDOUT_FILENO));
 }
 
 constexpr const char* kCompareUsage =
@@ -164,7 +170,8 @@ int compare_command(const Arguments& args, const CommandContext&) {
     return kExitUsage;
   }
   if (quiet)
-    for (const auto& line : comparison.regression_lines()) std::cout << line << "\n";
+    for (const auto& line : comparison.regression_lines())
+      std::cout << TerminalStyle::detect(STDOUT_FILENO).in_charset(line) << "\n";
   else
     std::cout << render(comparison, *format);
   if (comparison.has_regression() && gate.fail_on == FailOn::slower) return kExitRegression;

@@ -2,6 +2,8 @@
 // stored runs; `cost-ops history --regressions`: what got slower in every
 // series; `cost-ops history upload --history FILE|URL DIR`: store the runs
 // queued in an outbox when the store could not take them.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "commands.hpp"
@@ -10,6 +12,7 @@
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/history_report.hpp"
 #include "costops/host/store/fleet_regressions.hpp"
+#include "costops/host/terminal_style.hpp"
 
 namespace costops::cli {
 
@@ -142,7 +145,12 @@ int history_command(const Arguments& args, const CommandContext&) {
                    "lists them) and --repository, --branch, --machine, --since, --until\n";
       return kExitUsage;
     }
-    std::cout << render_history(positional[0], entries, gate.comparison, *format);
+    const std::string shown = render_history(positional[0], entries, gate.comparison, *format);
+    // Text is for a terminal: its charset (LANG=C: "us", "^ step"); the
+    // other formats are files and stay UTF-8.
+    std::cout << (*format == HistoryFormat::text
+                      ? TerminalStyle::detect(STDOUT_FILENO).in_charset(shown)
+                      : shown);
     return kExitOk;
   } catch (const std::runtime_error& e) {  // HistoryError, FileWriteError (rejecting a file)
     std::cerr << "error: " << e.what() << "\n";

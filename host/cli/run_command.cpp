@@ -1,6 +1,7 @@
 // `cost-ops run`: options to RunOptions, then the host library's run_suite.
 #include <signal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "costops/host/plugin_plan.hpp"
 #include "costops/host/run_provenance.hpp"
 #include "costops/host/suite_run.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "paired_options.hpp"
 
 namespace costops::cli {
@@ -49,6 +51,10 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
       "output,o",
       po::value<std::string>(&text.output)->default_value("benchmarks/output")->value_name("DIR"),
       "output directory: raw/<target_id>.json, results.json, summary.md, report.html")(
+      "run-name", po::value<std::string>(&options.run_name)->value_name("NAME"),
+      "the run's name in exports: the JUnit testsuite and the classname prefix "
+      "(cost-ops.NAME.PLUGIN), gbench-json's context; recorded in results.json "
+      "(default: the output directory's name)")(
       "targets", po::value<std::string>(&text.targets)->value_name("ID,..."),
       "comma-separated exact target ids to run (an unknown id is an error)")(
       "filter,f", po::value<std::string>(&options.filter)->value_name("SUBSTR"),
@@ -189,6 +195,13 @@ bool apply_run_text(const po::variables_map& vm, const RunOptionText& text, RunO
     return reject(e.what());
   }
   if (options.list_as_json && !options.list_only) return reject("--json goes with --list");
+  if (vm.count("run-name") && (options.run_name.empty() || options.run_name.size() > 200 ||
+                               std::any_of(options.run_name.begin(), options.run_name.end(),
+                                           [](unsigned char c) { return c < 0x20 || c == 0x7f; })))
+    return reject(
+        "--run-name takes a name of 1 to 200 characters without control characters, "
+        "not `" +
+        for_terminal(options.run_name, false) + "`");
   if (!options.save_baseline.empty() && !is_valid_baseline_name(options.save_baseline))
     return reject("--save-baseline `" + options.save_baseline +
                   "` is not a baseline name: use letters, digits, '.', '_' and '-'");

@@ -1,7 +1,10 @@
 #include "costops/host/complexity_fit.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
+#include <vector>
 
 namespace costops::host {
 
@@ -79,15 +82,37 @@ ComplexityFit fit_complexity(const std::vector<ComplexityPoint>& points, Complex
   }
   const double count = static_cast<double>(points.size());
   fit.normalized_rms = std::sqrt(squared_residuals / count) / (sum_time / count);
+  // Relative misfit: log(t / f(n)) is log c plus noise if the order is right.
+  std::vector<double> log_ratios;
+  for (const ComplexityPoint& p : points) {
+    const double g = complexity_curve(complexity, static_cast<double>(p.argument));
+    if (!(g > 0)) {
+      fit.relative_rms = std::numeric_limits<double>::infinity();
+      return fit;
+    }
+    log_ratios.push_back(std::log(p.ns / g));
+  }
+  double mean = 0;
+  for (const double r : log_ratios) mean += r / count;
+  double squares = 0;
+  for (const double r : log_ratios) squares += (r - mean) * (r - mean);
+  fit.relative_rms = std::sqrt(squares / count);
   return fit;
 }
 
 ComplexityFit best_complexity_fit(const std::vector<ComplexityPoint>& points) {
-  ComplexityFit best = fit_complexity(points, Complexity::constant);
-  for (Complexity candidate : kAllComplexities) {
-    const ComplexityFit fit = fit_complexity(points, candidate);
-    if (fit.normalized_rms < best.normalized_rms) best = fit;
-  }
+  std::vector<ComplexityFit> fits;
+  for (Complexity candidate : kAllComplexities) fits.push_back(fit_complexity(points, candidate));
+  // Stable: equal misfits keep the candidates' order, so O(1) wins ties.
+  std::stable_sort(fits.begin(), fits.end(), [](const ComplexityFit& a, const ComplexityFit& b) {
+    return a.relative_rms < b.relative_rms;
+  });
+  ComplexityFit best = fits[0];
+  best.next_best = fits[1].complexity;
+  const double next = fits[1].relative_rms;
+  best.separation = best.relative_rms > 0 ? next / best.relative_rms
+                    : next > 0            ? std::numeric_limits<double>::infinity()
+                                          : 1;
   return best;
 }
 

@@ -1,5 +1,6 @@
 #include "costops/host/human_units.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace costops::host {
@@ -25,6 +26,19 @@ std::string human_duration(double ns) {
   if (ns >= 1e6) return format_double("%.3f ms", ns / 1e6);
   if (ns >= 1e3) return format_double("%.3f µs", ns / 1e3);
   return format_double("%.2f ns", ns);
+}
+
+std::string number_without_exponent(double value) {
+  if (std::abs(value) < 1e15 && value == std::floor(value)) return format_double("%.0f", value);
+  if (std::abs(value) >= 1e15 || std::abs(value) < 1e-4) return format_double("%.4g", value);
+  std::string text = format_double("%.4f", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string instruction_count_text(double per_operation) {
+  return per_operation >= 1e6 ? human_rate(per_operation) : format_double("%.1f", per_operation);
 }
 
 }  // namespace costops::host

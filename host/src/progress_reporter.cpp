@@ -46,6 +46,15 @@ void emit(Severity severity, const std::string& message) {
   BOOST_LOG_SEV(logger(), severity) << message;
 }
 
+// "  ⚠ noisy: ..." for each of the target's warnings.
+std::string warnings_text(const TargetResult& result, const TerminalStyle& style) {
+  std::string text;
+  for (const auto& w : result.warnings)
+    text += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
+                               Colour::yellow);
+  return text;
+}
+
 }  // namespace
 
 std::string progress_line(const TargetResult& result, const TerminalStyle& style,
@@ -60,6 +69,13 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
     return style.paint(style.failed_mark(), Colour::red) + " " + name + "  " +
            std::string(to_string(result.status)) + ": " + reason;
   const double median = result.stats.median;
+  if (result.measurement && result.measurement->instructions_per_operation > 0)
+    // --measure instructions: the count is the figure; the time ran under
+    // valgrind, many times slower than a native run, and is labelled so.
+    return style.paint(style.ok_mark(), Colour::green) + " " + name + "  " +
+           instruction_count_text(result.measurement->instructions_per_operation) +
+           " instr/op  (wall under valgrind " + style.duration(median) + "/op)" +
+           warnings_text(result, style);
   const double spread = median > 0 ? result.stats.median_absolute_deviation / median : 0;
   // A threaded target (ABI 1.4): the median is one thread's time per
   // operation, the rate the aggregate over its threads (as in the record).
@@ -76,10 +92,7 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
     if (const std::string resources = cpu_and_allocations_text(*result.measurement);
         !resources.empty())
       line += "  " + resources;
-  for (const auto& w : result.warnings)
-    line += "  " + style.paint(std::string(style.warning_mark()) + " " + for_terminal(w, false),
-                               Colour::yellow);
-  return line;
+  return line + warnings_text(result, style);
 }
 
 std::string tally_line(const SuiteReport& report, double elapsed_seconds,

@@ -69,9 +69,9 @@ std::string TerminalStyle::in_charset(std::string_view text) const {
   std::string out(text);
   if (unicode) return out;
   static constexpr std::pair<std::string_view, std::string_view> kAscii[] = {
-      {"µ", "u"},   {"×", "x"}, {"→", "->"}, {"≤", "<="}, {"≥", ">="},   {"…", "..."},
-      {"±", "+/-"}, {"–", "-"}, {"—", "-"},  {"✓", "ok"}, {"✗", "FAIL"}, {"⚠", "!"},
-      {"▲", "^"},   {"▼", "v"}, {"○", "o"},  {"🔴 ", ""},  {"🟢 ", ""}};
+      {"µ", "u"},  {"×", "x"}, {"→", "->"}, {"≤", "<="}, {"≥", ">="},   {"…", "..."},
+      {"±", "+-"}, {"–", "-"}, {"—", "-"},  {"✓", "ok"}, {"✗", "FAIL"}, {"⚠", "!"},
+      {"▲", "^"},  {"▼", "v"}, {"○", "o"},  {"🔴 ", ""},  {"🟢 ", ""}};
   for (const auto& [symbol, ascii] : kAscii)
     for (auto at = out.find(symbol); at != std::string::npos; at = out.find(symbol, at)) {
       out.replace(at, symbol.size(), ascii);

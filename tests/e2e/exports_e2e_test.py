@@ -45,9 +45,10 @@ class Exports(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-exports-"))
         os.chmod(cls.tmp, 0o755)
-        for name in ("a", "b"):
+        for name, run_name in (("a", []), ("b", ["--run-name", "b-nightly"])):
             proc = cost_ops("run", "--plugin-dir", GOOD, "-o", cls.tmp / name, "--rounds", "3",
-                            "--warmup-time", "0", "--min-time", "0.02", "--min-samples", "3")
+                            "--warmup-time", "0", "--min-time", "0.02", "--min-samples", "3",
+                            *run_name)
             assert proc.returncode == 0, proc.stderr
         # A real run where one target crashes and one is killed after
         # --timeout, exported by `run --export` in every format.
@@ -269,6 +270,7 @@ class Exports(unittest.TestCase):
         """Run a with fixture_copy_bytes crashed; its directory name."""
         broken = json.loads((self.tmp / "a/results.json").read_text())
         target = next(t for t in broken["targets"] if t["target_id"] == "fixture_copy_bytes")
+        broken["settings"]["run_name"] = "broken"  # as `run --run-name broken` records it
         target.update(status="crashed", reason="killed by SIGSEGV <&>", samples=None,
                       statistics=None, measurement=None, metrics={})
         for status, name, reason in (("timed_out", "fixture_hung", "killed after 2 s"),
@@ -310,11 +312,22 @@ class Exports(unittest.TestCase):
                       if t["target_id"] == "fixture_sum_array")["statistics"]["median_ns"]
         self.assertIn(f"median {median:.6g} ns per operation (95% interval ", out)
         self.assertIn("items per second", out)
-        # Two runs merged by a CI server stay two suites.
+        # Two runs merged by a CI server stay two suites, their cases two
+        # classes: the run's name (its directory's, or --run-name as recorded).
         merged = ET.Element("testsuites")
         for run in ("a", "b"):
             merged.extend(ET.parse(self.export(run, "junit")).getroot().findall("testsuite"))
-        self.assertEqual([s.get("name") for s in merged.findall("testsuite")], ["a", "b"])
+        self.assertEqual([s.get("name") for s in merged.findall("testsuite")], ["a", "b-nightly"])
+        classnames = [{c.get("classname") for c in s.iter("testcase")} for s in merged.findall("testsuite")]
+        self.assertEqual(classnames[0], {"cost-ops.a.fixture-good-c"})
+        self.assertEqual(classnames[1], {"cost-ops.b-nightly.fixture-good-c"})
+        settings = [json.loads((self.tmp / run / "results.json").read_text())["settings"] for run in ("a", "b")]
+        self.assertEqual([s["run_name"] for s in settings], ["a", "b-nightly"])
+        merged_file = self.tmp / "merged.junit"
+        ET.ElementTree(merged).write(merged_file, encoding="UTF-8", xml_declaration=True)
+        proc = subprocess.run(["xmllint", "--noout", "--schema", xsd, merged_file],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
 
     def check_bmf(self, bmf):
         """Bencher Metric Format: {benchmark: {measure: {value, lower_value?,

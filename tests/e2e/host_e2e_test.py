@@ -7,6 +7,7 @@ results.json and summary.md, against the JSON Schemas in schemas/.
 usage: host_e2e_test.py COST_OPS_BINARY FIXTURE_DIR SCHEMA_DIR
 """
 import json
+import re
 import os
 import pathlib
 import shutil
@@ -88,7 +89,12 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("✓ fixture_sum_array", proc.stderr)
         self.assertIn("ops/s", proc.stderr)
-        self.assertEqual(proc.stdout, "", "progress goes to stderr only")
+        # One convention: the results table on stdout, progress on stderr.
+        table = proc.stdout.splitlines()
+        self.assertRegex(table[0], r"^target +median/op +(±|\+-)MAD +ops/s")
+        self.assertTrue(any(line.startswith("fixture_sum_array ") for line in table), proc.stdout)
+        self.assertNotIn("✓", proc.stdout)
+        self.assertNotIn("median/op", proc.stderr)
         self.check_every_file()
         raw = sorted(p.name for p in (self.out / "raw").iterdir())
         self.assertEqual(raw, ["fixture_copy_bytes.json", "fixture_sum_array.json"])
@@ -272,6 +278,9 @@ class HostEndToEnd(unittest.TestCase):
             (["report", "x", "--alpha=0.0x", "-o", "y"], "--alpha takes P, a plain number, not `0.0x`"),
             (["run", "--plugin-dir", str(GOOD), "-f", "zzz"], "no target matches"),
             (["run", "--plugin-dir", str(GOOD), "--isolation", "threads"], "--isolation"),
+            (["run", "--plugin-dir", str(GOOD), "--run-name", "a\x1bb"],
+             "--run-name takes a name of 1 to 200 characters without control characters, not `a"),
+            (["run", "--plugin-dir", str(GOOD), "--run-nme", "x"], "Did you mean `--run-name`?"),
         ]
         for args, message in cases:
             with self.subTest(args=args):
@@ -543,7 +552,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "4",
                    "--baseline", "main", "--threshold", "1000")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("Compared with baseline main", proc.stderr)
+        self.assertIn("Compared with baseline main", proc.stdout)  # a result: stdout
         self.assertIn("## Comparison with baseline main", (self.out / "summary.md").read_text())
         # export takes a saved baseline by name too, as run and report do.
         proc = run("export", str(self.out), "--format", "junit", "--baseline", "main",
@@ -572,6 +581,11 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("compare", str(self.tmp / "fast.json"), str(self.out))
         self.assertEqual(proc.returncode, 3, proc.stdout)
         self.assertIn("slower", proc.stdout)
+        # $COLUMNS narrows the verdict table of a pipe too: columns left out, prose wrapped.
+        narrow = run("compare", str(self.tmp / "fast.json"), str(self.out), env={**os.environ, "COLUMNS": "50"})
+        self.assertIn("slower", narrow.stdout)
+        for line in narrow.stdout.splitlines():
+            self.assertLessEqual(len(line), 50, repr(line))
         self.assertEqual(run("compare", str(self.tmp / "fast.json"), str(self.out), "--fail-on", "none").returncode, 0)
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "4",
                    "--baseline", str(self.tmp / "fast.json"))
@@ -580,7 +594,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(GOOD), "-o", str(self.tmp / "one"), *QUICK,
                    "--baseline", str(self.tmp / "fast.json"))
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("4 vs 1 processes cannot show p < 0.05; use --rounds >= 4", proc.stderr)
+        self.assertIn("4 vs 1 processes cannot show p < 0.05; use --rounds >= 4", proc.stdout)
         # Bad input: usage errors naming the file.
         (self.tmp / "broken.json").write_text("{not json")
         proc = run("compare", str(self.tmp / "broken.json"), str(self.out))
@@ -627,16 +641,27 @@ class HostEndToEnd(unittest.TestCase):
                 self.assertLessEqual(len(live.replace("\x1b[K", "").replace("\x1b[2m", "").replace("\x1b[0m", "")),
                                      39, repr(live))
         self.assertIn("[round 2]", narrow)  # the second round's own figures, labelled
+        # The results table fits: columns are left out rather than lines wrapped.
+        plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", narrow).replace("\r\n", "\n").split("\n")
+        header = next(i for i, line in enumerate(plain) if line.startswith("target "))
+        tally = next(i for i, line in enumerate(plain) if re.match(r"\d+ targets?: ", line))
+        self.assertGreater(tally, header + 3)  # the table (and its legend) come before the tally
+        for line in plain[header:tally]:
+            self.assertLessEqual(len(line), 40, repr(line))
         dumb = self.run_in_terminal(80, {"TERM": "dumb", "LANG": "C.UTF-8", "LC_ALL": ""})
         self.assertNotIn("\x1b", dumb)
         self.assertNotIn("\r\x1b[K", dumb)
         ascii_only = self.run_in_terminal(80, {"TERM": "xterm", "LANG": "C", "LC_ALL": "", "LC_CTYPE": ""})
         for symbol in ("µ", "×", "✓", "±", "…", "→"):
             self.assertNotIn(symbol, ascii_only)
-        import re
         self.assertIn("ok fixture_sum_array", re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", ascii_only))
+        self.assertIn("+-", ascii_only)
         ci_log = run("run", "--plugin-dir", str(GOOD), "-o", str(self.out), *QUICK, "--rounds", "2")
-        self.assertEqual(ci_log.stdout, "")  # progress is stderr only; no live line into a log
+        # Results on stdout, progress on stderr; no escape code or live line in either.
+        self.assertTrue(ci_log.stdout.startswith("target "), ci_log.stdout)
+        self.assertNotIn("\x1b", ci_log.stdout)
+        self.assertNotIn("\r", ci_log.stdout)
+        self.assertNotIn("running", ci_log.stdout)
         self.assertNotIn("\r", ci_log.stderr)
         self.assertNotIn("\x1b", ci_log.stderr)
         self.assertIn("fixture_sum_array [round 2]", ci_log.stderr)

@@ -52,7 +52,7 @@ class PairedAbTest(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(GOOD), "--ab-baseline-plugin-dir", str(GOOD),
                    "-o", str(self.out), "--threshold", "50", "--alpha", "0.05", *QUICK)
         self.assertIn(proc.returncode, (0, 3), proc.stderr)  # 3 only if +50% were "found"
-        self.assertIn("Paired A/B against", proc.stderr)
+        self.assertIn("Paired A/B against", proc.stdout)  # verdicts are results: stdout
         new = self.results()
         old = self.results(self.out / "ab-baseline")
         block = new["ab_paired"]

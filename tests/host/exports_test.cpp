@@ -193,6 +193,30 @@ TEST_CASE("bmf and github-action-benchmark name the targets they cannot hold") {
 TEST_CASE("run_name_of: the run directory's name") {
   CHECK(run_name_of("/tmp/runs/before/results.json") == "before");
   CHECK(run_name_of("/") == "cost-ops");
+  // run --run-name's default, for a directory that may not exist yet.
+  CHECK(output_directory_name("/nonexistent/benchmarks/output") == "output");
+  CHECK(output_directory_name("/nonexistent/benchmarks/output/") == "output");
+  CHECK(output_directory_name("/") == "cost-ops");
+}
+
+TEST_CASE("junit: the run's recorded name names the suite and prefixes every classname") {
+  json::value named = results();
+  named.as_object()["settings"] = json::object{{"run_name", "nightly-gcc"}};
+  ExportOptions options;
+  options.run_name = "output";  // the directory's name: only when the file records none
+  const std::string xml = export_results(named, ExportFormat::junit, options).text;
+  CHECK(xml.find("<testsuite name=\"nightly-gcc\"") != std::string::npos);
+  CHECK(xml.find("classname=\"cost-ops.nightly-gcc.fixture\" name=\"fast\"") != std::string::npos);
+  CHECK(xml.find("\"output\"") == std::string::npos);
+  const std::string unnamed = export_results(results(), ExportFormat::junit, options).text;
+  CHECK(unnamed.find("<testsuite name=\"output\"") != std::string::npos);
+  CHECK(unnamed.find("classname=\"cost-ops.output.fixture\"") != std::string::npos);
+  // gbench-json carries it as custom context, github-action-benchmark in "extra".
+  const json::value gbench =
+      json::parse(export_results(named, ExportFormat::gbench_json, options).text);
+  CHECK(gbench.at("context").at("cost_ops_run").as_string() == "nightly-gcc");
+  CHECK(export_results(named, ExportFormat::github_action_benchmark, options)
+            .text.find("run nightly-gcc") != std::string::npos);
 }
 
 TEST_CASE("target flags: one spelling for results.json, another for people") {

@@ -344,6 +344,22 @@ TEST_CASE("declared families get a complexity fit in results.json, from their ar
   CHECK(families[0].at("complexity").at("big_o").as_string() == "O(rows)");
   CHECK(families[0].at("complexity").at("coefficient_ns").to_number<double>() ==
         doctest::Approx(2.0).epsilon(0.01));
+  // Exactly linear: determined, with the order it was told apart from.
+  CHECK(families[0].at("complexity").at("determined").as_bool());
+  CHECK(families[0].at("complexity").at("next_best").as_string() == "O(rows log rows)");
+  // The run's name defaults to the output directory's.
+  CHECK(doc.at("settings").at("run_name").as_string() == f.options.output_dir.filename().string());
+}
+
+TEST_CASE("run --run-name is recorded in results.json's settings") {
+  Fixture f;
+  f.executor.offer("alpha", steady(10));
+  f.options.run_name = "nightly gcc-12";
+  CHECK(f.run() == kExitOk);
+  std::ifstream in(f.options.output_dir / "results.json");
+  const boost::json::value doc = boost::json::parse(
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  CHECK(doc.at("settings").at("run_name").as_string() == "nightly gcc-12");
 }
 
 TEST_CASE("run --baseline: a target that breaks is a regression (exit 3)") {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "costops/host/comparison_statistics.hpp"
+#include "costops/host/console/text_table.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/terminal_style.hpp"
@@ -94,45 +95,32 @@ std::string method_line(const RunComparison& c) {
   return line;
 }
 
-// Rows of cells padded by display width (µs is two bytes, one column).
-std::string aligned_rows(const std::vector<std::vector<std::string>>& rows,
-                         const std::vector<bool>& right_aligned) {
-  std::vector<std::size_t> widths(right_aligned.size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      const std::string gap(widths[i] - std::min(widths[i], display_width(row[i])), ' ');
-      const bool last = i + 1 == row.size();
-      line += (i == 0 ? "" : "  ") + (right_aligned[i] ? gap + row[i]
-                                      : last           ? row[i]
-                                                       : row[i] + gap);
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
 }  // namespace
 
-std::string comparison_text(const RunComparison& c) {
-  std::vector<std::vector<std::string>> rows{{"target", "base median", "new median", "change",
-                                              "estimate (95% CI)", "p", "basis", "verdict"}};
+std::string comparison_text(const RunComparison& c, const TerminalStyle& style, std::size_t width) {
+  // What a narrow terminal loses first: basis, p, the estimate, the change;
+  // the medians and the verdict always stay.
+  const std::vector<console::TableColumn> columns{
+      {"target", false, 0}, {"base median", true, 0},       {"new median", true, 0},
+      {"change", true, 1},  {"estimate (95% CI)", true, 3}, {"p", true, 4},
+      {"basis", false, 5},  {"verdict", false, 0}};
+  std::vector<console::TableRow> rows;
   for (const auto& t : c.targets)
-    rows.push_back({t.target_id, figure(t, t.base_median), figure(t, t.new_median),
-                    percent(t.change_of_medians()), estimate_cell(t),
-                    format_double("%.3g", t.p_value), basis_name(t),
-                    std::string(verdict_name(t.verdict))});
-  std::ostringstream out;
-  out << aligned_rows(rows, {false, true, true, true, true, true, false, false});
-  for (const auto& change : c.status_changes) out << status_change_text(change) << "\n";
-  for (const auto& id : c.added) out << id << ": added (only in the new run)\n";
-  for (const auto& id : c.removed) out << id << ": removed (only in the base run)\n";
-  out << method_line(c) << "\n";
-  return out.str();
+    rows.push_back(
+        {{t.target_id, figure(t, t.base_median), figure(t, t.new_median),
+          percent(t.change_of_medians()), estimate_cell(t), format_double("%.3g", t.p_value),
+          basis_name(t), std::string(verdict_name(t.verdict))},
+         "",
+         Colour::none});
+  std::string out = console::render_table(columns, rows, style, width).text;
+  const auto paragraph = [&](const std::string& text) {
+    out += console::wrap_to_width(style.in_charset(text), width);
+  };
+  for (const auto& change : c.status_changes) paragraph(status_change_text(change));
+  for (const auto& id : c.added) paragraph(id + ": added (only in the new run)");
+  for (const auto& id : c.removed) paragraph(id + ": removed (only in the base run)");
+  paragraph(method_line(c));
+  return out;
 }
 
 std::string comparison_markdown(const RunComparison& c) {

@@ -74,7 +74,8 @@ boost::json::value load_results_document(const std::filesystem::path& dir_or_fil
 ExportedText export_results(const boost::json::value& results, ExportFormat format,
                             const ExportOptions& options) {
   ExportView view = read_export_view(results);
-  view.run_name = options.run_name.empty() ? "cost-ops" : options.run_name;
+  if (view.run_name.empty())
+    view.run_name = options.run_name.empty() ? "cost-ops" : options.run_name;
   for (auto& target : view.targets)
     if (const auto it = options.regressions.find(target.id); it != options.regressions.end())
       target.regression = it->second;
@@ -108,6 +109,14 @@ ExportedText export_results(const boost::json::value& results, ExportFormat form
       break;
   }
   return out;
+}
+
+std::string output_directory_name(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(dir, ec).lexically_normal();
+  if (!absolute.empty() && !absolute.has_filename()) absolute = absolute.parent_path();
+  const std::string name = absolute.filename().string();
+  return name.empty() || name == "/" ? "cost-ops" : name;
 }
 
 std::string run_name_of(const std::filesystem::path& dir_or_file) {

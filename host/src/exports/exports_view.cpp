@@ -168,6 +168,10 @@ ExportView read_export_view(const json::value& results) {
                static_cast<std::uint64_t>(number(c.get_object(), "size_bytes")),
                static_cast<unsigned>(number(c.get_object(), "shared_by_cpus"))});
   }
+  // The name the run was given (run --run-name, else its output directory's
+  // at the time); the caller's name applies only when the file has none.
+  if (const json::value* settings = root.if_contains("settings"); settings && settings->is_object())
+    view.run_name = text(settings->get_object(), "run_name");
   if (const json::value* src = root.if_contains(K::source); src && src->is_object()) {
     view.source_commit = text(src->get_object(), "commit");
     view.source_branch = text(src->get_object(), "branch");

@@ -211,12 +211,13 @@ std::string github_action_benchmark(const ExportView& view) {
     if (!t.ok) continue;
     char range[64];
     std::snprintf(range, sizeof range, "± %.3f", (t.ci_high_ns - t.ci_low_ns) / 2);
-    out.push_back(json::object{{"name", t.id},
-                               {"unit", "ns"},
-                               {"value", finite_or_null(t.median_ns)},
-                               {"range", range},
-                               {"extra", t.plugin + " " + t.plugin_version + "; median of " +
-                                             std::to_string(t.samples) + " samples"}});
+    out.push_back(
+        json::object{{"name", t.id},
+                     {"unit", "ns"},
+                     {"value", finite_or_null(t.median_ns)},
+                     {"range", range},
+                     {"extra", t.plugin + " " + t.plugin_version + "; median of " +
+                                   std::to_string(t.samples) + " samples; run " + view.run_name}});
   }
   return to_pretty_json(out);
 }

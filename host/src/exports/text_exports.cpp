@@ -83,10 +83,13 @@ std::string figures(const ExportedTarget& t) {
 // benchmark broke; nothing was asserted), with what the comparison said
 // about it when there was one; a measured target slower than its baseline
 // is a <failure> of type "regression"; skipped or not run is <skipped>.
-std::string testcase(const ExportedTarget& t) {
+// classname "cost-ops.<run>.<plugin>": CI servers group by classname, and
+// the run in it keeps two merged runs' cases apart.
+std::string testcase(const ExportedTarget& t, const std::string& run_name) {
   std::string xml = "    <testcase classname=\"" +
-                    xml_text(t.plugin.empty() ? "cost-ops" : t.plugin) + "\" name=\"" +
-                    xml_text(t.id) + "\" time=\"" + seconds_text(t.total_seconds) + "\">\n";
+                    xml_text("cost-ops." + run_name + (t.plugin.empty() ? "" : "." + t.plugin)) +
+                    "\" name=\"" + xml_text(t.id) + "\" time=\"" + seconds_text(t.total_seconds) +
+                    "\">\n";
   const std::string status = t.status + (t.reason.empty() ? "" : ": " + t.reason);
   if (t.broken()) {
     const std::string message = t.regression.empty() ? status : t.regression;
@@ -142,7 +145,7 @@ std::string junit_xml(const ExportView& view) {
     else if (!t.regression.empty())
       ++failures;
     seconds += t.total_seconds;
-    cases += testcase(t);
+    cases += testcase(t, view.run_name);
   }
   const std::string counts = "tests=\"" + std::to_string(view.targets.size()) + "\" failures=\"" +
                              std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +

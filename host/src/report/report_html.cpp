@@ -194,6 +194,10 @@ void targets_section(std::ostream& out, const ReportModel& m) {
 std::string fit_caption(const ReportFamily& f) {
   if (f.big_o.empty())
     return "no fit: " + esc(f.no_fit_reason.empty() ? "not recorded" : f.no_fit_reason);
+  if (!f.determined)
+    return "order not determined: " + esc(f.big_o) + " fits only " +
+           esc(report_number(f.separation, 2)) + "× better than " + esc(f.next_best) +
+           "; the curve is that candidate's. Both axes logarithmic";
   return "best fit " + esc(f.big_o) + ": " + esc(report_number(f.coefficient_ns, 3)) + " ns × f(" +
          esc(f.variable) + "), normalised RMS " +
          esc(format_double("%.1f%%", 100 * f.normalized_rms)) + "; both axes logarithmic";

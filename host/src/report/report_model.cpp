@@ -128,6 +128,11 @@ ReportFamily family_of(const json::object& f) {
     family.coefficient_ns =
         coefficient && coefficient->is_number() ? coefficient->to_number<double>() : 0;
     family.normalized_rms = rms && rms->is_number() ? rms->to_number<double>() : 0;
+    if (const json::value* d = c->if_contains("determined"); d && d->is_bool())
+      family.determined = d->get_bool();
+    family.next_best = str(*c, "next_best");
+    const json::value* separation = c->if_contains("separation");
+    family.separation = separation && separation->is_number() ? separation->to_number<double>() : 0;
     if (!(family.coefficient_ns > 0)) family.complexity.reset();  // nothing to draw
   }
   return family;

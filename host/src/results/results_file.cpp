@@ -211,7 +211,11 @@ json::object family_json(const FamilyResult& f) {
   if (f.best)
     fit = json::object{{"big_o", big_o_notation(f.best->complexity, f.variable)},
                        {"coefficient_ns", finite_or_null(f.best->coefficient_ns)},
-                       {"normalized_rms", finite_or_null(f.best->normalized_rms)}};
+                       {"normalized_rms", finite_or_null(f.best->normalized_rms)},
+                       {"determined", f.best->determined()},
+                       {"next_best", big_o_notation(f.best->next_best, f.variable)},
+                       // null: the chosen order fits exactly
+                       {"separation", finite_or_null(f.best->separation)}};
   return json::object{{"family", f.family},
                       {"variable", f.variable},
                       {"members", std::move(members)},

@@ -31,15 +31,8 @@ std::string plural(std::uint64_t count, const char* one, const char* many) {
   return std::to_string(count) + " " + (count == 1 ? one : many);
 }
 
-// A metric value without scientific notation: whole numbers in full,
-// fractions to four decimals (trailing zeros dropped).
 std::string plain_number(double value) {
-  if (std::abs(value) < 1e15 && value == std::floor(value)) return format_double("%.0f", value);
-  if (std::abs(value) >= 1e15 || std::abs(value) < 1e-4) return format_double("%.4g", value);
-  std::string text = format_double("%.4f", value);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
+  return number_without_exponent(value);
 }
 
 std::string settings_text(const json::object& settings) {
@@ -75,6 +68,14 @@ std::string performance_row(const TargetResult& t) {
     return "| " + t.target_id + " | N/A | N/A | **" + std::string(to_string(t.status)) +
            "**: " + escape_table_cell(t.reason) + " |\n";
   const double median = t.stats.median;
+  if (t.measurement && t.measurement->instructions_per_operation > 0) {
+    // --measure instructions: the count is the headline; the time ran under valgrind.
+    std::string notes = "**" + instruction_count_text(t.measurement->instructions_per_operation) +
+                        " instructions/op** (callgrind, run() only); ok";
+    for (const auto& w : t.warnings) notes += "; ⚠ " + escape_table_cell(w);
+    return "| " + t.target_id + " | – (valgrind) | " + human_duration(median) +
+           " under valgrind | " + notes + " |\n";
+  }
   const double spread = median > 0 ? t.stats.median_absolute_deviation / median : 0;
   std::string notes = "ok; ±" + format_double("%.1f%%", 100 * spread) + " MAD";
   if (t.measurement)
@@ -90,12 +91,22 @@ std::string performance_section(const SuiteReport& report) {
   std::string md = "## Performance Summary\n\n";
   md += "| Target | Operations/sec | Avg Duration (ns) | Notes |\n";
   md += "|--------|----------------|-------------------|-------|\n";
-  for (const auto& t : report.targets) md += performance_row(t);
+  bool instructions = false;
+  for (const auto& t : report.targets) {
+    md += performance_row(t);
+    instructions |= t.measurement && t.measurement->instructions_per_operation > 0;
+  }
   return md +
          "\n*Operations/sec and duration both come from the median time per operation over "
          "all samples; durations are scaled (ns, µs, ms, s) and ± is the median absolute "
          "deviation. The canonical records in raw/ keep the specification's mean-based "
-         "`operations_per_second` and `avg_duration_ns`.*\n\n";
+         "`operations_per_second` and `avg_duration_ns`." +
+         (instructions ? " Under `--measure instructions` the figure is the instruction count "
+                         "per operation (Notes), counted by callgrind and deterministic; the "
+                         "durations ran under valgrind, many times slower than a native run, "
+                         "so no rate is derived from them."
+                       : "") +
+         "*\n\n";
 }
 
 // The plugin's own metrics (not the host's), "key value, ...".
@@ -206,8 +217,12 @@ std::string scaling_section(const SuiteReport& report) {
   if (families.empty()) return {};
   std::string md =
       "## Scaling\n\nEach declared family's median time per operation against its argument, "
-      "with the best least-squares fit of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) "
-      "(lowest normalised RMS). A flat \"per\" column means linear growth.\n\n";
+      "with the order of O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) that fits best "
+      "relative to each member's time, its least-squares coefficient and normalised RMS. "
+      "When the next-best order fits less than " +
+      format_double("%g", kMinComplexitySeparation) +
+      " times worse, the arguments cannot tell them apart and the order is not determined. A "
+      "flat \"per\" column means linear growth.\n\n";
   for (const auto& family : families) md += scaling_family_table(family);
   return md;
 }

@@ -38,14 +38,32 @@ std::vector<FamilyResult> family_results(const SuiteReport& report) {
   return families;
 }
 
+namespace {
+
+// "4.2×", "over 1000×" (an exact fit divides by zero).
+std::string separation_text(double separation) {
+  return separation > 1000 ? std::string("over 1000×") : format_double("%.1f×", separation);
+}
+
+}  // namespace
+
 std::string complexity_summary(const FamilyResult& family) {
   if (!family.best) return family.family + ": no complexity fit (" + family.no_fit_reason + ")";
   const ComplexityFit& best = *family.best;
   const std::string curve = big_o_notation(best.complexity, family.variable);
+  const std::string next = big_o_notation(best.next_best, family.variable);
+  if (!best.determined())
+    return family.family + ": complexity not determined: " + curve + " fits only " +
+           separation_text(best.separation) + " better than " + next + " (" +
+           separation_text(kMinComplexitySeparation) + " needed) over arguments " +
+           std::to_string(family.members.front()->argument) + " .. " +
+           std::to_string(family.members.back()->argument) +
+           "; measure members further apart or with less noise";
   // "O(records)" -> "records" for the coefficient's factor.
   const std::string factor = curve.substr(2, curve.size() - 3);
   return family.family + ": " + curve + ", " + human_duration(best.coefficient_ns) +
-         (factor == "1" ? "" : " × " + factor) + " (normalised RMS " +
+         (factor == "1" ? "" : " × " + factor) + " (fits " + separation_text(best.separation) +
+         " better than " + next + "; normalised RMS " +
          format_double("%.1f%%", 100 * best.normalized_rms) + ")";
 }
 

@@ -55,6 +55,9 @@ std::string plan_ab_baseline(const RunOptions& options,
   new_report.settings["ab_role"] = "new";
   baseline.report.settings = new_report.settings;
   baseline.report.settings["ab_role"] = "baseline";
+  // Its own name, so the two sides' exports stay apart when merged.
+  if (const auto* name = new_report.settings.if_contains("run_name"); name && name->is_string())
+    baseline.report.settings["run_name"] = std::string(name->get_string()) + "-ab-baseline";
   return {};
 }
 

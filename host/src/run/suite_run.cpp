@@ -1,5 +1,7 @@
 #include "costops/host/suite_run.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 
@@ -10,6 +12,7 @@
 #include "costops/host/build_info.hpp"
 #include "costops/host/child_process.hpp"
 #include "costops/host/comparison_report.hpp"
+#include "costops/host/console/results_table.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/history_outbox.hpp"
 #include "costops/host/json_text.hpp"
@@ -19,7 +22,6 @@
 #include "costops/host/result_store.hpp"
 #include "costops/host/results_keys.hpp"
 #include "costops/host/target_analysis.hpp"
-#include "costops/host/target_families.hpp"
 #include "costops/host/target_rounds.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "costops/host/utc_time.hpp"
@@ -31,16 +33,18 @@ namespace fs = std::filesystem;
 namespace {
 
 boost::json::object settings_json(const RunOptions& o) {
-  boost::json::object settings{{"warmup_time_s", o.measurement.warmup_seconds},
-                               {"min_time_s", o.measurement.min_time_seconds},
-                               {"min_samples", o.measurement.min_samples},
-                               {"repetitions", o.measurement.repetitions},
-                               {"rounds", o.rounds},
-                               {"isolation", to_string(o.plugins.isolation)},
-                               {"timeout_s", o.plugins.run_timeout_seconds},
-                               {"probe_timeout_s", o.plugins.probe_timeout_seconds},
-                               {"filter", o.filter},
-                               {"noise_threshold", o.noisy_relative_mad}};
+  boost::json::object settings{
+      {"warmup_time_s", o.measurement.warmup_seconds},
+      {"min_time_s", o.measurement.min_time_seconds},
+      {"min_samples", o.measurement.min_samples},
+      {"repetitions", o.measurement.repetitions},
+      {"rounds", o.rounds},
+      {"isolation", to_string(o.plugins.isolation)},
+      {"timeout_s", o.plugins.run_timeout_seconds},
+      {"probe_timeout_s", o.plugins.probe_timeout_seconds},
+      {"filter", o.filter},
+      {"noise_threshold", o.noisy_relative_mad},
+      {"run_name", o.run_name.empty() ? output_directory_name(o.output_dir) : o.run_name}};
   if (!o.target_ids.empty()) {  // --targets: a rerun selects the same
     boost::json::array ids;
     for (const std::string& id : o.target_ids) ids.emplace_back(id);
@@ -234,7 +238,7 @@ class SuiteRun {
       run_plain_rounds();
     for (auto& duplicate : plan_.duplicates) report_.targets.push_back(std::move(duplicate));
     save(nullptr);  // the final state, including targets marked not_run
-    for (const auto& family : family_results(report_)) progress_.info(complexity_summary(family));
+    print_results(console::run_results_text(report_, stdout_style_, stdout_width_));
     progress_.run_finished(report_);
   }
 
@@ -265,8 +269,10 @@ class SuiteRun {
     report_.baseline_name = "paired A/B baseline " + options_.ab_baseline_plugin_dir;
     report_.baseline_comparison = paired_ab_markdown(paired, settings);
     regression_ = paired.regression();
-    progress_.info("Paired A/B against " + options_.ab_baseline_plugin_dir + ", " +
-                   for_terminal(paired_ab_text(paired, settings)));
+    // The verdicts are results: stdout, like the verdict table of --baseline.
+    print_results(stdout_style_.in_charset(for_terminal("Paired A/B against " +
+                                                        options_.ab_baseline_plugin_dir + ", " +
+                                                        paired_ab_text(paired, settings))));
     for (const auto& line : paired_regression_lines(paired))
       progress_.warning("regression: " + for_terminal(line, false));
     try {
@@ -313,8 +319,9 @@ class SuiteRun {
       report_.comparison_record[results_key::comparison_baseline] = report_.baseline_name;
       report_.comparison_record[results_key::comparison_baseline_results] =
           baseline_->file.string();
-      progress_.info("Compared with baseline " + report_.baseline_name + ":\n" +
-                     comparison_text(comparison));
+      print_results(stdout_style_.in_charset("Compared with baseline " +
+                                             for_terminal(report_.baseline_name, false) + ":\n") +
+                    comparison_text(comparison, stdout_style_, stdout_width_));
       for (const auto& line : comparison.regression_lines())
         progress_.warning("regression: " + line);
       save(nullptr);
@@ -382,6 +389,14 @@ class SuiteRun {
     }
   }
 
+  // Results for a person go to stdout, everything else (progress, warnings,
+  // the tally) to stderr: `cost-ops run > results.txt` keeps the results.
+  // --quiet prints neither.
+  void print_results(const std::string& text) const {
+    if (options_.verbosity == Verbosity::quiet || text.empty()) return;
+    std::cout << text << std::flush;
+  }
+
   int final_exit_code() const {
     if (write_failed_) return kExitUsage;
     if (regression_ && options_.gate.fail_on == FailOn::slower) return kExitRegression;
@@ -389,6 +404,9 @@ class SuiteRun {
   }
 
   const RunOptions& options_;
+  // stdout's own style and width: it may be a file while stderr is a terminal.
+  const TerminalStyle stdout_style_ = TerminalStyle::detect(STDOUT_FILENO);
+  const std::size_t stdout_width_ = terminal_columns(STDOUT_FILENO);
   TargetExecutor& executor_;
   ProgressReporter& progress_;
   SuiteReport report_;

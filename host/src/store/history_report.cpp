@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "costops/host/console/text_table.hpp"
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/sample_stats.hpp"
@@ -51,24 +52,25 @@ StoredTarget stored_target(const std::string& target_id, const HistoryEntry& e) 
   return t;
 }
 
+// Padded by display width (a median in µs is no longer one column off);
+// empty cells stay blank.
 std::string history_text(const std::string& target_id, const std::vector<HistoryRow>& rows) {
-  std::ostringstream out;
-  char line[512];
-  std::snprintf(line, sizeof line, "%-6s %-25s %-16s %-13s %-10s %14s %9s  %s\n", "run",
-                "timestamp", "machine", "commit", "status", "median", "change", "step");
-  out << "History of " << target_id << ":\n" << line;
+  const std::vector<console::TableColumn> columns{
+      {"run", false, 0},    {"timestamp", false, 0}, {"machine", false, 0}, {"commit", false, 0},
+      {"status", false, 0}, {"median*", true, 0},    {"change", true, 0},   {"step", false, 0}};
+  std::vector<console::TableRow> table;
   for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
-    std::snprintf(line, sizeof line, "%-6lld %-25s %-16s %-13s %-10s %14s %9s  %s\n",
-                  static_cast<long long>(e.run_id), e.timestamp.c_str(),
-                  machine_label(e).substr(0, 16).c_str(), short_commit(e.run.commit).c_str(),
-                  e.status.c_str(), median_text(e).c_str(), change_text(row).c_str(),
-                  step_text(row).c_str());
-    out << line;
+    table.push_back(
+        {{std::to_string(e.run_id), e.timestamp, truncate_to_width(machine_label(e), 16, "…"),
+          short_commit(e.run.commit), e.status, median_text(e), change_text(row), step_text(row)},
+         "",
+         Colour::none});
   }
-  out << "* median of process medians; change: of that median from the machine's previous ok "
+  return "History of " + target_id + ":\n" +
+         console::render_table(columns, table, TerminalStyle{false, true}, 0, "").text +
+         "* median of process medians; change: of that median from the machine's previous ok "
          "run\n";
-  return out.str();
 }
 
 std::string history_markdown(const std::string& target_id, const std::vector<HistoryRow>& rows) {

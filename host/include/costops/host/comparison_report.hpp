@@ -8,10 +8,15 @@
 #include <string>
 
 #include "costops/host/comparison.hpp"
+#include "costops/host/terminal_style.hpp"
 
 namespace costops::host {
 
-std::string comparison_text(const RunComparison& comparison);
+// The terminal table in `style` (charset; no colour codes), its columns
+// padded by display width; at most `width` columns wide (0: no limit), the
+// least important columns left out first and the prose wrapped.
+std::string comparison_text(const RunComparison& comparison,
+                            const TerminalStyle& style = {false, true}, std::size_t width = 0);
 std::string comparison_markdown(const RunComparison& comparison);
 std::string comparison_json(const RunComparison& comparison);
 // The object comparison_json prints; also results.json's "comparison" block.

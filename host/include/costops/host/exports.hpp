@@ -34,7 +34,8 @@ struct ExportOptions {
   // Target id -> what regressed (from a comparison with a baseline): JUnit
   // failures of type "regression".
   std::map<std::string, std::string> regressions;
-  // The run's name, the JUnit suite's (run_name_of); empty: "cost-ops".
+  // The run's name when results.json records none (files from before
+  // settings.run_name): run_name_of; empty: "cost-ops".
   std::string run_name;
 };
 
@@ -53,6 +54,10 @@ ExportedText export_results(const boost::json::value& results, ExportFormat form
 // The name of the run in DIR (or DIR/results.json): the directory's name
 // ("output" for benchmarks/output), "cost-ops" when it has none.
 std::string run_name_of(const std::filesystem::path& dir_or_file);
+
+// The default of `run --run-name`: the output directory's name, whether or
+// not it exists yet ("output" for benchmarks/output/), "cost-ops" for "/".
+std::string output_directory_name(const std::filesystem::path& dir);
 
 // "bmf: 1 target left out (...): a (crashed: ...)", the warning for
 // ExportedText::left_out, safe for a terminal (plugin reasons lose their

@@ -55,8 +55,9 @@ struct ExportedTarget {
 };
 
 struct ExportView {
-  // The run's name (its directory's name unless the caller names it): the
-  // JUnit suite, so the reports of two runs merged by a CI server stay apart.
+  // The run's name: results.json's settings.run_name (`run --run-name`, else
+  // the output directory's name), else the caller's. The JUnit suite and
+  // classname prefix, so the reports of two runs merged by a CI server stay apart.
   std::string run_name;
   std::string timestamp, host_name, cpu_model, host_version, build_type;
   std::string source_commit, source_branch;  // results.json "source", when recorded

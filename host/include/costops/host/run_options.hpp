@@ -45,6 +45,10 @@ struct GateOptions {
 struct RunOptions {
   PluginSelection plugins;
   std::filesystem::path output_dir = "benchmarks/output";
+  // --run-name: what exports call the run (the JUnit suite and classnames,
+  // gbench-json's context); "" = the output directory's name. Recorded in
+  // results.json's settings.
+  std::string run_name;
   std::vector<std::string> target_ids;  // exact ids (--targets)
   std::string filter;                   // substring of ids (--filter)
   bool write_summary = true;

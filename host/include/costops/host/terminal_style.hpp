@@ -26,11 +26,11 @@ struct TerminalStyle {
   std::string_view skipped_mark() const { return unicode ? "○" : "skip"; }
   std::string_view warning_mark() const { return unicode ? "⚠" : "!"; }
   std::string_view ellipsis() const { return unicode ? "…" : "..."; }
-  std::string_view plus_minus() const { return unicode ? "±" : "+/-"; }
+  std::string_view plus_minus() const { return unicode ? "±" : "+-"; }
   // A duration in scaled units ("81.20 ns", "1.234 µs"; "us" without Unicode).
   std::string duration(double ns) const;
   // `text` as this terminal can show it: without Unicode, the symbols the
-  // host writes become ASCII (µs -> us, × -> x, → -> ->, ≤ -> <=, … -> ...).
+  // host writes become ASCII (µs -> us, × -> x, → -> ->, ± -> +-, ≤ -> <=, … -> ...).
   std::string in_charset(std::string_view text) const;
 };
 

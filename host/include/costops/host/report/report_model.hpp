@@ -40,6 +40,11 @@ struct ReportFamily {
   std::optional<Complexity> complexity;     // absent when there was no fit
   std::string big_o;
   double coefficient_ns = 0, normalized_rms = 0;
+  // The fit's confidence (complexity_fit.hpp): false when the next-best
+  // order fits nearly as well; files from before it was recorded: true.
+  bool determined = true;
+  std::string next_best;
+  double separation = 0;  // 0: not recorded or exact
   std::string no_fit_reason;
 };
 
