@@ -134,6 +134,11 @@ class PluginSdk(unittest.TestCase):
         self.assertEqual(by_id["example_c_sort_costs"]["flags"], [])
         summary = (self.tmp / "c-out/summary.md").read_text()
         self.assertIn("example_c_price_records_1000", summary)
+        # The thread range gets its scaling table: one row per count.
+        scaling = summary[summary.index("## Thread scaling"):]
+        scaling = scaling[scaling.index("### example_c_price_shared\n"):]
+        for threads in (1, 2, 4):
+            self.assertRegex(scaling, rf"\n\| {threads} \| [^|]+ \| [^|]+ \| \d+% \|\n")
         self.assertIn("example_c_price_records_1000", proc.stderr)  # progress line
 
     def test_cpp_example_builds_optimised_without_a_build_type_and_runs(self):
