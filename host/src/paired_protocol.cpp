@@ -1,6 +1,7 @@
 #include "costops/host/paired_protocol.hpp"
 
 #include <boost/json.hpp>
+#include <string_view>
 
 #include "costops/host/json_fields.hpp"
 #include "costops/host/untrusted_text.hpp"
@@ -27,6 +28,22 @@ double batch_time(const json::value& value) {
   return ns;
 }
 
+json::object side_to_json(const PairedSideReport& side) {
+  return json::object{{"threads", side.threads},
+                      {"bytes_per_operation", side.bytes_per_operation},
+                      {"items_per_operation", side.items_per_operation},
+                      {"plugin_metrics", plugin_metrics_to_json(side.plugin_metrics)}};
+}
+
+PairedSideReport side_from_json(const json::object& message, std::string_view key) {
+  const json::object& o = as_object(message.at(key), "a paired side's report");
+  const std::uint64_t threads = unsigned_field(o, "threads");
+  if (threads < 1 || threads > 256) throw MessageError("a paired side's threads is out of range");
+  return {static_cast<std::uint32_t>(threads), unsigned_field(o, "bytes_per_operation"),
+          unsigned_field(o, "items_per_operation"),
+          plugin_metrics_from_json(array_field(o, "plugin_metrics"))};
+}
+
 }  // namespace
 
 json::value paired_to_json(const PairedMeasurement& m) {
@@ -44,7 +61,9 @@ json::value paired_to_json(const PairedMeasurement& m) {
                       {"batch_iterations", m.batch_iterations},
                       {"warmup_ns", m.warmup_ns},
                       {"pairs", std::move(pairs)},
-                      {"plugin_log", std::move(log)}};
+                      {"plugin_log", std::move(log)},
+                      {"baseline_reported", side_to_json(m.baseline_reported)},
+                      {"new_reported", side_to_json(m.new_reported)}};
 }
 
 PairedMeasurement paired_from_json(const json::value& value) {
@@ -69,6 +88,10 @@ PairedMeasurement paired_from_json(const json::value& value) {
     throw MessageError("a successful paired measurement without pairs or batch size");
   for (const json::value& line : array_field(o, "plugin_log"))
     if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
+  if (!o.contains("baseline_reported") || !o.contains("new_reported"))
+    throw MessageError("a paired measurement without its sides' reports");
+  m.baseline_reported = side_from_json(o, "baseline_reported");
+  m.new_reported = side_from_json(o, "new_reported");
   return m;
 }
 

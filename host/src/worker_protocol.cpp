@@ -188,18 +188,39 @@ json::object allocations_to_json(const AllocationCounts& a) {
 
 }  // namespace
 
+json::array plugin_metrics_to_json(const PluginMetrics& metrics) {
+  json::array out;
+  for (const auto& [key, value] : metrics) {
+    if (const double* number = std::get_if<double>(&value))
+      out.push_back(json::array{text(key), *number});
+    else
+      out.push_back(json::array{text(key), text(std::get<std::string>(value))});
+  }
+  return out;
+}
+
+PluginMetrics plugin_metrics_from_json(const json::array& metrics) {
+  PluginMetrics out;
+  for (const json::value& entry : metrics) {
+    if (!entry.is_array() || entry.get_array().size() != 2 || !entry.get_array()[0].is_string())
+      throw MessageError("malformed plugin metric");
+    const json::array& a = entry.get_array();
+    std::string key(a[0].get_string());
+    if (a[1].is_string())
+      out.emplace_back(std::move(key), std::string(a[1].get_string()));
+    else if (a[1].is_number())
+      out.emplace_back(std::move(key), exact_number<double>(a[1], "a metric"));
+    else
+      throw MessageError("plugin metric " + key + " is neither a number nor a string");
+  }
+  return out;
+}
+
 json::value measurement_to_json(const TargetMeasurement& m) {
   json::array samples;
   samples.reserve(m.samples.size());
   for (const Sample& s : m.samples)
     samples.push_back(json::array{s.iterations, s.elapsed_ns, s.repetition, s.cpu_ns});
-  json::array metrics;
-  for (const auto& [key, value] : m.plugin_metrics) {
-    if (const double* number = std::get_if<double>(&value))
-      metrics.push_back(json::array{text(key), *number});
-    else
-      metrics.push_back(json::array{text(key), text(std::get<std::string>(value))});
-  }
   json::array log;
   for (const auto& line : m.plugin_log) log.push_back(json::string(text(line)));
   return json::object{{"succeeded", m.succeeded},
@@ -214,7 +235,7 @@ json::value measurement_to_json(const TargetMeasurement& m) {
                       {"empty_batch_ns", m.empty_batch_ns},
                       {"bytes_per_operation", m.bytes_per_operation},
                       {"items_per_operation", m.items_per_operation},
-                      {"plugin_metrics", std::move(metrics)},
+                      {"plugin_metrics", plugin_metrics_to_json(m.plugin_metrics)},
                       {"plugin_log", std::move(log)},
                       {"peak_rss_bytes", m.peak_rss_bytes},
                       {"leaked_file_descriptors", m.leaked_file_descriptors},
@@ -310,18 +331,7 @@ TargetMeasurement measurement_from_json(const json::value& value) {
   m.empty_batch_ns = number_field(o, "empty_batch_ns");
   m.bytes_per_operation = unsigned_field(o, "bytes_per_operation");
   m.items_per_operation = unsigned_field(o, "items_per_operation");
-  for (const json::value& entry : array_field(o, "plugin_metrics")) {
-    if (!entry.is_array() || entry.get_array().size() != 2 || !entry.get_array()[0].is_string())
-      throw MessageError("malformed plugin metric");
-    const json::array& a = entry.get_array();
-    std::string key(a[0].get_string());
-    if (a[1].is_string())
-      m.plugin_metrics.emplace_back(std::move(key), std::string(a[1].get_string()));
-    else if (a[1].is_number())
-      m.plugin_metrics.emplace_back(std::move(key), exact_number<double>(a[1], "a metric"));
-    else
-      throw MessageError("plugin metric " + key + " is neither a number nor a string");
-  }
+  m.plugin_metrics = plugin_metrics_from_json(array_field(o, "plugin_metrics"));
   for (const json::value& line : array_field(o, "plugin_log"))
     if (line.is_string()) m.plugin_log.emplace_back(line.get_string());
   m.peak_rss_bytes = unsigned_field(o, "peak_rss_bytes");

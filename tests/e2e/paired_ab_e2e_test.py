@@ -118,6 +118,23 @@ class PairedAbTest(unittest.TestCase):
             self.assertEqual([t["status"] for t in doc["targets"]], ["ok"], proc.stderr)
             self.assertGreater(doc["ab_paired"]["targets"][0]["pairs"], 0)
 
+    def test_each_side_reports_its_threads_metrics_and_counters(self):
+        # As on the process path: a threaded target's thread count, its
+        # metrics and its counters, each side from its own plugin.
+        threaded = FIXTURES / "threaded"
+        proc = run("run", "--plugin-dir", str(threaded), "--ab-baseline-plugin-dir", str(threaded),
+                   "-o", str(self.out), "--targets", "fixture_threads", "--threshold", "50", *QUICK)
+        self.assertIn(proc.returncode, (0, 3), proc.stderr)
+        for doc in (self.results(), self.results(self.out / "ab-baseline")):
+            (target,) = doc["targets"]
+            self.assertEqual(target["status"], "ok", target.get("reason"))
+            metrics = target["metrics"]
+            self.assertEqual(metrics["threads"], 2)
+            self.assertEqual(metrics["distinct_threads"], 2)
+            self.assertAlmostEqual(metrics["work_units_per_op"], 3.0, delta=1e-9)
+            self.assertGreater(metrics["work_units_per_second"], 0)
+            self.assertNotIn("work_units", metrics)
+
     def test_usage_errors_name_the_option(self):
         cases = [
             (["--ab-paired"], "--ab-paired needs --ab-baseline-plugin-dir"),

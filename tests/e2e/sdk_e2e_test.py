@@ -24,8 +24,10 @@ del sys.argv[1:5]
 
 C_EXAMPLE = SOURCE / "examples/c-plugin"
 CPP_EXAMPLE = SOURCE / "examples/cpp-plugin"
-C_TARGETS = ["example_c_format_usd", "example_c_price_records_100", "example_c_price_records_1000",
-             "example_c_price_records_10000"]
+C_TARGETS = ["example_c_append_ledger", "example_c_format_usd", "example_c_price_records_100",
+             "example_c_price_records_1000", "example_c_price_records_10000",
+             "example_c_price_shared_t1", "example_c_price_shared_t2", "example_c_price_shared_t4",
+             "example_c_sort_costs"]
 RUST_EXAMPLE = SOURCE / "examples/rust-plugin"
 
 
@@ -34,6 +36,23 @@ def check(args, **kwargs):
     if proc.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def check_threads_and_counters(test, by_id, prefix):
+    """The ABI 1.4 features an example's threaded pricing target uses: one
+    target per thread count, each recording its count, and the tokens counter
+    turned into a rate (the raw total is not reported)."""
+    for threads in (1, 2, 4):
+        target = by_id[f"{prefix}_t{threads}"]
+        test.assertEqual(target["status"], "ok", target["reason"])
+        metrics = target["metrics"]
+        test.assertEqual(metrics.get("threads", 1), threads)
+        if threads > 1:
+            test.assertAlmostEqual(metrics["operations_per_second"],
+                                   threads * metrics["operations_per_second_per_thread"],
+                                   delta=1e-9 * metrics["operations_per_second"])
+        test.assertGreater(metrics["tokens_per_second"], 0)
+        test.assertNotIn("tokens", metrics)
 
 
 def exported_symbols(library):
@@ -92,14 +111,14 @@ class PluginSdk(unittest.TestCase):
         # costops_add_bench_plugin: no lib prefix, one exported symbol.
         self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
         checked = check([HOST, "plugins", "check", plugin])
-        self.assertIn("example-c-token-pricing 2.0.0", checked.stdout)
+        self.assertIn("example-c-token-pricing 3.0.0", checked.stdout)
 
         results, proc = self.run_host(self.tmp / "c-out", plugin.parent)
         by_id = {t["target_id"]: t for t in results["targets"]}
         self.assertEqual(sorted(by_id), C_TARGETS)
         for target in by_id.values():
             self.assertEqual(target["status"], "ok", target["reason"])
-            self.assertEqual(target["plugin"]["version"], "2.0.0")
+            self.assertEqual(target["plugin"]["version"], "3.0.0")
             self.assertIn("optimized", target["plugin"]["build_info"])
             self.assertTrue((self.tmp / "c-out/raw" / f"{target['target_id']}.json").is_file())
         for n in (100, 1000, 10000):  # each member set up with its own argument
@@ -107,7 +126,19 @@ class PluginSdk(unittest.TestCase):
             self.assertEqual(price["records_per_operation"], n)
             self.assertEqual(price["items_per_operation"], n)
         self.assertGreater(by_id["example_c_format_usd"]["metrics"]["items_per_second"], 0)
-        self.assertIn("example_c_price_records_1000", (self.tmp / "c-out/summary.md").read_text())
+        check_threads_and_counters(self, by_id, "example_c_price_shared")
+        self.assertGreater(by_id["example_c_price_records_100"]["metrics"]["tokens_per_second"], 0)
+        # The I/O target says so; its reset() (a fresh file per batch) and the
+        # sort's paused clock ran without failing the target.
+        self.assertEqual(by_id["example_c_append_ledger"]["flags"], ["does_io"])
+        self.assertEqual(by_id["example_c_sort_costs"]["flags"], [])
+        summary = (self.tmp / "c-out/summary.md").read_text()
+        self.assertIn("example_c_price_records_1000", summary)
+        # The thread range gets its scaling table: one row per count.
+        scaling = summary[summary.index("## Thread scaling"):]
+        scaling = scaling[scaling.index("### example_c_price_shared\n"):]
+        for threads in (1, 2, 4):
+            self.assertRegex(scaling, rf"\n\| {threads} \| [^|]+ \| [^|]+ \| \d+% \|\n")
         self.assertIn("example_c_price_records_1000", proc.stderr)  # progress line
 
     def test_cpp_example_builds_optimised_without_a_build_type_and_runs(self):
@@ -120,7 +151,11 @@ class PluginSdk(unittest.TestCase):
         self.assertEqual(exported_symbols(plugin), ["bench_target_v1_entry"])
         results, proc = self.run_host(self.tmp / "cpp-out", plugin.parent)
         by_id = {t["target_id"]: t for t in results["targets"]}
-        self.assertEqual(sorted(by_id), ["example_cpp_cheapest_model", "example_cpp_sort_costs",
+        self.assertEqual(sorted(by_id), ["example_cpp_bill_1000_1000", "example_cpp_bill_1000_10000",
+                                         "example_cpp_bill_10_1000", "example_cpp_bill_10_10000",
+                                         "example_cpp_cheapest_model", "example_cpp_dedupe_requests",
+                                         "example_cpp_price_lookup_t1", "example_cpp_price_lookup_t2",
+                                         "example_cpp_price_lookup_t4", "example_cpp_sort_costs",
                                          "example_cpp_total_tokens_1000",
                                          "example_cpp_total_tokens_10000", "example_cpp_total_tokens_100000"])
         for target in by_id.values():
@@ -129,6 +164,17 @@ class PluginSdk(unittest.TestCase):
             self.assertNotIn("unoptimized", target["plugin"]["build_info"])
         self.assertEqual(by_id["example_cpp_total_tokens_10000"]["metrics"]["items_per_operation"], 10000)
         self.assertEqual(by_id["example_cpp_cheapest_model"]["metrics"]["models_compared"], 4)
+        # The product family: each member set up with both of its parameters.
+        self.assertEqual(by_id["example_cpp_bill_10_10000"]["metrics"]["items_per_operation"], 10000)
+        bills = by_id["example_cpp_bill_1000_1000"]["metrics"]
+        if "allocations_per_op" in bills:  # not counted under AddressSanitizer
+            self.assertGreaterEqual(bills["allocations_per_op"], 1000)  # a map node per customer
+        # Threads and counters: 7 of every 8 lookups hit, exactly, on any count.
+        for threads in (1, 2, 4):
+            lookup = by_id[f"example_cpp_price_lookup_t{threads}"]["metrics"]
+            self.assertEqual(lookup.get("threads", 1), threads)
+            self.assertAlmostEqual(lookup["hits_per_op"], 56, delta=1e-9)
+            self.assertGreater(lookup["lookups_per_second"], 0)
 
     def test_a_debug_build_says_unoptimized_in_its_build_info(self):
         build_dir = self.tmp / "cpp-debug"
@@ -193,7 +239,7 @@ class PluginSdk(unittest.TestCase):
         rust = by_id["example_rust_price_records"]
         self.assertEqual(rust["status"], "ok", rust["reason"])
         self.assertEqual(rust["plugin"]["name"], "example-rust-token-pricing")
-        self.assertEqual(rust["plugin"]["version"], "0.4.0")
+        self.assertEqual(rust["plugin"]["version"], "0.5.0")
         self.assertEqual(rust["plugin"]["build_info"], "rustc, cargo release profile, optimized")
         self.assertEqual(rust["metrics"]["records_per_operation"], 1000)
         self.assertEqual(rust["metrics"]["language"], "rust")
@@ -201,6 +247,10 @@ class PluginSdk(unittest.TestCase):
             member = by_id[f"example_rust_total_tokens_{n}"]
             self.assertEqual(member["status"], "ok", member["reason"])
             self.assertEqual(member["metrics"]["items_per_operation"], n)
+        check_threads_and_counters(self, by_id, "example_rust_price_shared")
+        for target_id in ("example_rust_sort_costs", "example_rust_append_ledger"):
+            self.assertEqual(by_id[target_id]["status"], "ok", by_id[target_id]["reason"])
+        self.assertEqual(by_id["example_rust_append_ledger"]["flags"], ["does_io"])
         self.assertEqual(by_id["example_c_price_records_1000"]["status"], "ok")
         summary = (self.tmp / "rust-out/summary.md").read_text()
         self.assertIn("example_rust_price_records", summary)

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <string>
+#include <variant>
 
 #include "costops/host/paired_protocol.hpp"
 #include "costops/host/target_executor.hpp"
@@ -125,6 +126,28 @@ TEST_CASE("paired worker: failures name the side; an unsupported target is a ski
   CHECK(skipped.reason.find("no GPU") != std::string::npos);
 }
 
+TEST_CASE("paired worker: each side's threads, metrics and counters come back as reported") {
+  // The threaded fixture on 2 threads: its teardown reports a metric and a
+  // per-operation counter that is exactly 3 whatever the batch sizes were.
+  const CopiedFixture copy("threaded/threaded_plugin.so");
+  const PairedMeasurement m = run_in_process(
+      paired_request(copy.path(), fixture("threaded/threaded_plugin.so"), "fixture_threads"));
+  INFO(m.failure_side << " " << m.failure_phase << ": " << m.failure_message);
+  REQUIRE(m.succeeded);
+  for (const PairedSideReport* side : {&m.baseline_reported, &m.new_reported}) {
+    CHECK(side->threads == 2);
+    const auto number = [&](const std::string& key) {
+      for (const auto& [name, value] : side->plugin_metrics)
+        if (name == key && std::holds_alternative<double>(value)) return std::get<double>(value);
+      return -1.0;
+    };
+    CHECK(number("distinct_threads") == 2.0);
+    CHECK(number("work_units_per_op") == doctest::Approx(3.0).epsilon(1e-12));
+    CHECK(number("work_units_per_second") > 0);
+    CHECK(number("work_units") == -1.0);  // only the flagged forms
+  }
+}
+
 TEST_CASE("paired protocol: arguments and message round-trip; malformed messages are refused") {
   WorkerRequest request = paired_request("/old/a b.so", "/new/a.so", "t");
   request.settings.fixed_batch_iterations = 12345;
@@ -147,7 +170,15 @@ TEST_CASE("paired protocol: arguments and message round-trip; malformed messages
   m.batch_iterations = 7;
   m.pairs = {{100.5, 101.25, true}, {99, 98, false}};
   m.plugin_log = {"new: info: ready"};
+  m.new_reported.threads = 4;
+  m.new_reported.items_per_operation = 10;
+  m.new_reported.plugin_metrics = {{"rows_per_op", 2.5}, {"engine", std::string("wal")}};
   const PairedMeasurement again = paired_from_json(paired_to_json(m));
+  CHECK(again.new_reported.threads == 4);
+  CHECK(again.new_reported.items_per_operation == 10);
+  CHECK(again.new_reported.plugin_metrics == m.new_reported.plugin_metrics);
+  CHECK(again.baseline_reported.threads == 1);
+  CHECK(again.baseline_reported.plugin_metrics.empty());
   REQUIRE(again.pairs.size() == 2);
   CHECK(again.pairs[0].new_first);
   CHECK(again.pairs[0].new_ns == 101.25);
@@ -166,4 +197,10 @@ TEST_CASE("paired protocol: arguments and message round-trip; malformed messages
   boost::json::value empty = paired_to_json(m);
   empty.as_object()["pairs"] = boost::json::array{};
   CHECK_THROWS_WITH_AS(paired_from_json(empty), doctest::Contains("without pairs"), MessageError);
+  boost::json::value no_report = paired_to_json(m);
+  no_report.as_object().erase("new_reported");
+  CHECK_THROWS_AS(paired_from_json(no_report), MessageError);
+  boost::json::value many_threads = paired_to_json(m);
+  many_threads.as_object()["new_reported"].as_object()["threads"] = 257;
+  CHECK_THROWS_AS(paired_from_json(many_threads), MessageError);
 }

@@ -119,6 +119,28 @@ TEST_CASE("report model: samples per target, the recorded fit, environment lists
                   std::runtime_error);
 }
 
+TEST_CASE("report model: families over thread counts carry their scaling") {
+  json::object one = ok_target("scan_t1", {100, 100, 100});
+  json::object four = ok_target("scan_t4", {400, 400, 400});  // 4 threads, no gain at all
+  four["metrics"] = json::object{{"threads", 4}};
+  const ReportModel model = build_report_model(
+      sources_with(json::object{{"timestamp", "2026-01-01T00:00:00Z"},
+                                {"targets", json::array{one, four, ok_target("b", {5, 5, 6})}}}));
+  REQUIRE(model.thread_scaling.size() == 1);
+  CHECK(model.thread_scaling[0].name == "scan");
+  REQUIRE(model.thread_scaling[0].points.size() == 2);
+  CHECK(model.thread_scaling[0].points[1].threads == 4);
+  CHECK(model.thread_scaling[0].points[1].operations_per_second == doctest::Approx(1e7));
+  CHECK(model.thread_scaling[0].points[1].efficiency == doctest::Approx(0.25));
+  const std::string html = report_html(model);
+  CHECK(html.find("<h2>Thread scaling</h2>") != std::string::npos);
+  CHECK(html.find("<h3>scan</h3>") != std::string::npos);
+  CHECK(html.find("<td class=\"number\">25%</td>") != std::string::npos);
+  const ReportModel plain = build_report_model(sources_with(hostile_results()));
+  CHECK(plain.thread_scaling.empty());
+  CHECK(report_html(plain).find("Thread scaling") == std::string::npos);
+}
+
 TEST_CASE("report model: a baseline sharing no target is reported, not thrown") {
   ReportSources sources = sources_with(hostile_results());
   sources.baseline = parse_stored_run(

@@ -18,6 +18,7 @@
 #include "costops/host/results_file.hpp"
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/target_analysis.hpp"
+#include "costops/host/thread_scaling.hpp"
 #include "fixture_paths.hpp"
 #include "golden_files.hpp"
 
@@ -162,6 +163,45 @@ TEST_CASE("summary.md scales declared families by their argument, not by their i
   // 1, 1 and 2 ns per record: neither O(n) nor O(n log n) fits well enough
   // to tell them apart, and the summary says so rather than pick one.
   CHECK(md.find("aggregator: complexity not determined: O(records log records) fits only") !=
+        std::string::npos);
+}
+
+TEST_CASE("summary.md: a family over thread counts gets a thread scaling table") {
+  SuiteReport report;
+  // 1 thread: 100 ns; 2 threads: 100 ns each (perfect); 4 threads: 200 ns
+  // each (aggregate only twice one thread's: 50%).
+  const std::pair<std::uint32_t, double> counts[] = {{1, 100.0}, {2, 100.0}, {4, 200.0}};
+  for (const auto& [threads, ns] : counts) {
+    report.targets.push_back(finished_target("lookup_t" + std::to_string(threads), ns));
+    report.targets.back().measurement->threads = threads;
+  }
+  report.targets.push_back(finished_target("plain_t2", 10.0));   // _t2 but one thread: no range
+  report.targets.push_back(finished_target("single_t4", 10.0));  // one count alone: no table
+  report.targets.back().measurement->threads = 4;
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
+  REQUIRE(md.find("## Thread scaling") != std::string::npos);
+  CHECK(md.find("### lookup\n") != std::string::npos);
+  CHECK(md.find("### plain\n") == std::string::npos);
+  CHECK(md.find("### single\n") == std::string::npos);
+
+  const std::vector<ThreadScaling> scaling = thread_scaling(
+      {{"lookup_t1", 1, 100}, {"lookup_t4", 4, 200}, {"lookup_t2", 2, 100}, {"other_t2", 1, 5}});
+  REQUIRE(scaling.size() == 1);
+  const std::vector<ThreadScalingPoint>& p = scaling[0].points;
+  REQUIRE(p.size() == 3);
+  CHECK(p[1].threads == 2);  // ordered by thread count
+  CHECK(p[0].operations_per_second == doctest::Approx(1e7));
+  CHECK(p[2].operations_per_second == doctest::Approx(2e7));
+  CHECK(p[2].operations_per_second_per_thread == doctest::Approx(5e6));
+  CHECK(p[1].efficiency == doctest::Approx(1.0));
+  CHECK(p[2].efficiency == doctest::Approx(0.5));
+  // The fixture's median is 1.0095 x its time: 201.9 ns per thread on 4.
+  CHECK(md.find("| 4 | 19.81 M | 4.95 M | 50% |") != std::string::npos);
+  CHECK(md.find("| 2 | 19.81 M | 9.91 M | 100% |") != std::string::npos);
+
+  SuiteReport unthreaded;  // no family over threads: no section at all
+  unthreaded.targets.push_back(finished_target("fast", 10.0));
+  CHECK(summary_markdown(unthreaded, "2026-01-02T03:04:05.678Z").find("Thread scaling") ==
         std::string::npos);
 }
 

@@ -8,6 +8,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/report/report_page_data.hpp"
+#include "costops/host/report/report_thread_scaling.hpp"
 #include "costops/host/target_flags.hpp"
 #include "costops/host/untrusted_text.hpp"
 #include "report_assets.hpp"
@@ -385,6 +386,7 @@ std::string report_html(const ReportModel& m) {
   verdict_section(out, m);
   targets_section(out, m);
   scaling_section(out, m);
+  out << thread_scaling_html(m);
   comparison_section(out, m);
   history_section(out, m);
   out << "<section id=\"environment\"><h2>Environment</h2>\n";

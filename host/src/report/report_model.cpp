@@ -376,6 +376,10 @@ ReportModel build_report_model(const ReportSources& sources) {
   if (const json::value* f = root.if_contains(K::families); f && f->is_array())
     for (const json::value& family : f->get_array())
       if (family.is_object()) model.families.push_back(family_of(family.get_object()));
+  std::vector<ThreadScalingInput> measured;
+  for (const ReportTarget& t : model.targets)
+    if (t.summary.ok) measured.push_back({t.summary.id, t.summary.threads, t.summary.median_ns});
+  model.thread_scaling = thread_scaling(measured);
   if (sources.baseline) add_comparison(sources, model);
   model.paired = paired_of(root);
   model.history_label = sources.history_label;

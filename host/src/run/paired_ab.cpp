@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "costops/host/child_process.hpp"
@@ -100,6 +101,9 @@ struct SideSamples {
   std::vector<std::string> plugin_log;
   std::string plugin_output;
   double warmup_ns = 0;
+  // The first worker's report of each side (work per operation, metrics,
+  // counters), as a merged process-path result keeps its first round's.
+  std::optional<PairedSideReport> baseline_reported, current_reported;
 };
 
 PairedOutcome guarded_paired_run(TargetExecutor& executor, const fs::path& baseline,
@@ -121,6 +125,8 @@ void keep_samples(const PairedMeasurement& m, std::uint32_t process, SideSamples
     out.current.push_back({m.batch_iterations, pair.new_ns, process, process});
   }
   out.warmup_ns += m.warmup_ns;
+  if (!out.baseline_reported) out.baseline_reported = m.baseline_reported;
+  if (!out.current_reported) out.current_reported = m.new_reported;
   for (const std::string& line : m.plugin_log)
     if (out.plugin_log.size() < 1000) out.plugin_log.push_back(line);
 }
@@ -180,7 +186,8 @@ PairedComparison compare_sequentially(TargetExecutor& executor, const fs::path& 
 }
 
 // One side's result from its batches.
-void fill_side(TargetResult& result, std::vector<Sample> samples, const PairedComparison& c,
+void fill_side(TargetResult& result, std::vector<Sample> samples,
+               const std::optional<PairedSideReport>& reported, const PairedComparison& c,
                const SideSamples& kept, TargetStatus status, const RoundRunner& runner) {
   if (c.stop == PairedStop::failed || samples.empty()) {
     result.status =
@@ -196,6 +203,12 @@ void fill_side(TargetResult& result, std::vector<Sample> samples, const PairedCo
   m.samples = std::move(samples);
   m.batch_iterations = c.batch_iterations;
   m.warmup_ns = kept.warmup_ns;
+  if (reported) {
+    m.bytes_per_operation = reported->bytes_per_operation;
+    m.items_per_operation = reported->items_per_operation;
+    m.plugin_metrics = reported->plugin_metrics;
+    m.threads = reported->threads;
+  }
   result.status = TargetStatus::ok;
   result.measurement = std::move(m);
   result.plugin_output = kept.plugin_output;
@@ -259,9 +272,11 @@ PairedAbReport run_paired_ab(const RunOptions& options, const PairedAbSettings& 
       target.comparison.failure = e.what();
       status = TargetStatus::invalid;
     }
-    fill_side(old, std::move(kept.baseline), target.comparison, kept, status, runner);
+    fill_side(old, std::move(kept.baseline), kept.baseline_reported, target.comparison, kept,
+              status, runner);
     kept.plugin_output.clear();
-    fill_side(current, std::move(kept.current), target.comparison, kept, status, runner);
+    fill_side(current, std::move(kept.current), kept.current_reported, target.comparison, kept,
+              status, runner);
     if (current.measurement) current.measurement->plugin_log = std::move(kept.plugin_log);
     baseline.report.targets.push_back(std::move(old));
     new_results.push_back(std::move(current));

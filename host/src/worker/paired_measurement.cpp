@@ -94,6 +94,19 @@ class PairedLoop {
         out_.plugin_log.push_back(std::string(name(side)) + ": " + line);
   }
 
+  // Each side's declared work, metrics and counters (after teardown, when
+  // the counters are final), for its results as on the process path.
+  void collect_reports() {
+    for (std::size_t side = 0; side < 2; ++side) {
+      const TargetMeasurement& record = sides_[side].session.record();
+      PairedSideReport& report = side == 0 ? out_.baseline_reported : out_.new_reported;
+      report.threads = record.threads;
+      report.bytes_per_operation = record.bytes_per_operation;
+      report.items_per_operation = record.items_per_operation;
+      report.plugin_metrics = record.plugin_metrics;
+    }
+  }
+
  private:
   struct TargetSessionHolder {
     explicit TargetSessionHolder(const TargetCall& call) : session(call) {}
@@ -141,6 +154,7 @@ PairedMeasurement measure_paired(const TargetCall& baseline, const TargetCall& c
   const bool measured = out.batch_iterations > 0 && loop.take_pairs(settings);
   const bool torn_down = loop.teardown();
   loop.collect_logs();
+  loop.collect_reports();
   out.succeeded = measured && torn_down;
   if (!out.succeeded) out.pairs.clear();
   return out;

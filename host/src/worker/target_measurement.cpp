@@ -673,6 +673,7 @@ struct TargetSession::Parts {
   TargetMeasurement record;
   HostServices services;
   TargetDriver driver;
+  bool counters_finished = false;
 };
 
 TargetSession::TargetSession(const TargetCall& call) : parts_(std::make_unique<Parts>(call)) {}
@@ -690,7 +691,15 @@ double TargetSession::timed_batch(std::uint64_t iterations) {
 }
 
 bool TargetSession::teardown() {
-  return parts_->driver.teardown();
+  const bool torn_down = parts_->driver.teardown();
+  // Counters (1.4) arrive from reset() or teardown(): once teardown is over,
+  // turn them into metrics over this session's run() totals, as
+  // measure_target does, so the paired path reports them too.
+  if (!parts_->counters_finished) {
+    parts_->counters_finished = true;
+    parts_->services.finish_counters(parts_->driver.run_operations(), parts_->driver.run_ns());
+  }
+  return torn_down;
 }
 
 const TargetMeasurement& TargetSession::record() const {

@@ -6,11 +6,13 @@
 // never trusts the child: a malformed message is an error, not a crash.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "costops/host/json_fields.hpp"
@@ -67,6 +69,12 @@ WorkerResultHeader read_result_header(const boost::json::object& message);
 
 boost::json::value measurement_to_json(const TargetMeasurement& measurement);
 TargetMeasurement measurement_from_json(const boost::json::value& json);  // throws MessageError
+
+// A measurement's plugin metrics as [key, number or string] pairs: shared by
+// the target and the paired messages. The reader throws MessageError.
+using PluginMetrics = std::vector<std::pair<std::string, MetricValue>>;
+boost::json::array plugin_metrics_to_json(const PluginMetrics& metrics);
+PluginMetrics plugin_metrics_from_json(const boost::json::array& metrics);
 
 // Parses text as one JSON document; throws MessageError naming the problem.
 boost::json::value parse_message(const std::string& text);

@@ -117,9 +117,11 @@ pub trait Benchmark: Sized {
     /// (ABI 1.4) The operation `iterations` times on thread `thread_index`
     /// of a threaded target ([`threaded`], [`threaded!`]): the host calls it
     /// on every thread at once, sharing `&self`, so each thread writes only
-    /// its own slot (an atomic, a `Mutex` per thread). `Host` cannot be used
-    /// here (it is not `Sync`, and the host ignores service calls from
-    /// threads). The default fails: only threaded targets are called so.
+    /// its own slot (an atomic, a `Mutex` per thread). No host service here
+    /// (the C ABI's rule): a threaded type keeps its host as a [`SyncHost`],
+    /// which only `&mut self` opens, so counting goes into the thread's slot
+    /// and `reset` or `teardown` reports the totals. The default fails: only
+    /// threaded targets are called so.
     fn run_thread(&self, thread_index: u32, iterations: u64) -> Result<(), Error> {
         let _ = (thread_index, iterations);
         Err(Error::failed(
@@ -134,7 +136,7 @@ pub trait Benchmark: Sized {
 
 /// The host's services for one target: a cheap handle, valid from setup
 /// until teardown returns. It is neither `Send` nor `Sync`: call it on the
-/// thread the host called you on.
+/// thread the host called you on. A threaded target keeps a [`SyncHost`].
 #[derive(Clone, Copy)]
 pub struct Host {
     services: *const HostServices,
@@ -283,6 +285,89 @@ impl Host {
         }
         // SAFETY: a NUL-terminated string the host keeps until teardown.
         unsafe { CStr::from_ptr(id) }.to_str().unwrap_or("")
+    }
+}
+
+/// (ABI 1.4) The [`Host`] of a threaded target: `Sync`, so a type keeping
+/// one can still be [`threaded`], while the services open only through
+/// `&mut self`. The C ABI allows no host service from `run_thread`; in Rust
+/// that rule is the borrow checker's: `run_thread` gets `&self` and cannot
+/// reach the host, `setup`, `run`, `reset` and `teardown` own the target and
+/// can. Count on each thread into its own slot (an atomic), then report the
+/// totals from `reset` or `teardown`:
+///
+/// ```
+/// use costops_bench::{abi, Benchmark, Error, Host, SyncHost};
+/// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+///
+/// struct Lookups { host: SyncHost, per_thread: Vec<AtomicU64> }
+///
+/// impl Benchmark for Lookups {
+///     fn setup(host: Host, _: i64) -> Result<Self, Error> {
+///         let per_thread = (0..host.threads()).map(|_| AtomicU64::new(0)).collect();
+///         Ok(Lookups { host: SyncHost::new(host), per_thread })
+///     }
+///     fn run(&mut self, iterations: u64) -> Result<(), Error> {
+///         self.run_thread(0, iterations)
+///     }
+///     fn run_thread(&self, thread: u32, iterations: u64) -> Result<(), Error> {
+///         self.per_thread[thread as usize].fetch_add(3 * iterations, Relaxed);
+///         Ok(())
+///     }
+///     fn teardown(mut self) -> Result<(), Error> {
+///         let total: u64 = self.per_thread.iter().map(|n| n.load(Relaxed)).sum();
+///         self.host.get().report_counter("lookups", total as f64, abi::COUNTER_RATE);
+///         Ok(())
+///     }
+/// }
+/// const T: abi::Target = costops_bench::threaded!(Lookups, "lookups", "3 lookups", 1, 4);
+/// ```
+///
+/// From `run_thread` the host is out of reach (this does not compile):
+///
+/// ```compile_fail
+/// # use costops_bench::{Benchmark, Error, Host, SyncHost};
+/// struct Counts { host: SyncHost }
+/// impl Benchmark for Counts {
+///     fn setup(host: Host, _: i64) -> Result<Self, Error> { Ok(Counts { host: SyncHost::new(host) }) }
+///     fn run(&mut self, n: u64) -> Result<(), Error> { self.run_thread(0, n) }
+///     fn run_thread(&self, _: u32, n: u64) -> Result<(), Error> {
+///         self.host.get().report_counter("n", n as f64, 0); // `self` is shared here
+///         Ok(())
+///     }
+/// }
+/// ```
+///
+/// and a threaded type cannot keep a plain `Host`, which is not `Sync`:
+///
+/// ```compile_fail
+/// # use costops_bench::{Benchmark, Error, Host};
+/// struct Keeps { host: Host }
+/// impl Benchmark for Keeps {
+///     fn setup(host: Host, _: i64) -> Result<Self, Error> { Ok(Keeps { host }) }
+///     fn run(&mut self, _: u64) -> Result<(), Error> { Ok(()) }
+/// }
+/// const T: costops_bench::abi::Target = costops_bench::threaded!(Keeps, "keeps", "d", 1, 2);
+/// ```
+pub struct SyncHost {
+    host: Host,
+}
+
+// SAFETY: a shared `&SyncHost` reaches nothing (every method takes `&mut
+// self`), so sharing it between threads shares no access to the host's
+// services: the argument of `std::sync::Exclusive`. Exclusive access is what
+// the host's one calling thread has in setup, run, reset and teardown. Not
+// `Send` (a `Host` is not): the handle never leaves that thread.
+unsafe impl Sync for SyncHost {}
+
+impl SyncHost {
+    /// Keeps `host` (from `setup`) for a threaded target.
+    pub fn new(host: Host) -> Self {
+        SyncHost { host }
+    }
+    /// The host's services, from `setup`, `run`, `reset` or `teardown`.
+    pub fn get(&mut self) -> &Host {
+        &self.host
     }
 }
 
@@ -871,6 +956,89 @@ mod tests {
             abi::STATUS_OK
         );
         assert_eq!(with_flags(t, abi::TARGET_FLAG_USES_THREADS).flags, 1);
+    }
+
+    /// A threaded target counts per thread and reports the total through
+    /// its SyncHost from teardown: the counter reaches the host's table.
+    struct Tokens {
+        host: SyncHost,
+        per_thread: Vec<std::sync::atomic::AtomicU64>,
+    }
+    impl Benchmark for Tokens {
+        fn setup(host: Host, _: i64) -> Result<Self, Error> {
+            let per_thread = (0..host.threads()).map(|_| Default::default()).collect();
+            Ok(Tokens {
+                host: SyncHost::new(host),
+                per_thread,
+            })
+        }
+        fn run(&mut self, iterations: u64) -> Result<(), Error> {
+            self.run_thread(0, iterations)
+        }
+        fn run_thread(&self, thread_index: u32, iterations: u64) -> Result<(), Error> {
+            self.per_thread[thread_index as usize]
+                .fetch_add(5 * iterations, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        }
+        fn teardown(mut self) -> Result<(), Error> {
+            let total: u64 = self
+                .per_thread
+                .iter()
+                .map(|n| n.load(std::sync::atomic::Ordering::Relaxed))
+                .sum();
+            self.host
+                .get()
+                .report_counter("tokens", total as f64, abi::COUNTER_RATE);
+            Ok(())
+        }
+    }
+
+    fn assert_sync<T: Sync>() {}
+
+    #[test]
+    fn a_threaded_target_reports_counters_through_its_sync_host() {
+        type Reported = Vec<(String, f64, u32)>;
+        extern "C" fn counter(context: *mut c_void, key: *const c_char, value: f64, flags: u32) {
+            let reported = unsafe { &mut *(context as *mut Reported) };
+            let key = unsafe { CStr::from_ptr(key) }.to_string_lossy().into_owned();
+            reported.push((key, value, flags));
+        }
+        assert_sync::<SyncHost>();
+        assert_sync::<Tokens>();
+        let mut reported: Reported = Vec::new();
+        let mut table = services(0, "tokens_t2\0");
+        table.threads = 2;
+        table.report_counter = Some(counter);
+        table.host_context = &mut reported as *mut Reported as *mut c_void;
+        let t = threaded::<Tokens>(target::<Tokens>("tokens\0", "d\0"), 1, 2);
+        let mut state: *mut c_void = std::ptr::null_mut();
+        let mut error = [0 as c_char; 64];
+        assert_eq!(
+            (t.setup.unwrap())(&table, &mut state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        let run_thread = t.run_thread.unwrap();
+        let shared = state as usize; // what the host hands every thread
+        let statuses: Vec<Status> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..2)
+                .map(|index| {
+                    scope.spawn(move || {
+                        run_thread(shared as *mut c_void, index, 10, std::ptr::null_mut(), 0)
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert_eq!(statuses, vec![abi::STATUS_OK; 2]);
+        assert!(reported.is_empty()); // nothing reaches the host while threads run
+        assert_eq!(
+            (t.teardown.unwrap())(state, error.as_mut_ptr(), 64),
+            abi::STATUS_OK
+        );
+        assert_eq!(
+            reported,
+            vec![("tokens".to_string(), 100.0, abi::COUNTER_RATE)]
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@
 #include "costops/host/complexity_fit.hpp"
 #include "costops/host/exports_view.hpp"
 #include "costops/host/result_store.hpp"
+#include "costops/host/thread_scaling.hpp"
 
 namespace costops::host {
 
@@ -100,6 +101,8 @@ struct ReportModel {
   std::vector<std::pair<std::string, std::string>> environment, settings;
   std::vector<ReportTarget> targets;
   std::vector<ReportFamily> families;
+  // Families over thread counts that ran (ABI 1.4), as in summary.md.
+  std::vector<ThreadScaling> thread_scaling;
   std::string baseline_label;               // "" = no baseline
   std::optional<RunComparison> comparison;  // set with a baseline unless comparing failed
   std::string comparison_problem;           // why there is no comparison
