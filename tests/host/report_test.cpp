@@ -6,12 +6,16 @@
 
 #include <boost/json.hpp>
 #include <set>
+#include <string>
 
 #include "costops/host/exports.hpp"
+#include "costops/host/human_units.hpp"
+#include "costops/host/json_text.hpp"
 #include "costops/host/report/report_html.hpp"
 #include "costops/host/report/report_model.hpp"
 #include "costops/host/report/report_page_data.hpp"
 #include "costops/host/untrusted_text.hpp"
+#include "golden_files.hpp"
 
 using namespace costops::host;
 namespace json = boost::json;
@@ -34,6 +38,17 @@ json::object ok_target(const std::string& id, std::vector<double> elapsed) {
           {"plugin", {{"name", kHostile}, {"version", "1.0"}}},
           {"statistics", {{"median_ns", elapsed[elapsed.size() / 2]}}},
           {"samples", {{"iterations", iterations}, {"elapsed_ns", ns}}}};
+}
+
+// Every double in `value` rounded to 9 significant digits, recursively.
+void round_numbers(json::value& value) {
+  if (value.is_double()) {
+    value = std::stod(format_double("%.9g", value.as_double()));
+  } else if (value.is_array()) {
+    for (json::value& item : value.as_array()) round_numbers(item);
+  } else if (value.is_object()) {
+    for (auto& item : value.as_object()) round_numbers(item.value());
+  }
 }
 
 ReportSources sources_with(json::value results) {
@@ -383,4 +398,25 @@ TEST_CASE("run --export FORMAT=FILE: parsed, checked before the run") {
   CHECK(refused("csv=/nonexistent-dir/x.csv").find("does not exist") != std::string::npos);
   CHECK_THROWS_AS(parse_export_requests({"csv=a.csv", "junit=./a.csv"}), std::invalid_argument);
   CHECK(parse_export_requests({"csv=a.csv", "bmf=b.json"}).size() == 2);
+}
+
+TEST_CASE("report data model golden: a run with a family, a crash and a baseline") {
+  // The page's data (what its charts draw) for a fixed run compared with a
+  // fixed baseline, byte for byte: a change in what the report shows is a
+  // visible diff of tests/host/golden/report_page_data.json.
+  json::value results = hostile_results();
+  ReportSources sources = sources_with(results);
+  sources.baseline = parse_stored_run(
+      json::serialize(
+          json::object{{"targets", json::array{ok_target("b", {4, 4, 5}),
+                                               ok_target("a" + kHostile, {10, 11, 12, 13})}}}),
+      "base.json");
+  sources.baseline_label = "base";
+  const ReportModel model = build_report_model(sources);
+  REQUIRE(model.comparison);
+  // Numbers to 9 significant digits: the fit curve's last bits depend on
+  // the build's libm and optimisation level, what the page draws does not.
+  json::value data = report_page_data(model);
+  round_numbers(data);
+  costops::test::check_golden("report_page_data.json", to_pretty_json(data) + "\n");
 }
