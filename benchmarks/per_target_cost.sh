@@ -6,11 +6,18 @@
 # progress). ROUNDS rounds (default 5) interleave the four cases; prints the
 # median wall time per target of each. Constant per-target cost gives equal
 # figures for 100 and 500. Wrap in `flock /tmp/costops-timing.lock`.
-# usage: benchmarks/per_target_cost.sh [BUILD_DIR] [ROUNDS]
+# With OTHER_BUILD_DIR, compares two hosts instead (e.g. before and after a
+# change to the worker's sandbox): both with --isolation process, alternating
+# round by round, the plugins built against the frozen ABI 1.0 header so that
+# an older host loads them too.
+# usage: benchmarks/per_target_cost.sh [BUILD_DIR] [ROUNDS] [OTHER_BUILD_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
 rounds="${2:-5}"
+other="${3:-}"
+header="$root/plugin-api/include"
+if [ -n "$other" ]; then header="$root/tests/abi/v1_0"; fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
@@ -31,26 +38,33 @@ for n in 100 500; do
     echo "static const bench_plugin_v1 plugin = {sizeof(bench_plugin_v1), BENCH_TARGET_V1_ABI_MAJOR, BENCH_TARGET_V1_ABI_MINOR, $n, \"nops\", \"1.0.0\", \"\", get, 0};"
     echo 'BENCH_TARGET_V1_EXPORT const bench_plugin_v1* BENCH_TARGET_V1_CALL bench_target_v1_entry(const bench_host_info_v1* h) { (void)h; return &plugin; }'
   } > "$out/nops$n.c"
-  cc -O2 -shared -fPIC -I"$root/plugin-api/include" "$out/nops$n.c" -o "$out/p$n/nops.so"
+  cc -O2 -shared -fPIC -I"$header" "$out/nops$n.c" -o "$out/p$n/nops.so"
 done
-python3 - "$build/bin/cost-ops" "$out" "$rounds" <<'PY'
+other_host=""
+if [ -n "$other" ]; then other_host="$other/bin/cost-ops"; fi
+python3 - "$build/bin/cost-ops" "$out" "$rounds" "$other_host" <<'PY'
 import shutil, statistics, subprocess, sys, time
-host, out, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+host, out, rounds, other = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+# Two cases per size: the host's worker process against its own process
+# (--isolation none), or this host against the other one.
+cases = [("process", host), ("other", other)] if other else [("process", host), ("none", host)]
 per_target = {}
-for _ in range(rounds):
+for round_index in range(rounds):
     for n in (100, 500):
-        for isolation in ("process", "none"):
+        for isolation, program in cases if round_index % 2 == 0 else cases[::-1]:
             # A fresh output directory, as in CI: removing a previous run's
             # files is not the per-target cost being measured.
             shutil.rmtree(f"{out}/o{n}", ignore_errors=True)
             start = time.monotonic()
-            subprocess.run([host, "run", "--plugin-dir", f"{out}/p{n}", "--allow-insecure-plugins",
+            subprocess.run([program, "run", "--plugin-dir", f"{out}/p{n}", "--allow-insecure-plugins",
                             "-o", f"{out}/o{n}", "-q", "--min-time", "0", "--warmup-time", "0",
-                            "--min-samples", "1", "--no-report", "--isolation", isolation],
+                            "--min-samples", "1", "--no-report",
+                            "--isolation", "none" if isolation == "none" else "process"],
                            stderr=subprocess.DEVNULL, check=True)
             per_target.setdefault((n, isolation), []).append(1000 * (time.monotonic() - start) / n)
-for isolation in ("process", "none"):
+for isolation, program in cases:
     a, b = (statistics.median(per_target[(n, isolation)]) for n in (100, 500))
-    print(f"--isolation {isolation}: {a:.2f} ms/target at 100 targets, {b:.2f} ms/target at "
+    label = f"{program} (process)" if isolation == "other" else f"--isolation {isolation}"
+    print(f"{label}: {a:.2f} ms/target at 100 targets, {b:.2f} ms/target at "
           f"500 targets (median of {rounds} interleaved rounds)")
 PY
