@@ -118,6 +118,19 @@ TEST_CASE("histogram: equal bins over the range, every finite value counted once
   for (int i = 0; i < 900; ++i) many.push_back(i);
   CHECK(histogram(many).size() == 30);  // ceil(sqrt(900))
   CHECK(histogram({}).empty());
+  // 400 samples near 100 ns and one of 200 us: the outlier gets a bin of its
+  // own, the 400 are spread over the regular bins.
+  std::vector<double> spiky;
+  for (int i = 0; i < 400; ++i) spiky.push_back(100 + i % 20);
+  spiky.push_back(200000);
+  const auto spiky_bins = histogram(spiky);
+  REQUIRE(spiky_bins.size() == 22);  // ceil(sqrt(401)) = 21 regular + 1
+  CHECK(spiky_bins.back().beyond);
+  CHECK(spiky_bins.back().count == 1);
+  CHECK(spiky_bins.back().high_ns == 200000);
+  CHECK(spiky_bins.front().low_ns == 100);
+  CHECK(spiky_bins[20].high_ns == 119);
+  CHECK_FALSE(spiky_bins[20].beyond);
 }
 
 TEST_CASE("report model: samples per target, the recorded fit, environment lists as text") {

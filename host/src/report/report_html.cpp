@@ -164,6 +164,15 @@ std::string declared_note(const ExportedTarget& s) {
   return "<br><span class=\"note declared\">declared: " + esc(text) + "</span>";
 }
 
+// The grey last bar of a histogram, named: how many samples, from where.
+std::string outliers_note(const ReportTarget& t) {
+  const std::vector<HistogramBin> bins = histogram(t.ns_per_operation);
+  if (bins.empty() || !bins.back().beyond) return {};
+  return "; grey bar: " + std::to_string(bins.back().count) + " severe outlier" +
+         (bins.back().count == 1 ? "" : "s") + " above " + esc(human_duration(bins.back().low_ns)) +
+         " (up to " + esc(human_duration(bins.back().high_ns)) + "), not to scale";
+}
+
 void targets_section(std::ostream& out, const ReportModel& m) {
   out << "<section id=\"targets\"><h2>Targets</h2>\n<div "
          "class=\"scroll\"><table><thead><tr><th>target</th>"
@@ -188,7 +197,8 @@ void targets_section(std::ostream& out, const ReportModel& m) {
     if (has_distribution_chart(m.targets[i]))
       out << figure("distribution-" + std::to_string(i), m.targets[i].summary.id,
                     "median " + esc(human_duration(m.targets[i].summary.median_ns)) + ", " +
-                        std::to_string(m.targets[i].ns_per_operation.size()) + " samples");
+                        std::to_string(m.targets[i].ns_per_operation.size()) + " samples" +
+                        outliers_note(m.targets[i]));
   out << "</div></section>\n";
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "costops/host/json_text.hpp"
+#include "costops/host/sample_stats.hpp"
 
 namespace costops::host {
 
@@ -17,11 +18,12 @@ constexpr std::size_t kMinReadableBins = 10;  // fewer bins hide the shape
 constexpr int kFitCurvePoints = 48;           // enough for a smooth line on log axes
 
 json::object histogram_chart(std::size_t index, const ReportTarget& target) {
-  json::array low, high, counts;
+  json::array low, high, counts, beyond;
   for (const HistogramBin& bin : histogram(target.ns_per_operation)) {
     low.push_back(bin.low_ns);
     high.push_back(bin.high_ns);
     counts.push_back(bin.count);
+    beyond.push_back(bin.beyond);
   }
   return {{"id", "distribution-" + std::to_string(index)},
           {"kind", "histogram"},
@@ -29,7 +31,8 @@ json::object histogram_chart(std::size_t index, const ReportTarget& target) {
           {"median_ns", finite_or_null(target.summary.median_ns)},
           {"bin_low_ns", std::move(low)},
           {"bin_high_ns", std::move(high)},
-          {"counts", std::move(counts)}};
+          {"counts", std::move(counts)},
+          {"beyond", std::move(beyond)}};
 }
 
 // The recorded fit, c * f(n), sampled evenly in log n over the members' range.
@@ -165,8 +168,14 @@ std::vector<HistogramBin> histogram(const std::vector<double>& values) {
   std::copy_if(values.begin(), values.end(), std::back_inserter(finite),
                [](double v) { return std::isfinite(v); });
   if (finite.empty()) return {};
-  const auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
-  const double min = *lo, max = *hi;
+  std::sort(finite.begin(), finite.end());
+  const double q1 = quantile_of_sorted(finite, 0.25), q3 = quantile_of_sorted(finite, 0.75);
+  const double fence = q3 + 3 * (q3 - q1);
+  const auto inside_end =
+      q3 > q1 ? std::upper_bound(finite.begin(), finite.end(), fence) : finite.end();
+  const std::vector<double> inside(finite.begin(), inside_end);
+  const std::size_t beyond = static_cast<std::size_t>(finite.end() - inside_end);
+  const double min = inside.front(), max = inside.back();
   const std::size_t wanted = std::max(static_cast<std::size_t>(std::ceil(std::sqrt(finite.size()))),
                                       std::min<std::size_t>(finite.size(), kMinReadableBins));
   const std::size_t count = max > min ? std::clamp<std::size_t>(wanted, 1, kMaxBins) : 1;
@@ -175,10 +184,11 @@ std::vector<HistogramBin> histogram(const std::vector<double>& values) {
   for (std::size_t i = 0; i < count; ++i)
     bins[i] = {min + width * static_cast<double>(i), min + width * static_cast<double>(i + 1), 0};
   bins.back().high_ns = max;
-  for (const double v : finite) {
+  for (const double v : inside) {
     const auto i = width > 0 ? static_cast<std::size_t>((v - min) / width) : 0;
     ++bins[std::min(i, count - 1)].count;
   }
+  if (beyond > 0) bins.push_back({fence, finite.back(), beyond, true});
   return bins;
 }
 

@@ -53,16 +53,22 @@
     return Object.assign(options, extra);
   }
 
-  // One unit for the whole histogram (the largest bin's), named in the
-  // axis title; the labels are bin centres in that unit.
+  // One unit for the whole histogram (the largest regular bin's), named in
+  // the axis title; the labels are bin centres in that unit. A last bin of
+  // severe outliers (chart.beyond) is grey and labelled "> fence".
   function histogram(chart) {
-    var unit = unitFor(chart.bin_high_ns.length ? chart.bin_high_ns[chart.bin_high_ns.length - 1] : 1);
+    var beyond = chart.beyond || [];
+    var regular = chart.bin_high_ns.filter(function (h, i) { return !beyond[i]; });
+    var unit = unitFor(regular.length ? regular[regular.length - 1] : 1);
     var labels = chart.bin_low_ns.map(function (low, i) {
+      if (beyond[i]) return "> " + fixed(low / unit[1], 3);
       return fixed((low + chart.bin_high_ns[i]) / 2 / unit[1], 3);
     });
     return { type: "bar",
              data: { labels: labels,
-                     datasets: [{ label: "samples", data: chart.counts, backgroundColor: colors.bars,
+                     datasets: [{ label: "samples", data: chart.counts,
+                                  backgroundColor: chart.counts.map(function (c, i) {
+                                    return beyond[i] ? colors.neutral : colors.bars; }),
                                   barPercentage: 1, categoryPercentage: 1 }] },
              options: base({ scales: { x: { title: { display: true, text: "time per operation (" + unit[0] + ", bin centre)" },
                                             ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 5 } },

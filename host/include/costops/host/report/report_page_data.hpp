@@ -28,11 +28,14 @@ boost::json::object report_page_data(const ReportModel& model);
 struct HistogramBin {
   double low_ns = 0, high_ns = 0;
   std::size_t count = 0;
+  bool beyond = false;  // the values above Tukey's far fence, drawn apart, not to scale
 };
 
 // Equal-width bins over [min, max] of `values` (finite ones): ceil(sqrt(n))
 // bins but at least min(n, 10), so a short run still shows a shape; at most
-// 40; one bin when every value is the same.
+// 40; one bin when every value is the same. Values above Q3 + 3 IQR (severe
+// outliers) get one last bin of their own (`beyond`, from the fence to the
+// largest), so one 200 us outlier does not squash 400 samples into one bar.
 std::vector<HistogramBin> histogram(const std::vector<double>& values);
 
 }  // namespace costops::host
