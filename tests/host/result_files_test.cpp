@@ -409,6 +409,13 @@ TEST_CASE("a plugin built without optimisation is flagged on each of its targets
   finalize_target_result(t);
   REQUIRE_FALSE(t.warnings.empty());
   CHECK(t.warnings.back().find("without optimisation") != std::string::npos);
+  CHECK(t.warnings.back().find("CMAKE_BUILD_TYPE=Release") != std::string::npos);
+  // A Rust kit plugin is told Cargo's command.
+  TargetResult rust = finished_target("rust_debug", 10.0);
+  rust.plugin.build_info = "rustc, cargo debug profile, unoptimized";
+  finalize_target_result(rust);
+  REQUIRE_FALSE(rust.warnings.empty());
+  CHECK(rust.warnings.back().find("`cargo build --release`") != std::string::npos);
   t.plugin.build_info = "GNU 12.2.0, Release, optimized";
   finalize_target_result(t);
   CHECK(std::none_of(t.warnings.begin(), t.warnings.end(), [](const std::string& w) {
