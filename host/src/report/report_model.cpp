@@ -303,6 +303,23 @@ std::string report_p_value(double p) {
   return p < 0.0001 ? "< 0.0001" : report_number(p, 2);
 }
 
+namespace {
+
+// Each line with the size of its change: regressions first, then by verdict,
+// larger changes first within one.
+std::vector<ReportVerdictLine> regressions_first(
+    std::vector<std::pair<ReportVerdictLine, double>> lines) {
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
+    return ra != rb ? ra < rb : a.second > b.second;
+  });
+  std::vector<ReportVerdictLine> out;
+  for (auto& [line, size] : lines) out.push_back(std::move(line));
+  return out;
+}
+
+}  // namespace
+
 std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) {
   std::vector<std::pair<ReportVerdictLine, double>> lines;  // line, |change| for ordering
   for (const StatusChange& s : comparison.status_changes)
@@ -325,13 +342,7 @@ std::vector<ReportVerdictLine> verdict_summary(const RunComparison& comparison) 
         {{t.target_id, std::string(verdict_name(t.verdict)), t.verdict == Verdict::slower, detail},
          std::abs(t.change)});
   }
-  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
-    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
-    return ra != rb ? ra < rb : a.second > b.second;
-  });
-  std::vector<ReportVerdictLine> out;
-  for (auto& [line, size] : lines) out.push_back(std::move(line));
-  return out;
+  return regressions_first(std::move(lines));
 }
 
 std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired) {
@@ -345,13 +356,7 @@ std::vector<ReportVerdictLine> verdict_summary(const ReportPaired& paired) {
     lines.push_back(
         {{t.target_id, t.verdict, t.verdict == "slower", detail}, std::abs(t.change_percent)});
   }
-  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
-    const int ra = verdict_rank(a.first), rb = verdict_rank(b.first);
-    return ra != rb ? ra < rb : a.second > b.second;
-  });
-  std::vector<ReportVerdictLine> out;
-  for (auto& [line, size] : lines) out.push_back(std::move(line));
-  return out;
+  return regressions_first(std::move(lines));
 }
 
 ReportModel build_report_model(const ReportSources& sources) {
