@@ -92,7 +92,9 @@ std::string progress_line(const TargetResult& result, const TerminalStyle& style
     if (const std::string resources = cpu_and_allocations_text(*result.measurement);
         !resources.empty())
       line += "  " + resources;
-  return line + warnings_text(result, style);
+  // The whole line through the terminal's charset: its parts come from
+  // shared formatters (human units, resources) that write Unicode.
+  return style.in_charset(line + warnings_text(result, style));
 }
 
 std::string tally_line(const SuiteReport& report, double elapsed_seconds,

@@ -71,7 +71,7 @@ std::string TerminalStyle::in_charset(std::string_view text) const {
   static constexpr std::pair<std::string_view, std::string_view> kAscii[] = {
       {"µ", "u"},  {"×", "x"}, {"→", "->"}, {"≤", "<="}, {"≥", ">="},   {"…", "..."},
       {"±", "+-"}, {"–", "-"}, {"—", "-"},  {"✓", "ok"}, {"✗", "FAIL"}, {"⚠", "!"},
-      {"▲", "^"},  {"▼", "v"}, {"○", "o"},  {"🔴 ", ""},  {"🟢 ", ""}};
+      {"▲", "^"},  {"▼", "v"}, {"○", "o"},  {"·", "-"},  {"🔴 ", ""},    {"🟢 ", ""}};
   for (const auto& [symbol, ascii] : kAscii)
     for (auto at = out.find(symbol); at != std::string::npos; at = out.find(symbol, at)) {
       out.replace(at, symbol.size(), ascii);

@@ -422,3 +422,19 @@ TEST_CASE("a plugin built without optimisation is flagged on each of its targets
     return w.find("optimisation") != std::string::npos;
   }));
 }
+
+TEST_CASE("an ASCII terminal's progress line is ASCII, CPU time and allocations included") {
+  TargetResult t = finished_target("busy", 2500.0);  // µs-scale times
+  for (Sample& s : t.measurement->samples) s.cpu_ns = s.elapsed_ns;
+  t.measurement->allocations.iterations = 10;
+  t.measurement->allocations.allocations = 30;
+  t.measurement->allocations.bytes_allocated = 3000;
+  finalize_target_result(t);
+  const std::string ascii = progress_line(t, TerminalStyle{false, false});
+  CHECK(ascii.find("allocs") != std::string::npos);
+  CHECK(ascii.find("cpu 2.5") != std::string::npos);
+  CHECK(std::all_of(ascii.begin(), ascii.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+  const std::string unicode = progress_line(t, TerminalStyle{false, true});
+  CHECK(unicode.find("·") != std::string::npos);
+}
