@@ -2,9 +2,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,6 +135,23 @@ std::string describe_signal(int signal_number) {
 
 namespace {
 
+void record_wait_status(int status, ChildResult& result) {
+  if (WIFEXITED(status)) {
+    result.ending = ChildResult::Ending::exited;
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.ending = ChildResult::Ending::signaled;
+    result.signal_number = WTERMSIG(status);
+  }
+}
+
+std::vector<std::string> with_program(const std::string& program,
+                                      const std::vector<std::string>& arguments) {
+  std::vector<std::string> command{program};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  return command;
+}
+
 // Kills every child the host has adopted: descendants of a finished worker
 // that escaped its process group and were reparented to the host (see
 // adopt_orphaned_descendants). Repeats while new ones appear (a dying
@@ -179,6 +196,7 @@ class ChildSupervisor {
         pid_(pid),
         result_fd_(result_fd),
         output_fd_(output_fd),
+        exit_fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))),
         capture_(request.max_output_bytes),
         start_(Clock::now()),
         deadline_(start_ + std::chrono::duration_cast<Clock::duration>(
@@ -190,6 +208,7 @@ class ChildSupervisor {
       poll_pipes();
       if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
     }
+    if (exit_fd_ >= 0) ::close(exit_fd_);
     kill_child(SIGKILL);  // whatever the plugin left in the group dies too
     kill_adopted_orphans();
     if (result_open_) drain_remaining(result_fd_, &result_.result, nullptr);
@@ -228,18 +247,21 @@ class ChildSupervisor {
     if (terminating_ && Clock::now() >= kill_at_) kill_child(SIGKILL);
   }
 
+  // Waits up to 50 ms for output, the end of a pipe or (with a pidfd) the
+  // child's exit, so the deadline is checked that often.
   void poll_pipes() {
-    pollfd fds[2];
+    pollfd fds[3];
     nfds_t count = 0;
     if (result_open_) fds[count++] = {result_fd_, POLLIN, 0};
     if (output_open_) fds[count++] = {output_fd_, POLLIN, 0};
-    if (count == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (exit_fd_ >= 0) fds[count++] = {exit_fd_, POLLIN, 0};
+    if (count == 0) {  // pipes closed, the child still exiting, no pidfd
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
       return;
     }
     if (::poll(fds, count, 50) <= 0) return;
     for (nfds_t i = 0; i < count; ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (fds[i].fd == exit_fd_ || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       if (fds[i].fd == result_fd_) {
         // Past the limit the rest is read and dropped until the child is gone.
         std::string* into =
@@ -252,19 +274,15 @@ class ChildSupervisor {
   }
 
   void record_ending() {
-    if (terminating_) return;
-    if (WIFEXITED(wait_status_)) {
-      result_.ending = ChildResult::Ending::exited;
-      result_.exit_code = WEXITSTATUS(wait_status_);
-    } else if (WIFSIGNALED(wait_status_)) {
-      result_.ending = ChildResult::Ending::signaled;
-      result_.signal_number = WTERMSIG(wait_status_);
-    }
+    if (!terminating_) record_wait_status(wait_status_, result_);
   }
 
   const ChildRequest& request_;
   const pid_t pid_;
   const int result_fd_, output_fd_;
+  // Readable once the child has exited (pidfd_open, Linux 5.3); -1 without.
+  // A sandboxed child's namespace takes a while to go after its pipes close.
+  const int exit_fd_;
   OutputCapture capture_;
   const Clock::time_point start_, deadline_;
   ChildResult result_;
@@ -273,28 +291,20 @@ class ChildSupervisor {
   Clock::time_point kill_at_{};
 };
 
-// Runs the worker as pid 2 of a new PID namespace whose pid 1 is a minimal
-// init (sandbox::layers::continue_as_pid_namespace_worker): when that init
-// dies, the kernel kills everything in the namespace. Returns only when no
-// namespace can be made here: then the worker runs without.
-void exec_in_pid_namespace(const ChildRequest& request, std::vector<char*>& argv) {
-  if (::unshare(CLONE_NEWPID) != 0 && ::unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0) return;
-  if (!sandbox::layers::continue_as_pid_namespace_worker()) return;
-  ::execv(request.executable.c_str(), argv.data());
-  ::_exit(127);
-}
-
-// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void become_worker(const ChildRequest& request, std::vector<char*>& argv, pid_t parent,
-                                int result_fd, int output_fd, int report_fd) {
+// In the child, between fork (or clone) and exec: only async-signal-safe calls.
+[[noreturn]] void become_worker(const ChildRequest& request, char* const argv[], pid_t parent,
+                                int result_fd, int output_fd, int report_fd,
+                                std::uint32_t namespaces) {
   // A sandboxed worker gets its own session: no controlling terminal, so no
   // TIOCSTI into the user's shell and no /dev/tty. Otherwise its own group.
   const bool own_session = request.sandbox != nullptr && ::setsid() == ::getpid();
   if (request.sandbox == nullptr) ::setpgid(0, 0);
   // If the host dies (even by SIGKILL), the worker dies with it: no orphan
-  // keeps running a plugin nobody waits for.
+  // keeps running a plugin nobody waits for. Born in a new PID namespace the
+  // child sees no parent (getppid() is 0); its first write to the report
+  // pipe ends it instead if the host is already gone.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(127);
+  if (!(namespaces & sandbox::kPidNamespace) && ::getppid() != parent) ::_exit(127);
   const int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
@@ -303,13 +313,26 @@ void exec_in_pid_namespace(const ChildRequest& request, std::vector<char*>& argv
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(sig, SIG_DFL);
   if (request.sandbox != nullptr)
     request.sandbox->enter_and_exec(
-        request.executable.c_str(), argv.data(), report_fd, own_session ? sandbox::kSession : 0,
+        argv, report_fd, namespaces | (own_session ? sandbox::kSession : 0),
         request.writable_file.empty() ? nullptr : request.writable_file.c_str());
-  exec_in_pid_namespace(request, argv);
-  ::execv(request.executable.c_str(), argv.data());
+  ::execv(argv[0], argv);
   const char message[] = "cost-ops: cannot execute the worker\n";
   (void)!::write(STDERR_FILENO, message, sizeof message - 1);
   ::_exit(127);
+}
+
+// The worker's own wait status, as the sandbox's namespace init reported it
+// after the Layer bits (namespace_init.hpp); the host's child is that init.
+void read_sandbox_report(int report_fd, ChildResult& result) {
+  ::fcntl(report_fd, F_SETFL, O_NONBLOCK);
+  std::uint32_t layers = 0;
+  if (::read(report_fd, &layers, sizeof layers) != sizeof layers) return;
+  result.isolation_layers = layers;
+  int worker_status = 0;
+  if (::read(report_fd, &worker_status, sizeof worker_status) == sizeof worker_status &&
+      (result.ending == ChildResult::Ending::exited ||
+       result.ending == ChildResult::Ending::signaled))
+    record_wait_status(worker_status, result);
 }
 
 }  // namespace
@@ -326,19 +349,24 @@ ChildResult run_child(const ChildRequest& request) {
     return result;
   }
   // Everything the child needs is prepared before fork.
+  const std::vector<std::string> command =
+      request.sandbox != nullptr
+          ? request.sandbox->command_line(request.executable, request.arguments)
+          : with_program(request.executable, request.arguments);
   std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(request.executable.c_str()));
-  for (const auto& a : request.arguments) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
+  std::uint32_t namespaces = 0;
+  const pid_t pid =
+      request.sandbox != nullptr ? request.sandbox->clone_child(namespaces) : ::fork();
   if (pid < 0) {
     result.spawn_error = std::string("fork failed: ") + std::strerror(errno);
     return result;
   }
   if (pid == 0)
-    become_worker(request, argv, parent, result_pipe.write_end(), output_pipe.write_end(),
-                  report_pipe.write_end());
+    become_worker(request, argv.data(), parent, result_pipe.write_end(), output_pipe.write_end(),
+                  report_pipe.write_end(), namespaces);
   // Also in the parent: no race with the child's own call. Not for a
   // sandboxed child: it must not lead a group before its setsid().
   if (request.sandbox == nullptr) ::setpgid(pid, pid);
@@ -347,11 +375,8 @@ ChildResult run_child(const ChildRequest& request) {
   report_pipe.close_write();
   result =
       ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
-  // Written before the worker program started, so it is in the pipe now.
-  ::fcntl(report_pipe.read_end(), F_SETFL, O_NONBLOCK);
-  std::uint32_t layers = 0;
-  if (::read(report_pipe.read_end(), &layers, sizeof layers) == sizeof layers)
-    result.isolation_layers = layers;
+  // Written before the child's exec and as its init ended, so in the pipe now.
+  read_sandbox_report(report_pipe.read_end(), result);
   return result;
 }
 

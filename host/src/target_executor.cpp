@@ -73,7 +73,7 @@ class IsolatedExecutor final : public TargetExecutor {
   explicit IsolatedExecutor(IsolationSettings settings)
       : settings_(std::move(settings)),
         worker_(worker_executable(settings_.host_executable)),
-        sandbox_(settings_.sandbox) {}
+        sandbox_(settings_.sandbox, worker_) {}
 
   PluginProbe probe(const std::filesystem::path& library) override {
     ChildRequest request{worker_,

@@ -69,7 +69,7 @@ constexpr SettingCodec kSettingCodecs[] = {
 
 bool is_worker_subcommand(std::string_view first_argument) {
   return first_argument == kProbeSubcommand || first_argument == kRunTargetSubcommand ||
-         first_argument == kRunPairedSubcommand;
+         first_argument == kRunPairedSubcommand || first_argument == kSandboxInitSubcommand;
 }
 
 std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
@@ -90,7 +90,7 @@ std::vector<std::string> encode_worker_arguments(const WorkerRequest& request) {
 }
 
 WorkerRequest decode_worker_arguments(const std::vector<std::string>& args) {
-  if (args.empty() || !is_worker_subcommand(args.front()))
+  if (args.empty() || !is_worker_subcommand(args.front()) || args.front() == kSandboxInitSubcommand)
     throw MessageError("not a worker subcommand: `" + (args.empty() ? "" : args.front()) + "`");
   WorkerRequest request;
   request.task = args.front() == kProbeSubcommand       ? WorkerTask::probe

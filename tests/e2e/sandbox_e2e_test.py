@@ -146,6 +146,13 @@ class Sandbox(unittest.TestCase):
         results = self.assert_contained_ok("files", env=env)
         self.assertIn("read keys/host.key: No such file", results["targets"][0]["plugin_output"])
 
+    def test_the_namespace_init_is_out_of_reach(self):
+        # pid 1 reports the worker's wait status to the host: its pipe, its
+        # memory and its life are not the plugin's to touch.
+        results = self.assert_contained_ok("init")
+        if results["environment"]["isolation"]["layers"]["pid_namespace"]:
+            self.assertIn("signals dropped", results["targets"][0]["plugin_output"])
+
     def test_no_core_dump_even_when_the_plugin_asks(self):
         proc, _, target = self.run_mode("core", cwd=self.tmp)
         self.assertEqual(target["status"], "crashed")

@@ -4,6 +4,7 @@
 // layer and the limits leave it.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,9 +14,11 @@
 #include "costops/host/child_process.hpp"
 #include "costops/host/sandbox/isolation_layers.hpp"
 #include "costops/host/sandbox/isolation_report.hpp"
+#include "costops/host/sandbox/namespace_init.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
 #include "costops/host/sandbox/sandbox_policy.hpp"
 #include "costops/host/sandbox/worker_sandbox.hpp"
+#include "fixture_paths.hpp"
 
 using namespace costops::host;
 using namespace costops::host::sandbox;
@@ -82,7 +85,7 @@ TEST_CASE("a sandboxed child has its own session, descriptors 0-3 and no core du
   const int leaked = ::open("/dev/null", O_RDONLY);
   REQUIRE(leaked >= 0);
   REQUIRE(::dup2(leaked, 9) == 9);
-  const WorkerSandbox sandbox(SandboxPolicy{});
+  const WorkerSandbox sandbox(SandboxPolicy{}, COSTOPS_WORKER_BINARY);
   ChildRequest request{
       "/bin/sh",
       {"-c",
@@ -117,6 +120,29 @@ TEST_CASE("a sandboxed child has its own session, descriptors 0-3 and no core du
   for (Layer layer : {kSession, kDescriptors, kEnvironment, kCoreDumpsOff, kFileSizeLimit,
                       kNoNewPrivileges, kCapabilitiesDropped, kSyscallFilter})
     CHECK((r.isolation_layers & layer) != 0);
+}
+
+TEST_CASE("a sandboxed child's exit code and signal are the worker's, not its init's") {
+  const WorkerSandbox sandbox(SandboxPolicy{}, COSTOPS_WORKER_BINARY);
+  const auto run = [&](const std::string& script) {
+    ChildRequest request{"/bin/sh", {"-c", script}, 10, 0.5, 4096};
+    request.sandbox = &sandbox;
+    return run_child(request);
+  };
+  const ChildResult exited = run("echo pid=$$ >&3; exit 7");
+  CHECK(exited.ending == ChildResult::Ending::exited);
+  CHECK(exited.exit_code == 7);
+  const ChildResult killed = run("kill -ABRT $$");
+  CHECK(killed.ending == ChildResult::Ending::signaled);
+  CHECK(killed.signal_number == SIGABRT);
+  // In a PID namespace the worker is pid 2, under the init (pid 1).
+  if (exited.isolation_layers & kPidNamespace) CHECK(exited.result == "pid=2\n");
+  // The command the child execs: the init program, then the worker's own
+  // subcommand, or --exec and any other program.
+  CHECK(namespace_init_command("/w", "/w", {"__probe", "--plugin", "p.so"}) ==
+        std::vector<std::string>{"/w", "__sandbox-init", "__probe", "--plugin", "p.so"});
+  CHECK(namespace_init_command("/w", "/bin/sh", {"-c", "x"}) ==
+        std::vector<std::string>{"/w", "__sandbox-init", "--exec", "/bin/sh", "-c", "x"});
 }
 
 TEST_CASE("the system call filter is compiled once, before any worker starts") {

@@ -1,6 +1,7 @@
 // Layer: the worker starts with descriptors 0-3 only (stdin /dev/null, the
 // output pipe, the result pipe), whatever the host inherited without
-// close-on-exec (a CI runner's fd 9, a terminal on fd 251).
+// close-on-exec (a CI runner's fd 9, a terminal on fd 251). Descriptor 4, the
+// report pipe, is the namespace init's: it closes it in the worker.
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/syscall.h>
@@ -13,8 +14,8 @@ namespace costops::host::sandbox::layers {
 
 std::uint32_t close_inherited_descriptors(int report_fd) {
   if (report_fd != kReportFd) {
-    if (::dup3(report_fd, kReportFd, O_CLOEXEC) < 0) return 0;
-  } else if (::fcntl(kReportFd, F_SETFD, FD_CLOEXEC) != 0) {
+    if (::dup2(report_fd, kReportFd) < 0) return 0;  // dup2 clears close-on-exec
+  } else if (::fcntl(kReportFd, F_SETFD, 0) != 0) {
     return 0;
   }
   if (::syscall(SYS_close_range, kReportFd + 1, ~0U, 0) == 0) return kDescriptors;

@@ -2,11 +2,11 @@
 // namespace every mount is read-only, nosuid and nodev (the store, the probe
 // cache, the host's configuration, the plugins themselves; no device file
 // opens but /dev/null, zero, full, random, urandom and GPUs, bound back:
-// as root the others are the disks, consoles and kernel log), the output directory
-// and the host key's and probe cache's directories are covered by an empty
-// read-only tmpfs, its cwd and TMPDIR are a fresh tmpfs
-// of limited size that vanishes with it, /proc is its PID namespace's, and
-// the users' terminals under /dev/pts are gone.
+// as root the others are the disks, consoles and kernel log), the output
+// directory, the host key's and probe cache's directories and /dev/pts (the
+// users' terminals) are covered by an empty read-only directory, its cwd and
+// TMPDIR (and /dev/shm) are a fresh tmpfs of limited size that vanishes with
+// it, and /proc is its PID namespace's.
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -39,9 +39,11 @@ bool bind_devices_back(const char* const* devices) {
   return all;
 }
 
-bool mount_empty(const char* path) {
-  return ::mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 "size=4k,mode=0555") == 0;
+// Binds `empty` (the private directory before its tmpfs covers it: an empty
+// host directory, read-only by now) over `path`: one bind, no new file
+// system to create and tear down with every worker.
+bool cover_with_empty(const char* path, const char* empty) {
+  return ::access(path, F_OK) != 0 || ::mount(empty, path, nullptr, MS_BIND, nullptr) == 0;
 }
 
 }  // namespace
@@ -54,11 +56,6 @@ std::uint32_t set_up_mounts(const MountPlan& plan, bool in_pid_namespace) {
     held |= kReadOnlyRoot;
     if (bind_devices_back(plan.devices)) held |= kDevices;
   }
-  if (in_pid_namespace &&
-      ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0)
-    held |= kFreshProc;
-  if (::mount("tmpfs", plan.private_tmp, "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_size_option) == 0)
-    held |= kPrivateTmp;
   // A bind mount starts with its source's flags (read-only by now): the
   // read-only flag is then cleared on that one file.
   if (plan.writable_file != nullptr &&
@@ -69,15 +66,21 @@ std::uint32_t set_up_mounts(const MountPlan& plan, bool in_pid_namespace) {
   }
   bool hidden = true;
   for (const char* const* path = plan.hidden_paths; path && *path; ++path)
-    if (::access(*path, F_OK) == 0 && !mount_empty(*path)) hidden = false;
+    if (!cover_with_empty(*path, plan.private_tmp)) hidden = false;
   if (hidden) held |= kHiddenOutput;
-  // Shared memory is a second writable place outside the size limit: a
-  // private one instead (size-limited like the temporary directory).
+  const bool terminals_hidden = cover_with_empty("/dev/pts", plan.private_tmp);
+  if (in_pid_namespace &&
+      ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0)
+    held |= kFreshProc;
+  const bool private_tmp =
+      ::mount("tmpfs", plan.private_tmp, "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_size_option) == 0;
+  if (private_tmp) held |= kPrivateTmp;
+  // Shared memory is a second writable place outside the size limit: it is
+  // the private tmpfs too, so one limit covers both.
   const bool private_shm =
       ::access("/dev/shm", F_OK) != 0 ||
-      ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_size_option) == 0;
-  if ((::access("/dev/pts", F_OK) != 0 || mount_empty("/dev/pts")) && private_shm)
-    held |= kHiddenTerminals;
+      (private_tmp && ::mount(plan.private_tmp, "/dev/shm", nullptr, MS_BIND, nullptr) == 0);
+  if (terminals_hidden && private_shm) held |= kHiddenTerminals;
   return held;
 }
 

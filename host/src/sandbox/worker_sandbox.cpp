@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/namespace_init.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
 
 extern char** environ;
@@ -52,11 +53,11 @@ std::vector<std::string> usable_devices() {
 
 }  // namespace
 
-WorkerSandbox::WorkerSandbox(SandboxPolicy policy)
+WorkerSandbox::WorkerSandbox(SandboxPolicy policy, std::string init_program)
     : policy_(std::move(policy)),
+      init_program_(std::move(init_program)),
       private_tmp_(make_private_tmp()),
       syscall_filter_(layers::syscall_filter_program()),
-      argument_area_(layers::own_argument_area()),
       uid_(::getuid()),
       gid_(::getgid()) {
   tmp_size_option_ = "mode=0700";
@@ -84,37 +85,39 @@ WorkerSandbox::~WorkerSandbox() {
   std::filesystem::remove_all(private_tmp_, ignored);
 }
 
-void WorkerSandbox::enter_and_exec(const char* executable, char* const argv[], int report_fd,
-                                   std::uint32_t held_so_far,
+std::vector<std::string> WorkerSandbox::command_line(
+    const std::string& executable, const std::vector<std::string>& arguments) const {
+  return namespace_init_command(init_program_, executable, arguments);
+}
+
+pid_t WorkerSandbox::clone_child(std::uint32_t& namespaces) const {
+  return layers::clone_into_namespaces(namespaces);
+}
+
+void WorkerSandbox::enter_and_exec(char* const argv[], int report_fd, std::uint32_t held,
                                    const char* writable_file) const noexcept {
-  layers::erase_argument_area(argument_area_);
-  std::uint32_t held = held_so_far | kEnvironment;
+  held |= kEnvironment;
+  if ((held & kUserNamespace) && !layers::map_ids(uid_, gid_)) held &= ~kUserNamespace;
   held |= layers::close_inherited_descriptors(report_fd);
   held |= layers::apply_resource_limits(policy_);
-  const std::uint32_t namespaces = layers::enter_namespaces(uid_, gid_);
-  held |= namespaces;
-  bool in_pid_namespace = false;
-  if (namespaces & kPidNamespace) {
-    in_pid_namespace = layers::continue_as_pid_namespace_worker();
-    if (!in_pid_namespace) held &= ~std::uint32_t{kPidNamespace};
-  }
-  if (namespaces & kMountNamespace) {
+  if (held & kMountNamespace) {
     const layers::MountPlan plan{private_tmp_.c_str(), tmp_size_option_.c_str(),
                                  hidden_path_pointers_.data(), writable_file,
                                  device_pointers_.data()};
-    held |= layers::set_up_mounts(plan, in_pid_namespace);
+    held |= layers::set_up_mounts(plan, (held & kPidNamespace) != 0);
   } else {
     held |= layers::restrict_writes_with_landlock(private_tmp_.c_str(), writable_file);
   }
   if (::chdir(private_tmp_.c_str()) != 0) held &= ~std::uint32_t{kPrivateTmp};
   // The kernel never applies RLIMIT_NPROC to the global root user, user
   // namespace or not: as root there is no process limit (docs/isolation.md).
-  if ((namespaces & kUserNamespace) && uid_ != 0)
-    held |= layers::limit_processes(policy_.max_processes);
+  if ((held & kUserNamespace) && uid_ != 0) held |= layers::limit_processes(policy_.max_processes);
   held |= layers::drop_privileges();
   held |= layers::install_syscall_filter(syscall_filter_);
+  // If the host is gone, this write to its closed pipe ends the child
+  // (SIGPIPE): no plugin runs for nobody.
   (void)!::write(layers::kReportFd, &held, sizeof held);
-  ::execve(executable, argv, envp_.data());
+  ::execve(argv[0], argv, envp_.data());
   const char message[] = "cost-ops: cannot execute the worker\n";
   (void)!::write(STDERR_FILENO, message, sizeof message - 1);
   ::_exit(127);

@@ -7,6 +7,7 @@
 
 #include "costops/host/child_process.hpp"
 #include "costops/host/sandbox/limit_reasons.hpp"
+#include "costops/host/sandbox/namespace_init.hpp"
 #include "costops/host/sandbox/worker_leftovers.hpp"
 #include "costops/host/worker/descriptor_check.hpp"
 #include "costops/host/worker/paired_measurement.hpp"
@@ -70,6 +71,8 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
 }  // namespace
 
 int run_worker(const std::vector<std::string>& args) {
+  if (!args.empty() && args.front() == kSandboxInitSubcommand)
+    return run_worker(sandbox::continue_as_worker_under_init(args));
   const WorkerRequest request = decode_worker_arguments(args);
   if (request.task == WorkerTask::probe) return run_probe_worker(request.plugin);
   if (request.task == WorkerTask::run_paired)

@@ -33,6 +33,9 @@ inline constexpr std::string_view kProbeSubcommand = "__probe";
 inline constexpr std::string_view kRunTargetSubcommand = "__run-target";
 // The paired A/B worker (worker/paired_measurement.hpp): both builds in one.
 inline constexpr std::string_view kRunPairedSubcommand = "__run-paired";
+// The init of a sandboxed worker's PID namespace, followed by the worker's
+// own subcommand (sandbox/namespace_init.hpp).
+inline constexpr std::string_view kSandboxInitSubcommand = "__sandbox-init";
 
 struct WorkerRequest {
   WorkerTask task = WorkerTask::probe;

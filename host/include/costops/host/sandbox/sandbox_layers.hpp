@@ -1,5 +1,5 @@
 // The layers of the worker sandbox, one function each. They run in the
-// worker child between fork and exec, so each uses only async-signal-safe
+// worker child between clone and exec, so each uses only async-signal-safe
 // calls (no allocation, no locks) and returns the Layer bits that held; a
 // layer the kernel refuses is skipped, never fatal (docs/isolation.md).
 #pragma once
@@ -30,40 +30,32 @@ inline constexpr bool kSanitizerBuild =
     false;
 #endif
 
-// Moves `report_fd` to descriptor 4 (close-on-exec) and closes every
-// descriptor above it: the worker program starts with 0-3 only.
+// Moves `report_fd` to descriptor 4 (kept across exec: the namespace's init
+// reports on it and closes it in the worker) and closes every descriptor
+// above it: the worker program starts with 0-3 only.
 std::uint32_t close_inherited_descriptors(int report_fd);
-inline constexpr int kReportFd = 4;
 
 // RLIMIT_CORE 0 (hard), RLIMIT_FSIZE and RLIMIT_AS from the policy.
 std::uint32_t apply_resource_limits(const SandboxPolicy& policy);
 
-// unshare: user + mount + PID namespaces (uid and gid mapped to themselves),
-// else mount + PID without a user namespace (root), else PID only. `uid`
-// and `gid` are the host's, read before fork.
-std::uint32_t enter_namespaces(uid_t uid, gid_t gid);
+// Creates the child (fork semantics) in a new user + mount + PID namespace,
+// else mount + PID without a user namespace (root where user namespaces are
+// refused), else PID only, else none; `namespaces` gets the Layer bits of
+// the ones made. The child is pid 1 of its PID namespace: it execs the
+// namespace's init (namespace_init.hpp), which forks the worker. Returns as
+// fork() does.
+pid_t clone_into_namespaces(std::uint32_t& namespaces);
 
-// Where this process's command line lies in its memory (/proc/self/stat
-// arg_start, arg_end), read in the host before fork; {0, 0} if unknown.
-struct ArgumentArea {
-  std::uintptr_t start = 0, end = 0;
-};
-ArgumentArea own_argument_area();
+// In a child born in a new user namespace: maps `uid` and `gid` (the host's,
+// read before clone) to themselves. False if the kernel refused: the child
+// is then "nobody" there.
+bool map_ids(uid_t uid, gid_t gid);
 
-// In the child after fork: zeroes its copy of the host's command line, so
-// the PID namespace's init (a fork of the host, never exec'd) shows the
-// worker no `--history postgresql://user:PASSWORD@...` in /proc/1/cmdline.
-void erase_argument_area(const ArgumentArea& area);
+// The descriptor the sandboxed child reports on: the Layer bits that held,
+// written before exec, then (by the namespace's init) the worker's wait status.
+inline constexpr int kReportFd = 4;
 
-// After unshare(CLONE_NEWPID): forks the namespace's init (pid 1), which
-// forks the worker (pid 2) and waits for it. Returns true in the worker;
-// the calling process waits for the init and ends as the worker ended, so
-// the host's view of its child is unchanged; the init dies with it
-// (PR_SET_PDEATHSIG), and with the init the whole namespace. False when no
-// process could be forked (the caller goes on without).
-bool continue_as_pid_namespace_worker();
-
-// Paths the mount layer needs, prepared before fork.
+// Paths the mount layer needs, prepared before clone.
 struct MountPlan {
   const char* private_tmp = nullptr;          // mount point of the worker's tmpfs
   const char* tmp_size_option = nullptr;      // "size=...,mode=0700"

@@ -1,8 +1,9 @@
-// The sandbox a worker child enters between fork and exec (docs/isolation.md).
+// The sandbox a worker child enters between clone and exec (docs/isolation.md).
 // Built once per executor: it creates the private temporary directory (the
 // mount point of each worker's tmpfs, or with the Landlock fallback the one
 // directory workers may write) and prepares everything the child needs, so
-// the child itself only makes system calls.
+// the child itself only makes system calls. The child execs the PID
+// namespace's init (namespace_init.hpp), which runs the worker.
 #pragma once
 
 #include <linux/filter.h>
@@ -19,7 +20,9 @@ namespace costops::host::sandbox {
 
 class WorkerSandbox {
  public:
-  explicit WorkerSandbox(SandboxPolicy policy);
+  // `init_program`: a cost-ops worker program (it understands
+  // `__sandbox-init`), exec'd by every sandboxed child.
+  WorkerSandbox(SandboxPolicy policy, std::string init_program);
   ~WorkerSandbox();  // removes the private temporary directory
   WorkerSandbox(const WorkerSandbox&) = delete;
   WorkerSandbox& operator=(const WorkerSandbox&) = delete;
@@ -29,16 +32,25 @@ class WorkerSandbox {
   // The worker's whole environment (allowlist, TMPDIR = private_tmp), NAME=VALUE.
   const std::vector<std::string>& environment() const { return environment_; }
 
-  // In the child after fork, once its descriptors 0-3 are in place: enters
-  // every layer the kernel allows, writes the Layer bits that held (with
-  // `held_so_far`) to `report_fd` and execs. Never returns.
-  // `writable_file` (or null) stays writable for the worker.
-  [[noreturn]] void enter_and_exec(const char* executable, char* const argv[], int report_fd,
-                                   std::uint32_t held_so_far,
+  // What the child execs to run `executable` with `arguments`: the init
+  // program's command line (namespace_init_command). Prepared before clone.
+  std::vector<std::string> command_line(const std::string& executable,
+                                        const std::vector<std::string>& arguments) const;
+
+  // Creates the child in the namespaces the kernel allows (fork semantics);
+  // `namespaces` gets their Layer bits, in the child too.
+  pid_t clone_child(std::uint32_t& namespaces) const;
+
+  // In the child, once its descriptors 0-3 are in place: enters every other
+  // layer the kernel allows, writes the Layer bits that held (`held`: those
+  // so far, the namespaces among them) to `report_fd` and execs `argv`
+  // (command_line). Never returns. `writable_file` (or null) stays writable.
+  [[noreturn]] void enter_and_exec(char* const argv[], int report_fd, std::uint32_t held,
                                    const char* writable_file) const noexcept;
 
  private:
   SandboxPolicy policy_;
+  std::string init_program_;
   std::string private_tmp_;
   std::string tmp_size_option_;
   std::vector<std::string> hidden_paths_;
@@ -49,8 +61,6 @@ class WorkerSandbox {
   std::vector<char*> envp_;
   // The seccomp program, compiled once per host process (syscall_filter.cpp).
   const std::vector<sock_filter>& syscall_filter_;
-  // The host's command line in memory, erased in each worker child's copy.
-  layers::ArgumentArea argument_area_;
   uid_t uid_;
   gid_t gid_;
 };

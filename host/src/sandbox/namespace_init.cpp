@@ -1,0 +1,86 @@
+#include "costops/host/sandbox/namespace_init.hpp"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "costops/host/sandbox/sandbox_layers.hpp"
+#include "costops/host/worker_protocol.hpp"
+
+namespace costops::host::sandbox {
+
+namespace {
+
+constexpr std::string_view kExecOption = "--exec";
+
+void say(const std::string& message) {
+  (void)!::write(STDERR_FILENO, message.data(), message.size());
+}
+
+// Waits for the worker, reports how it ended, exits: the kernel then kills
+// everything else in the namespace.
+[[noreturn]] void serve_as_init(pid_t worker) {
+  int status = 127 << 8;
+  while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
+  }
+  (void)!::write(layers::kReportFd, &status, sizeof status);
+  ::_exit(0);
+}
+
+[[noreturn]] void exec_program(const std::vector<std::string>& command) {
+  std::vector<char*> argv;
+  for (const auto& argument : command) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  ::execv(argv.front(), argv.data());
+  say("cost-ops: cannot execute " + command.front() + ": " + std::strerror(errno) + "\n");
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::vector<std::string> namespace_init_command(const std::string& init_program,
+                                                const std::string& executable,
+                                                const std::vector<std::string>& arguments) {
+  std::vector<std::string> command{init_program, std::string(kSandboxInitSubcommand)};
+  if (executable != init_program) {
+    command.emplace_back(kExecOption);
+    command.push_back(executable);
+  }
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  return command;
+}
+
+std::vector<std::string> continue_as_worker_under_init(const std::vector<std::string>& args) {
+  std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  if (::getpid() == 1) {
+    // Not dumpable: the init's /proc/1/fd (the report pipe) and memory are
+    // closed to the worker, which has no capability; and the kernel drops
+    // every signal sent to a namespace's init from inside it. The plugin can
+    // neither forge the status nor end its init early.
+    ::prctl(PR_SET_DUMPABLE, 0);
+    const pid_t worker = ::fork();
+    if (worker > 0) serve_as_init(worker);
+    if (worker < 0) {
+      say(std::string("cost-ops: the sandbox cannot start the worker: ") + std::strerror(errno) +
+          "\n");
+      ::_exit(127);
+    }
+    // The worker reads and writes its own /proc/self files (clear_refs).
+    ::prctl(PR_SET_DUMPABLE, 1);
+  }
+  ::close(layers::kReportFd);
+  if (!rest.empty() && rest.front() == kExecOption) {
+    if (rest.size() < 2) {
+      say("cost-ops: __sandbox-init --exec needs a program\n");
+      ::_exit(127);
+    }
+    exec_program(std::vector<std::string>(rest.begin() + 1, rest.end()));
+  }
+  return rest;
+}
+
+}  // namespace costops::host::sandbox
