@@ -126,11 +126,13 @@ int aggregate_command(const Arguments& args, const CommandContext&) {
     return kExitUsage;
   }
   bool any_refused = false;
-  for (const auto& source : report.sources)
+  for (const auto& source : report.sources) {
+    for (const auto& note : source.notes) std::cerr << "note: " << note << "\n";
     for (const auto& refused : source.refused) {
       std::cerr << "refused: " << refused.file.string() << ": " << refused.reason << "\n";
       any_refused = true;
     }
+  }
   std::cerr << "Aggregated " << report.sources.size() << " sources into "
             << (fs::path(output) / "results.json").string() << " and "
             << (fs::path(output) / "summary.md").string() << "\n";

@@ -1,5 +1,6 @@
 #include "costops/host/result_aggregation.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 #include <map>
@@ -11,6 +12,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/plugin_probe.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/raw_record_trust.hpp"
 #include "costops/host/results_file.hpp"
 #include "costops/host/run_journal.hpp"
 #include "costops/host/utc_time.hpp"
@@ -37,6 +39,10 @@ SourceRecords read_source(const fs::path& directory) {
       source.refused.push_back({directory / kJournalFile, e.what()});
     }
   }
+  const RunRawRecords run_records = raw_records_of_run(directory);
+  if (!run_records.refusal.empty())
+    source.refused.push_back({run_records.results_file, run_records.refusal});
+  source.notes.insert(source.notes.end(), run_records.notes.begin(), run_records.notes.end());
   const fs::path raw = fs::is_directory(directory / "raw", ec) ? directory / "raw" : directory;
   std::vector<fs::path> files;
   for (auto it = fs::directory_iterator(raw, ec); !ec && it != fs::directory_iterator();
@@ -56,6 +62,11 @@ SourceRecords read_source(const fs::path& directory) {
       source.refused.push_back({file, e.what()});
       continue;
     }
+    if (const std::string problem = unwritten_record_problem(run_records, file, text);
+        !problem.empty()) {
+      source.refused.push_back({file, problem});
+      continue;
+    }
     if (const std::string problem = canonical_record_problem(text); !problem.empty()) {
       source.refused.push_back({file, problem});
       continue;
@@ -68,6 +79,10 @@ SourceRecords read_source(const fs::path& directory) {
     }
     source.records.emplace_back(std::move(id), record.at("metrics").as_object());
   }
+  if (run_records.digests)
+    for (const auto& [name, digest] : *run_records.digests)
+      if (std::find(files.begin(), files.end(), raw / name) == files.end())
+        source.refused.push_back({raw / name, "listed in results.json, but missing"});
   return source;
 }
 

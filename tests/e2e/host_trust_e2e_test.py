@@ -204,6 +204,46 @@ class HostTrust(unittest.TestCase):
         proc = self.host("aggregate", self.out, "-o", self.tmp / "agg")
         self.assertNotIn("ghost_target", (self.tmp / "agg" / "results.json").read_text())
 
+    def test_raw_records_planted_or_changed_after_the_run_are_refused(self):
+        # Where the sandbox cannot keep a plugin out of another run's
+        # directory (no mount namespace, no Landlock), what the run wrote is
+        # still known: results.json lists each record's SHA-256 and is signed.
+        proc = self.host("run", "--plugin-dir", self.plugins(GOOD), "-o", "out", *QUICK)
+        self.assert_ran(proc)
+        raw = self.out / "raw"
+        records = sorted(raw.iterdir())
+        self.assertGreaterEqual(len(records), 2)
+        listed = json.loads((self.out / "results.json").read_text())["raw_record_digests"]
+        self.assertEqual(sorted(listed), [p.name for p in records])
+        # Untouched: merged, exit 0, no note.
+        proc = self.host("aggregate", self.out, "-o", self.tmp / "agg0")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn(b"refused", proc.stderr)
+        planted = json.loads(records[0].read_text())
+        planted["target_id"] = "ghost_target"
+        (raw / "ghost_target.json").write_text(json.dumps(planted))
+        changed = json.loads(records[1].read_text())
+        changed["metrics"]["p50_duration_ns"] *= 40  # a 40x regression hidden
+        records[1].write_text(json.dumps(changed, indent=2))
+        records[0].unlink()
+        proc = self.host("aggregate", self.out, "-o", self.tmp / "agg")
+        self.assertEqual(proc.returncode, 1)
+        err = proc.stderr.decode()
+        self.assertIn("ghost_target.json: not written by the run in this directory", err)
+        self.assertIn(records[1].name + ": changed after the run wrote it", err)
+        self.assertIn(records[0].name + ": listed in results.json, but missing", err)
+        merged = json.loads((self.tmp / "agg" / "results.json").read_text())
+        self.assertEqual(merged["targets"], [])  # nothing the run did not write as it is
+        proc = self.host("import", "raw", self.out, "-o", self.tmp / "imported")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(b"changed after the run wrote it", proc.stderr)
+        # A results.json changed after this host signed it vouches for nothing.
+        results = self.out / "results.json"
+        results.write_text(results.read_text().replace('"schema_version"', '"schema_version" '))
+        proc = self.host("aggregate", self.out, "-o", self.tmp / "agg2")
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn(b"its raw/ records are refused", proc.stderr)
+
     def cache_file(self):
         return self.tmp / "home" / "cache" / "cost-ops" / "probe-cache.json"
 

@@ -7,6 +7,7 @@
 
 #include "costops/host/import/import_readers.hpp"
 #include "costops/host/metric_keys.hpp"
+#include "costops/host/raw_record_trust.hpp"
 #include "import_json.hpp"
 
 namespace costops::host {
@@ -71,8 +72,20 @@ ImportedTarget read_record(const fs::path& file, ImportedRun& run) {
 ImportedRun read_raw_records(const ImportPaths& paths) {
   return import_each("raw", "benchmark interface specification records", paths,
                      [](const fs::path& path, ImportedRun& run, ImportCollector& collector) {
-                       for (const fs::path& file : record_files(path))
+                       // From a run directory only the records its run wrote.
+                       std::error_code ec;
+                       const RunRawRecords written =
+                           fs::is_directory(path, ec) ? raw_records_of_run(path) : RunRawRecords{};
+                       if (!written.refusal.empty())
+                         throw ImportError(written.results_file.string() + ": " + written.refusal);
+                       for (const fs::path& file : record_files(path)) {
+                         if (written.digests)
+                           if (const std::string problem =
+                                   unwritten_record_problem(written, file, read_import_file(file));
+                               !problem.empty())
+                             throw ImportError(file.string() + ": " + problem);
                          collector.add(read_record(file, run));
+                       }
                      });
 }
 

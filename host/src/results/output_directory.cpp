@@ -14,9 +14,11 @@
 #include "costops/host/atomic_file.hpp"
 #include "costops/host/files/file_modes.hpp"
 #include "costops/host/files/safe_open.hpp"
+#include "costops/host/files/sha256.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/raw_record.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/results_keys.hpp"
 #include "costops/host/results_signature.hpp"
 #include "costops/host/run_journal.hpp"
 #include "costops/host/summary_markdown.hpp"
@@ -135,16 +137,23 @@ void OutputDirectory::write_suite_files(const SuiteReport& report, bool write_su
       failures += (failures.empty() ? "" : "; ") + std::string(e.what());
     }
   };
+  // Each record's digest goes into results.json, signed with it: what
+  // `aggregate` later accepts from raw/ (a record planted or changed there
+  // does not match).
+  boost::json::object raw_digests;
   for (const TargetResult& t : report.targets)
-    if (t.status == TargetStatus::ok)
+    if (t.status == TargetStatus::ok) {
+      const std::string record = to_pretty_json(raw_record_json(t));
+      raw_digests[t.target_id + ".json"] = to_hex(sha256(record));
       attempt([&] {
-        write_file_atomically(root_ / "raw" / (t.target_id + ".json"),
-                              to_pretty_json(raw_record_json(t)), Flush::later);
+        write_file_atomically(root_ / "raw" / (t.target_id + ".json"), record, Flush::later);
       });
+    }
   remove_foreign_raw_records(report);
+  boost::json::value results = results_json(report);
+  results.as_object()[results_key::raw_record_digests] = std::move(raw_digests);
   attempt([&] {
-    write_signed_results_file(root_ / "results.json", to_pretty_json(results_json(report)),
-                              Flush::later);
+    write_signed_results_file(root_ / "results.json", to_pretty_json(results), Flush::later);
   });
   if (write_summary)
     attempt([&] {

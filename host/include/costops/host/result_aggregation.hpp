@@ -25,9 +25,14 @@ struct SourceRecords {
   std::filesystem::path directory;
   std::vector<std::pair<std::string, boost::json::object>> records;  // target_id -> metrics
   std::vector<RefusedFile> refused;
+  // Said, not refused: e.g. a results.json this host did not sign.
+  std::vector<std::string> notes;
 };
 
-// Reads DIR/raw/*.json (or DIR/*.json when there is no raw/).
+// Reads DIR/raw/*.json (or DIR/*.json when there is no raw/). Beside a
+// run's results.json, only the records it lists (raw_record_digests,
+// signed with it) are taken, and only unchanged; a results.json changed
+// after this host signed it refuses them all.
 SourceRecords read_source(const std::filesystem::path& directory);
 
 struct AggregateReport {

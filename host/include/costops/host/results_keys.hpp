@@ -18,6 +18,9 @@ inline constexpr std::string_view targets = "targets";
 inline constexpr std::string_view summary = "summary";
 inline constexpr std::string_view families = "families";
 inline constexpr std::string_view source = "source";  // {commit, branch, dirty}
+// The SHA-256 (hex) of each raw/ record the run wrote, by file name: signed
+// with results.json, so `aggregate` takes from raw/ only what the run wrote.
+inline constexpr std::string_view raw_record_digests = "raw_record_digests";
 // The run's comparison with its baseline (--baseline or the A/B side), when
 // there was one: comparison_json_object plus "baseline" and "baseline_results".
 inline constexpr std::string_view comparison = "comparison";
