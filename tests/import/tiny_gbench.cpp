@@ -1,22 +1,17 @@
-// A tiny Google Benchmark program for the import tests, built twice: as is
-// and with COSTOPS_TINY_SLOWDOWN=3 (three times the work per operation), so
-// a comparison of their imports must say `slower` however loaded the
-// machine is. `--spin` instead does a fixed amount of that work once and
-// exits: the command hyperfine times.
+// A tiny Google Benchmark program for the import tests (their slower build
+// is its output with every time scaled: import_e2e_test.py). `--spin`
+// instead does a fixed amount of that work once and exits: the command
+// hyperfine times.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <cstring>
 
-#ifndef COSTOPS_TINY_SLOWDOWN
-#define COSTOPS_TINY_SLOWDOWN 1
-#endif
-
 namespace {
 
 std::uint64_t mix(std::uint64_t rounds) {
   std::uint64_t x = 0x9e3779b97f4a7c15ull;
-  for (std::uint64_t i = 0; i < rounds * COSTOPS_TINY_SLOWDOWN; ++i) {
+  for (std::uint64_t i = 0; i < rounds; ++i) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
