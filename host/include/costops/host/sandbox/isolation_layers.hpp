@@ -28,7 +28,7 @@ inline constexpr Layer kFreshProc = 1u << 6;
 inline constexpr Layer kReadOnlyRoot = 1u << 7;
 // a fresh size-limited tmpfs as cwd and TMPDIR
 inline constexpr Layer kPrivateTmp = 1u << 8;
-// an empty read-only tmpfs over the output directory
+// an empty read-only directory bound over the output directory
 inline constexpr Layer kHiddenOutput = 1u << 9;
 // empty /dev/pts and a private /dev/shm
 inline constexpr Layer kHiddenTerminals = 1u << 10;

@@ -65,8 +65,9 @@ struct MountPlan {
 };
 
 // In the new mount namespace (and PID namespace): private propagation, every
-// mount read-only, nosuid and nodev but `devices`, a fresh /proc, a fresh tmpfs at private_tmp,
-// empty tmpfs over the hidden paths, /dev/pts and /dev/shm.
+// mount read-only, nosuid and nodev but `devices`, a fresh /proc, the
+// hidden paths and /dev/pts covered by private_tmp's empty host directory,
+// then a fresh tmpfs at private_tmp, bound at /dev/shm too.
 std::uint32_t set_up_mounts(const MountPlan& plan, bool in_pid_namespace);
 
 // Fallback without a mount namespace: Landlock allows writes only beneath

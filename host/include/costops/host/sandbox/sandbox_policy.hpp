@@ -23,8 +23,8 @@ struct SandboxPolicy {
   // Largest file a worker may write (RLIMIT_FSIZE); its private temporary
   // directory holds twice that. 0 = no limit.
   std::uint64_t file_size_limit_bytes = std::uint64_t{1} << 30;
-  // Host directories mounted over with an empty read-only tmpfs in the
-  // worker (the output directory): not even readable.
+  // Host directories covered by an empty read-only directory in the
+  // worker (the output directory): nothing in them to read or write.
   std::vector<std::filesystem::path> hidden_paths;
 };
 
