@@ -320,11 +320,18 @@ class TargetDriver {
   std::uint64_t run_operations() const { return run_operations_; }
   double run_ns() const { return run_ns_; }
 
+  // Whether a timed run also reads the process CPU time (a sample's cpu/op).
+  // Only samples need it: it is a system call on each side, which the empty
+  // batches, warm-up and calibration of every target would pay 200 times.
+  enum class CpuTime { skip, read };
+
   // Times one run(state, iterations); returns elapsed ns, or < 0 on failure.
   // The process CPU time is read outside the wall-clock pair, so its cost
   // (a system call) does not show in the elapsed time.
-  double timed_run(std::uint64_t iterations) {
-    const double elapsed = threaded_ ? threaded_run(iterations) : single_run(iterations);
+  double timed_run(std::uint64_t iterations, CpuTime cpu_time = CpuTime::skip) {
+    const bool read_cpu = cpu_time == CpuTime::read;
+    const double elapsed =
+        threaded_ ? threaded_run(iterations, read_cpu) : single_run(iterations, read_cpu);
     if (elapsed >= 0) {
       run_operations_ += iterations * threads_;
       run_ns_ += elapsed;
@@ -332,17 +339,17 @@ class TargetDriver {
     return elapsed;
   }
 
-  double single_run(std::uint64_t iterations) {
+  double single_run(std::uint64_t iterations, bool read_cpu) {
     bench_status status;
     Clock::time_point start, end;
-    double cpu_start = 0, cpu_end = 0;
+    double cpu_start = -1, cpu_end = -1;
     try {
       timing_.begin_run();
-      cpu_start = process_cpu_ns();
+      if (read_cpu) cpu_start = process_cpu_ns();
       start = Clock::now();
       status = target_.run(state_, iterations, error_.data(), error_.size());
       end = Clock::now();
-      cpu_end = process_cpu_ns();
+      if (read_cpu) cpu_end = process_cpu_ns();
     } catch (const std::exception& e) {
       escaped("run", e.what());
       return -1;
@@ -361,7 +368,7 @@ class TargetDriver {
   // timed from the start barrier's release to the last thread's end. The
   // process CPU time covers every thread. Manual timing is not offered to
   // run_thread (the services ignore calls during the batch).
-  double threaded_run(std::uint64_t iterations) {
+  double threaded_run(std::uint64_t iterations, bool read_cpu) {
     batch_iterations_ = iterations;
     for (ThreadResult& r : thread_results_) {
       r.status = BENCH_STATUS_OK;
@@ -370,9 +377,9 @@ class TargetDriver {
     }
     timing_.begin_run();
     services_.set_threaded_run(true);
-    const double cpu_start = process_cpu_ns();
+    const double cpu_start = read_cpu ? process_cpu_ns() : -1;
     const ThreadTeam::Batch batch = team_->run(&run_one_thread, this);
-    const double cpu_end = process_cpu_ns();
+    const double cpu_end = read_cpu ? process_cpu_ns() : -1;
     services_.set_threaded_run(false);
     for (std::uint32_t i = 0; i < threads_; ++i) {
       const ThreadResult& r = thread_results_[i];
@@ -501,7 +508,7 @@ bool run_samples(TargetDriver& driver, const MeasurementSettings& settings,
   std::uint32_t taken = 0;
   while (taken < settings.max_samples) {
     counters.start();  // around run() only, not the reset after it
-    const double elapsed = driver.timed_run(out.batch_iterations);
+    const double elapsed = driver.timed_run(out.batch_iterations, TargetDriver::CpuTime::read);
     counters.stop();
     if (elapsed >= 0 && !driver.reset()) return false;
     if (elapsed < 0) return false;
