@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/namespace_init.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
 #include "costops/host/sandbox/worker_sandbox.hpp"
 
@@ -321,18 +322,30 @@ class ChildSupervisor {
   ::_exit(127);
 }
 
-// The worker's own wait status, as the sandbox's namespace init reported it
-// after the Layer bits (namespace_init.hpp); the host's child is that init.
-void read_sandbox_report(int report_fd, ChildResult& result) {
+// The Layer bits the sandboxed child wrote before its exec, and the worker's
+// own wait status: with a PID namespace the host's child is the namespace's
+// init (namespace_init.hpp), which exits with init_exit_code and reports the
+// full status on the pipe after the bits. A plugin that sees the host's /proc
+// can write to this pipe too: a status is taken only where it agrees with
+// the init's exit code, else that code is all the host knows (128 + N: the
+// worker died of signal N). Without a PID namespace the child is the worker
+// itself and nothing on the pipe is a status.
+void read_sandbox_report(int report_fd, std::uint32_t namespaces, ChildResult& result) {
   ::fcntl(report_fd, F_SETFL, O_NONBLOCK);
   std::uint32_t layers = 0;
   if (::read(report_fd, &layers, sizeof layers) != sizeof layers) return;
   result.isolation_layers = layers;
+  if (!(namespaces & sandbox::kPidNamespace) || result.ending != ChildResult::Ending::exited)
+    return;
+  const int init_code = result.exit_code;
   int worker_status = 0;
   if (::read(report_fd, &worker_status, sizeof worker_status) == sizeof worker_status &&
-      (result.ending == ChildResult::Ending::exited ||
-       result.ending == ChildResult::Ending::signaled))
+      sandbox::init_exit_code(worker_status) == init_code) {
     record_wait_status(worker_status, result);
+  } else if (init_code > 128 && init_code < 128 + NSIG) {
+    result.ending = ChildResult::Ending::signaled;
+    result.signal_number = init_code - 128;
+  }
 }
 
 }  // namespace
@@ -376,7 +389,7 @@ ChildResult run_child(const ChildRequest& request) {
   result =
       ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
   // Written before the child's exec and as its init ended, so in the pipe now.
-  read_sandbox_report(report_pipe.read_end(), result);
+  read_sandbox_report(report_pipe.read_end(), namespaces, result);
   return result;
 }
 

@@ -28,7 +28,7 @@ void say(const std::string& message) {
   while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
   }
   (void)!::write(layers::kReportFd, &status, sizeof status);
-  ::_exit(0);
+  ::_exit(init_exit_code(status));
 }
 
 [[noreturn]] void exec_program(const std::vector<std::string>& command) {
@@ -41,6 +41,11 @@ void say(const std::string& message) {
 }
 
 }  // namespace
+
+int init_exit_code(int worker_status) {
+  if (WIFSIGNALED(worker_status)) return 128 + WTERMSIG(worker_status);
+  return WIFEXITED(worker_status) ? WEXITSTATUS(worker_status) : 127;
+}
 
 std::vector<std::string> namespace_init_command(const std::string& init_program,
                                                 const std::string& executable,
