@@ -306,6 +306,13 @@ class ChildSupervisor {
   // pipe ends it instead if the host is already gone.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (!(namespaces & sandbox::kPidNamespace) && ::getppid() != parent) ::_exit(127);
+  // A host started with descriptors 0-2 closed has pipe ends among 0-4:
+  // each goes above them first, so no dup2 below overwrites one still to be
+  // placed (the report pipe on 3), nor is a no-op that keeps close-on-exec
+  // (the result pipe already on 3, closed by the exec).
+  result_fd = ::fcntl(result_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
+  output_fd = ::fcntl(output_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
+  report_fd = ::fcntl(report_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
   const int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);

@@ -201,6 +201,14 @@ class Sandbox(unittest.TestCase):
         self.assertEqual(target["status"], "crashed", target)
         self.assertIn("SIGABRT", target["reason"])
 
+    def test_a_host_started_with_stdin_closed_still_hands_each_worker_its_pipes(self):
+        # The pipes then take descriptors 0 and 3: the result pipe's write
+        # end already on 3, where the worker wants it, must still outlive
+        # the exec.
+        for options in ((), ("--isolation", "none")):
+            proc, _, target = self.run_mode("init", *options, preexec_fn=lambda: os.close(0))
+            self.assertEqual(target["status"], "ok", (options, target, proc.stderr))
+
     def test_no_core_dump_even_when_the_plugin_asks(self):
         proc, _, target = self.run_mode("core", cwd=self.tmp)
         self.assertEqual(target["status"], "crashed")
