@@ -201,6 +201,17 @@ class Sandbox(unittest.TestCase):
         self.assertEqual(target["status"], "crashed", target)
         self.assertIn("SIGABRT", target["reason"])
 
+    def test_the_worker_cannot_make_its_init_trace_it(self):
+        # Traced by its parent, the init, the worker would stop at its
+        # abort() and the init would report a stop, not how it ended. A
+        # sanitizer build's filter lets ptrace pass for LeakSanitizer, but
+        # not PTRACE_TRACEME.
+        _, _, target = self.run_mode("traceme", env=syscall_env())
+        self.assertNotIn("ESCAPED", target["plugin_output"])
+        self.assertIn("contained: PTRACE_TRACEME refused", target["plugin_output"])
+        self.assertEqual(target["status"], "crashed", target)
+        self.assertIn("SIGABRT", target["reason"])
+
     def test_a_host_started_with_stdin_closed_still_hands_each_worker_its_pipes(self):
         # The pipes then take descriptors 0 and 3: the result pipe's write
         # end already on 3, where the worker wants it, must still outlive
