@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "costops/host/sandbox/isolation_layers.hpp"
+#include "costops/host/sandbox/namespace_init.hpp"
 #include "costops/host/sandbox/sandbox_layers.hpp"
 #include "costops/host/sandbox/worker_sandbox.hpp"
 
@@ -305,6 +306,13 @@ class ChildSupervisor {
   // pipe ends it instead if the host is already gone.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (!(namespaces & sandbox::kPidNamespace) && ::getppid() != parent) ::_exit(127);
+  // A host started with descriptors 0-2 closed has pipe ends among 0-4:
+  // each goes above them first, so no dup2 below overwrites one still to be
+  // placed (the report pipe on 3), nor is a no-op that keeps close-on-exec
+  // (the result pipe already on 3, closed by the exec).
+  result_fd = ::fcntl(result_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
+  output_fd = ::fcntl(output_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
+  report_fd = ::fcntl(report_fd, F_DUPFD_CLOEXEC, sandbox::layers::kReportFd + 1);
   const int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
@@ -321,18 +329,30 @@ class ChildSupervisor {
   ::_exit(127);
 }
 
-// The worker's own wait status, as the sandbox's namespace init reported it
-// after the Layer bits (namespace_init.hpp); the host's child is that init.
-void read_sandbox_report(int report_fd, ChildResult& result) {
+// The Layer bits the sandboxed child wrote before its exec, and the worker's
+// own wait status: with a PID namespace the host's child is the namespace's
+// init (namespace_init.hpp), which exits with init_exit_code and reports the
+// full status on the pipe after the bits. A plugin that sees the host's /proc
+// can write to this pipe too: a status is taken only where it agrees with
+// the init's exit code, else that code is all the host knows (128 + N: the
+// worker died of signal N). Without a PID namespace the child is the worker
+// itself and nothing on the pipe is a status.
+void read_sandbox_report(int report_fd, std::uint32_t namespaces, ChildResult& result) {
   ::fcntl(report_fd, F_SETFL, O_NONBLOCK);
   std::uint32_t layers = 0;
   if (::read(report_fd, &layers, sizeof layers) != sizeof layers) return;
   result.isolation_layers = layers;
+  if (!(namespaces & sandbox::kPidNamespace) || result.ending != ChildResult::Ending::exited)
+    return;
+  const int init_code = result.exit_code;
   int worker_status = 0;
   if (::read(report_fd, &worker_status, sizeof worker_status) == sizeof worker_status &&
-      (result.ending == ChildResult::Ending::exited ||
-       result.ending == ChildResult::Ending::signaled))
+      sandbox::init_exit_code(worker_status) == init_code) {
     record_wait_status(worker_status, result);
+  } else if (init_code > 128 && init_code < 128 + NSIG) {
+    result.ending = ChildResult::Ending::signaled;
+    result.signal_number = init_code - 128;
+  }
 }
 
 }  // namespace
@@ -376,7 +396,7 @@ ChildResult run_child(const ChildRequest& request) {
   result =
       ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
   // Written before the child's exec and as its init ended, so in the pipe now.
-  read_sandbox_report(report_pipe.read_end(), result);
+  read_sandbox_report(report_pipe.read_end(), namespaces, result);
   return result;
 }
 

@@ -7,12 +7,15 @@ fails if a layer stops holding.
 
 usage: sandbox_e2e_test.py COST_OPS_BINARY FIXTURE_DIR SCHEMA_DIR
 """
+import ctypes
+import errno
 import fcntl
 import json
 import os
 import pathlib
 import pty
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,27 @@ def syscall_env(env=None):
     return env
 
 
+def refuse_landlock():
+    """In a child before exec: a seccomp filter that makes
+    landlock_create_ruleset (444 on every architecture) fail with ENOSYS, as
+    on a kernel without Landlock, for the child and all it starts."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    program = [(0x20, 0, 0, 0),  # A = seccomp_data.nr
+               (0x15, 0, 1, 444),  # A == 444 ?
+               (0x06, 0, 0, 0x00050000 | errno.ENOSYS),  # SECCOMP_RET_ERRNO
+               (0x06, 0, 0, 0x7fff0000)]  # SECCOMP_RET_ALLOW
+    code = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in program))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    fprog = SockFprog(len(program), ctypes.addressof(code))
+    PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+    if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+            or libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0):
+        raise OSError(ctypes.get_errno(), "cannot install the seccomp filter")
+
+
 class Sandbox(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="costops-sandbox-"))
@@ -60,12 +84,12 @@ class Sandbox(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def run_mode(self, mode, *options, env=None, check_escape=True, **popen):
+    def run_mode(self, mode, *options, env=None, check_escape=True, launcher=(), **popen):
         plugins = self.tmp / "plugins"
         shutil.rmtree(plugins, ignore_errors=True)
         plugins.mkdir()
         shutil.copy(CONTAINED / mode / f"contained_{mode}.so", plugins)
-        proc = subprocess.run([HOST, "run", "--plugin-dir", plugins, "-o", self.out, *QUICK,
+        proc = subprocess.run([*launcher, HOST, "run", "--plugin-dir", plugins, "-o", self.out, *QUICK,
                                "--timeout", "60", *options], capture_output=True, text=True,
                               timeout=120, env=env, **popen)
         results = json.loads((self.out / "results.json").read_text())
@@ -152,6 +176,49 @@ class Sandbox(unittest.TestCase):
         results = self.assert_contained_ok("init")
         if results["environment"]["isolation"]["layers"]["pid_namespace"]:
             self.assertIn("signals dropped", results["targets"][0]["plugin_output"])
+
+    def test_a_status_written_into_the_hosts_pipe_is_not_the_workers(self):
+        # With no PID namespace and no Landlock (a kernel that refuses user
+        # namespaces and lacks Landlock: the host warns that plugins then
+        # reach what the user can), the worker sees the host in /proc and can
+        # open the host's end of the report pipe by path, and write a wait
+        # status of its own there. The host runs here in a user namespace of
+        # its own that may create no namespace, without capabilities (as an
+        # ordinary user) and with landlock_create_ruleset refused.
+        if shutil.which("unshare") is None or shutil.which("setpriv") is None:
+            self.skipTest("no unshare(1) or setpriv(1)")
+        launcher = ["unshare", "--user", "--map-root-user", "sh", "-c",
+                    "echo 0 > /proc/sys/user/max_user_namespaces && "
+                    "echo 0 > /proc/sys/user/max_pid_namespaces && "
+                    "exec setpriv --inh-caps=-all --bounding-set=-all -- \"$0\" \"$@\""]
+        if subprocess.run([*launcher[:-1], "true"], capture_output=True).returncode != 0:
+            self.skipTest("no user namespace to run the host in")
+        _, results, target = self.run_mode("forge_status", launcher=launcher,
+                                           preexec_fn=refuse_landlock)
+        layers = results["environment"]["isolation"]["layers"]
+        self.assertFalse(layers["pid_namespace"] or layers["landlock"], layers)
+        self.assertNotIn("into 0 pipes", target["plugin_output"])  # it did reach the host
+        self.assertEqual(target["status"], "crashed", target)
+        self.assertIn("SIGABRT", target["reason"])
+
+    def test_the_worker_cannot_make_its_init_trace_it(self):
+        # Traced by its parent, the init, the worker would stop at its
+        # abort() and the init would report a stop, not how it ended. A
+        # sanitizer build's filter lets ptrace pass for LeakSanitizer, but
+        # not PTRACE_TRACEME.
+        _, _, target = self.run_mode("traceme", env=syscall_env())
+        self.assertNotIn("ESCAPED", target["plugin_output"])
+        self.assertIn("contained: PTRACE_TRACEME refused", target["plugin_output"])
+        self.assertEqual(target["status"], "crashed", target)
+        self.assertIn("SIGABRT", target["reason"])
+
+    def test_a_host_started_with_stdin_closed_still_hands_each_worker_its_pipes(self):
+        # The pipes then take descriptors 0 and 3: the result pipe's write
+        # end already on 3, where the worker wants it, must still outlive
+        # the exec.
+        for options in ((), ("--isolation", "none")):
+            proc, _, target = self.run_mode("init", *options, preexec_fn=lambda: os.close(0))
+            self.assertEqual(target["status"], "ok", (options, target, proc.stderr))
 
     def test_no_core_dump_even_when_the_plugin_asks(self):
         proc, _, target = self.run_mode("core", cwd=self.tmp)

@@ -135,6 +135,13 @@ TEST_CASE("a sandboxed child's exit code and signal are the worker's, not its in
   const ChildResult killed = run("kill -ABRT $$");
   CHECK(killed.ending == ChildResult::Ending::signaled);
   CHECK(killed.signal_number == SIGABRT);
+  // The init exits with 128 + N for signal N, and so for exit code 128 + N:
+  // the status on the report pipe, which agrees with it, tells them apart.
+  const ChildResult like_a_signal = run("exit 139");
+  CHECK(like_a_signal.ending == ChildResult::Ending::exited);
+  CHECK(like_a_signal.exit_code == 139);
+  CHECK(init_exit_code(7 << 8) == 7);
+  CHECK(init_exit_code(SIGSEGV) == 128 + SIGSEGV);
   // In a PID namespace the worker is pid 2, under the init (pid 1).
   if (exited.isolation_layers & kPidNamespace) CHECK(exited.result == "pid=2\n");
   // The command the child execs: the init program, then the worker's own

@@ -1,5 +1,6 @@
 #include "costops/host/sandbox/namespace_init.hpp"
 
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,12 +24,24 @@ void say(const std::string& message) {
 
 // Waits for the worker, reports how it ended, exits: the kernel then kills
 // everything else in the namespace.
-[[noreturn]] void serve_as_init(pid_t worker) {
+// Signals are blocked while the init forks (see continue_as_worker_under_init).
+[[noreturn]] void serve_as_init(pid_t worker, const sigset_t& worker_mask) {
+  // The kernel drops a signal sent to a namespace's init from inside only
+  // where the init has no handler: a sanitizer build's runtime has its own
+  // for SIGSEGV, SIGBUS and SIGFPE, and `kill(1, SIGSEGV)` would end the
+  // init with its report unwritten. Every handler goes, then the signals
+  // blocked so far are dropped as well (an init never dies of a default
+  // action sent from inside).
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+  ::sigprocmask(SIG_SETMASK, &worker_mask, nullptr);
   int status = 127 << 8;
   while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
   }
   (void)!::write(layers::kReportFd, &status, sizeof status);
-  ::_exit(0);
+  ::_exit(init_exit_code(status));
 }
 
 [[noreturn]] void exec_program(const std::vector<std::string>& command) {
@@ -41,6 +54,11 @@ void say(const std::string& message) {
 }
 
 }  // namespace
+
+int init_exit_code(int worker_status) {
+  if (WIFSIGNALED(worker_status)) return 128 + WTERMSIG(worker_status);
+  return WIFEXITED(worker_status) ? WEXITSTATUS(worker_status) : 127;
+}
 
 std::vector<std::string> namespace_init_command(const std::string& init_program,
                                                 const std::string& executable,
@@ -62,8 +80,13 @@ std::vector<std::string> continue_as_worker_under_init(const std::vector<std::st
     // every signal sent to a namespace's init from inside it. The plugin can
     // neither forge the status nor end its init early.
     ::prctl(PR_SET_DUMPABLE, 0);
+    // No signal reaches the init between fork and its handlers' removal.
+    sigset_t all, worker_mask;
+    sigfillset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, &worker_mask);
     const pid_t worker = ::fork();
-    if (worker > 0) serve_as_init(worker);
+    if (worker > 0) serve_as_init(worker, worker_mask);
+    ::sigprocmask(SIG_SETMASK, &worker_mask, nullptr);
     if (worker < 0) {
       say(std::string("cost-ops: the sandbox cannot start the worker: ") + std::strerror(errno) +
           "\n");

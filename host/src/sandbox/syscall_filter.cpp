@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -125,6 +126,10 @@ bool add_rules(scmp_filter_ctx filter) {
   // sanitizer build keeps it (docs/isolation.md); the PID namespace and the
   // Landlock domain still keep the host out of reach.
   if (!kSanitizerBuild) ok = ok && refuse(filter, SYS_ptrace);
+  // Even there not PTRACE_TRACEME: the worker's tracer would be its parent,
+  // the PID namespace's init, whose waitpid would then report the worker's
+  // first stop (at its abort(), say) as how it ended.
+  ok = ok && refuse(filter, SYS_ptrace, {argument(0, SCMP_CMP_EQ, PTRACE_TRACEME)});
   // Typing into a terminal, and the Linux console's selection and keyboard.
   ok = ok && refuse(filter, SYS_ioctl, {argument(1, SCMP_CMP_MASKED_EQ, kLow32, TIOCSTI)}) &&
        refuse(filter, SYS_ioctl, {argument(1, SCMP_CMP_MASKED_EQ, kLow32, TIOCLINUX)});

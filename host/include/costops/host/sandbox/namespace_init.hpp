@@ -31,7 +31,16 @@ std::vector<std::string> namespace_init_command(const std::string& init_program,
 // the worker ends (never returns there). Returns in the worker, or in this
 // very process where there is no PID namespace, the worker's own arguments;
 // with --exec it execs that program instead. Either way the report
-// descriptor is closed first: the plugin cannot write to the host's pipe.
+// descriptor is closed first: the plugin has no descriptor of the host's
+// pipe (though it may reach it by path: init_exit_code).
 std::vector<std::string> continue_as_worker_under_init(const std::vector<std::string>& args);
+
+// The exit code the init ends with for the worker's wait status: its exit
+// code, or 128 + the signal that killed it. The wait status on the report
+// pipe is the host's only if it agrees with this code: where the plugin sees
+// the host's /proc (no PID namespace, or one without its own /proc) it can
+// open the host's end of that pipe and write a status of its choosing, but
+// it cannot change how the init exits.
+int init_exit_code(int worker_status);
 
 }  // namespace costops::host::sandbox
