@@ -204,13 +204,20 @@ class ChildSupervisor {
                                std::chrono::duration<double>(request.timeout_seconds))) {}
 
   ChildResult supervise() {
-    while (!reaped_) {
+    while (!exited_) {
       enforce_limits();
       poll_pipes();
-      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
+      siginfo_t info{};
+      exited_ = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                info.si_pid == pid_;
     }
     if (exit_fd_ >= 0) ::close(exit_fd_);
-    kill_child(SIGKILL);  // whatever the plugin left in the group dies too
+    // Whatever the plugin left in the group dies too; the child, not reaped
+    // yet, still holds its pid and group id, so neither can name another
+    // process by now.
+    kill_child(SIGKILL);
+    while (::waitpid(pid_, &wait_status_, 0) < 0 && errno == EINTR) {
+    }
     kill_adopted_orphans();
     if (result_open_) drain_remaining(result_fd_, &result_.result, nullptr);
     if (output_open_) drain_remaining(output_fd_, nullptr, &capture_);
@@ -287,7 +294,7 @@ class ChildSupervisor {
   OutputCapture capture_;
   const Clock::time_point start_, deadline_;
   ChildResult result_;
-  bool result_open_ = true, output_open_ = true, reaped_ = false, terminating_ = false;
+  bool result_open_ = true, output_open_ = true, exited_ = false, terminating_ = false;
   int wait_status_ = 0;
   Clock::time_point kill_at_{};
 };
