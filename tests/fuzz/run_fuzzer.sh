@@ -15,10 +15,25 @@ for file in "$@"; do
 done
 mkdir -p "$work/corpus-$name"
 cp -n "$src/tests/fuzz/corpus/$name/"* "$work/corpus-$name/" 2>/dev/null || true
-clang++ -std=gnu++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DBOOST_DLL_USE_STD_FS -I "$src/host/include" -I "$src/plugin-api/include" \
-  -I "$src/costops-core/include" -I "$generated" \
-  "$src/tests/fuzz/$name.cpp" "${sources[@]}" -lboost_json -o "$work/$name"
+# Each source is compiled on its own into an object named by the SHA-256 of
+# its preprocessed text and the flags, so the fuzzers, which share many
+# sources, compile each once per checkout state (fuzz tests run in parallel:
+# an object is written under a temporary name, then renamed into place).
+flags=(-std=gnu++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+       -fno-sanitize-recover=undefined -DBOOST_DLL_USE_STD_FS -I "$src/host/include"
+       -I "$src/plugin-api/include" -I "$src/costops-core/include" -I "$generated")
+mkdir -p "$work/objects"
+objects=()
+for file in "$src/tests/fuzz/$name.cpp" "${sources[@]}"; do
+  key="$( { echo "${flags[*]}"; clang++ "${flags[@]}" -E -P "$file"; } | sha256sum | cut -c1-32)"
+  object="$work/objects/$(basename "$file" .cpp)-$key.o"
+  if [ ! -f "$object" ]; then
+    clang++ "${flags[@]}" -c "$file" -o "$object.$$.tmp"
+    mv -f "$object.$$.tmp" "$object"
+  fi
+  objects+=("$object")
+done
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -lboost_json -o "$work/$name"
 # A finding is printed whole (base64), so a CI log alone is enough to
 # reproduce it: save it to a file and run the fuzzer on that file.
 artifacts="$work/artifacts-$name"
