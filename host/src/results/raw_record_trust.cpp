@@ -32,12 +32,8 @@ RunRawRecords raw_records_of_run(const fs::path& run_directory) {
     run.refusal = check.problem + "; its raw/ records are refused";
     return run;
   }
-  if (check.state == SignatureCheck::State::unsigned_)
-    run.notes.push_back(run.results_file.string() +
-                        " carries no signature of this host (results.json.sig): its list of raw "
-                        "records is read as it is");
-  else if (check.state != SignatureCheck::State::matches)
-    run.notes.push_back(check.problem + "; its list of raw records is read as it is");
+  if (const std::string why = unsigned_results_reason(check, run.results_file); !why.empty())
+    run.notes.push_back(why + "; its list of raw records is read as it is");
   json::error_code parse_error;
   const json::value doc = json::parse(text, parse_error);
   const json::object* root = parse_error ? nullptr : doc.if_object();

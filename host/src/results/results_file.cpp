@@ -521,13 +521,8 @@ StoredRun load_stored_run(const fs::path& dir_or_file) {
   const SignatureCheck check = check_results_signature(file, text);
   if (check.state == SignatureCheck::State::mismatch) throw ResultsFileError(check.problem);
   StoredRun run = parse_stored_run(text, file);
-  if (check.state == SignatureCheck::State::unsigned_)
-    run.signature_note = file.string() +
-                         " carries no signature of this host (results.json.sig): imported, "
-                         "written on another machine or by another user, or changed and its "
-                         "signature removed; read as it is";
-  else if (check.state != SignatureCheck::State::matches)  // foreign, unchecked
-    run.signature_note = check.problem + "; read as it is";
+  if (const std::string why = unsigned_results_reason(check, file); !why.empty())
+    run.signature_note = why + "; read as it is";
   return run;
 }
 

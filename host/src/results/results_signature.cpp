@@ -85,4 +85,18 @@ std::string signature_mismatch_message(const fs::path& results_file) {
          "again to get a results.json you can trust";
 }
 
+std::string unsigned_results_reason(const SignatureCheck& check, const fs::path& results_file) {
+  switch (check.state) {
+    case SignatureCheck::State::matches:
+    case SignatureCheck::State::mismatch:  // refused, not noted
+      return {};
+    case SignatureCheck::State::unsigned_:
+      return results_file.string() +
+             " carries no signature of this host (results.json.sig): imported, written on another "
+             "machine or by another user, or changed and its signature removed";
+    default:  // foreign, unchecked
+      return check.problem;
+  }
+}
+
 }  // namespace costops::host

@@ -51,6 +51,13 @@ struct SignatureCheck {
 SignatureCheck check_results_signature(const std::filesystem::path& results_file,
                                        std::string_view text);
 
+// Why `results_file` is not known as this host's own, for a `note:` (the
+// caller says what it does with it): "" when the check matched, else that it
+// carries no signature of this host (imported, another machine or user, or
+// its signature removed) or the check's problem (foreign, unchecked).
+std::string unsigned_results_reason(const SignatureCheck& check,
+                                    const std::filesystem::path& results_file);
+
 // The message for a results.json that does not match its signature.
 std::string signature_mismatch_message(const std::filesystem::path& results_file);
 
