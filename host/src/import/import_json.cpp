@@ -7,7 +7,10 @@ namespace costops::host::import_json {
 namespace json = boost::json;
 
 json::value parse_file(const std::filesystem::path& file) {
-  const std::string text = read_import_file(file);
+  return parse_text(read_import_file(file), file);
+}
+
+json::value parse_text(const std::string& text, const std::filesystem::path& file) {
   boost::system::error_code ec;
   json::value doc = json::parse(text, ec);
   if (ec)

@@ -18,6 +18,8 @@ namespace costops::host::import_json {
 // The file parsed; ImportError when it cannot be read or is not JSON (a
 // truncated file says so).
 boost::json::value parse_file(const std::filesystem::path& file);
+// The same for `text` already read from `file` (named in the error).
+boost::json::value parse_text(const std::string& text, const std::filesystem::path& file);
 
 // A location inside one file, for messages: "FILE: FIELD".
 struct Where {

@@ -38,8 +38,8 @@ bool is_required_key(std::string_view key) {
          std::end(kRequiredMetricKeys);
 }
 
-ImportedTarget read_record(const fs::path& file, ImportedRun& run) {
-  const json::value doc = import_json::parse_file(file);
+ImportedTarget read_record(const fs::path& file, const std::string& text, ImportedRun& run) {
+  const json::value doc = import_json::parse_text(text, file);
   const Where top{file, ""};
   const json::object& record = import_json::object_of(doc, top);
   const std::string id = import_json::string_member(record, "target_id", top);
@@ -67,26 +67,26 @@ ImportedTarget read_record(const fs::path& file, ImportedRun& run) {
   return target;
 }
 
+// The records under `path`; from a run directory only those its run wrote
+// (raw_record_trust.hpp), else the import stops at the first other one.
+void read_records_of(const fs::path& path, ImportedRun& run, ImportCollector& collector) {
+  std::error_code ec;
+  const RunRawRecords written =
+      fs::is_directory(path, ec) ? raw_records_of_run(path) : RunRawRecords{};
+  if (!written.refusal.empty())
+    throw ImportError(written.results_file.string() + ": " + written.refusal);
+  for (const fs::path& file : record_files(path)) {
+    const std::string text = read_import_file(file);
+    if (const std::string problem = unwritten_record_problem(written, file, text); !problem.empty())
+      throw ImportError(file.string() + ": " + problem);
+    collector.add(read_record(file, text, run));
+  }
+}
+
 }  // namespace
 
 ImportedRun read_raw_records(const ImportPaths& paths) {
-  return import_each("raw", "benchmark interface specification records", paths,
-                     [](const fs::path& path, ImportedRun& run, ImportCollector& collector) {
-                       // From a run directory only the records its run wrote.
-                       std::error_code ec;
-                       const RunRawRecords written =
-                           fs::is_directory(path, ec) ? raw_records_of_run(path) : RunRawRecords{};
-                       if (!written.refusal.empty())
-                         throw ImportError(written.results_file.string() + ": " + written.refusal);
-                       for (const fs::path& file : record_files(path)) {
-                         if (written.digests)
-                           if (const std::string problem =
-                                   unwritten_record_problem(written, file, read_import_file(file));
-                               !problem.empty())
-                             throw ImportError(file.string() + ": " + problem);
-                         collector.add(read_record(file, run));
-                       }
-                     });
+  return import_each("raw", "benchmark interface specification records", paths, read_records_of);
 }
 
 }  // namespace costops::host
