@@ -192,14 +192,18 @@ void kill_adopted_orphans() {
 // its result; ends it (process and group) when it must.
 class ChildSupervisor {
  public:
-  ChildSupervisor(const ChildRequest& request, pid_t pid, int result_fd, int output_fd)
+  // `started`: taken before the child was created. After, the host may be
+  // descheduled while the whole worker runs, and the worker's lifetime
+  // would look shorter than its samples (an `invalid` result).
+  ChildSupervisor(const ChildRequest& request, pid_t pid, Clock::time_point started, int result_fd,
+                  int output_fd)
       : request_(request),
         pid_(pid),
         result_fd_(result_fd),
         output_fd_(output_fd),
         exit_fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))),
         capture_(request.max_output_bytes),
-        start_(Clock::now()),
+        start_(started),
         deadline_(start_ + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(request.timeout_seconds))) {}
 
@@ -384,6 +388,7 @@ ChildResult run_child(const ChildRequest& request) {
   for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = ::getpid();
+  const Clock::time_point started = Clock::now();
   std::uint32_t namespaces = 0;
   const pid_t pid =
       request.sandbox != nullptr ? request.sandbox->clone_child(namespaces) : ::fork();
@@ -400,8 +405,8 @@ ChildResult run_child(const ChildRequest& request) {
   result_pipe.close_write();
   output_pipe.close_write();
   report_pipe.close_write();
-  result =
-      ChildSupervisor(request, pid, result_pipe.read_end(), output_pipe.read_end()).supervise();
+  result = ChildSupervisor(request, pid, started, result_pipe.read_end(), output_pipe.read_end())
+               .supervise();
   // Written before the child's exec and as its init ended, so in the pipe now.
   read_sandbox_report(report_pipe.read_end(), namespaces, result);
   return result;
