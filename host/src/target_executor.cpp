@@ -264,9 +264,7 @@ class InProcessExecutor final : public TargetExecutor {
                            const MeasurementSettings& settings) override {
     WorkerRequest paired{WorkerTask::run_paired, library.string(), target_id, settings};
     paired.baseline_plugin = baseline_library.string();
-    PairedOutcome outcome =
-        outcome_from_paired(paired_from_json(parse_message(paired_worker_message(paired))));
-    return outcome;
+    return outcome_from_paired(measure_paired_request(paired));
   }
 
  private:

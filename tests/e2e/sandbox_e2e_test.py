@@ -282,10 +282,21 @@ class Sandbox(unittest.TestCase):
         self.assertEqual(leaked, [])
 
     def test_leftovers_make_a_target_fail(self):
+        # The thread left behind still runs the plugin's code: a worker that
+        # unloaded the plugin under it would end "crashed" (SIGSEGV) instead.
         for mode, left in (("detached_thread", "left 1 thread"), ("zombie_child", "left 1 process")):
             _, _, target = self.run_mode(mode)
-            self.assertEqual(target["status"], "failed", mode)
+            self.assertEqual(target["status"], "failed", target)
             self.assertIn(left, target["reason"])
+
+    def test_leftovers_make_a_paired_target_fail(self):
+        # Both builds in one worker: which one left its thread is not known.
+        paired = ("--ab-paired", "--ab-baseline-plugin-dir", self.tmp / "plugins",
+                  "--ab-max-processes", "3", "--ab-max-time", "1")
+        _, _, target = self.run_mode("detached_thread", *paired)
+        self.assertEqual(target["status"], "failed", target)
+        self.assertIn("the baseline or new build's teardown failed: the target left 2 threads",
+                      target["reason"])
 
     def test_disks_consoles_and_the_kernel_log_stay_closed(self):
         # As root the worker would open them by owner permission alone:

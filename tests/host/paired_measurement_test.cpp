@@ -61,7 +61,9 @@ WorkerRequest paired_request(const std::string& baseline, const std::string& cur
 }
 
 PairedMeasurement run_in_process(const WorkerRequest& request) {
-  return paired_from_json(parse_message(paired_worker_message(request)));
+  // Through the message, as the worker sends it.
+  return paired_from_json(
+      parse_message(boost::json::serialize(paired_to_json(measure_paired_request(request)))));
 }
 
 }  // namespace

@@ -60,10 +60,14 @@ std::uint64_t own_children() {
 
 }  // namespace
 
+std::uint64_t other_threads() {
+  const std::uint64_t tasks = count_entries("/proc/self/task");
+  return tasks > 1 ? tasks - 1 : 0;
+}
+
 WorkerLeftovers count_leftovers() {
   WorkerLeftovers leftovers;
-  const std::uint64_t tasks = count_entries("/proc/self/task");
-  leftovers.threads = tasks > 1 ? tasks - 1 : 0;
+  leftovers.threads = other_threads();
   const std::uint64_t in_namespace = processes_in_own_namespace();
   const std::uint64_t children = own_children();
   leftovers.processes = in_namespace > children ? in_namespace : children;

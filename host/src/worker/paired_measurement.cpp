@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <random>
 
 #include "costops/host/worker/plugin_library.hpp"
@@ -160,7 +158,7 @@ PairedMeasurement measure_paired(const TargetCall& baseline, const TargetCall& c
   return out;
 }
 
-std::string paired_worker_message(const WorkerRequest& request) {
+PairedMeasurement measure_paired_request(const WorkerRequest& request) {
   const PluginLibrary baseline(request.baseline_plugin);
   const PluginLibrary current(request.plugin);
   PairedMeasurement m;
@@ -183,9 +181,7 @@ std::string paired_worker_message(const WorkerRequest& request) {
     else
       m = measure_paired(*old_call, *new_call, request.settings);
   }
-  // Flush the plugins' own stdio so their output is not lost at _exit.
-  std::fflush(nullptr);
-  return boost::json::serialize(paired_to_json(m));
+  return m;
 }
 
 }  // namespace costops::host

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "costops/host/build_info.hpp"
 #include "costops/host/files/safe_open.hpp"
+#include "costops/host/sandbox/worker_leftovers.hpp"
 
 namespace costops::host {
 
@@ -183,6 +185,13 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
   std::string path_string = std::move(probe_.path);
   probe_ = inspect_descriptor(descriptor_, descriptor_ ? "" : decline_reason.data());
   probe_.path = std::move(path_string);
+}
+
+PluginLibrary::~PluginLibrary() {
+  if (!library_.is_loaded() || sandbox::other_threads() == 0) return;
+  // Reachable from a static, so never unloaded and not reported as a leak.
+  static auto* const kept_loaded = new std::vector<boost::dll::shared_library>;
+  kept_loaded->push_back(std::move(library_));
 }
 
 }  // namespace costops::host

@@ -29,23 +29,48 @@ bool write_all(int fd, const std::string& text) {
   return true;
 }
 
+// Sends the worker's result; returns its exit code, or leaves at once while
+// a plugin thread still runs: unloading the plugin under that thread, or
+// the exit handlers (static destructors, LeakSanitizer stopping every
+// thread), would pull code and data from under it, and the worker dying of
+// SIGSEGV would turn the result sent into "crashed".
+int send_result(const std::string& message) {
+  std::fflush(nullptr);  // the plugin's own stdio, not to be lost at _exit
+  const int exit_code = write_all(kWorkerResultFd, message) ? 0 : 1;
+  if (sandbox::other_threads() != 0) ::_exit(exit_code);
+  return exit_code;
+}
+
 int run_probe_worker(const std::filesystem::path& library) {
   PluginLibrary plugin(library);
-  return write_all(kWorkerResultFd, boost::json::serialize(probe_to_json(plugin.probe()))) ? 0 : 1;
+  return send_result(boost::json::serialize(probe_to_json(plugin.probe())));
 }
 
 // `ok` means clean (docs/isolation.md): a target that left threads or
 // processes running fails, and a failure at the memory limit names it.
-void account_for_sandbox(TargetMeasurement& measurement) {
+// Returns whether the measurement still stands.
+template <typename Measurement>
+bool account_for_sandbox(Measurement& measurement) {
   if (!measurement.succeeded) {
     measurement.failure_message = sandbox::memory_limit_note() + measurement.failure_message;
-    return;
+    return false;
   }
   const sandbox::WorkerLeftovers leftovers = sandbox::count_leftovers();
-  if (leftovers.clean()) return;
+  if (leftovers.clean()) return true;
   measurement.succeeded = false;
   measurement.failure_phase = "teardown";
   measurement.failure_message = sandbox::describe_leftovers(leftovers);
+  return false;
+}
+
+int run_paired_worker(const WorkerRequest& request) {
+  PairedMeasurement measurement = measure_paired_request(request);
+  const bool measured = measurement.succeeded;
+  if (!account_for_sandbox(measurement) && measured) {  // it left something behind
+    measurement.failure_side = kEitherSide;
+    measurement.pairs.clear();
+  }
+  return send_result(boost::json::serialize(paired_to_json(measurement)));
 }
 
 int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
@@ -62,10 +87,7 @@ int run_target_worker(const std::filesystem::path& library, const std::string& t
     measurement.failure_phase = "load";
     measurement.failure_message = "the plugin does not offer target " + target_id;
   }
-  // Flush the plugin's own stdio so its output is not lost at _exit.
-  std::fflush(nullptr);
-  return write_all(kWorkerResultFd, boost::json::serialize(measurement_to_json(measurement))) ? 0
-                                                                                              : 1;
+  return send_result(boost::json::serialize(measurement_to_json(measurement)));
 }
 
 }  // namespace
@@ -75,8 +97,7 @@ int run_worker(const std::vector<std::string>& args) {
     return run_worker(sandbox::continue_as_worker_under_init(args));
   const WorkerRequest request = decode_worker_arguments(args);
   if (request.task == WorkerTask::probe) return run_probe_worker(request.plugin);
-  if (request.task == WorkerTask::run_paired)
-    return write_all(kWorkerResultFd, paired_worker_message(request)) ? 0 : 1;
+  if (request.task == WorkerTask::run_paired) return run_paired_worker(request);
   return run_target_worker(request.plugin, request.target, request.settings);
 }
 

@@ -17,6 +17,8 @@ namespace costops::host {
 // Which side of a paired worker failed, as the message spells it.
 inline constexpr const char* kBaselineSide = "baseline";
 inline constexpr const char* kNewSide = "new";
+// Threads or processes left behind: one process ran both sides.
+inline constexpr const char* kEitherSide = "baseline or new";
 
 // What one side's plugin declared and reported, as a process-path
 // measurement carries it: its threads, work per operation, its metrics and
@@ -32,7 +34,7 @@ struct PairedSideReport {
 
 struct PairedMeasurement {
   bool succeeded = false;
-  std::string failure_side;   // kBaselineSide or kNewSide when !succeeded
+  std::string failure_side;   // kBaselineSide, kNewSide or kEitherSide when !succeeded
   std::string failure_phase;  // "load", "setup", "run", "teardown"
   std::string failure_message;
   std::int32_t failure_status = 0;

@@ -18,6 +18,9 @@ struct WorkerLeftovers {
 // Counts this process's leftovers (called in the worker after teardown).
 WorkerLeftovers count_leftovers();
 
+// Threads of this process besides the calling one.
+std::uint64_t other_threads();
+
 // "the target left 3 threads and 1 process running after teardown; ..."
 // naming --max-processes when the count reached the worker's limit.
 std::string describe_leftovers(const WorkerLeftovers& leftovers);

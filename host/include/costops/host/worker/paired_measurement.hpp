@@ -7,8 +7,6 @@
 // pair; the host compares pair by pair (paired_statistics.hpp).
 #pragma once
 
-#include <string>
-
 #include "costops/host/measurement.hpp"
 #include "costops/host/paired_protocol.hpp"
 #include "costops/host/worker/target_family.hpp"
@@ -26,7 +24,7 @@ PairedMeasurement measure_paired(const TargetCall& baseline, const TargetCall& c
                                  const MeasurementSettings& settings);
 
 // The worker's whole job for a run_paired request: load both libraries,
-// find the target in both, measure; the JSON message for the result fd.
-std::string paired_worker_message(const WorkerRequest& request);
+// find the target in both, measure.
+PairedMeasurement measure_paired_request(const WorkerRequest& request);
 
 }  // namespace costops::host

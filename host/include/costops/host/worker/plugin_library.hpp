@@ -32,6 +32,12 @@ class PluginLibrary {
   // Loads (RTLD_NOW | RTLD_LOCAL, absolute path), calls the entry function and
   // validates the descriptor. Never throws: problems land in probe().
   explicit PluginLibrary(const std::filesystem::path& path);
+  // Unloads the library, unless another thread of this process still runs
+  // (a plugin's, left behind): then it stays loaded until the process ends,
+  // for unmapping code under a running thread would crash the process.
+  ~PluginLibrary();
+  PluginLibrary(PluginLibrary&&) = default;
+  PluginLibrary& operator=(PluginLibrary&&) = delete;
 
   const PluginProbe& probe() const { return probe_; }
   bool usable() const { return probe_.status == TargetStatus::ok; }
