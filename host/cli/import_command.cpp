@@ -130,8 +130,9 @@ int import_command(const Arguments& args, const CommandContext& context) {
     const SuiteReport report =
         imported_suite_report(run, source, environment, context.command_line);
     write_imported_run(report, text.output);
-    std::cout << "Imported " << report.targets.size() << " targets from " << run.tool << " into "
-              << fs::absolute(text.output).string() << "\n";
+    std::cout << "Imported " << report.targets.size()
+              << (report.targets.size() == 1 ? " target" : " targets") << " from " << run.tool
+              << " into " << fs::absolute(text.output).string() << "\n";
     if (!text.history.location.empty() && !record_in_store(report, text.history, text.output))
       return kExitUsage;
   } catch (const ImportError& e) {

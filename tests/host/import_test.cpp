@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "costops/host/comparison.hpp"
 #include "costops/host/import/import_readers.hpp"
@@ -213,4 +214,32 @@ TEST_CASE("google benchmark context: wrong types and values are refused by field
   const auto file = gbench_file("extra", R"({"json_schema_version": 1, "new_field": [1]})");
   CHECK(read_google_benchmark({file}).machine.host_name.empty());
   std::filesystem::remove(file);
+}
+
+TEST_CASE("google benchmark names: one numeric argument makes a family, options do not") {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("costops-import-" + std::to_string(::getpid()) + "-families.json");
+  std::string rows;
+  for (const char* name :
+       {"BM_a/n:8/threads:2", "BM_a/n:64/threads:2", "BM_sort/1024", "BM_two/1/2",
+        "BM_opt/min_time:0.500/threads:4", "BM_neg/-3/real_time", "BM_plain"})
+    rows += std::string(rows.empty() ? "" : ",") + R"({"name": ")" + name +
+            R"(", "run_type": "iteration", "iterations": 10, "real_time": 5, "time_unit": "ns"})";
+  std::ofstream(file) << R"({"benchmarks": [)" << rows << "]}";
+  const ImportedRun run = read_google_benchmark({file});
+  std::filesystem::remove(file);
+  std::map<std::string, const ImportedTarget*> by_id;
+  for (const ImportedTarget& t : run.targets) by_id[t.target_id] = &t;
+  REQUIRE(by_id.size() == 7);
+  const ImportedTarget& a8 = *by_id.at("bm_a_n_8_threads_2");
+  CHECK(a8.family == "bm_a_threads_2");  // the option stays in the family's name
+  CHECK(a8.argument == 8);
+  CHECK(a8.family_variable == "n");  // ArgName
+  CHECK(by_id.at("bm_a_n_64_threads_2")->family == a8.family);
+  CHECK(by_id.at("bm_sort_1024")->family == "bm_sort");
+  CHECK(by_id.at("bm_sort_1024")->argument == 1024);
+  CHECK(by_id.at("bm_neg_3_real_time")->argument == -3);
+  CHECK(by_id.at("bm_two_1_2")->family.empty());  // two arguments: no one variable
+  CHECK(by_id.at("bm_opt_min_time_0_500_threads_4")->family.empty());
+  CHECK(by_id.at("bm_plain")->family.empty());
 }

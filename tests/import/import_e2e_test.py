@@ -139,7 +139,8 @@ class GoogleBenchmark(ImportTestCase):
             for side in ("a", "b"):
                 out = cls.tmp / f"gbench-{side}-{i}.json"
                 check([GBENCH, "--benchmark_format=json", "--benchmark_min_time=0.02",
-                       "--benchmark_repetitions=2", f"--benchmark_out={out}",
+                       "--benchmark_repetitions=2", "--benchmark_filter=^(BM_mix|BM_broken)",
+                       f"--benchmark_out={out}",
                        "--benchmark_out_format=json"])
                 cls.files[side].append(out)
             cls.files["slow"].append(slowed_copy("google-benchmark", cls.files["a"][-1],
@@ -168,6 +169,39 @@ class GoogleBenchmark(ImportTestCase):
         summary = (out / "summary.md").read_text()
         self.assertIn("imported_from google-benchmark", summary)
         self.assertIn("cost-ops import google-benchmark", summary)
+
+    def test_complexity_rows_skips_and_argument_families(self):
+        """->Complexity() adds BigO and RMS rows (a fit of the family, no
+        time of their own); Google Benchmark 1.8's SkipWithMessage marks a
+        row skipped (the installed 1.7 cannot: that row is written here as
+        1.8 writes it)."""
+        data = self.tmp / "complexity.json"
+        check([GBENCH, "--benchmark_format=json", "--benchmark_min_time=0.005",
+               "--benchmark_repetitions=2", "--benchmark_filter=BM_scaling",
+               f"--benchmark_out={data}"])
+        doc = json.loads(data.read_text())
+        self.assertEqual(sorted({b.get("aggregate_name") for b in doc["benchmarks"]} - {None}),
+                         ["BigO", "RMS", "cv", "mean", "median", "stddev"])
+        doc["benchmarks"].append({
+            "name": "BM_gpu/64", "family_index": 9, "per_family_instance_index": 0,
+            "run_name": "BM_gpu/64", "run_type": "iteration", "repetitions": 1,
+            "repetition_index": 0, "threads": 1, "skipped": True,
+            "skip_message": "no GPU on this runner", "iterations": 0, "real_time": 0.0,
+            "cpu_time": 0.0, "time_unit": "ns"})
+        data.write_text(json.dumps(doc))
+        out, imported = self.imported("google-benchmark", [data], "gb-complexity")
+        targets = {t["target_id"]: t for t in imported["targets"]}
+        self.assertEqual(set(targets), {"bm_scaling_16", "bm_scaling_64", "bm_scaling_256",
+                                        "bm_gpu_64"})
+        for n in (16, 64, 256):
+            scaling = targets[f"bm_scaling_{n}"]
+            self.assertEqual(scaling["status"], "ok")
+            self.assertEqual(scaling["family"], {"name": "bm_scaling", "argument": n,
+                                                 "variable": "n"})
+            self.assertEqual(len(scaling["samples"]["iterations"]), 2)  # no aggregate, no fit
+        self.assertEqual(targets["bm_gpu_64"]["status"], "skipped")
+        self.assertEqual(targets["bm_gpu_64"]["reason"], "no GPU on this runner")
+        self.assertIn("bm_scaling", (out / "summary.md").read_text())  # the family's fit
 
     def test_context_is_the_environment(self):
         """The context block of the installed Google Benchmark's own file is

@@ -27,6 +27,13 @@ void BM_mix(benchmark::State& state) {
 }
 BENCHMARK(BM_mix)->Arg(256)->Arg(2048);
 
+// A family with a complexity fit: the file gets "BigO" and "RMS" rows.
+void BM_scaling(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(mix(static_cast<std::uint64_t>(state.range(0))));
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_scaling)->RangeMultiplier(4)->Range(16, 256)->Complexity(benchmark::oN);
+
 void BM_broken(benchmark::State& state) {
   for (auto _ : state) {
   }

@@ -2,9 +2,11 @@
 // Repetitions run inside one process, so they are repetitions, not
 // processes: only separate files (separate invocations) are processes.
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "costops/host/import/import_readers.hpp"
 #include "import_json.hpp"
@@ -44,9 +46,13 @@ const std::set<std::string, std::less<>> kKnownKeys = {"name",
                                                        "aggregate_unit",
                                                        "error_occurred",
                                                        "error_message",
+                                                       "skipped",
+                                                       "skip_message",
                                                        "label",
                                                        "big_o",
                                                        "rms",
+                                                       "cpu_coefficient",
+                                                       "real_coefficient",
                                                        "complexity_n",
                                                        "bytes_per_second",
                                                        "items_per_second"};
@@ -141,6 +147,48 @@ void read_context(const json::object& c, const Where& at, ImportedRun& run) {
   }
 }
 
+bool is_integer(std::string_view text, std::int64_t& value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+// A benchmark with exactly one numeric argument ("BM_sort/1024", named
+// "BM_sort/n:1024" with ArgName) is a member of a family: its name without
+// that argument ("BM_sort", "BM_sort/threads:2"), the argument the value.
+// The options Google Benchmark appends ("threads:2", "real_time", ...) are
+// not arguments.
+void set_family(ImportedTarget& target, const std::string& run_name) {
+  static const std::set<std::string, std::less<>> kOptions = {
+      "threads", "min_time", "min_warmup_time", "iterations", "repeats"};
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = run_name.find('/', start);
+    parts.emplace_back(std::string_view(run_name).substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::size_t found = 0, at = 0;
+  std::int64_t argument = 0;
+  std::string variable = "n";
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::size_t colon = parts[i].find(':');
+    const std::string_view name = colon == std::string_view::npos ? "" : parts[i].substr(0, colon);
+    std::int64_t value = 0;
+    if (!is_integer(parts[i].substr(colon == std::string_view::npos ? 0 : colon + 1), value) ||
+        kOptions.count(name))
+      continue;
+    ++found, at = i, argument = value;
+    if (!name.empty()) variable = std::string(name);
+  }
+  if (found != 1) return;
+  std::string family(parts[0]);
+  for (std::size_t i = 1; i < parts.size(); ++i)
+    if (i != at) family += "/" + std::string(parts[i]);
+  target.family = import_target_id(family, target.source);
+  target.argument = argument;
+  target.family_variable = variable;
+}
+
 struct PendingTarget {
   ImportedTarget target;
   bool has_iterations = false;
@@ -167,6 +215,10 @@ void read_file(const std::filesystem::path& file, ImportedRun& run, ImportCollec
       const json::value shown(run_type);
       import_json::refuse(at.at("run_type"), &shown, "iteration or aggregate");
     }
+    // ->Complexity() adds a fit of the whole family over its sizes (the
+    // "BigO" and "RMS" aggregates): no time of one benchmark, and its
+    // run_name is the family's, which no benchmark of its own has.
+    if (b.contains("big_o") || b.contains("rms")) continue;
     auto [slot, is_new] = pending.try_emplace(run_name);
     PendingTarget& p = slot->second;
     if (is_new) {
@@ -174,12 +226,23 @@ void read_file(const std::filesystem::path& file, ImportedRun& run, ImportCollec
       p.target.source = file.string() + ": benchmark " + run_name;
       p.target.target_id = import_target_id(run_name, p.target.source);
       p.target.description = run_name;
+      set_family(p.target, run_name);
     }
     const json::value* error = b.if_contains("error_occurred");
     if (error && error->is_bool() && error->get_bool()) {
       p.target.status = TargetStatus::failed;
       p.target.reason =
           import_json::optional_string(b, "error_message", at).value_or("error_occurred");
+      continue;
+    }
+    // Google Benchmark 1.8 on: state.SkipWithMessage(), the benchmark said
+    // it cannot run here (its iterations and times are zeros).
+    const json::value* skipped = b.if_contains("skipped");
+    if (skipped && skipped->is_bool() && skipped->get_bool()) {
+      if (p.target.status == TargetStatus::ok) {
+        p.target.status = TargetStatus::skipped;
+        p.target.reason = import_json::optional_string(b, "skip_message", at).value_or("skipped");
+      }
       continue;
     }
     const double per_unit = unit_ns(import_json::optional_string(b, "time_unit", at).value_or("ns"),
