@@ -482,6 +482,34 @@ class PytestBenchmark(ImportTestCase):
         proc = self.compare(a, slow, "--threshold", "50")
         self.assertEqual(verdicts(proc)["test_total_2000"], "slower", proc.stdout)
 
+    def test_one_name_in_two_modules_and_integer_families(self):
+        """Real pytest runs: `test_parse` in two modules (pytest-benchmark
+        tells them apart by fullname, so must the import), and a test
+        parametrised by one integer beside another parameter."""
+        suite = self.tmp / "two-modules"
+        suite.mkdir()
+        for module in ("test_a", "test_b"):
+            (suite / f"{module}.py").write_text(
+                "import pytest\n"
+                "def test_parse(benchmark):\n    benchmark(sum, range(10))\n")
+        (suite / "test_family.py").write_text(
+            "import pytest\n"
+            "@pytest.mark.parametrize('n', [10, 100])\n"
+            "@pytest.mark.parametrize('kind', ['list'])\n"
+            "def test_sum(benchmark, kind, n):\n    benchmark(sum, range(n))\n")
+        data = suite / "out.json"
+        check(["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               f"--benchmark-json={data}", "--benchmark-min-rounds=3",
+               "--benchmark-max-time=0.005", "--benchmark-warmup=off", str(suite)], cwd=suite)
+        _, doc = self.imported("pytest-benchmark", [data], "pb-two-modules")
+        targets = {t["target_id"]: t for t in doc["targets"]}
+        self.assertEqual(set(targets), {"test_a_py_test_parse", "test_b_py_test_parse",
+                                        "test_sum_list_10", "test_sum_list_100"})
+        self.assertEqual(targets["test_a_py_test_parse"]["description"], "test_a.py::test_parse")
+        for n in (10, 100):
+            self.assertEqual(targets[f"test_sum_list_{n}"]["family"],
+                             {"name": "test_sum_kind_list", "argument": n, "variable": "n"})
+
     def test_without_data_summary_only(self):
         doc = json.loads(self.files["a"][0].read_text())
         for bench in doc["benchmarks"]:
