@@ -43,6 +43,21 @@ TEST_CASE("import ids: lowercase, one _ per run of other characters, valid for t
   CHECK(is_valid_target_id(id));
   CHECK(id == import_target_id(long_name, "s"));        // stable
   CHECK(id != import_target_id(long_name + "b", "s"));  // distinct names stay distinct
+  // Beyond ASCII: the hash of the whole name keeps names apart, and valid.
+  const std::string a_umlaut = import_target_id("sort/\xc3\xa4", "s");
+  const std::string o_umlaut = import_target_id("sort/\xc3\xb6", "s");
+  CHECK(a_umlaut.rfind("sort_", 0) == 0);
+  CHECK(a_umlaut.size() == 5 + 8);
+  CHECK(a_umlaut != o_umlaut);
+  CHECK(a_umlaut == import_target_id("sort/\xc3\xa4", "s"));  // stable
+  for (const char* name : {"\xe6\x8e\x92\xe5\xba\x8f", "\xce\xb1", "1\xce\xb1", "\xce\xb1/x",
+                           "\xce\xb1 \xce\xb2 \xce\xb3 \xce\xb4"}) {
+    const std::string mapped = import_target_id(name, "s");
+    CHECK_MESSAGE(is_valid_target_id(mapped), mapped);
+  }
+  CHECK(import_target_id("\xce\xb1", "s").rfind("u_", 0) == 0);
+  const std::string long_utf8 = std::string(70, 'a') + "\xc3\xa4";
+  CHECK(import_target_id(long_utf8, "s").size() == 64);
   CHECK_THROWS_WITH_AS(import_target_id("/// ...", "f.json: benchmark ///"),
                        doctest::Contains("f.json: benchmark ///"), ImportError);
 }

@@ -28,23 +28,26 @@ std::uint32_t fnv1a(std::string_view text) {
 
 std::string import_target_id(std::string_view name, std::string_view source) {
   std::string id;
+  bool beyond_ascii = false;
   for (char raw : name) {
     const char c = (raw >= 'A' && raw <= 'Z') ? static_cast<char>(raw - 'A' + 'a') : raw;
+    beyond_ascii |= static_cast<unsigned char>(raw) >= 0x80;
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
       id += c;
     else if (!id.empty() && id.back() != '_')
       id += '_';
   }
   while (!id.empty() && id.back() == '_') id.pop_back();
-  if (id.empty())
+  if (id.empty() && !beyond_ascii)
     throw ImportError(std::string(source) + ": the name \"" + std::string(name) +
                       "\" has no letter or digit to make a target id from; rename the benchmark");
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "_%08x", fnv1a(name));
+  // Letters beyond ASCII ("ä", "α", "排序") have no place in an id: the hash
+  // of the whole name keeps "sort_ä" and "sort_ö" apart, and "排序" an id.
+  if (beyond_ascii) id = (id.empty() ? "u" : id.substr(0, kKeptPrefixLength)) + suffix;
   if (id.front() < 'a' || id.front() > 'z') id = "b_" + id;
-  if (id.size() > kMaxIdLength) {
-    char suffix[16];
-    std::snprintf(suffix, sizeof suffix, "_%08x", fnv1a(name));
-    id = id.substr(0, kKeptPrefixLength) + suffix;
-  }
+  if (id.size() > kMaxIdLength) id = id.substr(0, kKeptPrefixLength) + suffix;
   if (!is_valid_target_id(id))  // the mapping above always gives one; checked, not assumed
     throw ImportError(std::string(source) + ": the name \"" + std::string(name) + "\" maps to \"" +
                       id + "\", not a valid target id");
