@@ -343,6 +343,10 @@ class TargetDriver {
     bench_status status;
     Clock::time_point start, end;
     double cpu_start = -1, cpu_end = -1;
+    // A fresh buffer, before the clock starts: a run() that fails without a
+    // message must not be reported with text setup() or an earlier run()
+    // left behind (the buffer is only read after an error).
+    error_[0] = '\0';
     try {
       timing_.begin_run();
       if (read_cpu) cpu_start = process_cpu_ns();
