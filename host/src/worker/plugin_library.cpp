@@ -1,6 +1,7 @@
 #include "costops/host/worker/plugin_library.hpp"
 
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/symbol_interposition.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -165,6 +166,13 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
     probe_.status = TargetStatus::invalid;
     probe_.reason = std::string("the dynamic loader refused it: ") + e.what() +
                     " (an unresolved symbol means a missing dependency or link error)";
+    return;
+  }
+  // Before any plugin function runs: with its own calls bound to another
+  // library's code, its checks and its timings would be of that code.
+  if (std::string bound = bound_elsewhere_reason(symbols_bound_elsewhere(path)); !bound.empty()) {
+    probe_.status = TargetStatus::invalid;
+    probe_.reason = std::move(bound);
     return;
   }
   if (!library_.has(BENCH_TARGET_V1_ENTRY_SYMBOL)) {
