@@ -42,6 +42,14 @@
 #ifndef COSTOPS_BENCH_TARGET_V1_HPP
 #define COSTOPS_BENCH_TARGET_V1_HPP
 
+// C++17 or later (MSVC reports it in _MSVC_LANG). Said in one line, before
+// the dozens of errors an older -std= would give; a C++11 or C++14 plugin
+// includes bench_target_v1.h alone, which needs no helper.
+#if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error \
+    "bench_target_v1.hpp needs C++17 or later (-std=c++17); with C++11 or C++14 include <costops/bench_target_v1.h> alone"
+#else  // the helper, C++17 and later
+
 #include <costops/bench_target_v1.h>
 
 #include <cstddef>
@@ -199,22 +207,22 @@ namespace detail {
 template <class T, class = void>
 struct has_teardown : std::false_type {};
 template <class T>
-struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())>> : std::true_type {};
+struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())> > : std::true_type {};
 template <class T, class = void>
 struct has_run : std::false_type {};
 template <class T>
-struct has_run<T, std::void_t<decltype(std::declval<T&>().run(std::uint64_t{}))>> : std::true_type {
-};
+struct has_run<T, std::void_t<decltype(std::declval<T&>().run(std::uint64_t{}))> >
+    : std::true_type {};
 template <class T, class = void>
 struct has_run_thread : std::false_type {};
 template <class T>
 struct has_run_thread<
-    T, std::void_t<decltype(std::declval<T&>().run_thread(std::uint32_t{}, std::uint64_t{}))>>
+    T, std::void_t<decltype(std::declval<T&>().run_thread(std::uint32_t{}, std::uint64_t{}))> >
     : std::true_type {};
 template <class T, class = void>
 struct has_reset : std::false_type {};
 template <class T>
-struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())>> : std::true_type {};
+struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())> > : std::true_type {};
 
 // Runs `body`, turning every exception into a status code and a message.
 template <class Body>
@@ -489,4 +497,5 @@ class Targets {
     }                                                                                            \
   }
 
+#endif  // C++17 and later
 #endif  // COSTOPS_BENCH_TARGET_V1_HPP
