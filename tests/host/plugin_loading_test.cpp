@@ -132,3 +132,15 @@ TEST_CASE("a plugin whose own calls the loader binds to the host's process is re
   CHECK_MESSAGE(reason.find("libm") != std::string::npos, reason);
   CHECK_MESSAGE(reason.find("-fvisibility=hidden") != std::string::npos, reason);
 }
+
+// A plugin's own helper library placed next to it (found through an RPATH of
+// $ORIGIN) is probed like a plugin: the reason says where such a library goes.
+TEST_CASE("a library without the entry symbol is told where private libraries go") {
+  PluginLibrary helper(fixture("shims/full_disk_shim.so"));
+  CHECK_FALSE(helper.usable());
+  CHECK(helper.probe().status == TargetStatus::invalid);
+  const std::string& reason = helper.probe().reason;
+  CHECK_MESSAGE(reason.find("no exported symbol bench_target_v1_entry") != std::string::npos,
+                reason);
+  CHECK_MESSAGE(reason.find("$ORIGIN/lib") != std::string::npos, reason);
+}

@@ -179,7 +179,9 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
     if (refuse_other_major()) return;
     probe_.status = TargetStatus::invalid;
     probe_.reason = "no exported symbol " BENCH_TARGET_V1_ENTRY_SYMBOL
-                    "; is this a cost-ops plugin? Define it with BENCH_TARGET_V1_EXPORT";
+                    "; is this a cost-ops plugin? Define it with BENCH_TARGET_V1_EXPORT. A "
+                    "library a plugin needs goes in a subdirectory (lib/, found through an "
+                    "RPATH of $ORIGIN/lib), not directly in a plugin directory";
     return;
   }
   const auto entry =
