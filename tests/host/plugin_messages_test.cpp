@@ -79,3 +79,44 @@ TEST_CASE("a run() failing without a message is not given an earlier call's text
     CHECK(m.failure_message == "returned status -1 without a message");
   }
 }
+
+namespace {
+bench_status BENCH_TARGET_V1_CALL setup_returns_true(const bench_host_services_v1*, void** state,
+                                                     char*, uint64_t) {
+  *state = nullptr;
+  return 1;  // "true", as if bench_status were a success flag
+}
+bench_status BENCH_TARGET_V1_CALL setup_returns_odd_error(const bench_host_services_v1*,
+                                                          void** state, char* error,
+                                                          uint64_t capacity) {
+  *state = nullptr;
+  std::strncpy(error, "no GPU", static_cast<std::size_t>(capacity));
+  return -1000;
+}
+bench_status BENCH_TARGET_V1_CALL run_nothing(void*, uint64_t, char*, uint64_t) {
+  return BENCH_STATUS_OK;
+}
+}  // namespace
+
+TEST_CASE("a status outside the bench_status codes fails the target and says what the codes are") {
+  const TargetMeasurement as_true =
+      measure_target(target_1_0(&setup_returns_true, &run_nothing), quick_settings());
+  REQUIRE_FALSE(as_true.succeeded);
+  CHECK(as_true.failure_phase == "setup");
+  CHECK(as_true.failure_status == 1);
+  CHECK(as_true.failure_message ==
+        "returned status 1 without a message (status 1 is no bench_status: 0 is success, errors "
+        "are -1 to -4)");
+
+  const TargetMeasurement odd =
+      measure_target(target_1_0(&setup_returns_odd_error, &run_nothing), quick_settings());
+  REQUIRE_FALSE(odd.succeeded);
+  CHECK(odd.failure_status == -1000);
+  CHECK(odd.failure_message ==
+        "no GPU (status -1000 is no bench_status: 0 is success, errors are -1 to -4)");
+
+  // The codes themselves keep their message as it was.
+  const TargetMeasurement silent =
+      measure_target(target_1_0(&setup_with_note, &run_fails_silently), quick_settings());
+  CHECK(silent.failure_message == "returned status -1 without a message");
+}
