@@ -48,7 +48,13 @@
 #if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
 #error \
     "bench_target_v1.hpp needs C++17 or later (-std=c++17); with C++11 or C++14 include <costops/bench_target_v1.h> alone"
-#else  // the helper, C++17 and later
+#elif (defined(__GNUC__) && !defined(__cpp_exceptions)) || \
+    (defined(_MSC_VER) && !defined(_CPPUNWIND))
+// Errors travel as exceptions inside the helper (VerificationError,
+// Unsupported), caught at the boundary: without exceptions it cannot work.
+#error \
+    "bench_target_v1.hpp needs C++ exceptions (it reports errors with VerificationError and Unsupported); with -fno-exceptions include <costops/bench_target_v1.h> alone"
+#else  // the helper, C++17 and later, with exceptions
 
 #include <costops/bench_target_v1.h>
 
@@ -497,5 +503,5 @@ class Targets {
     }                                                                                            \
   }
 
-#endif  // C++17 and later
+#endif  // C++17 and later, with exceptions
 #endif  // COSTOPS_BENCH_TARGET_V1_HPP
