@@ -128,8 +128,14 @@ std::vector<BoundElsewhere> symbols_bound_elsewhere(const std::filesystem::path&
   const char* strings = file.at<char>(strings_section.sh_offset, strings_section.sh_size);
   if (!symbols || !strings || strings_section.sh_size == 0) return found;
 
+  // A definition under a version of the plugin's own (a version script
+  // with a named node) binds only references to that version, which no
+  // other library has: those cannot go elsewhere.
+  const ElfW(Half)* versions = nullptr;
   std::set<std::size_t> referenced;
   for (std::size_t i = 1; i < header->e_shnum; ++i) {
+    if (sections[i].sh_type == SHT_GNU_versym && sections[i].sh_link == dynsym)
+      versions = file.at<ElfW(Half)>(sections[i].sh_offset, symbol_count);
     if (sections[i].sh_link != dynsym) continue;
     if (sections[i].sh_type == SHT_RELA) add_referenced<ElfW(Rela)>(file, sections[i], referenced);
     if (sections[i].sh_type == SHT_REL) add_referenced<ElfW(Rel)>(file, sections[i], referenced);
@@ -148,6 +154,7 @@ std::vector<BoundElsewhere> symbols_bound_elsewhere(const std::filesystem::path&
         (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC))
       continue;
     if (symbol.st_name >= strings_section.sh_size) continue;
+    if (versions && (versions[index] & 0x7fff) > VER_NDX_GLOBAL) continue;
     const char* name = strings + symbol.st_name;
     const std::size_t length = strnlen(name, strings_section.sh_size - symbol.st_name);
     if (length == 0 || length == strings_section.sh_size - symbol.st_name) continue;
