@@ -384,6 +384,7 @@ class HostEndToEnd(unittest.TestCase):
         proc = run("run", "--plugin-dir", str(exported), "--plugin-dir", str(GOOD), "-o", str(self.out),
                    *QUICK)
         self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.check_every_file()
         plugins = {pathlib.Path(p["path"]).name: p for p in self.results()["plugins"]}
         self.assertEqual(plugins["good_c_plugin.so"]["status"], "ok")
         self.assertEqual(plugins["own_log_exported.so"]["status"], "invalid")
