@@ -440,6 +440,10 @@ class HostEndToEnd(unittest.TestCase):
             self.assertEqual(by_id[target_id]["status"], "ok", by_id[target_id].get("reason"))
             self.assertEqual(by_id[target_id]["plugin"]["abi_version"], "1.0")
         self.assertEqual(by_id["fixture_sum_array"]["metrics"]["values_per_sum"], 1000)
+        # A C++11 plugin of that time, and the 1.0 C source with its own log().
+        for target_id in ("fixture_cpp11_sum", "fixture_own_log"):
+            self.assertEqual(by_id[target_id]["status"], "ok", by_id[target_id].get("reason"))
+            self.assertEqual(by_id[target_id]["plugin"]["abi_version"], "1.0")
         self.assertGreater(by_id["fixture_copy_bytes"]["metrics"]["throughput_mb_per_sec"], 0)
         self.assertEqual(by_id["misbehaving_setup_error"]["status"], "failed")
         self.assertIn("cannot open the input fixture.csv", by_id["misbehaving_setup_error"]["reason"])
