@@ -368,6 +368,28 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertIn("misbehaving_verify_error: failed — verification failed", proc.stdout)
 
+    def test_a_plugin_whose_own_calls_reach_another_library_is_refused(self):
+        # The same 1.0 source with its own log(): built with the SDK's flags
+        # it runs; built by hand exporting everything, the loader binds its
+        # calls to libm's log, and the host says so instead of timing that.
+        proc = run("plugins", "check", str(ABI_1_0 / "own_log_plugin_abi_1_0.so"))
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("fixture_own_log: ok", proc.stdout)
+        exported = FIXTURES / "exported_symbols"
+        proc = run("plugins", "check", str(exported / "own_log_exported.so"))
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("invalid", proc.stdout)
+        self.assertIn("exports its own log (", proc.stdout)
+        self.assertIn("libm", proc.stdout)
+        proc = run("run", "--plugin-dir", str(exported), "--plugin-dir", str(GOOD), "-o", str(self.out),
+                   *QUICK)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.check_every_file()
+        plugins = {pathlib.Path(p["path"]).name: p for p in self.results()["plugins"]}
+        self.assertEqual(plugins["good_c_plugin.so"]["status"], "ok")
+        self.assertEqual(plugins["own_log_exported.so"]["status"], "invalid")
+        self.assertIn("-fvisibility=hidden", plugins["own_log_exported.so"]["reason"])
+
     def test_private_libraries_in_a_subdirectory_are_not_plugins(self):
         # Plugin directories are scanned one level deep: a plugin's private
         # helper libraries live in a subdirectory (found through RPATH
@@ -418,6 +440,10 @@ class HostEndToEnd(unittest.TestCase):
             self.assertEqual(by_id[target_id]["status"], "ok", by_id[target_id].get("reason"))
             self.assertEqual(by_id[target_id]["plugin"]["abi_version"], "1.0")
         self.assertEqual(by_id["fixture_sum_array"]["metrics"]["values_per_sum"], 1000)
+        # A C++11 plugin of that time, and the 1.0 C source with its own log().
+        for target_id in ("fixture_cpp11_sum", "fixture_own_log"):
+            self.assertEqual(by_id[target_id]["status"], "ok", by_id[target_id].get("reason"))
+            self.assertEqual(by_id[target_id]["plugin"]["abi_version"], "1.0")
         self.assertGreater(by_id["fixture_copy_bytes"]["metrics"]["throughput_mb_per_sec"], 0)
         self.assertEqual(by_id["misbehaving_setup_error"]["status"], "failed")
         self.assertIn("cannot open the input fixture.csv", by_id["misbehaving_setup_error"]["reason"])

@@ -115,3 +115,32 @@ TEST_CASE("a family member's description names its argument where the family's s
   CHECK(probe.targets[0].description == "sum 100 values (100-way: Nothing changes)");
   CHECK(probe.targets[1].description == "sum 100,000 values (100,000-way: Nothing changes)");
 }
+
+// A plugin's own function named like one the process already has (libm's
+// log): with the SDK's flags it is local and the plugin calls its own; built
+// by hand with every symbol exported, the loader binds the plugin's calls to
+// libm's, so the host would time the wrong code. It is refused by name.
+TEST_CASE("a plugin whose own calls the loader binds to the host's process is refused") {
+  PluginLibrary sdk_built(fixture("abi_1_0/own_log_plugin_abi_1_0.so"));
+  CHECK_MESSAGE(sdk_built.usable(), sdk_built.probe().reason);
+
+  PluginLibrary exported(fixture("exported_symbols/own_log_exported.so"));
+  CHECK_FALSE(exported.usable());
+  CHECK(exported.probe().status == TargetStatus::invalid);
+  const std::string& reason = exported.probe().reason;
+  CHECK_MESSAGE(reason.find("log") != std::string::npos, reason);
+  CHECK_MESSAGE(reason.find("libm") != std::string::npos, reason);
+  CHECK_MESSAGE(reason.find("-fvisibility=hidden") != std::string::npos, reason);
+}
+
+// A plugin's own helper library placed next to it (found through an RPATH of
+// $ORIGIN) is probed like a plugin: the reason says where such a library goes.
+TEST_CASE("a library without the entry symbol is told where private libraries go") {
+  PluginLibrary helper(fixture("shims/full_disk_shim.so"));
+  CHECK_FALSE(helper.usable());
+  CHECK(helper.probe().status == TargetStatus::invalid);
+  const std::string& reason = helper.probe().reason;
+  CHECK_MESSAGE(reason.find("no exported symbol bench_target_v1_entry") != std::string::npos,
+                reason);
+  CHECK_MESSAGE(reason.find("$ORIGIN/lib") != std::string::npos, reason);
+}

@@ -1,6 +1,7 @@
 #include "costops/host/worker/plugin_library.hpp"
 
 #include "costops/host/worker/descriptor_check.hpp"
+#include "costops/host/worker/symbol_interposition.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -167,11 +168,20 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
                     " (an unresolved symbol means a missing dependency or link error)";
     return;
   }
+  // Before any plugin function runs: with its own calls bound to another
+  // library's code, its checks and its timings would be of that code.
+  if (std::string bound = bound_elsewhere_reason(symbols_bound_elsewhere(path)); !bound.empty()) {
+    probe_.status = TargetStatus::invalid;
+    probe_.reason = std::move(bound);
+    return;
+  }
   if (!library_.has(BENCH_TARGET_V1_ENTRY_SYMBOL)) {
     if (refuse_other_major()) return;
     probe_.status = TargetStatus::invalid;
     probe_.reason = "no exported symbol " BENCH_TARGET_V1_ENTRY_SYMBOL
-                    "; is this a cost-ops plugin? Define it with BENCH_TARGET_V1_EXPORT";
+                    "; is this a cost-ops plugin? Define it with BENCH_TARGET_V1_EXPORT. A "
+                    "library a plugin needs goes in a subdirectory (lib/, found through an "
+                    "RPATH of $ORIGIN/lib), not directly in a plugin directory";
     return;
   }
   const auto entry =

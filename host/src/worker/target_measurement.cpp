@@ -288,6 +288,11 @@ class TargetDriver {
     out_.failure_message = error_[0]
                                ? text_from_plugin(error_.data(), error_.size(), error_.size())
                                : "returned status " + std::to_string(status) + " without a message";
+    // A status outside the enum (often 1 meant as "true"): say what the
+    // ABI's codes are, since the plugin's author likely did not know.
+    if (status > 0 || status < BENCH_STATUS_VERIFICATION_FAILED)
+      out_.failure_message += " (status " + std::to_string(status) +
+                              " is no bench_status: 0 is success, errors are -1 to -4)";
     return false;
   }
 
@@ -343,6 +348,10 @@ class TargetDriver {
     bench_status status;
     Clock::time_point start, end;
     double cpu_start = -1, cpu_end = -1;
+    // A fresh buffer, before the clock starts: a run() that fails without a
+    // message must not be reported with text setup() or an earlier run()
+    // left behind (the buffer is only read after an error).
+    error_[0] = '\0';
     try {
       timing_.begin_run();
       if (read_cpu) cpu_start = process_cpu_ns();

@@ -9,7 +9,7 @@
  * teardown. The host owns all timing: `run(state, iterations)` performs the
  * operation `iterations` times and the host measures the whole call.
  *
- * Everything a plugin author needs is in this file. It is pure C (C99 and
+ * Everything a plugin author needs is in this file. It is pure C (C89 and
  * later, and C++11 and later), depends on nothing but <stdint.h> and
  * <stddef.h>, and carries its own export and calling-convention macros.
  *
@@ -85,6 +85,19 @@
 /* ------------------------------------------------------------------------ */
 /* Linkage macros                                                            */
 /* ------------------------------------------------------------------------ */
+
+/** `inline` for the header's small static helpers, spelled so that C89
+ *  compilers accept it too (`inline` is a C99 keyword; the 1.0 .. 1.4
+ *  headers used it bare, which -std=c89 refuses). */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#define BENCH_TARGET_V1_INLINE inline
+#elif defined(__GNUC__) || defined(__clang__)
+#define BENCH_TARGET_V1_INLINE __inline__
+#elif defined(_MSC_VER)
+#define BENCH_TARGET_V1_INLINE __inline
+#else
+#define BENCH_TARGET_V1_INLINE
+#endif
 
 #ifdef __cplusplus
 #define BENCH_TARGET_V1_EXTERN_C extern "C"
@@ -505,12 +518,12 @@ typedef const bench_plugin_v1*(BENCH_TARGET_V1_CALL* bench_target_v1_entry_fn)(
   ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
 
 /** The argument of the family member being set up; 0 from a 1.0 host. */
-static inline int64_t bench_host_argument(const bench_host_services_v1* host) {
+static BENCH_TARGET_V1_INLINE int64_t bench_host_argument(const bench_host_services_v1* host) {
   return BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, argument) ? host->argument : 0;
 }
 
 /** The target's user_data; NULL from a 1.0 host. */
-static inline const void* bench_host_user_data(const bench_host_services_v1* host) {
+static BENCH_TARGET_V1_INLINE const void* bench_host_user_data(const bench_host_services_v1* host) {
   return BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, user_data) ? host->user_data
                                                                             : NULL;
 }
@@ -520,7 +533,7 @@ static inline const void* bench_host_user_data(const bench_host_services_v1* hos
  *  runs on every host; 1 when the host took the call. */
 /** (1.4) Threads that run_thread() runs on for the target being set up;
  *  1 from an older host or for an unthreaded target. */
-static inline uint32_t bench_host_threads(const bench_host_services_v1* host) {
+static BENCH_TARGET_V1_INLINE uint32_t bench_host_threads(const bench_host_services_v1* host) {
   return BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, threads) && host->threads > 0
              ? host->threads
              : 1;
@@ -528,8 +541,9 @@ static inline uint32_t bench_host_threads(const bench_host_services_v1* host) {
 
 /** (1.4) report_counter when the host offers it, else 0 and nothing (an
  *  older host cannot divide by its run() totals): 1 when the host took it. */
-static inline int bench_host_report_counter(const bench_host_services_v1* host, const char* key,
-                                            double value, uint32_t flags) {
+static BENCH_TARGET_V1_INLINE int bench_host_report_counter(const bench_host_services_v1* host,
+                                                            const char* key, double value,
+                                                            uint32_t flags) {
   if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, report_counter) ||
       host->report_counter == NULL)
     return 0;
@@ -537,22 +551,22 @@ static inline int bench_host_report_counter(const bench_host_services_v1* host, 
   return 1;
 }
 
-static inline int bench_host_add_manual_time_ns(const bench_host_services_v1* host,
-                                                uint64_t nanoseconds) {
+static BENCH_TARGET_V1_INLINE int bench_host_add_manual_time_ns(const bench_host_services_v1* host,
+                                                                uint64_t nanoseconds) {
   if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, add_manual_time_ns) ||
       host->add_manual_time_ns == NULL)
     return 0;
   host->add_manual_time_ns(host->host_context, nanoseconds);
   return 1;
 }
-static inline int bench_host_pause_timing(const bench_host_services_v1* host) {
+static BENCH_TARGET_V1_INLINE int bench_host_pause_timing(const bench_host_services_v1* host) {
   if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, pause_timing) ||
       host->pause_timing == NULL)
     return 0;
   host->pause_timing(host->host_context);
   return 1;
 }
-static inline int bench_host_resume_timing(const bench_host_services_v1* host) {
+static BENCH_TARGET_V1_INLINE int bench_host_resume_timing(const bench_host_services_v1* host) {
   if (!BENCH_TARGET_V1_HAS_FIELD(host, bench_host_services_v1, resume_timing) ||
       host->resume_timing == NULL)
     return 0;
@@ -562,7 +576,8 @@ static inline int bench_host_resume_timing(const bench_host_services_v1* host) {
 
 /** Copies `message` into a caller buffer of `capacity` bytes: truncated,
  *  always NUL-terminated (the rule for every message buffer). */
-static inline void bench_write_message(char* buffer, uint64_t capacity, const char* message) {
+static BENCH_TARGET_V1_INLINE void bench_write_message(char* buffer, uint64_t capacity,
+                                                       const char* message) {
   uint64_t n = 0;
   if (buffer == NULL || capacity == 0) return;
   while (message != NULL && message[n] != '\0' && n + 1 < capacity) {
@@ -575,20 +590,20 @@ static inline void bench_write_message(char* buffer, uint64_t capacity, const ch
 /** Says why the entry function declines, when the host offers a buffer
  *  (1.1); returns NULL so it can end the entry function:
  *    if (!cpu_has_avx2()) return bench_decline(host, "needs AVX2");  */
-static inline const bench_plugin_v1* bench_decline(const bench_host_info_v1* host,
-                                                   const char* reason) {
+static BENCH_TARGET_V1_INLINE const bench_plugin_v1* bench_decline(const bench_host_info_v1* host,
+                                                                   const char* reason) {
   if (host != NULL && BENCH_TARGET_V1_HAS_FIELD(host, bench_host_info_v1, decline_reason))
     bench_write_message(host->decline_reason, host->decline_reason_capacity, reason);
   return NULL;
 }
 
 /** True when target `t` is threaded (1.4): run_thread on `threads` threads. */
-static inline int bench_target_is_threaded(const bench_target_v1* t) {
+static BENCH_TARGET_V1_INLINE int bench_target_is_threaded(const bench_target_v1* t) {
   return BENCH_TARGET_V1_HAS_FIELD(t, bench_target_v1, run_thread) && t->run_thread != NULL;
 }
 
 /** True when target `t` declares a family (arguments or a range). */
-static inline int bench_target_is_family(const bench_target_v1* t) {
+static BENCH_TARGET_V1_INLINE int bench_target_is_family(const bench_target_v1* t) {
   return BENCH_TARGET_V1_HAS_FIELD(t, bench_target_v1, range_last) &&
          (t->argument_count != 0 || t->range_multiplier != 0);
 }
@@ -695,19 +710,19 @@ static inline int bench_target_is_family(const bench_target_v1* t) {
  * (The same technique as Google Benchmark's DoNotOptimize/ClobberMemory.)
  */
 #if defined(__GNUC__) || defined(__clang__)
-static inline void bench_do_not_optimize(void* value) {
+static BENCH_TARGET_V1_INLINE void bench_do_not_optimize(void* value) {
   __asm__ __volatile__("" : : "r"(value) : "memory");
 }
-static inline void bench_clobber_memory(void) {
+static BENCH_TARGET_V1_INLINE void bench_clobber_memory(void) {
   __asm__ __volatile__("" : : : "memory");
 }
 #else
 /* Portable fallback: a volatile sink the optimiser must honour. */
-static inline void bench_do_not_optimize(void* value) {
+static BENCH_TARGET_V1_INLINE void bench_do_not_optimize(void* value) {
   void* volatile sink = value;
   (void)sink;
 }
-static inline void bench_clobber_memory(void) {
+static BENCH_TARGET_V1_INLINE void bench_clobber_memory(void) {
   static volatile int fence_sink;
   fence_sink = 0;
 }

@@ -42,6 +42,20 @@
 #ifndef COSTOPS_BENCH_TARGET_V1_HPP
 #define COSTOPS_BENCH_TARGET_V1_HPP
 
+// C++17 or later (MSVC reports it in _MSVC_LANG). Said in one line, before
+// the dozens of errors an older -std= would give; a C++11 or C++14 plugin
+// includes bench_target_v1.h alone, which needs no helper.
+#if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error \
+    "bench_target_v1.hpp needs C++17 or later (-std=c++17); with C++11 or C++14 include <costops/bench_target_v1.h> alone"
+#elif (defined(__GNUC__) && !defined(__cpp_exceptions)) || \
+    (defined(_MSC_VER) && !defined(_CPPUNWIND))
+// Errors travel as exceptions inside the helper (VerificationError,
+// Unsupported), caught at the boundary: without exceptions it cannot work.
+#error \
+    "bench_target_v1.hpp needs C++ exceptions (it reports errors with VerificationError and Unsupported); with -fno-exceptions include <costops/bench_target_v1.h> alone"
+#else  // the helper, C++17 and later, with exceptions
+
 #include <costops/bench_target_v1.h>
 
 #include <cstddef>
@@ -199,22 +213,22 @@ namespace detail {
 template <class T, class = void>
 struct has_teardown : std::false_type {};
 template <class T>
-struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())>> : std::true_type {};
+struct has_teardown<T, std::void_t<decltype(std::declval<T&>().teardown())> > : std::true_type {};
 template <class T, class = void>
 struct has_run : std::false_type {};
 template <class T>
-struct has_run<T, std::void_t<decltype(std::declval<T&>().run(std::uint64_t{}))>> : std::true_type {
-};
+struct has_run<T, std::void_t<decltype(std::declval<T&>().run(std::uint64_t{}))> >
+    : std::true_type {};
 template <class T, class = void>
 struct has_run_thread : std::false_type {};
 template <class T>
 struct has_run_thread<
-    T, std::void_t<decltype(std::declval<T&>().run_thread(std::uint32_t{}, std::uint64_t{}))>>
+    T, std::void_t<decltype(std::declval<T&>().run_thread(std::uint32_t{}, std::uint64_t{}))> >
     : std::true_type {};
 template <class T, class = void>
 struct has_reset : std::false_type {};
 template <class T>
-struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())>> : std::true_type {};
+struct has_reset<T, std::void_t<decltype(std::declval<T&>().reset())> > : std::true_type {};
 
 // Runs `body`, turning every exception into a status code and a message.
 template <class Body>
@@ -489,4 +503,5 @@ class Targets {
     }                                                                                            \
   }
 
+#endif  // C++17 and later, with exceptions
 #endif  // COSTOPS_BENCH_TARGET_V1_HPP
