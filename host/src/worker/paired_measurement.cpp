@@ -159,8 +159,8 @@ PairedMeasurement measure_paired(const TargetCall& baseline, const TargetCall& c
 }
 
 PairedMeasurement measure_paired_request(const WorkerRequest& request) {
-  const PluginLibrary baseline(request.baseline_plugin);
-  const PluginLibrary current(request.plugin);
+  const PluginLibrary baseline(request.baseline_plugin, OwnSymbolCheck::probed_already);
+  const PluginLibrary current(request.plugin, OwnSymbolCheck::probed_already);
   PairedMeasurement m;
   if (!baseline.usable()) {
     m = load_failure(kBaselineSide, baseline.probe().reason);

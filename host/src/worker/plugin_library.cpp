@@ -152,7 +152,7 @@ bool PluginLibrary::refuse_other_major() {
   return false;
 }
 
-PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
+PluginLibrary::PluginLibrary(const std::filesystem::path& path, OwnSymbolCheck own_symbols) {
   probe_.path = path.string();
   if (const BinaryCheck check = check_binary_format(path); check.status != TargetStatus::ok) {
     probe_.status = check.status;
@@ -170,7 +170,10 @@ PluginLibrary::PluginLibrary(const std::filesystem::path& path) {
   }
   // Before any plugin function runs: with its own calls bound to another
   // library's code, its checks and its timings would be of that code.
-  if (std::string bound = bound_elsewhere_reason(symbols_bound_elsewhere(path)); !bound.empty()) {
+  if (std::string bound = own_symbols == OwnSymbolCheck::check
+                              ? bound_elsewhere_reason(symbols_bound_elsewhere(path))
+                              : std::string();
+      !bound.empty()) {
     probe_.status = TargetStatus::invalid;
     probe_.reason = std::move(bound);
     return;

@@ -12,8 +12,8 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <set>
 #include <string_view>
+#include <vector>
 
 #include "costops/host/files/safe_open.hpp"
 
@@ -60,11 +60,11 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-// Indices into the dynamic symbol table that a relocation section linked
-// to it names (the symbols the plugin's code reaches through the loader).
+// Marks the dynamic symbols a relocation section linked to the table names
+// (the symbols the plugin's code reaches through the loader).
 template <class Reloc>
-void add_referenced(const MappedFile& file, const ElfW(Shdr) & section,
-                    std::set<std::size_t>& out) {
+void mark_referenced(const MappedFile& file, const ElfW(Shdr) & section,
+                     std::vector<char>& referenced) {
   if (section.sh_entsize != sizeof(Reloc)) return;
   const std::uint64_t count = section.sh_size / sizeof(Reloc);
   const Reloc* relocs = file.at<Reloc>(section.sh_offset, count);
@@ -75,7 +75,7 @@ void add_referenced(const MappedFile& file, const ElfW(Shdr) & section,
 #else
     const std::size_t symbol = ELF32_R_SYM(relocs[i].r_info);
 #endif
-    if (symbol != 0) out.insert(symbol);
+    if (symbol < referenced.size()) referenced[symbol] = 1;
   }
 }
 
@@ -132,19 +132,19 @@ std::vector<BoundElsewhere> symbols_bound_elsewhere(const std::filesystem::path&
   // with a named node) binds only references to that version, which no
   // other library has: those cannot go elsewhere.
   const ElfW(Half)* versions = nullptr;
-  std::set<std::size_t> referenced;
+  std::vector<char> referenced(symbol_count, 0);  // by index into the table; 0 is no symbol
   for (std::size_t i = 1; i < header->e_shnum; ++i) {
     if (sections[i].sh_type == SHT_GNU_versym && sections[i].sh_link == dynsym)
       versions = file.at<ElfW(Half)>(sections[i].sh_offset, symbol_count);
     if (sections[i].sh_link != dynsym) continue;
-    if (sections[i].sh_type == SHT_RELA) add_referenced<ElfW(Rela)>(file, sections[i], referenced);
-    if (sections[i].sh_type == SHT_REL) add_referenced<ElfW(Rel)>(file, sections[i], referenced);
+    if (sections[i].sh_type == SHT_RELA) mark_referenced<ElfW(Rela)>(file, sections[i], referenced);
+    if (sections[i].sh_type == SHT_REL) mark_referenced<ElfW(Rel)>(file, sections[i], referenced);
   }
 
-  const std::string own_path = std::filesystem::weakly_canonical(library).string();
+  std::string own_path;  // resolved only when a definition is found elsewhere (rare)
   bool holds_runtime_copy = false;
-  for (const std::size_t index : referenced) {
-    if (index >= symbol_count) continue;
+  for (std::size_t index = 1; index < symbol_count; ++index) {
+    if (!referenced[index]) continue;
     const ElfW(Sym)& symbol = symbols[index];
     const unsigned type = ELF64_ST_TYPE(symbol.st_info);
     // Defined here, strong (weak definitions, like C++ template copies, are
@@ -165,9 +165,10 @@ std::vector<BoundElsewhere> symbols_bound_elsewhere(const std::filesystem::path&
     void* elsewhere = ::dlsym(RTLD_DEFAULT, name);
     Dl_info info{};
     if (!elsewhere || ::dladdr(elsewhere, &info) == 0 || !info.dli_fname) continue;
-    std::error_code ec;
+    std::error_code ec, own_ec;
     const std::string defined_by = std::filesystem::weakly_canonical(info.dli_fname, ec).string();
-    if (!ec && defined_by == own_path) continue;
+    if (own_path.empty()) own_path = std::filesystem::weakly_canonical(library, own_ec).string();
+    if (!ec && !own_ec && defined_by == own_path) continue;
     found.push_back({name, info.dli_fname});
   }
   // A static copy of the C++ runtime defines operator new and delete too.

@@ -75,7 +75,7 @@ int run_paired_worker(const WorkerRequest& request) {
 
 int run_target_worker(const std::filesystem::path& library, const std::string& target_id,
                       const MeasurementSettings& settings) {
-  PluginLibrary plugin(library);
+  PluginLibrary plugin(library, OwnSymbolCheck::probed_already);
   TargetMeasurement measurement;
   if (!plugin.usable()) {
     measurement.failure_phase = "load";

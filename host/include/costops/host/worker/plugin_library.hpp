@@ -27,11 +27,19 @@ struct BinaryCheck {
 };
 BinaryCheck check_binary_format(const std::filesystem::path& path);
 
+// Whether loading checks that none of the plugin's own calls is bound to
+// another library of the process (symbol_interposition.hpp). The probe
+// checks; a worker that runs a target of a probed plugin may skip it (the
+// same worker executable, the same file, or the probe cache would not
+// hold): reading the file costs 30-50 us a worker.
+enum class OwnSymbolCheck { check, probed_already };
+
 class PluginLibrary {
  public:
   // Loads (RTLD_NOW | RTLD_LOCAL, absolute path), calls the entry function and
   // validates the descriptor. Never throws: problems land in probe().
-  explicit PluginLibrary(const std::filesystem::path& path);
+  explicit PluginLibrary(const std::filesystem::path& path,
+                         OwnSymbolCheck own_symbols = OwnSymbolCheck::check);
   // Unloads the library, unless another thread of this process still runs
   // (a plugin's, left behind): then it stays loaded until the process ends,
   // for unmapping code under a running thread would crash the process.
