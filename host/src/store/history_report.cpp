@@ -9,6 +9,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/sample_stats.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -125,17 +126,11 @@ std::string history_json(const std::string& target_id, const std::vector<History
 
 }  // namespace
 
+// Branch names, machines, repositories and commits come from the runs'
+// provenance (git, the environment, another host's outbox): escaped like
+// every other Markdown cell, not only for '|' and line ends.
 std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+  return markdown_escaped(text);
 }
 
 std::string history_series_key(const RunProvenance& run) {
