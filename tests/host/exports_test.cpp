@@ -256,6 +256,16 @@ TEST_CASE("junit: plugin text with every control, noncharacters and line ends st
   CHECK(xml.find("name=\"id&#13;&#10;&#9;&#10;") != std::string::npos);
 }
 
+TEST_CASE("csv: a NUL, quotes, line ends and formula starts stay inside their cell") {
+  json::value doc = results();
+  json::object& crashes = doc.at("targets").as_array()[2].as_object();
+  crashes["reason"] = std::string("=a\0b\",\r\nc", 9);
+  crashes["plugin"].as_object()["name"] = "@x";
+  const std::string out = export_results(doc, ExportFormat::csv).text;
+  CHECK(out.find('\0') == std::string::npos);
+  CHECK(out.find(",\"'@x\",1.0,\"'=a\uFFFDb\"\",\r\nc\"\r\n") != std::string::npos);
+}
+
 TEST_CASE("run_name_of: the run directory's name") {
   CHECK(run_name_of("/tmp/runs/before/results.json") == "before");
   CHECK(run_name_of("/") == "cost-ops");

@@ -101,7 +101,9 @@ std::string property(std::string_view name, std::string_view value) {
 // spreadsheet would run as a formula (starting with = + - @, tab or
 // carriage return) gets a leading apostrophe and is quoted.
 std::string csv_field(std::string_view raw) {
-  std::string text = valid_utf8(raw);
+  std::string text;
+  for (const char c : valid_utf8(raw))  // a NUL ends the cell for C-string readers (sqlite .import)
+    text += c == '\0' ? std::string("\uFFFD") : std::string(1, c);
   const bool formula =
       !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
   if (formula) text.insert(0, 1, '\'');
