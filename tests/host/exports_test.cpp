@@ -266,6 +266,16 @@ TEST_CASE("csv: a NUL, quotes, line ends and formula starts stay inside their ce
   CHECK(out.find(",\"'@x\",1.0,\"'=a\uFFFDb\"\",\r\nc\"\r\n") != std::string::npos);
 }
 
+TEST_CASE("junit: a timestamp that is no xs:dateTime is left out, not written") {
+  json::value doc = results();
+  CHECK(export_results(doc, ExportFormat::junit).text.find(" timestamp=\"2026-12-03T02:00:00\" ") !=
+        std::string::npos);
+  for (const char* bad : {"", "yesterday", "2026-13-03T02:00:00Z", "2026-12-03 02:00:00"}) {
+    doc.as_object()["timestamp"] = bad;
+    CHECK(export_results(doc, ExportFormat::junit).text.find("timestamp=") == std::string::npos);
+  }
+}
+
 TEST_CASE("run_name_of: the run directory's name") {
   CHECK(run_name_of("/tmp/runs/before/results.json") == "before");
   CHECK(run_name_of("/") == "cost-ops");

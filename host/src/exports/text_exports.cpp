@@ -120,6 +120,25 @@ std::string csv_number(double value) {
   return text;
 }
 
+// JUnit's timestamp is an xs:dateTime without a zone (YYYY-MM-DDTHH:MM:SS):
+// the run's UTC time cut to that, or no attribute when the file's is not one
+// (an edited or imported results.json), which readers accept.
+std::string timestamp_attribute(std::string_view timestamp) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (timestamp.size() < kShape.size()) return {};
+  for (std::size_t i = 0; i < kShape.size(); ++i)
+    if (kShape[i] == 'd' ? !(timestamp[i] >= '0' && timestamp[i] <= '9')
+                         : timestamp[i] != kShape[i])
+      return {};
+  const auto field = [&](std::size_t at) {
+    return (timestamp[at] - '0') * 10 + timestamp[at + 1] - '0';
+  };
+  if (field(5) < 1 || field(5) > 12 || field(8) < 1 || field(8) > 31 || field(11) > 23 ||
+      field(14) > 59 || field(17) > 59)
+    return {};
+  return " timestamp=\"" + std::string(timestamp.substr(0, kShape.size())) + "\"";
+}
+
 }  // namespace
 
 std::string junit_xml(const ExportView& view) {
@@ -148,7 +167,7 @@ std::string junit_xml(const ExportView& view) {
   // one CI report stay two suites.
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cost-ops\" " + counts +
          ">\n  <testsuite name=\"" + xml_attribute(view.run_name) + "\" " + counts +
-         " timestamp=\"" + xml_attribute(view.timestamp.substr(0, 19)) + "\" hostname=\"" +
+         timestamp_attribute(view.timestamp) + " hostname=\"" +
          xml_attribute(view.host_name.empty() ? "localhost" : view.host_name) +
          "\">\n    <properties>\n" + properties + "    </properties>\n" + cases +
          "  </testsuite>\n</testsuites>\n";
