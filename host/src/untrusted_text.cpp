@@ -163,11 +163,27 @@ std::string markdown_escaped(std::string_view raw) {
   const auto ascii_alnum = [](char ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
   };
-  const std::string text = valid_utf8(raw);
+  std::string text = valid_utf8(raw);
+  // At the start of a line (a description is a paragraph of its own):
+  // indentation would make a code block, so it goes; a leading # + - = or
+  // the "1." / "1)" of a numbered list would make a heading, list or rule,
+  // so that character is escaped below.
+  text.erase(0, std::min(text.find_first_not_of(" \t"), text.size()));
+  const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  const bool numbered = digits > 0 && digits < text.size() &&
+                        (text[digits] == '.' || text[digits] == ')') &&
+                        (digits + 1 == text.size() || text[digits + 1] == ' ' ||
+                         text[digits + 1] == '\t');  // "1. x" is a list item, "0.1.0" is not
+  const std::size_t block_marker = !text.empty() && std::strchr("#+-=", text[0]) ? 0
+                                   : numbered                                    ? digits
+                                              : std::string::npos;
   std::string out;
   for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
     const char32_t c = code_point_at(text, i, length);
-    if (const std::size_t control = display_control_length(text, i); control != 0) {
+    if (i == block_marker) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (const std::size_t control = display_control_length(text, i); control != 0) {
       out += ' ';  // a rendered table cell cannot read as another either
     } else if (c == '\n' || c == '\r') {
       out += ' ';

@@ -149,6 +149,14 @@ TEST_CASE("markdown_escaped: one line, no HTML, entity or control; ids and x86_6
   CHECK(markdown_escaped("x\x01y\x7Fz\xC2\x85\xEF\xBF\xBE") == "x\uFFFDy\uFFFDz\uFFFD\uFFFD");
   CHECK(markdown_escaped("fixture_sum_array x86_64") == "fixture_sum_array x86_64");
   CHECK(markdown_escaped("_a_ a_ _a __b__") == "\\_a\\_ a\\_ \\_a \\_\\_b\\_\\_");
+  // At the start of a line: no heading, list, rule, numbered item or code block.
+  CHECK(markdown_escaped("# h") == "\\# h");
+  CHECK(markdown_escaped("- item") == "\\- item");
+  CHECK(markdown_escaped("===") == "\\===");
+  CHECK(markdown_escaped("12. item") == "12\\. item");
+  CHECK(markdown_escaped("3) item") == "3\\) item");
+  CHECK(markdown_escaped("    code") == "code");
+  CHECK(markdown_escaped("2026-01-02 x-y") == "2026-01-02 x-y");  // mid-line: as it is
 }
 
 TEST_CASE("histogram: equal bins over the range, every finite value counted once") {

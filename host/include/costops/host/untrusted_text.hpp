@@ -41,6 +41,8 @@ std::string for_terminal(std::string_view text, bool keep_newlines = true);
 // '&' are written as &lt; and &amp; so no HTML or entity is injected;
 // bidirectional overrides and marks and U+2028/U+2029 become spaces, and
 // other control characters and noncharacters U+FFFD.
+// Safe at the start of a line too: leading blanks are dropped and a leading
+// # + - = or list number's . or ) escaped (no heading, list, rule or code).
 std::string markdown_escaped(std::string_view text);
 
 // For HTML text or a quoted attribute value: made valid UTF-8, & < > " '
