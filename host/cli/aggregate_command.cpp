@@ -7,6 +7,7 @@
 #include "costops/host/output_directory.hpp"
 #include "costops/host/result_aggregation.hpp"
 #include "costops/host/results_signature.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -122,7 +123,7 @@ int aggregate_command(const Arguments& args, const CommandContext&) {
     report = from_store ? aggregate_from_store(store) : aggregate_sources(directories);
     write_aggregate(report, output);
   } catch (const std::runtime_error& e) {  // AggregateError, HistoryError, FileWriteError
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   bool any_refused = false;

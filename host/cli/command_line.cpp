@@ -8,6 +8,7 @@
 
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/store/store_location.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/utc_time.hpp"
 
 namespace costops::cli {
@@ -66,7 +67,7 @@ bool check_store_options(const StoreOptionValues& store, bool reading) {
     std::error_code ec;
     if (!reading || where.is_postgres() || std::filesystem::exists(store.location, ec)) return true;
   } catch (const host::HistoryError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return false;
   }
   std::cerr << "error: history database " << store.location << " does not exist; record runs with "

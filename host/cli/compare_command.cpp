@@ -8,6 +8,7 @@
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/result_store.hpp"
 #include "costops/host/terminal_style.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -166,7 +167,7 @@ int compare_command(const Arguments& args, const CommandContext&) {
     }
     comparison = compare_runs(base, current, gate.comparison);
   } catch (const std::runtime_error& e) {  // ResultsFileError, ComparisonError, HistoryError
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   if (quiet)

@@ -9,6 +9,7 @@
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/exports.hpp"
 #include "costops/host/results_file.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -98,7 +99,7 @@ int export_command(const Arguments& args, const CommandContext&) {
     if (const std::string warning = left_out_warning(*format, exported.left_out); !warning.empty())
       std::cerr << "warning: " << warning << "\n";
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   return kExitOk;

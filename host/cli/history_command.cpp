@@ -13,6 +13,7 @@
 #include "costops/host/history_report.hpp"
 #include "costops/host/store/fleet_regressions.hpp"
 #include "costops/host/terminal_style.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -153,7 +154,7 @@ int history_command(const Arguments& args, const CommandContext&) {
                       : shown);
     return kExitOk;
   } catch (const std::runtime_error& e) {  // HistoryError, FileWriteError (rejecting a file)
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
 }

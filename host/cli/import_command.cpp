@@ -10,6 +10,7 @@
 #include "costops/host/import/import_readers.hpp"
 #include "costops/host/import/import_writer.hpp"
 #include "costops/host/import/imported_environment.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -71,7 +72,7 @@ bool record_in_store(const SuiteReport& report, const StoreOptionValues& locatio
     std::cout << "Recorded as run " << run_id << " in " << store->location() << "\n";
     return true;
   } catch (const HistoryError& e) {
-    std::cerr << "error: the run was not stored: " << e.what() << "\n";
+    std::cerr << "error: the run was not stored: " << costops::host::for_terminal(e.what()) << "\n";
     try {
       const fs::path file = queue_in_outbox(dir, record);
       std::cerr << "error: queued in " << file.string()
@@ -136,10 +137,10 @@ int import_command(const Arguments& args, const CommandContext& context) {
     if (!text.history.location.empty() && !record_in_store(report, text.history, text.output))
       return kExitUsage;
   } catch (const ImportError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   } catch (const std::exception& e) {  // FileWriteError, a report that cannot be written
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   return kExitOk;

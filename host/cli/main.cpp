@@ -12,6 +12,7 @@
 #include "costops/host/build_info.hpp"
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/store/store_location.hpp"
+#include "costops/host/untrusted_text.hpp"
 #include "costops/host/worker/worker_main.hpp"
 #include "costops/host/worker_protocol.hpp"
 
@@ -79,11 +80,11 @@ int main(int argc, char** argv) {
     return dispatch(args.front(), cli::Arguments(args.begin() + 1, args.end()), context);
   } catch (const boost::program_options::error& e) {
     const bool command = args.size() > 1 && cli::find_command(args.front());
-    std::cerr << "error: " << e.what() << "\nSee `cost-ops " << (command ? args.front() + " " : "")
-              << "--help`.\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\nSee `cost-ops "
+              << (command ? args.front() + " " : "") << "--help`.\n";
     return host::kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return host::kExitUsage;
   }
 }

@@ -42,7 +42,7 @@ int list_plugins(const PluginSelection& selection, bool as_json, const CommandCo
   try {
     files = discover_plugins(selection, context.self);
   } catch (const DiscoveryError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   const auto executor = make_executor(selection, context.self);

@@ -8,6 +8,7 @@
 #include "costops/host/exit_codes.hpp"
 #include "costops/host/exports.hpp"
 #include "costops/host/report/html_report.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -107,7 +108,7 @@ int report_command(const Arguments& args, const CommandContext&) {
     }
     write_html_report(request, text.output);
   } catch (const std::exception& e) {  // ResultsFileError, HistoryError, FileWriteError, ...
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   std::cout << "Report: " << fs::absolute(text.output).string() << "\n";

@@ -123,7 +123,7 @@ po::options_description describe_run_options(RunOptions& options, RunOptionText&
 }
 
 bool reject(const std::string& message) {
-  std::cerr << "error: " << message << "\n";
+  std::cerr << "error: " << for_terminal(message) << "\n";  // it may quote a plugin or a file
   return false;
 }
 

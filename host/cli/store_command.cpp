@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "costops/host/exit_codes.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::cli {
 
@@ -70,7 +71,7 @@ int store_command(const Arguments& args, const CommandContext&) {
     else
       std::cerr << "migrated " << where << " from schema version " << from << " to " << to << "\n";
   } catch (const HistoryError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
     return kExitUsage;
   }
   return kExitOk;

@@ -1,6 +1,7 @@
 #include "costops/host/untrusted_text.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "costops/host/metric_keys.hpp"
@@ -93,6 +94,31 @@ std::size_t display_control_length(std::string_view text, std::size_t i) {
   return 0;
 }
 
+// The code point of the sequence at text[i] of valid UTF-8 and its length.
+char32_t code_point_at(std::string_view text, std::size_t i, std::size_t& length) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  if (b(0) < 0x80) return length = 1, b(0);
+  if (b(0) < 0xE0) return length = 2, char32_t((b(0) & 0x1F) << 6 | (b(1) & 0x3F));
+  if (b(0) < 0xF0)
+    return length = 3, char32_t((b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F));
+  return length = 4,
+         char32_t((b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F));
+}
+
+// Unicode's noncharacters (U+FDD0..U+FDEF and the last two of every plane):
+// valid UTF-8, but XML cannot hold U+FFFE and U+FFFF and HTML's parser
+// reports every one of them as an error.
+bool is_noncharacter(char32_t c) {
+  return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
+
+// A control character (C0 other than tab, newline and carriage return, DEL,
+// C1) or a noncharacter: what no text format here should carry as it is.
+bool is_unprintable(char32_t c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
+         is_noncharacter(c);
+}
+
 }  // namespace
 
 std::string for_terminal(std::string_view raw, bool keep_newlines) {
@@ -134,22 +160,47 @@ std::string for_terminal(std::string_view raw, bool keep_newlines) {
 }
 
 std::string markdown_escaped(std::string_view raw) {
-  const std::string text = valid_utf8(raw);
+  const auto ascii_alnum = [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+  };
+  std::string text = valid_utf8(raw);
+  // At the start of a line (a description is a paragraph of its own):
+  // indentation would make a code block, so it goes; a leading # + - = or
+  // the "1." / "1)" of a numbered list would make a heading, list or rule,
+  // so that character is escaped below.
+  text.erase(0, std::min(text.find_first_not_of(" \t"), text.size()));
+  const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  const bool numbered = digits > 0 && digits < text.size() &&
+                        (text[digits] == '.' || text[digits] == ')') &&
+                        (digits + 1 == text.size() || text[digits + 1] == ' ' ||
+                         text[digits + 1] == '\t');  // "1. x" is a list item, "0.1.0" is not
+  const std::size_t block_marker = !text.empty() && std::strchr("#+-=", text[0]) ? 0
+                                   : numbered                                    ? digits
+                                              : std::string::npos;
   std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (const std::size_t length = display_control_length(text, i); length != 0) {
+  for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
+    const char32_t c = code_point_at(text, i, length);
+    if (i == block_marker) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (const std::size_t control = display_control_length(text, i); control != 0) {
       out += ' ';  // a rendered table cell cannot read as another either
-      i += length - 1;
     } else if (c == '\n' || c == '\r') {
       out += ' ';
+    } else if (is_unprintable(c)) {
+      out += "\uFFFD";  // as CommonMark does with NUL; HTML cannot carry the others either
     } else if (c == '<') {
       out += "&lt;";
-    } else if (c != '\0' && std::strchr("\\`*_[]|>~", c) != nullptr) {
+    } else if (c == '&') {
+      out += "&amp;";  // "&lt;" in a plugin's text stays those four characters
+    } else if (c == '_' && i > 0 && i + 1 < text.size() && ascii_alnum(text[i - 1]) &&
+               ascii_alnum(text[i + 1])) {
+      out += '_';  // inside a word it is no emphasis (CommonMark): x86_64, target ids
+    } else if (c < 0x80 && c != 0 && std::strchr("\\`*_[]|>~", static_cast<char>(c)) != nullptr) {
       out += '\\';
-      out += c;
+      out += static_cast<char>(c);
     } else {
-      out += c;
+      out.append(text, i, length);
     }
   }
   return out;
@@ -159,46 +210,79 @@ std::string html_escaped(std::string_view text) {
   const std::string valid = valid_utf8(text);
   std::string out;
   out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(valid[i]);
-    const bool c1 = byte == 0xC2 && i + 1 < valid.size() &&
-                    static_cast<unsigned char>(valid[i + 1]) >= 0x80 &&
-                    static_cast<unsigned char>(valid[i + 1]) <= 0x9F;
-    if (c1) ++i;  // the second byte of the two-byte control
-    if (c1 || (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F)
+  for (std::size_t i = 0, length = 0; i < valid.size(); i += length) {
+    const char32_t c = code_point_at(valid, i, length);
+    if (is_unprintable(c))
       out += "\uFFFD";
-    else if (byte == '&')
+    else if (c == '&')
       out += "&amp;";
-    else if (byte == '<')
+    else if (c == '<')
       out += "&lt;";
-    else if (byte == '>')
+    else if (c == '>')
       out += "&gt;";
-    else if (byte == '"')
+    else if (c == '"')
       out += "&quot;";
-    else if (byte == '\'')
+    else if (c == '\'')
       out += "&#39;";
     else
-      out += valid[i];
+      out.append(valid, i, length);
+  }
+  return out;
+}
+
+std::string xml_escaped(std::string_view text, XmlPlace place) {
+  const std::string valid = valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0, length = 0; i < valid.size(); i += length) {
+    const char32_t c = code_point_at(valid, i, length);
+    if (c == 0xFFFE || c == 0xFFFF || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+      continue;  // not an XML 1.0 Char: no parser accepts the document
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";  // "]]>" cannot occur either
+    else if (c == '"')
+      out += "&quot;";
+    else if (c == '\'')
+      out += "&apos;";
+    else if (c == '\r')
+      out += "&#13;";  // a parser turns a literal CR (and CR LF) into LF
+    else if (place == XmlPlace::attribute && (c == '\n' || c == '\t'))
+      out += c == '\n' ? "&#10;" : "&#9;";  // literal ones become spaces in an attribute
+    else
+      out.append(valid, i, length);
   }
   return out;
 }
 
 std::string script_safe_json(std::string_view json) {
+  const std::string valid = valid_utf8(json);
   std::string out;
-  out.reserve(json.size());
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (c == '<')
-      out += "\\u003c";
-    else if (c == '>')
-      out += "\\u003e";
-    else if (c == '&')
-      out += "\\u0026";
-    else if (json.substr(i, 3) == "\xE2\x80\xA8" || json.substr(i, 3) == "\xE2\x80\xA9") {
-      out += json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-      i += 2;
-    } else
-      out += c;
+  out.reserve(valid.size());
+  const auto escape = [&](char32_t unit) {
+    char text[16];  // \u and at most four hex digits: the units are below 0x10000
+    std::snprintf(text, sizeof text, "\\u%04x", static_cast<unsigned>(unit) & 0xFFFFu);
+    out += text;
+  };
+  for (std::size_t i = 0, length = 0; i < valid.size(); i += length) {
+    const char32_t c = code_point_at(valid, i, length);
+    // Markup, U+2028/U+2029 (line ends in older JavaScript), and what the
+    // HTML parser reports as an error even inside <script>: DEL, C1 controls
+    // and noncharacters (JSON writes those raw). In strings only, as escapes
+    // JSON.parse reads back (a UTF-16 pair above U+FFFF).
+    if (c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029 || is_unprintable(c)) {
+      if (c > 0xFFFF) {
+        escape(0xD800 + ((c - 0x10000) >> 10));
+        escape(0xDC00 + ((c - 0x10000) & 0x3FF));
+      } else {
+        escape(c);
+      }
+    } else {
+      out.append(valid, i, length);
+    }
   }
   return out;
 }

@@ -13,10 +13,12 @@ functions it imports (mannwhitneyu, gmean); everything else is its own.
 usage: exports_e2e_test.py COST_OPS FIXTURE_DIR SOURCE_DIR
 """
 import csv
+import html.parser
 import io
 import json
 import os
 import pathlib
+import re
 import shutil
 import statistics
 import subprocess
@@ -280,6 +282,112 @@ class Exports(unittest.TestCase):
         (self.tmp / "broken/results.json").write_text(json.dumps(broken))
         return "broken"
 
+    # Every kind of character a plugin or an edited file can put into a
+    # text field: each C0 control, DEL, C1 (NEL, CSI), U+2028/2029, a
+    # right-to-left override, noncharacters (U+FFFE, U+FFFF, U+FDD0,
+    # U+10FFFF), markup and format syntax of every output, CSV formula
+    # starts, a CR LF and an emoji.
+    HOSTILE = ("".join(chr(c) for c in range(1, 32)) + "\x7f\x85\x9b\u2028\u2029\u202e"
+               "\ufffe\uffff\ufdd0\U0010ffff]]>--<script>alert(1)</script>\"',|=cmd|\n# h\r\n"
+               "`*_\\[x](y)<!-- &amp; \U0001F600")
+
+    def hostile_run(self):
+        """Run a with every text field hostile: ids, reasons, plugin name
+        and version, a text metric and the run's name; one target failed,
+        one skipped, one measured with a metric named like a Google
+        Benchmark key and counts no integer holds. Its directory name."""
+        doc = json.loads((self.tmp / "a/results.json").read_text())
+        doc["settings"]["run_name"] = "=" + self.HOSTILE
+        doc["environment"]["host_name"] = "-" + self.HOSTILE
+        measured = next(t for t in doc["targets"] if t["target_id"] == "fixture_sum_array")
+        measured["target_id"] = "+" + self.HOSTILE
+        measured["plugin"].update(name="@" + self.HOSTILE, version="\t" + self.HOSTILE)
+        measured["metrics"].update(evil_text="\r" + self.HOSTILE, error_occurred=1,
+                                   aggregate_name=2, total_iterations=1e300,
+                                   total_duration_ms=float("inf"))
+        measured["statistics"]["samples"] = 1e300
+        template = next(t for t in doc["targets"] if t["target_id"] == "fixture_copy_bytes")
+        for status in ("failed", "skipped"):
+            doc["targets"].append(dict(template, target_id=status + "_" + self.HOSTILE,
+                                       status=status, reason="=" + self.HOSTILE, samples=None,
+                                       statistics=None, measurement=None, metrics={}))
+        (self.tmp / "hostile").mkdir(exist_ok=True)
+        (self.tmp / "hostile/results.json").write_text(
+            json.dumps(doc, ensure_ascii=False).replace("Infinity", "1e999"), encoding="utf-8")
+        return "hostile"
+
+    def test_hostile_text_stays_data_in_every_export_and_compare_output(self):
+        hostile = self.hostile_run()
+        targets = len(json.loads((self.tmp / hostile / "results.json").read_text())["targets"])
+        # JUnit: the schema, xml.etree, and the text read back as written
+        # (less what XML cannot hold), line ends and all.
+        junit = self.export(hostile, "junit", "--baseline", self.tmp / "a")
+        proc = subprocess.run(["xmllint", "--noout", "--schema", SOURCE / "tests/e2e/junit.xsd",
+                               junit], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        xml_chars = "".join(c for c in self.HOSTILE if c in "\t\n\r" or
+                            (c >= " " and c not in "\ufffe\uffff"))
+        suite = ET.parse(junit).getroot().find("testsuite")
+        self.assertEqual(suite.get("name"), "=" + xml_chars)
+        self.assertEqual(suite.get("hostname"), "-" + xml_chars)
+        cases = suite.findall("testcase")
+        self.assertEqual(len(cases), targets)
+        self.assertIn("+" + xml_chars, [c.get("name") for c in cases])
+        failed = next(c for c in cases if c.get("name") == "failed_" + xml_chars)
+        self.assertIn("=" + xml_chars, failed.find("error").get("message"))
+        self.assertRegex(suite.get("time"), r"^\d{1,16}\.\d{6}$")
+        # CSV: one row per target, every text cell back as written, and
+        # none a spreadsheet would run.
+        rows = list(csv.reader(io.StringIO(self.export(hostile, "csv").read_bytes().decode(),
+                                           newline=""), strict=True))
+        self.assertEqual(len(rows), targets + 1)
+        self.assertTrue(all(len(r) == len(rows[0]) for r in rows))
+        for row in rows[1:]:
+            for cell in (row[0], row[1], row[13], row[14], row[15]):
+                self.assertFalse(cell[:1] in ("=", "+", "-", "@", "\t", "\r"), cell[:20])
+        self.assertIn("'+" + self.HOSTILE, [r[0] for r in rows])
+        # JSON formats: strict UTF-8 JSON; no plugin counter named like a key
+        # of Google Benchmark's rows, so a measured row never reads as failed.
+        def refuse(constant):
+            raise ValueError(constant)
+        for fmt in ("gbench-json", "bmf", "github-action-benchmark"):
+            json.loads(self.export(hostile, fmt).read_bytes().decode("utf-8"), parse_constant=refuse)
+        gbench = json.loads(self.export(hostile, "gbench-json").read_text())
+        measured = [r for r in gbench["benchmarks"] if r["name"] == "+" + self.HOSTILE]
+        self.assertTrue(measured)
+        for row in measured:
+            self.assertNotIn("error_occurred", row)
+            self.assertNotEqual(row.get("aggregate_name"), 2)
+        # compare --format markdown: every table row keeps its eight cells
+        # (a `|`, CR or newline in a cell must not split it), no raw HTML.
+        md = cost_ops("compare", self.tmp / "a", self.tmp / hostile, "--format", "markdown")
+        self.assertIn(md.returncode, (0, 1), md.stderr)
+        table = [line for line in md.stdout.split("\n") if line.startswith("|")]
+        self.assertGreaterEqual(len(table), 4)
+        for line in table:
+            self.assertEqual(len(re.findall(r"(?<!\\)\|", line)), 9, line)
+        self.assertNotIn("<script", md.stdout)
+        self.assertNotIn("\r", md.stdout)
+        # compare's terminal text: no control character or reordering mark.
+        text = cost_ops("compare", self.tmp / "a", self.tmp / hostile)
+        self.assertNotRegex(text.stdout, "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202e]")
+        # The report: plugin text is never markup, and nothing the HTML
+        # parser reports as an error (controls, noncharacters) is on the page.
+        page = self.tmp / "hostile.html"
+        proc = cost_ops("report", self.tmp / hostile, "-o", page)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        html_text = page.read_bytes().decode("utf-8")
+        scripts = []
+
+        class Tags(html.parser.HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag == "script":
+                    scripts.append(tag)
+        Tags().feed(html_text)
+        self.assertEqual(len(scripts), 4)  # the page's own
+        self.assertNotRegex(html_text, "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+                                       "\U0010fffe\U0010ffff]")
+
     def test_junit_validates_and_marks_regressions(self):
         xsd = SOURCE / "tests/e2e/junit.xsd"
         proc = subprocess.run(["xmllint", "--noout", "--schema", xsd, self.export("a", "junit")],
@@ -386,7 +494,7 @@ class Exports(unittest.TestCase):
         self.assertIn("| Target | Throughput | Items/sec | Flags | Plugin metrics |", summary)
         row = next(line for line in summary.splitlines() if line.startswith("| fixture_sum_array |")
                    and "language c99" in line)
-        self.assertIn("values\\_per\\_sum", row)
+        self.assertIn("values_per_sum", row)  # inside a word "_" is no emphasis: kept
         report = (self.tmp / "a/report.html").read_text()
         self.assertIn("declared: ", report)
         self.assertIn(" items/s", report)

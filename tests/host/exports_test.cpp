@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "costops/host/exports.hpp"
@@ -188,6 +189,91 @@ TEST_CASE("bmf and github-action-benchmark name the targets they cannot hold") {
   CHECK(left_out_warning(ExportFormat::bmf, {"x (crashed: \x1b[2Jgone)"}).find('\x1b') ==
         std::string::npos);
   CHECK(export_results(results(), ExportFormat::csv).left_out.empty());
+}
+
+TEST_CASE("exports: counts no integer holds and an infinite time are read without overflow") {
+  json::value doc = results();
+  json::object& fast = doc.at("targets").as_array()[0].as_object();
+  fast["statistics"].as_object()["samples"] = 1e300;
+  fast["metrics"].as_object()["total_iterations"] = -1e300;
+  fast["metrics"].as_object()["total_duration_ms"] = std::numeric_limits<double>::infinity();
+  doc.as_object()["environment"] = {{"logical_cpus", 1e300}, {"cpu_mhz", -1e300}};
+  const std::string xml = export_results(doc, ExportFormat::junit).text;
+  CHECK(xml.find("inf") == std::string::npos);
+  CHECK(xml.find("time=\"0.000000\"") != std::string::npos);  // the infinite duration
+  CHECK(xml.find(std::to_string(std::numeric_limits<std::uint64_t>::max()) + " samples") !=
+        std::string::npos);
+  CHECK(xml.find(", 0 iterations") != std::string::npos);
+  const json::value gbench = json::parse(export_results(doc, ExportFormat::gbench_json).text);
+  CHECK(gbench.at("context").at("num_cpus").to_number<double>() ==
+        std::numeric_limits<unsigned>::max());
+  CHECK(gbench.at("context").at("mhz_per_cpu").to_number<double>() == 0);
+  // A median no number holds is no measurement BMF or the action can show.
+  fast["statistics"].as_object()["median_ns"] = std::numeric_limits<double>::infinity();
+  for (const ExportFormat format : {ExportFormat::bmf, ExportFormat::github_action_benchmark}) {
+    const ExportedText out = export_results(doc, format);
+    CHECK(out.text.find("\"fast\"") == std::string::npos);
+    CHECK(out.text.find("null") == std::string::npos);
+    REQUIRE(!out.left_out.empty());
+    CHECK(out.left_out[0] == "fast (its median is not a finite number)");
+  }
+}
+
+TEST_CASE("gbench-json: a plugin metric named like a Google Benchmark key is no counter") {
+  json::value doc = results();
+  json::object& metrics = doc.at("targets").as_array()[0].as_object()["metrics"].as_object();
+  metrics["error_occurred"] = 1;
+  metrics["skipped"] = 1;
+  metrics["aggregate_name"] = 2;
+  metrics["label"] = 3;
+  const json::value out = json::parse(export_results(doc, ExportFormat::gbench_json).text);
+  for (const json::value& r : out.at("benchmarks").as_array()) {
+    const json::object& o = r.as_object();
+    if (o.at("name").as_string().find("fast") != 0) continue;
+    CHECK_FALSE(o.contains("error_occurred"));
+    CHECK_FALSE(o.contains("skipped"));
+    CHECK((!o.contains("aggregate_name") || o.at("aggregate_name").is_string()));
+    CHECK((!o.contains("label") || o.at("label").is_string()));
+    if (o.at("run_type") == "iteration") CHECK(o.contains("values_per_sum"));  // others stay
+  }
+}
+
+TEST_CASE("junit: plugin text with every control, noncharacters and line ends stays XML") {
+  json::value doc = results();
+  std::string hostile;
+  for (char c = 1; c < 0x20; ++c) hostile += c;
+  hostile += "\x7F\xEF\xBF\xBE\xEF\xBF\xBF]]><script>\"'";
+  json::object& crashes = doc.at("targets").as_array()[2].as_object();
+  crashes["reason"] = hostile;
+  crashes["target_id"] = "id\r\n" + hostile;
+  const std::string xml = export_results(doc, ExportFormat::junit).text;
+  CHECK(xml.find("\xEF\xBF\xBE") == std::string::npos);
+  CHECK(xml.find("\xEF\xBF\xBF") == std::string::npos);
+  CHECK(xml.find('\x01') == std::string::npos);
+  CHECK(xml.find("]]>") == std::string::npos);
+  CHECK(xml.find("<script") == std::string::npos);
+  CHECK(xml.find("name=\"id&#13;&#10;\t") == std::string::npos);  // tab in an attribute
+  CHECK(xml.find("name=\"id&#13;&#10;&#9;&#10;") != std::string::npos);
+}
+
+TEST_CASE("csv: a NUL, quotes, line ends and formula starts stay inside their cell") {
+  json::value doc = results();
+  json::object& crashes = doc.at("targets").as_array()[2].as_object();
+  crashes["reason"] = std::string("=a\0b\",\r\nc", 9);
+  crashes["plugin"].as_object()["name"] = "@x";
+  const std::string out = export_results(doc, ExportFormat::csv).text;
+  CHECK(out.find('\0') == std::string::npos);
+  CHECK(out.find(",\"'@x\",1.0,\"'=a\uFFFDb\"\",\r\nc\"\r\n") != std::string::npos);
+}
+
+TEST_CASE("junit: a timestamp that is no xs:dateTime is left out, not written") {
+  json::value doc = results();
+  CHECK(export_results(doc, ExportFormat::junit).text.find(" timestamp=\"2026-12-03T02:00:00\" ") !=
+        std::string::npos);
+  for (const char* bad : {"", "yesterday", "2026-13-03T02:00:00Z", "2026-12-03 02:00:00"}) {
+    doc.as_object()["timestamp"] = bad;
+    CHECK(export_results(doc, ExportFormat::junit).text.find("timestamp=") == std::string::npos);
+  }
 }
 
 TEST_CASE("run_name_of: the run directory's name") {

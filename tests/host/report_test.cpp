@@ -104,6 +104,61 @@ TEST_CASE("script_safe_json cannot close a script element and stays the same JSO
   CHECK(json::parse(safe) == value);
 }
 
+// Noncharacters are valid UTF-8 that HTML's parser reports as errors and
+// XML cannot hold (U+FFFE, U+FFFF); DEL and C1 are raw in JSON strings.
+constexpr const char* kNoncharacters =
+    "a\xEF\xBF\xBE"       // U+FFFE
+    "b\xEF\xBF\xBF"       // U+FFFF
+    "c\xEF\xB7\x90"       // U+FDD0
+    "d\xF4\x8F\xBF\xBF"   // U+10FFFF
+    "e\xF0\x9F\xBF\xBE";  // U+1FFFE
+
+TEST_CASE("html_escaped replaces noncharacters; a character beside them is kept") {
+  CHECK(html_escaped(kNoncharacters) == "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD");
+  CHECK(html_escaped("\xEF\xBF\xBD \xEF\xB7\xAF\xEF\xB7\xB0 \xF0\x9F\x98\x80") ==
+        "\uFFFD \uFFFD\uFDF0 \U0001F600");  // U+FDEF is one, U+FDF0 and the emoji are not
+}
+
+TEST_CASE("script_safe_json escapes DEL, C1 and noncharacters so the page has no parse error") {
+  const json::value value =
+      json::object{{"name", std::string("x\x7F\xC2\x85\xC2\x9B") + kNoncharacters}};
+  const std::string safe = script_safe_json(json::serialize(value));
+  CHECK(safe.find('\x7F') == std::string::npos);
+  CHECK(safe.find("\xC2\x85") == std::string::npos);
+  CHECK(safe.find("\xEF\xBF\xBE") == std::string::npos);
+  CHECK(safe.find("\xF4\x8F\xBF\xBF") == std::string::npos);
+  CHECK(safe.find("\\udbff\\udfff") != std::string::npos);  // U+10FFFF as a UTF-16 pair
+  CHECK(json::parse(safe) == value);
+}
+
+TEST_CASE("xml_escaped: no character XML 1.0 cannot hold, line ends kept as references") {
+  std::string controls;
+  for (char c = 1; c < 0x20; ++c) controls += c;
+  const std::string text =
+      xml_escaped(controls + "\xEF\xBF\xBE\xEF\xBF\xBF]]><&\"'", XmlPlace::text);
+  CHECK(text == "\t\n&#13;]]&gt;&lt;&amp;&quot;&apos;");
+  CHECK(xml_escaped("a\r\nb\tc", XmlPlace::attribute) == "a&#13;&#10;b&#9;c");
+  CHECK(xml_escaped("bad \xFF \xED\xA0\x80 \xC0\xAF", XmlPlace::text) ==
+        "bad \uFFFD \uFFFD\uFFFD\uFFFD \uFFFD\uFFFD");
+  CHECK(xml_escaped("\xEF\xB7\x90\xF0\x9F\x98\x80", XmlPlace::text) == "\uFDD0\U0001F600");
+}
+
+TEST_CASE("markdown_escaped: one line, no HTML, entity or control; ids and x86_64 kept") {
+  CHECK(markdown_escaped("a|b\r\nc\rd") == "a\\|b  c d");
+  CHECK(markdown_escaped("&lt;b&gt; <i>") == "&amp;lt;b&amp;gt; &lt;i\\>");
+  CHECK(markdown_escaped("x\x01y\x7Fz\xC2\x85\xEF\xBF\xBE") == "x\uFFFDy\uFFFDz\uFFFD\uFFFD");
+  CHECK(markdown_escaped("fixture_sum_array x86_64") == "fixture_sum_array x86_64");
+  CHECK(markdown_escaped("_a_ a_ _a __b__") == "\\_a\\_ a\\_ \\_a \\_\\_b\\_\\_");
+  // At the start of a line: no heading, list, rule, numbered item or code block.
+  CHECK(markdown_escaped("# h") == "\\# h");
+  CHECK(markdown_escaped("- item") == "\\- item");
+  CHECK(markdown_escaped("===") == "\\===");
+  CHECK(markdown_escaped("12. item") == "12\\. item");
+  CHECK(markdown_escaped("3) item") == "3\\) item");
+  CHECK(markdown_escaped("    code") == "code");
+  CHECK(markdown_escaped("2026-01-02 x-y") == "2026-01-02 x-y");  // mid-line: as it is
+}
+
 TEST_CASE("histogram: equal bins over the range, every finite value counted once") {
   const auto bins = histogram({1, 2, 3, 4, 5, 6, 7, 8, 9, std::nan("")});
   REQUIRE(bins.size() == 9);  // at least min(n, 10) bins, not ceil(sqrt(9)) = 3

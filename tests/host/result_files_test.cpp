@@ -15,6 +15,7 @@
 #include "costops/host/output_directory.hpp"
 #include "costops/host/progress_reporter.hpp"
 #include "costops/host/raw_record.hpp"
+#include "costops/host/result_aggregation.hpp"
 #include "costops/host/results_file.hpp"
 #include "costops/host/summary_markdown.hpp"
 #include "costops/host/target_analysis.hpp"
@@ -338,6 +339,48 @@ SuiteReport golden_report() {
 using costops::test::check_golden;
 
 }  // namespace
+
+TEST_CASE("summary.md: text from an imported tool or the command line cannot break a line") {
+  // An imported run's environment and warnings come from another tool's
+  // file; the settings from the command line (--run-name).
+  SuiteReport report = golden_report();
+  const std::string hostile = "x|y\n# heading\r<script>alert(1)</script>\x1B[2K`*_ &lt;";
+  report.environment.host_name = hostile;
+  report.environment.os = hostile;
+  report.environment.cpu_model = hostile;
+  report.environment.virtualization = hostile;
+  report.environment.warnings = {"the benchmarks ran on " + hostile};
+  report.settings["run_name"] = hostile;
+  report.baseline_name = hostile;
+  report.baseline_comparison = "| Target |\n|---|\n";
+  const std::string md = summary_markdown(report, "2026-01-02T03:04:05.678Z");
+  CHECK(md.find("<script") == std::string::npos);
+  CHECK(md.find("\n# heading") == std::string::npos);
+  CHECK(md.find('\r') == std::string::npos);
+  CHECK(md.find('\x1B') == std::string::npos);
+  CHECK(md.find("x|y") == std::string::npos);                 // every | escaped
+  CHECK(md.find("\\`\\*\\_ &amp;lt;") != std::string::npos);  // an entity stays text
+  CHECK(md.find("- Host: x\\|y # heading &lt;script\\>") != std::string::npos);
+}
+
+TEST_CASE("aggregate summary.md: source names, files and reasons stay in their cells") {
+  // A source is a directory (or a repository or machine name from the store);
+  // a refused file's name and reason quote what was found there.
+  AggregateReport report;
+  SourceRecords source;
+  source.name = "a|b\n# h <script>";
+  source.records.emplace_back("fixture_x", boost::json::object{{"operations_per_second", 10.0}});
+  source.refused.push_back({"/tmp/x`y|z.json", "not JSON: \"<b>|\r\n\x1B[2K\""});
+  report.sources.push_back(source);
+  const std::string md = aggregate_summary_markdown(report);
+  CHECK(md.find("| Target | a\\|b # h &lt;script\\> |") != std::string::npos);
+  CHECK(md.find("<script") == std::string::npos);
+  CHECK(md.find("<b>") == std::string::npos);
+  CHECK(md.find('\r') == std::string::npos);
+  CHECK(md.find('\x1B') == std::string::npos);
+  CHECK(md.find("\n# h") == std::string::npos);
+  CHECK(md.find("x\\`y\\|z.json") != std::string::npos);
+}
 
 TEST_CASE("summary.md matches its golden file") {
   check_golden("summary.md", summary_markdown(golden_report(), "2026-01-02T03:04:05.678Z"));

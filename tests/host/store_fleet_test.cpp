@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <thread>
@@ -392,4 +393,27 @@ TEST_SUITE("result_store") {
     CHECK(migrate_result_store(location) ==
           std::pair{latest_store_schema_version(), latest_store_schema_version()});
   }
+}
+
+TEST_CASE("regressions and history: names from another host's outbox stay text") {
+  // 700 bytes of emoji: the old 768-byte line buffer cut it inside a
+  // character and lost the line's end.
+  std::string long_name;
+  for (int i = 0; i < 175; ++i) long_name += "\xF0\x9F\x98\x80";
+  SeriesRegression r;
+  r.repository = "repo|\n# h <script>\x1B[2K";
+  r.branch = "dev\r";
+  r.machine = long_name;
+  r.target_id = "t";
+  r.first_slow.commit = "abc`def";
+  const std::string text = render_regressions({r}, {}, HistoryFormat::text);
+  CHECK(text.find('\x1B') == std::string::npos);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text.find(long_name) != std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);  // header and one row
+  const std::string md = render_regressions({r}, {}, HistoryFormat::markdown);
+  CHECK(md.find("<script") == std::string::npos);
+  CHECK(md.find("\n# h") == std::string::npos);
+  CHECK(md.find("| repo\\|") != std::string::npos);
+  CHECK(md.find("abc\\`def") != std::string::npos);
 }

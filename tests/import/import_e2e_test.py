@@ -18,6 +18,7 @@ usage: import_e2e_test.py COST_OPS TINY_GBENCH SOURCE_DIR
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -627,6 +628,53 @@ class DamagedInput(ImportTestCase):
             self.assertIn(str(path) if fmt != "criterion" else "sample.json", proc.stderr, label)
         else:
             self.assertTrue((out / "results.json").is_file(), label)
+
+    def test_hostile_text_in_a_google_benchmark_file_stays_text(self):
+        """Names, label, error message and the machine's context with every
+        control, noncharacters and Markdown/HTML syntax: summary.md keeps its
+        table rows and lines, the report its own scripts only and no
+        character HTML's parser reports, and a refusal quoting a name puts no
+        control sequence on the terminal."""
+        hostile = ("".join(chr(c) for c in range(1, 32)) + "\x7f\x85\x9b\u2028\u202e\ufffe\ufdd0"
+                   "]]><script>alert(1)</script>\"'|=x\n# h\r\n`*_&amp;\U0001F600")
+        row = {"run_type": "iteration", "repetitions": 1, "repetition_index": 0, "threads": 1,
+               "iterations": 10, "real_time": 5.0, "cpu_time": 5.0, "time_unit": "ns"}
+        doc = {"context": {"date": "2026-01-01T00:00:00+00:00", "host_name": "h|" + hostile,
+                           "executable": hostile, "num_cpus": 2, "mhz_per_cpu": 3000,
+                           "cpu_scaling_enabled": False, "library_build_type": hostile,
+                           "caches": [{"type": hostile, "level": 1, "size": 32768,
+                                       "num_sharing": 1}], "load_avg": [0.5]},
+               "benchmarks": [dict(row, name="BM_x/" + hostile, run_name="BM_x/" + hostile,
+                                   label=hostile),
+                              dict(row, name="BM_err", run_name="BM_err", error_occurred=True,
+                                   error_message="=" + hostile)]}
+        path = self.tmp / "hostile-gb.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        out = self.tmp / "hostile-out"
+        proc = cost_ops("import", "google-benchmark", path, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        summary = (out / "summary.md").read_text(encoding="utf-8")
+        self.assertNotIn("<script", summary)
+        self.assertNotIn("\r", summary)
+        self.assertNotIn("\n# h", summary)
+        self.assertNotRegex(summary, "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\ufdd0]")
+        header = "| Target | Operations/sec | Avg Duration (ns) | Notes |"
+        lines = summary.split("\n")
+        table = lines[lines.index(header):]
+        table = table[:table.index("")]
+        self.assertEqual(len(table), 4)  # header, rule, two targets
+        for line in table:
+            self.assertEqual(len(re.findall(r"(?<!\\)\|", line)), 5, line)
+        page = (out / "report.html").read_text(encoding="utf-8")
+        self.assertEqual(page.count("<script"), 4)  # the page's own
+        self.assertNotRegex(page, "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufdd0]")
+        # Refused (a time no number holds): the name is quoted, not run.
+        doc["benchmarks"][0]["real_time"] = 1e308
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        proc = cost_ops("import", "google-benchmark", path, "-o", self.tmp / "hostile-refused")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("BM_x/", proc.stderr)
+        self.assertNotRegex(proc.stderr, "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u202e]")
 
     def test_truncations_wrong_types_huge_arrays(self):
         for fmt, text in self.samples().items():

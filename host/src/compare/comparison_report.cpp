@@ -10,6 +10,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/terminal_style.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -29,11 +30,14 @@ std::string status_change_text(const StatusChange& change) {
          (change.new_reason.empty() ? "" : ": " + change.new_reason);
 }
 
-std::string escape_cell(const std::string& text) {
-  std::string out;
-  for (char ch : text)
-    out += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
-  return out;
+// Target ids and reasons come from results files and plugins: one escaping
+// per output, markdown_escaped for the table, for_terminal for the console.
+std::string cell(const std::string& text) {
+  return markdown_escaped(text);
+}
+
+std::string shown(const std::string& text) {
+  return for_terminal(text, false);
 }
 
 // A median time, or an instruction count for the instructions basis.
@@ -107,7 +111,7 @@ std::string comparison_text(const RunComparison& c, const TerminalStyle& style, 
   std::vector<console::TableRow> rows;
   for (const auto& t : c.targets)
     rows.push_back(
-        {{t.target_id, figure(t, t.base_median), figure(t, t.new_median),
+        {{shown(t.target_id), figure(t, t.base_median), figure(t, t.new_median),
           percent(t.change_of_medians()), estimate_cell(t), format_double("%.3g", t.p_value),
           basis_name(t), std::string(verdict_name(t.verdict))},
          "",
@@ -116,10 +120,10 @@ std::string comparison_text(const RunComparison& c, const TerminalStyle& style, 
   const auto paragraph = [&](const std::string& text) {
     out += console::wrap_to_width(style.in_charset(text), width);
   };
-  for (const auto& change : c.status_changes) paragraph(status_change_text(change));
-  for (const auto& id : c.added) paragraph(id + ": added (only in the new run)");
-  for (const auto& id : c.removed) paragraph(id + ": removed (only in the base run)");
-  paragraph(method_line(c));
+  for (const auto& change : c.status_changes) paragraph(shown(status_change_text(change)));
+  for (const auto& id : c.added) paragraph(shown(id) + ": added (only in the new run)");
+  for (const auto& id : c.removed) paragraph(shown(id) + ": removed (only in the base run)");
+  paragraph(for_terminal(method_line(c)));  // it names a target; its lines stay lines
   return out;
 }
 
@@ -133,17 +137,18 @@ std::string comparison_markdown(const RunComparison& c) {
                                 : t.verdict == Verdict::faster
                                     ? "🟢 faster"
                                     : std::string(verdict_name(t.verdict));
-    md += "| " + t.target_id + " | " + figure(t, t.base_median) + " | " + figure(t, t.new_median) +
-          " | " + percent(t.change_of_medians()) + " | " + estimate_cell(t) + " | " +
-          format_double("%.3g", t.p_value) + " | " + basis_name(t) + " | " + verdict + " |\n";
+    md += "| " + cell(t.target_id) + " | " + figure(t, t.base_median) + " | " +
+          figure(t, t.new_median) + " | " + percent(t.change_of_medians()) + " | " +
+          estimate_cell(t) + " | " + format_double("%.3g", t.p_value) + " | " + basis_name(t) +
+          " | " + verdict + " |\n";
   }
   for (const auto& change : c.status_changes)
-    md += "| " + change.target_id + " | | | | | | | " + (change.is_regression() ? "🔴 " : "") +
+    md += "| " + cell(change.target_id) + " | | | | | | | " + (change.is_regression() ? "🔴 " : "") +
           std::string(to_string(change.base_status)) + " → " +
           std::string(to_string(change.new_status)) +
-          (change.new_reason.empty() ? "" : ": " + escape_cell(change.new_reason)) + " |\n";
-  for (const auto& id : c.added) md += "| " + id + " | – | | | | | | added |\n";
-  for (const auto& id : c.removed) md += "| " + id + " | | – | | | | | removed |\n";
+          (change.new_reason.empty() ? "" : ": " + cell(change.new_reason)) + " |\n";
+  for (const auto& id : c.added) md += "| " + cell(id) + " | – | | | | | | added |\n";
+  for (const auto& id : c.removed) md += "| " + cell(id) + " | | – | | | | | removed |\n";
   md += "\n" + method_line(c) + "\n";
   return md;
 }

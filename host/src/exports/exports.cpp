@@ -87,6 +87,8 @@ ExportedText export_results(const boost::json::value& results, ExportFormat form
       if (!t.ok)
         out.left_out.push_back(t.id + " (" + t.status + (t.reason.empty() ? "" : ": " + t.reason) +
                                ")");
+      else if (!std::isfinite(t.median_ns))
+        out.left_out.push_back(t.id + " (its median is not a finite number)");
       else if (format == ExportFormat::bmf && !(t.median_ns > 0))
         out.left_out.push_back(t.id + " (a median of 0 ns has no throughput)");
     }

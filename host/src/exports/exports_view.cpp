@@ -1,4 +1,5 @@
 #include <boost/json.hpp>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -24,6 +25,18 @@ double number(const json::object& o, std::string_view key, double fallback = 0) 
   return v && v->is_number() ? v->to_number<double>() : fallback;
 }
 
+// A count read from the file as an integer of type T: NaN, negative or
+// fractional garbage gives 0, a value beyond T's range T's largest. Casting
+// such a double directly is undefined behaviour (a results.json edited to
+// hold "samples": 1e300 must not change what the export says at random).
+template <typename T>
+T whole(double value) {
+  if (!(value >= 0)) return 0;
+  if (value >= static_cast<double>(std::numeric_limits<T>::max()))
+    return std::numeric_limits<T>::max();
+  return static_cast<T>(value);
+}
+
 // Every timed batch with at least one iteration, in file order.
 std::vector<ExportedSample> samples_of(const json::object& samples) {
   const auto array = [&](std::string_view key) -> const json::array* {
@@ -41,7 +54,7 @@ std::vector<ExportedSample> samples_of(const json::object& samples) {
     // A count no uint64_t holds is not a batch this host wrote.
     if (!(count >= 1 && count < 1.8e19) || !(*ns)[i].is_number()) continue;
     ExportedSample sample;
-    sample.iterations = static_cast<std::uint64_t>(count);
+    sample.iterations = whole<std::uint64_t>(count);
     sample.ns_per_op = (*ns)[i].to_number<double>() / count;
     if (cpu && i < cpu->size() && (*cpu)[i].is_number() && (*cpu)[i].to_number<double>() >= 0)
       sample.cpu_ns_per_op = (*cpu)[i].to_number<double>() / count;
@@ -114,12 +127,11 @@ ExportedTarget read_target(const json::object& t) {
     target.ci_low_ns = number(s, "median_ci95_low_ns", target.median_ns);
     target.ci_high_ns = number(s, "median_ci95_high_ns", target.median_ns);
     target.cv = number(s, "coefficient_of_variation");
-    target.samples = static_cast<std::uint64_t>(number(s, "samples"));
+    target.samples = whole<std::uint64_t>(number(s, "samples"));
     target.cpu_time_per_op_ns = number(s, K::cpu_time_per_op_ns, -1);
   }
   if (const json::value* m = t.if_contains(K::metrics); m && m->is_object()) {
-    target.total_iterations =
-        static_cast<std::uint64_t>(number(m->get_object(), "total_iterations"));
+    target.total_iterations = whole<std::uint64_t>(number(m->get_object(), "total_iterations"));
     target.total_seconds = number(m->get_object(), "total_duration_ms") / 1e3;
     target.throughput_mb_per_sec = number(m->get_object(), "throughput_mb_per_sec", -1);
     // Present only for a threaded target (threads > 1); 1 otherwise.
@@ -157,16 +169,16 @@ ExportView read_export_view(const json::value& results) {
     view.host_name = text(e, "host_name");
     view.cpu_model = text(e, "cpu_model");
     view.build_type = text(e, "host_build_type");
-    view.logical_cpus = static_cast<unsigned>(number(e, "logical_cpus"));
+    view.logical_cpus = whole<unsigned>(number(e, "logical_cpus"));
     view.load_average = number(e, "load_average_1m");
-    view.cpu_mhz = number(e, "cpu_mhz");
+    view.cpu_mhz = whole<std::uint32_t>(number(e, "cpu_mhz") + 0.5);  // rounded, in range
     if (const json::value* caches = e.if_contains("cpu_caches"); caches && caches->is_array())
       for (const json::value& c : caches->get_array())
         if (c.is_object())
-          view.cpu_caches.push_back(
-              {text(c.get_object(), "type"), static_cast<int>(number(c.get_object(), "level")),
-               static_cast<std::uint64_t>(number(c.get_object(), "size_bytes")),
-               static_cast<unsigned>(number(c.get_object(), "shared_by_cpus"))});
+          view.cpu_caches.push_back({text(c.get_object(), "type"),
+                                     whole<int>(number(c.get_object(), "level")),
+                                     whole<std::uint64_t>(number(c.get_object(), "size_bytes")),
+                                     whole<unsigned>(number(c.get_object(), "shared_by_cpus"))});
   }
   // The name the run was given (run --run-name, else its output directory's
   // at the time); the caller's name applies only when the file has none.

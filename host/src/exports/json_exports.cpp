@@ -1,8 +1,10 @@
 // The JSON export formats: Google Benchmark's, Bencher's and
 // github-action-benchmark's. All times are the median ns per operation, the
 // statistic the console and summary.md use.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <iterator>
 
 #include "costops/host/exports_view.hpp"
 #include "costops/host/json_text.hpp"
@@ -57,13 +59,44 @@ void add_rates(const ExportedTarget& t, double ns_per_op, json::object& row) {
 // The plugin's numeric metrics as user counters and its text metrics as
 // the label ("key=value, ..."), as Google Benchmark writes state.counters
 // and SetLabel. A host key of the row is never overwritten.
+// The keys Google Benchmark's JSON reporter gives a row itself: a plugin
+// metric of that name (say "error_occurred" or "aggregate_name") would make
+// readers take a measured row for a failed one or an aggregate.
+bool is_gbench_row_key(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {"name",
+                                               "family_index",
+                                               "per_family_instance_index",
+                                               "run_name",
+                                               "run_type",
+                                               "repetitions",
+                                               "repetition_index",
+                                               "threads",
+                                               "iterations",
+                                               "real_time",
+                                               "cpu_time",
+                                               "time_unit",
+                                               "bytes_per_second",
+                                               "items_per_second",
+                                               "label",
+                                               "error_occurred",
+                                               "error_message",
+                                               "skipped",
+                                               "skip_message",
+                                               "aggregate_name",
+                                               "aggregate_unit",
+                                               "big_o",
+                                               "rms",
+                                               "complexity_n"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
 void add_plugin_metrics(const ExportedTarget& t, json::object& row) {
   for (const auto& [key, value] : t.plugin_numbers)
-    if (!row.contains(key)) row[key] = finite_or_null(value);
+    if (!is_gbench_row_key(key) && !row.contains(key)) row[key] = finite_or_null(value);
   std::string label;
   for (const auto& [key, value] : t.plugin_texts)
     label += (label.empty() ? "" : ", ") + key + "=" + value;
-  if (!label.empty() && !row.contains("label")) row["label"] = label;
+  if (!label.empty()) row["label"] = label;
 }
 
 // One iteration row per repetition: its median ns/op (and CPU time when
@@ -192,7 +225,7 @@ std::string gbench_json(const ExportView& view) {
 std::string bencher_metric_format(const ExportView& view) {
   json::object out;
   for (const auto& t : view.targets) {
-    if (!t.ok || !(t.median_ns > 0)) continue;
+    if (!t.ok || !(t.median_ns > 0) || !std::isfinite(t.median_ns)) continue;
     json::object measures{
         {"latency", json::object{{"value", t.median_ns},
                                  {"lower_value", finite_or_null(t.ci_low_ns)},
@@ -208,7 +241,7 @@ std::string bencher_metric_format(const ExportView& view) {
 std::string github_action_benchmark(const ExportView& view) {
   json::array out;
   for (const auto& t : view.targets) {
-    if (!t.ok) continue;
+    if (!t.ok || !std::isfinite(t.median_ns)) continue;
     char range[64];
     std::snprintf(range, sizeof range, "± %.3f", (t.ci_high_ns - t.ci_low_ns) / 2);
     out.push_back(

@@ -1,5 +1,6 @@
 // The text export formats: JUnit XML (one testcase per target) and CSV (one
 // row per target, RFC 4180).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -11,39 +12,24 @@ namespace costops::host {
 
 namespace {
 
-// XML 1.0 text: escaped, and characters XML cannot hold (most controls)
-// dropped. Plugin text may contain anything.
-std::string xml_text(std::string_view raw) {
-  std::string out;
-  for (char c : valid_utf8(raw)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+// XML: one escaping for every piece of text (untrusted_text.hpp), as an
+// attribute value or as element content.
+std::string xml_attribute(std::string_view raw) {
+  return xml_escaped(raw, XmlPlace::attribute);
 }
 
+std::string xml_text(std::string_view raw) {
+  return xml_escaped(raw, XmlPlace::text);
+}
+
+// An xs:decimal every reader takes: never "inf" or "nan" (0 then), and at
+// most 1e15 seconds (over 30 million years; only a damaged or edited
+// results.json holds more), so it stays within the 24 digits libxml2 and
+// others read as a decimal.
 std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6f", seconds > 0 ? seconds : 0.0);
+  char text[48];
+  const double shown = seconds > 0 && std::isfinite(seconds) ? std::min(seconds, 1e15) : 0.0;
+  std::snprintf(text, sizeof text, "%.6f", shown);
   return text;
 }
 
@@ -86,19 +72,19 @@ std::string figures(const ExportedTarget& t) {
 // classname "cost-ops.<run>.<plugin>": CI servers group by classname, and
 // the run in it keeps two merged runs' cases apart.
 std::string testcase(const ExportedTarget& t, const std::string& run_name) {
-  std::string xml = "    <testcase classname=\"" +
-                    xml_text("cost-ops." + run_name + (t.plugin.empty() ? "" : "." + t.plugin)) +
-                    "\" name=\"" + xml_text(t.id) + "\" time=\"" + seconds_text(t.total_seconds) +
-                    "\">\n";
+  std::string xml =
+      "    <testcase classname=\"" +
+      xml_attribute("cost-ops." + run_name + (t.plugin.empty() ? "" : "." + t.plugin)) +
+      "\" name=\"" + xml_attribute(t.id) + "\" time=\"" + seconds_text(t.total_seconds) + "\">\n";
   const std::string status = t.status + (t.reason.empty() ? "" : ": " + t.reason);
   if (t.broken()) {
     const std::string message = t.regression.empty() ? status : t.regression;
-    xml += "      <error message=\"" + xml_text(message) + "\" type=\"" + xml_text(t.status) +
-           "\">" + xml_text(message) + "</error>\n";
+    xml += "      <error message=\"" + xml_attribute(message) + "\" type=\"" +
+           xml_attribute(t.status) + "\">" + xml_text(message) + "</error>\n";
   } else if (!t.ok) {
-    xml += "      <skipped message=\"" + xml_text(status) + "\"/>\n";
+    xml += "      <skipped message=\"" + xml_attribute(status) + "\"/>\n";
   } else if (!t.regression.empty()) {
-    xml += "      <failure message=\"" + xml_text(t.regression) + "\" type=\"regression\">" +
+    xml += "      <failure message=\"" + xml_attribute(t.regression) + "\" type=\"regression\">" +
            xml_text(t.regression) + "</failure>\n";
   }
   if (t.ok) xml += "      <system-out>" + xml_text(figures(t)) + "</system-out>\n";
@@ -106,7 +92,8 @@ std::string testcase(const ExportedTarget& t, const std::string& run_name) {
 }
 
 std::string property(std::string_view name, std::string_view value) {
-  return "      <property name=\"" + xml_text(name) + "\" value=\"" + xml_text(value) + "\"/>\n";
+  return "      <property name=\"" + xml_attribute(name) + "\" value=\"" + xml_attribute(value) +
+         "\"/>\n";
 }
 
 // A text cell (never a number: csv_number writes those, so a negative
@@ -114,7 +101,9 @@ std::string property(std::string_view name, std::string_view value) {
 // spreadsheet would run as a formula (starting with = + - @, tab or
 // carriage return) gets a leading apostrophe and is quoted.
 std::string csv_field(std::string_view raw) {
-  std::string text = valid_utf8(raw);
+  std::string text;
+  for (const char c : valid_utf8(raw))  // a NUL ends the cell for C-string readers (sqlite .import)
+    text += c == '\0' ? std::string("\uFFFD") : std::string(1, c);
   const bool formula =
       !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
   if (formula) text.insert(0, 1, '\'');
@@ -129,6 +118,25 @@ std::string csv_number(double value) {
   char text[40];
   std::snprintf(text, sizeof text, "%.17g", value);
   return text;
+}
+
+// JUnit's timestamp is an xs:dateTime without a zone (YYYY-MM-DDTHH:MM:SS):
+// the run's UTC time cut to that, or no attribute when the file's is not one
+// (an edited or imported results.json), which readers accept.
+std::string timestamp_attribute(std::string_view timestamp) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (timestamp.size() < kShape.size()) return {};
+  for (std::size_t i = 0; i < kShape.size(); ++i)
+    if (kShape[i] == 'd' ? !(timestamp[i] >= '0' && timestamp[i] <= '9')
+                         : timestamp[i] != kShape[i])
+      return {};
+  const auto field = [&](std::size_t at) {
+    return (timestamp[at] - '0') * 10 + timestamp[at + 1] - '0';
+  };
+  if (field(5) < 1 || field(5) > 12 || field(8) < 1 || field(8) > 31 || field(11) > 23 ||
+      field(14) > 59 || field(17) > 59)
+    return {};
+  return " timestamp=\"" + std::string(timestamp.substr(0, kShape.size())) + "\"";
 }
 
 }  // namespace
@@ -158,9 +166,9 @@ std::string junit_xml(const ExportView& view) {
   // The suite is the run (its directory's name), so two runs merged into
   // one CI report stay two suites.
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cost-ops\" " + counts +
-         ">\n  <testsuite name=\"" + xml_text(view.run_name) + "\" " + counts + " timestamp=\"" +
-         xml_text(view.timestamp.substr(0, 19)) + "\" hostname=\"" +
-         xml_text(view.host_name.empty() ? "localhost" : view.host_name) +
+         ">\n  <testsuite name=\"" + xml_attribute(view.run_name) + "\" " + counts +
+         timestamp_attribute(view.timestamp) + " hostname=\"" +
+         xml_attribute(view.host_name.empty() ? "localhost" : view.host_name) +
          "\">\n    <properties>\n" + properties + "    </properties>\n" + cases +
          "  </testsuite>\n</testsuites>\n";
 }

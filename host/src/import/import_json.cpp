@@ -1,5 +1,7 @@
 #include "import_json.hpp"
 
+#include "costops/host/untrusted_text.hpp"
+
 #include <cmath>
 
 namespace costops::host::import_json {
@@ -26,7 +28,7 @@ std::string shown(const json::value* value) {
   if (value == nullptr) return "missing";
   std::string text = json::serialize(*value);
   constexpr std::size_t kShown = 60;
-  if (text.size() > kShown) text = text.substr(0, kShown) + "…";
+  if (text.size() > kShown) text = valid_utf8(text, kShown) + "…";  // never half a character
   return text;
 }
 

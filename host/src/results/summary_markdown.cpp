@@ -41,9 +41,9 @@ std::string settings_text(const json::object& settings) {
   for (const auto& [key, value] : settings) {
     if (value.is_string() && value.get_string().empty()) continue;
     text += (text.empty() ? "" : " · ") + std::string(key) + " " +
-            (value.is_string()   ? std::string(value.get_string())
+            (value.is_string()   ? escape_table_cell(value.get_string())
              : value.is_number() ? plain_number(value.to_number<double>())
-                                 : json::serialize(value));
+                                 : escape_table_cell(json::serialize(value)));
   }
   return text;
 }
@@ -184,7 +184,7 @@ std::string yardsticks_section(const SuiteReport& report) {
 std::string warnings_section(const SuiteReport& report) {
   if (report.environment.warnings.empty()) return {};
   std::string md = "## Warnings\n\n";
-  for (const auto& w : report.environment.warnings) md += "- ⚠ " + w + "\n";
+  for (const auto& w : report.environment.warnings) md += "- ⚠ " + escape_table_cell(w) + "\n";
   return md + "\n";
 }
 
@@ -230,7 +230,7 @@ std::string scaling_section(const SuiteReport& report) {
 
 std::string baseline_section(const SuiteReport& report) {
   if (report.baseline_comparison.empty()) return {};
-  return "## Comparison with baseline " + report.baseline_name + "\n\n" +
+  return "## Comparison with baseline " + escape_table_cell(report.baseline_name) + "\n\n" +
          report.baseline_comparison + "\n";
 }
 
@@ -262,19 +262,22 @@ std::string caches_line(const EnvironmentInfo& env) {
 std::string environment_section(const SuiteReport& report) {
   const EnvironmentInfo& env = report.environment;
   std::string md = "## Environment\n\n";
-  md += "- Host: " + env.host_name + " (" + env.os + ")\n";
-  md += "- CPU: " + env.cpu_model + ", " + std::to_string(env.logical_cpus) + " logical CPUs" +
+  // Imported runs bring these from another tool's file: escaped like any cell.
+  const auto e = [](const std::string& text) { return escape_table_cell(text); };
+  md += "- Host: " + e(env.host_name) + " (" + e(env.os) + ")\n";
+  md += "- CPU: " + e(env.cpu_model) + ", " + std::to_string(env.logical_cpus) + " logical CPUs" +
         (env.cpu_mhz > 0 ? ", " + format_double("%.0f", env.cpu_mhz) + " MHz" : "") + "\n";
   md += caches_line(env);
   if (!env.tool_build_type.empty())
-    md += "- Imported tool's library build: " + escape_table_cell(env.tool_build_type) + "\n";
+    md += "- Imported tool's library build: " + e(env.tool_build_type) + "\n";
   md += "- Load average (1 min): " +
         (env.load_average_1m >= 0 ? format_double("%.2f", env.load_average_1m) : "unknown") + "\n";
   md += "- Frequency governor: " +
-        (env.frequency_governor.empty() ? "unknown" : env.frequency_governor) + "\n";
-  md += "- Virtualization: " + env.virtualization + "\n";
-  md += "- cost-ops " + env.host_version + " (" + env.host_compiler + ", " + env.host_build_type +
-        (env.git_commit.empty() ? "" : ", commit " + env.git_commit) + ")\n";
+        (env.frequency_governor.empty() ? "unknown" : e(env.frequency_governor)) + "\n";
+  md += "- Virtualization: " + e(env.virtualization) + "\n";
+  md += "- cost-ops " + e(env.host_version) + " (" + e(env.host_compiler) + ", " +
+        e(env.host_build_type) + (env.git_commit.empty() ? "" : ", commit " + e(env.git_commit)) +
+        ")\n";
   md += sandbox::isolation_markdown(env.isolation);
   return md + hardware_counters_line(report) + "\n";
 }

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <iterator>
 
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -36,24 +39,35 @@ std::string or_unknown(const std::string& text) {
   return text.empty() ? "unknown" : text;
 }
 
+// Names come from the store (another host's outbox): no control sequence
+// reaches the terminal, and a long name is never cut inside a character or
+// before its line's end (no fixed buffer).
 std::string regressions_text(const std::vector<SeriesRegression>& found) {
   if (found.empty()) return "no series got slower\n";
-  std::string out;
-  char line[768];
-  std::snprintf(line, sizeof line, "%-28s %-14s %-22s %-28s %8s %12s %12s  %s\n", "repository",
-                "branch", "machine", "target", "change", "before", "after", "first slow run");
-  out += line;
+  const auto line = [](const std::vector<std::string>& cells) {
+    static constexpr int kWidths[] = {-28, -14, -22, -28, 8, 12, 12};
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const std::string cell = for_terminal(cells[i], false);
+      const auto width =
+          i < std::size(kWidths) ? static_cast<std::size_t>(std::abs(kWidths[i])) : 0;
+      const std::size_t pad = cell.size() < width ? width - cell.size() : 0;
+      if (i) out += i + 1 == cells.size() ? "  " : " ";
+      if (i < std::size(kWidths) && kWidths[i] > 0) out.append(pad, ' ');
+      out += cell;
+      if (i < std::size(kWidths) && kWidths[i] < 0 && i + 1 < cells.size()) out.append(pad, ' ');
+    }
+    return out + "\n";
+  };
+  std::string out = line(
+      {"repository", "branch", "machine", "target", "change", "before", "after", "first slow run"});
   for (const SeriesRegression& r : found) {
     const std::string first = "run " + std::to_string(r.first_slow.run_id) + " " +
                               r.first_slow.timestamp + " " +
                               or_unknown(r.first_slow.commit.substr(0, 12));
-    std::snprintf(line, sizeof line, "%-28s %-14s %-22s %-28s %8s %12s %12s  %s\n",
-                  or_unknown(r.repository).c_str(), or_unknown(r.branch).c_str(),
-                  or_unknown(r.machine).c_str(), r.target_id.c_str(),
-                  format_double("%+.1f%%", 100 * r.step.change).c_str(),
-                  human_duration(r.step.before_median).c_str(),
-                  human_duration(r.step.after_median).c_str(), first.c_str());
-    out += line;
+    out += line({or_unknown(r.repository), or_unknown(r.branch), or_unknown(r.machine), r.target_id,
+                 format_double("%+.1f%%", 100 * r.step.change),
+                 human_duration(r.step.before_median), human_duration(r.step.after_median), first});
   }
   return out;
 }

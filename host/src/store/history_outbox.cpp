@@ -13,6 +13,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/target_status.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -210,7 +211,9 @@ RunRecord parse_run_record(const std::string& text, const fs::path& file) {
 }
 
 std::string run_record_problem(const RunRecord& record) {
-  const auto quoted = [](const std::string& text) { return "\"" + text.substr(0, 80) + "\""; };
+  const auto quoted = [](const std::string& text) {
+    return "\"" + valid_utf8(text, 80) + "\"";  // cut on a character boundary
+  };
   if (record.run_uid.empty() || record.run_uid.size() > 64 ||
       !std::all_of(record.run_uid.begin(), record.run_uid.end(),
                    [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }))

@@ -9,6 +9,7 @@
 #include "costops/host/human_units.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/sample_stats.hpp"
+#include "costops/host/untrusted_text.hpp"
 
 namespace costops::host {
 
@@ -52,6 +53,11 @@ StoredTarget stored_target(const std::string& target_id, const HistoryEntry& e) 
   return t;
 }
 
+// Stored text (machines, commits: another host's outbox) for a terminal.
+std::string shown(const std::string& text) {
+  return for_terminal(text, false);
+}
+
 // Padded by display width (a median in µs is no longer one column off);
 // empty cells stay blank.
 std::string history_text(const std::string& target_id, const std::vector<HistoryRow>& rows) {
@@ -62,12 +68,13 @@ std::string history_text(const std::string& target_id, const std::vector<History
   for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
     table.push_back(
-        {{std::to_string(e.run_id), e.timestamp, truncate_to_width(machine_label(e), 16, "…"),
-          short_commit(e.run.commit), e.status, median_text(e), change_text(row), step_text(row)},
+        {{std::to_string(e.run_id), shown(e.timestamp),
+          truncate_to_width(shown(machine_label(e)), 16, "…"), shown(short_commit(e.run.commit)),
+          shown(e.status), median_text(e), change_text(row), step_text(row)},
          "",
          Colour::none});
   }
-  return "History of " + target_id + ":\n" +
+  return "History of " + shown(target_id) + ":\n" +
          console::render_table(columns, table, TerminalStyle{false, true}, 0, "").text +
          "* median of process medians; change: of that median from the machine's previous ok "
          "run\n";
@@ -75,16 +82,17 @@ std::string history_text(const std::string& target_id, const std::vector<History
 
 std::string history_markdown(const std::string& target_id, const std::vector<HistoryRow>& rows) {
   std::string md =
-      "## History of `" + markdown_cell(target_id) +
-      "`\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
+      // No code spans around escaped text: a backslash is literal inside one.
+      "## History of " + markdown_cell(target_id) +
+      "\n\n| Run | Time | Machine | Repository | Branch | Commit | Status | Median "
       "of process medians | Change | Step |\n|---:|---|---|---|---|---|---|---:|---:|---|\n";
   for (const HistoryRow& row : rows) {
     const HistoryEntry& e = *row.entry;
     md += "| " + std::to_string(e.run_id) + " | " + markdown_cell(e.timestamp) + " | " +
           markdown_cell(machine_label(e)) + " | " + markdown_cell(e.run.repository) + " | " +
-          markdown_cell(e.run.branch) + " | `" + markdown_cell(short_commit(e.run.commit)) +
-          "` | " + markdown_cell(e.status) + " | " + median_text(e) + " | " + change_text(row) +
-          " | " + step_text(row) + " |\n";
+          markdown_cell(e.run.branch) + " | " + markdown_cell(short_commit(e.run.commit)) + " | " +
+          markdown_cell(e.status) + " | " + median_text(e) + " | " + change_text(row) + " | " +
+          step_text(row) + " |\n";
   }
   return md;
 }
@@ -125,17 +133,11 @@ std::string history_json(const std::string& target_id, const std::vector<History
 
 }  // namespace
 
+// Branch names, machines, repositories and commits come from the runs'
+// provenance (git, the environment, another host's outbox): escaped like
+// every other Markdown cell, not only for '|' and line ends.
 std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+  return markdown_escaped(text);
 }
 
 std::string history_series_key(const RunProvenance& run) {
