@@ -150,6 +150,53 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertEqual(len(history("fixture_sum_array", "--repository",
                                      "fleet-secret-down")["runs"]), 1)
 
+    def test_passwords_of_every_shape_reach_no_file_message_or_column(self):
+        # libpq reads a URL's password up to the first '@': '?', '&', '#' and
+        # spaces belong to it; a query keyword may be percent-encoded;
+        # sslpassword is a secret too; a key=value value may hold "\ ".
+        secrets = {
+            "url-punctuation": ("Pa?ss&w#rd x", URL.replace("costops@", "costops:Pa?ss&w#rd x@", 1)),
+            "encoded-keyword": ("Enc0dedPw", URL + "&pass%77ord=Enc0dedPw"),
+            "sslpassword": ("KeyPassPhrase", URL + "&sslpassword=KeyPassPhrase"),
+            "escaped-space": ("Spq9X Zqw8", f"host={SOCKET_DIR} dbname=costops user=costops "
+                                            "password=Spq9X\\ Zqw8"),
+        }
+        for name, (secret, location) in secrets.items():
+            with self.subTest(name):
+                out = self.tmp / name
+                env = dict(os.environ, PGPASSWORD="EnvPassw0rd")
+                proc = run("run", "-o", str(out), *QUICK, "--history", location,
+                           "--repository", "fleet-shape-" + name, env=env)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                for word in {secret, secret.split(" ")[0], "EnvPassw0rd"}:
+                    self.assertNotIn(word, proc.stderr + proc.stdout)
+                    for path in out.rglob("*"):
+                        if path.is_file():
+                            self.assertNotIn(word.encode(), path.read_bytes(), str(path))
+                    self.assertNotIn(word, sql("SELECT string_agg(command_line || environment, "
+                                               "' ') FROM runs"))
+
+    def test_a_refused_or_malformed_location_never_echoes_its_password(self):
+        cases = [
+            # The option parser quotes the word it refuses.
+            ("EchoPw12", ["history", "t", "--histroy=postgresql://u:EchoPw12@h/db"]),
+            ("EchoPw34", ["run", "--store-timeout", "postgresql://u:EchoPw34@h/db"]),
+            # Mistyped schemes are no file names.
+            ("MalPw567", ["history", "t", "--history", "postgresql:/u:MalPw567@h/db"]),
+            ("MalPw890", ["history", "t", "--history", "POSTGRES://u:MalPw890@h/db"]),
+            # libpq quotes the token it cannot percent-decode.
+            ("Bad%zzPw", ["history", "t", "--history",
+                          "postgresql://u:Bad%zzPw@/db?host=" + str(self.tmp / "none")]),
+        ]
+        for secret, args in cases:
+            with self.subTest(args[-1]):
+                proc = subprocess.run([str(HOST), *args], capture_output=True, text=True,
+                                      cwd=self.tmp, timeout=60)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertNotIn(secret, proc.stderr + proc.stdout)
+                self.assertNotIn(secret[:5], proc.stderr + proc.stdout)
+                self.assertEqual(list(self.tmp.iterdir()), [])  # no file, no directory
+
     def test_a_password_is_not_in_the_process_arguments(self):
         marker = self.tmp / "inside"
         env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -20,42 +21,87 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// The user-info password of each postgres(ql):// URL in `text`: ":secret"
-// in "postgresql://user:secret@host/db".
-void url_password_ranges(const std::string& text, std::vector<Range>& out) {
-  for (const char* scheme : {"postgresql://", "postgres://"})
-    for (auto at = text.find(scheme); at != std::string::npos; at = text.find(scheme, at + 1)) {
-      const std::size_t authority = at + std::strlen(scheme);
-      std::size_t end = authority;
-      while (end < text.size() && text[end] != '/' && text[end] != '?' && !is_space(text[end]))
-        ++end;
-      const auto user_end = text.rfind('@', end == 0 ? 0 : end - 1);
-      if (user_end == std::string::npos || user_end < authority) continue;
-      const auto colon = text.find(':', authority);
-      if (colon < user_end) out.emplace_back(colon, user_end);
-    }
+bool is_scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
 }
 
-// Each `password=value` (a URL parameter or a key=value pair, the value
-// possibly 'quoted'), with the separator before or after it.
-void keyword_password_ranges(const std::string& text, std::vector<Range>& out) {
-  static const std::string key = "password";
-  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + 1)) {
-    std::size_t value = at + key.size();
-    while (value < text.size() && is_space(text[value])) ++value;
-    if (value >= text.size() || text[value] != '=') continue;
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_'))
-      continue;  // "old_password=" is another word
-    ++value;
+// The user-info password of every URL in `text`, whatever its scheme or
+// case ("postgresql://", "POSTGRES://", a mistyped "postgresql:/", another
+// database's "mysql://"): ":secret" in "postgresql://user:secret@host/db".
+// libpq takes the user information up to the first '@' before a '/', and
+// nothing else ends it: a '?', '#', '&' or a space is part of the password.
+// The range runs to the last '@' before that '/', so that a password with an
+// unencoded '@' is removed whole too.
+void url_password_ranges(const std::string& text, std::vector<Range>& out,
+                         std::vector<Range>& values) {
+  for (auto colon = text.find(":/"); colon != std::string::npos;
+       colon = text.find(":/", colon + 1)) {
+    std::size_t scheme = colon;
+    while (scheme > 0 && is_scheme_char(text[scheme - 1])) --scheme;
+    if (scheme == colon || !std::isalpha(static_cast<unsigned char>(text[scheme]))) continue;
+    std::size_t authority = colon + 1;
+    while (authority < text.size() && text[authority] == '/') ++authority;
+    std::size_t end = authority;
+    while (end < text.size() && text[end] != '/' && text[end] != '\n') ++end;
+    const auto user_end = text.rfind('@', end == 0 ? 0 : end - 1);
+    if (user_end == std::string::npos || user_end < authority) continue;
+    const auto password = text.find(':', authority);
+    if (password >= user_end) continue;
+    out.emplace_back(password, user_end);
+    values.emplace_back(password + 1, user_end);
+  }
+}
+
+// A keyword as libpq reads it in a URL's query: percent-decoded.
+std::string percent_decoded(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The keywords whose values are secrets: the login password and the
+// passphrase of an SSL client key.
+bool is_secret_keyword(const std::string& keyword) {
+  const std::string decoded = percent_decoded(keyword);
+  return decoded == "password" || decoded == "sslpassword";
+}
+
+// Each `password=value` or `sslpassword=value` (a URL parameter, its keyword
+// possibly percent-encoded as libpq allows, or a key=value pair, the value
+// possibly 'quoted' or with \-escaped spaces), with the separator before or
+// after it.
+void keyword_password_ranges(const std::string& text, std::vector<Range>& out,
+                             std::vector<Range>& values) {
+  for (auto equals = text.find('='); equals != std::string::npos;
+       equals = text.find('=', equals + 1)) {
+    std::size_t key_end = equals;
+    while (key_end > 0 && is_space(text[key_end - 1])) --key_end;
+    std::size_t at = key_end;
+    while (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) ||
+                      text[at - 1] == '_' || text[at - 1] == '%'))
+      --at;
+    if (at == key_end || !is_secret_keyword(text.substr(at, key_end - at))) continue;
+    std::size_t value = equals + 1;
     while (value < text.size() && is_space(text[value])) ++value;
     std::size_t end = value;
     if (end < text.size() && text[end] == '\'') {  // a quoted conninfo value, \' escaped
       for (++end; end < text.size() && text[end] != '\''; ++end)
         if (text[end] == '\\') ++end;
       end = std::min(end + 1, text.size());
-    } else {
-      while (end < text.size() && text[end] != '&' && !is_space(text[end])) ++end;
+    } else {  // unquoted: libpq's conninfo reads "\ " as a space of the value
+      for (; end < text.size() && text[end] != '&' && !is_space(text[end]); ++end)
+        if (text[end] == '\\' && end + 1 < text.size()) ++end;
     }
+    values.emplace_back(value, end);
     std::size_t first = at;
     if (first > 0 && text[first - 1] == '&') {
       --first;
@@ -94,13 +140,42 @@ bool looks_like_conninfo(const std::string& text) {
   return i < text.size() && text[i] == '=';
 }
 
+// Shorter secrets are left to the removal by shape: replacing every "ab"
+// in a message would garble it and hide nothing.
+constexpr std::size_t kShortestSecretByValue = 4;
+
 }  // namespace
 
 std::string without_store_passwords(const std::string& text) {
-  std::vector<Range> ranges;
-  url_password_ranges(text, ranges);
-  keyword_password_ranges(text, ranges);
+  std::vector<Range> ranges, values;
+  url_password_ranges(text, ranges, values);
+  keyword_password_ranges(text, ranges, values);
   return ranges.empty() ? text : without_ranges(text, std::move(ranges));
+}
+
+std::string without_store_secrets(const std::string& message, const std::string& location) {
+  std::vector<Range> ranges, values;
+  url_password_ranges(location, ranges, values);
+  keyword_password_ranges(location, ranges, values);
+  std::vector<std::string> secrets;
+  for (const auto& [first, last] : values) {
+    std::string value = location.substr(first, last - first);
+    if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'')
+      value = value.substr(1, value.size() - 2);
+    secrets.push_back(percent_decoded(value));
+    secrets.push_back(std::move(value));
+  }
+  if (const char* environment = std::getenv("PGPASSWORD")) secrets.emplace_back(environment);
+  // Longest first, so that a secret containing another is removed whole.
+  std::sort(secrets.begin(), secrets.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::string out = without_store_passwords(message);
+  for (const std::string& secret : secrets) {
+    if (secret.size() < kShortestSecretByValue) continue;
+    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
+      out.replace(at, secret.size(), "***");
+  }
+  return out;
 }
 
 StoreLocation::StoreLocation(const std::string& text)
@@ -121,16 +196,23 @@ StoreLocation::StoreLocation(const std::string& text)
       throw HistoryError("--history `" + display_ +
                          "` looks like a PostgreSQL key=value connection string, but libpq "
                          "refuses it: " +
-                         why + ". To name an SQLite file whose name has a '=', write ./" +
-                         display_);
+                         without_store_secrets(why, text) +
+                         ". To name an SQLite file whose name has a '=', write ./" + display_);
     }
     engine_ = StoreEngine::postgres;
     return;
   }
-  if (text.find("://") != std::string::npos)
+  // "scheme:/...": a URL, never a file name, even when mistyped
+  // ("postgresql:/u:pw@db", "POSTGRES://") or another database's: as a file
+  // name it would create directories named after the password.
+  std::size_t scheme = 0;
+  while (scheme < text.size() && is_scheme_char(text[scheme])) ++scheme;
+  if (scheme > 0 && std::isalpha(static_cast<unsigned char>(text[0])) &&
+      text.compare(scheme, 2, ":/") == 0)
     throw HistoryError("--history `" + display_ +
-                       "` is neither a PostgreSQL URL (postgresql:// or postgres://) nor a file "
-                       "path; for an SQLite file whose name has \"://\", write ./" +
+                       "` is neither a PostgreSQL URL (postgresql:// or postgres://, in lower "
+                       "case) nor a file path; for an SQLite file whose name has \":/\", write "
+                       "./" +
                        display_);
 }
 

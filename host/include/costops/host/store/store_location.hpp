@@ -38,6 +38,11 @@ class StoreLocation {
 // anywhere (`--history=postgresql://u:pw@h/db`).
 std::string without_store_passwords(const std::string& text);
 
+// `message` (libpq's, which may quote a token of a malformed location) with
+// what without_store_passwords removes, and also every password of
+// `location` and $PGPASSWORD wherever it appears, as typed or percent-decoded.
+std::string without_store_secrets(const std::string& message, const std::string& location);
+
 // Overwrites, in the process's own argument memory, each password that
 // without_store_passwords would remove, so that `ps` and /proc/PID/cmdline
 // do not show it. Call once in main, after copying the arguments.
