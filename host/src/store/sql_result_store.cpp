@@ -13,7 +13,9 @@
 #include <thread>
 #include <tuple>
 
+#include "costops/host/child_process.hpp"
 #include "costops/host/human_units.hpp"
+#include "costops/host/utc_time.hpp"
 
 namespace costops::host::store {
 
@@ -208,6 +210,28 @@ int SqlResultStore::migrate_from(int current, const std::string& first) {
 }
 
 AppendResult SqlResultStore::store_run(const RunRecord& run) {
+  // Times are compared as text (ORDER BY, --since/--until, the newest run
+  // of a series): stored in one shape, UTC with milliseconds, or they order
+  // by their shape instead of their time.
+  const auto started = canonical_utc_time(run.timestamp);
+  if (!started)
+    throw StoreDataError(describe() + ": the run " + run.run_uid + " has the time \"" +
+                         run.timestamp.substr(0, 80) + "\", not an RFC 3339 time");
+  // Trying again is safe: a transaction that failed stored nothing, and one
+  // whose COMMIT went through before the connection dropped is found by its
+  // run_uid (then it is this call's own run, not one stored before).
+  for (int attempt = 1;; ++attempt) {
+    try {
+      AppendResult result = store_run_once(run, *started);
+      if (attempt > 1) result.already_stored = false;
+      return result;
+    } catch (const StoreRetryableError&) {
+      if (attempt >= kStoreRunAttempts || interrupt_requested() || !recover()) throw;
+    }
+  }
+}
+
+AppendResult SqlResultStore::store_run_once(const RunRecord& run, const std::string& started) {
   begin_write();
   try {
     const RunProvenance& p = run.provenance;
@@ -219,7 +243,7 @@ AppendResult SqlResultStore::store_run(const RunRecord& run) {
         "host_name, cpu, ci_url, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
         "CAST($10 AS INTEGER), $11, $12, $13, $14, $15) ON CONFLICT (run_uid) DO NOTHING "
         "RETURNING id",
-        {run.run_uid, run.timestamp, run.host_version, run.host_commit, run.environment_json,
+        {run.run_uid, started, run.host_version, run.host_commit, run.environment_json,
          run.command_line_json, p.repository, p.commit, p.branch, std::string(p.dirty ? "1" : "0"),
          p.machine_id, p.host_name, p.cpu, p.ci_url, labels_json(p.labels)});
     if (inserted.empty()) {
