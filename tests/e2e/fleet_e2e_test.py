@@ -98,6 +98,28 @@ class FleetEndToEnd(unittest.TestCase):
         # The killed run's files exist up to its insert; the store has none of it.
         self.assertTrue((self.tmp / "killed" / "results.json").exists())
 
+    def test_a_session_terminated_mid_insert_is_retried_and_the_run_stored_once(self):
+        marker = self.tmp / "inside-transaction"
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        name = "fleet-terminated-" + str(os.getpid())
+        proc = subprocess.Popen(
+            [str(HOST), "run", "-o", str(self.tmp / "terminated"), *QUICK, "--history",
+             URL + "&application_name=" + name, "--repository", name],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.monotonic() + 120
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(marker.exists())
+        # Its rows are written, the transaction open: the session dies.
+        self.assertEqual(sql("SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM "
+                             f"pg_stat_activity WHERE application_name = '{name}'").strip(), "t")
+        marker.unlink()  # the writer goes on: its COMMIT finds the session gone
+        _, stderr = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 0, stderr)
+        self.assertEqual(len(history("fixture_sum_array", "--repository", name)["runs"]), 1)
+        self.assertEqual(sql(f"SELECT count(*) FROM runs WHERE repository = '{name}'").strip(), "1")
+        self.assertFalse((self.tmp / "terminated" / "history-outbox").exists())
+
     def test_a_server_that_is_down_keeps_the_run_for_upload(self):
         down = "postgresql://costops@/costops?host=" + str(self.tmp / "no-server")
         out = self.tmp / "down"

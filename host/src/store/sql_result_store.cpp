@@ -172,10 +172,14 @@ std::string labels_json(const std::vector<std::string>& labels) {
 
 // The test hook of kPauseInsertVariable: announce, then wait to be killed.
 void pause_inside_transaction_for_tests() {
+  static bool paused = false;  // once: a retried transaction goes through
   const char* marker = std::getenv(kPauseInsertVariable);
-  if (!marker || !*marker) return;
+  if (!marker || !*marker || paused) return;
+  paused = true;
   std::ofstream(marker) << ::getpid() << "\n";
-  std::this_thread::sleep_for(std::chrono::seconds(60));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (::access(marker, F_OK) == 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 }  // namespace

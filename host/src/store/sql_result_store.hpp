@@ -27,8 +27,9 @@ extern const std::vector<std::string> kSharedMigrations;
 extern const std::string kFleetColumns;
 
 // Set only by tests: the file to create once a run's rows are written and
-// the transaction is still open, then sleep, so a test can kill a writer
-// mid-insert.
+// the transaction is still open, then wait (at most 60 s) until the test
+// removes it, so a test can kill a writer or its session mid-insert. Only
+// the first attempt of a process pauses.
 inline constexpr const char* kPauseInsertVariable = "COSTOPS_TEST_PAUSE_IN_INSERT";
 
 // A failure that says nothing about the run or the store's contents: the
