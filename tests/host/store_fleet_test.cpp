@@ -452,6 +452,16 @@ TEST_SUITE("result_store") {
                          doctest::Contains("cost-ops store migrate"), HistoryError);
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
                          doctest::Contains("schema version 4"), HistoryError);
+    // The command in the message can be pasted: one shell word for the
+    // location, even with '&' or '?' in a URL or spaces in a path.
+    std::string behind;
+    try {
+      open_result_store(location, {StoreAccess::read});
+    } catch (const HistoryError& e) {
+      behind = e.what();
+    }
+    CHECK(behind.find("`cost-ops store migrate --history " + pasteable_location(location) + "`") !=
+          std::string::npos);
     // Still at 4: the reader changed nothing.
     CHECK_THROWS_AS(open_result_store(location, {StoreAccess::read}), HistoryError);
     CHECK(migrate_result_store(location) == std::pair{4, latest_store_schema_version()});

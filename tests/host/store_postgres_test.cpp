@@ -87,7 +87,13 @@ TEST_SUITE("result_store") {
     const std::string as_owner = as_role(location, owner), as_writer = as_role(location, writer),
                       as_reader = as_role(location, reader);
     // Before the owner created the tables: the writer may not, and says who can.
-    CHECK(message_of([&] { open_result_store(as_writer); }).find("cost-ops store migrate") !=
+    const std::string early = message_of([&] { open_result_store(as_writer); });
+    CHECK(early.find("cost-ops store migrate") != std::string::npos);
+    // Names the owner to connect as, and a command that pastes as one word.
+    // (Here the schema belongs to the test server's own role, costops.)
+    CHECK(early.find("the store's owner (the schema belongs to role \"costops\")") !=
+          std::string::npos);
+    CHECK(early.find("`cost-ops store migrate --history " + pasteable_location(as_writer) + "`") !=
           std::string::npos);
     CHECK(message_of([&] {
             open_result_store(as_reader, {StoreAccess::read});

@@ -307,8 +307,9 @@ void PostgresResultStore::open_for(StoreAccess access, const std::string& displa
       throw HistoryError(describe() +
                          " holds no cost-ops tables: record a run with `cost-ops "
                          "run --history " +
-                         display + "` or create them with `cost-ops store migrate " + display +
-                         "`");
+                         pasteable_location(display) +
+                         "` or create them with `cost-ops store migrate --history " +
+                         pasteable_location(display) + "`");
     throw HistoryError(schema_behind_message(describe(), version, display));
   }
   migrate(display);
@@ -337,10 +338,23 @@ void PostgresResultStore::migrate(const std::string& display) {
   } catch (const HistoryError& e) {
     PQclear(PQexec(connection_, "ROLLBACK"));
     if (std::string(e.what()).find(kLacksRight) == std::string::npos) throw;
+    // The schema's owner by name, when the server says: the command below
+    // runs as that role, not as the role that just failed.
+    std::string owner;
+    if (PGresult* r = PQexec(connection_,
+                             "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = "
+                             "current_schema()");
+        r) {
+      if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) owner = PQgetvalue(r, 0, 0);
+      PQclear(r);
+    }
     throw HistoryError(
         std::string(e.what()) + "; the schema is at version " + std::to_string(versions_.first) +
         " and this cost-ops needs " + std::to_string(latest_store_schema_version()) +
-        ": the store's owner upgrades it with `cost-ops store migrate " + display + "`");
+        ": the store's owner" +
+        (owner.empty() ? "" : " (the schema belongs to role " + quoted_identifier(owner) + ")") +
+        " upgrades it with `cost-ops store migrate --history " + pasteable_location(display) +
+        "`, connecting as the owner");
   } catch (...) {
     PQclear(PQexec(connection_, "ROLLBACK"));
     throw;

@@ -193,8 +193,8 @@ std::string schema_behind_message(const std::string& described, int version,
                                   const std::string& display_location) {
   return described + " has schema version " + std::to_string(version) + ", older than this " +
          "cost-ops's " + std::to_string(latest_store_schema_version()) +
-         "; its owner upgrades it with `cost-ops store migrate " + display_location +
-         "` (readers never change the schema)";
+         "; its owner upgrades it with `cost-ops store migrate --history " +
+         pasteable_location(display_location) + "` (readers never change the schema)";
 }
 
 void SqlResultStore::refuse_newer_schema(int version) const {

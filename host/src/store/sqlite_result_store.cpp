@@ -216,7 +216,7 @@ void SqliteResultStore::check_readable() {
     throw HistoryError(describe() +
                        " holds no cost-ops history: record runs with `cost-ops run "
                        "--history " +
-                       location() + "`");
+                       pasteable_location(location()) + "`");
   if (version < latest || (numbered == 3 && !has_column("runs", "run_uid")))
     throw HistoryError(schema_behind_message(describe(), version, location()));
 }
