@@ -9,6 +9,7 @@ sets COSTOPS_TEST_STORE_URL.
 
 usage: fleet_e2e_test.py COST_OPS_BINARY FIXTURE_DIR
 """
+import calendar
 import glob
 import json
 import os
@@ -119,6 +120,26 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertEqual(len(history("fixture_sum_array", "--repository", name)["runs"]), 1)
         self.assertEqual(sql(f"SELECT count(*) FROM runs WHERE repository = '{name}'").strip(), "1")
         self.assertFalse((self.tmp / "terminated" / "history-outbox").exists())
+
+    def test_time_filters_take_any_zone_and_refuse_a_time_without_one(self):
+        name = "fleet-zones-" + str(os.getpid())
+        proc = run("run", "-o", str(self.tmp / "zones"), *QUICK, "--history", URL,
+                   "--repository", name)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        started = json.loads((self.tmp / "zones" / "results.json").read_text())["timestamp"]
+        # The same instant written in UTC+2 and UTC-5.
+        epoch = calendar.timegm(time.strptime(started[:19], "%Y-%m-%dT%H:%M:%S"))
+        def zoned(seconds, hours):
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds + hours * 3600))
+            return text + ("+" if hours >= 0 else "-") + f"{abs(hours):02d}:00"
+        found = lambda *f: len(history("fixture_sum_array", "--repository", name, *f)["runs"])
+        self.assertEqual(found("--since", zoned(epoch, 2), "--until", zoned(epoch, -5)), 1)
+        self.assertEqual(found("--since", zoned(epoch + 1, 2)), 0)
+        self.assertEqual(found("--until", zoned(epoch - 1, -5)), 0)
+        no_zone = run("history", "fixture_sum_array", "--history", URL, "--since",
+                      started[:19])
+        self.assertEqual(no_zone.returncode, 2)
+        self.assertIn("with its zone", no_zone.stderr)
 
     def test_a_server_that_is_down_keeps_the_run_for_upload(self):
         down = "postgresql://costops@/costops?host=" + str(self.tmp / "no-server")
