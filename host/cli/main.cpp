@@ -73,8 +73,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> recorded_command_line;
   for (int i = 0; i < argc; ++i)
     recorded_command_line.push_back(host::without_store_passwords(argv[i]));
-  if (args.empty() || !host::is_worker_subcommand(args.front()))
+  if (args.empty() || !host::is_worker_subcommand(args.front())) {
     host::scrub_store_passwords_in_argv(argc, argv);
+    host::hide_environment_password();
+  }
   try {
     if (!args.empty() && host::is_worker_subcommand(args.front())) return host::run_worker(args);
     if (args.empty()) {

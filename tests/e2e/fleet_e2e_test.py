@@ -242,7 +242,9 @@ class FleetEndToEnd(unittest.TestCase):
 
     def test_a_password_is_not_in_the_process_arguments(self):
         marker = self.tmp / "inside"
-        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        # $PGPASSWORD too: `ps e` and /proc/PID/environ show the environment.
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker),
+                   PGPASSWORD="EnvSecret-4711")
         proc = subprocess.Popen([str(HOST), "run", "-o", str(self.tmp / "argv"), *QUICK,
                                  "--history", URL_WITH_PASSWORD, "--repository", "fleet-argv"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -254,6 +256,14 @@ class FleetEndToEnd(unittest.TestCase):
             cmdline = pathlib.Path(f"/proc/{proc.pid}/cmdline").read_bytes()
             self.assertIn(b"postgresql://costops@/costops", cmdline)
             self.assertNotIn(PASSWORD.encode(), cmdline)
+            environ = pathlib.Path(f"/proc/{proc.pid}/environ").read_bytes()
+            self.assertIn(b"COSTOPS_TEST_PAUSE_IN_INSERT", environ)
+            self.assertNotIn(b"EnvSecret-4711", environ)
+            if shutil.which("ps"):
+                ps = subprocess.run(["ps", "eww", "-p", str(proc.pid)], capture_output=True,
+                                    text=True).stdout
+                self.assertNotIn("EnvSecret-4711", ps)
+                self.assertNotIn(PASSWORD, ps)
         finally:
             proc.kill()
             proc.communicate()

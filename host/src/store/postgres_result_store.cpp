@@ -141,6 +141,12 @@ PostgresResultStore::PostgresResultStore(const StoreLocation& where,
     keywords.push_back("connect_timeout");
     values.push_back(connect_timeout.c_str());
   }
+  // $PGPASSWORD, moved out of the environment at start (store_location.hpp):
+  // before dbname, so that a password in the location overrides it.
+  if (const char* password = environment_password()) {
+    keywords.push_back("password");
+    values.push_back(password);
+  }
   keywords.insert(keywords.end(), {"dbname", nullptr});
   values.insert(values.end(), {where.connection_text().c_str(), nullptr});
   connection_ = PQconnectdbParams(keywords.data(), values.data(), 1);

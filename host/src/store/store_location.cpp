@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -165,7 +166,7 @@ std::string without_store_secrets(const std::string& message, const std::string&
     secrets.push_back(percent_decoded(value));
     secrets.push_back(std::move(value));
   }
-  if (const char* environment = std::getenv("PGPASSWORD")) secrets.emplace_back(environment);
+  if (const char* environment = environment_password()) secrets.emplace_back(environment);
   // Longest first, so that a secret containing another is removed whole.
   std::sort(secrets.begin(), secrets.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -225,6 +226,31 @@ void scrub_store_passwords_in_argv(int argc, char** argv) {
     std::memcpy(argv[i], clean.c_str(), clean.size());
     std::memset(argv[i] + clean.size(), 0, original.size() - clean.size());
   }
+}
+
+namespace {
+std::string& hidden_password() {
+  static std::string password;
+  return password;
+}
+bool password_hidden = false;
+}  // namespace
+
+void hide_environment_password() {
+  static const std::string prefix = "PGPASSWORD=";
+  for (char** entry = environ; entry && *entry; ++entry) {
+    if (std::strncmp(*entry, prefix.c_str(), prefix.size()) != 0) continue;
+    char* value = *entry + prefix.size();
+    hidden_password() = value;
+    password_hidden = true;
+    std::memset(value, 0, std::strlen(value));  // the bytes /proc/PID/environ shows
+  }
+  if (password_hidden) ::unsetenv("PGPASSWORD");
+}
+
+const char* environment_password() {
+  if (password_hidden) return hidden_password().c_str();
+  return std::getenv("PGPASSWORD");
 }
 
 }  // namespace costops::host

@@ -48,4 +48,16 @@ std::string without_store_secrets(const std::string& message, const std::string&
 // do not show it. Call once in main, after copying the arguments.
 void scrub_store_passwords_in_argv(int argc, char** argv);
 
+// Moves $PGPASSWORD out of the process's environment into memory: the
+// variable is removed and its bytes in the environment block overwritten, so
+// that `ps e` and /proc/PID/environ do not show it and no child inherits it.
+// The PostgreSQL engine hands it to libpq itself, before the location's own
+// options, so a password in the location still wins, as in libpq. Call once
+// in main, before any thread starts.
+void hide_environment_password();
+
+// The password hide_environment_password took, or $PGPASSWORD when it was
+// not called; nullptr when there is none.
+const char* environment_password();
+
 }  // namespace costops::host
