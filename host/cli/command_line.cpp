@@ -70,7 +70,7 @@ bool check_store_options(const StoreOptionValues& store, bool reading) {
     return false;
   }
   std::cerr << "error: history database " << store.location << " does not exist; record runs with "
-            << "`cost-ops run --history " << store.location << "`\n";
+            << "`cost-ops run --history " << host::pasteable_location(store.location) << "`\n";
   return false;
 }
 

@@ -141,6 +141,12 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertEqual(no_zone.returncode, 2)
         self.assertIn("with its zone", no_zone.stderr)
 
+    def test_a_missing_history_file_hint_pastes_as_one_word(self):
+        proc = run("history", "t", "--history", str(self.tmp / "CI artifacts" / "history.db"))
+        self.assertEqual(proc.returncode, 2)
+        hint = proc.stderr.split("record runs with `", 1)[1].split("`", 1)[0]
+        self.assertEqual(shlex.split(hint)[-1], str(self.tmp / "CI artifacts" / "history.db"))
+
     def test_a_server_that_is_down_keeps_the_run_for_upload(self):
         down = "postgresql://costops@/costops?host=" + str(self.tmp / "no-server")
         out = self.tmp / "down"
