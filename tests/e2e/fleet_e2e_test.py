@@ -233,6 +233,9 @@ class FleetEndToEnd(unittest.TestCase):
             # Mistyped schemes are no file names.
             ("MalPw567", ["history", "t", "--history", "postgresql:/u:MalPw567@h/db"]),
             ("MalPw890", ["history", "t", "--history", "POSTGRES://u:MalPw890@h/db"]),
+            # An unencoded '/' in the password: libpq reads host and port.
+            ("Sl/ashPw9", ["history", "t", "--history",
+                           "postgresql://u:Sl/ashPw9@/db?host=" + str(self.tmp / "none")]),
             # libpq quotes the token it cannot percent-decode.
             ("Bad%zzPw", ["history", "t", "--history",
                           "postgresql://u:Bad%zzPw@/db?host=" + str(self.tmp / "none")]),
@@ -244,6 +247,8 @@ class FleetEndToEnd(unittest.TestCase):
                 self.assertEqual(proc.returncode, 2, proc.stderr)
                 self.assertNotIn(secret, proc.stderr + proc.stdout)
                 self.assertNotIn(secret[:5], proc.stderr + proc.stdout)
+                for piece in secret.split("/"):  # as libpq quotes what it misparsed
+                    self.assertNotIn('"' + piece + '"', proc.stderr + proc.stdout)
                 self.assertEqual(list(self.tmp.iterdir()), [])  # no file, no directory
 
     def test_a_password_is_not_in_the_process_arguments(self):

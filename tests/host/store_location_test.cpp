@@ -79,6 +79,12 @@ TEST_CASE("a password is removed whatever it holds and however the location is s
   CHECK(without_store_passwords("postgresql://u:my secret@h/db") == "postgresql://u@h/db");
   CHECK(without_store_passwords("postgresql://u:p@ss@[::1]:5432/db") ==
         "postgresql://u@[::1]:5432/db");
+  // An unencoded '/' in the password: libpq misreads it as host and port,
+  // and it must not be written anywhere either. A port stays.
+  CHECK(without_store_passwords("postgresql://u:pa/ss@h/db") == "postgresql://u@h/db");
+  CHECK(without_store_passwords("postgresql://h:5432/my@db") == "postgresql://h:5432/my@db");
+  CHECK(without_store_passwords("postgresql://h1:5432,h2:5433/db?user=a@b") ==
+        "postgresql://h1:5432,h2:5433/db?user=a@b");
   // A query keyword may be percent-encoded; sslpassword is a secret too.
   CHECK(without_store_passwords("postgresql://u@h/db?pass%77ord=hunter2") == "postgresql://u@h/db");
   CHECK(without_store_passwords("postgresql://u@h/db?sslmode=verify-full&sslpassword=keypass") ==
@@ -122,4 +128,8 @@ TEST_CASE("a malformed location is refused without its password and is never a f
         "token \"***\"");
   CHECK(without_store_secrets("token \"p@ss\"", "postgresql://u@h/db?password=p%40ss") ==
         "token \"***\"");
+  // libpq reads "u:pa/ss@h" as host u, port "pa": the piece is quoted.
+  CHECK(without_store_secrets("invalid integer value \"pa\" for connection option \"port\"",
+                              "postgresql://u:pa/ss@h/db") ==
+        "invalid integer value \"***\" for connection option \"port\"");
 }

@@ -44,9 +44,23 @@ void url_password_ranges(const std::string& text, std::vector<Range>& out,
     while (authority < text.size() && text[authority] == '/') ++authority;
     std::size_t end = authority;
     while (end < text.size() && text[end] != '/' && text[end] != '\n') ++end;
-    const auto user_end = text.rfind('@', end == 0 ? 0 : end - 1);
-    if (user_end == std::string::npos || user_end < authority) continue;
+    auto user_end = text.rfind('@', end == 0 ? 0 : end - 1);
     const auto password = text.find(':', authority);
+    if (user_end == std::string::npos || user_end < authority) {
+      // No '@' before the first '/': libpq then reads "u:pa" of
+      // "postgresql://u:pa/ss@h/db" as host and port, but the text holds a
+      // password with an unencoded '/'. What follows ':' is no port (not
+      // digits), and an '@' comes before the query: remove up to it.
+      if (password >= end) continue;
+      const bool port = std::all_of(text.begin() + static_cast<long>(password + 1),
+                                    text.begin() + static_cast<long>(end), [](char c) {
+                                      return std::isdigit(static_cast<unsigned char>(c)) ||
+                                             c == ',' || c == ':' || c == ']';
+                                    });
+      const auto query = text.find_first_of("? \t\n", end);
+      user_end = text.find('@', end);
+      if (port || user_end == std::string::npos || user_end > query) continue;
+    }
     if (password >= user_end) continue;
     out.emplace_back(password, user_end);
     values.emplace_back(password + 1, user_end);
@@ -141,8 +155,8 @@ bool looks_like_conninfo(const std::string& text) {
   return i < text.size() && text[i] == '=';
 }
 
-// Shorter secrets are left to the removal by shape: replacing every "ab"
-// in a message would garble it and hide nothing.
+// Shorter secrets are removed only where libpq quotes them: replacing every
+// "ab" in a message would garble it and hide nothing.
 constexpr std::size_t kShortestSecretByValue = 4;
 
 }  // namespace
@@ -163,6 +177,12 @@ std::string without_store_secrets(const std::string& message, const std::string&
     std::string value = location.substr(first, last - first);
     if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'')
       value = value.substr(1, value.size() - 2);
+    // A password libpq misparsed reaches its messages in pieces ("u:pa/ss@h"
+    // becomes the port "pa").
+    for (std::size_t from = 0, slash = 0; slash != std::string::npos; from = slash + 1) {
+      slash = value.find('/', from);
+      if (slash != std::string::npos) secrets.push_back(value.substr(from, slash - from));
+    }
     secrets.push_back(percent_decoded(value));
     secrets.push_back(std::move(value));
   }
@@ -172,9 +192,13 @@ std::string without_store_secrets(const std::string& message, const std::string&
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   std::string out = without_store_passwords(message);
   for (const std::string& secret : secrets) {
-    if (secret.size() < kShortestSecretByValue) continue;
-    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
-      out.replace(at, secret.size(), "***");
+    if (secret.empty()) continue;
+    // A short one only as libpq quotes a value ("\"pa\""), a longer one anywhere.
+    const std::string needle = secret.size() < kShortestSecretByValue ? '"' + secret + '"' : secret;
+    const std::string hidden = needle.front() == '"' ? "\"***\"" : "***";
+    for (auto at = out.find(needle); at != std::string::npos;
+         at = out.find(needle, at + hidden.size()))
+      out.replace(at, needle.size(), hidden);
   }
   return out;
 }
