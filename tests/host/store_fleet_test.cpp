@@ -223,6 +223,25 @@ TEST_SUITE("result_store") {
     CHECK(store->runs(HistoryFilter{s.tag}).size() == 5);
   }
 
+  TEST_CASE("--regressions' newest runs of a series count rows from before migration 3 in it") {
+    // Runs stored before the store kept a branch have NULL there; a run
+    // without a branch now stores ''. Both are the series' branch "", and
+    // its newest N runs are N, not N per spelling.
+    StoreUnderTest s("null-branch");
+    const auto store = s.open();
+    const std::string target = s.tag + "-t";
+    std::vector<std::int64_t> ids;
+    for (int d = 1; d <= 4; ++d)
+      ids.push_back(store->append(
+          run_at(s.tag, target, 10, static_cast<std::uint64_t>(d), "m", "", day(d), "c")));
+    admin_sql(s.location, "UPDATE runs SET source_branch = NULL WHERE id IN (" +
+                              std::to_string(ids[0]) + ", " + std::to_string(ids[1]) + ")");
+    const auto points = store->series_points(HistoryFilter{s.tag}, 2);
+    REQUIRE(points.size() == 2);
+    CHECK(points[0].run_id == ids[2]);
+    CHECK(points[1].run_id == ids[3]);
+  }
+
   TEST_CASE("commits match exactly, or by a hexadecimal prefix in any case") {
     StoreUnderTest s("commits");
     const auto store = s.open();

@@ -334,8 +334,11 @@ std::vector<SeriesPoint> SqlResultStore::series_points(const HistoryFilter& filt
                         "COALESCE(r.source_branch, '') AS branch, COALESCE(r.machine_id, '') AS "
                         "machine, ") +
                 kCommitColumn +
-                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY r.repository, r.source_branch, "
-                "r.machine_id ORDER BY r.timestamp DESC, r.id DESC) AS newest FROM runs r WHERE " +
+                // The series as the rest of cost-ops keys it: a NULL (a run stored
+                // before migration 3) and '' are one series, not two windows.
+                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY COALESCE(r.repository, ''), "
+                "COALESCE(r.source_branch, ''), COALESCE(r.machine_id, '') ORDER BY r.timestamp "
+                "DESC, r.id DESC) AS newest FROM runs r WHERE " +
                 filter_sql(2) + ") ranked WHERE ranked.newest <= CAST($1 AS INTEGER)",
             params);
   std::map<std::int64_t, const std::vector<std::string>*> run_by_id;
