@@ -71,7 +71,7 @@ bool check_store_options(const StoreOptionValues& store, bool reading) {
     return false;
   }
   std::cerr << "error: history database " << store.location << " does not exist; record runs with "
-            << "`cost-ops run --history " << store.location << "`\n";
+            << "`cost-ops run --history " << host::pasteable_location(store.location) << "`\n";
   return false;
 }
 
@@ -111,7 +111,8 @@ po::options_description describe_history_location(StoreOptionValues& store) {
 po::options_description describe_time_filters(host::HistoryFilter& filter) {
   po::options_description d("Stored runs by time (when they ran, UTC, inclusive)");
   d.add_options()("since", po::value<std::string>(&filter.since)->value_name("WHEN"),
-                  "only runs from WHEN on: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or Nd/Nh ago")(
+                  "only runs from WHEN on: YYYY-MM-DD (a UTC day), an RFC 3339 time with its "
+                  "zone (YYYY-MM-DDTHH:MM:SSZ, ...+02:00), or Nd/Nh ago")(
       "until", po::value<std::string>(&filter.until)->value_name("WHEN"),
       "only runs up to WHEN (a date: to its end)");
   return d;
@@ -125,7 +126,9 @@ bool apply_time_filters(host::HistoryFilter& filter) {
     const auto bound = host::parse_time_bound(*value, until, now);
     if (!bound) {
       std::cerr << "error: " << option << " `" << *value
-                << "` is not YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or Nd/Nh (days/hours ago)\n";
+                << "` is not YYYY-MM-DD (a UTC day), an RFC 3339 time with its zone "
+                   "(YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DDTHH:MM:SS+02:00) or Nd/Nh (days/hours "
+                   "ago)\n";
       return false;
     }
     *value = *bound;

@@ -21,6 +21,12 @@ using namespace costops;
 
 namespace {
 
+// A message without any password that one of the arguments carries.
+std::string without_secrets(std::string message, const std::vector<std::string>& args) {
+  for (const std::string& arg : args) message = host::without_store_secrets(message, arg);
+  return message;
+}
+
 fs::path own_executable(const char* argv0) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -53,7 +59,7 @@ int dispatch(const std::string& name, const cli::Arguments& rest,
   std::vector<std::string> names;
   for (const cli::CommandSpec& command : cli::command_table()) names.emplace_back(command.name);
   const auto meant = cli::closest_name(name, names);
-  std::cerr << "error: unknown command `" << name << "`."
+  std::cerr << "error: unknown command `" << host::without_store_passwords(name) << "`."
             << (meant ? " Did you mean `" + *meant + "`?" : std::string())
             << " `cost-ops --help` lists the commands.\n";
   return host::kExitUsage;
@@ -68,8 +74,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> recorded_command_line;
   for (int i = 0; i < argc; ++i)
     recorded_command_line.push_back(host::without_store_passwords(argv[i]));
-  if (args.empty() || !host::is_worker_subcommand(args.front()))
+  if (args.empty() || !host::is_worker_subcommand(args.front())) {
     host::scrub_store_passwords_in_argv(argc, argv);
+    host::hide_environment_password();
+  }
   try {
     if (!args.empty() && host::is_worker_subcommand(args.front())) return host::run_worker(args);
     if (args.empty()) {
@@ -80,11 +88,13 @@ int main(int argc, char** argv) {
     return dispatch(args.front(), cli::Arguments(args.begin() + 1, args.end()), context);
   } catch (const boost::program_options::error& e) {
     const bool command = args.size() > 1 && cli::find_command(args.front());
-    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\nSee `cost-ops "
-              << (command ? args.front() + " " : "") << "--help`.\n";
+    // The option parser quotes the word it refuses, which may be a location
+    // with a password ("unrecognised option '--histroy=postgresql://u:pw@h'").
+    std::cerr << "error: " << costops::host::for_terminal(without_secrets(e.what(), args))
+              << "\nSee `cost-ops " << (command ? args.front() + " " : "") << "--help`.\n";
     return host::kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << costops::host::for_terminal(e.what()) << "\n";
+    std::cerr << "error: " << costops::host::for_terminal(without_secrets(e.what(), args)) << "\n";
     return host::kExitUsage;
   }
 }

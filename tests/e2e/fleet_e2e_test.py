@@ -9,6 +9,7 @@ sets COSTOPS_TEST_STORE_URL.
 
 usage: fleet_e2e_test.py COST_OPS_BINARY FIXTURE_DIR
 """
+import calendar
 import glob
 import json
 import os
@@ -98,6 +99,54 @@ class FleetEndToEnd(unittest.TestCase):
         # The killed run's files exist up to its insert; the store has none of it.
         self.assertTrue((self.tmp / "killed" / "results.json").exists())
 
+    def test_a_session_terminated_mid_insert_is_retried_and_the_run_stored_once(self):
+        marker = self.tmp / "inside-transaction"
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        name = "fleet-terminated-" + str(os.getpid())
+        proc = subprocess.Popen(
+            [str(HOST), "run", "-o", str(self.tmp / "terminated"), *QUICK, "--history",
+             URL + "&application_name=" + name, "--repository", name],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.monotonic() + 120
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(marker.exists())
+        # Its rows are written, the transaction open: the session dies.
+        self.assertEqual(sql("SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM "
+                             f"pg_stat_activity WHERE application_name = '{name}'").strip(), "t")
+        marker.unlink()  # the writer goes on: its COMMIT finds the session gone
+        _, stderr = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 0, stderr)
+        self.assertEqual(len(history("fixture_sum_array", "--repository", name)["runs"]), 1)
+        self.assertEqual(sql(f"SELECT count(*) FROM runs WHERE repository = '{name}'").strip(), "1")
+        self.assertFalse((self.tmp / "terminated" / "history-outbox").exists())
+
+    def test_time_filters_take_any_zone_and_refuse_a_time_without_one(self):
+        name = "fleet-zones-" + str(os.getpid())
+        proc = run("run", "-o", str(self.tmp / "zones"), *QUICK, "--history", URL,
+                   "--repository", name)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        started = json.loads((self.tmp / "zones" / "results.json").read_text())["timestamp"]
+        # The same instant written in UTC+2 and UTC-5.
+        epoch = calendar.timegm(time.strptime(started[:19], "%Y-%m-%dT%H:%M:%S"))
+        def zoned(seconds, hours):
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds + hours * 3600))
+            return text + ("+" if hours >= 0 else "-") + f"{abs(hours):02d}:00"
+        found = lambda *f: len(history("fixture_sum_array", "--repository", name, *f)["runs"])
+        self.assertEqual(found("--since", zoned(epoch, 2), "--until", zoned(epoch, -5)), 1)
+        self.assertEqual(found("--since", zoned(epoch + 1, 2)), 0)
+        self.assertEqual(found("--until", zoned(epoch - 1, -5)), 0)
+        no_zone = run("history", "fixture_sum_array", "--history", URL, "--since",
+                      started[:19])
+        self.assertEqual(no_zone.returncode, 2)
+        self.assertIn("with its zone", no_zone.stderr)
+
+    def test_a_missing_history_file_hint_pastes_as_one_word(self):
+        proc = run("history", "t", "--history", str(self.tmp / "CI artifacts" / "history.db"))
+        self.assertEqual(proc.returncode, 2)
+        hint = proc.stderr.split("record runs with `", 1)[1].split("`", 1)[0]
+        self.assertEqual(shlex.split(hint)[-1], str(self.tmp / "CI artifacts" / "history.db"))
+
     def test_a_server_that_is_down_keeps_the_run_for_upload(self):
         down = "postgresql://costops@/costops?host=" + str(self.tmp / "no-server")
         out = self.tmp / "down"
@@ -150,9 +199,63 @@ class FleetEndToEnd(unittest.TestCase):
         self.assertEqual(len(history("fixture_sum_array", "--repository",
                                      "fleet-secret-down")["runs"]), 1)
 
+    def test_passwords_of_every_shape_reach_no_file_message_or_column(self):
+        # libpq reads a URL's password up to the first '@': '?', '&', '#' and
+        # spaces belong to it; a query keyword may be percent-encoded;
+        # sslpassword is a secret too; a key=value value may hold "\ ".
+        secrets = {
+            "url-punctuation": ("Pa?ss&w#rd x", URL.replace("costops@", "costops:Pa?ss&w#rd x@", 1)),
+            "encoded-keyword": ("Enc0dedPw", URL + "&pass%77ord=Enc0dedPw"),
+            "sslpassword": ("KeyPassPhrase", URL + "&sslpassword=KeyPassPhrase"),
+            "escaped-space": ("Spq9X Zqw8", f"host={SOCKET_DIR} dbname=costops user=costops "
+                                            "password=Spq9X\\ Zqw8"),
+        }
+        for name, (secret, location) in secrets.items():
+            with self.subTest(name):
+                out = self.tmp / name
+                env = dict(os.environ, PGPASSWORD="EnvPassw0rd")
+                proc = run("run", "-o", str(out), *QUICK, "--history", location,
+                           "--repository", "fleet-shape-" + name, env=env)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                for word in {secret, secret.split(" ")[0], "EnvPassw0rd"}:
+                    self.assertNotIn(word, proc.stderr + proc.stdout)
+                    for path in out.rglob("*"):
+                        if path.is_file():
+                            self.assertNotIn(word.encode(), path.read_bytes(), str(path))
+                    self.assertNotIn(word, sql("SELECT string_agg(command_line || environment, "
+                                               "' ') FROM runs"))
+
+    def test_a_refused_or_malformed_location_never_echoes_its_password(self):
+        cases = [
+            # The option parser quotes the word it refuses.
+            ("EchoPw12", ["history", "t", "--histroy=postgresql://u:EchoPw12@h/db"]),
+            ("EchoPw34", ["run", "--store-timeout", "postgresql://u:EchoPw34@h/db"]),
+            # Mistyped schemes are no file names.
+            ("MalPw567", ["history", "t", "--history", "postgresql:/u:MalPw567@h/db"]),
+            ("MalPw890", ["history", "t", "--history", "POSTGRES://u:MalPw890@h/db"]),
+            # An unencoded '/' in the password: libpq reads host and port.
+            ("Sl/ashPw9", ["history", "t", "--history",
+                           "postgresql://u:Sl/ashPw9@/db?host=" + str(self.tmp / "none")]),
+            # libpq quotes the token it cannot percent-decode.
+            ("Bad%zzPw", ["history", "t", "--history",
+                          "postgresql://u:Bad%zzPw@/db?host=" + str(self.tmp / "none")]),
+        ]
+        for secret, args in cases:
+            with self.subTest(args[-1]):
+                proc = subprocess.run([str(HOST), *args], capture_output=True, text=True,
+                                      cwd=self.tmp, timeout=60)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertNotIn(secret, proc.stderr + proc.stdout)
+                self.assertNotIn(secret[:5], proc.stderr + proc.stdout)
+                for piece in secret.split("/"):  # as libpq quotes what it misparsed
+                    self.assertNotIn('"' + piece + '"', proc.stderr + proc.stdout)
+                self.assertEqual(list(self.tmp.iterdir()), [])  # no file, no directory
+
     def test_a_password_is_not_in_the_process_arguments(self):
         marker = self.tmp / "inside"
-        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker))
+        # $PGPASSWORD too: `ps e` and /proc/PID/environ show the environment.
+        env = dict(os.environ, COSTOPS_TEST_PAUSE_IN_INSERT=str(marker),
+                   PGPASSWORD="EnvSecret-4711")
         proc = subprocess.Popen([str(HOST), "run", "-o", str(self.tmp / "argv"), *QUICK,
                                  "--history", URL_WITH_PASSWORD, "--repository", "fleet-argv"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -164,6 +267,14 @@ class FleetEndToEnd(unittest.TestCase):
             cmdline = pathlib.Path(f"/proc/{proc.pid}/cmdline").read_bytes()
             self.assertIn(b"postgresql://costops@/costops", cmdline)
             self.assertNotIn(PASSWORD.encode(), cmdline)
+            environ = pathlib.Path(f"/proc/{proc.pid}/environ").read_bytes()
+            self.assertIn(b"COSTOPS_TEST_PAUSE_IN_INSERT", environ)
+            self.assertNotIn(b"EnvSecret-4711", environ)
+            if shutil.which("ps"):
+                ps = subprocess.run(["ps", "eww", "-p", str(proc.pid)], capture_output=True,
+                                    text=True).stdout
+                self.assertNotIn("EnvSecret-4711", ps)
+                self.assertNotIn(PASSWORD, ps)
         finally:
             proc.kill()
             proc.communicate()

@@ -188,6 +188,61 @@ TEST_SUITE("result_store") {
     CHECK(store->runs(HistoryFilter{s.tag}).back().run_id == newer);  // run:latest
   }
 
+  TEST_CASE("times of any precision and zone order by the instant they name") {
+    // Stored times are compared as text: "12:00:05Z" sorts after
+    // "12:00:05.500Z", ".1Z" after ".123Z", and "+02:00" by its local digits,
+    // unless every time is stored in one form.
+    StoreUnderTest s("zones");
+    const auto store = s.open();
+    const std::string target = s.tag + "-t";
+    const auto at = [&](const std::string& time, std::uint64_t seed) {
+      return store->append(run_at(s.tag, target, 10, seed, "m", "main", time, "c"));
+    };
+    const auto last = at("2026-03-29T12:00:05.5Z", 1);         // 12:00:05.500
+    const auto second = at("2026-03-29T12:00:05Z", 2);         // 12:00:05.000
+    const auto first = at("2026-03-29T13:00:04.9+02:00", 3);   // 11:00:04.900
+    const auto third = at("2026-03-29T12:00:05.123456Z", 4);   // 12:00:05.123
+    const auto fourth = at("2026-03-29T07:00:05.2-05:00", 5);  // 12:00:05.200
+    const auto entries = store->entries(target, HistoryFilter{s.tag});
+    std::vector<std::int64_t> order;
+    for (const auto& e : entries) order.push_back(e.run_id);
+    CHECK(order == std::vector<std::int64_t>{first, second, third, fourth, last});
+    CHECK(store->runs(HistoryFilter{s.tag}).back().run_id == last);  // run:latest
+    CHECK(entries.front().timestamp == "2026-03-29T11:00:04.900Z");
+    // The newest of the series by --regressions' window, too.
+    const auto points = store->series_points(HistoryFilter{s.tag}, 1);
+    REQUIRE(points.size() == 1);
+    CHECK(points[0].run_id == last);
+    // Bounds with a zone name the same instants.
+    HistoryFilter filter{s.tag};
+    filter.since = *parse_time_bound("2026-03-29T14:00:05+02:00", false, "");
+    filter.until = *parse_time_bound("2026-03-29T07:00:05.2-05:00", true, "");
+    CHECK(store->entries(target, filter).size() == 3);  // second, third, fourth
+    // A time that is no time is the run's fault, refused before anything is stored.
+    CHECK_THROWS_AS(at("2026-03-29T12:00:05 Z", 6), StoreDataError);
+    CHECK_THROWS_AS(at("2026-02-30T12:00:05Z", 7), StoreDataError);
+    CHECK(store->runs(HistoryFilter{s.tag}).size() == 5);
+  }
+
+  TEST_CASE("--regressions' newest runs of a series count rows from before migration 3 in it") {
+    // Runs stored before the store kept a branch have NULL there; a run
+    // without a branch now stores ''. Both are the series' branch "", and
+    // its newest N runs are N, not N per spelling.
+    StoreUnderTest s("null-branch");
+    const auto store = s.open();
+    const std::string target = s.tag + "-t";
+    std::vector<std::int64_t> ids;
+    for (int d = 1; d <= 4; ++d)
+      ids.push_back(store->append(
+          run_at(s.tag, target, 10, static_cast<std::uint64_t>(d), "m", "", day(d), "c")));
+    admin_sql(s.location, "UPDATE runs SET source_branch = NULL WHERE id IN (" +
+                              std::to_string(ids[0]) + ", " + std::to_string(ids[1]) + ")");
+    const auto points = store->series_points(HistoryFilter{s.tag}, 2);
+    REQUIRE(points.size() == 2);
+    CHECK(points[0].run_id == ids[2]);
+    CHECK(points[1].run_id == ids[3]);
+  }
+
   TEST_CASE("commits match exactly, or by a hexadecimal prefix in any case") {
     StoreUnderTest s("commits");
     const auto store = s.open();
@@ -261,13 +316,15 @@ TEST_SUITE("result_store") {
     bad("process", [](json::object& r) { first_target(r)["process"].as_array()[0] = -1; });
     bad("uid", [](json::object& r) { r["run_uid"] = ""; });
     bad("time", [](json::object& r) { r["timestamp"] = "yesterday"; });
+    // Its first 19 characters are a time and it ends in Z: still no time.
+    bad("time-tail", [](json::object& r) { r["timestamp"] = "2026-03-01T00:00:00 and Z"; });
     queue_in_outbox(out, run_at(s.tag, target, 10, 50, "m", "main", day(2), "good1"));
     const RunRecord good = run_at(s.tag, target, 10, 51, "m", "main", day(3), "good2");
     write_edited(box, "zz-good.json", good, [](json::object&) {});
     const auto store = s.open();
     const OutboxUpload upload = upload_outbox(*store, out);
     CHECK(upload.stored.size() == 2);
-    REQUIRE(upload.rejected.size() == 8);
+    REQUIRE(upload.rejected.size() == 9);
     const auto reason_of = [&](const std::string& name) {
       std::ifstream in(box / "rejected" / (name + ".json.reason.txt"));
       std::stringstream text;
@@ -283,6 +340,7 @@ TEST_SUITE("result_store") {
     CHECK(reason_of("a6-process").find("not a count") != std::string::npos);
     CHECK(reason_of("a7-uid").find("run_uid") != std::string::npos);
     CHECK(reason_of("a8-time").find("yesterday") != std::string::npos);
+    CHECK(reason_of("a9-time-tail").find("and Z") != std::string::npos);
     CHECK(store->runs(HistoryFilter{s.tag}).size() == 2);
     // A retry finds nothing left to do, and no error.
     const OutboxUpload again = upload_outbox(*store, out);
@@ -364,6 +422,40 @@ TEST_SUITE("result_store") {
     fs::remove(marker);
   }
 
+  TEST_CASE("an SQLite history nobody may write beside is still readable (artifact, other user)") {
+    if (postgres_url()) return;  // SQLite only
+    // A reader of a WAL file creates its -shm beside it; in a read-only
+    // directory (a downloaded CI artifact, another user's history) it may
+    // not, and `history` failed with "attempt to write a readonly database".
+    const fs::path dir = fs::temp_directory_path() / ("costops read-only é " + unique_tag("ro"));
+    fs::create_directories(dir);
+    const std::string file = (dir / "history ü.db").string();
+    open_result_store(file)->append(run_at("ro", "ro-t", 10, 1, "m", "main", day(1), "c"));
+    REQUIRE_FALSE(fs::exists(file + "-wal"));  // the last writer's close removed it
+    fs::permissions(file, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                             fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      // As root, permissions do not apply: read as nobody instead.
+      if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+      try {
+        const auto reader = open_result_store(file, {StoreAccess::read});
+        ::_exit(reader->entries("ro-t", {}).size() == 1 ? 0 : 1);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "reader: %s\n", e.what());
+        ::_exit(2);
+      }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);
+    fs::remove_all(dir);
+  }
+
   TEST_CASE("a reader never migrates: a store behind is refused naming `store migrate`") {
     StoreUnderTest s("reader-behind");
     const std::string location = fresh_store(s);
@@ -380,6 +472,16 @@ TEST_SUITE("result_store") {
                          doctest::Contains("cost-ops store migrate"), HistoryError);
     CHECK_THROWS_WITH_AS(open_result_store(location, {StoreAccess::read}),
                          doctest::Contains("schema version 4"), HistoryError);
+    // The command in the message can be pasted: one shell word for the
+    // location, even with '&' or '?' in a URL or spaces in a path.
+    std::string behind;
+    try {
+      open_result_store(location, {StoreAccess::read});
+    } catch (const HistoryError& e) {
+      behind = e.what();
+    }
+    CHECK(behind.find("`cost-ops store migrate --history " + pasteable_location(location) + "`") !=
+          std::string::npos);
     // Still at 4: the reader changed nothing.
     CHECK_THROWS_AS(open_result_store(location, {StoreAccess::read}), HistoryError);
     CHECK(migrate_result_store(location) == std::pair{4, latest_store_schema_version()});

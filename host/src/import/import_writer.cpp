@@ -69,22 +69,9 @@ TargetResult target_result(const ImportedTarget& t, const ImportedRun& run,
 }  // namespace
 
 std::string utc_timestamp_of(const std::string& text) {
-  const auto digits_at = [&](std::initializer_list<std::size_t> positions) {
-    for (std::size_t i : positions)
-      if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-    return true;
-  };
-  if (text.size() < 19 || !digits_at({0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) ||
-      text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
-    return "";
-  std::size_t end = 19;
-  if (end < text.size() && text[end] == '.') {
-    ++end;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-  }
-  const std::string zone = text.substr(end);
-  if (zone.empty() || zone == "+00:00" || zone == "Z") return text.substr(0, end) + "Z";
-  return "";
+  // Tools write local time with its offset (Google Benchmark's "date") or
+  // UTC without one (pytest-benchmark's "datetime"): either is when it ran.
+  return canonical_utc_time(text, true).value_or("");
 }
 
 SuiteReport imported_suite_report(const ImportedRun& run, const RunProvenance& source,

@@ -8,6 +8,7 @@
 #include "costops/host/import/import_readers.hpp"
 #include "costops/host/metric_keys.hpp"
 #include "costops/host/raw_record_trust.hpp"
+#include "costops/host/utc_time.hpp"
 #include "import_json.hpp"
 
 namespace costops::host {
@@ -47,9 +48,12 @@ ImportedTarget read_record(const fs::path& file, const std::string& text, Import
   target.source = file.string() + ": target " + id;
   target.target_id = import_target_id(id, target.source);
   target.description = id;
-  if (auto timestamp = import_json::optional_string(record, "timestamp", top);
-      timestamp && (run.started_at.empty() || *timestamp < run.started_at))
-    run.started_at = *timestamp;
+  // The earliest by time, not by text: records may carry different offsets
+  // ("10:00:00+02:00" ran before "09:00:00Z").
+  if (auto timestamp = import_json::optional_string(record, "timestamp", top)) {
+    const std::string utc = canonical_utc_time(*timestamp, true).value_or("");
+    if (!utc.empty() && (run.started_at.empty() || utc < run.started_at)) run.started_at = utc;
+  }
   const json::object& metrics = import_json::object_member(record, "metrics", top);
   const Where at = top.at("metrics");
   const double median_ns = import_json::number_member(metrics, "p50_duration_ns", at);

@@ -14,6 +14,7 @@
 #include "costops/host/json_text.hpp"
 #include "costops/host/target_status.hpp"
 #include "costops/host/untrusted_text.hpp"
+#include "costops/host/utc_time.hpp"
 
 namespace costops::host {
 
@@ -219,9 +220,8 @@ std::string run_record_problem(const RunRecord& record) {
                    [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }))
     return "has the run_uid " + quoted(record.run_uid) +
            ", not 1 to 64 letters, digits, '-' or '_'";
-  if (!record.timestamp.ends_with('Z') ||
-      !parse_time_bound(record.timestamp.substr(0, 19) + "Z", false, ""))
-    return "has the timestamp " + quoted(record.timestamp) + ", not an RFC 3339 UTC time";
+  if (!canonical_utc_time(record.timestamp))
+    return "has the timestamp " + quoted(record.timestamp) + ", not an RFC 3339 time";
   std::set<std::string> ids;
   for (const StoredTargetRow& t : record.targets) {
     if (t.target_id.empty()) return "has a target with an empty target_id";

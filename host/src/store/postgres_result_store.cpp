@@ -41,11 +41,52 @@ std::string without_newline(std::string text) {
 
 constexpr const char* kLacksRight = "the role lacks this right";
 
+std::string quoted_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The word after `prefix` in the server's message ("permission denied for
+// table runs" -> "runs"), "" when the message does not say it.
+std::string object_after(const std::string& message, const std::string& prefix) {
+  const auto at = message.find(prefix);
+  if (at == std::string::npos) return "";
+  const std::size_t first = at + prefix.size();
+  std::size_t last = first;
+  while (last < message.size() && message[last] != ' ' && message[last] != '\n') ++last;
+  return message.substr(first, last - first);
+}
+
+// What the store's owner grants so that `role` can do its job (docs/fleet.md,
+// "Roles"), for the object the server named.
+// While a writer migrates, no grant: the owner migrates (migrate() says so).
+std::string grant_advice(const std::string& message, const std::string& role, StoreAccess access,
+                         bool migrating) {
+  const std::string who = quoted_identifier(role);
+  std::string grant;
+  if (migrating && access != StoreAccess::migrate) {
+  } else if (const std::string schema = object_after(message, "permission denied for schema ");
+             !schema.empty())
+    grant = access == StoreAccess::migrate
+                ? "GRANT USAGE, CREATE ON SCHEMA " + schema + " TO " + who
+                : "GRANT USAGE ON SCHEMA " + schema + " TO " + who;
+  else if (const std::string sequence = object_after(message, "permission denied for sequence ");
+           !sequence.empty())
+    grant = "GRANT USAGE ON SEQUENCE " + sequence + " TO " + who;
+  else if (!object_after(message, "permission denied for table ").empty())
+    grant = access == StoreAccess::read
+                ? "GRANT SELECT ON runs, target_results, schema_migrations TO " + who
+                : "GRANT SELECT, INSERT ON runs, target_results, schema_migrations TO " + who +
+                      "; GRANT USAGE ON SEQUENCE runs_id_seq TO " + who;
+  std::string advice = std::string(" (") + kLacksRight + ": role " + who;
+  if (!grant.empty())
+    return advice + " needs `" + grant + ";` from the store's owner; docs/fleet.md, \"Roles\")";
+  return advice + "; docs/fleet.md lists the GRANTs for an owner, a writer and a reader)";
+}
+
 // What to add to the server's message so that the reader knows what to do.
 std::string advice_for(const std::string& sqlstate) {
-  if (sqlstate == "42501")  // insufficient_privilege: "permission denied", "must be owner"
-    return std::string(" (") + kLacksRight +
-           ": docs/fleet.md lists the GRANTs for an owner, a writer and a reader)";
   if (sqlstate == "57014") return " (cancelled: interrupted, or longer than --store-timeout)";
   if (sqlstate == "55P03") return " (a lock was not granted within --store-timeout)";
   return "";
@@ -62,7 +103,13 @@ class PostgresResultStore final : public SqlResultStore {
  protected:
   SqlRows query(const std::string& sql, const SqlParams& params) override;
   void execute(const std::string& sql) override;
-  void begin_write() override { execute("BEGIN"); }
+  // READ COMMITTED whatever the server's default_transaction_isolation: the
+  // migration must see, once it holds the advisory lock, the tables another
+  // runner created meanwhile (a snapshot from before the wait would not), and
+  // an insert needs no more (SERIALIZABLE only adds conflicts between
+  // runners inserting their own rows).
+  void begin_write() override { execute("BEGIN ISOLATION LEVEL READ COMMITTED"); }
+  bool recover() override;
 
  private:
   // Sends, then waits for the result, cancelling on an interrupt that
@@ -71,10 +118,14 @@ class PostgresResultStore final : public SqlResultStore {
   PGresult* run(const std::string& sql, const SqlParams* params);
   PGresult* wait_for_result();
   [[noreturn]] void fail(PGresult* result);
+  void set_session_timeouts();
   int schema_version();
   void open_for(StoreAccess access, const std::string& display);
   void migrate(const std::string& display);
   PGconn* connection_ = nullptr;
+  std::string timeout_ms_;
+  StoreAccess access_ = StoreAccess::write;
+  bool migrating_ = false;
   std::pair<int, int> versions_{0, 0};
 };
 
@@ -90,6 +141,12 @@ PostgresResultStore::PostgresResultStore(const StoreLocation& where,
     keywords.push_back("connect_timeout");
     values.push_back(connect_timeout.c_str());
   }
+  // $PGPASSWORD, moved out of the environment at start (store_location.hpp):
+  // before dbname, so that a password in the location overrides it.
+  if (const char* password = environment_password()) {
+    keywords.push_back("password");
+    values.push_back(password);
+  }
   keywords.insert(keywords.end(), {"dbname", nullptr});
   values.insert(values.end(), {where.connection_text().c_str(), nullptr});
   connection_ = PQconnectdbParams(keywords.data(), values.data(), 1);
@@ -98,18 +155,16 @@ PostgresResultStore::PostgresResultStore(const StoreLocation& where,
         connection_ ? without_newline(PQerrorMessage(connection_)) : "out of memory";
     PQfinish(connection_);
     throw HistoryError("cannot connect to the result store " + location() + ": " +
-                       without_store_passwords(message) +
+                       without_store_secrets(message, where.connection_text()) +
                        " (check the URL, that the server runs, and the PG* variables)");
   }
   // "already exists, skipping" notices are expected, not the user's business.
   PQsetNoticeProcessor(
       connection_, [](void*, const char*) {}, nullptr);
   try {
-    const std::string ms = std::to_string(static_cast<long long>(seconds) * 1000);
-    query(
-        "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $1, "
-        "false)",
-        {ms});
+    timeout_ms_ = std::to_string(static_cast<long long>(seconds) * 1000);
+    access_ = options.access;
+    set_session_timeouts();
     open_for(options.access, where.display());
   } catch (...) {
     PQfinish(connection_);
@@ -117,15 +172,47 @@ PostgresResultStore::PostgresResultStore(const StoreLocation& where,
   }
 }
 
+void PostgresResultStore::set_session_timeouts() {
+  query("SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $1, false)",
+        {timeout_ms_});
+}
+
+// The same server, a new session: libpq connects again with the same
+// parameters (the password too, kept inside libpq).
+bool PostgresResultStore::recover() {
+  if (PQstatus(connection_) == CONNECTION_OK) {
+    PQclear(PQexec(connection_, "ROLLBACK"));  // a conflict's loser: the session is fine
+    if (PQstatus(connection_) == CONNECTION_OK) return true;
+  }
+  PQreset(connection_);
+  if (PQstatus(connection_) != CONNECTION_OK) return false;
+  try {
+    set_session_timeouts();
+  } catch (const HistoryError&) {
+    return false;
+  }
+  return true;
+}
+
 void PostgresResultStore::fail(PGresult* result) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
+  // Lost connection (class 08, 57P01 terminated by an administrator, or
+  // libpq's own "server closed the connection"), serialization failure,
+  // deadlock: nothing to do with this run; store_run tries again.
+  const bool retryable = PQstatus(connection_) == CONNECTION_BAD || sqlstate == "40001" ||
+                         sqlstate == "40P01" || sqlstate.starts_with("08") || sqlstate == "57P01";
   const std::string message =
       without_newline(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_));
   PQclear(result);
-  const std::string text = describe() + ": " + message + advice_for(sqlstate);
+  const std::string text =
+      describe() + ": " + message +
+      (sqlstate == "42501" ? grant_advice(message, PQuser(connection_), access_,
+                                          migrating_)  // insufficient_privilege
+                           : advice_for(sqlstate));
   // Class 22 (data exception) and 23 (integrity): this run's data, not the store.
   if (sqlstate.starts_with("22") || sqlstate.starts_with("23")) throw StoreDataError(text);
+  if (retryable) throw StoreRetryableError(text);
   throw HistoryError(text);
 }
 
@@ -193,7 +280,25 @@ void PostgresResultStore::execute(const std::string& sql) {
 // 0 when the schema has no cost-ops tables yet. Reads only: a SELECT-only
 // role can call it.
 int PostgresResultStore::schema_version() {
-  if (query("SELECT to_regclass('schema_migrations') IS NOT NULL", {}).at(0).at(0) != "t") return 0;
+  if (query("SELECT to_regclass('schema_migrations') IS NOT NULL", {}).at(0).at(0) != "t") {
+    // A schema on the search_path that the role may not use is skipped
+    // silently: its tables look absent ("no tables", or a writer trying to
+    // create them) when the missing right is USAGE on the schema.
+    const SqlRows hidden = query(
+        "SELECT n.nspname, current_user FROM pg_class c JOIN pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE c.relname = 'schema_migrations' AND NOT "
+        "has_schema_privilege(n.oid, 'USAGE') AND n.nspname = ANY(string_to_array(replace("
+        "replace(current_setting('search_path'), ' ', ''), '\"$user\"', current_user), ','))",
+        {});
+    if (!hidden.empty())
+      throw HistoryError(describe() + ": role " + quoted_identifier(hidden[0][1]) +
+                         " may not use the schema " + hidden[0][0] +
+                         ", which holds the store's tables (" + kLacksRight + ": role " +
+                         quoted_identifier(hidden[0][1]) + " needs `GRANT USAGE ON SCHEMA " +
+                         hidden[0][0] + " TO " + quoted_identifier(hidden[0][1]) +
+                         ";` from the store's owner; docs/fleet.md, \"Roles\")");
+    return 0;
+  }
   return std::stoi(
       query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}).at(0).at(0));
 }
@@ -208,8 +313,9 @@ void PostgresResultStore::open_for(StoreAccess access, const std::string& displa
       throw HistoryError(describe() +
                          " holds no cost-ops tables: record a run with `cost-ops "
                          "run --history " +
-                         display + "` or create them with `cost-ops store migrate " + display +
-                         "`");
+                         pasteable_location(display) +
+                         "` or create them with `cost-ops store migrate --history " +
+                         pasteable_location(display) + "`");
     throw HistoryError(schema_behind_message(describe(), version, display));
   }
   migrate(display);
@@ -219,6 +325,7 @@ void PostgresResultStore::open_for(StoreAccess access, const std::string& displa
 // apply what is missing, record each version applied. A role without the
 // right to change the schema gets a message saying who can.
 void PostgresResultStore::migrate(const std::string& display) {
+  migrating_ = true;
   begin_write();
   try {
     query(kMigrationLock, {});
@@ -233,13 +340,27 @@ void PostgresResultStore::migrate(const std::string& display) {
             {std::to_string(current + 1), std::to_string(reached)});
     execute("COMMIT");
     versions_ = {current, reached};
+    migrating_ = false;
   } catch (const HistoryError& e) {
     PQclear(PQexec(connection_, "ROLLBACK"));
     if (std::string(e.what()).find(kLacksRight) == std::string::npos) throw;
+    // The schema's owner by name, when the server says: the command below
+    // runs as that role, not as the role that just failed.
+    std::string owner;
+    if (PGresult* r = PQexec(connection_,
+                             "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = "
+                             "current_schema()");
+        r) {
+      if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) owner = PQgetvalue(r, 0, 0);
+      PQclear(r);
+    }
     throw HistoryError(
         std::string(e.what()) + "; the schema is at version " + std::to_string(versions_.first) +
         " and this cost-ops needs " + std::to_string(latest_store_schema_version()) +
-        ": the store's owner upgrades it with `cost-ops store migrate " + display + "`");
+        ": the store's owner" +
+        (owner.empty() ? "" : " (the schema belongs to role " + quoted_identifier(owner) + ")") +
+        " upgrades it with `cost-ops store migrate --history " + pasteable_location(display) +
+        "`, connecting as the owner");
   } catch (...) {
     PQclear(PQexec(connection_, "ROLLBACK"));
     throw;

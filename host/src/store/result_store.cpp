@@ -10,6 +10,7 @@
 
 #include "costops/host/raw_record.hpp"
 #include "costops/host/store/store_location.hpp"
+#include "costops/host/utc_time.hpp"
 #include "sql_result_store.hpp"
 
 namespace costops::host {
@@ -103,9 +104,13 @@ std::optional<std::string> parse_time_bound(const std::string& text, bool until,
   // before 'Z': a lower bound ends ".000Z", an upper bound "Z".
   const auto bound = [&](const std::string& seconds) { return seconds + (until ? "Z" : ".000Z"); };
   if (date && text.size() == 10) return bound(text + (until ? "T23:59:59" : "T00:00:00"));
-  if (date && text.size() == 20 && text[10] == 'T' && digits(11, 2) && text[13] == ':' &&
-      digits(14, 2) && text[16] == ':' && digits(17, 2) && text[19] == 'Z')
-    return bound(text.substr(0, 19));
+  // A time with its zone ("Z", "+02:00"): the same instant in UTC, the
+  // store's form. Without a fraction it means its whole second.
+  if (date && text.size() > 10) {
+    const auto utc = canonical_utc_time(text);
+    if (!utc) return std::nullopt;
+    return until && text.find('.', 19) == std::string::npos ? bound(utc->substr(0, 19)) : *utc;
+  }
   // "7d", "12h": that long before now.
   if (text.size() < 2 || !digits(0, text.size() - 1) || text.size() > 7) return std::nullopt;
   const long amount = std::stol(text.substr(0, text.size() - 1));

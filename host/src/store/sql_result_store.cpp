@@ -13,7 +13,9 @@
 #include <thread>
 #include <tuple>
 
+#include "costops/host/child_process.hpp"
 #include "costops/host/human_units.hpp"
+#include "costops/host/utc_time.hpp"
 
 namespace costops::host::store {
 
@@ -170,10 +172,14 @@ std::string labels_json(const std::vector<std::string>& labels) {
 
 // The test hook of kPauseInsertVariable: announce, then wait to be killed.
 void pause_inside_transaction_for_tests() {
+  static bool paused = false;  // once: a retried transaction goes through
   const char* marker = std::getenv(kPauseInsertVariable);
-  if (!marker || !*marker) return;
+  if (!marker || !*marker || paused) return;
+  paused = true;
   std::ofstream(marker) << ::getpid() << "\n";
-  std::this_thread::sleep_for(std::chrono::seconds(60));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (::access(marker, F_OK) == 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 }  // namespace
@@ -187,8 +193,8 @@ std::string schema_behind_message(const std::string& described, int version,
                                   const std::string& display_location) {
   return described + " has schema version " + std::to_string(version) + ", older than this " +
          "cost-ops's " + std::to_string(latest_store_schema_version()) +
-         "; its owner upgrades it with `cost-ops store migrate " + display_location +
-         "` (readers never change the schema)";
+         "; its owner upgrades it with `cost-ops store migrate --history " +
+         pasteable_location(display_location) + "` (readers never change the schema)";
 }
 
 void SqlResultStore::refuse_newer_schema(int version) const {
@@ -208,6 +214,28 @@ int SqlResultStore::migrate_from(int current, const std::string& first) {
 }
 
 AppendResult SqlResultStore::store_run(const RunRecord& run) {
+  // Times are compared as text (ORDER BY, --since/--until, the newest run
+  // of a series): stored in one shape, UTC with milliseconds, or they order
+  // by their shape instead of their time.
+  const auto started = canonical_utc_time(run.timestamp);
+  if (!started)
+    throw StoreDataError(describe() + ": the run " + run.run_uid + " has the time \"" +
+                         run.timestamp.substr(0, 80) + "\", not an RFC 3339 time");
+  // Trying again is safe: a transaction that failed stored nothing, and one
+  // whose COMMIT went through before the connection dropped is found by its
+  // run_uid (then it is this call's own run, not one stored before).
+  for (int attempt = 1;; ++attempt) {
+    try {
+      AppendResult result = store_run_once(run, *started);
+      if (attempt > 1) result.already_stored = false;
+      return result;
+    } catch (const StoreRetryableError&) {
+      if (attempt >= kStoreRunAttempts || interrupt_requested() || !recover()) throw;
+    }
+  }
+}
+
+AppendResult SqlResultStore::store_run_once(const RunRecord& run, const std::string& started) {
   begin_write();
   try {
     const RunProvenance& p = run.provenance;
@@ -219,7 +247,7 @@ AppendResult SqlResultStore::store_run(const RunRecord& run) {
         "host_name, cpu, ci_url, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
         "CAST($10 AS INTEGER), $11, $12, $13, $14, $15) ON CONFLICT (run_uid) DO NOTHING "
         "RETURNING id",
-        {run.run_uid, run.timestamp, run.host_version, run.host_commit, run.environment_json,
+        {run.run_uid, started, run.host_version, run.host_commit, run.environment_json,
          run.command_line_json, p.repository, p.commit, p.branch, std::string(p.dirty ? "1" : "0"),
          p.machine_id, p.host_name, p.cpu, p.ci_url, labels_json(p.labels)});
     if (inserted.empty()) {
@@ -306,8 +334,11 @@ std::vector<SeriesPoint> SqlResultStore::series_points(const HistoryFilter& filt
                         "COALESCE(r.source_branch, '') AS branch, COALESCE(r.machine_id, '') AS "
                         "machine, ") +
                 kCommitColumn +
-                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY r.repository, r.source_branch, "
-                "r.machine_id ORDER BY r.timestamp DESC, r.id DESC) AS newest FROM runs r WHERE " +
+                // The series as the rest of cost-ops keys it: a NULL (a run stored
+                // before migration 3) and '' are one series, not two windows.
+                " AS source_commit, ROW_NUMBER() OVER (PARTITION BY COALESCE(r.repository, ''), "
+                "COALESCE(r.source_branch, ''), COALESCE(r.machine_id, '') ORDER BY r.timestamp "
+                "DESC, r.id DESC) AS newest FROM runs r WHERE " +
                 filter_sql(2) + ") ranked WHERE ranked.newest <= CAST($1 AS INTEGER)",
             params);
   std::map<std::int64_t, const std::vector<std::string>*> run_by_id;

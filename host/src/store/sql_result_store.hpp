@@ -27,9 +27,23 @@ extern const std::vector<std::string> kSharedMigrations;
 extern const std::string kFleetColumns;
 
 // Set only by tests: the file to create once a run's rows are written and
-// the transaction is still open, then sleep, so a test can kill a writer
-// mid-insert.
+// the transaction is still open, then wait (at most 60 s) until the test
+// removes it, so a test can kill a writer or its session mid-insert. Only
+// the first attempt of a process pauses.
 inline constexpr const char* kPauseInsertVariable = "COSTOPS_TEST_PAUSE_IN_INSERT";
+
+// A failure that says nothing about the run or the store's contents: the
+// connection was lost (a server restart, pg_terminate_backend, a network
+// drop) or the server chose this transaction as the loser of a conflict
+// (serialization failure, deadlock). The transaction is tried again.
+class StoreRetryableError : public HistoryError {
+ public:
+  using HistoryError::HistoryError;
+};
+
+// How often store_run tries one run's transaction before giving up (the run
+// then waits in the outbox).
+inline constexpr int kStoreRunAttempts = 3;
 
 class SqlResultStore : public ResultStore {
  public:
@@ -49,6 +63,9 @@ class SqlResultStore : public ResultStore {
   virtual void execute(const std::string& sql) = 0;
   // Starts a transaction that will write.
   virtual void begin_write() = 0;
+  // After a StoreRetryableError: a usable connection again (reconnecting if
+  // it was lost), or false when there is none.
+  virtual bool recover() { return false; }
   // Inside the caller's transaction: refuses a schema newer than this host's
   // and applies the migrations from `current` on (`first` is migration 1).
   // Returns the version reached.
@@ -59,6 +76,7 @@ class SqlResultStore : public ResultStore {
   std::string describe() const;
 
  private:
+  AppendResult store_run_once(const RunRecord& run, const std::string& started);
   std::vector<StoredTargetRow> target_rows(const std::string& run_id);
   std::string location_;
 };

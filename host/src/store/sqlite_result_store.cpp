@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "costops/host/child_process.hpp"
@@ -39,20 +42,62 @@ class SqliteResultStore final : public SqlResultStore {
  public:
   SqliteResultStore(const std::string& file, const StoreOpenOptions& options)
       : SqlResultStore(file) {
-    const int flags = options.access == StoreAccess::read
-                          ? SQLITE_OPEN_READONLY
-                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const bool reading = options.access == StoreAccess::read;
+    interrupted_before_ = interrupt_requested();
+    busy_limit_ = std::chrono::duration<double>(std::clamp(options.timeout_seconds, 0.0, 86400.0));
+    connect(file, reading ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    try {  // the destructor does not run if the constructor throws
+      if (reading)
+        check_readable();
+      else
+        migrate();
+    } catch (const HistoryError&) {
+      // A WAL file read by someone who may not create its -shm beside it (a
+      // read-only directory or file: an artifact, another user's history)
+      // fails with "attempt to write a readonly database". When no -wal
+      // exists, no writer has the file open: read it as unchanging.
+      const int code = sqlite3_errcode(db_);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      std::error_code ec;
+      if (!reading || (code != SQLITE_READONLY && code != SQLITE_CANTOPEN) ||
+          std::filesystem::exists(file + "-wal", ec))
+        throw;
+      connect(immutable_uri(file), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+      try {
+        check_readable();
+      } catch (...) {
+        sqlite3_close(db_);
+        throw;
+      }
+    } catch (...) {
+      sqlite3_close(db_);
+      throw;
+    }
+  }
+  std::pair<int, int> versions() const { return versions_; }
+  ~SqliteResultStore() override { sqlite3_close(db_); }
+  SqliteResultStore(const SqliteResultStore&) = delete;
+  SqliteResultStore& operator=(const SqliteResultStore&) = delete;
+
+ protected:
+  SqlRows query(const std::string& sql, const SqlParams& params) override;
+  void execute(const std::string& sql) override;
+  void begin_write() override { execute("BEGIN IMMEDIATE"); }
+
+ private:
+  // Opens `name` and installs the waits' bounds.
+  void connect(const std::string& name, int flags) {
+    if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
-      throw HistoryError("cannot open history database " + file + ": " + message);
+      db_ = nullptr;
+      throw HistoryError("cannot open history database " + location() + ": " + message);
     }
     // Waiting for another writer's lock ends at the timeout or at an
     // interrupt arriving meanwhile ("database is locked"); an interrupt also
     // aborts a running statement (checked every 1000 virtual machine steps),
     // as PQcancel does on PostgreSQL.
-    interrupted_before_ = interrupt_requested();
-    busy_limit_ = std::chrono::duration<double>(std::clamp(options.timeout_seconds, 0.0, 86400.0));
     sqlite3_busy_handler(
         db_,
         [](void* self, int attempt) {
@@ -75,27 +120,23 @@ class SqliteResultStore final : public SqlResultStore {
                      : 0;
         },
         this);
-    try {  // the destructor does not run if the constructor throws
-      if (options.access == StoreAccess::read)
-        check_readable();
-      else
-        migrate();
-    } catch (...) {
-      sqlite3_close(db_);
-      throw;
-    }
   }
-  std::pair<int, int> versions() const { return versions_; }
-  ~SqliteResultStore() override { sqlite3_close(db_); }
-  SqliteResultStore(const SqliteResultStore&) = delete;
-  SqliteResultStore& operator=(const SqliteResultStore&) = delete;
-
- protected:
-  SqlRows query(const std::string& sql, const SqlParams& params) override;
-  void execute(const std::string& sql) override;
-  void begin_write() override { execute("BEGIN IMMEDIATE"); }
-
- private:
+  // "file:/dir%20x/h.db?immutable=1": the path percent-encoded as a URI.
+  static std::string immutable_uri(const std::string& file) {
+    const std::string absolute = std::filesystem::absolute(file).string();
+    std::string uri = "file:";
+    for (const char c : absolute) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (std::isalnum(byte) || std::strchr("/-._~", c)) {
+        uri += c;
+      } else {
+        char escaped[4];
+        std::snprintf(escaped, sizeof escaped, "%%%02X", byte);
+        uri += escaped;
+      }
+    }
+    return uri + "?immutable=1";
+  }
   // A constraint or a value the column refuses is the run's fault (StoreDataError).
   [[noreturn]] void fail() const {
     const int code = sqlite3_errcode(db_);
@@ -175,7 +216,7 @@ void SqliteResultStore::check_readable() {
     throw HistoryError(describe() +
                        " holds no cost-ops history: record runs with `cost-ops run "
                        "--history " +
-                       location() + "`");
+                       pasteable_location(location()) + "`");
   if (version < latest || (numbered == 3 && !has_column("runs", "run_uid")))
     throw HistoryError(schema_behind_message(describe(), version, location()));
 }

@@ -80,7 +80,8 @@ struct HistoryFilter {
   std::string repository{}, branch{}, machine{}, commit{}, since{}, until{};
 };
 
-// "2026-03-01", "2026-03-01T12:00:00Z" or "7d"/"12h" (that long before
+// "2026-03-01", an RFC 3339 time with its zone ("2026-03-01T12:00:00Z",
+// "2026-03-01T13:00:00+01:00") or "7d"/"12h" (that long before
 // `now_utc`) as the RFC 3339 bound the filter compares with; a date alone
 // means its first second for `since` and its last for `until`. nullopt when
 // the text is none of these.

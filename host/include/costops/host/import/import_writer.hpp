@@ -34,9 +34,10 @@ SuiteReport imported_suite_report(const ImportedRun& run, const RunProvenance& s
 // ImportError (output not usable) or FileWriteError (the disk refused).
 void write_imported_run(const SuiteReport& report, const std::filesystem::path& output);
 
-// The tool's own time stamp as RFC 3339 UTC ("...Z"): already so, or with
-// "+00:00", or without a zone (pytest-benchmark writes UTC that way); ""
-// for anything else (another offset, not a time stamp).
+// The tool's own time stamp in the store's form (UTC, milliseconds:
+// canonical_utc_time): with any offset ("+02:00": Google Benchmark writes
+// local time), "Z", or without a zone (pytest-benchmark writes UTC that
+// way); "" for anything that is not a time stamp.
 std::string utc_timestamp_of(const std::string& text);
 
 }  // namespace costops::host

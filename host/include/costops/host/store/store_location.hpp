@@ -38,9 +38,26 @@ class StoreLocation {
 // anywhere (`--history=postgresql://u:pw@h/db`).
 std::string without_store_passwords(const std::string& text);
 
+// `message` (libpq's, which may quote a token of a malformed location) with
+// what without_store_passwords removes, and also every password of
+// `location` and $PGPASSWORD wherever it appears, as typed or percent-decoded.
+std::string without_store_secrets(const std::string& message, const std::string& location);
+
 // Overwrites, in the process's own argument memory, each password that
 // without_store_passwords would remove, so that `ps` and /proc/PID/cmdline
 // do not show it. Call once in main, after copying the arguments.
 void scrub_store_passwords_in_argv(int argc, char** argv);
+
+// Moves $PGPASSWORD out of the process's environment into memory: the
+// variable is removed and its bytes in the environment block overwritten, so
+// that `ps e` and /proc/PID/environ do not show it and no child inherits it.
+// The PostgreSQL engine hands it to libpq itself, before the location's own
+// options, so a password in the location still wins, as in libpq. Call once
+// in main, before any thread starts.
+void hide_environment_password();
+
+// The password hide_environment_password took, or $PGPASSWORD when it was
+// not called; nullptr when there is none.
+const char* environment_password();
 
 }  // namespace costops::host
