@@ -313,8 +313,9 @@ class ChildSupervisor {
   if (request.sandbox == nullptr) ::setpgid(0, 0);
   // If the host dies (even by SIGKILL), the worker dies with it: no orphan
   // keeps running a plugin nobody waits for. Born in a new PID namespace the
-  // child sees no parent (getppid() is 0); its first write to the report
-  // pipe ends it instead if the host is already gone.
+  // child sees no parent (getppid() is 0): there the init, once exec'd,
+  // checks that the host still holds the report pipe before it starts the
+  // worker (namespace_init.cpp).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (!(namespaces & sandbox::kPidNamespace) && ::getppid() != parent) ::_exit(127);
   // A host started with descriptors 0-2 closed has pipe ends among 0-4:

@@ -194,6 +194,56 @@ class Sandbox(unittest.TestCase):
         if results["environment"]["isolation"]["layers"]["pid_namespace"]:
             self.assertIn("signals dropped", results["targets"][0]["plugin_output"])
 
+    def test_an_init_whose_host_is_gone_starts_no_worker(self):
+        # A host killed between clone() and the child's PR_SET_PDEATHSIG
+        # leaves the child no death signal: the init must see that no host
+        # holds its report pipe and start no worker, or a hanging plugin runs
+        # on as an orphan. The init is run here as pid 1 of a PID namespace
+        # with a hanging target, once with the pipe's reader open (it runs
+        # on), once with it closed (it exits at once, 127).
+        worker = HOST.parent / "cost-ops-worker"
+        launcher = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child"]
+        if not worker.exists() or shutil.which("unshare") is None or \
+                subprocess.run([*launcher, "true"], capture_output=True).returncode != 0:
+            self.skipTest("no PID namespace can be made here")
+        hang = FIXTURES / "hostile" / "misbehaving_hang_run.so"
+        command = [*launcher, worker, "__sandbox-init", "__run-target", "--plugin", hang,
+                   "--target", "misbehaving_hang_run", "--warmup-time", "0", "--min-time", "1",
+                   "--min-samples", "2", "--repetitions", "1", "--sample-time", "0.002",
+                   "--max-samples", "100", "--batch-iterations", "0",
+                   "--instruction-iterations", "0"]
+
+        def start(host_alive):
+            report_read, report_write = os.pipe()
+            result_read, result_write = os.pipe()
+            def fds():  # the worker protocol's descriptors: result 3, report 4
+                os.dup2(result_write, 3)
+                os.dup2(report_write, 4)
+            if not host_alive:
+                os.close(report_read)
+            proc = subprocess.Popen(command, preexec_fn=fds, pass_fds=(result_write, report_write),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            os.close(report_write)
+            os.close(result_write)
+            return proc, [result_read] + ([report_read] if host_alive else [])
+
+        proc, kept = start(host_alive=True)
+        try:
+            with self.assertRaises(subprocess.TimeoutExpired):  # a hanging target: it runs on
+                proc.wait(timeout=1)
+        finally:
+            proc.kill()
+            proc.wait()
+            for fd in kept:
+                os.close(fd)
+        proc, kept = start(host_alive=False)
+        try:
+            self.assertEqual(proc.wait(timeout=60), 127, proc.stderr.read())
+        finally:
+            proc.kill()
+            for fd in kept:
+                os.close(fd)
+
     def test_a_status_written_into_the_hosts_pipe_is_not_the_workers(self):
         # With no PID namespace and no Landlock (a kernel that refuses user
         # namespaces and lacks Landlock: the host warns that plugins then

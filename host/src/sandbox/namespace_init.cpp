@@ -1,5 +1,6 @@
 #include "costops/host/sandbox/namespace_init.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -75,6 +76,13 @@ std::vector<std::string> namespace_init_command(const std::string& init_program,
 std::vector<std::string> continue_as_worker_under_init(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   if (::getpid() == 1) {
+    // The host set the parent-death signal before the exec, but a host
+    // killed before that (a loaded machine may not run the child for
+    // milliseconds after clone) left it none: with the host gone nobody
+    // holds the report pipe's read end, and a hanging plugin would run on
+    // as an orphan. Only the host holds it, so no reader means no host.
+    pollfd report{layers::kReportFd, POLLOUT, 0};
+    if (::poll(&report, 1, 0) == 1 && (report.revents & POLLERR) != 0) ::_exit(127);
     // Not dumpable: the init's /proc/1/fd (the report pipe) and memory are
     // closed to the worker, which has no capability; and the kernel drops
     // every signal sent to a namespace's init from inside it. The plugin can
