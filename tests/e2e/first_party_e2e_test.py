@@ -116,7 +116,7 @@ class FirstPartyPlugins(unittest.TestCase):
                                         target["statistics"]["samples"] + 2)
         self.assertEqual(by_id["storage_batch_1000"]["metrics"]["yardstick_target"],
                          "storage_batch_1000_sqlite_c")
-        self.assertIn("| storage_batch_1000 | storage\\_batch\\_1000\\_sqlite\\_c |",
+        self.assertIn("| storage_batch_1000 | storage_batch_1000_sqlite_c |",
                       (out / "summary.md").read_text())
 
     def test_each_plugin_exports_exactly_one_symbol(self):
