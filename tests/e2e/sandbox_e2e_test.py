@@ -217,11 +217,15 @@ class Sandbox(unittest.TestCase):
             report_read, report_write = os.pipe()
             result_read, result_write = os.pipe()
             def fds():  # the worker protocol's descriptors: result 3, report 4
-                os.dup2(result_write, 3)
-                os.dup2(report_write, 4)
+                # Above 4 first: either end may be 3 or 4 already.
+                high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 20) for fd in (result_write, report_write)]
+                os.dup2(high[0], 3)
+                os.dup2(high[1], 4)
             if not host_alive:
                 os.close(report_read)
-            proc = subprocess.Popen(command, preexec_fn=fds, pass_fds=(result_write, report_write),
+            # close_fds=False: Popen would close 3 and 4 after fds() otherwise;
+            # the read ends are close-on-exec, so none reaches the init.
+            proc = subprocess.Popen(command, preexec_fn=fds, close_fds=False,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             os.close(report_write)
             os.close(result_write)

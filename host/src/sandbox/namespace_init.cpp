@@ -80,9 +80,10 @@ std::vector<std::string> continue_as_worker_under_init(const std::vector<std::st
     // killed before that (a loaded machine may not run the child for
     // milliseconds after clone) left it none: with the host gone nobody
     // holds the report pipe's read end, and a hanging plugin would run on
-    // as an orphan. Only the host holds it, so no reader means no host.
+    // as an orphan. Only the host holds it, so no reader means no host (and
+    // without the pipe at all there is no host to report to either).
     pollfd report{layers::kReportFd, POLLOUT, 0};
-    if (::poll(&report, 1, 0) == 1 && (report.revents & POLLERR) != 0) ::_exit(127);
+    if (::poll(&report, 1, 0) == 1 && (report.revents & (POLLERR | POLLNVAL)) != 0) ::_exit(127);
     // Not dumpable: the init's /proc/1/fd (the report pipe) and memory are
     // closed to the worker, which has no capability; and the kernel drops
     // every signal sent to a namespace's init from inside it. The plugin can
