@@ -693,8 +693,10 @@ class HostEndToEnd(unittest.TestCase):
         self.assertIn("fixture_sum_array [round 2]", ci_log.stderr)
 
     def test_ab_mode_pairs_two_builds_round_by_round(self):
+        # What is written, not the verdict: an A/A run on a loaded machine
+        # may be called slower (a false alarm, at most alpha of the time).
         proc = run("run", "--plugin-dir", str(GOOD), "--ab-baseline-plugin-dir", str(GOOD), "-o", str(self.out),
-                   *QUICK, "--rounds", "6")
+                   *QUICK, "--rounds", "6", "--fail-on", "none")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("A/B round 6 of 6", proc.stderr)
         self.assertIn("fixture_sum_array [old, round 6]", proc.stderr)
