@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "costops/host/exports_view.hpp"
+#include "costops/host/google_benchmark_keys.hpp"
 #include "costops/host/json_text.hpp"
 #include "costops/host/sample_stats.hpp"
 
@@ -59,40 +60,9 @@ void add_rates(const ExportedTarget& t, double ns_per_op, json::object& row) {
 // The plugin's numeric metrics as user counters and its text metrics as
 // the label ("key=value, ..."), as Google Benchmark writes state.counters
 // and SetLabel. A host key of the row is never overwritten.
-// The keys Google Benchmark's JSON reporter gives a row itself: a plugin
-// metric of that name (say "error_occurred" or "aggregate_name") would make
-// readers take a measured row for a failed one or an aggregate.
-bool is_gbench_row_key(std::string_view key) {
-  static constexpr std::string_view kKeys[] = {"name",
-                                               "family_index",
-                                               "per_family_instance_index",
-                                               "run_name",
-                                               "run_type",
-                                               "repetitions",
-                                               "repetition_index",
-                                               "threads",
-                                               "iterations",
-                                               "real_time",
-                                               "cpu_time",
-                                               "time_unit",
-                                               "bytes_per_second",
-                                               "items_per_second",
-                                               "label",
-                                               "error_occurred",
-                                               "error_message",
-                                               "skipped",
-                                               "skip_message",
-                                               "aggregate_name",
-                                               "aggregate_unit",
-                                               "big_o",
-                                               "rms",
-                                               "complexity_n"};
-  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
-}
-
 void add_plugin_metrics(const ExportedTarget& t, json::object& row) {
   for (const auto& [key, value] : t.plugin_numbers)
-    if (!is_gbench_row_key(key) && !row.contains(key)) row[key] = finite_or_null(value);
+    if (!is_google_benchmark_row_key(key) && !row.contains(key)) row[key] = finite_or_null(value);
   std::string label;
   for (const auto& [key, value] : t.plugin_texts)
     label += (label.empty() ? "" : ", ") + key + "=" + value;

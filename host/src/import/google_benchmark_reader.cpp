@@ -8,6 +8,7 @@
 #include <set>
 #include <string_view>
 
+#include "costops/host/google_benchmark_keys.hpp"
 #include "costops/host/import/import_readers.hpp"
 #include "import_json.hpp"
 
@@ -28,40 +29,11 @@ double unit_ns(const std::string& unit, const Where& where) {
   import_json::refuse(where, &shown, "one of ns, us, ms, s");
 }
 
-// Entries that are not per-run measurements or their bookkeeping: the
-// counters a benchmark sets (state.counters) are numbers beside them.
-const std::set<std::string, std::less<>> kKnownKeys = {"name",
-                                                       "family_index",
-                                                       "per_family_instance_index",
-                                                       "run_name",
-                                                       "run_type",
-                                                       "repetitions",
-                                                       "repetition_index",
-                                                       "threads",
-                                                       "iterations",
-                                                       "real_time",
-                                                       "cpu_time",
-                                                       "time_unit",
-                                                       "aggregate_name",
-                                                       "aggregate_unit",
-                                                       "error_occurred",
-                                                       "error_message",
-                                                       "skipped",
-                                                       "skip_message",
-                                                       "label",
-                                                       "big_o",
-                                                       "rms",
-                                                       "cpu_coefficient",
-                                                       "real_coefficient",
-                                                       "complexity_n",
-                                                       "bytes_per_second",
-                                                       "items_per_second"};
-
 std::vector<std::pair<std::string, MetricValue>> counters_of(const json::object& b,
                                                              double unit_in_ns) {
   std::vector<std::pair<std::string, MetricValue>> metrics;
   for (const auto& [key, value] : b) {
-    if (kKnownKeys.count(key) || !value.is_number()) continue;
+    if (is_google_benchmark_row_key(key) || !value.is_number()) continue;
     metrics.emplace_back("counter_" + import_target_id(key, "counter"), value.to_number<double>());
   }
   // The tool's rates under their own names: Google Benchmark divides by CPU
