@@ -410,18 +410,22 @@ class Hyperfine(ImportTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.files = {}
-        for side in ("a", "b"):
-            cls.files[side] = cls.tmp / f"hyperfine-{side}.json"
-            check(["hyperfine", "-N", "--runs", "10", "--warmup", "1", "--style", "none",
-                   "--export-json", cls.files[side], "-n", "spin", f"{GBENCH} --spin"])
-        cls.files["slow"] = slowed_copy("hyperfine", cls.files["a"], cls.tmp / "hyperfine-slow.json",
-                                       SLOWER)
+        # Interleaved, 2 runs a file, so that drift of the machine's load hits
+        # both sides (ten runs of one side, then ten of the other, did not).
+        cls.files = {"a": [], "b": [], "slow": []}
+        for i in range(5):
+            for side in ("a", "b"):
+                out = cls.tmp / f"hyperfine-{side}-{i}.json"
+                check(["hyperfine", "-N", "--runs", "2", "--warmup", "1", "--style", "none",
+                       "--export-json", out, "-n", "spin", f"{GBENCH} --spin"])
+                cls.files[side].append(out)
+            cls.files["slow"].append(slowed_copy("hyperfine", cls.files["a"][-1],
+                                                 cls.tmp / f"hyperfine-slow-{i}.json", SLOWER))
 
     def test_each_run_a_process_same_no_change_slowed_slower(self):
-        a, doc = self.imported("hyperfine", [self.files["a"]], "hf-a")
-        b, _ = self.imported("hyperfine", [self.files["b"]], "hf-b")
-        slow, _ = self.imported("hyperfine", [self.files["slow"]], "hf-slow")
+        a, doc = self.imported("hyperfine", self.files["a"], "hf-a")
+        b, _ = self.imported("hyperfine", self.files["b"], "hf-b")
+        slow, _ = self.imported("hyperfine", self.files["slow"], "hf-slow")
         spin = doc["targets"][0]
         self.assertEqual(spin["target_id"], "spin")
         self.assertEqual(spin["samples"]["process"], list(range(10)))
@@ -447,7 +451,7 @@ class Hyperfine(ImportTestCase):
         no_results = self.tmp / "no-results.json"
         no_results.write_text('{"benchmarks": []}')
         self.refused("hyperfine", no_results, str(no_results), "results is missing; expected an array")
-        doc = json.loads(self.files["a"].read_text())
+        doc = json.loads(self.files["a"][0].read_text())
         doc["results"][0]["times"] = []
         empty = self.tmp / "empty-times.json"
         empty.write_text(json.dumps(doc))
